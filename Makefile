@@ -1,0 +1,75 @@
+# wedge - GNU Makefile.  `make` builds build/wedge; `make test` runs every
+# test plain and under ASan+UBSan; `make demo` runs wedge on an example.
+
+CC ?= cc
+BUILD ?= build
+PKGS := zlib libzstd
+OPT ?= -O2 -g
+STD := -std=c11 -Wall -Wextra -Wpedantic -D_POSIX_C_SOURCE=200809L
+SAN := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+
+# pkg-config is asked when a recipe runs, after scripts/install-deps.sh.
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS = $(shell pkg-config --libs $(PKGS))
+ALL_CFLAGS = $(STD) $(OPT) $(EXTRA_CFLAGS) -Iinclude $(PKG_CFLAGS)
+ALL_LDFLAGS = $(OPT) $(EXTRA_CFLAGS) $(LDFLAGS)
+
+LIB_SRC := $(sort $(wildcard src/input/*.c src/formats/*.c src/model/*.c \
+                             src/analysis/*.c src/output/*.c))
+CLI_SRC := $(sort $(wildcard src/cli/*.c))
+UNIT_SRC := $(sort $(wildcard tests/unit/*.c))
+HEADERS := $(wildcard include/wedge/*.h src/*/*.h tests/unit/*.h)
+
+LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
+CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
+UNIT_OBJ := $(UNIT_SRC:%.c=$(BUILD)/obj/%.o)
+
+DEPS_STAMP := $(BUILD)/.deps-ok
+
+.PHONY: all deps test test-plain test-asan demo bench fuzz clean
+all: $(BUILD)/wedge
+
+$(DEPS_STAMP): scripts/install-deps.sh
+	@sh scripts/install-deps.sh
+	@mkdir -p $(BUILD) && touch $@
+
+deps: $(DEPS_STAMP)
+
+$(BUILD)/obj/%.o: %.c $(HEADERS) | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(BUILD)/libwedge.a: $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/wedge: $(CLI_OBJ) $(BUILD)/libwedge.a
+	$(CC) $(ALL_LDFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libwedge.a $(PKG_LIBS)
+
+$(BUILD)/unit-tests: $(UNIT_OBJ) $(BUILD)/libwedge.a
+	$(CC) $(ALL_LDFLAGS) -o $@ $(UNIT_OBJ) $(BUILD)/libwedge.a $(PKG_LIBS)
+
+$(BUILD)/bench-read: bench/bench_read.c $(BUILD)/libwedge.a
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libwedge.a $(PKG_LIBS)
+
+# One build for each flavour; the test runner sums both into one line.
+test-plain: deps
+	@$(MAKE) --no-print-directory BUILD=build $(if $(CC_SET),CC=$(CC)) build/wedge build/unit-tests
+
+test-asan: deps
+	@$(MAKE) --no-print-directory BUILD=build-asan OPT="$(SAN)" build-asan/wedge build-asan/unit-tests
+
+test: test-plain test-asan
+	@sh tests/run.sh build build-asan
+
+demo: $(BUILD)/wedge
+	@sh examples/demo.sh $(BUILD)/wedge
+
+bench: $(BUILD)/wedge $(BUILD)/bench-read
+	@sh bench/run.sh $(BUILD)
+
+fuzz: deps
+	@sh fuzz/build.sh
+
+clean:
+	rm -rf build build-asan build-fuzz

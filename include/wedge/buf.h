@@ -1,0 +1,42 @@
+/* wedge/buf.h - a growable byte buffer for building text.
+ *
+ * Rules (as in git's strbuf):
+ *  - A wdg_buf is initialised with WDG_BUF_INIT or wdg_buf_init() and owns
+ *    its memory; wdg_buf_free() releases it and leaves an empty buffer.
+ *  - ptr is always NUL-terminated once anything has been added, so
+ *    buf.ptr can be passed to C string functions; len excludes the NUL.
+ *  - Appending never fails silently: on allocation failure the buffer is
+ *    marked failed (oom = 1), later appends are ignored, and the caller
+ *    checks oom once at the end instead of after every call.
+ */
+#ifndef WEDGE_BUF_H
+#define WEDGE_BUF_H
+
+#include <stddef.h>
+
+typedef struct wdg_buf {
+    char *ptr;
+    size_t len;
+    size_t cap;
+    int oom;
+} wdg_buf;
+
+#define WDG_BUF_INIT {NULL, 0, 0, 0}
+
+void wdg_buf_init(wdg_buf *b);
+void wdg_buf_free(wdg_buf *b);
+void wdg_buf_reset(wdg_buf *b);             /* len = 0, keeps memory */
+void wdg_buf_put(wdg_buf *b, const void *data, size_t n);
+void wdg_buf_puts(wdg_buf *b, const char *s);
+void wdg_buf_putc(wdg_buf *b, char c);
+void wdg_buf_printf(wdg_buf *b, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+/* Appends s as a JSON string literal, quotes included. */
+void wdg_buf_json_str(wdg_buf *b, const char *s);
+/* Appends s as a CSV field, quoted when it holds , " or a newline. */
+void wdg_buf_csv_str(wdg_buf *b, const char *s);
+
+#endif

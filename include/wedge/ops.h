@@ -1,0 +1,69 @@
+/* wedge/ops.h - kernel import names and their categories.
+ *
+ * A wdg_ops table interns op names (so an event stores a 32-bit id) and
+ * knows each op's category (FORMATS.md "Op categories").  One table is
+ * shared by the reference and the candidate trace of a comparison, so op
+ * ids compare directly across them.  Overrides from --op-category must be
+ * applied before traces are read: the category is stored in each event.
+ */
+#ifndef WEDGE_OPS_H
+#define WEDGE_OPS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "wedge/error.h"
+
+typedef enum wdg_category {
+    WDG_CAT_SET,
+    WDG_CAT_RELEASE,
+    WDG_CAT_WAIT,
+    WDG_CAT_SIGNAL_WAIT,
+    WDG_CAT_CREATE,
+    WDG_CAT_THREAD,
+    WDG_CAT_OTHER,
+    WDG_CAT_COUNT
+} wdg_category;
+
+#define WDG_CAT_BIT(c) (1u << (c))
+#define WDG_CAT_ALL ((1u << WDG_CAT_COUNT) - 1)
+
+/* Producers are set, release and signal_wait events. */
+static inline int wdg_category_is_producer(int c)
+{
+    return c == WDG_CAT_SET || c == WDG_CAT_RELEASE || c == WDG_CAT_SIGNAL_WAIT;
+}
+
+/* "set", "release", ..., "other". */
+const char *wdg_category_name(int c);
+/* 0 and *out set when s[0..n) names a category, else -1. */
+int wdg_category_parse(const char *s, size_t n, wdg_category *out);
+
+/* Ids of the pseudo ops, fixed in every table. */
+enum {
+    WDG_OP_THREAD_CREATE = 0,
+    WDG_OP_THREAD_EXIT = 1,
+    WDG_OP_OBJECT_ALIAS = 2
+};
+#define WDG_OP_NONE UINT32_MAX
+
+typedef struct wdg_ops wdg_ops;
+
+/* Creates a table holding the built-in ops.  Caller frees with wdg_ops_free. */
+int wdg_ops_new(wdg_ops **out, wdg_error *err);
+void wdg_ops_free(wdg_ops *ops);
+
+/* Applies "NAME=CATEGORY" (the --op-category option). */
+int wdg_ops_override(wdg_ops *ops, const char *spec, wdg_error *err);
+
+/* Interns s[0..n); returns its id, or WDG_OP_NONE when out of memory.
+ * Unknown names get category "other". */
+uint32_t wdg_ops_intern(wdg_ops *ops, const char *s, size_t n);
+/* The id of s[0..n), or WDG_OP_NONE when it was never interned. */
+uint32_t wdg_ops_find(const wdg_ops *ops, const char *s, size_t n);
+/* Name of id, owned by the table (valid until wdg_ops_free). */
+const char *wdg_ops_name(const wdg_ops *ops, uint32_t id);
+wdg_category wdg_ops_category(const wdg_ops *ops, uint32_t id);
+uint32_t wdg_ops_count(const wdg_ops *ops);
+
+#endif

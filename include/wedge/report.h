@@ -1,0 +1,50 @@
+/* wedge/report.h - a comparison of two traces and its renderings:
+ * Markdown for people, JSON (ANALYSIS.md section 10) for programs, CSV.
+ *
+ * Ownership: wdg_report_build() borrows ref, cand and symbols (they must
+ * outlive the report) and owns the analysis it computes; free it with
+ * wdg_report_free().  Renderers append to a caller-owned wdg_buf.
+ */
+#ifndef WEDGE_REPORT_H
+#define WEDGE_REPORT_H
+
+#include <stdio.h>
+
+#include "wedge/analysis.h"
+#include "wedge/buf.h"
+#include "wedge/symbols.h"
+#include "wedge/trace.h"
+
+typedef struct wdg_report_opts {
+    double tolerance;        /* --tolerance, default 0.25 */
+    const char *ref_name;    /* --ref-name, default "ref" */
+    const char *cand_name;   /* --cand-name, default "cand" */
+} wdg_report_opts;
+
+#define WDG_REPORT_OPTS_INIT {0.25, NULL, NULL}
+
+typedef struct wdg_report {
+    const wdg_trace *ref, *cand;
+    const wdg_symbols *symbols;   /* may be NULL */
+    wdg_report_opts opts;
+    wdg_keytable keys;
+    wdg_divergence first_divergence, first_shortfall;
+} wdg_report;
+
+int wdg_report_build(wdg_report *r, const wdg_trace *ref, const wdg_trace *cand,
+                     const wdg_symbols *symbols, const wdg_report_opts *opts,
+                     wdg_error *err);
+void wdg_report_free(wdg_report *r);
+
+void wdg_report_markdown(const wdg_report *r, wdg_buf *out);
+void wdg_report_json(const wdg_report *r, wdg_buf *out);
+void wdg_report_keys_csv(const wdg_report *r, wdg_buf *out);
+/* The chronological sequence of both engines' producers side by side:
+ * the n-th ref event of a key shares a row with the n-th cand event of
+ * that key.  Streams to f; WDG_EOUTPUT on a write error. */
+int wdg_report_aligned_csv(const wdg_report *r, FILE *f, wdg_error *err);
+
+/* "277.967 ms"-style duration for ns. */
+void wdg_format_ns(int64_t ns, char *out, size_t cap);
+
+#endif

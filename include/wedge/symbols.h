@@ -1,0 +1,38 @@
+/* wedge/symbols.h - guest function names for addresses (FORMATS.md 4).
+ *
+ * Files are detected from their content: plain "ADDRESS NAME [SIZE]"
+ * lines, MSVC .map files, decomp-toolkit symbols.txt, XenonRecomp TOML.
+ * A function without a size extends to the next function's start (the last
+ * one to the end of the address space).  When two files name the same
+ * address, the first loaded wins.  The table owns its names.
+ */
+#ifndef WEDGE_SYMBOLS_H
+#define WEDGE_SYMBOLS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "wedge/error.h"
+
+typedef struct wdg_symbols wdg_symbols;
+
+int wdg_symbols_new(wdg_symbols **out, wdg_error *err);
+void wdg_symbols_free(wdg_symbols *s);
+
+/* Loads one file (plain, .gz or .zst).  WDG_EINPUT when it cannot be read
+ * or holds no symbol.  *format (if not NULL) gets "plain", "msvc-map",
+ * "decomp-toolkit" or "xenonrecomp-toml". */
+int wdg_symbols_load(wdg_symbols *s, const char *path, const char **format,
+                     wdg_error *err);
+size_t wdg_symbols_count(const wdg_symbols *s);
+
+/* The function containing addr: 1 with name and start set, or 0.
+ * s may be NULL. */
+int wdg_symbols_lookup(const wdg_symbols *s, uint32_t addr, const char **name,
+                       uint32_t *start);
+
+/* "name+0xAC", "name" at the start, or "0x%08X" outside every function.
+ * Returns 1 when a function was found. */
+int wdg_symbols_format(const wdg_symbols *s, uint32_t addr, char *out, size_t cap);
+
+#endif

@@ -1,0 +1,185 @@
+/* wedge/trace.h - one engine's trace: its normalized events and what was
+ * read (FORMATS.md).
+ *
+ * Ownership: a wdg_trace owns its events, its side tables and its path
+ * copy; it borrows the wdg_ops table given to wdg_trace_read(), which must
+ * outlive it.  Free with wdg_trace_free().
+ *
+ * Loading is three steps, so that PC-probe events of one trace can be
+ * resolved with the import table found in the other:
+ *   wdg_trace_read()           parse every line (counts are final per line)
+ *   wdg_trace_resolve_probes() give probe events their op, or make them
+ *                              malformed when no op is known for their pc
+ *   wdg_trace_finalize()       order events, compute threads/span/observes
+ * wdg_load_traces() in wedge/load.h does all three for a pair.
+ */
+#ifndef WEDGE_TRACE_H
+#define WEDGE_TRACE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "wedge/error.h"
+#include "wedge/ops.h"
+
+#define WDG_T_NONE INT64_MIN
+
+/* wdg_event.flags */
+enum {
+    WDG_EV_T = 1u << 0,          /* t is known */
+    WDG_EV_LR = 1u << 1,         /* lr is known */
+    WDG_EV_OBJ = 1u << 2,        /* obj is known */
+    WDG_EV_WAIT_ALL = 1u << 3,   /* a multi-object wait is WaitAll */
+    WDG_EV_WAIT_KIND = 1u << 4,  /* WaitAll/WaitAny is known */
+    WDG_EV_TIMEOUT = 1u << 5,    /* a finite timeout was given */
+    WDG_EV_SUSPENDED = 1u << 6,  /* thread.create: created suspended */
+    WDG_EV_CYCLE = 1u << 7,
+    WDG_EV_RET = 1u << 8,
+    WDG_EV_PC = 1u << 9,
+    WDG_EV_ENTRY = 1u << 10,
+    WDG_EV_NEW_TID = 1u << 11,
+    WDG_EV_ALIAS = 1u << 12,
+    WDG_EV_COUNT = 1u << 13,     /* release count is known */
+    WDG_EV_OBJS = 1u << 14,      /* objs list is known */
+    WDG_EV_FRAMES = 1u << 15,
+    WDG_EV_TIMEOUT_VALUE = 1u << 16, /* ext.timeout holds the value */
+    WDG_EV_PROBE = 1u << 17      /* op still to be resolved from pc */
+};
+
+/* The compact event every reader produces (40 bytes).  Fields that most
+ * events lack live in wdg_event_ext, reached through ext. */
+typedef struct wdg_event {
+    int64_t t;        /* ns since engine start, WDG_T_NONE when absent */
+    uint32_t tid;
+    uint32_t op;      /* id in the wdg_ops table */
+    uint32_t lr;
+    uint32_t obj;
+    uint32_t ext;     /* index + 1 into wdg_trace.ext, 0 = none */
+    uint32_t line;    /* input line, saturating at UINT32_MAX */
+    uint32_t flags;   /* WDG_EV_* */
+    uint8_t cat;      /* wdg_category */
+    uint8_t pad[3];
+} wdg_event;
+
+typedef struct wdg_event_ext {
+    int64_t cycle;
+    int64_t timeout;  /* 100 ns units as the guest passed it */
+    int64_t ret;
+    uint32_t pc, entry_pc, new_tid, alias, count;
+    uint32_t objs_off, objs_n;     /* into wdg_trace.words */
+    uint32_t frames_off, frames_n; /* into wdg_trace.words */
+} wdg_event_ext;
+
+/* Why a line was malformed. */
+typedef enum wdg_malformed_reason {
+    WDG_MAL_SYNTAX,      /* not valid JSON / not the line's shape */
+    WDG_MAL_TYPE,        /* a field of the wrong type */
+    WDG_MAL_RANGE,       /* a number out of range */
+    WDG_MAL_MISSING,     /* a required field is missing */
+    WDG_MAL_TOO_LONG,    /* longer than WDG_MAX_LINE */
+    WDG_MAL_UNRESOLVED,  /* a PC-probe event whose pc names no op */
+    WDG_MAL_COUNT
+} wdg_malformed_reason;
+
+const char *wdg_malformed_reason_name(int reason);
+
+#define WDG_MALFORMED_SAMPLES 8
+#define WDG_MAX_LINE (1u << 20)
+
+typedef struct wdg_malformed_sample {
+    uint64_t line;
+    int reason;
+    char msg[160];
+} wdg_malformed_sample;
+
+typedef struct wdg_import {
+    uint32_t pc;   /* thunk address */
+    uint32_t op;
+} wdg_import;
+
+typedef struct wdg_trace {
+    char *path;                 /* as given ("-" for stdin) */
+    const char *format;         /* "jsonl", "xenia-log", "template", "empty" */
+    const char *compression;    /* "none", "gzip", "zstd" */
+    wdg_ops *ops;               /* borrowed */
+
+    wdg_event *events;
+    size_t n_events, cap_events;
+    wdg_event_ext *ext;
+    size_t n_ext, cap_ext;
+    uint32_t *words;            /* objs and frames lists */
+    size_t n_words, cap_words;
+
+    uint64_t bytes;             /* input bytes after decompression */
+    uint64_t lines, ignored, malformed;
+    uint64_t malformed_by_reason[WDG_MAL_COUNT];
+    wdg_malformed_sample samples[WDG_MALFORMED_SAMPLES];
+    unsigned n_samples;
+
+    /* header (JSONL first line with wedge_trace) */
+    int has_header;
+    unsigned header_observes;   /* category bits, valid when has_observes */
+    int has_observes;
+    char engine[64], title_id[32], module_hash[80];
+
+    wdg_import *imports;        /* xenia import table lines */
+    size_t n_imports, cap_imports;
+
+    /* computed by wdg_trace_finalize() */
+    unsigned observes;          /* categories observed (header or seen) */
+    int all_t;                  /* every event has t: ordered by t */
+    int64_t first_t, last_t;    /* when all_t */
+    uint64_t producers;
+    uint64_t producers_with_lr;
+    uint32_t threads;           /* distinct tids */
+} wdg_trace;
+
+typedef struct wdg_templates wdg_templates;
+
+typedef void (*wdg_progress_fn)(void *ud, const char *path, uint64_t done,
+                                uint64_t total);
+
+typedef struct wdg_read_opts {
+    const wdg_templates *templates; /* --line-format, may be NULL */
+    int strict;                     /* first malformed line is fatal */
+    wdg_progress_fn progress;       /* may be NULL */
+    void *progress_ud;
+} wdg_read_opts;
+
+/* Reads path ("-" = stdin), detecting compression and format from the
+ * content.  On success *out owns a new trace.  Errors: WDG_EINPUT for an
+ * unreadable, truncated or unrecognised file; WDG_EMALFORMED under
+ * opts->strict; WDG_ENOMEM. */
+int wdg_trace_read(wdg_trace **out, const char *path, wdg_ops *ops,
+                   const wdg_read_opts *opts, wdg_error *err);
+
+/* PC -> op table for probe events: --probe PC=OP entries first, then the
+ * import tables of the traces loaded. */
+typedef struct wdg_probes {
+    wdg_import *items;
+    size_t n, cap;
+} wdg_probes;
+
+int wdg_probes_add_spec(wdg_probes *p, wdg_ops *ops, const char *spec, wdg_error *err);
+int wdg_probes_add_imports(wdg_probes *p, const wdg_trace *t, wdg_error *err);
+void wdg_probes_free(wdg_probes *p);
+
+/* Resolves probe events; an unresolvable one becomes malformed (fatal
+ * under strict, as WDG_EMALFORMED naming its line). */
+int wdg_trace_resolve_probes(wdg_trace *t, const wdg_probes *p, int strict,
+                             wdg_error *err);
+
+int wdg_trace_finalize(wdg_trace *t, wdg_error *err);
+
+void wdg_trace_free(wdg_trace *t);
+
+static inline const wdg_event_ext *wdg_event_ext_of(const wdg_trace *t,
+                                                    const wdg_event *e)
+{
+    return e->ext ? &t->ext[e->ext - 1] : NULL;
+}
+
+/* Name to show for the trace: its path, or "<stdin>". */
+const char *wdg_trace_display_name(const wdg_trace *t);
+
+#endif

@@ -1,0 +1,231 @@
+/* The producer key table (ANALYSIS.md section 3) and the first divergence
+ * (section 4). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../model/map.h"
+#include "wedge/analysis.h"
+
+const char *wdg_status_name(wdg_status st)
+{
+    switch (st) {
+    case WDG_ST_MATCH: return "MATCH";
+    case WDG_ST_UNDER: return "UNDER";
+    case WDG_ST_OVER: return "OVER";
+    case WDG_ST_MISSING: return "MISSING";
+    case WDG_ST_EXTRA: return "EXTRA";
+    case WDG_ST_UNOBSERVABLE: return "UNOBSERVABLE";
+    }
+    return "?";
+}
+
+void wdg_keytable_free(wdg_keytable *kt)
+{
+    free(kt->keys);
+    free(kt->ref_key);
+    free(kt->cand_key);
+    memset(kt, 0, sizeof *kt);
+}
+
+static uint64_t key_id(const wdg_event *e, int by_lr)
+{
+    if (by_lr && (e->flags & WDG_EV_LR))
+        return (uint64_t)e->cat << 32 | e->lr;
+    return (uint64_t)1 << 40 | (uint64_t)e->cat << 32 | e->op;
+}
+
+/* for the key order: names of ops compare by text (qsort has no context) */
+static const wdg_ops *sort_ops;
+
+typedef struct sorted_key {
+    wdg_key k;
+    uint32_t old;
+} sorted_key;
+
+static int key_order(const void *a, const void *b)
+{
+    const wdg_key *x = &((const sorted_key *)a)->k, *y = &((const sorted_key *)b)->k;
+    if (x->ref != y->ref)
+        return x->ref > y->ref ? -1 : 1;
+    if (x->cand != y->cand)
+        return x->cand > y->cand ? -1 : 1;
+    if (x->cat != y->cat)
+        return x->cat < y->cat ? -1 : 1;
+    if (x->has_lr != y->has_lr)
+        return x->has_lr ? -1 : 1;
+    if (x->has_lr && x->lr != y->lr)
+        return x->lr < y->lr ? -1 : 1;
+    return strcmp(wdg_ops_name(sort_ops, x->op), wdg_ops_name(sort_ops, y->op));
+}
+
+static wdg_status status_of(const wdg_key *k, const wdg_trace *ref, const wdg_trace *cand,
+                            double tol)
+{
+    unsigned bit = WDG_CAT_BIT(k->cat);
+    if (!(ref->observes & bit) || !(cand->observes & bit))
+        return WDG_ST_UNOBSERVABLE;
+    if (k->ref > 0 && k->cand == 0)
+        return WDG_ST_MISSING;
+    if (k->ref == 0 && k->cand > 0)
+        return WDG_ST_EXTRA;
+    if (k->cand > 0 && (double)k->cand < (double)k->ref / (1.0 + tol))
+        return WDG_ST_UNDER;
+    if (k->ref > 0 && (double)k->cand > (double)k->ref * (1.0 + tol))
+        return WDG_ST_OVER;
+    return WDG_ST_MATCH;
+}
+
+/* Adds the producers of one trace to the table. */
+static int count_trace(wdg_keytable *kt, wdg_map *ids, wdg_map *op_counts, size_t *cap,
+                       const wdg_trace *t, int is_ref, uint32_t *per_event)
+{
+    for (size_t i = 0; i < t->n_events; i++) {
+        const wdg_event *e = &t->events[i];
+        per_event[i] = WDG_NO_KEY;
+        if (!wdg_category_is_producer(e->cat))
+            continue;
+        int inserted;
+        uint64_t *slot = wdg_map_put(ids, key_id(e, kt->by_lr), kt->n, &inserted);
+        if (!slot)
+            return -1;
+        if (inserted) {
+            if (kt->n == *cap) {
+                size_t c = *cap ? *cap * 2 : 64;
+                wdg_key *p = realloc(kt->keys, c * sizeof *p);
+                if (!p)
+                    return -1;
+                kt->keys = p;
+                *cap = c;
+            }
+            wdg_key *k = &kt->keys[kt->n++];
+            memset(k, 0, sizeof *k);
+            k->cat = e->cat;
+            k->has_lr = kt->by_lr && (e->flags & WDG_EV_LR);
+            k->lr = k->has_lr ? e->lr : 0;
+            k->op = e->op;
+        }
+        uint32_t idx = (uint32_t)*slot;
+        per_event[i] = idx;
+        wdg_key *k = &kt->keys[idx];
+        int in_span = wdg_in_common_span(kt, e);
+        if (is_ref) {
+            k->ref_total++;
+            k->ref += (uint64_t)in_span;
+        } else {
+            k->cand_total++;
+            k->cand += (uint64_t)in_span;
+        }
+        if (k->has_lr) {
+            /* ref names first: weight ref ops above any cand count */
+            uint64_t *c = wdg_map_put(op_counts, (uint64_t)idx << 32 | e->op, 0, NULL);
+            if (!c)
+                return -1;
+            *c += is_ref ? (uint64_t)1 << 32 : 1;
+        }
+    }
+    return 0;
+}
+
+int wdg_keytable_build(wdg_keytable *kt, const wdg_trace *ref, const wdg_trace *cand,
+                       double tolerance, wdg_error *err)
+{
+    memset(kt, 0, sizeof *kt);
+    wdg_map ids = WDG_MAP_INIT, op_counts = WDG_MAP_INIT;
+    uint32_t *remap = NULL;
+    size_t cap = 0;
+    int rc = 0;
+    kt->tolerance = tolerance;
+    /* A trace whose producers carry no lr forces op keys on both sides. */
+    kt->by_lr = !(ref->producers > 0 && ref->producers_with_lr == 0) &&
+                !(cand->producers > 0 && cand->producers_with_lr == 0);
+    if (ref->all_t && cand->all_t) {
+        kt->has_cutoff = 1;
+        kt->cutoff = ref->last_t < cand->last_t ? ref->last_t : cand->last_t;
+    }
+    kt->ref_key = malloc((ref->n_events + 1) * sizeof *kt->ref_key);
+    kt->cand_key = malloc((cand->n_events + 1) * sizeof *kt->cand_key);
+    if (!kt->ref_key || !kt->cand_key ||
+        count_trace(kt, &ids, &op_counts, &cap, ref, 1, kt->ref_key) < 0 ||
+        count_trace(kt, &ids, &op_counts, &cap, cand, 0, kt->cand_key) < 0)
+        goto oom;
+    /* the op shown for an lr key: the one seen most there, ref first */
+    uint64_t *best = calloc(kt->n + 1, sizeof *best);
+    if (!best)
+        goto oom;
+    for (size_t i = 0; i < op_counts.cap; i++) {
+        if (op_counts.keys[i] == UINT64_MAX)
+            continue;
+        uint32_t idx = (uint32_t)(op_counts.keys[i] >> 32);
+        uint32_t op = (uint32_t)op_counts.keys[i];
+        uint64_t c = op_counts.vals[i];
+        wdg_key *k = &kt->keys[idx];
+        if (c > best[idx] || (c == best[idx] && strcmp(wdg_ops_name(ref->ops, op),
+                                                       wdg_ops_name(ref->ops, k->op)) < 0)) {
+            best[idx] = c;
+            k->op = op;
+        }
+    }
+    free(best);
+    for (size_t i = 0; i < kt->n; i++)
+        kt->keys[i].status = status_of(&kt->keys[i], ref, cand, tolerance);
+    /* sort, remembering each key's old index to renumber per-event keys */
+    remap = malloc((kt->n + 1) * sizeof *remap);
+    sorted_key *tmp = malloc((kt->n + 1) * sizeof *tmp);
+    if (!remap || !tmp) {
+        free(tmp);
+        goto oom;
+    }
+    for (size_t i = 0; i < kt->n; i++)
+        tmp[i].k = kt->keys[i], tmp[i].old = (uint32_t)i;
+    sort_ops = ref->ops;
+    qsort(tmp, kt->n, sizeof *tmp, key_order);
+    for (size_t i = 0; i < kt->n; i++) {
+        kt->keys[i] = tmp[i].k;
+        remap[tmp[i].old] = (uint32_t)i;
+    }
+    free(tmp);
+    for (size_t i = 0; i < ref->n_events; i++)
+        if (kt->ref_key[i] != WDG_NO_KEY)
+            kt->ref_key[i] = remap[kt->ref_key[i]];
+    for (size_t i = 0; i < cand->n_events; i++)
+        if (kt->cand_key[i] != WDG_NO_KEY)
+            kt->cand_key[i] = remap[kt->cand_key[i]];
+    goto done;
+oom:
+    rc = wdg_error_set(err, WDG_ENOMEM, NULL, 0, "out of memory");
+    wdg_keytable_free(kt);
+done:
+    free(remap);
+    wdg_map_free(&ids);
+    wdg_map_free(&op_counts);
+    return rc;
+}
+
+int wdg_find_divergence(const wdg_keytable *kt, const wdg_trace *ref,
+                        wdg_divergence *div, wdg_divergence *shortfall, wdg_error *err)
+{
+    memset(div, 0, sizeof *div);
+    memset(shortfall, 0, sizeof *shortfall);
+    uint64_t *seen = calloc(kt->n + 1, sizeof *seen);
+    if (!seen)
+        return wdg_error_set(err, WDG_ENOMEM, NULL, 0, "out of memory");
+    uint64_t index = 0;
+    for (size_t i = 0; i < ref->n_events && !(div->found && shortfall->found); i++) {
+        const wdg_event *e = &ref->events[i];
+        uint32_t k = kt->ref_key[i];
+        if (k == WDG_NO_KEY)
+            continue;
+        if (!wdg_in_common_span(kt, e))
+            break;  /* events are in time order when a cutoff exists */
+        uint64_t ordinal = ++seen[k];
+        const wdg_key *key = &kt->keys[k];
+        wdg_divergence here = {1, index, i, ordinal, k};
+        if (!div->found && (key->status == WDG_ST_MISSING || key->status == WDG_ST_UNDER))
+            *div = here;
+        if (!shortfall->found && key->status != WDG_ST_UNOBSERVABLE && ordinal > key->cand)
+            *shortfall = here;
+        index++;
+    }
+    free(seen);
+    return 0;
+}

@@ -1,0 +1,31 @@
+#include <string.h>
+
+#include "wedge/report.h"
+
+int wdg_report_build(wdg_report *r, const wdg_trace *ref, const wdg_trace *cand,
+                     const wdg_symbols *symbols, const wdg_report_opts *opts,
+                     wdg_error *err)
+{
+    static const wdg_report_opts defaults = WDG_REPORT_OPTS_INIT;
+    memset(r, 0, sizeof *r);
+    r->ref = ref;
+    r->cand = cand;
+    r->symbols = symbols;
+    r->opts = opts ? *opts : defaults;
+    if (!r->opts.ref_name)
+        r->opts.ref_name = "ref";
+    if (!r->opts.cand_name)
+        r->opts.cand_name = "cand";
+    int rc = wdg_keytable_build(&r->keys, ref, cand, r->opts.tolerance, err);
+    if (rc < 0)
+        return rc;
+    rc = wdg_find_divergence(&r->keys, ref, &r->first_divergence, &r->first_shortfall, err);
+    if (rc < 0)
+        wdg_keytable_free(&r->keys);
+    return rc;
+}
+
+void wdg_report_free(wdg_report *r)
+{
+    wdg_keytable_free(&r->keys);
+}

@@ -1,0 +1,33 @@
+/* wedge: compare two engines' kernel-call traces and find why one hangs. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        fputs(cli_help_main, stderr);
+        return 64;
+    }
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
+        if (argc > 2 && strcmp(argv[2], "report") == 0)
+            fputs(cli_help_report, stdout);
+        else if (argc > 2 && strcmp(argv[2], "stats") == 0)
+            fputs(cli_help_stats, stdout);
+        else
+            fputs(cli_help_main, stdout);
+        return 0;
+    }
+    if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "version") == 0) {
+        printf("wedge %s\n", WDG_VERSION);
+        return 0;
+    }
+    if (strcmp(cmd, "report") == 0)
+        return cmd_report(argc - 1, argv + 1);
+    if (strcmp(cmd, "stats") == 0)
+        return cmd_stats(argc - 1, argv + 1);
+    fprintf(stderr, "wedge: unknown command '%s'\nTry 'wedge --help'.\n", cmd);
+    return 64;
+}

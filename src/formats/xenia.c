@@ -1,0 +1,532 @@
+/* xenia logs (FORMATS.md section 2): kernel-call lines, thread lines,
+ * import table lines and key=value instrumentation lines. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../model/map.h"
+#include "formats.h"
+
+#define MAX_ARGS 16
+#define NO_PENDING UINT64_MAX   /* pending slot value: no ExCreateThread waiting */
+
+struct wdg_xenia {
+    wdg_ops *ops;
+    wdg_map bind;      /* handle -> tid */
+    wdg_map pending;   /* logging handle -> entry_pc | suspended << 32 */
+    size_t *unbound;   /* events whose tid is still a raw handle */
+    size_t n_unbound, cap_unbound;
+    uint32_t op_ex_create_thread;
+    uint32_t op_delay;
+};
+
+int wdg_xenia_new(wdg_xenia **out, wdg_ops *ops)
+{
+    wdg_xenia *x = calloc(1, sizeof *x);
+    if (!x)
+        return WDG_ENOMEM;
+    x->ops = ops;
+    x->op_ex_create_thread = wdg_ops_intern(ops, "ExCreateThread", 14);
+    x->op_delay = wdg_ops_intern(ops, "KeDelayExecutionThread", 22);
+    *out = x;
+    return 0;
+}
+
+void wdg_xenia_free(wdg_xenia *x)
+{
+    if (!x)
+        return;
+    wdg_map_free(&x->bind);
+    wdg_map_free(&x->pending);
+    free(x->unbound);
+    free(x);
+}
+
+static int is_hex_digit(char c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+static int is_space(char c) { return c == ' ' || c == '\t'; }
+
+/* "L> HHHHHHHH " -> handle and message. */
+static int split_prefix(const char *line, size_t len, uint32_t *handle,
+                        const char **msg, size_t *msg_len)
+{
+    if (len < 12 || !strchr("!widCAGKF", line[0]) || !line[0] || line[1] != '>' ||
+        line[2] != ' ' || line[11] != ' ')
+        return 0;
+    for (int i = 3; i < 11; i++)
+        if (!is_hex_digit(line[i]))
+            return 0;
+    if (wdg_parse_hex32(line + 3, 8, handle) < 0)
+        return 0;
+    *msg = line + 12;
+    *msg_len = len - 12;
+    return 1;
+}
+
+static size_t skip_spaces(const char *s, size_t i, size_t n)
+{
+    while (i < n && is_space(s[i]))
+        i++;
+    return i;
+}
+
+static size_t word_end(const char *s, size_t i, size_t n)
+{
+    while (i < n && !is_space(s[i]))
+        i++;
+    return i;
+}
+
+/* "   F 82000760 82475864 09D ( 157)    KeSetEvent" */
+static int parse_import(const char *s, size_t n, uint32_t *thunk, const char **name,
+                        size_t *name_len)
+{
+    size_t i = skip_spaces(s, 0, n);
+    if (i >= n || s[i] != 'F' || i + 1 >= n || !is_space(s[i + 1]))
+        return 0;
+    uint32_t v;
+    i = skip_spaces(s, i + 1, n);
+    size_t e = word_end(s, i, n);
+    if (e - i != 8 || wdg_parse_hex32(s + i, 8, &v) < 0)
+        return 0;
+    i = skip_spaces(s, e, n);
+    e = word_end(s, i, n);
+    if (e - i != 8 || wdg_parse_hex32(s + i, 8, thunk) < 0)
+        return 0;
+    i = skip_spaces(s, e, n);
+    e = word_end(s, i, n);
+    if (e == i || wdg_parse_hex32(s + i, e - i, &v) < 0)
+        return 0;
+    i = skip_spaces(s, e, n);
+    if (i >= n || s[i] != '(')
+        return 0;
+    const char *close = memchr(s + i, ')', n - i);
+    if (!close)
+        return 0;
+    i = skip_spaces(s, (size_t)(close - s) + 1, n);
+    if (i + 1 < n && s[i] == '!' && s[i + 1] == '!')
+        i = skip_spaces(s, i + 2, n);
+    e = word_end(s, i, n);
+    if (e == i || skip_spaces(s, e, n) != n)
+        return 0;
+    *name = s + i;
+    *name_len = e - i;
+    return 1;
+}
+
+static int ident_char(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           c == '_' || c == ':';
+}
+
+int wdg_kv_line_looks(const char *msg, size_t len)
+{
+    int op = 0, tid = 0;
+    for (size_t i = skip_spaces(msg, 0, len); i < len; i = skip_spaces(msg, i, len)) {
+        size_t e = word_end(msg, i, len);
+        if (e - i > 3 && memcmp(msg + i, "op=", 3) == 0)
+            op = 1;
+        if (e - i > 4 && memcmp(msg + i, "tid=", 4) == 0)
+            tid = 1;
+        i = e;
+    }
+    return op && tid;
+}
+
+int wdg_xenia_line_looks(const char *line, size_t len)
+{
+    uint32_t h, thunk;
+    const char *m, *name;
+    size_t ml, nl;
+    if (split_prefix(line, len, &h, &m, &ml))
+        return 1;
+    if (parse_import(line, len, &thunk, &name, &nl))
+        return 1;
+    return wdg_kv_line_looks(line, len);
+}
+
+static int parse_list(const char *v, size_t n, uint32_t *out, uint32_t *count, uint32_t max)
+{
+    *count = 0;
+    size_t i = 0;
+    while (i < n) {
+        const char *comma = memchr(v + i, ',', n - i);
+        size_t e = comma ? (size_t)(comma - v) : n;
+        if (*count == max)
+            return -2;
+        int rc = wdg_parse_hex32(v + i, e - i, &out[*count]);
+        if (rc < 0)
+            return rc;
+        (*count)++;
+        i = e + 1;
+        if (comma && i == n)
+            return -1;
+    }
+    return 0;
+}
+
+wdg_line_kind wdg_kv_parse(const char *msg, size_t len, wdg_rec *rec, wdg_line_result *res)
+{
+    for (size_t i = skip_spaces(msg, 0, len); i < len; i = skip_spaces(msg, i, len)) {
+        size_t e = word_end(msg, i, len);
+        const char *eq = memchr(msg + i, '=', e - i);
+        if (!eq) {
+            i = e;
+            continue;
+        }
+        size_t kn = (size_t)(eq - (msg + i));
+        const char *v = eq + 1;
+        size_t vn = (size_t)(msg + e - v);
+        wdg_field f = wdg_field_lookup(msg + i, kn);
+        const char *key = wdg_field_name(f);
+        i = e;
+        if (f == F_UNKNOWN || f >= F_HEADER)
+            continue;
+        if (vn == 4 && memcmp(v, "null", 4) == 0)
+            continue;
+        int rc = 0;
+        int64_t iv = 0;
+        uint32_t av = 0;
+        if (f == F_OP) {
+            if (vn == 0 || vn > 255)
+                return wdg_malformed(res, WDG_MAL_SYNTAX, "op: empty or too long");
+            rec->op = v;
+            rec->op_len = vn;
+            rec->have |= R_OP;
+            continue;
+        }
+        if (f == F_OBJS || f == F_FRAMES) {
+            rc = f == F_OBJS ? parse_list(v, vn, rec->objs, &rec->n_objs, WDG_MAX_OBJS)
+                             : parse_list(v, vn, rec->frames, &rec->n_frames, WDG_MAX_FRAMES);
+            rec->have |= f == F_OBJS ? R_OBJS : R_FRAMES;
+        } else if (f == F_WAIT_ALL || f == F_SUSPENDED) {
+            int b;
+            if ((vn == 4 && memcmp(v, "true", 4) == 0) || (vn == 1 && v[0] == '1'))
+                b = 1;
+            else if ((vn == 5 && memcmp(v, "false", 5) == 0) || (vn == 1 && v[0] == '0'))
+                b = 0;
+            else
+                return wdg_malformed(res, WDG_MAL_TYPE, "%s: not a boolean", key);
+            if (f == F_WAIT_ALL)
+                rec->wait_all = b, rec->have |= R_WAIT_ALL;
+            else
+                rec->suspended = b, rec->have |= R_SUSPENDED;
+            continue;
+        } else if (wdg_field_is_address(f)) {
+            rc = wdg_parse_hex32(v, vn, &av);
+        } else {
+            rc = wdg_parse_dec64(v, vn, &iv);
+            if (rc == 0 && (f == F_TID || f == F_NEW_TID || f == F_COUNT) &&
+                (iv < 0 || iv > UINT32_MAX))
+                rc = -2;
+            if (rc == 0 && f == F_T && iv < 0)
+                rc = -2;
+        }
+        if (rc == -2)
+            return wdg_malformed(res, WDG_MAL_RANGE, "%s: out of range", key);
+        if (rc < 0)
+            return wdg_malformed(res, WDG_MAL_TYPE, "%s: not a %s number", key,
+                                 wdg_field_is_address(f) ? "hex" : "decimal");
+        switch (f) {
+        case F_T: rec->t = iv, rec->have |= R_T; break;
+        case F_CYCLE: rec->cycle = iv, rec->have |= R_CYCLE; break;
+        case F_TID: rec->tid = (uint32_t)iv, rec->have |= R_TID; break;
+        case F_NEW_TID: rec->new_tid = (uint32_t)iv, rec->have |= R_NEW_TID; break;
+        case F_COUNT: rec->count = (uint32_t)iv, rec->have |= R_COUNT; break;
+        case F_TIMEOUT: rec->timeout = iv, rec->have |= R_TIMEOUT; break;
+        case F_RET: rec->ret = iv, rec->have |= R_RET; break;
+        case F_LR: rec->lr = av, rec->have |= R_LR; break;
+        case F_PC: rec->pc = av, rec->have |= R_PC; break;
+        case F_OBJ: rec->obj = av, rec->have |= R_OBJ; break;
+        case F_ENTRY_PC: rec->entry_pc = av, rec->have |= R_ENTRY; break;
+        case F_ALIAS: rec->alias = av, rec->have |= R_ALIAS; break;
+        default: break;
+        }
+    }
+    if (!(rec->have & R_TID))
+        return wdg_malformed(res, WDG_MAL_MISSING, "missing tid");
+    if (!(rec->have & R_OP))
+        return wdg_malformed(res, WDG_MAL_MISSING, "missing op");
+    return LINE_EVENT;
+}
+
+static uint32_t tid_of(wdg_xenia *x, uint32_t handle, wdg_rec *rec)
+{
+    uint64_t *t = wdg_map_get(&x->bind, handle);
+    if (t)
+        return (uint32_t)*t;
+    rec->tid_from_handle = 1;
+    return handle;
+}
+
+static int bind(wdg_xenia *x, uint32_t handle, uint32_t tid)
+{
+    uint64_t *slot = wdg_map_put(&x->bind, handle, tid, NULL);
+    if (!slot)
+        return -1;
+    *slot = tid;
+    return 0;
+}
+
+/* "XThread::Execute thid N (handle=H, ..." */
+static int thread_execute(const char *m, size_t n, uint32_t *tid, uint32_t *handle)
+{
+    static const char key[] = "XThread::Execute thid ";
+    size_t kl = sizeof key - 1;
+    if (n < kl || memcmp(m, key, kl) != 0)
+        return 0;
+    size_t i = kl, e = i;
+    while (e < n && m[e] >= '0' && m[e] <= '9')
+        e++;
+    if (wdg_parse_udec32(m + i, e - i, tid) < 0)
+        return -1;
+    static const char hk[] = "handle=";
+    for (size_t j = e; j + sizeof hk - 1 <= n; j++) {
+        if (memcmp(m + j, hk, sizeof hk - 1) == 0) {
+            size_t s = j + sizeof hk - 1, t = s;
+            while (t < n && is_hex_digit(m[t]))
+                t++;
+            return wdg_parse_hex32(m + s, t - s, handle) < 0 ? -1 : 1;
+        }
+    }
+    return -1;
+}
+
+/* "XThreadHHHHHHHH (N) Stack: ..." */
+static int thread_stack(const char *m, size_t n, uint32_t *handle, uint32_t *tid)
+{
+    if (n < 17 || memcmp(m, "XThread", 7) != 0)
+        return 0;
+    for (int i = 7; i < 15; i++)
+        if (!is_hex_digit(m[i]))
+            return 0;
+    if (m[15] != ' ' || m[16] != '(')
+        return 0;
+    const char *close = memchr(m + 17, ')', n - 17);
+    if (!close)
+        return 0;
+    size_t after = (size_t)(close - m) + 1;
+    if (n - after < 7 || memcmp(m + after, " Stack:", 7) != 0)
+        return 0;
+    if (wdg_parse_hex32(m + 7, 8, handle) < 0)
+        return -1;
+    return wdg_parse_hex32(m + 17, (size_t)(close - (m + 17)), tid) < 0 ? -1 : 1;
+}
+
+static int arg_hex(const char **a, const size_t *al, unsigned nargs, unsigned i, uint32_t *out)
+{
+    if (i >= nargs)
+        return 0;
+    return wdg_parse_hex32(a[i], al[i], out) == 0 ? 1 : -1;
+}
+
+static int same(const char *s, size_t n, const char *p)
+{
+    return strlen(p) == n && memcmp(s, p, n) == 0;
+}
+
+/* NAME(ARG, ARG, ...) */
+static wdg_line_kind kernel_call(wdg_xenia *x, uint32_t handle, const char *m, size_t n,
+                                 wdg_rec *rec, wdg_line_result *res)
+{
+    size_t i = 0;
+    while (i < n && ident_char(m[i]))
+        i++;
+    if (i == 0 || i >= n || m[i] != '(' || (m[0] >= '0' && m[0] <= '9'))
+        return LINE_IGNORED;
+    const char *name = m;
+    size_t name_len = i;
+    size_t end = n;
+    while (end > i && is_space(m[end - 1]))
+        end--;
+    uint32_t known = wdg_ops_find(x->ops, name, name_len);
+    int important = known != WDG_OP_NONE && wdg_ops_category(x->ops, known) != WDG_CAT_OTHER;
+    if (end <= i + 1 || m[end - 1] != ')') {
+        if (important)
+            return wdg_malformed(res, WDG_MAL_SYNTAX, "%.*s: call line without its ')'",
+                                 (int)name_len, name);
+        return LINE_IGNORED;
+    }
+    const char *args[MAX_ARGS];
+    size_t alen[MAX_ARGS];
+    unsigned nargs = 0;
+    size_t p = i + 1, stop = end - 1;
+    if (skip_spaces(m, p, stop) < stop) {
+        for (;;) {
+            const char *comma = memchr(m + p, ',', stop - p);
+            size_t e = comma ? (size_t)(comma - m) : stop;
+            size_t s = skip_spaces(m, p, e), t = e;
+            while (t > s && is_space(m[t - 1]))
+                t--;
+            if (nargs < MAX_ARGS) {
+                args[nargs] = m + s;
+                alen[nargs] = t - s;
+                nargs++;
+            }
+            if (!comma)
+                break;
+            p = e + 1;
+        }
+    }
+    rec->op = name;
+    rec->op_len = name_len;
+    rec->have |= R_OP | R_TID;
+    rec->tid = tid_of(x, handle, rec);
+    uint32_t op = known != WDG_OP_NONE ? known : wdg_ops_intern(x->ops, name, name_len);
+    wdg_category cat = wdg_ops_category(x->ops, op);
+    uint32_t v;
+    int rc = 1;
+    int obj_arg = -1, timeout_arg = -1, count_arg = -1, kind_arg = -1;
+    if (cat == WDG_CAT_SET || cat == WDG_CAT_RELEASE) {
+        obj_arg = 0;
+        if (same(name, name_len, "NtReleaseSemaphore"))
+            count_arg = 1;
+        else if (same(name, name_len, "KeReleaseSemaphore"))
+            count_arg = 2;
+    } else if (cat == WDG_CAT_WAIT) {
+        if (op == x->op_delay) {
+            rec->have |= R_TIMEOUT_PTR;
+        } else if (same(name, name_len, "KeWaitForMultipleObjects")) {
+            kind_arg = 2, timeout_arg = 6;
+        } else if (same(name, name_len, "NtWaitForMultipleObjectsEx")) {
+            kind_arg = 2, timeout_arg = 5;
+        } else if (same(name, name_len, "KeWaitForSingleObject")) {
+            obj_arg = 0, timeout_arg = 4;
+        } else if (same(name, name_len, "NtWaitForSingleObjectEx")) {
+            obj_arg = 0, timeout_arg = 3;
+        } else {
+            obj_arg = 0;   /* other single-object waits, e.g. from --op-category */
+        }
+    } else if (cat == WDG_CAT_SIGNAL_WAIT) {
+        obj_arg = 0, timeout_arg = 4;
+        if ((rc = arg_hex(args, alen, nargs, 1, &v)) > 0) {
+            rec->objs[0] = v;
+            rec->n_objs = 1;
+            rec->have |= R_OBJS;
+        }
+        if (rc < 0)
+            return wdg_malformed(res, WDG_MAL_TYPE, "%.*s: argument 2 is not hex",
+                                 (int)name_len, name);
+    }
+    if (obj_arg >= 0 && (rc = arg_hex(args, alen, nargs, (unsigned)obj_arg, &v)) != 0) {
+        if (rc < 0)
+            return wdg_malformed(res, WDG_MAL_TYPE, "%.*s: argument %d is not hex",
+                                 (int)name_len, name, obj_arg + 1);
+        rec->obj = v;
+        rec->have |= R_OBJ;
+    }
+    if (count_arg >= 0 && arg_hex(args, alen, nargs, (unsigned)count_arg, &v) > 0) {
+        rec->count = v;
+        rec->have |= R_COUNT;
+    }
+    if (kind_arg >= 0 && arg_hex(args, alen, nargs, (unsigned)kind_arg, &v) > 0) {
+        rec->wait_all = v == 0;   /* WaitType: 0 = WaitAll, 1 = WaitAny */
+        rec->have |= R_WAIT_ALL;
+    }
+    if (timeout_arg >= 0 && arg_hex(args, alen, nargs, (unsigned)timeout_arg, &v) > 0 && v)
+        rec->have |= R_TIMEOUT_PTR;  /* a pointer: finite, value not logged */
+    if (op == x->op_ex_create_thread) {
+        uint32_t entry = 0, flags = 0;
+        if ((rc = arg_hex(args, alen, nargs, 4, &entry)) <= 0)
+            return wdg_malformed(res, rc < 0 ? WDG_MAL_TYPE : WDG_MAL_MISSING,
+                                 "ExCreateThread: no start address (argument 5)");
+        arg_hex(args, alen, nargs, 6, &flags);
+        uint64_t *slot = wdg_map_put(&x->pending, handle, 0, NULL);
+        if (slot)
+            *slot = entry | (uint64_t)(flags & 1) << 32;
+    } else {
+        uint64_t *slot = wdg_map_get(&x->pending, handle);
+        if (slot)
+            *slot = NO_PENDING;
+    }
+    return LINE_EVENT;
+}
+
+wdg_line_kind wdg_xenia_parse(wdg_xenia *x, wdg_trace *trace, const char *line, size_t len,
+                              wdg_rec *rec, wdg_line_result *res)
+{
+    uint32_t handle;
+    const char *m;
+    size_t mn;
+    wdg_rec_clear(rec);
+    if (!split_prefix(line, len, &handle, &m, &mn)) {
+        uint32_t thunk;
+        const char *name;
+        size_t nl;
+        if (parse_import(line, len, &thunk, &name, &nl)) {
+            if (trace->n_imports == trace->cap_imports) {
+                size_t cap = trace->cap_imports ? trace->cap_imports * 2 : 64;
+                wdg_import *p = realloc(trace->imports, cap * sizeof *p);
+                if (!p)
+                    return wdg_malformed(res, WDG_MAL_RANGE, "out of memory");
+                trace->imports = p;
+                trace->cap_imports = cap;
+            }
+            uint32_t op = wdg_ops_intern(x->ops, name, nl);
+            if (op != WDG_OP_NONE)
+                trace->imports[trace->n_imports++] = (wdg_import){thunk, op};
+            return LINE_IGNORED;
+        }
+        if (wdg_kv_line_looks(line, len))
+            return wdg_kv_parse(line, len, rec, res);
+        return LINE_IGNORED;
+    }
+    uint32_t tid, h2;
+    int rc = thread_execute(m, mn, &tid, &h2);
+    if (rc != 0) {
+        if (rc < 0)
+            return wdg_malformed(res, WDG_MAL_SYNTAX, "XThread::Execute line without thid/handle");
+        if (bind(x, h2, tid) < 0)
+            return wdg_malformed(res, WDG_MAL_RANGE, "out of memory");
+        return LINE_IGNORED;
+    }
+    rc = thread_stack(m, mn, &h2, &tid);
+    if (rc != 0) {
+        if (rc < 0)
+            return wdg_malformed(res, WDG_MAL_SYNTAX, "XThread Stack line with a bad handle or id");
+        if (bind(x, h2, tid) < 0)
+            return wdg_malformed(res, WDG_MAL_RANGE, "out of memory");
+        uint64_t *pend = wdg_map_get(&x->pending, handle);
+        if (!pend || *pend == NO_PENDING)
+            return LINE_IGNORED;
+        rec->op_id = WDG_OP_THREAD_CREATE;
+        rec->have |= R_OP | R_TID | R_ENTRY | R_NEW_TID;
+        rec->tid = tid_of(x, handle, rec);
+        rec->entry_pc = (uint32_t)*pend;
+        rec->new_tid = tid;
+        if (*pend >> 32)
+            rec->suspended = 1, rec->have |= R_SUSPENDED;
+        *pend = NO_PENDING;
+        return LINE_EVENT;
+    }
+    if (wdg_kv_line_looks(m, mn))
+        return wdg_kv_parse(m, mn, rec, res);
+    return kernel_call(x, handle, m, mn, rec, res);
+}
+
+int wdg_xenia_note_unbound(wdg_xenia *x, size_t event_index)
+{
+    if (x->n_unbound == x->cap_unbound) {
+        size_t cap = x->cap_unbound ? x->cap_unbound * 2 : 256;
+        size_t *p = realloc(x->unbound, cap * sizeof *p);
+        if (!p)
+            return -1;
+        x->unbound = p;
+        x->cap_unbound = cap;
+    }
+    x->unbound[x->n_unbound++] = event_index;
+    return 0;
+}
+
+void wdg_xenia_rebind(wdg_xenia *x, wdg_trace *trace)
+{
+    for (size_t i = 0; i < x->n_unbound; i++) {
+        wdg_event *e = &trace->events[x->unbound[i]];
+        uint64_t *t = wdg_map_get(&x->bind, e->tid);
+        if (t)
+            e->tid = (uint32_t)*t;
+    }
+}

@@ -1,0 +1,115 @@
+#include "wedge/buf.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void wdg_buf_init(wdg_buf *b)
+{
+    b->ptr = NULL;
+    b->len = b->cap = 0;
+    b->oom = 0;
+}
+
+void wdg_buf_free(wdg_buf *b)
+{
+    free(b->ptr);
+    wdg_buf_init(b);
+}
+
+void wdg_buf_reset(wdg_buf *b)
+{
+    b->len = 0;
+    if (b->ptr)
+        b->ptr[0] = 0;
+}
+
+static int reserve(wdg_buf *b, size_t extra)
+{
+    if (b->oom)
+        return 0;
+    if (b->len + extra + 1 <= b->cap)
+        return 1;
+    size_t cap = b->cap ? b->cap : 256;
+    while (cap < b->len + extra + 1)
+        cap *= 2;
+    char *p = realloc(b->ptr, cap);
+    if (!p) {
+        b->oom = 1;
+        return 0;
+    }
+    b->ptr = p;
+    b->cap = cap;
+    return 1;
+}
+
+void wdg_buf_put(wdg_buf *b, const void *data, size_t n)
+{
+    if (!reserve(b, n))
+        return;
+    if (n)
+        memcpy(b->ptr + b->len, data, n);
+    b->len += n;
+    b->ptr[b->len] = 0;
+}
+
+void wdg_buf_puts(wdg_buf *b, const char *s) { wdg_buf_put(b, s, strlen(s)); }
+
+void wdg_buf_putc(wdg_buf *b, char c) { wdg_buf_put(b, &c, 1); }
+
+void wdg_buf_printf(wdg_buf *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char small[256];
+    int n = vsnprintf(small, sizeof small, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return;
+    if ((size_t)n < sizeof small) {
+        wdg_buf_put(b, small, (size_t)n);
+        return;
+    }
+    if (!reserve(b, (size_t)n))
+        return;
+    va_start(ap, fmt);
+    vsnprintf(b->ptr + b->len, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    b->len += (size_t)n;
+}
+
+void wdg_buf_json_str(wdg_buf *b, const char *s)
+{
+    wdg_buf_putc(b, '"');
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        switch (*p) {
+        case '"': wdg_buf_puts(b, "\\\""); break;
+        case '\\': wdg_buf_puts(b, "\\\\"); break;
+        case '\n': wdg_buf_puts(b, "\\n"); break;
+        case '\r': wdg_buf_puts(b, "\\r"); break;
+        case '\t': wdg_buf_puts(b, "\\t"); break;
+        default:
+            if (*p < 0x20)
+                wdg_buf_printf(b, "\\u%04x", *p);
+            else
+                wdg_buf_putc(b, (char)*p);
+        }
+    }
+    wdg_buf_putc(b, '"');
+}
+
+void wdg_buf_csv_str(wdg_buf *b, const char *s)
+{
+    if (!strpbrk(s, ",\"\n\r")) {
+        wdg_buf_puts(b, s);
+        return;
+    }
+    wdg_buf_putc(b, '"');
+    for (; *s; s++) {
+        if (*s == '"')
+            wdg_buf_putc(b, '"');
+        wdg_buf_putc(b, *s);
+    }
+    wdg_buf_putc(b, '"');
+}

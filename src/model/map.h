@@ -1,0 +1,29 @@
+/* map.h - open-addressing hash map from uint64 keys to uint64 values.
+ * Used for tid, key and handle lookups.  The map owns its slots; the key
+ * UINT64_MAX is reserved (never insert it). */
+#ifndef WEDGE_MAP_H
+#define WEDGE_MAP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct wdg_map {
+    uint64_t *keys;
+    uint64_t *vals;
+    size_t cap;    /* power of two, or 0 */
+    size_t count;
+} wdg_map;
+
+#define WDG_MAP_INIT {NULL, NULL, 0, 0}
+
+void wdg_map_free(wdg_map *m);
+/* Returns a pointer to the value slot of key, or NULL if absent. */
+uint64_t *wdg_map_get(const wdg_map *m, uint64_t key);
+/* Inserts key with value *val_if_new when absent; returns the value slot,
+ * or NULL when out of memory.  *inserted (if not NULL) tells which. */
+uint64_t *wdg_map_put(wdg_map *m, uint64_t key, uint64_t val_if_new, int *inserted);
+
+uint64_t wdg_hash64(uint64_t x);
+uint64_t wdg_hash_bytes(const void *p, size_t n);
+
+#endif

@@ -1,0 +1,195 @@
+#include "wedge/ops.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "arena.h"
+#include "map.h"
+
+struct wdg_ops {
+    wdg_arena arena;
+    wdg_map by_hash;     /* name hash -> id + 1 (chained through next[]) */
+    const char **names;
+    uint32_t *lens;
+    uint32_t *next;      /* next id with the same hash, or WDG_OP_NONE */
+    uint8_t *cats;
+    uint32_t count, cap;
+};
+
+static const char *const category_names[WDG_CAT_COUNT] = {
+    "set", "release", "wait", "signal_wait", "create", "thread", "other"};
+
+static const struct {
+    const char *name;
+    wdg_category cat;
+} builtin[] = {
+    /* pseudo ops first: their ids are the WDG_OP_* constants */
+    {"thread.create", WDG_CAT_THREAD},
+    {"thread.exit", WDG_CAT_THREAD},
+    {"object.alias", WDG_CAT_OTHER},
+    {"KeSetEvent", WDG_CAT_SET},
+    {"NtSetEvent", WDG_CAT_SET},
+    {"KePulseEvent", WDG_CAT_SET},
+    {"NtPulseEvent", WDG_CAT_SET},
+    {"KeSetEventBoostPriority", WDG_CAT_SET},
+    {"XEvent::Set", WDG_CAT_SET},
+    {"KeReleaseSemaphore", WDG_CAT_RELEASE},
+    {"NtReleaseSemaphore", WDG_CAT_RELEASE},
+    {"xeKeReleaseSemaphore", WDG_CAT_RELEASE},
+    {"KeReleaseMutant", WDG_CAT_RELEASE},
+    {"NtReleaseMutant", WDG_CAT_RELEASE},
+    {"KeWaitForSingleObject", WDG_CAT_WAIT},
+    {"KeWaitForMultipleObjects", WDG_CAT_WAIT},
+    {"NtWaitForSingleObjectEx", WDG_CAT_WAIT},
+    {"NtWaitForMultipleObjectsEx", WDG_CAT_WAIT},
+    {"KeDelayExecutionThread", WDG_CAT_WAIT},
+    {"NtSignalAndWaitForSingleObjectEx", WDG_CAT_SIGNAL_WAIT},
+    {"NtCreateEvent", WDG_CAT_CREATE},
+    {"NtCreateSemaphore", WDG_CAT_CREATE},
+    {"NtCreateMutant", WDG_CAT_CREATE},
+    {"KeInitializeEvent", WDG_CAT_CREATE},
+    {"KeInitializeSemaphore", WDG_CAT_CREATE},
+    {"KeInitializeMutant", WDG_CAT_CREATE},
+    {"ExCreateThread", WDG_CAT_THREAD},
+    {"KeResumeThread", WDG_CAT_THREAD},
+    {"NtResumeThread", WDG_CAT_THREAD},
+    {"KeSetBasePriorityThread", WDG_CAT_THREAD},
+    {"ExTerminateThread", WDG_CAT_THREAD},
+    {"NtSuspendThread", WDG_CAT_THREAD},
+};
+
+const char *wdg_category_name(int c)
+{
+    return c >= 0 && c < WDG_CAT_COUNT ? category_names[c] : "?";
+}
+
+int wdg_category_parse(const char *s, size_t n, wdg_category *out)
+{
+    for (int c = 0; c < WDG_CAT_COUNT; c++) {
+        if (strlen(category_names[c]) == n && memcmp(category_names[c], s, n) == 0) {
+            *out = (wdg_category)c;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+int wdg_ops_new(wdg_ops **out, wdg_error *err)
+{
+    wdg_ops *ops = calloc(1, sizeof *ops);
+    if (!ops)
+        return wdg_error_set(err, WDG_ENOMEM, NULL, 0, "out of memory");
+    wdg_arena_init(&ops->arena);
+    for (size_t i = 0; i < sizeof builtin / sizeof builtin[0]; i++) {
+        uint32_t id = wdg_ops_intern(ops, builtin[i].name, strlen(builtin[i].name));
+        if (id == WDG_OP_NONE) {
+            wdg_ops_free(ops);
+            return wdg_error_set(err, WDG_ENOMEM, NULL, 0, "out of memory");
+        }
+        ops->cats[id] = (uint8_t)builtin[i].cat;
+    }
+    *out = ops;
+    return 0;
+}
+
+void wdg_ops_free(wdg_ops *ops)
+{
+    if (!ops)
+        return;
+    wdg_arena_free(&ops->arena);
+    wdg_map_free(&ops->by_hash);
+    free(ops->names);
+    free(ops->lens);
+    free(ops->next);
+    free(ops->cats);
+    free(ops);
+}
+
+/* The map stores hash -> first id; ids sharing a 64-bit hash are chained. */
+static uint64_t name_hash(const char *s, size_t n)
+{
+    uint64_t h = wdg_hash_bytes(s, n);
+    return h == UINT64_MAX ? 0 : h;
+}
+
+uint32_t wdg_ops_find(const wdg_ops *ops, const char *s, size_t n)
+{
+    uint64_t *slot = wdg_map_get(&ops->by_hash, name_hash(s, n));
+    if (!slot)
+        return WDG_OP_NONE;
+    for (uint32_t id = (uint32_t)*slot; id != WDG_OP_NONE; id = ops->next[id])
+        if (ops->lens[id] == n && memcmp(ops->names[id], s, n) == 0)
+            return id;
+    return WDG_OP_NONE;
+}
+
+uint32_t wdg_ops_intern(wdg_ops *ops, const char *s, size_t n)
+{
+    uint32_t found = wdg_ops_find(ops, s, n);
+    if (found != WDG_OP_NONE)
+        return found;
+    if (n > UINT32_MAX || ops->count == WDG_OP_NONE - 1)
+        return WDG_OP_NONE;
+    if (ops->count == ops->cap) {
+        uint32_t cap = ops->cap ? ops->cap * 2 : 64;
+        const char **names = realloc(ops->names, cap * sizeof *names);
+        if (names)
+            ops->names = names;
+        uint32_t *lens = realloc(ops->lens, cap * sizeof *lens);
+        if (lens)
+            ops->lens = lens;
+        uint32_t *next = realloc(ops->next, cap * sizeof *next);
+        if (next)
+            ops->next = next;
+        uint8_t *cats = realloc(ops->cats, cap * sizeof *cats);
+        if (cats)
+            ops->cats = cats;
+        if (!names || !lens || !next || !cats)
+            return WDG_OP_NONE;
+        ops->cap = cap;
+    }
+    char *copy = wdg_arena_strndup(&ops->arena, s, n);
+    if (!copy)
+        return WDG_OP_NONE;
+    uint32_t id = ops->count;
+    int inserted;
+    uint64_t *slot = wdg_map_put(&ops->by_hash, name_hash(s, n), id, &inserted);
+    if (!slot)
+        return WDG_OP_NONE;
+    ops->next[id] = inserted ? WDG_OP_NONE : (uint32_t)*slot;
+    *slot = id;
+    ops->names[id] = copy;
+    ops->lens[id] = (uint32_t)n;
+    ops->cats[id] = WDG_CAT_OTHER;
+    ops->count++;
+    return id;
+}
+
+int wdg_ops_override(wdg_ops *ops, const char *spec, wdg_error *err)
+{
+    const char *eq = strrchr(spec, '=');
+    wdg_category cat;
+    if (!eq || eq == spec ||
+        wdg_category_parse(eq + 1, strlen(eq + 1), &cat) < 0)
+        return wdg_error_set(err, WDG_EUSAGE, NULL, 0,
+                             "--op-category takes NAME=CATEGORY with CATEGORY one of "
+                             "set, release, wait, signal_wait, create, thread, other: '%s'",
+                             spec);
+    uint32_t id = wdg_ops_intern(ops, spec, (size_t)(eq - spec));
+    if (id == WDG_OP_NONE)
+        return wdg_error_set(err, WDG_ENOMEM, NULL, 0, "out of memory");
+    ops->cats[id] = (uint8_t)cat;
+    return 0;
+}
+
+const char *wdg_ops_name(const wdg_ops *ops, uint32_t id)
+{
+    return id < ops->count ? ops->names[id] : "?";
+}
+
+wdg_category wdg_ops_category(const wdg_ops *ops, uint32_t id)
+{
+    return id < ops->count ? (wdg_category)ops->cats[id] : WDG_CAT_OTHER;
+}
+
+uint32_t wdg_ops_count(const wdg_ops *ops) { return ops->count; }

@@ -1,0 +1,290 @@
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../formats/formats.h"
+#include "map.h"
+#include "trace_build.h"
+
+static const char *const reason_names[WDG_MAL_COUNT] = {
+    "syntax", "type", "range", "missing", "too_long", "unresolved"};
+
+const char *wdg_malformed_reason_name(int reason)
+{
+    return reason >= 0 && reason < WDG_MAL_COUNT ? reason_names[reason] : "?";
+}
+
+const char *wdg_trace_display_name(const wdg_trace *t)
+{
+    return strcmp(t->path, "-") == 0 ? "<stdin>" : t->path;
+}
+
+int wdg_trace_new(wdg_trace **out, const char *path, wdg_ops *ops, wdg_error *err)
+{
+    wdg_trace *t = calloc(1, sizeof *t);
+    if (t)
+        t->path = strdup(path);
+    if (!t || !t->path) {
+        free(t);
+        return wdg_error_set(err, WDG_ENOMEM, path, 0, "out of memory");
+    }
+    t->ops = ops;
+    t->format = "unknown";
+    t->compression = "none";
+    *out = t;
+    return 0;
+}
+
+void wdg_trace_free(wdg_trace *t)
+{
+    if (!t)
+        return;
+    free(t->path);
+    free(t->events);
+    free(t->ext);
+    free(t->words);
+    free(t->imports);
+    free(t);
+}
+
+void wdg_trace_set_header(wdg_trace *t, int has_observes, unsigned observes,
+                          const char *engine, const char *title_id, const char *module_hash)
+{
+    t->has_header = 1;
+    if (has_observes) {
+        t->has_observes = 1;
+        t->header_observes = observes;
+    }
+    snprintf(t->engine, sizeof t->engine, "%s", engine);
+    snprintf(t->title_id, sizeof t->title_id, "%s", title_id);
+    snprintf(t->module_hash, sizeof t->module_hash, "%s", module_hash);
+}
+
+/* Grows *p (elements of size sz) to hold need elements. */
+static int grow(void **p, size_t *cap, size_t need, size_t sz)
+{
+    if (need <= *cap)
+        return 0;
+    size_t c = *cap ? *cap : 1024;
+    while (c < need)
+        c *= 2;
+    void *q = realloc(*p, c * sz);
+    if (!q)
+        return -1;
+    *p = q;
+    *cap = c;
+    return 0;
+}
+
+static int push_words(wdg_trace *t, const uint32_t *w, uint32_t n, uint32_t *off)
+{
+    if (t->n_words + n > UINT32_MAX ||
+        grow((void **)&t->words, &t->cap_words, t->n_words + n, sizeof *t->words) < 0)
+        return -1;
+    *off = (uint32_t)t->n_words;
+    memcpy(t->words + t->n_words, w, n * sizeof *w);
+    t->n_words += n;
+    return 0;
+}
+
+int wdg_trace_append(wdg_trace *t, const wdg_rec *r, uint32_t op, uint64_t line,
+                     wdg_error *err)
+{
+    if (grow((void **)&t->events, &t->cap_events, t->n_events + 1, sizeof *t->events) < 0)
+        return wdg_error_set(err, WDG_ENOMEM, wdg_trace_display_name(t), line, "out of memory");
+    wdg_event *e = &t->events[t->n_events];
+    memset(e, 0, sizeof *e);
+    uint32_t f = 0;
+    e->t = (r->have & R_T) ? r->t : WDG_T_NONE;
+    if (r->have & R_T)
+        f |= WDG_EV_T;
+    e->tid = r->tid;
+    e->op = op;
+    e->cat = (uint8_t)(op == WDG_OP_NONE ? WDG_CAT_OTHER : wdg_ops_category(t->ops, op));
+    if (op == WDG_OP_NONE)
+        f |= WDG_EV_PROBE;
+    if (r->have & R_LR)
+        e->lr = r->lr, f |= WDG_EV_LR;
+    if (r->have & R_OBJ)
+        e->obj = r->obj, f |= WDG_EV_OBJ;
+    if (r->have & R_WAIT_ALL)
+        f |= WDG_EV_WAIT_KIND | (r->wait_all ? WDG_EV_WAIT_ALL : 0);
+    if (r->have & R_TIMEOUT)
+        f |= WDG_EV_TIMEOUT | WDG_EV_TIMEOUT_VALUE;
+    if (r->have & R_TIMEOUT_PTR)
+        f |= WDG_EV_TIMEOUT;
+    if ((r->have & R_SUSPENDED) && r->suspended)
+        f |= WDG_EV_SUSPENDED;
+    e->line = line > UINT32_MAX ? UINT32_MAX : (uint32_t)line;
+    const uint32_t ext_fields = R_CYCLE | R_TIMEOUT | R_RET | R_PC | R_ENTRY | R_NEW_TID |
+                                R_ALIAS | R_COUNT | R_OBJS | R_FRAMES;
+    if (r->have & ext_fields) {
+        if (t->n_ext >= UINT32_MAX - 1 ||
+            grow((void **)&t->ext, &t->cap_ext, t->n_ext + 1, sizeof *t->ext) < 0)
+            return wdg_error_set(err, WDG_ENOMEM, wdg_trace_display_name(t), line,
+                                 "out of memory");
+        wdg_event_ext *x = &t->ext[t->n_ext];
+        memset(x, 0, sizeof *x);
+        if (r->have & R_CYCLE) x->cycle = r->cycle, f |= WDG_EV_CYCLE;
+        if (r->have & R_TIMEOUT) x->timeout = r->timeout;
+        if (r->have & R_RET) x->ret = r->ret, f |= WDG_EV_RET;
+        if (r->have & R_PC) x->pc = r->pc, f |= WDG_EV_PC;
+        if (r->have & R_ENTRY) x->entry_pc = r->entry_pc, f |= WDG_EV_ENTRY;
+        if (r->have & R_NEW_TID) x->new_tid = r->new_tid, f |= WDG_EV_NEW_TID;
+        if (r->have & R_ALIAS) x->alias = r->alias, f |= WDG_EV_ALIAS;
+        if (r->have & R_COUNT) x->count = r->count, f |= WDG_EV_COUNT;
+        if (r->have & R_OBJS) {
+            if (push_words(t, r->objs, r->n_objs, &x->objs_off) < 0)
+                return wdg_error_set(err, WDG_ENOMEM, wdg_trace_display_name(t), line,
+                                     "out of memory");
+            x->objs_n = r->n_objs;
+            f |= WDG_EV_OBJS;
+        }
+        if (r->have & R_FRAMES) {
+            if (push_words(t, r->frames, r->n_frames, &x->frames_off) < 0)
+                return wdg_error_set(err, WDG_ENOMEM, wdg_trace_display_name(t), line,
+                                     "out of memory");
+            x->frames_n = r->n_frames;
+            f |= WDG_EV_FRAMES;
+        }
+        t->n_ext++;
+        e->ext = (uint32_t)t->n_ext;
+    }
+    e->flags = f;
+    t->n_events++;
+    return 0;
+}
+
+int wdg_trace_add_malformed(wdg_trace *t, uint64_t line, int reason, const char *msg,
+                            int strict, wdg_error *err)
+{
+    t->malformed++;
+    if (reason >= 0 && reason < WDG_MAL_COUNT)
+        t->malformed_by_reason[reason]++;
+    if (t->n_samples < WDG_MALFORMED_SAMPLES) {
+        wdg_malformed_sample *s = &t->samples[t->n_samples++];
+        s->line = line;
+        s->reason = reason;
+        snprintf(s->msg, sizeof s->msg, "%s", msg);
+    }
+    if (strict)
+        return wdg_error_set(err, WDG_EMALFORMED, wdg_trace_display_name(t), line,
+                             "malformed line: %s", msg);
+    return 0;
+}
+
+int wdg_probes_add_spec(wdg_probes *p, wdg_ops *ops, const char *spec, wdg_error *err)
+{
+    const char *eq = strchr(spec, '=');
+    uint32_t pc;
+    if (!eq || !eq[1] || wdg_parse_hex32(spec, (size_t)(eq - spec), &pc) < 0)
+        return wdg_error_set(err, WDG_EUSAGE, NULL, 0,
+                             "--probe takes PC=OP with PC in hex, e.g. 0x8284E49C=KeReleaseSemaphore: '%s'",
+                             spec);
+    uint32_t op = wdg_ops_intern(ops, eq + 1, strlen(eq + 1));
+    if (op == WDG_OP_NONE ||
+        grow((void **)&p->items, &p->cap, p->n + 1, sizeof *p->items) < 0)
+        return wdg_error_set(err, WDG_ENOMEM, NULL, 0, "out of memory");
+    p->items[p->n++] = (wdg_import){pc, op};
+    return 0;
+}
+
+int wdg_probes_add_imports(wdg_probes *p, const wdg_trace *t, wdg_error *err)
+{
+    if (grow((void **)&p->items, &p->cap, p->n + t->n_imports, sizeof *p->items) < 0)
+        return wdg_error_set(err, WDG_ENOMEM, NULL, 0, "out of memory");
+    memcpy(p->items + p->n, t->imports, t->n_imports * sizeof *t->imports);
+    p->n += t->n_imports;
+    return 0;
+}
+
+void wdg_probes_free(wdg_probes *p)
+{
+    free(p->items);
+    memset(p, 0, sizeof *p);
+}
+
+int wdg_trace_resolve_probes(wdg_trace *t, const wdg_probes *p, int strict, wdg_error *err)
+{
+    wdg_map by_pc = WDG_MAP_INIT;
+    int rc = 0;
+    /* the first entry for a pc wins: --probe before import tables */
+    for (size_t i = 0; p && i < p->n; i++)
+        if (!wdg_map_put(&by_pc, p->items[i].pc, p->items[i].op, NULL)) {
+            rc = wdg_error_set(err, WDG_ENOMEM, NULL, 0, "out of memory");
+            goto done;
+        }
+    size_t w = 0;
+    for (size_t i = 0; i < t->n_events; i++) {
+        wdg_event e = t->events[i];
+        if (e.flags & WDG_EV_PROBE) {
+            const wdg_event_ext *x = wdg_event_ext_of(t, &e);
+            uint64_t *op = x ? wdg_map_get(&by_pc, x->pc) : NULL;
+            if (!op) {
+                char msg[96];
+                snprintf(msg, sizeof msg,
+                         "no op for probe pc 0x%08X (give --probe PC=OP or an import table)",
+                         x ? x->pc : 0);
+                if ((rc = wdg_trace_add_malformed(t, e.line, WDG_MAL_UNRESOLVED, msg, strict,
+                                                  err)) < 0)
+                    goto done;
+                continue;
+            }
+            e.op = (uint32_t)*op;
+            e.cat = (uint8_t)wdg_ops_category(t->ops, e.op);
+            e.flags &= ~(uint32_t)WDG_EV_PROBE;
+        }
+        t->events[w++] = e;
+    }
+    t->n_events = w;
+done:
+    wdg_map_free(&by_pc);
+    return rc;
+}
+
+static int by_time(const void *a, const void *b)
+{
+    const wdg_event *x = a, *y = b;
+    if (x->t != y->t)
+        return x->t < y->t ? -1 : 1;
+    return x->line < y->line ? -1 : x->line > y->line;
+}
+
+int wdg_trace_finalize(wdg_trace *t, wdg_error *err)
+{
+    wdg_map tids = WDG_MAP_INIT;
+    t->all_t = t->n_events > 0;
+    t->producers = t->producers_with_lr = 0;
+    unsigned seen = 0;
+    int sorted = 1;
+    for (size_t i = 0; i < t->n_events; i++) {
+        const wdg_event *e = &t->events[i];
+        if (!(e->flags & WDG_EV_T))
+            t->all_t = 0;
+        else if (i && (t->events[i - 1].flags & WDG_EV_T) && t->events[i - 1].t > e->t)
+            sorted = 0;
+        seen |= WDG_CAT_BIT(e->cat);
+        if (wdg_category_is_producer(e->cat)) {
+            t->producers++;
+            if (e->flags & WDG_EV_LR)
+                t->producers_with_lr++;
+        }
+        if (!wdg_map_put(&tids, e->tid, 0, NULL)) {
+            wdg_map_free(&tids);
+            return wdg_error_set(err, WDG_ENOMEM, NULL, 0, "out of memory");
+        }
+    }
+    t->threads = (uint32_t)tids.count;
+    wdg_map_free(&tids);
+    /* Lines are unique per file, so (t, line) makes the sort stable. */
+    if (t->all_t && !sorted)
+        qsort(t->events, t->n_events, sizeof *t->events, by_time);
+    if (t->all_t) {
+        t->first_t = t->events[0].t;
+        t->last_t = t->events[t->n_events - 1].t;
+    } else {
+        t->first_t = t->last_t = 0;
+    }
+    t->observes = t->has_observes ? t->header_observes : seen;
+    return 0;
+}

@@ -1,0 +1,161 @@
+/* report.json (ANALYSIS.md section 10): member names and order as the
+ * spec gives them, addresses as "0x%08X", absent values as null. */
+#include "render.h"
+
+#include <stdio.h>
+
+static void addr(wdg_buf *b, int has, uint32_t v)
+{
+    if (has)
+        wdg_buf_printf(b, "\"0x%08X\"", v);
+    else
+        wdg_buf_puts(b, "null");
+}
+
+static void u64(wdg_buf *b, uint64_t v) { wdg_buf_printf(b, "%llu", (unsigned long long)v); }
+
+static void trace_obj(wdg_buf *b, const wdg_trace *t, const char *name)
+{
+    wdg_buf_puts(b, "{\"path\": ");
+    wdg_buf_json_str(b, t->path);
+    wdg_buf_puts(b, ", \"lines\": ");
+    u64(b, t->lines);
+    wdg_buf_puts(b, ", \"events\": ");
+    u64(b, t->n_events);
+    wdg_buf_puts(b, ", \"ignored\": ");
+    u64(b, t->ignored);
+    wdg_buf_puts(b, ", \"malformed\": ");
+    u64(b, t->malformed);
+    wdg_buf_puts(b, ", \"producers\": ");
+    u64(b, t->producers);
+    wdg_buf_printf(b, ", \"threads\": %u, \"span\": ", t->threads);
+    int64_t span;
+    const char *unit = NULL;
+    if (wdg_trace_span(t, &span, &unit))
+        wdg_buf_printf(b, "%lld", (long long)span);
+    else
+        wdg_buf_puts(b, "null");
+    /* members beyond the spec's minimum */
+    wdg_buf_puts(b, ", \"span_unit\": ");
+    if (unit)
+        wdg_buf_json_str(b, unit);
+    else
+        wdg_buf_puts(b, "null");
+    wdg_buf_puts(b, ", \"first_t\": ");
+    if (t->all_t)
+        wdg_buf_printf(b, "%lld, \"last_t\": %lld", (long long)t->first_t, (long long)t->last_t);
+    else
+        wdg_buf_puts(b, "null, \"last_t\": null");
+    wdg_buf_puts(b, ", \"name\": ");
+    wdg_buf_json_str(b, name);
+    wdg_buf_puts(b, ", \"format\": ");
+    wdg_buf_json_str(b, t->format);
+    wdg_buf_puts(b, ", \"compression\": ");
+    wdg_buf_json_str(b, t->compression);
+    wdg_buf_puts(b, ", \"engine\": ");
+    if (t->engine[0])
+        wdg_buf_json_str(b, t->engine);
+    else
+        wdg_buf_puts(b, "null");
+    wdg_buf_puts(b, ", \"observes\": [");
+    int first = 1;
+    for (int c = 0; c < WDG_CAT_COUNT; c++) {
+        if (!(t->observes & WDG_CAT_BIT(c)))
+            continue;
+        wdg_buf_puts(b, first ? "" : ", ");
+        wdg_buf_json_str(b, wdg_category_name(c));
+        first = 0;
+    }
+    wdg_buf_puts(b, "], \"malformed_by_reason\": {");
+    first = 1;
+    for (int i = 0; i < WDG_MAL_COUNT; i++) {
+        if (!t->malformed_by_reason[i])
+            continue;
+        wdg_buf_printf(b, "%s\"%s\": %llu", first ? "" : ", ", wdg_malformed_reason_name(i),
+                       (unsigned long long)t->malformed_by_reason[i]);
+        first = 0;
+    }
+    wdg_buf_puts(b, "}, \"malformed_lines\": [");
+    for (unsigned i = 0; i < t->n_samples; i++) {
+        wdg_buf_printf(b, "%s{\"line\": %llu, \"reason\": \"%s\", \"message\": ", i ? ", " : "",
+                       (unsigned long long)t->samples[i].line,
+                       wdg_malformed_reason_name(t->samples[i].reason));
+        wdg_buf_json_str(b, t->samples[i].msg);
+        wdg_buf_putc(b, '}');
+    }
+    wdg_buf_puts(b, "]}");
+}
+
+static void function_of(wdg_buf *b, const wdg_report *r, int has_lr, uint32_t lr)
+{
+    char fn[160];
+    /* outside every known function the member is null (Markdown prints the address) */
+    if (has_lr && wdg_symbols_format(r->symbols, lr, fn, sizeof fn)) {
+        wdg_buf_json_str(b, fn);
+    } else {
+        wdg_buf_puts(b, "null");
+    }
+}
+
+static void divergence(wdg_buf *b, const wdg_report *r, const wdg_divergence *d)
+{
+    if (!d->found) {
+        wdg_buf_puts(b, "null");
+        return;
+    }
+    const wdg_event *e = &r->ref->events[d->event];
+    const wdg_key *k = &r->keys.keys[d->key];
+    wdg_buf_printf(b, "{\"ref_index\": %llu, \"t\": ", (unsigned long long)d->ref_index);
+    if (e->flags & WDG_EV_T)
+        wdg_buf_printf(b, "%lld", (long long)e->t);
+    else
+        wdg_buf_puts(b, "null");
+    wdg_buf_printf(b, ", \"tid\": %u, \"cand_tid\": null, \"category\": \"%s\", \"lr\": ", e->tid,
+                   wdg_category_name(e->cat));
+    addr(b, e->flags & WDG_EV_LR, e->lr);
+    wdg_buf_puts(b, ", \"op\": ");
+    wdg_buf_json_str(b, wdg_ops_name(r->ref->ops, e->op));
+    wdg_buf_puts(b, ", \"obj\": ");
+    addr(b, e->flags & WDG_EV_OBJ, e->obj);
+    wdg_buf_printf(b, ", \"ordinal\": %llu, \"ref_count\": %llu, \"cand_count\": %llu, \"function\": ",
+                   (unsigned long long)d->ordinal, (unsigned long long)k->ref,
+                   (unsigned long long)k->cand);
+    function_of(b, r, e->flags & WDG_EV_LR, e->lr);
+    wdg_buf_printf(b, ", \"line\": %u, \"status\": \"%s\"}", e->line, wdg_status_name(k->status));
+}
+
+void wdg_report_json(const wdg_report *r, wdg_buf *b)
+{
+    wdg_buf_puts(b, "{\n  \"wedge_report\": 1,\n  \"ref\": ");
+    trace_obj(b, r->ref, r->opts.ref_name);
+    wdg_buf_puts(b, ",\n  \"cand\": ");
+    trace_obj(b, r->cand, r->opts.cand_name);
+    wdg_buf_puts(b, ",\n  \"keys\": [");
+    for (size_t i = 0; i < r->keys.n; i++) {
+        const wdg_key *k = &r->keys.keys[i];
+        wdg_buf_printf(b, "%s\n    {\"category\": \"%s\", \"lr\": ", i ? "," : "",
+                       wdg_category_name(k->cat));
+        addr(b, k->has_lr, k->lr);
+        wdg_buf_puts(b, ", \"op\": ");
+        wdg_buf_json_str(b, wdg_ops_name(r->ref->ops, k->op));
+        wdg_buf_puts(b, ", \"function\": ");
+        function_of(b, r, k->has_lr, k->lr);
+        wdg_buf_printf(b, ", \"ref\": %llu, \"cand\": %llu, \"ref_total\": %llu, "
+                          "\"cand_total\": %llu, \"status\": \"%s\"}",
+                       (unsigned long long)k->ref, (unsigned long long)k->cand,
+                       (unsigned long long)k->ref_total, (unsigned long long)k->cand_total,
+                       wdg_status_name(k->status));
+    }
+    wdg_buf_puts(b, r->keys.n ? "\n  ],\n" : "],\n");
+    wdg_buf_puts(b, "  \"first_divergence\": ");
+    divergence(b, r, &r->first_divergence);
+    wdg_buf_puts(b, ",\n  \"first_shortfall\": ");
+    divergence(b, r, &r->first_shortfall);
+    wdg_buf_printf(b, ",\n  \"key_mode\": \"%s\",\n  \"tolerance\": %g,\n  \"common_span_end\": ",
+                   r->keys.by_lr ? "lr" : "op", r->keys.tolerance);
+    if (r->keys.has_cutoff)
+        wdg_buf_printf(b, "%lld", (long long)r->keys.cutoff);
+    else
+        wdg_buf_puts(b, "null");
+    wdg_buf_puts(b, "\n}\n");
+}

@@ -1,0 +1,223 @@
+/* The Markdown report: what an engineer reads first. */
+#include "render.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static void num(wdg_buf *b, uint64_t v)
+{
+    /* 79014 -> 79,014 */
+    char digits[32], out[48];
+    int n = snprintf(digits, sizeof digits, "%llu", (unsigned long long)v);
+    int o = 0;
+    for (int i = 0; i < n; i++) {
+        if (i && (n - i) % 3 == 0)
+            out[o++] = ',';
+        out[o++] = digits[i];
+    }
+    out[o] = 0;
+    wdg_buf_puts(b, out);
+}
+
+static void span_text(const wdg_trace *t, char *out, size_t cap)
+{
+    int64_t span;
+    const char *unit;
+    if (!wdg_trace_span(t, &span, &unit)) {
+        snprintf(out, cap, "-");
+    } else if (strcmp(unit, "ns") == 0) {
+        char a[32], z[32];
+        wdg_format_ns(t->first_t, a, sizeof a);
+        wdg_format_ns(t->last_t, z, sizeof z);
+        snprintf(out, cap, "%s to %s", a, z);
+    } else {
+        snprintf(out, cap, "lines %u to %u (no t)", t->events[0].line,
+                 t->events[t->n_events - 1].line);
+    }
+}
+
+static void trace_table(wdg_buf *b, const wdg_report *r)
+{
+    const wdg_trace *t[2] = {r->ref, r->cand};
+    wdg_buf_printf(b, "| | %s | %s |\n|---|---|---|\n", r->opts.ref_name, r->opts.cand_name);
+    wdg_buf_printf(b, "| file | `%s` | `%s` |\n", wdg_trace_display_name(t[0]),
+                   wdg_trace_display_name(t[1]));
+    wdg_buf_printf(b, "| format | %s%s%s | %s%s%s |\n", t[0]->format,
+                   strcmp(t[0]->compression, "none") ? ", " : "",
+                   strcmp(t[0]->compression, "none") ? t[0]->compression : "", t[1]->format,
+                   strcmp(t[1]->compression, "none") ? ", " : "",
+                   strcmp(t[1]->compression, "none") ? t[1]->compression : "");
+    static const char *const rows[] = {"lines", "events", "ignored", "malformed", "producers",
+                                       "threads"};
+    for (int i = 0; i < 6; i++) {
+        wdg_buf_printf(b, "| %s |", rows[i]);
+        for (int j = 0; j < 2; j++) {
+            uint64_t v = i == 0 ? t[j]->lines : i == 1 ? t[j]->n_events : i == 2 ? t[j]->ignored
+                       : i == 3 ? t[j]->malformed : i == 4 ? t[j]->producers : t[j]->threads;
+            wdg_buf_putc(b, ' ');
+            num(b, v);
+            wdg_buf_puts(b, " |");
+        }
+        wdg_buf_putc(b, '\n');
+    }
+    char s0[96], s1[96];
+    span_text(t[0], s0, sizeof s0);
+    span_text(t[1], s1, sizeof s1);
+    wdg_buf_printf(b, "| span | %s | %s |\n", s0, s1);
+    wdg_buf_puts(b, "| observes |");
+    for (int j = 0; j < 2; j++) {
+        wdg_buf_putc(b, ' ');
+        int first = 1;
+        for (int c = 0; c < WDG_CAT_COUNT; c++)
+            if (t[j]->observes & WDG_CAT_BIT(c)) {
+                wdg_buf_printf(b, "%s%s", first ? "" : ", ", wdg_category_name(c));
+                first = 0;
+            }
+        wdg_buf_printf(b, "%s%s |", first ? "nothing" : "",
+                       t[j]->has_observes ? " (header)" : "");
+    }
+    wdg_buf_putc(b, '\n');
+    for (int j = 0; j < 2; j++) {
+        if (!t[j]->malformed)
+            continue;
+        wdg_buf_printf(b, "\n%s has %llu malformed line%s (counted, not read):\n",
+                       j ? r->opts.cand_name : r->opts.ref_name,
+                       (unsigned long long)t[j]->malformed, t[j]->malformed == 1 ? "" : "s");
+        for (unsigned i = 0; i < t[j]->n_samples; i++)
+            wdg_buf_printf(b, "- `%s:%llu`: %s\n", wdg_trace_display_name(t[j]),
+                           (unsigned long long)t[j]->samples[i].line, t[j]->samples[i].msg);
+        if (t[j]->malformed > t[j]->n_samples)
+            wdg_buf_printf(b, "- ... and %llu more\n",
+                           (unsigned long long)(t[j]->malformed - t[j]->n_samples));
+    }
+}
+
+static void where(const wdg_event *e, char *out, size_t cap)
+{
+    char when[40];
+    if (e->flags & WDG_EV_T)
+        wdg_format_ns(e->t, when, sizeof when);
+    else
+        snprintf(when, sizeof when, "line %u", e->line);
+    snprintf(out, cap, "at %s, thread %u", when, e->tid);
+}
+
+static void site(const wdg_report *r, const wdg_event *e, char *out, size_t cap)
+{
+    char fn[160], obj[40] = "";
+    if (e->flags & WDG_EV_OBJ)
+        snprintf(obj, sizeof obj, " on 0x%08X", e->obj);
+    if (e->flags & WDG_EV_LR && r->keys.by_lr) {
+        wdg_fmt_function(r, e->lr, fn, sizeof fn);
+        snprintf(out, cap, "`%s` at `%s` (%s%s)", wdg_category_name(e->cat), fn,
+                 wdg_ops_name(r->ref->ops, e->op), obj);
+    } else {
+        snprintf(out, cap, "`%s` by `%s`%s", wdg_category_name(e->cat),
+                 wdg_ops_name(r->ref->ops, e->op), obj);
+    }
+}
+
+static void sentences(wdg_buf *b, const wdg_report *r)
+{
+    const wdg_divergence *d = &r->first_divergence, *s = &r->first_shortfall;
+    char at[96], st[256], ord[32], ratio[32];
+    wdg_buf_puts(b, "**First divergence.** ");
+    if (d->found) {
+        const wdg_event *e = &r->ref->events[d->event];
+        const wdg_key *k = &r->keys.keys[d->key];
+        where(e, at, sizeof at);
+        site(r, e, st, sizeof st);
+        wdg_fmt_ordinal(d->ordinal, ord, sizeof ord);
+        wdg_fmt_ratio(k, ratio, sizeof ratio);
+        wdg_buf_printf(b, "%s producer #%llu, %s, is the first whose key diverges: %s, its %s "
+                          "occurrence; over the common span the key fires %llu time%s in %s "
+                          "and %llu in %s (%s%s%s).\n\n",
+                       r->opts.ref_name, (unsigned long long)d->ref_index, at, st, ord,
+                       (unsigned long long)k->ref, k->ref == 1 ? "" : "s", r->opts.ref_name,
+                       (unsigned long long)k->cand, r->opts.cand_name, wdg_status_name(k->status),
+                       ratio[0] ? " " : "", ratio);
+    } else {
+        wdg_buf_printf(b, "none: no %s producer's key is MISSING or UNDER in %s.\n\n",
+                       r->opts.ref_name, r->opts.cand_name);
+    }
+    wdg_buf_puts(b, "**First shortfall.** ");
+    if (s->found) {
+        const wdg_event *e = &r->ref->events[s->event];
+        const wdg_key *k = &r->keys.keys[s->key];
+        where(e, at, sizeof at);
+        site(r, e, st, sizeof st);
+        wdg_fmt_ordinal(s->ordinal, ord, sizeof ord);
+        wdg_buf_printf(b, "%s producer #%llu, %s, is the first %s has no counterpart for: "
+                          "the %s %s, while %s fires that key only %llu time%s.\n\n",
+                       r->opts.ref_name, (unsigned long long)s->ref_index, at,
+                       r->opts.cand_name, ord, st, r->opts.cand_name,
+                       (unsigned long long)k->cand, k->cand == 1 ? "" : "s");
+    } else {
+        wdg_buf_printf(b, "none: %s fires every %s producer key at least as often.\n\n",
+                       r->opts.cand_name, r->opts.ref_name);
+    }
+}
+
+void wdg_report_markdown(const wdg_report *r, wdg_buf *b)
+{
+    uint64_t by_status[6] = {0};
+    for (size_t i = 0; i < r->keys.n; i++)
+        by_status[r->keys.keys[i].status]++;
+    wdg_buf_printf(b, "# wedge report: %s against %s\n\n", r->opts.cand_name, r->opts.ref_name);
+    wdg_buf_printf(b, "%zu producer keys: ", r->keys.n);
+    static const wdg_status order[] = {WDG_ST_MISSING, WDG_ST_UNDER, WDG_ST_OVER, WDG_ST_EXTRA,
+                                       WDG_ST_MATCH, WDG_ST_UNOBSERVABLE};
+    int first = 1;
+    for (int i = 0; i < 6; i++) {
+        if (!by_status[order[i]])
+            continue;
+        wdg_buf_printf(b, "%s%llu %s", first ? "" : ", ", (unsigned long long)by_status[order[i]],
+                       wdg_status_name(order[i]));
+        first = 0;
+    }
+    wdg_buf_puts(b, first ? "none.\n\n" : ".\n\n");
+    sentences(b, r);
+    wdg_buf_puts(b, "## Traces\n\n");
+    trace_table(b, r);
+    wdg_buf_puts(b, "\n## Producer keys\n\n");
+    if (r->keys.has_cutoff) {
+        char c[40];
+        wdg_format_ns(r->keys.cutoff, c, sizeof c);
+        wdg_buf_printf(b, "Counts over the common span (events up to t = %s); whole-trace "
+                          "totals beside them. ",
+                       c);
+    }
+    wdg_buf_printf(b, "Keys are `(category, %s)`; tolerance %g.\n\n",
+                   r->keys.by_lr ? "lr)` where lr is known, else `(category, op" : "op",
+                   r->keys.tolerance);
+    if (!r->keys.n) {
+        wdg_buf_puts(b, "No producer events in either trace.\n");
+        return;
+    }
+    wdg_buf_printf(b, "| status | category | lr | function | op | %s | %s | %s total | %s total |\n",
+                   r->opts.ref_name, r->opts.cand_name, r->opts.ref_name, r->opts.cand_name);
+    wdg_buf_puts(b, "|---|---|---|---|---|---:|---:|---:|---:|\n");
+    for (size_t i = 0; i < r->keys.n; i++) {
+        const wdg_key *k = &r->keys.keys[i];
+        char ratio[32], fn[160], lr[16];
+        wdg_fmt_ratio(k, ratio, sizeof ratio);
+        if (k->has_lr) {
+            snprintf(lr, sizeof lr, "0x%08X", k->lr);
+            wdg_fmt_function(r, k->lr, fn, sizeof fn);
+        } else {
+            snprintf(lr, sizeof lr, "-");
+            snprintf(fn, sizeof fn, "-");
+        }
+        wdg_buf_printf(b, "| %s%s%s%s | %s | %s | %s | %s | ", wdg_status_name(k->status),
+                       ratio[0] ? " (" : "", ratio, ratio[0] ? ")" : "", wdg_category_name(k->cat),
+                       lr, fn, wdg_ops_name(r->ref->ops, k->op));
+        num(b, k->ref);
+        wdg_buf_puts(b, " | ");
+        num(b, k->cand);
+        wdg_buf_puts(b, " | ");
+        num(b, k->ref_total);
+        wdg_buf_puts(b, " | ");
+        num(b, k->cand_total);
+        wdg_buf_puts(b, " |\n");
+    }
+}

@@ -1,0 +1,72 @@
+#include "render.h"
+
+#include <stdio.h>
+
+void wdg_format_ns(int64_t ns, char *out, size_t cap)
+{
+    double v = (double)ns;
+    if (ns < 0)
+        v = -v;
+    const char *sign = ns < 0 ? "-" : "";
+    if (v < 1e3)
+        snprintf(out, cap, "%s%lld ns", sign, (long long)(ns < 0 ? -ns : ns));
+    else if (v < 1e6)
+        snprintf(out, cap, "%s%.3f µs", sign, v / 1e3);
+    else if (v < 1e9)
+        snprintf(out, cap, "%s%.3f ms", sign, v / 1e6);
+    else
+        snprintf(out, cap, "%s%.3f s", sign, v / 1e9);
+}
+
+void wdg_fmt_function(const wdg_report *r, uint32_t addr, char *out, size_t cap)
+{
+    wdg_symbols_format(r->symbols, addr, out, cap);
+}
+
+void wdg_fmt_key(const wdg_report *r, const wdg_key *k, char *out, size_t cap)
+{
+    if (k->has_lr)
+        snprintf(out, cap, "%s@0x%08X", wdg_category_name(k->cat), k->lr);
+    else
+        snprintf(out, cap, "%s:%s", wdg_category_name(k->cat), wdg_ops_name(r->ref->ops, k->op));
+}
+
+void wdg_fmt_ratio(const wdg_key *k, char *out, size_t cap)
+{
+    double ratio = 0;
+    if (k->status == WDG_ST_UNDER && k->cand)
+        ratio = (double)k->ref / (double)k->cand;
+    else if (k->status == WDG_ST_OVER && k->ref)
+        ratio = (double)k->cand / (double)k->ref;
+    if (ratio <= 0)
+        out[0] = 0;
+    else if (ratio >= 10)
+        snprintf(out, cap, "x%.0f", ratio);
+    else
+        snprintf(out, cap, "x%.1f", ratio);
+}
+
+void wdg_fmt_ordinal(uint64_t n, char *out, size_t cap)
+{
+    const char *suffix = "th";
+    if (n % 100 < 11 || n % 100 > 13) {
+        if (n % 10 == 1) suffix = "st";
+        else if (n % 10 == 2) suffix = "nd";
+        else if (n % 10 == 3) suffix = "rd";
+    }
+    snprintf(out, cap, "%llu%s", (unsigned long long)n, suffix);
+}
+
+int wdg_trace_span(const wdg_trace *t, int64_t *span, const char **unit)
+{
+    if (!t->n_events)
+        return 0;
+    if (t->all_t) {
+        *span = t->last_t - t->first_t;
+        *unit = "ns";
+    } else {
+        *span = (int64_t)t->events[t->n_events - 1].line - (int64_t)t->events[0].line;
+        *unit = "lines";
+    }
+    return 1;
+}

@@ -1,0 +1,18 @@
+/* render.h - small formatting helpers shared by the renderers (internal). */
+#ifndef WEDGE_RENDER_H
+#define WEDGE_RENDER_H
+
+#include "wedge/report.h"
+
+/* "sub_824D21F0+0xAC" or "0x%08X". */
+void wdg_fmt_function(const wdg_report *r, uint32_t addr, char *out, size_t cap);
+/* "release@0x824D229C" or "release:KeSetEvent". */
+void wdg_fmt_key(const wdg_report *r, const wdg_key *k, char *out, size_t cap);
+/* "x16452" style ratio between ref and cand for UNDER and OVER, else "". */
+void wdg_fmt_ratio(const wdg_key *k, char *out, size_t cap);
+/* "1st", "2nd", "23rd". */
+void wdg_fmt_ordinal(uint64_t n, char *out, size_t cap);
+/* span as a number: ns when the trace carries t, else lines. */
+int wdg_trace_span(const wdg_trace *t, int64_t *span, const char **unit);
+
+#endif
