@@ -191,6 +191,8 @@ int wdg_probes_add_spec(wdg_probes *p, wdg_ops *ops, const char *spec, wdg_error
 
 int wdg_probes_add_imports(wdg_probes *p, const wdg_trace *t, wdg_error *err)
 {
+    if (!t->n_imports)
+        return 0;
     if (grow((void **)&p->items, &p->cap, p->n + t->n_imports, sizeof *p->items) < 0)
         return wdg_error_set(err, WDG_ENOMEM, NULL, 0, "out of memory");
     memcpy(p->items + p->n, t->imports, t->n_imports * sizeof *t->imports);

@@ -40,7 +40,7 @@ void wdg_fmt_ratio(const wdg_key *k, char *out, size_t cap)
         ratio = (double)k->cand / (double)k->ref;
     if (ratio <= 0)
         out[0] = 0;
-    else if (ratio >= 10)
+    else if (ratio >= 10 || ratio - (double)(long long)ratio < 0.05)
         snprintf(out, cap, "x%.0f", ratio);
     else
         snprintf(out, cap, "x%.1f", ratio);

@@ -1,0 +1,121 @@
+/* Numbers, buffers and the op table. */
+#include "../../src/formats/formats.h"
+#include "harness.h"
+#include "wedge/wedge.h"
+
+void test_numbers(void)
+{
+    uint32_t v = 0;
+    int64_t i = 0;
+    CHECK_INT(wdg_parse_hex32("0x824D229C", 10, &v), 0);
+    CHECK_INT(v, 0x824D229C);
+    CHECK_INT(wdg_parse_hex32("824d229c", 8, &v), 0);
+    CHECK_INT(v, 0x824D229C);
+    CHECK_INT(wdg_parse_hex32("0X1f", 4, &v), 0);
+    CHECK_INT(v, 0x1F);
+    CHECK_INT(wdg_parse_hex32("0x", 2, &v), -1);
+    CHECK_INT(wdg_parse_hex32("", 0, &v), -1);
+    CHECK_INT(wdg_parse_hex32("12g4", 4, &v), -1);
+    CHECK_INT(wdg_parse_hex32("100000000", 9, &v), -2);
+    CHECK_INT(wdg_parse_hex32("00000000FFFFFFFF", 16, &v), 0);
+    CHECK_INT(v, 0xFFFFFFFFu);
+    CHECK_INT(wdg_parse_dec64("9223372036854775807", 19, &i), 0);
+    CHECK_INT(i, INT64_MAX);
+    CHECK_INT(wdg_parse_dec64("9223372036854775808", 19, &i), -2);
+    CHECK_INT(wdg_parse_dec64("-9223372036854775808", 20, &i), 0);
+    CHECK(i == INT64_MIN);
+    CHECK_INT(wdg_parse_dec64("99999999999999999999999", 23, &i), -2);
+    CHECK_INT(wdg_parse_dec64("-", 1, &i), -1);
+    CHECK_INT(wdg_parse_dec64("1a", 2, &i), -1);
+    CHECK_INT(wdg_parse_udec32("4294967295", 10, &v), 0);
+    CHECK_INT(wdg_parse_udec32("4294967296", 10, &v), -2);
+    CHECK_INT(wdg_parse_udec32("-1", 2, &v), -2);
+    CHECK_INT(wdg_parse_int64("0x10", 4, &i), 0);
+    CHECK_INT(i, 16);
+    CHECK_INT(wdg_parse_int64("10", 2, &i), 0);
+    CHECK_INT(i, 10);
+}
+
+void test_buf(void)
+{
+    wdg_buf b = WDG_BUF_INIT;
+    wdg_buf_puts(&b, "a");
+    wdg_buf_printf(&b, "%d-%s", 42, "x");
+    CHECK_STR(b.ptr, "a42-x");
+    wdg_buf_reset(&b);
+    wdg_buf_json_str(&b, "q\"\\\n\x01");
+    CHECK_STR(b.ptr, "\"q\\\"\\\\\\n\\u0001\"");
+    wdg_buf_reset(&b);
+    wdg_buf_csv_str(&b, "a,b\"c");
+    CHECK_STR(b.ptr, "\"a,b\"\"c\"");
+    wdg_buf_reset(&b);
+    char big[1000];
+    memset(big, 'z', sizeof big - 1);
+    big[sizeof big - 1] = 0;
+    wdg_buf_printf(&b, "%s!", big);
+    CHECK_INT(b.len, 1000);
+    CHECK(b.ptr[999] == '!');
+    CHECK(!b.oom);
+    wdg_buf_free(&b);
+    CHECK(b.ptr == NULL);
+}
+
+void test_ops(void)
+{
+    wdg_ops *ops;
+    wdg_error err = {0};
+    CHECK_INT(wdg_ops_new(&ops, &err), 0);
+    CHECK_STR(wdg_ops_name(ops, WDG_OP_THREAD_CREATE), "thread.create");
+    CHECK_STR(wdg_ops_name(ops, WDG_OP_OBJECT_ALIAS), "object.alias");
+    static const struct {
+        const char *op;
+        wdg_category cat;
+    } table[] = {
+        {"KeSetEvent", WDG_CAT_SET}, {"NtSetEvent", WDG_CAT_SET}, {"KePulseEvent", WDG_CAT_SET},
+        {"NtPulseEvent", WDG_CAT_SET}, {"KeSetEventBoostPriority", WDG_CAT_SET},
+        {"XEvent::Set", WDG_CAT_SET}, {"KeReleaseSemaphore", WDG_CAT_RELEASE},
+        {"NtReleaseSemaphore", WDG_CAT_RELEASE}, {"xeKeReleaseSemaphore", WDG_CAT_RELEASE},
+        {"KeReleaseMutant", WDG_CAT_RELEASE}, {"NtReleaseMutant", WDG_CAT_RELEASE},
+        {"KeWaitForSingleObject", WDG_CAT_WAIT}, {"KeWaitForMultipleObjects", WDG_CAT_WAIT},
+        {"NtWaitForSingleObjectEx", WDG_CAT_WAIT}, {"NtWaitForMultipleObjectsEx", WDG_CAT_WAIT},
+        {"KeDelayExecutionThread", WDG_CAT_WAIT},
+        {"NtSignalAndWaitForSingleObjectEx", WDG_CAT_SIGNAL_WAIT},
+        {"NtCreateEvent", WDG_CAT_CREATE}, {"NtCreateSemaphore", WDG_CAT_CREATE},
+        {"NtCreateMutant", WDG_CAT_CREATE}, {"KeInitializeEvent", WDG_CAT_CREATE},
+        {"KeInitializeSemaphore", WDG_CAT_CREATE}, {"KeInitializeMutant", WDG_CAT_CREATE},
+        {"ExCreateThread", WDG_CAT_THREAD}, {"KeResumeThread", WDG_CAT_THREAD},
+        {"NtResumeThread", WDG_CAT_THREAD}, {"KeSetBasePriorityThread", WDG_CAT_THREAD},
+        {"ExTerminateThread", WDG_CAT_THREAD}, {"NtSuspendThread", WDG_CAT_THREAD},
+        {"thread.create", WDG_CAT_THREAD}, {"thread.exit", WDG_CAT_THREAD},
+        {"RtlEnterCriticalSection", WDG_CAT_OTHER}, {"KeQueryPerformanceCounter", WDG_CAT_OTHER},
+    };
+    for (size_t i = 0; i < sizeof table / sizeof table[0]; i++) {
+        uint32_t id = wdg_ops_intern(ops, table[i].op, strlen(table[i].op));
+        CHECK_STR(wdg_category_name(wdg_ops_category(ops, id)), wdg_category_name(table[i].cat));
+    }
+    uint32_t a = wdg_ops_intern(ops, "MyOp", 4);
+    CHECK_INT(wdg_ops_intern(ops, "MyOp", 4), a);
+    CHECK_INT(wdg_ops_find(ops, "NoSuchOp", 8), WDG_OP_NONE);
+    CHECK_INT(wdg_ops_override(ops, "MyOp=release", &err), 0);
+    CHECK_INT(wdg_ops_category(ops, a), WDG_CAT_RELEASE);
+    CHECK_INT(wdg_ops_override(ops, "NewOp=signal_wait", &err), 0);
+    CHECK_INT(wdg_ops_category(ops, wdg_ops_find(ops, "NewOp", 5)), WDG_CAT_SIGNAL_WAIT);
+    CHECK_INT(wdg_ops_override(ops, "MyOp=bogus", &err), WDG_EUSAGE);
+    CHECK_INT(wdg_ops_override(ops, "=set", &err), WDG_EUSAGE);
+    CHECK_INT(wdg_ops_override(ops, "MyOp", &err), WDG_EUSAGE);
+    /* many names: interning stays consistent past table growth */
+    char name[32];
+    for (int i = 0; i < 5000; i++) {
+        snprintf(name, sizeof name, "op%d", i);
+        wdg_ops_intern(ops, name, strlen(name));
+    }
+    int ok = 1;
+    for (int i = 0; i < 5000; i++) {
+        snprintf(name, sizeof name, "op%d", i);
+        uint32_t id = wdg_ops_find(ops, name, strlen(name));
+        if (id == WDG_OP_NONE || strcmp(wdg_ops_name(ops, id), name) != 0)
+            ok = 0;
+    }
+    CHECK(ok);
+    wdg_ops_free(ops);
+}

@@ -1,0 +1,225 @@
+/* wedge JSONL: every field, every alias, every malformed case. */
+#include <stdlib.h>
+
+#include "../../src/formats/formats.h"
+#include "harness.h"
+#include "wedge/wedge.h"
+
+static wdg_line_kind parse(const char *line, wdg_rec *rec, wdg_line_result *res)
+{
+    wdg_jsonl_header hdr;
+    return wdg_jsonl_parse(line, strlen(line), rec, &hdr, res);
+}
+
+static int reason_of(const char *line)
+{
+    wdg_rec rec;
+    wdg_line_result res;
+    if (parse(line, &rec, &res) != LINE_MALFORMED)
+        return -1;
+    return res.reason;
+}
+
+void test_jsonl_valid(void)
+{
+    wdg_rec r;
+    wdg_line_result res;
+    CHECK_INT(parse("{\"t\":5400000,\"tid\":1,\"op\":\"NtReleaseSemaphore\",\"lr\":\"0x824AB168\","
+                    "\"obj\":\"0x1004\"}", &r, &res), LINE_EVENT);
+    CHECK(r.have & R_T);
+    CHECK_INT(r.t, 5400000);
+    CHECK_INT(r.tid, 1);
+    CHECK_INT(r.op_len, 18);
+    CHECK(memcmp(r.op, "NtReleaseSemaphore", 18) == 0);
+    CHECK_INT(r.lr, 0x824AB168);
+    CHECK_INT(r.obj, 0x1004);
+
+    CHECK_INT(parse("{\"t\":1586993047,\"tid\":1,\"op\":\"thread.create\",\"entry_pc\":\"0x824D2878\","
+                    "\"new_tid\":10,\"suspended\":true}", &r, &res), LINE_EVENT);
+    CHECK_INT(r.entry_pc, 0x824D2878);
+    CHECK_INT(r.new_tid, 10);
+    CHECK(r.suspended && (r.have & R_SUSPENDED));
+
+    CHECK_INT(parse("{\"t\":1659028012,\"tid\":11,\"op\":\"KeWaitForMultipleObjects\",\"lr\":"
+                    "\"0x824D2A90\",\"objs\":[\"0x1010\",\"0x1014\"],\"wait_all\":false}", &r, &res),
+              LINE_EVENT);
+    CHECK_INT(r.n_objs, 2);
+    CHECK_INT(r.objs[1], 0x1014);
+    CHECK((r.have & R_WAIT_ALL) && !r.wait_all);
+    CHECK(!(r.have & R_TIMEOUT));
+
+    /* probe line: pc and lr, no op */
+    CHECK_INT(parse("{\"cycle\":631,\"tid\":9,\"pc\":\"0x8284E49C\",\"lr\":\"0x824D229C\",\"obj\":\"0x1008\"}",
+                    &r, &res), LINE_EVENT);
+    CHECK(!(r.have & R_OP));
+    CHECK_INT(r.pc, 0x8284E49C);
+    CHECK_INT(r.cycle, 631);
+
+    /* every alias */
+    static const char *const t_alias[] = {"t", "host_ns", "ts_ns", "time_ns"};
+    static const char *const tid_alias[] = {"tid", "thread", "thread_id"};
+    static const char *const op_alias[] = {"op", "name", "event", "fn", "import"};
+    char line[512];
+    int ok = 1;
+    for (int a = 0; a < 4; a++)
+        for (int b = 0; b < 3; b++)
+            for (int c = 0; c < 5; c++) {
+                snprintf(line, sizeof line, "{\"%s\":7,\"%s\":3,\"%s\":\"KeSetEvent\"}", t_alias[a],
+                         tid_alias[b], op_alias[c]);
+                if (parse(line, &r, &res) != LINE_EVENT || r.t != 7 || r.tid != 3 ||
+                    r.op_len != 10)
+                    ok = 0;
+            }
+    CHECK(ok);
+    CHECK_INT(parse("{\"tid\":1,\"op\":\"X\",\"handle\":\"F800006C\",\"handles\":[\"0x10\",32],"
+                    "\"start_address\":\"824d2878\",\"child_tid\":5,\"stack\":[\"0x82000010\"]}",
+                    &r, &res), LINE_EVENT);
+    CHECK_INT(r.obj, 0xF800006C);
+    CHECK_INT(r.n_objs, 2);
+    CHECK_INT(r.objs[1], 32);
+    CHECK_INT(r.entry_pc, 0x824D2878);
+    CHECK_INT(r.new_tid, 5);
+    CHECK_INT(r.n_frames, 1);
+    CHECK_INT(r.frames[0], 0x82000010);
+    CHECK_INT(parse("{\"tid\":1,\"op\":\"X\",\"entry\":\"0x1\"}", &r, &res), LINE_EVENT);
+    CHECK_INT(r.entry_pc, 1);
+
+    /* decimal integers for addresses, hex/decimal strings for integers */
+    CHECK_INT(parse("{\"tid\":\"12\",\"op\":\"X\",\"lr\":2186093212,\"t\":\"0x10\"}", &r, &res),
+              LINE_EVENT);
+    CHECK_INT(r.tid, 12);
+    CHECK_INT(r.lr, 0x824D229Cu);
+    CHECK_INT(r.t, 16);
+    /* null is absent; timeout null = infinite */
+    CHECK_INT(parse("{\"tid\":1,\"op\":\"KeWaitForSingleObject\",\"timeout\":null,\"lr\":null}",
+                    &r, &res), LINE_EVENT);
+    CHECK(!(r.have & (R_TIMEOUT | R_LR)));
+    CHECK_INT(parse("{\"tid\":1,\"op\":\"KeWaitForSingleObject\",\"timeout\":-10000}", &r, &res),
+              LINE_EVENT);
+    CHECK((r.have & R_TIMEOUT) && r.timeout == -10000);
+    /* escapes, whitespace, unknown members of any shape */
+    CHECK_INT(parse("  { \"tid\" : 1 , \"op\" : \"Ke\\u0053etEvent\" , \"x\" : {\"a\":[1,2,{\"b\":null}]},"
+                    " \"y\": -1.5e3, \"z\": \"\\u00e9\\n\" }  ", &r, &res), LINE_EVENT);
+    CHECK_INT(r.op_len, 10);
+    CHECK(memcmp(r.op, "KeSetEvent", 10) == 0);
+    CHECK_INT(parse("{\"t\\u0069d\":4,\"op\":\"A\"}", &r, &res), LINE_EVENT);
+    CHECK_INT(r.tid, 4);
+    /* UTF-8 in strings */
+    CHECK_INT(parse("{\"tid\":1,\"op\":\"A\",\"note\":\"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80\"}",
+                    &r, &res), LINE_EVENT);
+    /* the last of duplicate members wins */
+    CHECK_INT(parse("{\"tid\":1,\"tid\":2,\"op\":\"A\"}", &r, &res), LINE_EVENT);
+    CHECK_INT(r.tid, 2);
+    /* header */
+    wdg_jsonl_header hdr;
+    const char *h = "{\"wedge_trace\":1,\"engine\":\"ours\",\"title_id\":\"0x4D5307E6\","
+                    "\"module_hash\":\"9f86d081\",\"observes\":[\"set\",\"release\",\"future\"]}";
+    CHECK_INT(wdg_jsonl_parse(h, strlen(h), &r, &hdr, &res), LINE_IGNORED);
+    CHECK(hdr.is_header && hdr.has_observes);
+    CHECK_INT(hdr.observes, WDG_CAT_BIT(WDG_CAT_SET) | WDG_CAT_BIT(WDG_CAT_RELEASE));
+    CHECK_STR(hdr.engine, "ours");
+    CHECK_STR(hdr.title_id, "0x4D5307E6");
+}
+
+void test_jsonl_malformed(void)
+{
+    /* truncated JSON */
+    CHECK_INT(reason_of("{\"t\":1,\"tid\":1,\"op\":\"KeSetEv"), WDG_MAL_SYNTAX);
+    CHECK_INT(reason_of("{\"t\":1,\"tid\":1,"), WDG_MAL_SYNTAX);
+    CHECK_INT(reason_of("{"), WDG_MAL_SYNTAX);
+    CHECK_INT(reason_of("{\"tid\":1,\"op\":\"A\"} x"), WDG_MAL_SYNTAX);
+    CHECK_INT(reason_of("{\"tid\":1,\"op\":\"A\",}"), WDG_MAL_SYNTAX);
+    CHECK_INT(reason_of("{\"tid\":1 \"op\":\"A\"}"), WDG_MAL_SYNTAX);
+    CHECK_INT(reason_of("{'tid':1}"), WDG_MAL_SYNTAX);
+    CHECK_INT(reason_of("[1,2]"), WDG_MAL_SYNTAX);
+    CHECK_INT(reason_of("42"), WDG_MAL_SYNTAX);
+    CHECK_INT(reason_of("# comment"), WDG_MAL_SYNTAX);
+    CHECK_INT(reason_of("{\"tid\":01,\"op\":\"A\"}"), WDG_MAL_SYNTAX);
+    CHECK_INT(reason_of("{\"tid\":1,\"op\":\"A\",\"x\":tru}"), WDG_MAL_SYNTAX);
+    CHECK_INT(reason_of("{\"tid\":1,\"op\":\"A\",\"x\":\"\\q\"}"), WDG_MAL_SYNTAX);
+    CHECK_INT(reason_of("{\"tid\":1,\"op\":\"A\",\"x\":\"\\u12\"}"), WDG_MAL_SYNTAX);
+    CHECK_INT(reason_of("{\"tid\":1,\"op\":\"A\",\"x\":\"a\tb\"}"), WDG_MAL_SYNTAX);
+    CHECK_INT(reason_of("{\"tid\":1,\"op\":\"A\",\"x\":\"\xc3\"}"), WDG_MAL_SYNTAX);
+    CHECK_INT(reason_of("{\"tid\":1,\"op\":\"A\",\"x\":\"\xed\xa0\x80\"}"), WDG_MAL_SYNTAX);
+    CHECK_INT(reason_of("{\"tid\":1,\"op\":\"A\",\"x\":1.}"), WDG_MAL_SYNTAX);
+    CHECK_INT(reason_of("{\"tid\":1,\"op\":\"A\",\"x\":-}"), WDG_MAL_SYNTAX);
+    CHECK_INT(reason_of("{\"tid\":1,\"op\":\"A\",\"x\":[1,]}"), WDG_MAL_SYNTAX);
+    /* nesting deeper than the scanner allows is rejected, not overflowed */
+    char deep[400];
+    int o = sprintf(deep, "{\"tid\":1,\"op\":\"A\",\"x\":");
+    for (int i = 0; i < 100; i++)
+        deep[o++] = '[';
+    for (int i = 0; i < 100; i++)
+        deep[o++] = ']';
+    strcpy(deep + o, "}");
+    CHECK_INT(reason_of(deep), WDG_MAL_SYNTAX);
+    /* wrong types */
+    CHECK_INT(reason_of("{\"tid\":\"abc\",\"op\":\"A\"}"), WDG_MAL_TYPE);
+    CHECK_INT(reason_of("{\"tid\":1.5,\"op\":\"A\"}"), WDG_MAL_TYPE);
+    CHECK_INT(reason_of("{\"tid\":true,\"op\":\"A\"}"), WDG_MAL_TYPE);
+    CHECK_INT(reason_of("{\"tid\":1,\"op\":5}"), WDG_MAL_TYPE);
+    CHECK_INT(reason_of("{\"tid\":1,\"op\":\"A\",\"lr\":\"zz\"}"), WDG_MAL_TYPE);
+    CHECK_INT(reason_of("{\"tid\":1,\"op\":\"A\",\"lr\":[1]}"), WDG_MAL_TYPE);
+    CHECK_INT(reason_of("{\"tid\":1,\"op\":\"A\",\"objs\":\"0x10\"}"), WDG_MAL_TYPE);
+    CHECK_INT(reason_of("{\"tid\":1,\"op\":\"A\",\"objs\":[null]}"), WDG_MAL_TYPE);
+    CHECK_INT(reason_of("{\"tid\":1,\"op\":\"A\",\"wait_all\":\"yes\"}"), WDG_MAL_TYPE);
+    CHECK_INT(reason_of("{\"tid\":1,\"op\":\"A\",\"wait_all\":2}"), WDG_MAL_TYPE);
+    CHECK_INT(reason_of("{\"wedge_trace\":1,\"observes\":\"set\"}"), WDG_MAL_TYPE);
+    /* numbers out of range */
+    CHECK_INT(reason_of("{\"tid\":4294967296,\"op\":\"A\"}"), WDG_MAL_RANGE);
+    CHECK_INT(reason_of("{\"tid\":-1,\"op\":\"A\"}"), WDG_MAL_RANGE);
+    CHECK_INT(reason_of("{\"tid\":1,\"op\":\"A\",\"t\":99999999999999999999}"), WDG_MAL_RANGE);
+    CHECK_INT(reason_of("{\"tid\":1,\"op\":\"A\",\"t\":-5}"), WDG_MAL_RANGE);
+    CHECK_INT(reason_of("{\"tid\":1,\"op\":\"A\",\"lr\":\"0x100000000\"}"), WDG_MAL_RANGE);
+    CHECK_INT(reason_of("{\"tid\":1,\"op\":\"A\",\"lr\":4294967296}"), WDG_MAL_RANGE);
+    char many[2048];
+    o = sprintf(many, "{\"tid\":1,\"op\":\"A\",\"objs\":[");
+    for (int i = 0; i < 65; i++)
+        o += sprintf(many + o, "%s%d", i ? "," : "", i);
+    strcpy(many + o, "]}");
+    CHECK_INT(reason_of(many), WDG_MAL_RANGE);
+    /* missing fields */
+    CHECK_INT(reason_of("{\"op\":\"A\"}"), WDG_MAL_MISSING);
+    CHECK_INT(reason_of("{\"tid\":1}"), WDG_MAL_MISSING);
+    CHECK_INT(reason_of("{}"), WDG_MAL_MISSING);
+    CHECK_INT(reason_of("{\"tid\":1,\"op\":\"\"}"), WDG_MAL_MISSING);
+    CHECK_INT(reason_of("{\"tid\":1,\"op\":null}"), WDG_MAL_MISSING);
+
+    /* whole trace: counts add up, CRLF, blank lines, no trailing newline,
+     * pseudo ops without their fields */
+    const char *text =
+        "{\"wedge_trace\":1,\"observes\":[\"set\"]}\r\n"
+        "{\"t\":1,\"tid\":1,\"op\":\"KeSetEvent\",\"lr\":\"0x82000010\"}\r\n"
+        "\r\n"
+        "   \n"
+        "{\"t\":2,\"tid\":1,\"op\":\"thread.create\",\"entry_pc\":\"0x82001000\"}\n"
+        "{\"t\":3,\"tid\":1,\"op\":\"object.alias\",\"obj\":\"0x10\"}\n"
+        "{\"t\":4,\"tid\":1,\"op\":\"object.alias\",\"obj\":\"0x10\",\"alias\":\"0x7000\"}\n"
+        "{\"t\":5,\"tid\":1,\"op\":\"KeSetEvent\"";
+    wdg_error err = {0};
+    wdg_ops *ops;
+    wdg_ops_new(&ops, &err);
+    wdg_trace *t = t_load(t_tempfile(text, strlen(text)), ops, NULL, &err);
+    CHECK(t != NULL);
+    if (t) {
+        CHECK_INT(t->lines, 8);
+        CHECK_INT(t->n_events, 2);
+        CHECK_INT(t->ignored, 3);
+        CHECK_INT(t->malformed, 3);
+        CHECK_INT(t->lines, t->n_events + t->ignored + t->malformed);
+        CHECK_INT(t->malformed_by_reason[WDG_MAL_MISSING], 2);
+        CHECK_INT(t->malformed_by_reason[WDG_MAL_SYNTAX], 1);
+        CHECK_INT(t->samples[0].line, 5);
+        CHECK_INT(t->samples[2].line, 8);
+        CHECK_INT(t->observes, WDG_CAT_BIT(WDG_CAT_SET));
+        CHECK_INT(t->events[1].op, WDG_OP_OBJECT_ALIAS);
+        wdg_trace_free(t);
+    }
+    /* --strict: the first malformed line is fatal and named */
+    wdg_read_opts strict = {NULL, 1, NULL, NULL};
+    t = t_load(t_tempfile(text, strlen(text)), ops, &strict, &err);
+    CHECK(t == NULL);
+    CHECK_INT(err.code, WDG_EMALFORMED);
+    CHECK_INT(err.line, 5);
+    wdg_ops_free(ops);
+}

@@ -1,0 +1,17 @@
+/* The list of unit tests: X(name) for each void test_name(void). */
+#define WEDGE_TESTS(X) \
+    X(numbers)         \
+    X(buf)             \
+    X(ops)             \
+    X(source_plain)    \
+    X(source_compressed) \
+    X(source_long_lines) \
+    X(jsonl_valid)     \
+    X(jsonl_malformed) \
+    X(xenia)           \
+    X(templates)       \
+    X(symbols)         \
+    X(probes)          \
+    X(keytable)        \
+    X(divergence)      \
+    X(cases)
