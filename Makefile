@@ -53,15 +53,19 @@ $(BUILD)/unit-tests: $(UNIT_OBJ) $(BUILD)/libwedge.a
 	@echo "  LINK  $@"
 	@$(CC) $(ALL_LDFLAGS) -o $@ $(UNIT_OBJ) $(BUILD)/libwedge.a $(PKG_LIBS)
 
+$(BUILD)/fuzz-replay: fuzz/replay.c fuzz/fuzz_reader.c $(BUILD)/libwedge.a | $(DEPS_STAMP)
+	@echo "  LINK  $@"
+	@$(CC) $(ALL_CFLAGS) -o $@ fuzz/replay.c fuzz/fuzz_reader.c $(BUILD)/libwedge.a $(PKG_LIBS)
+
 $(BUILD)/bench-read: bench/bench_read.c $(BUILD)/libwedge.a
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libwedge.a $(PKG_LIBS)
 
 # One build for each flavour; the test runner sums both into one line.
 test-plain: deps
-	@$(MAKE) --no-print-directory BUILD=build $(if $(CC_SET),CC=$(CC)) build/wedge build/unit-tests
+	@$(MAKE) --no-print-directory BUILD=build build/wedge build/unit-tests build/fuzz-replay
 
 test-asan: deps
-	@$(MAKE) --no-print-directory BUILD=build-asan OPT="$(SAN)" build-asan/wedge build-asan/unit-tests
+	@$(MAKE) --no-print-directory BUILD=build-asan OPT="$(SAN)" build-asan/wedge build-asan/unit-tests build-asan/fuzz-replay
 
 test: test-plain test-asan
 	@sh tests/run.sh build build-asan

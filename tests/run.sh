@@ -32,6 +32,10 @@ for build in "$@"; do
     rc=$?
     grep -E '^FAIL|ERROR|runtime error' "$log" | head -n 40 >&2
     add "e2e ($build)" "$rc"
+    ./"$build"/fuzz-replay fuzz/corpus >"$log" 2>&1
+    rc=$?
+    grep -E 'ERROR|runtime error' "$log" | head -n 40 >&2
+    add "fuzz corpus ($build)" "$rc"
 done
 echo "$total_pass passed, $total_fail failed"
 [ "$total_fail" -eq 0 ]

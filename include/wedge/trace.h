@@ -122,6 +122,8 @@ typedef struct wdg_trace {
     int has_observes;
     char engine[64], title_id[32], module_hash[80];
 
+    uint64_t probe_events;      /* events still waiting for their op */
+
     wdg_import *imports;        /* xenia import table lines */
     size_t n_imports, cap_imports;
 

@@ -126,46 +126,89 @@ int wdg_parse_int64(const char *s, size_t n, int64_t *out)
 
 static const struct {
     const char *name;
+    size_t len;
     wdg_field field;
 } field_names[] = {
-    {"t", F_T}, {"host_ns", F_T}, {"ts_ns", F_T}, {"time_ns", F_T},
-    {"cycle", F_CYCLE},
-    {"tid", F_TID}, {"thread", F_TID}, {"thread_id", F_TID},
-    {"op", F_OP}, {"name", F_OP}, {"event", F_OP}, {"fn", F_OP}, {"import", F_OP},
-    {"lr", F_LR},
-    {"frames", F_FRAMES}, {"stack", F_FRAMES},
-    {"pc", F_PC},
-    {"obj", F_OBJ}, {"handle", F_OBJ},
-    {"objs", F_OBJS}, {"handles", F_OBJS},
-    {"wait_all", F_WAIT_ALL},
-    {"timeout", F_TIMEOUT},
-    {"entry_pc", F_ENTRY_PC}, {"start_address", F_ENTRY_PC}, {"entry", F_ENTRY_PC},
-    {"new_tid", F_NEW_TID}, {"child_tid", F_NEW_TID},
-    {"ret", F_RET},
-    {"suspended", F_SUSPENDED},
-    {"alias", F_ALIAS},
-    {"count", F_COUNT},
-    {"wedge_trace", F_HEADER},
-    {"engine", F_ENGINE},
-    {"title_id", F_TITLE_ID},
-    {"module_hash", F_MODULE_HASH},
-    {"observes", F_OBSERVES},
+    {"t", 1, F_T},
+    {"host_ns", 7, F_T},
+    {"ts_ns", 5, F_T},
+    {"time_ns", 7, F_T},
+    {"cycle", 5, F_CYCLE},
+    {"tid", 3, F_TID},
+    {"thread", 6, F_TID},
+    {"thread_id", 9, F_TID},
+    {"op", 2, F_OP},
+    {"name", 4, F_OP},
+    {"event", 5, F_OP},
+    {"fn", 2, F_OP},
+    {"import", 6, F_OP},
+    {"lr", 2, F_LR},
+    {"frames", 6, F_FRAMES},
+    {"stack", 5, F_FRAMES},
+    {"pc", 2, F_PC},
+    {"obj", 3, F_OBJ},
+    {"handle", 6, F_OBJ},
+    {"objs", 4, F_OBJS},
+    {"handles", 7, F_OBJS},
+    {"wait_all", 8, F_WAIT_ALL},
+    {"timeout", 7, F_TIMEOUT},
+    {"entry_pc", 8, F_ENTRY_PC},
+    {"start_address", 13, F_ENTRY_PC},
+    {"entry", 5, F_ENTRY_PC},
+    {"new_tid", 7, F_NEW_TID},
+    {"child_tid", 9, F_NEW_TID},
+    {"ret", 3, F_RET},
+    {"suspended", 9, F_SUSPENDED},
+    {"alias", 5, F_ALIAS},
+    {"count", 5, F_COUNT},
+    {"wedge_trace", 11, F_HEADER},
+    {"engine", 6, F_ENGINE},
+    {"title_id", 8, F_TITLE_ID},
+    {"module_hash", 11, F_MODULE_HASH},
+    {"observes", 8, F_OBSERVES},
 };
 
+/* canonical names, in wdg_field order */
+static const char *const canonical[] = {
+    "?",
+    "t",
+    "cycle",
+    "tid",
+    "op",
+    "lr",
+    "frames",
+    "pc",
+    "obj",
+    "objs",
+    "wait_all",
+    "timeout",
+    "entry_pc",
+    "new_tid",
+    "ret",
+    "suspended",
+    "alias",
+    "count",
+    "wedge_trace",
+    "engine",
+    "title_id",
+    "module_hash",
+    "observes",
+};
+
+/* Called for every member of every JSONL line: compare only names of the
+ * right length. */
 wdg_field wdg_field_lookup(const char *s, size_t n)
 {
     for (size_t i = 0; i < sizeof field_names / sizeof field_names[0]; i++)
-        if (strlen(field_names[i].name) == n && memcmp(field_names[i].name, s, n) == 0)
+        if (field_names[i].len == n && field_names[i].name[0] == s[0] &&
+            memcmp(field_names[i].name, s, n) == 0)
             return field_names[i].field;
     return F_UNKNOWN;
 }
 
 const char *wdg_field_name(wdg_field f)
 {
-    for (size_t i = 0; i < sizeof field_names / sizeof field_names[0]; i++)
-        if (field_names[i].field == f)
-            return field_names[i].name;
-    return "?";
+    return (size_t)f < sizeof canonical / sizeof canonical[0] ? canonical[f] : "?";
 }
 
 int wdg_field_is_address(wdg_field f)

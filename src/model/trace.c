@@ -101,8 +101,10 @@ int wdg_trace_append(wdg_trace *t, const wdg_rec *r, uint32_t op, uint64_t line,
     e->tid = r->tid;
     e->op = op;
     e->cat = (uint8_t)(op == WDG_OP_NONE ? WDG_CAT_OTHER : wdg_ops_category(t->ops, op));
-    if (op == WDG_OP_NONE)
+    if (op == WDG_OP_NONE) {
         f |= WDG_EV_PROBE;
+        t->probe_events++;
+    }
     if (r->have & R_LR)
         e->lr = r->lr, f |= WDG_EV_LR;
     if (r->have & R_OBJ)
@@ -210,6 +212,8 @@ int wdg_trace_resolve_probes(wdg_trace *t, const wdg_probes *p, int strict, wdg_
 {
     wdg_map by_pc = WDG_MAP_INIT;
     int rc = 0;
+    if (!t->probe_events)
+        return 0;
     /* the first entry for a pc wins: --probe before import tables */
     for (size_t i = 0; p && i < p->n; i++)
         if (!wdg_map_put(&by_pc, p->items[i].pc, p->items[i].op, NULL)) {
@@ -239,6 +243,7 @@ int wdg_trace_resolve_probes(wdg_trace *t, const wdg_probes *p, int strict, wdg_
         t->events[w++] = e;
     }
     t->n_events = w;
+    t->probe_events = 0;
 done:
     wdg_map_free(&by_pc);
     return rc;
