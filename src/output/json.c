@@ -50,8 +50,6 @@ static void trace_obj(wdg_buf *b, const wdg_trace *t, const char *name)
     wdg_buf_json_str(b, name);
     wdg_buf_puts(b, ", \"format\": ");
     wdg_buf_json_str(b, t->format);
-    wdg_buf_puts(b, ", \"compression\": ");
-    wdg_buf_json_str(b, t->compression);
     wdg_buf_puts(b, ", \"engine\": ");
     if (t->engine[0])
         wdg_buf_json_str(b, t->engine);
