@@ -44,6 +44,10 @@ void wdg_report_keys_csv(const wdg_report *r, wdg_buf *out);
  * that key.  Streams to f; WDG_EOUTPUT on a write error. */
 int wdg_report_aligned_csv(const wdg_report *r, FILE *f, wdg_error *err);
 
+/* wedge stats: what was read from one trace, as text or as one JSON object. */
+void wdg_stats_text(const wdg_trace *t, wdg_buf *out);
+void wdg_stats_json(const wdg_trace *t, wdg_buf *out);
+
 /* "277.967 ms"-style duration for ns. */
 void wdg_format_ns(int64_t ns, char *out, size_t cap);
 

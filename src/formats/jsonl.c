@@ -309,76 +309,56 @@ static int read_null(ctx *c)
     return 0;
 }
 
-static int read_int(ctx *c, int64_t *out)
+/* An integer field, or (address) a 32-bit address: JSON integers are
+ * decimal; strings are hex for addresses, decimal or 0x-hex otherwise. */
+static int read_number(ctx *c, int address, int64_t *out)
 {
     int nl = read_null(c);
     if (nl == 1)
         return 0;
     if (nl < 0)
         return syntax(c);
-    const char *a;
+    const char *a, *range = address ? "address out of range (more than 32 bits)"
+                                    : "number out of range";
     size_t n;
     int flag;
     unsigned char ch = c->s.p < c->s.end ? *c->s.p : 0;
     if (ch == '"') {
         if (scan_string(&c->s, &a, &n, &flag) < 0)
             return syntax(c);
-        int rc = flag ? -1 : wdg_parse_int64(a, n, out);
+        uint32_t v32 = 0;
+        int rc = flag ? -1 : address ? wdg_parse_hex32(a, n, &v32) : wdg_parse_int64(a, n, out);
         if (rc == -2)
-            return fail(c, WDG_MAL_RANGE, "number out of range");
+            return fail(c, WDG_MAL_RANGE, range);
         if (rc < 0)
-            return fail(c, WDG_MAL_TYPE, "not an integer");
+            return fail(c, WDG_MAL_TYPE, address ? "not a hex address" : "not an integer");
+        if (address)
+            *out = v32;
         return 1;
     }
     if (ch == '-' || digit(ch)) {
         if (scan_number(&c->s, &a, &n, &flag) < 0)
             return syntax(c);
         if (!flag)
-            return fail(c, WDG_MAL_TYPE, "not an integer");
-        if (wdg_parse_dec64(a, n, out) < 0)
-            return fail(c, WDG_MAL_RANGE, "number out of range");
+            return fail(c, WDG_MAL_TYPE, address ? "not an integer address" : "not an integer");
+        if (wdg_parse_dec64(a, n, out) < 0 || (address && (*out < 0 || *out > UINT32_MAX)))
+            return fail(c, WDG_MAL_RANGE, range);
         return 1;
     }
     if (skip_value(&c->s, 1) < 0)
         return syntax(c);
-    return fail(c, WDG_MAL_TYPE, "not an integer");
+    return fail(c, WDG_MAL_TYPE, address ? "not an address" : "not an integer");
 }
+
+static int read_int(ctx *c, int64_t *out) { return read_number(c, 0, out); }
 
 static int read_addr(ctx *c, uint32_t *out)
 {
-    int nl = read_null(c);
-    if (nl == 1)
-        return 0;
-    if (nl < 0)
-        return syntax(c);
-    const char *a;
-    size_t n;
-    int flag;
-    unsigned char ch = c->s.p < c->s.end ? *c->s.p : 0;
-    if (ch == '"') {
-        if (scan_string(&c->s, &a, &n, &flag) < 0)
-            return syntax(c);
-        int rc = flag ? -1 : wdg_parse_hex32(a, n, out);
-        if (rc == -2)
-            return fail(c, WDG_MAL_RANGE, "address out of range (more than 32 bits)");
-        if (rc < 0)
-            return fail(c, WDG_MAL_TYPE, "not a hex address");
-        return 1;
-    }
-    if (ch == '-' || digit(ch)) {
-        int64_t v;
-        if (scan_number(&c->s, &a, &n, &flag) < 0)
-            return syntax(c);
-        if (!flag)
-            return fail(c, WDG_MAL_TYPE, "not an integer address");
-        if (wdg_parse_dec64(a, n, &v) < 0 || v < 0 || v > UINT32_MAX)
-            return fail(c, WDG_MAL_RANGE, "address out of range (more than 32 bits)");
+    int64_t v = 0;
+    int rc = read_number(c, 1, &v);
+    if (rc > 0)
         *out = (uint32_t)v;
-        return 1;
-    }
-    if (skip_value(&c->s, 1) < 0)
-        return syntax(c);
-    return fail(c, WDG_MAL_TYPE, "not an address");
+    return rc;
 }
 
 static int read_bool(ctx *c, int *out)
@@ -401,7 +381,8 @@ static int read_bool(ctx *c, int *out)
     return 1;
 }
 
-static int read_addr_array(ctx *c, uint32_t *out, uint32_t *count, uint32_t max)
+/* Reads an array (or null: 0), calling item for each element; 1 when read. */
+static int read_array(ctx *c, const char *what, int (*item)(ctx *, void *), void *ud)
 {
     int nl = read_null(c);
     if (nl == 1)
@@ -411,10 +392,9 @@ static int read_addr_array(ctx *c, uint32_t *out, uint32_t *count, uint32_t max)
     if (c->s.p >= c->s.end || *c->s.p != '[') {
         if (skip_value(&c->s, 1) < 0)
             return syntax(c);
-        return fail(c, WDG_MAL_TYPE, "not an array");
+        return fail(c, WDG_MAL_TYPE, what);
     }
     c->s.p++;
-    *count = 0;
     ws(&c->s);
     if (c->s.p < c->s.end && *c->s.p == ']') {
         c->s.p++;
@@ -422,15 +402,8 @@ static int read_addr_array(ctx *c, uint32_t *out, uint32_t *count, uint32_t max)
     }
     for (;;) {
         ws(&c->s);
-        uint32_t v = 0;
-        int rc = read_addr(c, &v);
-        if (rc < 0)
-            return rc;
-        if (rc == 0)
-            return fail(c, WDG_MAL_TYPE, "null inside the array");
-        if (*count == max)
-            return fail(c, WDG_MAL_RANGE, "too many entries");
-        out[(*count)++] = v;
+        if (item(c, ud) < 0)
+            return -1;
         ws(&c->s);
         if (c->s.p < c->s.end && *c->s.p == ',') {
             c->s.p++;
@@ -442,6 +415,60 @@ static int read_addr_array(ctx *c, uint32_t *out, uint32_t *count, uint32_t max)
         }
         return syntax(c);
     }
+}
+
+typedef struct addr_list {
+    uint32_t *out, *count, max;
+} addr_list;
+
+static int addr_item(ctx *c, void *ud)
+{
+    addr_list *l = ud;
+    uint32_t v = 0;
+    int rc = read_addr(c, &v);
+    if (rc < 0)
+        return rc;
+    if (rc == 0)
+        return fail(c, WDG_MAL_TYPE, "null inside the array");
+    if (*l->count == l->max)
+        return fail(c, WDG_MAL_RANGE, "too many entries");
+    l->out[(*l->count)++] = v;
+    return 0;
+}
+
+static int read_addr_array(ctx *c, uint32_t *out, uint32_t *count, uint32_t max)
+{
+    addr_list l = {out, count, max};
+    *count = 0;
+    return read_array(c, "not an array", addr_item, &l);
+}
+
+static int observes_item(ctx *c, void *ud)
+{
+    wdg_jsonl_header *hdr = ud;
+    const char *a;
+    size_t n;
+    int esc;
+    if (c->s.p >= c->s.end || *c->s.p != '"') {
+        if (skip_value(&c->s, 1) < 0)
+            return syntax(c);
+        return fail(c, WDG_MAL_TYPE, "not an array of category names");
+    }
+    if (scan_string(&c->s, &a, &n, &esc) < 0)
+        return syntax(c);
+    wdg_category cat;
+    /* unknown names are a newer engine's categories: not an error */
+    if (!esc && wdg_category_parse(a, n, &cat) == 0)
+        hdr->observes |= WDG_CAT_BIT(cat);
+    return 0;
+}
+
+static int read_observes(ctx *c, wdg_jsonl_header *hdr)
+{
+    hdr->observes = 0;
+    int rc = read_array(c, "not an array of category names", observes_item, hdr);
+    hdr->has_observes = rc > 0;
+    return rc;
 }
 
 static void copy_header_string(ctx *c, char *out, size_t cap)
@@ -467,50 +494,6 @@ static void copy_header_string(ctx *c, char *out, size_t cap)
             memcpy(out, a, k);
             out[k] = 0;
         }
-    }
-}
-
-static int read_observes(ctx *c, wdg_jsonl_header *hdr)
-{
-    if (c->s.p >= c->s.end || *c->s.p != '[') {
-        if (skip_value(&c->s, 1) < 0)
-            return syntax(c);
-        return fail(c, WDG_MAL_TYPE, "not an array of category names");
-    }
-    c->s.p++;
-    hdr->has_observes = 1;
-    hdr->observes = 0;
-    ws(&c->s);
-    if (c->s.p < c->s.end && *c->s.p == ']') {
-        c->s.p++;
-        return 1;
-    }
-    for (;;) {
-        ws(&c->s);
-        const char *a;
-        size_t n;
-        int esc;
-        if (c->s.p >= c->s.end || *c->s.p != '"') {
-            if (skip_value(&c->s, 1) < 0)
-                return syntax(c);
-            return fail(c, WDG_MAL_TYPE, "not an array of category names");
-        }
-        if (scan_string(&c->s, &a, &n, &esc) < 0)
-            return syntax(c);
-        wdg_category cat;
-        /* unknown names are a newer engine's categories: not an error */
-        if (!esc && wdg_category_parse(a, n, &cat) == 0)
-            hdr->observes |= WDG_CAT_BIT(cat);
-        ws(&c->s);
-        if (c->s.p < c->s.end && *c->s.p == ',') {
-            c->s.p++;
-            continue;
-        }
-        if (c->s.p < c->s.end && *c->s.p == ']') {
-            c->s.p++;
-            return 1;
-        }
-        return syntax(c);
     }
 }
 

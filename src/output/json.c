@@ -64,8 +64,15 @@ static void trace_obj(wdg_buf *b, const wdg_trace *t, const char *name)
         wdg_buf_json_str(b, wdg_category_name(c));
         first = 0;
     }
-    wdg_buf_puts(b, "], \"malformed_by_reason\": {");
-    first = 1;
+    wdg_buf_puts(b, "], \"malformed_by_reason\": ");
+    wdg_json_malformed(b, t);
+    wdg_buf_puts(b, "}");
+}
+
+void wdg_json_malformed(wdg_buf *b, const wdg_trace *t)
+{
+    wdg_buf_putc(b, '{');
+    int first = 1;
     for (int i = 0; i < WDG_MAL_COUNT; i++) {
         if (!t->malformed_by_reason[i])
             continue;
@@ -81,8 +88,9 @@ static void trace_obj(wdg_buf *b, const wdg_trace *t, const char *name)
         wdg_buf_json_str(b, t->samples[i].msg);
         wdg_buf_putc(b, '}');
     }
-    wdg_buf_puts(b, "]}");
+    wdg_buf_putc(b, ']');
 }
+
 
 static void function_of(wdg_buf *b, const wdg_report *r, int has_lr, uint32_t lr)
 {

@@ -15,4 +15,7 @@ void wdg_fmt_ordinal(uint64_t n, char *out, size_t cap);
 /* span as a number: ns when the trace carries t, else lines. */
 int wdg_trace_span(const wdg_trace *t, int64_t *span, const char **unit);
 
+/* `{reason: count, ...}, "malformed_lines": [...]` of a trace (JSON). */
+void wdg_json_malformed(wdg_buf *b, const wdg_trace *t);
+
 #endif
