@@ -15,7 +15,7 @@ ALL_CFLAGS = $(STD) $(OPT) $(EXTRA_CFLAGS) -Iinclude $(PKG_CFLAGS)
 ALL_LDFLAGS = $(OPT) $(EXTRA_CFLAGS) $(LDFLAGS)
 
 LIB_SRC := $(sort $(wildcard src/input/*.c src/formats/*.c src/model/*.c \
-                             src/analysis/*.c src/output/*.c))
+                             src/analysis/*.c src/output/*.c src/sim/*.c))
 CLI_SRC := $(sort $(wildcard src/cli/*.c))
 UNIT_SRC := $(sort $(wildcard tests/unit/*.c))
 HEADERS := $(wildcard include/wedge/*.h src/*/*.h tests/unit/*.h)

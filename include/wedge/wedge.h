@@ -10,6 +10,7 @@
 #include "wedge/load.h"
 #include "wedge/ops.h"
 #include "wedge/report.h"
+#include "wedge/sim.h"
 #include "wedge/symbols.h"
 #include "wedge/template.h"
 #include "wedge/trace.h"

@@ -16,6 +16,10 @@ int main(int argc, char **argv)
             fputs(cli_help_report, stdout);
         else if (argc > 2 && strcmp(argv[2], "stats") == 0)
             fputs(cli_help_stats, stdout);
+        else if (argc > 2 && strcmp(argv[2], "simulate") == 0)
+            fputs(cli_help_simulate, stdout);
+        else if (argc > 2 && strcmp(argv[2], "demo") == 0)
+            fputs(cli_help_demo, stdout);
         else
             fputs(cli_help_main, stdout);
         return 0;
@@ -28,6 +32,10 @@ int main(int argc, char **argv)
         return cmd_report(argc - 1, argv + 1);
     if (strcmp(cmd, "stats") == 0)
         return cmd_stats(argc - 1, argv + 1);
+    if (strcmp(cmd, "simulate") == 0)
+        return cmd_simulate(argc - 1, argv + 1);
+    if (strcmp(cmd, "demo") == 0)
+        return cmd_demo(argc - 1, argv + 1);
     fprintf(stderr, "wedge: unknown command '%s'\nTry 'wedge --help'.\n", cmd);
     return 64;
 }

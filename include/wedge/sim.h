@@ -1,0 +1,55 @@
+/* wedge/sim.h - a guest program run on a correct reference engine and on a
+ * faulty candidate engine, writing both traces and the ground truth.
+ *
+ * The guest is a small model of a game: a main thread that creates events
+ * and semaphores, spawns thread families (a worker pool, a cache thread, an
+ * audio chain, a loader, a vsync heartbeat) and runs a frame loop.  The
+ * kernel is modelled faithfully (auto- and manual-reset events, counted
+ * semaphores, WaitAny/WaitAll, timeouts, thread creation); the candidate
+ * engine can carry faults (see docs/simulate.md).  The truth is what the
+ * simulator knows, not what wedge infers.
+ */
+#ifndef WEDGE_SIM_H
+#define WEDGE_SIM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "wedge/error.h"
+
+/* Zero / NULL fields take the scenario file's value, else the default. */
+typedef struct wdg_sim_opts {
+    const char *scenario;          /* built-in name or scenario file; NULL = "healthy" */
+    uint64_t seed;                 /* default 1 */
+    double seconds;                /* simulated seconds per engine (default 10) */
+    const char *ref_format;        /* "jsonl" (default), "xenia-kv", "xenia-log" */
+    uint64_t events;               /* > 0: run until the reference wrote this many events */
+    const char *const *faults;     /* extra --fault specs, added to the scenario's */
+    size_t n_faults;
+} wdg_sim_opts;
+
+#define WDG_SIM_OPTS_INIT {NULL, 0, 0, NULL, 0, NULL, 0}
+
+typedef struct wdg_sim_result {
+    char ref_path[4096];           /* the files written */
+    char cand_path[4096];
+    char truth_path[4096];
+    uint64_t ref_events, cand_events;
+    char outcome[16];              /* the true outcome class */
+} wdg_sim_result;
+
+/* Simulates into dir (created if needed).  WDG_EUSAGE for an unknown
+ * scenario or a bad fault spec, WDG_EOUTPUT when a file cannot be written. */
+int wdg_simulate(const char *dir, const wdg_sim_opts *opts, wdg_sim_result *res,
+                 wdg_error *err);
+
+/* The built-in scenarios: name and one-line description, NULL-terminated. */
+typedef struct wdg_sim_scenario {
+    const char *name;
+    const char *faults;            /* fault specs separated by ';' */
+    const char *about;
+} wdg_sim_scenario;
+
+const wdg_sim_scenario *wdg_sim_scenarios(void);
+
+#endif

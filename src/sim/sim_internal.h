@@ -1,0 +1,183 @@
+/* sim_internal.h - the simulator's guest program, engines and faults. */
+#ifndef WEDGE_SIM_INTERNAL_H
+#define WEDGE_SIM_INTERNAL_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "../model/map.h"
+#include "wedge/sim.h"
+
+/* --- the guest program --------------------------------------------- */
+
+typedef enum {
+    ST_CALL,        /* a noise import: op only */
+    ST_CREATE,      /* create object obj (+ instance) */
+    ST_SET,         /* set event */
+    ST_RELEASE,     /* release semaphore by count */
+    ST_WAIT,        /* wait on objs (one: single-object import) */
+    ST_DELAY,       /* KeDelayExecutionThread for cost */
+    ST_WORK,        /* guest computation: time passes, no event */
+    ST_SPAWN,       /* ExCreateThread + thread.create + KeResumeThread */
+    ST_LOOP,        /* loop start: count times, 0 = forever */
+    ST_END_LOOP,
+    ST_EXIT,
+    ST_INIT_DONE,   /* main: the frame loop starts here (no event) */
+    ST_POLL         /* the extra-poll fault: N x (op, then a 1 ms delay) */
+} step_kind;
+
+enum { MAX_WAIT = 8 };
+
+typedef struct step {
+    step_kind kind;
+    const char *name;     /* site name for --fault skip:FAMILY:SITE:K */
+    const char *op;
+    uint32_t lr;
+    int obj;              /* object index; with per_instance, + instance */
+    int per_instance;
+    int objs[MAX_WAIT];
+    int nobjs;
+    int per_instance_objs;/* wait on objs[0] + 0 .. workers-1 (WaitAll pool) */
+    int wait_all;
+    int64_t timeout;      /* ns; < 0 = infinite */
+    uint32_t count;       /* release count; loop count; spawn count */
+    int tmpl;             /* spawn: template */
+    int64_t cost;         /* ns */
+} step;
+
+typedef struct tmpl {
+    const char *family;
+    uint32_t entry_pc;
+    const step *steps;
+    int nsteps;
+} tmpl;
+
+typedef enum { OBJ_AUTO_EVENT, OBJ_MANUAL_EVENT, OBJ_SEMAPHORE } obj_kind;
+
+typedef struct objdef {
+    const char *name;
+    obj_kind kind;
+    int ke;               /* Ke* object: a guest pointer, same in both engines */
+    int32_t init, max;    /* semaphore */
+    int instances;        /* copies (one per worker) */
+} objdef;
+
+typedef struct program {
+    const tmpl *tmpls;
+    int ntmpls;
+    const objdef *objs;
+    int nobjs;
+    int workers;
+} program;
+
+const program *sim_program(void);
+/* template index of family, or -1 */
+int sim_family(const program *p, const char *family);
+
+/* --- faults ---------------------------------------------------------- */
+
+typedef struct faults {
+    uint32_t missing;          /* bit per template: never spawns */
+    int skip_tmpl, skip_step;  /* producer site skipped after its k-th visit */
+    uint32_t skip_after;
+    int lost_set;              /* set of an auto-reset event with no waiter is lost */
+    int waitany_as_all;
+    uint32_t extra_poll;       /* main's init polls this many more times */
+    double slow_init;          /* init runs this many times slower (1 = not) */
+    char specs[512];           /* as given, for truth.json */
+} faults;
+
+int sim_parse_fault(faults *f, const program *p, const char *spec, wdg_error *err);
+
+/* --- an engine run ---------------------------------------------------- */
+
+typedef struct sim_event {
+    int64_t t;
+    uint32_t tid, handle;      /* handle: the logging thread's (xenia prefix) */
+    const char *op;
+    int cat;                   /* wdg_category */
+    uint32_t lr;
+    int has_lr, has_obj, nobjs, wait_all, has_wait_kind;
+    uint32_t obj, objs[MAX_WAIT];
+    int64_t timeout;           /* 100 ns units, relative (negative); valid if has_timeout */
+    int has_timeout;
+    uint32_t entry_pc, new_tid, new_handle, count;
+    int suspended, has_count, has_entry;
+    int create_kind;           /* ST_CREATE: obj_kind */
+    int32_t sem_init, sem_max;
+} sim_event;
+
+typedef void (*sim_emit_fn)(void *ud, const sim_event *e);
+
+typedef struct sim_thread_info {
+    int tmpl, instance;
+    uint32_t tid, handle;
+    int spawned, exited;
+    int blocked;               /* blocked at the end of the run */
+    int64_t since;             /* when that wait began */
+    int64_t first_t, last_t;
+    uint64_t events;
+    uint32_t wait_lr;
+    int wait_objs[MAX_WAIT], wait_nobjs, wait_all_given, wait_infinite;
+    const char *wait_op;
+    int waits_at_lr;           /* how often it waited at wait_lr */
+    int skip_fired;            /* the skip fault suppressed a producer */
+    int misread_any;           /* its last wait was a WaitAny read as WaitAll */
+} sim_thread_info;
+
+typedef struct sim_obj_info {
+    uint32_t id;               /* handle or guest pointer in this engine */
+    int def, instance;
+    int64_t state;             /* event 0/1, semaphore count */
+    uint32_t last_producer_lr; /* key of the last set/release on it */
+    int last_producer_cat;
+    const char *last_producer_op;
+    int lost_sets;             /* sets lost by the lost-set fault */
+    int created;
+} sim_obj_info;
+
+typedef struct sim_run {
+    int cand;                  /* 0 = reference engine */
+    const program *prog;
+    const faults *f;           /* NULL for the reference */
+    uint64_t seed;
+    int64_t end_t;             /* stop when time passes this */
+    uint64_t max_events;       /* or after this many events (0 = no limit) */
+    sim_emit_fn emit;
+    void *emit_ud;
+    /* results */
+    int64_t *prod_t;           /* every producer event: time, lr, category */
+    uint32_t *prod_lr;
+    uint8_t *prod_cat;
+    size_t nprod, capprod;
+    sim_thread_info *threads;
+    int nthreads;
+    sim_obj_info *objs;        /* [def * workers + instance] */
+    int nobjs;
+    uint64_t events;
+    int64_t first_t, last_t;
+} sim_run;
+
+int sim_run_engine(sim_run *r, wdg_error *err);
+void sim_run_free(sim_run *r);
+/* slot of object def/instance in r->objs */
+int sim_obj_slot(const program *p, int def, int instance);
+
+/* --- writers --------------------------------------------------------- */
+
+typedef enum { FMT_SIM_JSONL, FMT_SIM_XENIA_KV, FMT_SIM_XENIA_LOG } sim_format;
+
+typedef struct sim_writer {
+    FILE *f;
+    sim_format fmt;
+    int failed;
+    wdg_map started;           /* tids that logged their XThread::Execute line */
+    char *buf;                 /* output buffer */
+    size_t len, cap;
+} sim_writer;
+
+int sim_writer_open(sim_writer *w, const char *path, sim_format fmt, const char *engine);
+void sim_writer_emit(void *ud, const sim_event *e);
+int sim_writer_close(sim_writer *w);
+
+#endif

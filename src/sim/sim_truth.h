@@ -1,0 +1,17 @@
+/* sim_truth.h - truth.json from two finished runs (internal). */
+#ifndef WEDGE_SIM_TRUTH_H
+#define WEDGE_SIM_TRUTH_H
+
+#include "sim_internal.h"
+#include "wedge/buf.h"
+
+typedef struct sim_truth_in {
+    const sim_run *ref, *cand;
+    const char *scenario, *fault_specs, *ref_format, *ref_file, *cand_file;
+    uint64_t seed;
+    char *outcome;      /* out: 16 bytes */
+} sim_truth_in;
+
+int sim_truth_json(wdg_buf *b, const sim_truth_in *in);
+
+#endif

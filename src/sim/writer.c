@@ -1,0 +1,163 @@
+/* The simulator's trace writers: wedge JSONL, xenia key=value audit lines
+ * (producers only, as a fork's hooks write them) and stock xenia logs
+ * (kernel-call lines without lr or time). */
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim_internal.h"
+#include "wedge/ops.h"
+
+enum { BUF = 1 << 20 };
+
+static void flush(sim_writer *w)
+{
+    if (w->len && fwrite(w->buf, 1, w->len, w->f) != w->len)
+        w->failed = 1;
+    w->len = 0;
+}
+
+static void out(sim_writer *w, const char *fmt, ...)
+{
+    if (w->cap - w->len < 1024)
+        flush(w);
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(w->buf + w->len, w->cap - w->len, fmt, ap);
+    va_end(ap);
+    if (n > 0)
+        w->len += (size_t)n < w->cap - w->len ? (size_t)n : w->cap - w->len - 1;
+}
+
+int sim_writer_open(sim_writer *w, const char *path, sim_format fmt, const char *engine)
+{
+    memset(w, 0, sizeof *w);
+    w->fmt = fmt;
+    w->f = fopen(path, "wb");
+    w->buf = malloc(BUF);
+    w->cap = BUF;
+    if (!w->f || !w->buf) {
+        if (w->f)
+            fclose(w->f);
+        free(w->buf);
+        return -1;
+    }
+    if (fmt == FMT_SIM_JSONL)
+        out(w, "{\"wedge_trace\":1,\"engine\":\"%s\",\"observes\":[\"set\",\"release\",\"wait\","
+               "\"signal_wait\",\"create\",\"thread\",\"other\"]}\n",
+            engine);
+    else
+        out(w, "i> 00000F28 wedge simulate: %s engine\n", engine);
+    return 0;
+}
+
+int sim_writer_close(sim_writer *w)
+{
+    flush(w);
+    if (fclose(w->f) != 0)
+        w->failed = 1;
+    free(w->buf);
+    wdg_map_free(&w->started);
+    return w->failed ? -1 : 0;
+}
+
+static void jsonl(sim_writer *w, const sim_event *e)
+{
+    out(w, "{\"t\":%lld,\"tid\":%u,\"op\":\"%s\"", (long long)e->t, e->tid, e->op);
+    if (e->has_lr)
+        out(w, ",\"lr\":\"0x%08X\"", e->lr);
+    if (e->has_obj)
+        out(w, ",\"obj\":\"0x%08X\"", e->obj);
+    if (e->nobjs) {
+        out(w, ",\"objs\":[");
+        for (int i = 0; i < e->nobjs; i++)
+            out(w, "%s\"0x%08X\"", i ? "," : "", e->objs[i]);
+        out(w, "]");
+    }
+    if (e->has_wait_kind)
+        out(w, ",\"wait_all\":%s", e->wait_all ? "true" : "false");
+    if (e->has_timeout)
+        out(w, ",\"timeout\":%lld", (long long)e->timeout);
+    if (e->has_count)
+        out(w, ",\"count\":%u", e->count);
+    if (e->has_entry)
+        out(w, ",\"entry_pc\":\"0x%08X\"", e->entry_pc);
+    if (strcmp(e->op, "thread.create") == 0)
+        out(w, ",\"new_tid\":%u,\"suspended\":%s", e->new_tid, e->suspended ? "true" : "false");
+    out(w, "}\n");
+}
+
+/* "K> F8000010 XThread::Execute thid 6 (...)" before a thread's first line */
+static void bind_thread(sim_writer *w, const sim_event *e)
+{
+    int inserted = 0;
+    wdg_map_put(&w->started, e->tid, 0, &inserted);
+    if (inserted)
+        out(w, "K> %08X XThread::Execute thid %u (handle=%08X, 'XThread%08X', native=%08X)\n",
+            e->handle, e->tid, e->handle, e->handle, 0x1000 + e->tid * 16);
+}
+
+static void xenia_kv(sim_writer *w, const sim_event *e)
+{
+    if (!wdg_category_is_producer(e->cat))
+        return;
+    bind_thread(w, e);
+    out(w, "i> %08X audit_%d op=%s tid=%u handle=%08X lr=%08X host_ns=%lld\n", e->handle,
+        e->cat == WDG_CAT_SET ? 69 : 70, e->op, e->tid, e->obj, e->lr, (long long)e->t);
+}
+
+static void xenia_log(sim_writer *w, const sim_event *e)
+{
+    const char *op = e->op;
+    if (strcmp(op, "thread.exit") == 0)
+        return;
+    bind_thread(w, e);
+    if (strcmp(op, "thread.create") == 0) {
+        out(w, "i> %08X XThread%08X (%X) Stack: 70000000-70040000\n", e->handle, e->new_handle,
+            e->new_tid);
+        return;
+    }
+    out(w, "d> %08X %s(", e->handle, op);
+    if (strcmp(op, "KeSetEvent") == 0)
+        out(w, "%08X, 00000001, 00000000", e->obj);
+    else if (strcmp(op, "NtSetEvent") == 0)
+        out(w, "%08X, 00000000", e->obj);
+    else if (strcmp(op, "NtReleaseSemaphore") == 0)
+        out(w, "%08X, %08X, 00000000", e->obj, e->count);
+    else if (strcmp(op, "KeReleaseSemaphore") == 0)
+        out(w, "%08X, 00000001, %08X, 00000000", e->obj, e->count);
+    else if (strcmp(op, "KeWaitForSingleObject") == 0)
+        out(w, "%08X, 00000003, 00000001, 00000000, 00000000", e->obj);
+    else if (strcmp(op, "NtWaitForSingleObjectEx") == 0)
+        out(w, "%08X, 00000001, 00000000, 00000000", e->obj);
+    else if (strcmp(op, "KeWaitForMultipleObjects") == 0)
+        out(w, "%08X, 7015F000, %08X, 00000003, 00000001, 00000000, 00000000, 00000000",
+            e->nobjs, e->wait_all ? 0 : 1);
+    else if (strcmp(op, "KeDelayExecutionThread") == 0)
+        out(w, "00000001, 00000000, 7015F100");
+    else if (strcmp(op, "NtCreateEvent") == 0)
+        out(w, "7015F200, 00000000, %08X, 00000000", e->create_kind == OBJ_AUTO_EVENT);
+    else if (strcmp(op, "KeInitializeEvent") == 0)
+        out(w, "%08X, %08X, 00000000", e->obj, e->create_kind == OBJ_AUTO_EVENT);
+    else if (strcmp(op, "NtCreateSemaphore") == 0)
+        out(w, "7015F200, 00000000, %08X, %08X", e->sem_init, e->sem_max);
+    else if (strcmp(op, "KeInitializeSemaphore") == 0)
+        out(w, "%08X, %08X, %08X", e->obj, e->sem_init, e->sem_max);
+    else if (strcmp(op, "ExCreateThread") == 0)
+        out(w, "7015F300, 00010000, 7015F304, 00000000, %08X, 00000000, 00000001", e->entry_pc);
+    else if (strcmp(op, "KeResumeThread") == 0)
+        out(w, "%08X", e->obj);
+    else if (e->has_obj)
+        out(w, "%08X", e->obj);
+    out(w, ")\n");
+}
+
+void sim_writer_emit(void *ud, const sim_event *e)
+{
+    sim_writer *w = ud;
+    switch (w->fmt) {
+    case FMT_SIM_JSONL: jsonl(w, e); break;
+    case FMT_SIM_XENIA_KV: xenia_kv(w, e); break;
+    case FMT_SIM_XENIA_LOG: xenia_log(w, e); break;
+    }
+}
