@@ -26,7 +26,7 @@ UNIT_OBJ := $(UNIT_SRC:%.c=$(BUILD)/obj/%.o)
 
 DEPS_STAMP := $(BUILD)/.deps-ok
 
-.PHONY: all deps test test-plain test-asan demo bench fuzz clean
+.PHONY: all deps test test-plain test-asan demo example bench fuzz clean
 all: $(BUILD)/wedge
 
 $(DEPS_STAMP): scripts/install-deps.sh
@@ -71,6 +71,9 @@ test: test-plain test-asan
 	@sh tests/run.sh build build-asan
 
 demo: $(BUILD)/wedge
+	@$(BUILD)/wedge demo
+
+example: $(BUILD)/wedge
 	@sh examples/demo.sh $(BUILD)/wedge
 
 bench: $(BUILD)/wedge $(BUILD)/bench-read

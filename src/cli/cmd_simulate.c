@@ -135,10 +135,10 @@ int cmd_demo(int argc, char **argv)
            "truth.json).  What wedge finds, from the traces alone:\n\n",
            dir);
     fflush(stdout);
-    char *rargv[] = {"report", res.ref_path, res.cand_path, "--ref-name", "reference",
-                     "--cand-name", "candidate", "-o", dir, NULL};
-    char outdir[64];
+    char outdir[64], symbols[64];
     snprintf(outdir, sizeof outdir, "%s/report", dir);
-    rargv[8] = outdir;
-    return cmd_report(9, rargv);
+    snprintf(symbols, sizeof symbols, "%s/symbols.txt", dir);
+    char *rargv[] = {"report", res.ref_path, res.cand_path, "--symbols", symbols,
+                     "--ref-name", "reference", "--cand-name", "candidate", "-o", outdir, NULL};
+    return cmd_report(11, rargv);
 }

@@ -318,8 +318,12 @@ static void run_obj(wdg_buf *b, const sim_run *r, const char *path)
 {
     wdg_buf_puts(b, "{\"path\": ");
     wdg_buf_json_str(b, path);
-    wdg_buf_printf(b, ", \"events\": %llu, \"threads\": %d, \"first_t\": %lld, \"last_t\": %lld}",
-                   (unsigned long long)r->events, r->nthreads, (long long)r->first_t,
+    int exits = 0;
+    for (int i = 0; i < r->nthreads; i++)
+        exits += r->threads[i].exited;
+    wdg_buf_printf(b, ", \"events\": %llu, \"threads\": %d, \"exits\": %d, \"first_t\": %lld, "
+                      "\"last_t\": %lld}",
+                   (unsigned long long)r->events, r->nthreads, exits, (long long)r->first_t,
                    (long long)r->last_t);
 }
 

@@ -1,0 +1,182 @@
+#!/bin/sh
+# wedge simulate: the simulator's own invariants, checked from truth.json
+# (what the simulator knows), then wedge report on every built-in scenario
+# and several seeds, checked against truth.json.
+#   sh tests/e2e/sim.sh BUILD_DIR [SEEDS]
+set -u
+BUILD=${1:-build}
+SEEDS=${2:-"1 2 3 4 5"}
+W="$(cd "$(dirname "$0")/../.." && pwd)/$BUILD/wedge"
+T=$(mktemp -d /tmp/wedge-sim-XXXXXX)
+trap 'rm -rf "$T"' EXIT
+pass=0
+fail=0
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
+eq() { if [ "$2" = "$3" ]; then ok; else bad "$1: got '$2', expected '$3'"; fi; }
+j() { jq -r "$2" "$1"; }
+# the families of the candidate's wedged threads, sorted, comma-joined
+wedged_families() { jq -r '[.wedged[] | select(.engine == "cand") | .family] | sort | join(",")' "$1"; }
+
+# --- the command line --------------------------------------------------
+"$W" simulate --list >"$T/list" 2>&1
+eq "--list exit" $? 0
+eq "--list names nine scenarios" "$(grep -c '^[a-z]' "$T/list")" 9
+"$W" simulate healthy >/dev/null 2>&1
+eq "no -o" $? 64
+"$W" simulate nosuch -o "$T/x" >/dev/null 2>&1
+eq "unknown scenario" $? 64
+"$W" simulate healthy -o "$T/x" --fault bogus >/dev/null 2>&1
+eq "unknown fault" $? 64
+"$W" simulate healthy -o "$T/x" --fault skip:cache:wait_request:3 >/dev/null 2>&1
+eq "skip of a non-producer site" $? 64
+"$W" simulate healthy -o "$T/x" --ref-format csv >/dev/null 2>&1
+eq "bad --ref-format" $? 64
+"$W" simulate healthy -o "$T/x" --seconds -1 >/dev/null 2>&1
+eq "bad --seconds" $? 64
+"$W" simulate healthy -o /proc/wedge >/dev/null 2>&1
+eq "unwritable -o" $? 73
+
+# --- the simulator's invariants, from its truth ---------------------------
+for seed in $SEEDS; do
+    for sc in healthy missing-thread skipped-producer live-missing-producer lost-set \
+        waitany-as-all extra-poll slow-init two-faults; do
+        D="$T/$sc-$seed"
+        "$W" simulate "$sc" -o "$D" --seed "$seed" -q
+        eq "$sc/$seed simulate" $? 0
+        X="$D/truth.json"
+        case $sc in
+        healthy | extra-poll | slow-init)
+            eq "$sc/$seed: no thread wedged" "$(j "$X" '.wedged | length')" 0
+            eq "$sc/$seed: no root" "$(j "$X" '.root_causes | length')" 0
+            eq "$sc/$seed: every ref thread has its pair" "$(j "$X" '.ref_only_threads | length')" 0
+            ;;
+        esac
+        case $sc in
+        healthy)
+            eq "$sc/$seed outcome" "$(j "$X" .outcome)" NONE
+            eq "$sc/$seed: every key matches" "$(j "$X" '[.keys[] | select(.status != "MATCH")] | length')" 0
+            ;;
+        missing-thread)
+            eq "$sc/$seed outcome" "$(j "$X" .outcome)" A
+            eq "$sc/$seed wedged" "$(wedged_families "$X")" "main,worker,worker,worker,worker"
+            eq "$sc/$seed no cache in cand" "$(j "$X" '[.ref_only_threads[].family] | join(",")')" cache
+            eq "$sc/$seed root" "$(j "$X" '.root_causes[0] | "\(.kind) \(.family) \(.entry_pc) \(.tid)"')" \
+                "missing_thread cache 0x82450218 null"
+            eq "$sc/$seed root ref_tid" "$(j "$X" '.root_causes[0].ref_tid == (.thread_pairs | map(.ref) | max) or .root_causes[0].ref_tid > 6')" true
+            eq "$sc/$seed cand never creates it" \
+                "$(grep -c '"op":"thread.create","entry_pc":"0x82450218"' "$D/cand.jsonl")" 0
+            eq "$sc/$seed cand still calls ExCreateThread for it" \
+                "$(grep -c '"op":"ExCreateThread","lr":"0x82000250"' "$D/cand.jsonl")" 1
+            ;;
+        skipped-producer)
+            eq "$sc/$seed outcome" "$(j "$X" .outcome)" B
+            eq "$sc/$seed wedged" "$(wedged_families "$X")" "cache,main,worker,worker,worker,worker"
+            eq "$sc/$seed root" "$(j "$X" '.root_causes[0] | "\(.kind) \(.family) \(.category) \(.lr)"')" \
+                "skipped_producer cache set 0x82450314"
+            eq "$sc/$seed skipped after 5" "$(j "$X" '.keys[] | select(.lr == "0x82450314") | .cand_total')" 5
+            ;;
+        live-missing-producer)
+            eq "$sc/$seed outcome" "$(j "$X" .outcome)" B
+            eq "$sc/$seed wedged" "$(wedged_families "$X")" "cache,main,worker,worker,worker,worker"
+            eq "$sc/$seed root" "$(j "$X" '.root_causes[0] | "\(.kind) \(.family) \(.lr)"')" \
+                "live_missing_producer vsync 0x827E0060"
+            eq "$sc/$seed vsync stopped at 30" "$(j "$X" '.keys[] | select(.lr == "0x827E0060") | .cand_total')" 30
+            eq "$sc/$seed vsync runs on" "$(j "$X" '[.blocked[] | select(.family == "vsync")] | length')" 0
+            ;;
+        lost-set)
+            eq "$sc/$seed outcome" "$(j "$X" .outcome)" B
+            eq "$sc/$seed wedged" "$(wedged_families "$X")" "cache,main,worker,worker,worker,worker"
+            eq "$sc/$seed root" "$(j "$X" '.root_causes[0] | "\(.kind) \(.family) \(.lr)"')" \
+                "signaled_but_blocked cache 0x824AAFE0"
+            ;;
+        waitany-as-all)
+            eq "$sc/$seed outcome" "$(j "$X" .outcome)" B
+            eq "$sc/$seed wedged" "$(wedged_families "$X")" "audio_a,audio_b"
+            eq "$sc/$seed root" "$(j "$X" '.root_causes[0] | "\(.kind) \(.family) \(.lr) \(.blocks | length)"')" \
+                "signaled_but_blocked audio_a 0x824D2160 2"
+            ;;
+        extra-poll)
+            eq "$sc/$seed polls 300 times" "$(grep -c '"lr":"0x82000224"' "$D/cand.jsonl")" 300
+            eq "$sc/$seed the reference never polls" "$(grep -c '"lr":"0x82000224"' "$D/ref.jsonl")" 0
+            ;;
+        slow-init)
+            # the audio thread starts more than twice as late in the candidate
+            r=$(grep -m1 '"entry_pc":"0x824D2878","new_tid"' "$D/ref.jsonl" | sed 's/.*"t":\([0-9]*\).*/\1/')
+            c=$(grep -m1 '"entry_pc":"0x824D2878","new_tid"' "$D/cand.jsonl" | sed 's/.*"t":\([0-9]*\).*/\1/')
+            eq "$sc/$seed skew" "$([ "$c" -gt $((2 * r)) ] && echo yes)" yes
+            ;;
+        two-faults)
+            eq "$sc/$seed outcome" "$(j "$X" .outcome)" C
+            eq "$sc/$seed roots" "$(j "$X" '[.root_causes[] | "\(.kind):\(.family)"] | join(" ")')" \
+                "skipped_producer:cache signaled_but_blocked:audio_a"
+            eq "$sc/$seed wedged" "$(wedged_families "$X")" \
+                "audio_a,audio_b,cache,main,worker,worker,worker,worker"
+            ;;
+        esac
+        # tids and handles look as they do in life
+        eq "$sc/$seed ref main tid" "$(j "$X" '.thread_pairs[0] | "\(.ref) \(.cand) \(.family)"')" "6 1 main"
+        eq "$sc/$seed cand tids count from 1" "$(j "$X" '[.thread_pairs[].cand] | . == [range(1; length + 1)]')" true
+
+        # --- wedge report against the truth --------------------------------
+        "$W" report "$D/ref.jsonl" "$D/cand.jsonl" --json "$D/r.json" >/dev/null 2>&1
+        eq "$sc/$seed report" $? 0
+        R="$D/r.json"
+        eq "$sc/$seed events" "$(j "$R" '"\(.ref.events) \(.cand.events)"')" "$(j "$X" '"\(.ref.events) \(.cand.events)"')"
+        eq "$sc/$seed no malformed line" "$(j "$R" '.ref.malformed + .cand.malformed')" 0
+        eq "$sc/$seed keys" "$(jq -c '[.keys[] | [.category, .lr, .op, .ref, .cand, .ref_total, .cand_total, .status]]' "$R")" \
+            "$(jq -c '[.keys[] | [.category, .lr, .op, .ref, .cand, .ref_total, .cand_total, .status]]' "$X")"
+        eq "$sc/$seed first divergence" "$(jq -c '.first_divergence | if . then [.ref_index, .t, .category, .lr, .ordinal] else null end' "$R")" \
+            "$(jq -c '.first_divergence | if . then [.ref_index, .t, .category, .lr, .ordinal] else null end' "$X")"
+        eq "$sc/$seed first shortfall" "$(jq -c '.first_shortfall | if . then [.ref_index, .t, .category, .lr, .ordinal] else null end' "$R")" \
+            "$(jq -c '.first_shortfall | if . then [.ref_index, .t, .category, .lr, .ordinal] else null end' "$X")"
+    done
+done
+
+# --- the other reference formats --------------------------------------------
+for sc in healthy two-faults; do
+    D="$T/kv-$sc"
+    "$W" simulate "$sc" -o "$D" --ref-format xenia-kv -q
+    "$W" report "$D/ref.log" "$D/cand.jsonl" --json "$D/r.json" >/dev/null 2>&1
+    eq "kv $sc format" "$(j "$D/r.json" .ref.format)" xenia-log
+    eq "kv $sc keys" "$(jq -c '[.keys[] | [.category, .lr, .ref, .cand, .ref_total, .cand_total, .status]]' "$D/r.json")" \
+        "$(jq -c '[.keys[] | [.category, .lr, .ref, .cand, .ref_total, .cand_total, .status]]' "$D/truth.json")"
+    eq "kv $sc events are the producers" "$(j "$D/r.json" .ref.events)" "$(j "$D/truth.json" '[.keys[].ref_total] | add')"
+    # every thread of the model produces something, so each has audit lines
+    eq "kv $sc threads" "$(j "$D/r.json" .ref.threads)" "$(j "$D/truth.json" '.thread_pairs + .ref_only_threads | length')"
+
+    D="$T/log-$sc"
+    "$W" simulate "$sc" -o "$D" --ref-format xenia-log -q
+    "$W" report "$D/ref.log" "$D/cand.jsonl" --json "$D/r.json" >/dev/null 2>&1
+    eq "log $sc key mode" "$(j "$D/r.json" .key_mode)" op
+    eq "log $sc no malformed" "$(j "$D/r.json" .ref.malformed)" 0
+    # thread.exit has no stock log line
+    eq "log $sc events" "$(j "$D/r.json" .ref.events)" "$(j "$D/truth.json" '.ref.events - .ref.exits')"
+    eq "log $sc ref totals by op" "$(jq -S -c '[.keys[] | {(.op): .ref_total}] | add' "$D/r.json")" \
+        "$(jq -S -c '[.keys | group_by(.op)[] | {(.[0].op): ([.[].ref_total] | add)}] | add' "$D/truth.json")"
+    eq "log $sc threads" "$(j "$D/r.json" .ref.threads)" "$(j "$D/truth.json" .ref.threads)"
+done
+
+# --- scale: --events and the same run twice --------------------------------
+"$W" simulate healthy -o "$T/big" --events 200000 -q
+eq "--events" "$(j "$T/big/truth.json" .ref.events)" 200000
+"$W" simulate healthy -o "$T/again" --events 200000 -q
+eq "deterministic" "$(cmp -s "$T/big/cand.jsonl" "$T/again/cand.jsonl" && echo same)" same
+"$W" simulate healthy -o "$T/other" --events 200000 --seed 9 -q
+eq "the seed matters" "$(cmp -s "$T/big/cand.jsonl" "$T/other/cand.jsonl" && echo same)" ""
+printf '# two faults from a file\nscenario skipped-producer\nfault waitany-as-all\nseed 3\nseconds 4\n' >"$T/sc.txt"
+"$W" simulate "$T/sc.txt" -o "$T/file" -q
+eq "scenario file" "$(j "$T/file/truth.json" '"\(.outcome) \(.seed) \(.faults)"')" "C 3 skip:cache:set_done:5;waitany-as-all"
+printf 'bogus 1\n' >"$T/bad.txt"
+"$W" simulate "$T/bad.txt" -o "$T/file2" >/dev/null 2>"$T/err"
+eq "bad scenario file" $? 64
+eq "bad scenario file names the line" "$(grep -c 'bad.txt:1' "$T/err")" 1
+
+# --- demo -----------------------------------------------------------------
+"$W" demo >"$T/demo" 2>&1
+eq "demo exit" $? 0
+eq "demo prints a report" "$(grep -c '^# wedge report' "$T/demo")" 1
+rm -rf /tmp/wedge-demo-*
+
+echo "sim ($BUILD): $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
