@@ -12,6 +12,7 @@
 
 #include "wedge/analysis.h"
 #include "wedge/buf.h"
+#include "wedge/diagnosis.h"
 #include "wedge/symbols.h"
 #include "wedge/trace.h"
 
@@ -19,9 +20,10 @@ typedef struct wdg_report_opts {
     double tolerance;        /* --tolerance, default 0.25 */
     const char *ref_name;    /* --ref-name, default "ref" */
     const char *cand_name;   /* --cand-name, default "cand" */
+    wdg_diagnosis_opts diag; /* --tid-map, --silence */
 } wdg_report_opts;
 
-#define WDG_REPORT_OPTS_INIT {0.25, NULL, NULL}
+#define WDG_REPORT_OPTS_INIT {0.25, NULL, NULL, WDG_DIAGNOSIS_OPTS_INIT}
 
 typedef struct wdg_report {
     const wdg_trace *ref, *cand;
@@ -29,6 +31,7 @@ typedef struct wdg_report {
     wdg_report_opts opts;
     wdg_keytable keys;
     wdg_divergence first_divergence, first_shortfall;
+    wdg_diagnosis diag;
 } wdg_report;
 
 int wdg_report_build(wdg_report *r, const wdg_trace *ref, const wdg_trace *cand,
@@ -43,6 +46,9 @@ void wdg_report_keys_csv(const wdg_report *r, wdg_buf *out);
  * the n-th ref event of a key shares a row with the n-th cand event of
  * that key.  Streams to f; WDG_EOUTPUT on a write error. */
 int wdg_report_aligned_csv(const wdg_report *r, FILE *f, wdg_error *err);
+
+/* The wait-for graph in Graphviz DOT: wedged threads, rungs, roots. */
+void wdg_report_dot(const wdg_report *r, wdg_buf *out);
 
 /* wedge stats: what was read from one trace, as text or as one JSON object. */
 void wdg_stats_text(const wdg_trace *t, wdg_buf *out);

@@ -12,6 +12,14 @@ static void addr(wdg_buf *b, int has, uint32_t v)
         wdg_buf_puts(b, "null");
 }
 
+static void opt_tid(wdg_buf *b, uint32_t tid)
+{
+    if (tid == WDG_NO_THREAD)
+        wdg_buf_puts(b, "null");
+    else
+        wdg_buf_printf(b, "%u", tid);
+}
+
 static void u64(wdg_buf *b, uint64_t v) { wdg_buf_printf(b, "%llu", (unsigned long long)v); }
 
 static void trace_obj(wdg_buf *b, const wdg_trace *t, const char *name)
@@ -116,8 +124,10 @@ static void divergence(wdg_buf *b, const wdg_report *r, const wdg_divergence *d)
         wdg_buf_printf(b, "%lld", (long long)e->t);
     else
         wdg_buf_puts(b, "null");
-    wdg_buf_printf(b, ", \"tid\": %u, \"cand_tid\": null, \"category\": \"%s\", \"lr\": ", e->tid,
-                   wdg_category_name(e->cat));
+    wdg_buf_printf(b, ", \"tid\": %u, \"cand_tid\": ", e->tid);
+    const wdg_thread *rt = wdg_diag_ref_thread(&r->diag, e->tid);
+    opt_tid(b, rt ? rt->analog : WDG_NO_THREAD);
+    wdg_buf_printf(b, ", \"category\": \"%s\", \"lr\": ", wdg_category_name(e->cat));
     addr(b, e->flags & WDG_EV_LR, e->lr);
     wdg_buf_puts(b, ", \"op\": ");
     wdg_buf_json_str(b, wdg_ops_name(r->ref->ops, e->op));
@@ -128,6 +138,125 @@ static void divergence(wdg_buf *b, const wdg_report *r, const wdg_divergence *d)
                    (unsigned long long)k->cand);
     function_of(b, r, e->flags & WDG_EV_LR, e->lr);
     wdg_buf_printf(b, ", \"line\": %u, \"status\": \"%s\"}", e->line, wdg_status_name(k->status));
+}
+
+static void thread_map(wdg_buf *b, const wdg_report *r)
+{
+    const wdg_diagnosis *d = &r->diag;
+    wdg_buf_puts(b, "  \"thread_map\": [");
+    for (size_t i = 0; i < d->n_pairs; i++)
+        wdg_buf_printf(b, "%s\n    {\"ref\": %u, \"cand\": %u, \"how\": \"%s\"}", i ? "," : "",
+                       d->pairs[i].ref, d->pairs[i].cand, wdg_map_how_name(d->pairs[i].how));
+    wdg_buf_puts(b, d->n_pairs ? "\n  ],\n" : "],\n");
+}
+
+static void last_wait(wdg_buf *b, const wdg_trace *t, const wdg_thread *th)
+{
+    const wdg_event *e = &t->events[th->last];
+    const wdg_event_ext *x = wdg_event_ext_of(t, e);
+    wdg_buf_puts(b, "\"op\": ");
+    wdg_buf_json_str(b, wdg_ops_name(t->ops, e->op));
+    wdg_buf_puts(b, ", \"lr\": ");
+    addr(b, e->flags & WDG_EV_LR, e->lr);
+    wdg_buf_puts(b, ", \"objs\": [");
+    int n = 0;
+    if (e->flags & WDG_EV_OBJ && e->cat != WDG_CAT_SIGNAL_WAIT)
+        wdg_buf_printf(b, "\"0x%08X\"", e->obj), n++;
+    for (uint32_t i = 0; x && (e->flags & WDG_EV_OBJS) && i < x->objs_n; i++)
+        wdg_buf_printf(b, "%s\"0x%08X\"", n++ ? ", " : "", t->words[x->objs_off + i]);
+    wdg_buf_printf(b, "], \"since\": %lld", (long long)(t->all_t ? e->t : (int64_t)e->line));
+}
+
+static void wedged(wdg_buf *b, const wdg_report *r)
+{
+    const wdg_diagnosis *d = &r->diag;
+    wdg_buf_puts(b, ",\n  \"wedged\": [");
+    int first = 1;
+    for (int engine = 0; engine < 2; engine++) {
+        const wdg_thread *ts = engine ? d->cand_threads : d->ref_threads;
+        size_t n = engine ? d->n_cand_threads : d->n_ref_threads;
+        for (size_t i = 0; i < n; i++) {
+            if (ts[i].state != WDG_TS_WEDGED)
+                continue;
+            wdg_buf_printf(b, "%s\n    {\"engine\": \"%s\", \"tid\": %u, ", first ? "" : ",",
+                           engine ? "cand" : "ref", ts[i].tid);
+            last_wait(b, engine ? r->cand : r->ref, &ts[i]);
+            wdg_buf_printf(b, ", \"divergent\": %s, \"family\": ", ts[i].divergent ? "true" : "false");
+            wdg_buf_json_str(b, ts[i].family);
+            wdg_buf_putc(b, '}');
+            first = 0;
+        }
+    }
+    wdg_buf_puts(b, first ? "]" : "\n  ]");
+}
+
+static void roots(wdg_buf *b, const wdg_report *r)
+{
+    const wdg_diagnosis *d = &r->diag;
+    wdg_buf_puts(b, ",\n  \"root_causes\": [");
+    for (size_t i = 0; i < d->n_roots; i++) {
+        const wdg_root *x = &d->roots[i];
+        wdg_buf_printf(b, "%s\n    {\"kind\": \"%s\", \"tid\": ", i ? "," : "",
+                       wdg_root_kind_name(x->kind));
+        opt_tid(b, x->tid);
+        wdg_buf_puts(b, ", \"ref_tid\": ");
+        opt_tid(b, x->ref_tid);
+        wdg_buf_puts(b, ", \"entry_pc\": ");
+        addr(b, x->has_entry, x->entry_pc);
+        wdg_buf_puts(b, ", \"family\": ");
+        wdg_buf_json_str(b, x->family);
+        if (x->has_key) {
+            wdg_buf_printf(b, ", \"category\": \"%s\", \"lr\": ", wdg_category_name(x->cat));
+            addr(b, x->key_has_lr, x->lr);
+            wdg_buf_puts(b, ", \"op\": ");
+            wdg_buf_json_str(b, wdg_ops_name(r->ref->ops, x->op));
+        } else {
+            wdg_buf_puts(b, ", \"category\": null, \"lr\": null, \"op\": null");
+        }
+        wdg_buf_puts(b, ", \"obj\": ");
+        addr(b, x->has_obj, x->obj);
+        wdg_buf_puts(b, ", \"blocks\": [");
+        for (size_t k = 0; k < x->n_blocks; k++)
+            wdg_buf_printf(b, "%s%u", k ? ", " : "", x->blocks[k]);
+        wdg_buf_puts(b, "]}");
+    }
+    wdg_buf_puts(b, d->n_roots ? "\n  ]" : "]");
+}
+
+/* members beyond the spec's: ref threads with no analog, the ladder's
+ * rungs, the object map */
+static void extras(wdg_buf *b, const wdg_report *r)
+{
+    const wdg_diagnosis *d = &r->diag;
+    wdg_buf_puts(b, ",\n  \"no_analog\": [");
+    int first = 1;
+    for (size_t i = 0; i < d->n_ref_threads; i++) {
+        const wdg_thread *t = &d->ref_threads[i];
+        if (t->analog != WDG_NO_THREAD)
+            continue;
+        wdg_buf_printf(b, "%s{\"tid\": %u, \"entry_pc\": ", first ? "" : ", ", t->tid);
+        addr(b, t->has_entry, t->entry_pc);
+        wdg_buf_puts(b, ", \"family\": ");
+        wdg_buf_json_str(b, t->family);
+        wdg_buf_putc(b, '}');
+        first = 0;
+    }
+    wdg_buf_puts(b, "],\n  \"ladder\": [");
+    for (size_t i = 0; i < d->n_edges; i++) {
+        const wdg_edge *e = &d->edges[i];
+        wdg_buf_printf(b, "%s{\"from\": %u, \"to\": %u, \"category\": \"%s\", \"lr\": ",
+                       i ? ", " : "", e->from, e->to, wdg_category_name(e->cat));
+        addr(b, e->key_has_lr, e->lr);
+        wdg_buf_puts(b, ", \"op\": ");
+        wdg_buf_json_str(b, wdg_ops_name(r->ref->ops, e->op));
+        wdg_buf_printf(b, ", \"obj\": \"0x%08X\"}", e->obj);
+    }
+    wdg_buf_puts(b, "],\n  \"object_map\": [");
+    for (size_t i = 0; i < d->n_objects; i++)
+        wdg_buf_printf(b, "%s{\"cand\": \"0x%08X\", \"ref\": \"0x%08X\", \"how\": \"%s\"}",
+                       i ? ", " : "", d->objects[i].cand, d->objects[i].ref,
+                       wdg_object_how_name(d->objects[i].how));
+    wdg_buf_puts(b, "]");
 }
 
 void wdg_report_json(const wdg_report *r, wdg_buf *b)
@@ -153,10 +282,15 @@ void wdg_report_json(const wdg_report *r, wdg_buf *b)
                        wdg_status_name(k->status));
     }
     wdg_buf_puts(b, r->keys.n ? "\n  ],\n" : "],\n");
+    thread_map(b, r);
     wdg_buf_puts(b, "  \"first_divergence\": ");
     divergence(b, r, &r->first_divergence);
     wdg_buf_puts(b, ",\n  \"first_shortfall\": ");
     divergence(b, r, &r->first_shortfall);
+    wedged(b, r);
+    roots(b, r);
+    wdg_buf_printf(b, ",\n  \"outcome\": \"%s\"", wdg_outcome_name(r->diag.outcome));
+    extras(b, r);
     wdg_buf_printf(b, ",\n  \"key_mode\": \"%s\",\n  \"tolerance\": %g,\n  \"common_span_end\": ",
                    r->keys.by_lr ? "lr" : "op", r->keys.tolerance);
     if (r->keys.has_cutoff)

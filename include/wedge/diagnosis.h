@@ -1,0 +1,158 @@
+/* wedge/diagnosis.h - from alignment to diagnosis (ANALYSIS.md sections
+ * 1, 2, 5-8): threads, the thread map, wedged threads, the object map, the
+ * wait-for graph with its root causes, and the outcome class.
+ *
+ * A wdg_diagnosis owns its arrays; it reads the traces, key table and
+ * symbols it was built from (which must outlive it).  Free it with
+ * wdg_diagnosis_free().
+ */
+#ifndef WEDGE_DIAGNOSIS_H
+#define WEDGE_DIAGNOSIS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "wedge/analysis.h"
+#include "wedge/error.h"
+#include "wedge/symbols.h"
+#include "wedge/trace.h"
+
+#define WDG_NO_THREAD UINT32_MAX
+#define WDG_NO_INDEX SIZE_MAX
+
+typedef enum { WDG_TS_RUNNING, WDG_TS_EXITED, WDG_TS_WEDGED, WDG_TS_SILENT } wdg_thread_state;
+
+const char *wdg_thread_state_name(wdg_thread_state s);
+
+/* One thread of one engine (section 1). */
+typedef struct wdg_thread {
+    uint32_t tid;
+    size_t first, last;        /* event indexes */
+    uint64_t count;
+    int has_entry;
+    uint32_t entry_pc;
+    uint32_t creator;          /* WDG_NO_THREAD when unknown */
+    size_t created_at;         /* event index of its creation, WDG_NO_INDEX */
+    int exited;
+    wdg_thread_state state;
+    int divergent;             /* cand: wedged and not idle the same way in ref */
+    uint32_t analog;           /* the other engine's tid, WDG_NO_THREAD when none */
+    int how;                   /* wdg_map_how of its pair */
+    char family[96];           /* function of entry_pc, "0x%08X", or "-" */
+} wdg_thread;
+
+typedef enum { WDG_HOW_NONE, WDG_HOW_EXPLICIT, WDG_HOW_ENTRY_PC, WDG_HOW_SIGNATURE } wdg_map_how;
+
+const char *wdg_map_how_name(int how);
+
+typedef struct wdg_thread_pair {
+    uint32_t ref, cand;
+    int how;                   /* wdg_map_how */
+    double similarity;         /* signature pairs: the Jaccard index */
+} wdg_thread_pair;
+
+typedef struct wdg_object_pair {
+    uint32_t cand, ref;
+    int how;                   /* 1 creation site, 2 producers, 3 waiters */
+} wdg_object_pair;
+
+const char *wdg_object_how_name(int how);
+
+typedef enum {
+    WDG_ROOT_SIGNALED_BUT_BLOCKED,
+    WDG_ROOT_MISSING_THREAD,
+    WDG_ROOT_SKIPPED_PRODUCER,
+    WDG_ROOT_LIVE_MISSING_PRODUCER,
+    WDG_ROOT_SILENT_THREAD,
+    WDG_ROOT_UNKNOWN,
+    WDG_ROOT_CYCLE
+} wdg_root_kind;
+
+const char *wdg_root_kind_name(int kind);
+
+typedef struct wdg_root {
+    int kind;                  /* wdg_root_kind */
+    uint32_t tid;              /* cand thread, WDG_NO_THREAD when none */
+    uint32_t ref_tid;          /* ref thread, WDG_NO_THREAD when none */
+    int has_entry;
+    uint32_t entry_pc;
+    char family[96];
+    int has_key;
+    uint8_t cat;
+    int key_has_lr;
+    uint32_t lr;
+    uint32_t op;
+    int has_obj;
+    uint32_t obj;              /* cand object */
+    int has_ref_obj;
+    uint32_t ref_obj;
+    uint64_t ref_fires;        /* evidence: how often ref fires the key */
+    uint64_t ref_iterations;   /* ... over how many iterations at the wait */
+    uint32_t *blocks;          /* cand tids, ascending */
+    size_t n_blocks;
+} wdg_root;
+
+/* A rung: wedged cand thread `from` waits for wedged cand thread `to`,
+ * which should fire the key. */
+typedef struct wdg_edge {
+    uint32_t from, to;
+    uint8_t cat;
+    int key_has_lr;
+    uint32_t lr, op;
+    uint32_t obj;
+} wdg_edge;
+
+/* A root found for one wedged thread (the graph's leaves). */
+typedef struct wdg_root_link {
+    uint32_t tid;
+    size_t root;
+} wdg_root_link;
+
+typedef enum { WDG_OUTCOME_NONE, WDG_OUTCOME_A, WDG_OUTCOME_B, WDG_OUTCOME_C,
+               WDG_OUTCOME_DIVERGED } wdg_outcome;
+
+const char *wdg_outcome_name(int outcome);
+
+typedef struct wdg_diagnosis_opts {
+    const char *tid_map;       /* --tid-map "6=1,10=5", may be NULL */
+    int silence_is_fraction;   /* --silence: a fraction of the span, or ... */
+    double silence_fraction;   /* default 0.25 */
+    int64_t silence;           /* ... a duration (ns, or lines without t) */
+} wdg_diagnosis_opts;
+
+#define WDG_DIAGNOSIS_OPTS_INIT {NULL, 1, 0.25, 0}
+
+typedef struct wdg_diagnosis {
+    wdg_thread *ref_threads, *cand_threads;
+    size_t n_ref_threads, n_cand_threads;
+    wdg_thread_pair *pairs;
+    size_t n_pairs;
+    wdg_object_pair *objects;
+    size_t n_objects;
+    wdg_edge *edges;
+    size_t n_edges;
+    wdg_root_link *links;
+    size_t n_links;
+    wdg_root *roots;           /* sorted: blocks descending, then tid */
+    size_t n_roots;
+    int outcome;               /* wdg_outcome */
+    uint64_t keys_diverging;   /* keys not MATCH nor UNOBSERVABLE */
+    uint64_t missing_keys;
+    uint64_t divergent_wedged;
+    int64_t ref_silence, cand_silence;   /* thresholds used */
+} wdg_diagnosis;
+
+/* Parses --silence: "25%" (of the span), or a duration "2s", "500ms",
+ * "1500us", "1000000ns" (a bare number is ns; lines for traces without t). */
+int wdg_parse_silence(wdg_diagnosis_opts *o, const char *text, wdg_error *err);
+
+int wdg_diagnose(wdg_diagnosis *d, const wdg_trace *ref, const wdg_trace *cand,
+                 const wdg_keytable *kt, const wdg_symbols *symbols,
+                 const wdg_diagnosis_opts *opts, wdg_error *err);
+void wdg_diagnosis_free(wdg_diagnosis *d);
+
+/* Lookups: the thread of tid in one engine, or NULL. */
+const wdg_thread *wdg_diag_ref_thread(const wdg_diagnosis *d, uint32_t tid);
+const wdg_thread *wdg_diag_cand_thread(const wdg_diagnosis *d, uint32_t tid);
+
+#endif

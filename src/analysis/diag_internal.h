@@ -1,0 +1,66 @@
+/* diag_internal.h - what the diagnosis stages share (internal). */
+#ifndef WEDGE_DIAG_INTERNAL_H
+#define WEDGE_DIAG_INTERNAL_H
+
+#include "../model/map.h"
+#include "wedge/diagnosis.h"
+
+/* One engine's view: its trace, thread table, and events grouped by thread. */
+typedef struct engine_view {
+    const wdg_trace *t;
+    wdg_thread *threads;
+    size_t n;
+    wdg_map by_tid;            /* tid -> index in threads */
+    size_t *by_thread;         /* event indexes grouped by thread, in order */
+    size_t *start;             /* thread i's events: by_thread[start[i] .. start[i+1]) */
+    wdg_map alias;             /* object.alias: obj -> canonical obj */
+    int64_t silence;
+} engine_view;
+
+typedef struct diag_ctx {
+    wdg_diagnosis *d;
+    engine_view ref, cand;
+    const wdg_keytable *kt;
+    const wdg_symbols *symbols;
+    unsigned common;           /* categories observed in both engines */
+} diag_ctx;
+
+/* t, or the line number for traces without t */
+static inline int64_t ev_time(const wdg_trace *t, const wdg_event *e)
+{
+    return t->all_t ? e->t : (int64_t)e->line;
+}
+
+/* A key as one 64-bit id, lr-keyed where the table is and lr is known. */
+static inline uint64_t ev_key(const wdg_keytable *kt, const wdg_event *e)
+{
+    if (kt->by_lr && (e->flags & WDG_EV_LR))
+        return (uint64_t)e->cat << 32 | e->lr;
+    return (uint64_t)1 << 40 | (uint64_t)e->cat << 32 | e->op;
+}
+
+/* the canonical id of an object (object.alias joins ids) */
+uint32_t diag_obj(const engine_view *v, uint32_t obj);
+/* the objects of a wait event (obj, or objs); returns how many (<= 64) */
+int diag_wait_objs(const engine_view *v, const wdg_event *e, uint32_t *out);
+/* thread index of tid, or -1 */
+long diag_thread_index(const engine_view *v, uint32_t tid);
+
+int diag_build_threads(engine_view *v, const wdg_trace *t, const wdg_symbols *s);
+void diag_free_view(engine_view *v);
+void diag_states(diag_ctx *c, const wdg_diagnosis_opts *o);
+int diag_thread_map(diag_ctx *c, const char *tid_map, wdg_error *err);
+int diag_object_map(diag_ctx *c, wdg_error *err);
+int diag_roots(diag_ctx *c, wdg_error *err);
+
+/* Sorted unique sets of 64-bit ids, and their Jaccard index. */
+typedef struct idset {
+    uint64_t *v;
+    size_t n, cap;
+} idset;
+int idset_add(idset *s, uint64_t x);
+void idset_finish(idset *s);   /* sort + unique */
+double idset_jaccard(const idset *a, const idset *b);
+void idset_free(idset *s);
+
+#endif

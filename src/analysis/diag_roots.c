@@ -1,0 +1,667 @@
+/* The wait-for graph and its root causes (ANALYSIS.md section 7) and the
+ * outcome class (section 8). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "diag_internal.h"
+
+typedef struct balance {
+    int64_t value;
+    size_t last_producer;      /* event index, WDG_NO_INDEX */
+} balance;
+
+typedef struct roots_ctx {
+    diag_ctx *c;
+    wdg_map bal;               /* cand obj -> index into bals */
+    balance *bals;
+    size_t n_bals, cap_bals;
+    wdg_map ref_of;            /* cand obj -> ref obj */
+    size_t cap_roots, cap_edges, cap_links;
+} roots_ctx;
+
+static balance *bal_of(roots_ctx *x, uint32_t obj)
+{
+    uint64_t *i = wdg_map_get(&x->bal, obj);
+    if (i)
+        return &x->bals[*i];
+    if (x->n_bals == x->cap_bals) {
+        size_t c = x->cap_bals ? x->cap_bals * 2 : 64;
+        balance *p = realloc(x->bals, c * sizeof *p);
+        if (!p)
+            return NULL;
+        x->bals = p;
+        x->cap_bals = c;
+    }
+    if (!wdg_map_put(&x->bal, obj, x->n_bals, NULL))
+        return NULL;
+    x->bals[x->n_bals] = (balance){0, WDG_NO_INDEX};
+    return &x->bals[x->n_bals++];
+}
+
+static int is_reset(const wdg_ops *ops, uint32_t op)
+{
+    const char *n = wdg_ops_name(ops, op);
+    return strcmp(n, "KeResetEvent") == 0 || strcmp(n, "NtClearEvent") == 0;
+}
+
+/* Signal accounting over every cand event, in order. */
+static int account(roots_ctx *x)
+{
+    const engine_view *v = &x->c->cand;
+    const wdg_trace *t = v->t;
+    char *last_of_wedged = calloc(t->n_events + 1, 1);
+    if (!last_of_wedged)
+        return -1;
+    for (size_t k = 0; k < v->n; k++)
+        if (v->threads[k].state == WDG_TS_WEDGED)
+            last_of_wedged[v->threads[k].last] = 1;
+    uint32_t objs[64];
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i < t->n_events; i++) {
+        const wdg_event *e = &t->events[i];
+        const wdg_event_ext *ext = wdg_event_ext_of(t, e);
+        if ((e->cat == WDG_CAT_SET || e->cat == WDG_CAT_SIGNAL_WAIT) && (e->flags & WDG_EV_OBJ)) {
+            balance *b = bal_of(x, diag_obj(v, e->obj));
+            if (!b) {
+                rc = -1;
+                break;
+            }
+            /* an event holds one signal */
+            b->value = b->value + 1 > 1 ? 1 : b->value + 1;
+            b->last_producer = i;
+        } else if (e->cat == WDG_CAT_RELEASE && (e->flags & WDG_EV_OBJ)) {
+            balance *b = bal_of(x, diag_obj(v, e->obj));
+            if (!b) {
+                rc = -1;
+                break;
+            }
+            b->value += (e->flags & WDG_EV_COUNT) && ext ? ext->count : 1;
+            b->last_producer = i;
+        } else if ((e->flags & WDG_EV_OBJ) && is_reset(t->ops, e->op)) {
+            balance *b = bal_of(x, diag_obj(v, e->obj));
+            if (!b) {
+                rc = -1;
+                break;
+            }
+            if (b->value > 0)
+                b->value = 0;
+        }
+        if ((e->cat != WDG_CAT_WAIT && e->cat != WDG_CAT_SIGNAL_WAIT) || last_of_wedged[i])
+            continue;
+        int n = diag_wait_objs(v, e, objs);
+        if (!n)
+            continue;
+        int all = n > 1 && (e->flags & WDG_EV_WAIT_ALL);
+        int took = 0;
+        for (int k = 0; k < n; k++) {
+            balance *b = bal_of(x, objs[k]);
+            if (!b) {
+                rc = -1;
+                break;
+            }
+            if (all) {
+                b->value--;
+            } else if (b->value > 0) {
+                b->value--;
+                took = 1;
+                break;
+            }
+        }
+        if (rc == 0 && !all && !took) {
+            balance *b = bal_of(x, objs[0]);
+            if (!b)
+                rc = -1;
+            else
+                b->value--;
+        }
+    }
+    free(last_of_wedged);
+    return rc;
+}
+
+static size_t add_root(roots_ctx *x, const wdg_root *r)
+{
+    wdg_diagnosis *d = x->c->d;
+    for (size_t i = 0; i < d->n_roots; i++) {
+        const wdg_root *o = &d->roots[i];
+        if (o->kind == r->kind && o->tid == r->tid && o->ref_tid == r->ref_tid &&
+            o->has_key == r->has_key && o->lr == r->lr && o->op == r->op && o->cat == r->cat &&
+            o->has_obj == r->has_obj && o->obj == r->obj)
+            return i;
+    }
+    if (d->n_roots == x->cap_roots) {
+        size_t c = x->cap_roots ? x->cap_roots * 2 : 16;
+        wdg_root *p = realloc(d->roots, c * sizeof *p);
+        if (!p)
+            return WDG_NO_INDEX;
+        d->roots = p;
+        x->cap_roots = c;
+    }
+    d->roots[d->n_roots] = *r;
+    return d->n_roots++;
+}
+
+static int link_root(roots_ctx *x, uint32_t tid, size_t root)
+{
+    wdg_diagnosis *d = x->c->d;
+    if (root == WDG_NO_INDEX)
+        return -1;
+    for (size_t i = 0; i < d->n_links; i++)
+        if (d->links[i].tid == tid && d->links[i].root == root)
+            return 0;
+    if (d->n_links == x->cap_links) {
+        size_t c = x->cap_links ? x->cap_links * 2 : 16;
+        wdg_root_link *p = realloc(d->links, c * sizeof *p);
+        if (!p)
+            return -1;
+        d->links = p;
+        x->cap_links = c;
+    }
+    d->links[d->n_links++] = (wdg_root_link){tid, root};
+    return 0;
+}
+
+static int add_edge(roots_ctx *x, const wdg_edge *e)
+{
+    wdg_diagnosis *d = x->c->d;
+    for (size_t i = 0; i < d->n_edges; i++)
+        if (d->edges[i].from == e->from && d->edges[i].to == e->to && d->edges[i].lr == e->lr &&
+            d->edges[i].op == e->op && d->edges[i].cat == e->cat)
+            return 0;
+    if (d->n_edges == x->cap_edges) {
+        size_t c = x->cap_edges ? x->cap_edges * 2 : 16;
+        wdg_edge *p = realloc(d->edges, c * sizeof *p);
+        if (!p)
+            return -1;
+        d->edges = p;
+        x->cap_edges = c;
+    }
+    d->edges[d->n_edges++] = *e;
+    return 0;
+}
+
+static void root_init(wdg_root *r, int kind)
+{
+    memset(r, 0, sizeof *r);
+    r->kind = kind;
+    r->tid = r->ref_tid = WDG_NO_THREAD;
+    snprintf(r->family, sizeof r->family, "-");
+}
+
+static void root_key_of(wdg_root *r, const wdg_event *e)
+{
+    r->has_key = 1;
+    r->cat = e->cat;
+    r->key_has_lr = (e->flags & WDG_EV_LR) != 0;
+    r->lr = r->key_has_lr ? e->lr : 0;
+    r->op = e->op;
+}
+
+static int same_key(const wdg_keytable *kt, const wdg_event *e, const wdg_event *k)
+{
+    return ev_key(kt, e) == ev_key(kt, k);
+}
+
+static int same_wait_site(const wdg_event *e, const wdg_event *w)
+{
+    if (e->cat != WDG_CAT_WAIT && e->cat != WDG_CAT_SIGNAL_WAIT)
+        return 0;
+    if ((e->flags & WDG_EV_LR) && (w->flags & WDG_EV_LR))
+        return e->lr == w->lr;
+    return e->op == w->op;
+}
+
+/* Iterations of thread k of view v at wait site w: how many, and in how
+ * many the key of event key_ev is fired.  Iterations are the events after
+ * each wait at the site up to the next. */
+static void iterations(const engine_view *v, size_t k, const wdg_event *w, const wdg_event *key_ev,
+                       const wdg_keytable *kt, uint64_t *total, uint64_t *with)
+{
+    *total = *with = 0;
+    int in = 0, fired = 0;
+    for (size_t i = v->start[k]; i < v->start[k + 1]; i++) {
+        const wdg_event *e = &v->t->events[v->by_thread[i]];
+        if (same_wait_site(e, w)) {
+            if (in) {
+                (*total)++;
+                *with += (uint64_t)fired;
+            }
+            in = 1;
+            fired = 0;
+            continue;
+        }
+        if (in && same_key(kt, e, key_ev))
+            fired = 1;
+    }
+}
+
+/* Does the cand thread's last iteration (after its previous wait at the
+ * site of its last wait) fire the key?  -1 when it has no previous wait
+ * there: it never went round its loop. */
+static int last_iteration_fires(const engine_view *v, size_t k, const wdg_event *key_ev,
+                                const wdg_keytable *kt)
+{
+    size_t first = v->start[k], last = v->start[k + 1] - 1;
+    const wdg_event *w = &v->t->events[v->by_thread[last]];
+    for (size_t i = last; i-- > first;) {
+        const wdg_event *e = &v->t->events[v->by_thread[i]];
+        if (same_wait_site(e, w))
+            return 0;
+        if (same_key(kt, e, key_ev))
+            return 1;
+    }
+    return -1;
+}
+
+/* Does the cand thread fire the key after time since (on any object)? */
+static int fires_after(const engine_view *v, size_t k, const wdg_event *key_ev,
+                       const wdg_keytable *kt, int64_t since)
+{
+    for (size_t i = v->start[k + 1]; i-- > v->start[k];) {
+        const wdg_event *e = &v->t->events[v->by_thread[i]];
+        if (ev_time(v->t, e) <= since)
+            return 0;
+        if (same_key(kt, e, key_ev))
+            return 1;
+    }
+    return 0;
+}
+
+static void set_family(wdg_root *r, const wdg_thread *th)
+{
+    if (th)
+        snprintf(r->family, sizeof r->family, "%s", th->family);
+}
+
+/* The producers of ref object ro, for wedged thread W waiting on cand object o. */
+static int follow_producers(roots_ctx *x, const wdg_thread *w, uint32_t o, uint32_t ro)
+{
+    diag_ctx *c = x->c;
+    const engine_view *rv = &c->ref, *cv = &c->cand;
+    const wdg_event *we = &cv->t->events[w->last];
+    int64_t since = ev_time(cv->t, we);
+    /* each distinct (ref thread, key) once */
+    wdg_map seen = WDG_MAP_INIT;
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i < rv->t->n_events; i++) {
+        const wdg_event *e = &rv->t->events[i];
+        if (!wdg_category_is_producer(e->cat) || !(e->flags & WDG_EV_OBJ) ||
+            diag_obj(rv, e->obj) != ro)
+            continue;
+        uint64_t id = wdg_hash64(ev_key(c->kt, e)) ^ e->tid;
+        int fresh = 0;
+        if (!wdg_map_put(&seen, id, 0, &fresh)) {
+            rc = -1;
+            break;
+        }
+        if (!fresh)
+            continue;
+        long ri = diag_thread_index(rv, e->tid);
+        const wdg_thread *r = &rv->threads[ri];
+        wdg_root root;
+        root_init(&root, WDG_ROOT_UNKNOWN);
+        root_key_of(&root, e);
+        root.has_obj = 1;
+        root.obj = o;
+        root.has_ref_obj = 1;
+        root.ref_obj = ro;
+        root.ref_tid = r->tid;
+        root.has_entry = r->has_entry;
+        root.entry_pc = r->entry_pc;
+        set_family(&root, r);
+        long ci = r->analog == WDG_NO_THREAD ? -1 : diag_thread_index(cv, r->analog);
+        if (ci < 0) {
+            root.kind = WDG_ROOT_MISSING_THREAD;
+            rc = link_root(x, w->tid, add_root(x, &root));
+            continue;
+        }
+        const wdg_thread *ct = &cv->threads[ci];
+        root.tid = ct->tid;
+        if (ct->has_entry) {
+            root.has_entry = 1;
+            root.entry_pc = ct->entry_pc;
+        }
+        set_family(&root, ct);
+        const wdg_event *cwait = &cv->t->events[ct->last];
+        if (ct->state == WDG_TS_WEDGED && ct->divergent) {
+            uint64_t total, with;
+            iterations(rv, (size_t)ri, cwait, e, c->kt, &total, &with);
+            int fires = last_iteration_fires(cv, (size_t)ci, e, c->kt);
+            if (total && 2 * with >= total && fires == 0) {
+                root.kind = WDG_ROOT_SKIPPED_PRODUCER;
+                root.ref_fires = with;
+                root.ref_iterations = total;
+                rc = link_root(x, w->tid, add_root(x, &root));
+            } else {
+                wdg_edge edge = {w->tid, ct->tid, e->cat, (e->flags & WDG_EV_LR) != 0,
+                                 (e->flags & WDG_EV_LR) ? e->lr : 0, e->op, o};
+                rc = add_edge(x, &edge);
+            }
+        } else if (ct->state == WDG_TS_WEDGED) {
+            continue;   /* idle at the same wait in both engines: no fault of its own */
+        } else if (ev_time(cv->t, &cv->t->events[ct->last]) > since) {
+            if (!fires_after(cv, (size_t)ci, e, c->kt, since)) {
+                root.kind = WDG_ROOT_LIVE_MISSING_PRODUCER;
+                rc = link_root(x, w->tid, add_root(x, &root));
+            }
+        } else {
+            root.kind = WDG_ROOT_SILENT_THREAD;
+            rc = link_root(x, w->tid, add_root(x, &root));
+        }
+    }
+    wdg_map_free(&seen);
+    return rc;
+}
+
+static int examine(roots_ctx *x, const wdg_thread *w)
+{
+    diag_ctx *c = x->c;
+    const engine_view *cv = &c->cand;
+    const wdg_event *we = &cv->t->events[w->last];
+    uint32_t objs[64];
+    int n = diag_wait_objs(cv, we, objs);
+    int all = n > 1 && (we->flags & WDG_EV_WAIT_ALL);
+    int positive[64], n_pos = 0;
+    for (int k = 0; k < n; k++) {
+        uint64_t *i = wdg_map_get(&x->bal, objs[k]);
+        positive[k] = i && x->bals[*i].value > 0;
+        n_pos += positive[k];
+    }
+    for (int k = 0; k < n; k++) {
+        if (!positive[k] || (all && n_pos < n))
+            continue;
+        /* a signal was left unconsumed while W waited */
+        wdg_root root;
+        root_init(&root, WDG_ROOT_SIGNALED_BUT_BLOCKED);
+        root.tid = w->tid;
+        root.ref_tid = w->analog;
+        root.has_entry = w->has_entry;
+        root.entry_pc = w->entry_pc;
+        set_family(&root, w);
+        root.has_obj = 1;
+        root.obj = objs[k];
+        uint64_t *i = wdg_map_get(&x->bal, objs[k]);
+        if (x->bals[*i].last_producer != WDG_NO_INDEX)
+            root_key_of(&root, &cv->t->events[x->bals[*i].last_producer]);
+        if (link_root(x, w->tid, add_root(x, &root)) < 0)
+            return -1;
+        if (all)
+            return 0;   /* one root says it for the whole WaitAll */
+    }
+    if (n_pos && !all)
+        return 0;
+    for (int k = 0; k < n; k++) {
+        if (positive[k])
+            continue;   /* in a WaitAll, that one did its part */
+        uint64_t *ro = wdg_map_get(&x->ref_of, objs[k]);
+        if (!ro) {
+            wdg_root root;
+            root_init(&root, WDG_ROOT_UNKNOWN);
+            root.tid = w->tid;
+            set_family(&root, w);
+            root.has_obj = 1;
+            root.obj = objs[k];
+            if (link_root(x, w->tid, add_root(x, &root)) < 0)
+                return -1;
+            continue;
+        }
+        if (follow_producers(x, w, objs[k], (uint32_t)*ro) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* --- graph: reachability, cycles, blocks -------------------------------- */
+
+static long node_of(const diag_ctx *c, uint32_t tid)
+{
+    long k = diag_thread_index(&c->cand, tid);
+    return k >= 0 && c->cand.threads[k].state == WDG_TS_WEDGED && c->cand.threads[k].divergent
+               ? k
+               : -1;
+}
+
+/* reach[k] marks the cand thread indexes node k can reach (itself too) */
+static void reachable(const diag_ctx *c, long from, char *seen, long *stack)
+{
+    const wdg_diagnosis *d = c->d;
+    size_t sp = 0;
+    stack[sp++] = from;
+    seen[from] = 1;
+    while (sp) {
+        long k = stack[--sp];
+        for (size_t i = 0; i < d->n_edges; i++) {
+            if (d->edges[i].from != c->cand.threads[k].tid)
+                continue;
+            long to = node_of(c, d->edges[i].to);
+            if (to >= 0 && !seen[to]) {
+                seen[to] = 1;
+                stack[sp++] = to;
+            }
+        }
+    }
+}
+
+static int has_root(const wdg_diagnosis *d, uint32_t tid)
+{
+    for (size_t i = 0; i < d->n_links; i++)
+        if (d->links[i].tid == tid)
+            return 1;
+    return 0;
+}
+
+/* nodes that reach a node with a root */
+static void reaching_roots(const diag_ctx *c, char *ok, char *seen, long *stack)
+{
+    size_t n = c->cand.n;
+    for (size_t k = 0; k < n; k++) {
+        ok[k] = 0;
+        if (node_of(c, c->cand.threads[k].tid) < 0)
+            continue;
+        memset(seen, 0, n);
+        reachable(c, (long)k, seen, stack);
+        for (size_t j = 0; j < n && !ok[k]; j++)
+            if (seen[j] && has_root(c->d, c->cand.threads[j].tid))
+                ok[k] = 1;
+    }
+}
+
+static int uint_order(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+static int root_order(const void *a, const void *b)
+{
+    const wdg_root *x = a, *y = b;
+    if (x->n_blocks != y->n_blocks)
+        return x->n_blocks > y->n_blocks ? -1 : 1;
+    uint32_t tx = x->tid != WDG_NO_THREAD ? x->tid : x->ref_tid;
+    uint32_t ty = y->tid != WDG_NO_THREAD ? y->tid : y->ref_tid;
+    if (tx != ty)
+        return tx < ty ? -1 : 1;
+    return x->kind - y->kind;
+}
+
+static int finish_graph(roots_ctx *x)
+{
+    diag_ctx *c = x->c;
+    wdg_diagnosis *d = c->d;
+    size_t n = c->cand.n;
+    char *ok = calloc(n + 1, 1), *seen = calloc(n + 1, 1), *seen2 = calloc(n + 1, 1);
+    long *stack = calloc(n + 1, sizeof *stack);
+    int rc = 0;
+    if (!ok || !seen || !seen2 || !stack)
+        goto oom;
+    /* nodes that reach no root: mutual reachability among them makes a
+     * cycle (a true deadlock), one root per strongly connected component */
+    reaching_roots(c, ok, seen, stack);
+    for (size_t k = 0; k < n; k++) {
+        uint32_t tid = c->cand.threads[k].tid;
+        if (node_of(c, tid) < 0 || ok[k] || has_root(d, tid))
+            continue;
+        memset(seen, 0, n);
+        reachable(c, (long)k, seen, stack);
+        /* members: j reachable from k and k reachable from j */
+        uint32_t lowest = tid;
+        int cyclic = 0;
+        for (size_t j = 0; j < n; j++) {
+            if (!seen[j] || node_of(c, c->cand.threads[j].tid) < 0)
+                continue;
+            memset(seen2, 0, n);
+            reachable(c, (long)j, seen2, stack);
+            if (!seen2[k])
+                continue;
+            if (j != k)
+                cyclic = 1;
+            if (c->cand.threads[j].tid < lowest)
+                lowest = c->cand.threads[j].tid;
+        }
+        for (size_t e = 0; e < d->n_edges; e++)
+            if (d->edges[e].from == tid && d->edges[e].to == tid)
+                cyclic = 1;
+        if (!cyclic)
+            continue;
+        wdg_root root;
+        root_init(&root, WDG_ROOT_CYCLE);
+        root.tid = lowest;
+        set_family(&root, &c->cand.threads[diag_thread_index(&c->cand, lowest)]);
+        size_t ri = add_root(x, &root);
+        if (link_root(x, tid, ri) < 0)
+            goto oom;
+    }
+    /* what still reaches nothing ends in threads with no way on: unknown */
+    reaching_roots(c, ok, seen, stack);
+    for (size_t k = 0; k < n; k++) {
+        const wdg_thread *th = &c->cand.threads[k];
+        if (node_of(c, th->tid) < 0 || ok[k])
+            continue;
+        int sink = 1;
+        for (size_t e = 0; e < d->n_edges; e++)
+            if (d->edges[e].from == th->tid)
+                sink = 0;
+        if (!sink)
+            continue;
+        wdg_root root;
+        root_init(&root, WDG_ROOT_UNKNOWN);
+        root.tid = th->tid;
+        set_family(&root, th);
+        if (link_root(x, th->tid, add_root(x, &root)) < 0)
+            goto oom;
+    }
+    /* blocks: the wedged threads whose edges lead to each root */
+    for (size_t r = 0; r < d->n_roots; r++) {
+        d->roots[r].blocks = malloc((n + 1) * sizeof *d->roots[r].blocks);
+        if (!d->roots[r].blocks)
+            goto oom;
+        d->roots[r].n_blocks = 0;
+    }
+    for (size_t k = 0; k < n; k++) {
+        if (node_of(c, c->cand.threads[k].tid) < 0)
+            continue;
+        memset(seen, 0, n);
+        reachable(c, (long)k, seen, stack);
+        for (size_t r = 0; r < d->n_roots; r++) {
+            int reaches = 0;
+            for (size_t l = 0; l < d->n_links && !reaches; l++) {
+                long j = diag_thread_index(&c->cand, d->links[l].tid);
+                reaches = d->links[l].root == r && j >= 0 && seen[j];
+            }
+            if (reaches)
+                d->roots[r].blocks[d->roots[r].n_blocks++] = c->cand.threads[k].tid;
+        }
+    }
+    /* sort the roots; links follow the new order */
+    size_t *order = malloc((d->n_roots + 1) * sizeof *order);
+    wdg_root *sorted = malloc((d->n_roots + 1) * sizeof *sorted);
+    if (!order || !sorted) {
+        free(order);
+        free(sorted);
+        goto oom;
+    }
+    for (size_t r = 0; r < d->n_roots; r++) {
+        qsort(d->roots[r].blocks, d->roots[r].n_blocks, sizeof(uint32_t), uint_order);
+        sorted[r] = d->roots[r];
+    }
+    /* sort indexes (insertion: roots are few), so links can follow */
+    for (size_t r = 0; r < d->n_roots; r++)
+        order[r] = r;
+    for (size_t i = 1; i < d->n_roots; i++)
+        for (size_t j = i; j > 0 && root_order(&sorted[order[j]], &sorted[order[j - 1]]) < 0; j--) {
+            size_t t = order[j];
+            order[j] = order[j - 1];
+            order[j - 1] = t;
+        }
+    size_t *where = malloc((d->n_roots + 1) * sizeof *where);
+    if (!where) {
+        free(order);
+        free(sorted);
+        goto oom;
+    }
+    for (size_t r = 0; r < d->n_roots; r++) {
+        d->roots[r] = sorted[order[r]];
+        where[order[r]] = r;
+    }
+    for (size_t l = 0; l < d->n_links; l++)
+        d->links[l].root = where[d->links[l].root];
+    free(where);
+    free(order);
+    free(sorted);
+    goto done;
+oom:
+    rc = -1;
+done:
+    free(ok);
+    free(seen);
+    free(seen2);
+    free(stack);
+    return rc;
+}
+
+int diag_roots(diag_ctx *c, wdg_error *err)
+{
+    roots_ctx x;
+    memset(&x, 0, sizeof x);
+    x.c = c;
+    wdg_diagnosis *d = c->d;
+    int rc = 0;
+    for (size_t i = 0; i < d->n_objects; i++)
+        if (!wdg_map_put(&x.ref_of, d->objects[i].cand, d->objects[i].ref, NULL))
+            goto oom;
+    if (account(&x) < 0)
+        goto oom;
+    for (size_t k = 0; k < c->cand.n; k++) {
+        const wdg_thread *th = &c->cand.threads[k];
+        if (th->state != WDG_TS_WEDGED || !th->divergent)
+            continue;
+        d->divergent_wedged++;
+        if (examine(&x, th) < 0)
+            goto oom;
+    }
+    if (finish_graph(&x) < 0)
+        goto oom;
+    /* section 8 */
+    for (size_t i = 0; i < c->kt->n; i++) {
+        wdg_status st = c->kt->keys[i].status;
+        d->keys_diverging += st != WDG_ST_MATCH && st != WDG_ST_UNOBSERVABLE;
+        d->missing_keys += st == WDG_ST_MISSING;
+    }
+    if (!d->divergent_wedged)
+        d->outcome = d->keys_diverging ? WDG_OUTCOME_DIVERGED : WDG_OUTCOME_NONE;
+    else if (d->n_roots >= 2)
+        d->outcome = WDG_OUTCOME_C;
+    else if (d->n_roots == 1 && d->roots[0].kind == WDG_ROOT_MISSING_THREAD)
+        d->outcome = WDG_OUTCOME_A;
+    else
+        d->outcome = WDG_OUTCOME_B;
+    goto done;
+oom:
+    rc = wdg_error_set(err, WDG_ENOMEM, NULL, 0, "out of memory");
+done:
+    wdg_map_free(&x.bal);
+    wdg_map_free(&x.ref_of);
+    free(x.bals);
+    return rc;
+}

@@ -1,0 +1,267 @@
+/* Threads per engine (ANALYSIS.md section 1) and their states (section 5). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "diag_internal.h"
+
+long diag_thread_index(const engine_view *v, uint32_t tid)
+{
+    uint64_t *i = wdg_map_get(&v->by_tid, tid);
+    return i ? (long)*i : -1;
+}
+
+uint32_t diag_obj(const engine_view *v, uint32_t obj)
+{
+    /* follow alias links a bounded number of times (they may chain) */
+    for (int hops = 0; hops < 8; hops++) {
+        uint64_t *to = wdg_map_get(&v->alias, obj);
+        if (!to || (uint32_t)*to == obj)
+            break;
+        obj = (uint32_t)*to;
+    }
+    return obj;
+}
+
+int diag_wait_objs(const engine_view *v, const wdg_event *e, uint32_t *out)
+{
+    int n = 0;
+    const wdg_event_ext *x = wdg_event_ext_of(v->t, e);
+    if (e->cat == WDG_CAT_SIGNAL_WAIT) {
+        /* signals obj, then waits on objs[0] */
+        if (x && (e->flags & WDG_EV_OBJS) && x->objs_n)
+            out[n++] = diag_obj(v, v->t->words[x->objs_off]);
+        return n;
+    }
+    if (e->flags & WDG_EV_OBJ)
+        out[n++] = diag_obj(v, e->obj);
+    if (x && (e->flags & WDG_EV_OBJS))
+        for (uint32_t i = 0; i < x->objs_n && n < 64; i++)
+            out[n++] = diag_obj(v, v->t->words[x->objs_off + i]);
+    return n;
+}
+
+static int add_thread(engine_view *v, uint32_t tid, size_t at, size_t *cap)
+{
+    if (v->n == *cap) {
+        size_t c = *cap ? *cap * 2 : 32;
+        wdg_thread *p = realloc(v->threads, c * sizeof *p);
+        if (!p)
+            return -1;
+        v->threads = p;
+        *cap = c;
+    }
+    wdg_thread *th = &v->threads[v->n];
+    memset(th, 0, sizeof *th);
+    th->tid = tid;
+    th->first = th->last = at;
+    th->creator = WDG_NO_THREAD;
+    th->created_at = WDG_NO_INDEX;
+    th->analog = WDG_NO_THREAD;
+    snprintf(th->family, sizeof th->family, "-");
+    if (!wdg_map_put(&v->by_tid, tid, v->n, NULL))
+        return -1;
+    v->n++;
+    return 0;
+}
+
+int diag_build_threads(engine_view *v, const wdg_trace *t, const wdg_symbols *s)
+{
+    size_t cap = 0;
+    v->t = t;
+    for (size_t i = 0; i < t->n_events; i++) {
+        const wdg_event *e = &t->events[i];
+        if (e->op == WDG_OP_OBJECT_ALIAS) {
+            const wdg_event_ext *x = wdg_event_ext_of(t, e);
+            /* the alias names the same object as obj */
+            if (x && !wdg_map_put(&v->alias, x->alias, e->obj, NULL))
+                return -1;
+        }
+        long k = diag_thread_index(v, e->tid);
+        if (k < 0) {
+            if (add_thread(v, e->tid, i, &cap) < 0)
+                return -1;
+            k = (long)v->n - 1;
+        }
+        wdg_thread *th = &v->threads[k];
+        th->last = i;
+        th->count++;
+        if (e->op == WDG_OP_THREAD_EXIT ||
+            strcmp(wdg_ops_name(t->ops, e->op), "ExTerminateThread") == 0)
+            th->exited = 1;
+    }
+    /* creations: thread.create (or ExCreateThread with new_tid) names the
+     * new thread's entry and creator */
+    for (size_t i = 0; i < t->n_events; i++) {
+        const wdg_event *e = &t->events[i];
+        const wdg_event_ext *x = wdg_event_ext_of(t, e);
+        if (!x || !(e->flags & WDG_EV_NEW_TID) || e->cat != WDG_CAT_THREAD)
+            continue;
+        long k = diag_thread_index(v, x->new_tid);
+        if (k < 0) {
+            /* created, never ran: a thread of no events */
+            if (add_thread(v, x->new_tid, i, &cap) < 0)
+                return -1;
+            k = (long)v->n - 1;
+            v->threads[k].count = 0;
+        }
+        wdg_thread *th = &v->threads[k];
+        if (th->created_at != WDG_NO_INDEX)
+            continue;
+        th->created_at = i;
+        th->creator = e->tid;
+        if (e->flags & WDG_EV_ENTRY) {
+            th->has_entry = 1;
+            th->entry_pc = x->entry_pc;
+            if (!wdg_symbols_format(s, x->entry_pc, th->family, sizeof th->family))
+                snprintf(th->family, sizeof th->family, "0x%08X", x->entry_pc);
+        }
+    }
+    /* events grouped by thread (a counting sort keeps their order) */
+    v->start = calloc(v->n + 1, sizeof *v->start);
+    v->by_thread = malloc((t->n_events + 1) * sizeof *v->by_thread);
+    if (!v->start || !v->by_thread)
+        return -1;
+    for (size_t i = 0; i < t->n_events; i++)
+        v->start[diag_thread_index(v, t->events[i].tid) + 1]++;
+    for (size_t k = 0; k < v->n; k++)
+        v->start[k + 1] += v->start[k];
+    size_t *fill = calloc(v->n + 1, sizeof *fill);
+    if (!fill)
+        return -1;
+    for (size_t i = 0; i < t->n_events; i++) {
+        long k = diag_thread_index(v, t->events[i].tid);
+        v->by_thread[v->start[k] + fill[k]++] = i;
+    }
+    free(fill);
+    return 0;
+}
+
+void diag_free_view(engine_view *v)
+{
+    wdg_map_free(&v->by_tid);
+    wdg_map_free(&v->alias);
+    free(v->by_thread);
+    free(v->start);
+    memset(v, 0, sizeof *v);
+}
+
+static int64_t threshold(const wdg_trace *t, const wdg_diagnosis_opts *o)
+{
+    int64_t first = 0, last = 0;
+    if (t->n_events) {
+        first = ev_time(t, &t->events[0]);
+        last = ev_time(t, &t->events[t->n_events - 1]);
+    }
+    if (o->silence_is_fraction)
+        return (int64_t)((double)(last - first) * o->silence_fraction);
+    return o->silence;
+}
+
+/* section 5: wedged when its last event is a wait with an infinite
+ * timeout, it has not exited, and it stayed there long enough */
+static void states(engine_view *v, const wdg_diagnosis_opts *o)
+{
+    const wdg_trace *t = v->t;
+    v->silence = threshold(t, o);
+    int64_t end = t->n_events ? ev_time(t, &t->events[t->n_events - 1]) : 0;
+    for (size_t k = 0; k < v->n; k++) {
+        wdg_thread *th = &v->threads[k];
+        th->state = WDG_TS_RUNNING;
+        if (th->exited) {
+            th->state = WDG_TS_EXITED;
+            continue;
+        }
+        if (!th->count)
+            continue;
+        const wdg_event *e = &t->events[th->last];
+        if (end - ev_time(t, e) < v->silence)
+            continue;
+        int waits = e->cat == WDG_CAT_WAIT || e->cat == WDG_CAT_SIGNAL_WAIT;
+        /* a wait with a timeout comes back: such a thread is neither */
+        if (!waits)
+            th->state = WDG_TS_SILENT;
+        else if (!(e->flags & WDG_EV_TIMEOUT))
+            th->state = WDG_TS_WEDGED;
+    }
+}
+
+void diag_states(diag_ctx *c, const wdg_diagnosis_opts *o)
+{
+    states(&c->ref, o);
+    states(&c->cand, o);
+    c->d->ref_silence = c->ref.silence;
+    c->d->cand_silence = c->cand.silence;
+    /* a cand wedge is divergent unless its analog idles at the same wait */
+    for (size_t k = 0; k < c->cand.n; k++) {
+        wdg_thread *th = &c->cand.threads[k];
+        if (th->state != WDG_TS_WEDGED)
+            continue;
+        th->divergent = 1;
+        long r = th->analog == WDG_NO_THREAD ? -1 : diag_thread_index(&c->ref, th->analog);
+        if (r < 0 || c->ref.threads[r].state != WDG_TS_WEDGED)
+            continue;
+        const wdg_event *ce = &c->cand.t->events[th->last];
+        const wdg_event *re = &c->ref.t->events[c->ref.threads[r].last];
+        int same = (ce->flags & WDG_EV_LR) && (re->flags & WDG_EV_LR) ? ce->lr == re->lr
+                                                                      : ce->op == re->op;
+        if (same)
+            th->divergent = 0;
+    }
+}
+
+/* --- id sets ---------------------------------------------------------- */
+
+int idset_add(idset *s, uint64_t x)
+{
+    if (s->n == s->cap) {
+        size_t c = s->cap ? s->cap * 2 : 16;
+        uint64_t *p = realloc(s->v, c * sizeof *p);
+        if (!p)
+            return -1;
+        s->v = p;
+        s->cap = c;
+    }
+    s->v[s->n++] = x;
+    return 0;
+}
+
+static int u64_order(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+void idset_finish(idset *s)
+{
+    if (!s->n)
+        return;
+    qsort(s->v, s->n, sizeof *s->v, u64_order);
+    size_t w = 1;
+    for (size_t i = 1; i < s->n; i++)
+        if (s->v[i] != s->v[w - 1])
+            s->v[w++] = s->v[i];
+    s->n = w;
+}
+
+double idset_jaccard(const idset *a, const idset *b)
+{
+    if (!a->n && !b->n)
+        return 0;
+    size_t i = 0, j = 0, both = 0;
+    while (i < a->n && j < b->n) {
+        if (a->v[i] == b->v[j])
+            both++, i++, j++;
+        else if (a->v[i] < b->v[j])
+            i++;
+        else
+            j++;
+    }
+    return (double)both / (double)(a->n + b->n - both);
+}
+
+void idset_free(idset *s)
+{
+    free(s->v);
+    memset(s, 0, sizeof *s);
+}

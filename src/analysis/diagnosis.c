@@ -1,0 +1,148 @@
+/* The diagnosis: threads, thread map, states, object map, roots, outcome. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "diag_internal.h"
+
+const char *wdg_thread_state_name(wdg_thread_state s)
+{
+    switch (s) {
+    case WDG_TS_RUNNING: return "running";
+    case WDG_TS_EXITED: return "exited";
+    case WDG_TS_WEDGED: return "wedged";
+    case WDG_TS_SILENT: return "silent";
+    }
+    return "?";
+}
+
+const char *wdg_map_how_name(int how)
+{
+    switch (how) {
+    case WDG_HOW_EXPLICIT: return "explicit";
+    case WDG_HOW_ENTRY_PC: return "entry_pc";
+    case WDG_HOW_SIGNATURE: return "signature";
+    default: return "none";
+    }
+}
+
+const char *wdg_object_how_name(int how)
+{
+    return how == 1 ? "creation_site" : how == 2 ? "producers" : how == 3 ? "waiters" : "none";
+}
+
+const char *wdg_root_kind_name(int kind)
+{
+    static const char *const names[] = {"signaled_but_blocked", "missing_thread",
+                                        "skipped_producer", "live_missing_producer",
+                                        "silent_thread", "unknown", "cycle"};
+    return kind >= 0 && kind <= WDG_ROOT_CYCLE ? names[kind] : "?";
+}
+
+const char *wdg_outcome_name(int outcome)
+{
+    static const char *const names[] = {"NONE", "A", "B", "C", "DIVERGED"};
+    return outcome >= 0 && outcome <= WDG_OUTCOME_DIVERGED ? names[outcome] : "?";
+}
+
+int wdg_parse_silence(wdg_diagnosis_opts *o, const char *text, wdg_error *err)
+{
+    char *end;
+    double v = strtod(text, &end);
+    if (end == text || !(v >= 0))
+        goto bad;
+    if (strcmp(end, "%") == 0) {
+        if (v > 100)
+            goto bad;
+        o->silence_is_fraction = 1;
+        o->silence_fraction = v / 100;
+        return 0;
+    }
+    double scale = 1;
+    if (strcmp(end, "s") == 0)
+        scale = 1e9;
+    else if (strcmp(end, "ms") == 0)
+        scale = 1e6;
+    else if (strcmp(end, "us") == 0)
+        scale = 1e3;
+    else if (*end && strcmp(end, "ns") != 0)
+        goto bad;
+    if (v * scale > 9e18)
+        goto bad;
+    o->silence_is_fraction = 0;
+    o->silence = (int64_t)(v * scale);
+    return 0;
+bad:
+    return wdg_error_set(err, WDG_EUSAGE, NULL, 0,
+                         "--silence takes a share of the span like 25%%, or a duration like 2s, "
+                         "500ms, 1500us, 1000ns: '%s'", text);
+}
+
+static const wdg_thread *find(const wdg_thread *ts, size_t n, uint32_t tid)
+{
+    for (size_t i = 0; i < n; i++)
+        if (ts[i].tid == tid)
+            return &ts[i];
+    return NULL;
+}
+
+const wdg_thread *wdg_diag_ref_thread(const wdg_diagnosis *d, uint32_t tid)
+{
+    return find(d->ref_threads, d->n_ref_threads, tid);
+}
+
+const wdg_thread *wdg_diag_cand_thread(const wdg_diagnosis *d, uint32_t tid)
+{
+    return find(d->cand_threads, d->n_cand_threads, tid);
+}
+
+int wdg_diagnose(wdg_diagnosis *d, const wdg_trace *ref, const wdg_trace *cand,
+                 const wdg_keytable *kt, const wdg_symbols *symbols,
+                 const wdg_diagnosis_opts *opts, wdg_error *err)
+{
+    static const wdg_diagnosis_opts defaults = WDG_DIAGNOSIS_OPTS_INIT;
+    if (!opts)
+        opts = &defaults;
+    memset(d, 0, sizeof *d);
+    diag_ctx c;
+    memset(&c, 0, sizeof c);
+    c.d = d;
+    c.kt = kt;
+    c.symbols = symbols;
+    c.common = ref->observes & cand->observes;
+    int rc = 0;
+    if (diag_build_threads(&c.ref, ref, symbols) < 0 || diag_build_threads(&c.cand, cand, symbols) < 0) {
+        rc = wdg_error_set(err, WDG_ENOMEM, NULL, 0, "out of memory");
+        goto done;
+    }
+    if ((rc = diag_thread_map(&c, opts->tid_map, err)) < 0)
+        goto done;
+    diag_states(&c, opts);
+    if ((rc = diag_object_map(&c, err)) < 0 || (rc = diag_roots(&c, err)) < 0)
+        goto done;
+done:
+    /* the thread tables move into the diagnosis */
+    d->ref_threads = c.ref.threads;
+    d->n_ref_threads = c.ref.n;
+    d->cand_threads = c.cand.threads;
+    d->n_cand_threads = c.cand.n;
+    c.ref.threads = c.cand.threads = NULL;
+    diag_free_view(&c.ref);
+    diag_free_view(&c.cand);
+    if (rc < 0)
+        wdg_diagnosis_free(d);
+    return rc;
+}
+
+void wdg_diagnosis_free(wdg_diagnosis *d)
+{
+    free(d->ref_threads);
+    free(d->cand_threads);
+    free(d->pairs);
+    free(d->objects);
+    free(d->edges);
+    free(d->links);
+    for (size_t i = 0; i < d->n_roots; i++)
+        free(d->roots[i].blocks);
+    free(d->roots);
+    memset(d, 0, sizeof *d);
+}
