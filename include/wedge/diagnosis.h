@@ -86,8 +86,10 @@ typedef struct wdg_root {
     uint32_t obj;              /* cand object */
     int has_ref_obj;
     uint32_t ref_obj;
-    uint64_t ref_fires;        /* evidence: how often ref fires the key */
-    uint64_t ref_iterations;   /* ... over how many iterations at the wait */
+    uint64_t ref_fires;        /* evidence: in how many iterations at the wait */
+    uint64_t ref_iterations;   /* ... of how many the key is fired */
+    int evidence_from_cand;    /* those iterations are the cand thread's own
+                                * (the reference shows no waits there) */
     uint32_t *blocks;          /* cand tids, ascending */
     size_t n_blocks;
 } wdg_root;
@@ -100,6 +102,8 @@ typedef struct wdg_edge {
     int key_has_lr;
     uint32_t lr, op;
     uint32_t obj;
+    int unproven;              /* no iteration of either engine could say
+                                * whether `to` went round its loop */
 } wdg_edge;
 
 /* A root found for one wedged thread (the graph's leaves). */

@@ -253,6 +253,22 @@ static objinfo *obj_get(objtab *t, uint32_t id, size_t at)
     return o;
 }
 
+/* A producer or waiter as a set element: its key and its thread, named by
+ * the reference tid (a cand thread by its analog), so that two objects
+ * signalled at the same call site by different threads stay apart. */
+static uint64_t who_and_key(const diag_ctx *c, const engine_view *v, const wdg_event *e)
+{
+    uint64_t who = e->tid;
+    if (v == &c->cand) {
+        long k = diag_thread_index(v, e->tid);
+        uint32_t analog = k >= 0 ? v->threads[k].analog : WDG_NO_THREAD;
+        /* a thread with no analog matches nothing in the reference */
+        who = analog == WDG_NO_THREAD ? (uint64_t)1 << 32 | e->tid : analog;
+    }
+    uint64_t x = wdg_hash64(ev_key(c->kt, e) ^ wdg_hash64(who));
+    return x == UINT64_MAX ? 0 : x;
+}
+
 static int objects_of(const diag_ctx *c, const engine_view *v, objtab *tab)
 {
     wdg_map site_count = WDG_MAP_INIT;
@@ -260,6 +276,7 @@ static int objects_of(const diag_ctx *c, const engine_view *v, objtab *tab)
     for (size_t i = 0; i < v->t->n_events; i++) {
         const wdg_event *e = &v->t->events[i];
         uint64_t key = ev_key(c->kt, e);
+        uint64_t elem = who_and_key(c, v, e);
         if (e->cat == WDG_CAT_CREATE && (e->flags & WDG_EV_OBJ)) {
             objinfo *o = obj_get(tab, diag_obj(v, e->obj), i);
             uint64_t *n = wdg_map_put(&site_count, key, 0, NULL);
@@ -273,14 +290,14 @@ static int objects_of(const diag_ctx *c, const engine_view *v, objtab *tab)
         }
         if (wdg_category_is_producer(e->cat) && (e->flags & WDG_EV_OBJ)) {
             objinfo *o = obj_get(tab, diag_obj(v, e->obj), i);
-            if (!o || idset_add(&o->producers, key) < 0)
+            if (!o || idset_add(&o->producers, elem) < 0)
                 goto oom;
         }
         if (e->cat == WDG_CAT_WAIT || e->cat == WDG_CAT_SIGNAL_WAIT) {
             int n = diag_wait_objs(v, e, objs);
             for (int k = 0; k < n; k++) {
                 objinfo *o = obj_get(tab, objs[k], i);
-                if (!o || idset_add(&o->waiters, key) < 0)
+                if (!o || idset_add(&o->waiters, elem) < 0)
                     goto oom;
             }
         }
@@ -320,7 +337,10 @@ static int add_obj_pair(wdg_diagnosis *d, size_t *cap, uint32_t cand, uint32_t r
     return 0;
 }
 
-/* pairs left-over objects greedily by the Jaccard index of one key set */
+/* Pairs left-over objects by the Jaccard index of one set (producers or
+ * waiters), best first.  A cand object whose best match is shared by
+ * another ref object stays unpaired: a guess would be a confident wrong
+ * answer later. */
 static int similar_objects(wdg_diagnosis *d, size_t *cap, objtab *rt, objtab *kt, int waiters)
 {
     candidate *cands = NULL;
@@ -330,23 +350,32 @@ static int similar_objects(wdg_diagnosis *d, size_t *cap, objtab *rt, objtab *kt
         if (kt->o[k].taken)
             continue;
         const idset *ks = waiters ? &kt->o[k].waiters : &kt->o[k].producers;
+        double best = 0, second = 0;
+        size_t best_r = 0;
         for (size_t r = 0; ks->n && r < rt->n; r++) {
             if (rt->o[r].taken)
                 continue;
             double j = idset_jaccard(ks, waiters ? &rt->o[r].waiters : &rt->o[r].producers);
-            if (j < 0.5)
-                continue;
-            if (n == ncap) {
-                ncap = ncap ? ncap * 2 : 64;
-                candidate *p = realloc(cands, ncap * sizeof *p);
-                if (!p) {
-                    free(cands);
-                    return -1;
-                }
-                cands = p;
+            if (j > best) {
+                second = best;
+                best = j;
+                best_r = r;
+            } else if (j > second) {
+                second = j;
             }
-            cands[n++] = (candidate){j, r, k, rt->o[r].first, kt->o[k].first};
         }
+        if (best < 0.5 || second == best)
+            continue;
+        if (n == ncap) {
+            ncap = ncap ? ncap * 2 : 64;
+            candidate *p = realloc(cands, ncap * sizeof *p);
+            if (!p) {
+                free(cands);
+                return -1;
+            }
+            cands = p;
+        }
+        cands[n++] = (candidate){best, best_r, k, rt->o[best_r].first, kt->o[k].first};
     }
     if (n)
         qsort(cands, n, sizeof *cands, by_similarity);

@@ -326,16 +326,26 @@ static int follow_producers(roots_ctx *x, const wdg_thread *w, uint32_t o, uint3
         const wdg_event *cwait = &cv->t->events[ct->last];
         if (ct->state == WDG_TS_WEDGED && ct->divergent) {
             uint64_t total, with;
-            iterations(rv, (size_t)ri, cwait, e, c->kt, &total, &with);
+            int from_cand = 0;
             int fires = last_iteration_fires(cv, (size_t)ci, e, c->kt);
+            iterations(rv, (size_t)ri, cwait, e, c->kt, &total, &with);
+            if (!total && fires >= 0) {
+                /* the reference shows no waits there (a producer-only
+                 * trace): the cand thread's own earlier iterations stand in */
+                iterations(cv, (size_t)ci, cwait, e, c->kt, &total, &with);
+                total--;   /* less its last iteration */
+                with -= (uint64_t)(fires == 1);
+                from_cand = 1;
+            }
             if (total && 2 * with >= total && fires == 0) {
                 root.kind = WDG_ROOT_SKIPPED_PRODUCER;
                 root.ref_fires = with;
                 root.ref_iterations = total;
+                root.evidence_from_cand = from_cand;
                 rc = link_root(x, w->tid, add_root(x, &root));
             } else {
                 wdg_edge edge = {w->tid, ct->tid, e->cat, (e->flags & WDG_EV_LR) != 0,
-                                 (e->flags & WDG_EV_LR) ? e->lr : 0, e->op, o};
+                                 (e->flags & WDG_EV_LR) ? e->lr : 0, e->op, o, total == 0};
                 rc = add_edge(x, &edge);
             }
         } else if (ct->state == WDG_TS_WEDGED) {
@@ -391,22 +401,31 @@ static int examine(roots_ctx *x, const wdg_thread *w)
     }
     if (n_pos && !all)
         return 0;
+    size_t links = c->d->n_links, edges = c->d->n_edges;
+    int unmapped = -1;
     for (int k = 0; k < n; k++) {
         if (positive[k])
             continue;   /* in a WaitAll, that one did its part */
         uint64_t *ro = wdg_map_get(&x->ref_of, objs[k]);
         if (!ro) {
-            wdg_root root;
-            root_init(&root, WDG_ROOT_UNKNOWN);
-            root.tid = w->tid;
-            set_family(&root, w);
-            root.has_obj = 1;
-            root.obj = objs[k];
-            if (link_root(x, w->tid, add_root(x, &root)) < 0)
-                return -1;
+            if (unmapped < 0)
+                unmapped = k;
             continue;
         }
         if (follow_producers(x, w, objs[k], (uint32_t)*ro) < 0)
+            return -1;
+    }
+    /* an object with no ref counterpart: for a WaitAny it matters only
+     * when no other object of the wait explains it; one root per thread */
+    int explained = c->d->n_links > links || c->d->n_edges > edges;
+    if (unmapped >= 0 && (all || !explained)) {
+        wdg_root root;
+        root_init(&root, WDG_ROOT_UNKNOWN);
+        root.tid = w->tid;
+        set_family(&root, w);
+        root.has_obj = 1;
+        root.obj = objs[unmapped];
+        if (link_root(x, w->tid, add_root(x, &root)) < 0)
             return -1;
     }
     return 0;
@@ -524,8 +543,16 @@ static int finish_graph(roots_ctx *x)
                 cyclic = 1;
         if (!cyclic)
             continue;
+        /* a rung nobody could check makes the cycle a guess: say unknown */
+        int unproven = 0;
+        for (size_t e = 0; e < d->n_edges; e++) {
+            long f = diag_thread_index(&c->cand, d->edges[e].from);
+            long t2 = diag_thread_index(&c->cand, d->edges[e].to);
+            if (f >= 0 && t2 >= 0 && seen[f] && seen[t2] && d->edges[e].unproven)
+                unproven = 1;
+        }
         wdg_root root;
-        root_init(&root, WDG_ROOT_CYCLE);
+        root_init(&root, unproven ? WDG_ROOT_UNKNOWN : WDG_ROOT_CYCLE);
         root.tid = lowest;
         set_family(&root, &c->cand.threads[diag_thread_index(&c->cand, lowest)]);
         size_t ri = add_root(x, &root);
