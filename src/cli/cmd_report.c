@@ -9,7 +9,8 @@
 
 static const cli_opt report_opts[] = {
     {"symbols", 0, 1}, {"json", 0, 1}, {"output", 'o', 1}, {"tolerance", 0, 1},
-    {"ref-name", 0, 1}, {"cand-name", 0, 1}, {"help", 'h', 0}, CLI_INPUT_OPTS,
+    {"ref-name", 0, 1}, {"cand-name", 0, 1}, {"tid-map", 0, 1}, {"silence", 0, 1},
+    {"dot", 0, 1}, {"help", 'h', 0}, CLI_INPUT_OPTS,
     {NULL, 0, 0}};
 
 static int write_file(const char *dir, const char *name, const wdg_buf *b, wdg_error *err)
@@ -57,6 +58,11 @@ static int write_dir(const char *dir, const wdg_report *rep, const wdg_buf *md,
         rc = write_file(dir, "keys.csv", &csv, err);
     }
     if (rc == 0) {
+        wdg_buf_reset(&csv);
+        wdg_report_dot(rep, &csv);
+        rc = write_file(dir, "waitgraph.dot", &csv, err);
+    }
+    if (rc == 0) {
         char path[4096];
         snprintf(path, sizeof path, "%s/aligned-sequence.csv", dir);
         FILE *f = fopen(path, "wb");
@@ -79,7 +85,7 @@ int cmd_report(int argc, char **argv)
     cli_list syms = {0};
     const char *paths[2] = {NULL, NULL};
     size_t npaths = 0;
-    const char *json_path = NULL, *out_dir = NULL;
+    const char *json_path = NULL, *out_dir = NULL, *dot_path = NULL;
     wdg_report_opts ro = WDG_REPORT_OPTS_INIT;
     wdg_error err = {0};
     wdg_trace *traces[2] = {NULL, NULL};
@@ -127,6 +133,13 @@ int cmd_report(int argc, char **argv)
             json_path = value;
         } else if (strcmp(name, "output") == 0) {
             out_dir = value;
+        } else if (strcmp(name, "tid-map") == 0) {
+            ro.diag.tid_map = value;
+        } else if (strcmp(name, "silence") == 0) {
+            if ((rc = wdg_parse_silence(&ro.diag, value, &err)) < 0)
+                goto done;
+        } else if (strcmp(name, "dot") == 0) {
+            dot_path = value;
         } else if (strcmp(name, "ref-name") == 0) {
             ro.ref_name = value;
         } else if (strcmp(name, "cand-name") == 0) {
@@ -181,6 +194,19 @@ int cmd_report(int argc, char **argv)
         }
         if (fclose(f) != 0) {
             rc = wdg_error_set(&err, WDG_EOUTPUT, json_path, 0, "write failed");
+            goto done;
+        }
+    }
+    if (dot_path) {
+        wdg_buf dot = WDG_BUF_INIT;
+        wdg_report_dot(&rep, &dot);
+        FILE *f = strcmp(dot_path, "-") == 0 ? stdout : fopen(dot_path, "wb");
+        int bad = !f || dot.oom || fwrite(dot.ptr, 1, dot.len, f) != dot.len;
+        if (f && f != stdout && fclose(f) != 0)
+            bad = 1;
+        wdg_buf_free(&dot);
+        if (bad) {
+            rc = wdg_error_set(&err, WDG_EOUTPUT, dot_path, 0, "cannot write");
             goto done;
         }
     }

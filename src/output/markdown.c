@@ -1,4 +1,5 @@
 /* The Markdown report: what an engineer reads first. */
+#include "md_diag.h"
 #include "render.h"
 
 #include <stdio.h>
@@ -162,6 +163,9 @@ void wdg_report_markdown(const wdg_report *r, wdg_buf *b)
     for (size_t i = 0; i < r->keys.n; i++)
         by_status[r->keys.keys[i].status]++;
     wdg_buf_printf(b, "# wedge report: %s against %s\n\n", r->opts.cand_name, r->opts.ref_name);
+    md_verdict(b, r);
+    md_roots(b, r);
+    wdg_buf_puts(b, "## First divergence\n\n");
     wdg_buf_printf(b, "%zu producer keys: ", r->keys.n);
     static const wdg_status order[] = {WDG_ST_MISSING, WDG_ST_UNDER, WDG_ST_OVER, WDG_ST_EXTRA,
                                        WDG_ST_MATCH, WDG_ST_UNOBSERVABLE};
@@ -175,6 +179,7 @@ void wdg_report_markdown(const wdg_report *r, wdg_buf *b)
     }
     wdg_buf_puts(b, first ? "none.\n\n" : ".\n\n");
     sentences(b, r);
+    md_threads(b, r);
     wdg_buf_puts(b, "## Traces\n\n");
     trace_table(b, r);
     wdg_buf_puts(b, "\n## Producer keys\n\n");

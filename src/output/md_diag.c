@@ -1,0 +1,463 @@
+/* The diagnosis in Markdown: the verdict, each root cause with its
+ * evidence, the ladders, the threads and the thread map. */
+#include <stdio.h>
+#include <string.h>
+
+#include "md_diag.h"
+#include "render.h"
+
+static void when(const wdg_trace *t, const wdg_event *e, char *out, size_t cap)
+{
+    if (t->all_t)
+        wdg_format_ns(e->t, out, cap);
+    else
+        snprintf(out, cap, "line %u", e->line);
+}
+
+/* "cache_thread 7", or "thread 1" when the family is unknown */
+static void label(const wdg_thread *th, char *out, size_t cap)
+{
+    if (!th)
+        snprintf(out, cap, "?");
+    else if (strcmp(th->family, "-") == 0)
+        snprintf(out, cap, "thread %u", th->tid);
+    else
+        snprintf(out, cap, "%s %u", th->family, th->tid);
+}
+
+static void cand_label(const wdg_report *r, uint32_t tid, char *out, size_t cap)
+{
+    label(wdg_diag_cand_thread(&r->diag, tid), out, cap);
+}
+
+static void site_of(const wdg_report *r, int has_lr, uint32_t lr, uint32_t op, char *out,
+                    size_t cap)
+{
+    char fn[160];
+    if (has_lr) {
+        wdg_fmt_function(r, lr, fn, sizeof fn);
+        snprintf(out, cap, "`%s` (%s)", fn, wdg_ops_name(r->ref->ops, op));
+    } else {
+        snprintf(out, cap, "`%s`", wdg_ops_name(r->ref->ops, op));
+    }
+}
+
+static const wdg_key *key_of(const wdg_report *r, int cat, int has_lr, uint32_t lr, uint32_t op)
+{
+    for (size_t i = 0; i < r->keys.n; i++) {
+        const wdg_key *k = &r->keys.keys[i];
+        if (k->cat != cat)
+            continue;
+        if (k->has_lr ? has_lr && k->lr == lr : k->op == op)
+            return k;
+    }
+    return NULL;
+}
+
+/* how often thread tid of trace t fires the key */
+static uint64_t fires(const wdg_report *r, const wdg_trace *t, uint32_t tid, const wdg_root *x)
+{
+    uint64_t n = 0;
+    for (size_t i = 0; i < t->n_events; i++) {
+        const wdg_event *e = &t->events[i];
+        if (e->tid != tid || e->cat != x->cat)
+            continue;
+        if (r->keys.by_lr && x->key_has_lr ? (e->flags & WDG_EV_LR) && e->lr == x->lr
+                                           : e->op == x->op)
+            n++;
+    }
+    return n;
+}
+
+void md_verdict(wdg_buf *b, const wdg_report *r)
+{
+    const wdg_diagnosis *d = &r->diag;
+    size_t blocked = 0;
+    for (size_t i = 0; i < d->n_cand_threads; i++)
+        blocked += d->cand_threads[i].state == WDG_TS_WEDGED && d->cand_threads[i].divergent;
+    const char *o = wdg_outcome_name(d->outcome);
+    switch (d->outcome) {
+    case WDG_OUTCOME_NONE:
+        wdg_buf_printf(b, "**outcome %s: every producer key matches and no %s thread is wedged.**\n\n",
+                       o, r->opts.cand_name);
+        break;
+    case WDG_OUTCOME_DIVERGED:
+        wdg_buf_printf(b, "**outcome %s: %llu producer key%s diverge%s, but no wedged %s thread "
+                          "explains %s.**\n\n",
+                       o, (unsigned long long)d->keys_diverging, d->keys_diverging == 1 ? "" : "s",
+                       d->keys_diverging == 1 ? "s" : "", r->opts.cand_name,
+                       d->keys_diverging == 1 ? "it" : "them");
+        break;
+    default:
+        wdg_buf_printf(b, "**outcome %s: %zu root cause%s block%s %zu wedged thread%s%s.**\n\n", o,
+                       d->n_roots, d->n_roots == 1 ? "" : "s", d->n_roots == 1 ? "s" : "", blocked,
+                       blocked == 1 ? "" : "s",
+                       d->outcome == WDG_OUTCOME_A ? ": a thread that never spawned" : "");
+    }
+    size_t no_analog = 0;
+    for (size_t i = 0; i < d->n_ref_threads; i++)
+        no_analog += d->ref_threads[i].analog == WDG_NO_THREAD;
+    wdg_buf_printf(b, "Behind it: %llu of %zu producer keys diverge (%llu MISSING); %llu %s thread%s "
+                      "wedged for good; %zu %s thread%s with no analog in %s.\n\n",
+                   (unsigned long long)d->keys_diverging, r->keys.n,
+                   (unsigned long long)d->missing_keys, (unsigned long long)d->divergent_wedged,
+                   r->opts.cand_name, d->divergent_wedged == 1 ? "" : "s", no_analog,
+                   r->opts.ref_name, no_analog == 1 ? "" : "s", r->opts.cand_name);
+}
+
+static void evidence(wdg_buf *b, const wdg_report *r, const wdg_root *x)
+{
+    const wdg_diagnosis *d = &r->diag;
+    char who[128], site[256], obj[16] = "?", w[128], ws[256];
+    const wdg_key *k = x->has_key ? key_of(r, x->cat, x->key_has_lr, x->lr, x->op) : NULL;
+    if (x->has_obj)
+        snprintf(obj, sizeof obj, "0x%08X", x->obj);
+    if (x->has_key)
+        site_of(r, x->key_has_lr, x->lr, x->op, site, sizeof site);
+    cand_label(r, x->tid, who, sizeof who);
+    /* the first wedged thread it blocks, for the sentences that need one */
+    const wdg_thread *first = x->n_blocks ? wdg_diag_cand_thread(d, x->blocks[0]) : NULL;
+    label(first, w, sizeof w);
+    ws[0] = 0;
+    if (first) {
+        const wdg_event *e = &r->cand->events[first->last];
+        site_of(r, (e->flags & WDG_EV_LR) != 0, e->lr, e->op, ws, sizeof ws);
+    }
+    switch (x->kind) {
+    case WDG_ROOT_SIGNALED_BUT_BLOCKED: {
+        const wdg_thread *me = wdg_diag_cand_thread(d, x->tid);
+        const wdg_event *e = me ? &r->cand->events[me->last] : NULL;
+        char mine[256] = "its wait";
+        if (e)
+            site_of(r, (e->flags & WDG_EV_LR) != 0, e->lr, e->op, mine, sizeof mine);
+        wdg_buf_printf(b, "**%s** waits at %s on %s although a signal on it was left unconsumed",
+                       who, mine, obj);
+        if (x->has_key)
+            wdg_buf_printf(b, ": the last producer was `%s` at %s", wdg_category_name(x->cat), site);
+        wdg_buf_printf(b, ". %s did not hand that signal to the waiter: look at its wait semantics "
+                          "(an auto-reset event set with no waiter, WaitAny, semaphore counts).",
+                       r->opts.cand_name);
+        break;
+    }
+    case WDG_ROOT_MISSING_THREAD: {
+        char entry[24] = "?";
+        if (x->has_entry)
+            snprintf(entry, sizeof entry, "0x%08X", x->entry_pc);
+        wdg_buf_printf(b, "%s thread %u (%s, entry %s) has no analog in %s. In %s it fires `%s` "
+                          "at %s %llu times on the object %s waits on (%s in %s). Check that %s "
+                          "creates and resumes the thread that starts at %s.",
+                       r->opts.ref_name, x->ref_tid, x->family, entry, r->opts.cand_name,
+                       r->opts.ref_name, wdg_category_name(x->cat), site,
+                       (unsigned long long)fires(r, r->ref, x->ref_tid, x), w, obj,
+                       r->opts.cand_name, r->opts.cand_name, entry);
+        break;
+    }
+    case WDG_ROOT_SKIPPED_PRODUCER:
+        wdg_buf_printf(b, "**%s** went round its loop without signalling: %s fires `%s` at %s in "
+                          "%llu of %llu iterations at its wait%s, but its last iteration in %s "
+                          "does not, and it waits there now (on behalf of %s, waiting on %s).",
+                       who, x->evidence_from_cand ? "it" : r->opts.ref_name,
+                       wdg_category_name(x->cat), site, (unsigned long long)x->ref_fires,
+                       (unsigned long long)x->ref_iterations,
+                       x->evidence_from_cand ? " (its own earlier iterations: the reference trace "
+                                               "shows no waits)"
+                                             : "",
+                       r->opts.cand_name, w, obj);
+        break;
+    case WDG_ROOT_LIVE_MISSING_PRODUCER:
+        wdg_buf_printf(b, "**%s** runs on, but it has not fired `%s` at %s since %s began to wait "
+                          "at %s on %s.",
+                       who, wdg_category_name(x->cat), site, w, ws, obj);
+        break;
+    case WDG_ROOT_SILENT_THREAD:
+        wdg_buf_printf(b, "**%s** fell silent before firing `%s` at %s, which %s waits for on %s.",
+                       who, wdg_category_name(x->cat), site, w, obj);
+        break;
+    case WDG_ROOT_UNKNOWN: {
+        wdg_buf_printf(b, "**%s** waits%s%s", who, x->has_obj ? " on " : "", x->has_obj ? obj : "");
+        wdg_buf_printf(b, "%s, and the traces cannot say which producer should wake it.",
+                       x->has_obj ? ", which has no counterpart in the reference trace" : "");
+        int any = 0;
+        for (size_t i = 0; i < d->n_ref_threads; i++) {
+            const wdg_thread *t = &d->ref_threads[i];
+            if (t->analog != WDG_NO_THREAD)
+                continue;
+            char l[128];
+            label(t, l, sizeof l);
+            wdg_buf_printf(b, "%s%s", any ? ", " : " Reference threads with no analog, suspects: ", l);
+            any = 1;
+        }
+        wdg_buf_puts(b, any ? "." : "");
+        break;
+    }
+    case WDG_ROOT_CYCLE:
+        wdg_buf_printf(b, "**%s** and the threads it waits for wait on each other: a true deadlock.",
+                       who);
+        break;
+    }
+    if (k)
+        wdg_buf_printf(b, " The key fires %llu time%s in %s and %llu in %s.",
+                       (unsigned long long)k->ref_total, k->ref_total == 1 ? "" : "s",
+                       r->opts.ref_name, (unsigned long long)k->cand_total, r->opts.cand_name);
+    wdg_buf_puts(b, "\n");
+}
+
+/* the short form that ends a ladder chain */
+static void root_tail(wdg_buf *b, const wdg_report *r, const wdg_root *x)
+{
+    char site[256] = "";
+    if (x->has_key)
+        site_of(r, x->key_has_lr, x->lr, x->op, site, sizeof site);
+    switch (x->kind) {
+    case WDG_ROOT_SIGNALED_BUT_BLOCKED:
+        wdg_buf_printf(b, "(signal left unconsumed on 0x%08X)", x->obj);
+        break;
+    case WDG_ROOT_MISSING_THREAD:
+        wdg_buf_printf(b, "(%s thread %u never spawned: %s)", r->opts.ref_name, x->ref_tid, x->family);
+        break;
+    case WDG_ROOT_SKIPPED_PRODUCER: {
+        char who[128];
+        cand_label(r, x->tid, who, sizeof who);
+        wdg_buf_printf(b, "(%s went round its loop without `%s` at %s)", who,
+                       wdg_category_name(x->cat), site);
+        break;
+    }
+    case WDG_ROOT_LIVE_MISSING_PRODUCER: {
+        char who[128];
+        cand_label(r, x->tid, who, sizeof who);
+        wdg_buf_printf(b, "(%s runs on without `%s` at %s)", who, wdg_category_name(x->cat), site);
+        break;
+    }
+    case WDG_ROOT_SILENT_THREAD: {
+        char who[128];
+        cand_label(r, x->tid, who, sizeof who);
+        wdg_buf_printf(b, "(%s fell silent)", who);
+        break;
+    }
+    case WDG_ROOT_UNKNOWN:
+        wdg_buf_puts(b, "(unknown)");
+        break;
+    case WDG_ROOT_CYCLE:
+        wdg_buf_puts(b, "(deadlock cycle)");
+        break;
+    }
+}
+
+static int linked(const wdg_diagnosis *d, uint32_t tid, size_t root)
+{
+    for (size_t i = 0; i < d->n_links; i++)
+        if (d->links[i].tid == tid && d->links[i].root == root)
+            return 1;
+    return 0;
+}
+
+static int blocks(const wdg_root *x, uint32_t tid)
+{
+    for (size_t i = 0; i < x->n_blocks; i++)
+        if (x->blocks[i] == tid)
+            return 1;
+    return 0;
+}
+
+/* prints one chain from tid to a thread that holds root ri */
+static void chain(wdg_buf *b, const wdg_report *r, uint32_t tid, size_t ri)
+{
+    const wdg_diagnosis *d = &r->diag;
+    const wdg_root *x = &d->roots[ri];
+    char l[128];
+    for (size_t hops = 0; hops <= d->n_cand_threads; hops++) {
+        cand_label(r, tid, l, sizeof l);
+        wdg_buf_printf(b, "%s -> ", l);
+        if (linked(d, tid, ri))
+            break;
+        uint32_t next = WDG_NO_THREAD;
+        for (size_t e = 0; e < d->n_edges && next == WDG_NO_THREAD; e++)
+            if (d->edges[e].from == tid && d->edges[e].to != tid && blocks(x, d->edges[e].to))
+                next = d->edges[e].to;
+        if (next == WDG_NO_THREAD)
+            break;
+        tid = next;
+    }
+    root_tail(b, r, x);
+}
+
+void md_roots(wdg_buf *b, const wdg_report *r)
+{
+    const wdg_diagnosis *d = &r->diag;
+    if (!d->n_roots)
+        return;
+    wdg_buf_puts(b, "## Root causes\n\n");
+    for (size_t i = 0; i < d->n_roots; i++) {
+        const wdg_root *x = &d->roots[i];
+        wdg_buf_printf(b, "%zu. `%s`: ", i + 1, wdg_root_kind_name(x->kind));
+        evidence(b, r, x);
+        wdg_buf_printf(b, "   It blocks %zu wedged thread%s:", x->n_blocks, x->n_blocks == 1 ? "" : "s");
+        for (size_t k = 0; k < x->n_blocks; k++) {
+            char l[128];
+            cand_label(r, x->blocks[k], l, sizeof l);
+            wdg_buf_printf(b, "%s %s", k ? "," : "", l);
+        }
+        wdg_buf_puts(b, ".\n");
+    }
+    wdg_buf_puts(b, "\n### Ladders\n\nEach wedged thread, then who it waits for, down to the root.\n\n");
+    for (size_t i = 0; i < d->n_roots; i++) {
+        const wdg_root *x = &d->roots[i];
+        size_t shown = 0;
+        for (size_t k = 0; k < x->n_blocks && shown < 32; k++, shown++) {
+            wdg_buf_puts(b, "- ");
+            chain(b, r, x->blocks[k], i);
+            wdg_buf_putc(b, '\n');
+        }
+        if (x->n_blocks > shown)
+            wdg_buf_printf(b, "- ... and %zu more\n", x->n_blocks - shown);
+    }
+    wdg_buf_putc(b, '\n');
+}
+
+static void state_text(const wdg_report *r, const wdg_trace *t, const wdg_thread *th, char *out,
+                       size_t cap)
+{
+    const wdg_event *e = th->count ? &t->events[th->last] : NULL;
+    char at[32];
+    if (!e) {
+        snprintf(out, cap, "created, never ran");
+        return;
+    }
+    when(t, e, at, sizeof at);
+    if (th->state == WDG_TS_WEDGED) {
+        char fn[160], objs[128] = "";
+        uint32_t list[8];
+        size_t n = 0;
+        const wdg_event_ext *x = wdg_event_ext_of(t, e);
+        if ((e->flags & WDG_EV_OBJ) && e->cat != WDG_CAT_SIGNAL_WAIT)
+            list[n++] = e->obj;
+        for (uint32_t i = 0; x && (e->flags & WDG_EV_OBJS) && i < x->objs_n && n < 8; i++)
+            list[n++] = t->words[x->objs_off + i];
+        size_t o = 0;
+        for (size_t i = 0; i < n && o + 12 < sizeof objs; i++)
+            o += (size_t)snprintf(objs + o, sizeof objs - o, "%s0x%08X", i ? ", " : "", list[i]);
+        if (e->flags & WDG_EV_LR)
+            wdg_fmt_function(r, e->lr, fn, sizeof fn);
+        else
+            snprintf(fn, sizeof fn, "%s", wdg_ops_name(t->ops, e->op));
+        snprintf(out, cap, "**wedged** at `%s`%s%s since %s%s", fn, n ? " on " : "", objs, at,
+                 th->divergent ? "" : " (so is its analog)");
+    } else if (th->state == WDG_TS_SILENT) {
+        snprintf(out, cap, "silent since %s", at);
+    } else {
+        snprintf(out, cap, "%s", wdg_thread_state_name(th->state));
+    }
+}
+
+static void thread_rows(wdg_buf *b, const wdg_report *r, int cand)
+{
+    const wdg_diagnosis *d = &r->diag;
+    const wdg_thread *ts = cand ? d->cand_threads : d->ref_threads;
+    size_t n = cand ? d->n_cand_threads : d->n_ref_threads;
+    const wdg_trace *t = cand ? r->cand : r->ref;
+    for (size_t i = 0; i < n; i++) {
+        const wdg_thread *th = &ts[i];
+        char first[32] = "-", last[32] = "-", st[384], analog[48] = "none";
+        if (th->count) {
+            when(t, &t->events[th->first], first, sizeof first);
+            when(t, &t->events[th->last], last, sizeof last);
+        }
+        if (th->analog != WDG_NO_THREAD)
+            snprintf(analog, sizeof analog, "%u (%s)", th->analog, wdg_map_how_name(th->how));
+        state_text(r, t, th, st, sizeof st);
+        wdg_buf_printf(b, "| %s | %u | %s | %s | %s | %llu | %s | %s |\n",
+                       cand ? r->opts.cand_name : r->opts.ref_name, th->tid, th->family, first, last,
+                       (unsigned long long)th->count, st, analog);
+    }
+}
+
+void md_threads(wdg_buf *b, const wdg_report *r)
+{
+    const wdg_diagnosis *d = &r->diag;
+    wdg_buf_puts(b, "## Threads\n\n");
+    char s0[32], s1[32];
+    if (r->ref->all_t)
+        wdg_format_ns(d->ref_silence, s0, sizeof s0);
+    else
+        snprintf(s0, sizeof s0, "%lld lines", (long long)d->ref_silence);
+    if (r->cand->all_t)
+        wdg_format_ns(d->cand_silence, s1, sizeof s1);
+    else
+        snprintf(s1, sizeof s1, "%lld lines", (long long)d->cand_silence);
+    wdg_buf_printf(b, "A thread is wedged when its last event is a wait with no timeout and nothing "
+                      "follows for at least the silence threshold (%s: %s, %s: %s). The family is "
+                      "the function its entry PC is in.\n\n",
+                   r->opts.ref_name, s0, r->opts.cand_name, s1);
+    wdg_buf_puts(b, "| engine | tid | family | first | last | events | state | analog (how) |\n"
+                    "|---|---:|---|---|---|---:|---|---|\n");
+    thread_rows(b, r, 0);
+    thread_rows(b, r, 1);
+    size_t sig = 0, ent = 0, exp = 0;
+    for (size_t i = 0; i < d->n_pairs; i++) {
+        sig += d->pairs[i].how == WDG_HOW_SIGNATURE;
+        ent += d->pairs[i].how == WDG_HOW_ENTRY_PC;
+        exp += d->pairs[i].how == WDG_HOW_EXPLICIT;
+    }
+    wdg_buf_printf(b, "\nThread map: %zu pairs (%zu explicit, %zu by entry PC, %zu by key "
+                      "signature).",
+                   d->n_pairs, exp, ent, sig);
+    int any = 0;
+    for (size_t i = 0; i < d->n_ref_threads; i++) {
+        const wdg_thread *t = &d->ref_threads[i];
+        if (t->analog != WDG_NO_THREAD)
+            continue;
+        char l[128], entry[24] = "unknown";
+        label(t, l, sizeof l);
+        if (t->has_entry)
+            snprintf(entry, sizeof entry, "0x%08X", t->entry_pc);
+        wdg_buf_printf(b, "%s%s (entry %s)", any ? ", " : " No analog in cand: ", l, entry);
+        any = 1;
+    }
+    wdg_buf_puts(b, any ? ".\n\n" : "\n\n");
+    wdg_buf_printf(b, "Object map: %zu %s objects matched to %s objects.\n\n", d->n_objects,
+                   r->opts.cand_name, r->opts.ref_name);
+}
+
+void wdg_report_dot(const wdg_report *r, wdg_buf *b)
+{
+    const wdg_diagnosis *d = &r->diag;
+    wdg_buf_puts(b, "digraph waitfor {\n  rankdir=LR;\n  node [fontname=\"monospace\"];\n");
+    for (size_t i = 0; i < d->n_cand_threads; i++) {
+        const wdg_thread *th = &d->cand_threads[i];
+        if (th->state != WDG_TS_WEDGED || !th->divergent)
+            continue;
+        char l[128], site[256] = "";
+        label(th, l, sizeof l);
+        const wdg_event *e = &r->cand->events[th->last];
+        if (e->flags & WDG_EV_LR)
+            wdg_fmt_function(r, e->lr, site, sizeof site);
+        else
+            snprintf(site, sizeof site, "%s", wdg_ops_name(r->cand->ops, e->op));
+        wdg_buf_printf(b, "  t%u [shape=ellipse, label=\"%s\\nwaits at %s\"];\n", th->tid, l, site);
+    }
+    for (size_t i = 0; i < d->n_roots; i++) {
+        wdg_buf_printf(b, "  r%zu [shape=box, style=filled, fillcolor=\"#f4cccc\", label=\"%s\\n",
+                       i, wdg_root_kind_name(d->roots[i].kind));
+        wdg_buf tail = WDG_BUF_INIT;
+        root_tail(&tail, r, &d->roots[i]);
+        for (const char *p = tail.ptr ? tail.ptr : ""; *p; p++)
+            if (*p != '"' && *p != '`')
+                wdg_buf_putc(b, *p);
+        wdg_buf_free(&tail);
+        wdg_buf_puts(b, "\"];\n");
+    }
+    for (size_t i = 0; i < d->n_edges; i++) {
+        const wdg_edge *e = &d->edges[i];
+        char site[160];
+        if (e->key_has_lr)
+            wdg_fmt_function(r, e->lr, site, sizeof site);
+        else
+            snprintf(site, sizeof site, "%s", wdg_ops_name(r->ref->ops, e->op));
+        wdg_buf_printf(b, "  t%u -> t%u [label=\"rung: %s %s\"%s];\n", e->from, e->to,
+                       wdg_category_name(e->cat), site, e->unproven ? ", style=dashed" : "");
+    }
+    for (size_t i = 0; i < d->n_links; i++)
+        wdg_buf_printf(b, "  t%u -> r%zu [style=bold, color=\"#cc0000\"];\n", d->links[i].tid,
+                       d->links[i].root);
+    wdg_buf_puts(b, "}\n");
+}
