@@ -65,8 +65,8 @@ status "report json" 0 "$W" report "$D/ref.jsonl" "$D/cand.jsonl" --json "$T/r.j
     --symbols "$D/symbols.txt"
 R="$T/r.json"
 eq "wedge_report" "$(j "$R" .wedge_report)" 1
-eq "member order" "$(j "$R" '[keys_unsorted[]][0:6] | join(",")')" \
-    "wedge_report,ref,cand,keys,first_divergence,first_shortfall"
+eq "member order" "$(j "$R" '[keys_unsorted[]][0:10] | join(",")')" \
+    "wedge_report,ref,cand,keys,thread_map,first_divergence,first_shortfall,wedged,root_causes,outcome"
 eq "ref stats" "$(j "$R" '.ref | "\(.lines) \(.events) \(.ignored) \(.malformed) \(.producers) \(.threads) \(.span)"')" \
     "11 10 1 0 10 4 9000"
 eq "cand stats" "$(j "$R" '.cand | "\(.lines) \(.events) \(.ignored) \(.malformed) \(.producers) \(.threads) \(.span)"')" \

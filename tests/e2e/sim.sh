@@ -42,7 +42,7 @@ for seed in $SEEDS; do
     for sc in healthy missing-thread skipped-producer live-missing-producer lost-set \
         waitany-as-all extra-poll slow-init two-faults; do
         D="$T/$sc-$seed"
-        "$W" simulate "$sc" -o "$D" --seed "$seed" -q
+        "$W" simulate "$sc" -o "$D" --seed "$seed" --seconds 4 -q
         eq "$sc/$seed simulate" $? 0
         X="$D/truth.json"
         case $sc in
@@ -119,7 +119,7 @@ for seed in $SEEDS; do
         eq "$sc/$seed cand tids count from 1" "$(j "$X" '[.thread_pairs[].cand] | . == [range(1; length + 1)]')" true
 
         # --- wedge report against the truth --------------------------------
-        "$W" report "$D/ref.jsonl" "$D/cand.jsonl" --json "$D/r.json" >/dev/null 2>&1
+        "$W" report "$D/ref.jsonl" "$D/cand.jsonl" --symbols "$D/symbols.txt" --json "$D/r.json" >/dev/null 2>&1
         eq "$sc/$seed report" $? 0
         R="$D/r.json"
         eq "$sc/$seed events" "$(j "$R" '"\(.ref.events) \(.cand.events)"')" "$(j "$X" '"\(.ref.events) \(.cand.events)"')"
@@ -130,10 +130,43 @@ for seed in $SEEDS; do
             "$(jq -c '.first_divergence | if . then [.ref_index, .t, .category, .lr, .ordinal] else null end' "$X")"
         eq "$sc/$seed first shortfall" "$(jq -c '.first_shortfall | if . then [.ref_index, .t, .category, .lr, .ordinal] else null end' "$R")" \
             "$(jq -c '.first_shortfall | if . then [.ref_index, .t, .category, .lr, .ordinal] else null end' "$X")"
+        # the diagnosis (issue 4): wedged threads, root causes, outcome
+        eq "$sc/$seed wedged" "$(jq -c '[.wedged[] | [.engine, .tid, .lr, .objs, .since, .divergent]]' "$R")" \
+            "$(jq -c '[.wedged[] | [.engine, .tid, .lr, .objs, .since, .divergent]]' "$X")"
+        eq "$sc/$seed wedged families" "$(jq -c '[.wedged[] | .family | sub("_thread$"; "")]' "$R")" \
+            "$(jq -c '[.wedged[] | .family | if . == "main" then "-" else . end]' "$X")"
+        eq "$sc/$seed roots" "$(jq -c '[.root_causes[] | [.kind, .tid, (.family | sub("_thread$"; "")), .category, .lr, .obj, .blocks]]' "$R")" \
+            "$(jq -c '[.root_causes[] | [.kind, .tid, .family, .category, .lr, .obj, .blocks]]' "$X")"
+        eq "$sc/$seed missing thread named" "$(jq -c '[.root_causes[] | select(.kind == "missing_thread") | [.ref_tid, .entry_pc]]' "$R")" \
+            "$(jq -c '[.root_causes[] | select(.kind == "missing_thread") | [.ref_tid, .entry_pc]]' "$X")"
+        eq "$sc/$seed thread map" "$(jq -c '[.thread_map[] | [.ref, .cand]] | sort' "$R")" \
+            "$(jq -c '[.thread_pairs[] | [.ref, .cand]] | sort' "$X")"
+        eq "$sc/$seed outcome" "$(j "$R" .outcome)" "$(j "$X" .outcome)"
     done
 done
 
 # --- the other reference formats --------------------------------------------
+# A producer-only or lr-less reference may leave roots unknown, but never
+# names a wrong one: every root is the truth's, or unknown.
+honest() {
+    jq -n --slurpfile r "$1" --slurpfile x "$2" '
+        [$x[0].root_causes[] | [.kind, .tid, .obj]] as $truth
+        | [$r[0].root_causes[] | select(.kind != "unknown") | [.kind, .tid, .obj]]
+        | all(. as $c | $truth | index([$c]) != null)'
+}
+for sc in healthy missing-thread skipped-producer live-missing-producer lost-set waitany-as-all two-faults; do
+    for fmt in xenia-kv xenia-log; do
+        D="$T/$fmt-$sc-roots"
+        "$W" simulate "$sc" -o "$D" --ref-format "$fmt" -q
+        "$W" report "$D/ref.log" "$D/cand.jsonl" --json "$D/r.json" >/dev/null 2>&1
+        eq "$fmt $sc: no confident wrong root" "$(honest "$D/r.json" "$D/truth.json")" true
+        eq "$fmt $sc: the wedged threads" "$(jq -c '[.wedged[] | select(.engine == "cand") | .tid]' "$D/r.json")" \
+            "$(jq -c '[.wedged[] | select(.engine == "cand") | .tid]' "$D/truth.json")"
+        if [ "$(jq '[.root_causes[] | select(.kind == "unknown")] | length' "$D/r.json")" = 0 ]; then
+            eq "$fmt $sc: outcome" "$(j "$D/r.json" .outcome)" "$(j "$D/truth.json" .outcome)"
+        fi
+    done
+done
 for sc in healthy two-faults; do
     D="$T/kv-$sc"
     "$W" simulate "$sc" -o "$D" --ref-format xenia-kv -q
