@@ -11,8 +11,16 @@ typedef struct balance {
     size_t last_producer;      /* event index, WDG_NO_INDEX */
 } balance;
 
+/* A producer of a ref object: one per (thread, key), its first event. */
+typedef struct producer {
+    uint32_t obj;
+    size_t event;
+} producer;
+
 typedef struct roots_ctx {
     diag_ctx *c;
+    producer *prods;           /* ref producers, sorted by object */
+    size_t n_prods;
     wdg_map bal;               /* cand obj -> index into bals */
     balance *bals;
     size_t n_bals, cap_bals;
@@ -37,6 +45,51 @@ static balance *bal_of(roots_ctx *x, uint32_t obj)
         return NULL;
     x->bals[x->n_bals] = (balance){0, WDG_NO_INDEX};
     return &x->bals[x->n_bals++];
+}
+
+static int by_obj_then_event(const void *a, const void *b)
+{
+    const producer *x = a, *y = b;
+    if (x->obj != y->obj)
+        return x->obj < y->obj ? -1 : 1;
+    return x->event < y->event ? -1 : x->event > y->event;
+}
+
+/* Every distinct (ref object, thread, key) once, in one pass. */
+static int index_producers(roots_ctx *x)
+{
+    const engine_view *rv = &x->c->ref;
+    wdg_map seen = WDG_MAP_INIT;
+    size_t cap = 0;
+    int rc = 0;
+    for (size_t i = 0; i < rv->t->n_events; i++) {
+        const wdg_event *e = &rv->t->events[i];
+        if (!wdg_category_is_producer(e->cat) || !(e->flags & WDG_EV_OBJ))
+            continue;
+        uint32_t obj = diag_obj(rv, e->obj);
+        uint64_t id = wdg_hash64(wdg_hash64(ev_key(x->c->kt, e)) ^ ((uint64_t)e->tid << 32 | obj));
+        int fresh = 0;
+        if (!wdg_map_put(&seen, id == UINT64_MAX ? 0 : id, 0, &fresh)) {
+            rc = -1;
+            break;
+        }
+        if (!fresh)
+            continue;
+        if (x->n_prods == cap) {
+            cap = cap ? cap * 2 : 256;
+            producer *p = realloc(x->prods, cap * sizeof *p);
+            if (!p) {
+                rc = -1;
+                break;
+            }
+            x->prods = p;
+        }
+        x->prods[x->n_prods++] = (producer){obj, i};
+    }
+    wdg_map_free(&seen);
+    if (rc == 0 && x->n_prods)
+        qsort(x->prods, x->n_prods, sizeof *x->prods, by_obj_then_event);
+    return rc;
 }
 
 static int is_reset(const wdg_ops *ops, uint32_t op)
@@ -281,22 +334,18 @@ static int follow_producers(roots_ctx *x, const wdg_thread *w, uint32_t o, uint3
     const engine_view *rv = &c->ref, *cv = &c->cand;
     const wdg_event *we = &cv->t->events[w->last];
     int64_t since = ev_time(cv->t, we);
-    /* each distinct (ref thread, key) once */
-    wdg_map seen = WDG_MAP_INIT;
+    /* the distinct (ref thread, key) producers of ro, from the index */
+    size_t lo = 0, hi = x->n_prods;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (x->prods[mid].obj < ro)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
     int rc = 0;
-    for (size_t i = 0; rc == 0 && i < rv->t->n_events; i++) {
-        const wdg_event *e = &rv->t->events[i];
-        if (!wdg_category_is_producer(e->cat) || !(e->flags & WDG_EV_OBJ) ||
-            diag_obj(rv, e->obj) != ro)
-            continue;
-        uint64_t id = wdg_hash64(ev_key(c->kt, e)) ^ e->tid;
-        int fresh = 0;
-        if (!wdg_map_put(&seen, id, 0, &fresh)) {
-            rc = -1;
-            break;
-        }
-        if (!fresh)
-            continue;
+    for (size_t p = lo; rc == 0 && p < x->n_prods && x->prods[p].obj == ro; p++) {
+        const wdg_event *e = &rv->t->events[x->prods[p].event];
         long ri = diag_thread_index(rv, e->tid);
         const wdg_thread *r = &rv->threads[ri];
         wdg_root root;
@@ -360,7 +409,6 @@ static int follow_producers(roots_ctx *x, const wdg_thread *w, uint32_t o, uint3
             rc = link_root(x, w->tid, add_root(x, &root));
         }
     }
-    wdg_map_free(&seen);
     return rc;
 }
 
@@ -657,7 +705,7 @@ int diag_roots(diag_ctx *c, wdg_error *err)
     for (size_t i = 0; i < d->n_objects; i++)
         if (!wdg_map_put(&x.ref_of, d->objects[i].cand, d->objects[i].ref, NULL))
             goto oom;
-    if (account(&x) < 0)
+    if (account(&x) < 0 || index_producers(&x) < 0)
         goto oom;
     for (size_t k = 0; k < c->cand.n; k++) {
         const wdg_thread *th = &c->cand.threads[k];
@@ -690,5 +738,6 @@ done:
     wdg_map_free(&x.bal);
     wdg_map_free(&x.ref_of);
     free(x.bals);
+    free(x.prods);
     return rc;
 }
