@@ -14,4 +14,5 @@
     X(probes)          \
     X(keytable)        \
     X(divergence)      \
+    X(diff)              \
     X(cases)
