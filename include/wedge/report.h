@@ -11,6 +11,7 @@
 #include <stdio.h>
 
 #include "wedge/analysis.h"
+#include "wedge/bootdelta.h"
 #include "wedge/buf.h"
 #include "wedge/diagnosis.h"
 #include "wedge/symbols.h"
@@ -21,9 +22,10 @@ typedef struct wdg_report_opts {
     const char *ref_name;    /* --ref-name, default "ref" */
     const char *cand_name;   /* --cand-name, default "cand" */
     wdg_diagnosis_opts diag; /* --tid-map, --silence */
+    int64_t boot_window;     /* --boot-window ns; < 0 = up to the first divergence */
 } wdg_report_opts;
 
-#define WDG_REPORT_OPTS_INIT {0.25, NULL, NULL, WDG_DIAGNOSIS_OPTS_INIT}
+#define WDG_REPORT_OPTS_INIT {0.25, NULL, NULL, WDG_DIAGNOSIS_OPTS_INIT, -1}
 
 typedef struct wdg_report {
     const wdg_trace *ref, *cand;
@@ -32,6 +34,7 @@ typedef struct wdg_report {
     wdg_keytable keys;
     wdg_divergence first_divergence, first_shortfall;
     wdg_diagnosis diag;
+    wdg_boot_delta boot;
 } wdg_report;
 
 int wdg_report_build(wdg_report *r, const wdg_trace *ref, const wdg_trace *cand,

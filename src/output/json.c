@@ -223,6 +223,79 @@ static void roots(wdg_buf *b, const wdg_report *r)
     wdg_buf_puts(b, d->n_roots ? "\n  ]" : "]");
 }
 
+static void token(wdg_buf *b, const wdg_report *r, const wdg_trace *t, size_t event)
+{
+    char name[256];
+    if (event == WDG_NO_EVENT) {
+        wdg_buf_puts(b, "null");
+        return;
+    }
+    wdg_token_name(r, t, event, name, sizeof name);
+    wdg_buf_json_str(b, name);
+}
+
+static void milestone(wdg_buf *b, const wdg_milestone *m)
+{
+    wdg_buf_puts(b, "{\"what\": ");
+    wdg_buf_json_str(b, m->what);
+    wdg_buf_printf(b, ", \"ref_t\": %lld, \"cand_t\": ", (long long)m->ref_t);
+    if (m->has_cand)
+        wdg_buf_printf(b, "%lld, \"ratio\": ", (long long)m->cand_t);
+    else
+        wdg_buf_puts(b, "null, \"ratio\": ");
+    if (m->ratio > 0)
+        wdg_buf_printf(b, "%.3f", m->ratio);
+    else
+        wdg_buf_puts(b, "null");
+    wdg_buf_printf(b, ", \"ref_tid\": %u, \"cand_tid\": ", m->ref_tid);
+    if (m->has_cand)
+        wdg_buf_printf(b, "%u}", m->cand_tid);
+    else
+        wdg_buf_puts(b, "null}");
+}
+
+static void boot_delta(wdg_buf *b, const wdg_report *r)
+{
+    const wdg_boot_delta *bd = &r->boot;
+    wdg_buf_printf(b, ",\n  \"boot_delta\": {\"window\": %lld, \"window_unit\": \"%s\", "
+                      "\"threads\": [",
+                   (long long)bd->window, r->ref->all_t ? "ns" : "events");
+    for (size_t i = 0; i < bd->n_threads; i++) {
+        const wdg_thread_delta *t = &bd->threads[i];
+        wdg_buf_printf(b, "%s\n      {\"ref\": %u, \"cand\": %u, \"first_diff\": ", i ? "," : "",
+                       t->ref_tid, t->cand_tid);
+        if (t->differs) {
+            wdg_buf_printf(b, "{\"index\": %zu, \"ref\": ", t->index);
+            token(b, r, r->ref, t->ref_event);
+            wdg_buf_puts(b, ", \"cand\": ");
+            token(b, r, r->cand, t->cand_event);
+            wdg_buf_puts(b, ", \"before\": [");
+            for (int k = 0; k < t->n_before; k++) {
+                wdg_buf_puts(b, k ? ", " : "");
+                token(b, r, r->ref, t->before[k]);
+            }
+            wdg_buf_puts(b, "]}");
+        } else {
+            wdg_buf_puts(b, "null");
+        }
+        wdg_buf_printf(b, ", \"edits\": {\"inserted\": %zu, \"deleted\": %zu}, "
+                          "\"tokens\": {\"ref\": %zu, \"cand\": %zu}, \"bounded\": %s}",
+                       t->inserted, t->deleted, t->ref_tokens, t->cand_tokens,
+                       t->bounded ? "true" : "false");
+    }
+    wdg_buf_puts(b, bd->n_threads ? "\n    ], \"milestones\": [" : "], \"milestones\": [");
+    for (size_t i = 0; i < bd->n_milestones; i++) {
+        wdg_buf_puts(b, i ? ",\n      " : "\n      ");
+        milestone(b, &bd->milestones[i]);
+    }
+    wdg_buf_puts(b, bd->n_milestones ? "\n    ], \"skew_start\": " : "], \"skew_start\": ");
+    if (bd->skew_start >= 0)
+        milestone(b, &bd->milestones[bd->skew_start]);
+    else
+        wdg_buf_puts(b, "null");
+    wdg_buf_puts(b, "}");
+}
+
 /* members beyond the spec's: ref threads with no analog, the ladder's
  * rungs, the object map */
 static void extras(wdg_buf *b, const wdg_report *r)
@@ -290,6 +363,7 @@ void wdg_report_json(const wdg_report *r, wdg_buf *b)
     wedged(b, r);
     roots(b, r);
     wdg_buf_printf(b, ",\n  \"outcome\": \"%s\"", wdg_outcome_name(r->diag.outcome));
+    boot_delta(b, r);
     extras(b, r);
     wdg_buf_printf(b, ",\n  \"key_mode\": \"%s\",\n  \"tolerance\": %g,\n  \"common_span_end\": ",
                    r->keys.by_lr ? "lr" : "op", r->keys.tolerance);

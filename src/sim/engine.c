@@ -374,6 +374,8 @@ static int step_once(engine *e, int ti)
                 t->pc++;
                 continue;
             }
+            if (t->sub == 0 && e->r->poll_at < 0)
+                e->r->poll_at = (long)e->r->threads[ti].events;
             site(&ev, s, WDG_CAT_OTHER);
             if (t->sub % 2) {
                 ev.op = "KeDelayExecutionThread";
@@ -561,6 +563,7 @@ int sim_run_engine(sim_run *r, wdg_error *err)
     e->rng = r->seed * 0x9E3779B97F4A7C15ull + (r->cand ? 0x1234567 : 0x7654321) + 1;
     e->next_handle = r->cand ? 0x1004 : 0xF8000014;
     e->next_tid = r->cand ? 1 : 6;
+    r->poll_at = -1;
     r->nobjs = e->p->nobjs * e->p->workers;
     r->objs = calloc((size_t)r->nobjs, sizeof *r->objs);
     r->threads = calloc(MAX_THREADS, sizeof *r->threads);

@@ -156,6 +156,7 @@ typedef struct sim_run {
     int nobjs;
     uint64_t events;
     int64_t first_t, last_t;
+    long poll_at;              /* main's event count when the extra poll began, -1 */
 } sim_run;
 
 int sim_run_engine(sim_run *r, wdg_error *err);

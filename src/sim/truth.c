@@ -154,6 +154,70 @@ static void first_events(wdg_buf *b, const sim_run *ref, const tkey *keys, size_
     }
 }
 
+/* The boot truth: where main's token stream first differs (the extra
+ * poll's first event, if any), and the first milestone - a thread start or
+ * a key's first event - that comes more than twice as late in cand. */
+typedef struct tmile {
+    int64_t ref_t, cand_t;
+    int is_thread;
+    const char *family;
+    uint32_t lr;
+} tmile;
+
+static int mile_order(const void *a, const void *b)
+{
+    const tmile *x = a, *y = b;
+    return x->ref_t < y->ref_t ? -1 : x->ref_t > y->ref_t;
+}
+
+static void boot_truth(wdg_buf *b, const sim_run *ref, const sim_run *cand, const tkey *keys,
+                       size_t nk)
+{
+    size_t cap = (size_t)ref->nthreads + nk + 1, n = 0;
+    tmile *m = calloc(cap, sizeof *m);
+    for (int i = 0; m && i < ref->nthreads; i++) {
+        const sim_thread_info *t = &ref->threads[i];
+        int ci = find_thread(cand, t->tmpl, t->instance);
+        if (i == 0 || !t->events || ci < 0 || !cand->threads[ci].events)
+            continue;   /* main has no start; a missing thread has no cand time */
+        m[n++] = (tmile){t->first_t, cand->threads[ci].first_t, 1, family(ref, i), 0};
+    }
+    for (size_t k = 0; m && k < nk; k++) {
+        int64_t rt = -1, ct = -1;
+        for (size_t i = 0; i < ref->nprod && rt < 0; i++)
+            if (ref->prod_lr[i] == keys[k].lr && ref->prod_cat[i] == keys[k].cat)
+                rt = ref->prod_t[i];
+        for (size_t i = 0; i < cand->nprod && ct < 0; i++)
+            if (cand->prod_lr[i] == keys[k].lr && cand->prod_cat[i] == keys[k].cat)
+                ct = cand->prod_t[i];
+        if (rt >= 0 && ct >= 0)
+            m[n++] = (tmile){rt, ct, 0, NULL, keys[k].lr};
+    }
+    if (m)
+        qsort(m, n, sizeof *m, mile_order);
+    wdg_buf_puts(b, ",\n  \"boot\": {\"main_first_diff\": ");
+    if (cand->poll_at >= 0)
+        wdg_buf_printf(b, "%ld", cand->poll_at);
+    else
+        wdg_buf_puts(b, "null");
+    wdg_buf_puts(b, ", \"skew_start\": ");
+    size_t i = 0;
+    while (m && i < n && !(m[i].ref_t > 0 && (double)m[i].cand_t / (double)m[i].ref_t > 2))
+        i++;
+    if (m && i < n) {
+        wdg_buf_printf(b, "{\"ref_t\": %lld, \"cand_t\": %lld, ", (long long)m[i].ref_t,
+                       (long long)m[i].cand_t);
+        if (m[i].is_thread)
+            wdg_buf_printf(b, "\"thread\": \"%s\"}", m[i].family);
+        else
+            wdg_buf_printf(b, "\"lr\": \"0x%08X\"}", m[i].lr);
+    } else {
+        wdg_buf_puts(b, "null");
+    }
+    wdg_buf_putc(b, '}');
+    free(m);
+}
+
 /* --- root causes ---------------------------------------------------------- */
 
 enum { MAX_ROOTS = 32 };
@@ -463,7 +527,9 @@ int sim_truth_json(wdg_buf *b, const sim_truth_in *in)
             wdg_buf_printf(b, "%s%d", k ? ", " : "", x->blocks[k]);
         wdg_buf_puts(b, "]}");
     }
-    wdg_buf_printf(b, "\n  ],\n  \"outcome\": \"%s\"\n}\n", outcome);
+    wdg_buf_puts(b, "\n  ]");
+    boot_truth(b, ref, cand, keys, nk);
+    wdg_buf_printf(b, ",\n  \"outcome\": \"%s\"\n}\n", outcome);
     free(keys);
     free(w);
     return b->oom ? -1 : 0;

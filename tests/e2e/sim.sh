@@ -142,6 +142,27 @@ for seed in $SEEDS; do
         eq "$sc/$seed thread map" "$(jq -c '[.thread_map[] | [.ref, .cand]] | sort' "$R")" \
             "$(jq -c '[.thread_pairs[] | [.ref, .cand]] | sort' "$X")"
         eq "$sc/$seed outcome" "$(j "$R" .outcome)" "$(j "$X" .outcome)"
+        # the boot delta (issue 5): the injected poll is where main's streams
+        # part; the skew starts at the milestone the simulator names
+        eq "$sc/$seed skew start" "$(jq -c '.boot_delta.skew_start | if . then [.ref_t, .cand_t] else null end' "$R")" \
+            "$(jq -c '.boot.skew_start | if . then [.ref_t, .cand_t] else null end' "$X")"
+        case $sc in
+        extra-poll)
+            eq "$sc/$seed main parts at the poll" "$(j "$R" '.boot_delta.threads[0] | "\(.ref) \(.first_diff.index) \(.first_diff.cand)"')" \
+                "6 $(j "$X" .boot.main_first_diff) KeQueryPerformanceCounter@main_thread+0x120"
+            eq "$sc/$seed what comes before" "$(j "$R" '.boot_delta.threads[0].first_diff.before[-1]')" \
+                "KeWaitForSingleObject@main_thread+0x110"
+            eq "$sc/$seed the poll is inserted" "$(j "$R" '.boot_delta.threads[0].edits.inserted >= 600')" true
+            eq "$sc/$seed skew at the workers" "$(j "$R" '.boot_delta.skew_start.what | startswith("worker_thread")')" true
+            ;;
+        slow-init)
+            eq "$sc/$seed skew at the loader" "$(j "$R" '.boot_delta.skew_start.what | startswith("loader_thread")')" true
+            eq "$sc/$seed skew ratio" "$(j "$R" '.boot_delta.skew_start.ratio > 4')" true
+            ;;
+        healthy)
+            eq "$sc/$seed no skew" "$(j "$R" .boot_delta.skew_start)" null
+            ;;
+        esac
     done
 done
 

@@ -1,0 +1,62 @@
+/* wedge/bootdelta.h - where the early boot sequences part, and where time
+ * starts to skew (ANALYSIS.md section 9).
+ *
+ * Built from a finished report (its traces, key table, first divergence and
+ * thread map); owns its arrays; free with wdg_boot_delta_free().
+ */
+#ifndef WEDGE_BOOTDELTA_H
+#define WEDGE_BOOTDELTA_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "wedge/error.h"
+
+struct wdg_report;
+struct wdg_trace;
+
+/* A token is (op, lr), or op where lr is unknown: an event index names it. */
+typedef struct wdg_thread_delta {
+    uint32_t ref_tid, cand_tid;
+    size_t ref_tokens, cand_tokens;  /* compared: ref window, cand prefix */
+    int differs;
+    size_t index;                    /* first differing position */
+    size_t ref_event, cand_event;    /* the tokens there, WDG_NO_EVENT past the end */
+    size_t before[3];                /* ref events of the tokens before it */
+    int n_before;
+    size_t inserted, deleted;
+    int bounded;                     /* the diff hit its cost bound */
+} wdg_thread_delta;
+
+#define WDG_NO_EVENT SIZE_MAX
+
+typedef struct wdg_milestone {
+    int is_thread;                   /* a thread start, else a key's first event */
+    char what[192];
+    int64_t ref_t, cand_t;
+    int has_cand;
+    double ratio;                    /* cand_t / ref_t, 0 when not known */
+    uint32_t ref_tid, cand_tid;
+} wdg_milestone;
+
+typedef struct wdg_boot_delta {
+    int has_t;                       /* both traces carry t (else no milestones) */
+    int64_t window;                  /* ref events before this t (or event index) */
+    int window_given;                /* --boot-window */
+    wdg_thread_delta *threads;       /* main thread first */
+    size_t n_threads;
+    wdg_milestone *milestones;       /* in ref order */
+    size_t n_milestones;
+    long skew_start;                 /* index into milestones, -1 when none */
+} wdg_boot_delta;
+
+/* window < 0: the default window (up to the first divergence's t). */
+int wdg_boot_delta_build(wdg_boot_delta *bd, const struct wdg_report *r, int64_t window,
+                         wdg_error *err);
+void wdg_boot_delta_free(wdg_boot_delta *bd);
+
+/* "KeWaitForSingleObject@sub_824D29F0+0xA0", or the op alone. */
+void wdg_token_name(const struct wdg_report *r, const struct wdg_trace *t, size_t event,
+                    char *out, size_t cap);
+
+#endif

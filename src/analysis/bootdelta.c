@@ -1,0 +1,294 @@
+/* Boot delta (ANALYSIS.md section 9): each thread pair's early token
+ * streams diffed with Myers, and the milestones whose times skew. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../model/map.h"
+#include "wedge/bootdelta.h"
+#include "wedge/diff.h"
+#include "wedge/report.h"
+
+enum { SLACK_MIN = 64 };
+
+void wdg_token_name(const wdg_report *r, const wdg_trace *t, size_t event, char *out, size_t cap)
+{
+    const wdg_event *e = &t->events[event];
+    if (e->flags & WDG_EV_LR) {
+        char fn[160];
+        wdg_symbols_format(r->symbols, e->lr, fn, sizeof fn);
+        snprintf(out, cap, "%s@%s", wdg_ops_name(t->ops, e->op), fn);
+    } else {
+        snprintf(out, cap, "%s", wdg_ops_name(t->ops, e->op));
+    }
+}
+
+/* tokens as small ids shared by both traces (the op table is shared) */
+static uint32_t token_id(wdg_map *ids, const wdg_event *e)
+{
+    uint64_t key = (uint64_t)e->op << 33 | ((e->flags & WDG_EV_LR) ? (uint64_t)e->lr << 1 | 1 : 0);
+    uint64_t *v = wdg_map_put(ids, key, ids->count, NULL);
+    return v ? (uint32_t)*v : UINT32_MAX;
+}
+
+static int64_t ev_time(const wdg_trace *t, const wdg_event *e, size_t index)
+{
+    return t->all_t ? e->t : (int64_t)index;
+}
+
+/* events of thread tid, in order (indexes into t->events) */
+static size_t *thread_events(const wdg_trace *t, uint32_t tid, size_t *n)
+{
+    size_t cap = 256;
+    size_t *v = malloc(cap * sizeof *v);
+    *n = 0;
+    for (size_t i = 0; v && i < t->n_events; i++) {
+        if (t->events[i].tid != tid)
+            continue;
+        if (*n == cap) {
+            cap *= 2;
+            size_t *p = realloc(v, cap * sizeof *p);
+            if (!p) {
+                free(v);
+                return NULL;
+            }
+            v = p;
+        }
+        v[(*n)++] = i;
+    }
+    return v;
+}
+
+static int pair_delta(const wdg_report *r, wdg_boot_delta *bd, uint32_t rt, uint32_t ct,
+                      wdg_map *ids, wdg_thread_delta *out, wdg_error *err)
+{
+    size_t nr, nc;
+    size_t *re = thread_events(r->ref, rt, &nr), *ce = thread_events(r->cand, ct, &nc);
+    uint32_t *a = NULL, *b = NULL;
+    wdg_diff d = {0};
+    int rc = 0;
+    memset(out, 0, sizeof *out);
+    out->ref_tid = rt;
+    out->cand_tid = ct;
+    if (!re || !ce)
+        goto oom;
+    /* ref: the window; cand: as many tokens plus the slack an edit script
+     * needs (its clock may run slower, so time does not cut it) */
+    size_t n = 0;
+    while (n < nr && ev_time(r->ref, &r->ref->events[re[n]], re[n]) < bd->window)
+        n++;
+    size_t slack = n / 4 > SLACK_MIN ? n / 4 : SLACK_MIN;
+    size_t m = nc < n + slack ? nc : n + slack;
+    out->ref_tokens = n;
+    out->cand_tokens = m;
+    a = malloc((n + 1) * sizeof *a);
+    b = malloc((m + 1) * sizeof *b);
+    if (!a || !b)
+        goto oom;
+    for (size_t i = 0; i < n; i++)
+        if ((a[i] = token_id(ids, &r->ref->events[re[i]])) == UINT32_MAX)
+            goto oom;
+    for (size_t i = 0; i < m; i++)
+        if ((b[i] = token_id(ids, &r->cand->events[ce[i]])) == UINT32_MAX)
+            goto oom;
+    if ((rc = wdg_diff_tokens(&d, a, n, b, m, 0, err)) < 0)
+        goto done;
+    /* the cand tokens after the last one matched belong past the window */
+    size_t runs = d.n_runs;
+    if (runs && d.runs[runs - 1].kind == WDG_DIFF_INSERT && n < m) {
+        d.inserted -= d.runs[runs - 1].len;
+        runs--;
+    }
+    out->inserted = d.inserted;
+    out->deleted = d.deleted;
+    out->bounded = d.bounded;
+    out->ref_event = out->cand_event = WDG_NO_EVENT;
+    for (size_t i = 0; i < runs; i++) {
+        if (d.runs[i].kind == WDG_DIFF_EQUAL)
+            continue;
+        out->differs = 1;
+        out->index = d.runs[i].a_pos;
+        size_t bp = d.runs[i].b_pos;
+        /* what stands at that place on each side */
+        if (out->index < n)
+            out->ref_event = re[out->index];
+        if (bp < m)
+            out->cand_event = ce[bp];
+        for (size_t k = out->index >= 3 ? out->index - 3 : 0; k < out->index; k++)
+            out->before[out->n_before++] = re[k];
+        break;
+    }
+    goto done;
+oom:
+    rc = wdg_error_set(err, WDG_ENOMEM, NULL, 0, "out of memory (boot delta)");
+done:
+    wdg_diff_free(&d);
+    free(re);
+    free(ce);
+    free(a);
+    free(b);
+    return rc;
+}
+
+static int by_ref_t(const void *x, const void *y)
+{
+    const wdg_milestone *a = x, *b = y;
+    return a->ref_t < b->ref_t ? -1 : a->ref_t > b->ref_t;
+}
+
+static int add_milestone(wdg_boot_delta *bd, size_t *cap, const wdg_milestone *m)
+{
+    if (bd->n_milestones == *cap) {
+        size_t c = *cap ? *cap * 2 : 32;
+        wdg_milestone *p = realloc(bd->milestones, c * sizeof *p);
+        if (!p)
+            return -1;
+        bd->milestones = p;
+        *cap = c;
+    }
+    bd->milestones[bd->n_milestones++] = *m;
+    return 0;
+}
+
+static int milestones(const wdg_report *r, wdg_boot_delta *bd)
+{
+    const wdg_diagnosis *d = &r->diag;
+    size_t cap = 0;
+    /* thread starts: the k-th thread at entry X in ref with its analog */
+    for (size_t i = 0; i < d->n_ref_threads; i++) {
+        const wdg_thread *t = &d->ref_threads[i];
+        if (!t->has_entry || !t->count)
+            continue;
+        wdg_milestone m;
+        memset(&m, 0, sizeof m);
+        m.is_thread = 1;
+        m.ref_tid = t->tid;
+        m.ref_t = r->ref->events[t->first].t;
+        const wdg_thread *c = t->analog != WDG_NO_THREAD ? wdg_diag_cand_thread(d, t->analog) : NULL;
+        if (c && c->count) {
+            m.has_cand = 1;
+            m.cand_tid = c->tid;
+            m.cand_t = r->cand->events[c->first].t;
+        }
+        if (strncmp(t->family, "0x", 2) == 0)
+            snprintf(m.what, sizeof m.what, "thread %u starts (entry 0x%08X)", t->tid, t->entry_pc);
+        else
+            snprintf(m.what, sizeof m.what, "%s %u starts (entry 0x%08X)", t->family, t->tid,
+                     t->entry_pc);
+        if (add_milestone(bd, &cap, &m) < 0)
+            return -1;
+    }
+    /* each key's first event in both */
+    size_t nk = r->keys.n;
+    size_t *first_ref = malloc((nk + 1) * sizeof *first_ref);
+    size_t *first_cand = malloc((nk + 1) * sizeof *first_cand);
+    if (!first_ref || !first_cand) {
+        free(first_ref);
+        free(first_cand);
+        return -1;
+    }
+    for (size_t k = 0; k < nk; k++)
+        first_ref[k] = first_cand[k] = WDG_NO_EVENT;
+    for (size_t i = 0; i < r->ref->n_events; i++)
+        if (r->keys.ref_key[i] != WDG_NO_KEY && first_ref[r->keys.ref_key[i]] == WDG_NO_EVENT)
+            first_ref[r->keys.ref_key[i]] = i;
+    for (size_t i = 0; i < r->cand->n_events; i++)
+        if (r->keys.cand_key[i] != WDG_NO_KEY && first_cand[r->keys.cand_key[i]] == WDG_NO_EVENT)
+            first_cand[r->keys.cand_key[i]] = i;
+    int rc = 0;
+    for (size_t k = 0; rc == 0 && k < nk; k++) {
+        if (first_ref[k] == WDG_NO_EVENT)
+            continue;
+        const wdg_event *e = &r->ref->events[first_ref[k]];
+        wdg_milestone m;
+        memset(&m, 0, sizeof m);
+        m.ref_tid = e->tid;
+        m.ref_t = e->t;
+        if (first_cand[k] != WDG_NO_EVENT) {
+            m.has_cand = 1;
+            m.cand_tid = r->cand->events[first_cand[k]].tid;
+            m.cand_t = r->cand->events[first_cand[k]].t;
+        }
+        char tok[224];
+        wdg_token_name(r, r->ref, first_ref[k], tok, sizeof tok);
+        snprintf(m.what, sizeof m.what, "first %s %.150s", wdg_category_name(e->cat), tok);
+        rc = add_milestone(bd, &cap, &m);
+    }
+    free(first_ref);
+    free(first_cand);
+    if (rc < 0)
+        return rc;
+    qsort(bd->milestones, bd->n_milestones, sizeof *bd->milestones, by_ref_t);
+    bd->skew_start = -1;
+    for (size_t i = 0; i < bd->n_milestones; i++) {
+        wdg_milestone *m = &bd->milestones[i];
+        if (m->has_cand && m->ref_t > 0)
+            m->ratio = (double)m->cand_t / (double)m->ref_t;
+        if (bd->skew_start < 0 && m->ratio > 2)
+            bd->skew_start = (long)i;
+    }
+    return 0;
+}
+
+int wdg_boot_delta_build(wdg_boot_delta *bd, const wdg_report *r, int64_t window, wdg_error *err)
+{
+    memset(bd, 0, sizeof *bd);
+    bd->skew_start = -1;
+    bd->has_t = r->ref->all_t && r->cand->all_t;
+    const wdg_trace *ref = r->ref;
+    if (window >= 0) {
+        bd->window = window;
+        bd->window_given = 1;
+    } else if (r->first_divergence.found) {
+        const wdg_event *e = &ref->events[r->first_divergence.event];
+        bd->window = ref->all_t ? e->t : (int64_t)r->first_divergence.event;
+    } else if (r->keys.has_cutoff) {
+        bd->window = r->keys.cutoff + 1;
+    } else {
+        bd->window = ref->all_t && ref->n_events ? ref->last_t + 1 : (int64_t)ref->n_events;
+    }
+    const wdg_diagnosis *d = &r->diag;
+    wdg_map ids = WDG_MAP_INIT;
+    int rc = 0;
+    bd->threads = calloc(d->n_pairs + 1, sizeof *bd->threads);
+    if (!bd->threads)
+        goto oom;
+    /* main first: the ref thread nobody created that started first */
+    long main_pair = -1;
+    size_t main_first = SIZE_MAX;
+    for (size_t i = 0; i < d->n_pairs; i++) {
+        const wdg_thread *t = wdg_diag_ref_thread(d, d->pairs[i].ref);
+        if (t && t->count && t->creator == WDG_NO_THREAD && t->first < main_first) {
+            main_first = t->first;
+            main_pair = (long)i;
+        }
+    }
+    for (long pass = 0; pass < 2; pass++)
+        for (size_t i = 0; i < d->n_pairs; i++) {
+            if ((pass == 0) != ((long)i == main_pair))
+                continue;
+            wdg_thread_delta td;
+            if ((rc = pair_delta(r, bd, d->pairs[i].ref, d->pairs[i].cand, &ids, &td, err)) < 0)
+                goto done;
+            if (td.ref_tokens)
+                bd->threads[bd->n_threads++] = td;
+        }
+    if (bd->has_t && milestones(r, bd) < 0)
+        goto oom;
+    goto done;
+oom:
+    rc = wdg_error_set(err, WDG_ENOMEM, NULL, 0, "out of memory (boot delta)");
+done:
+    wdg_map_free(&ids);
+    if (rc < 0)
+        wdg_boot_delta_free(bd);
+    return rc;
+}
+
+void wdg_boot_delta_free(wdg_boot_delta *bd)
+{
+    free(bd->threads);
+    free(bd->milestones);
+    memset(bd, 0, sizeof *bd);
+    bd->skew_start = -1;
+}
