@@ -57,6 +57,9 @@ $(BUILD)/fuzz-replay: fuzz/replay.c fuzz/fuzz_reader.c $(BUILD)/libwedge.a | $(D
 	@echo "  LINK  $@"
 	@$(CC) $(ALL_CFLAGS) -o $@ fuzz/replay.c fuzz/fuzz_reader.c $(BUILD)/libwedge.a $(PKG_LIBS)
 
+$(BUILD)/bench-diff: bench/bench_diff.c $(BUILD)/libwedge.a
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libwedge.a $(PKG_LIBS)
+
 $(BUILD)/bench-read: bench/bench_read.c $(BUILD)/libwedge.a
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libwedge.a $(PKG_LIBS)
 
@@ -76,7 +79,7 @@ demo: $(BUILD)/wedge
 example: $(BUILD)/wedge
 	@sh examples/demo.sh $(BUILD)/wedge
 
-bench: $(BUILD)/wedge $(BUILD)/bench-read
+bench: $(BUILD)/wedge $(BUILD)/bench-read $(BUILD)/bench-diff
 	@sh bench/run.sh $(BUILD)
 
 fuzz: deps

@@ -12,6 +12,8 @@ now() { date +%s.%N; }
 secs() { awk -v a="$1" -v b="$2" 'BEGIN { print b - a }'; }
 echo "== reading ($N events per trace)"
 "$B/bench-read" "$N"
+echo "== diff (Myers)"
+"$B/bench-diff" 1000000
 echo "== pipeline"
 t0=$(now)
 "$B/wedge" simulate healthy -o "$T/sim" --events "$N" -q

@@ -55,6 +55,19 @@ int wdg_boot_delta_build(wdg_boot_delta *bd, const struct wdg_report *r, int64_t
                          wdg_error *err);
 void wdg_boot_delta_free(wdg_boot_delta *bd);
 
+/* One pair's token streams: the ref thread's events before window (all of
+ * them with whole) and the cand thread's first as many plus slack (all with
+ * whole), as event indexes and as token ids.  Free with wdg_streams_free. */
+typedef struct wdg_streams {
+    size_t *ref_events, *cand_events;
+    uint32_t *a, *b;
+    size_t n, m;
+} wdg_streams;
+
+int wdg_boot_streams(wdg_streams *st, const struct wdg_report *r, uint32_t ref_tid,
+                     uint32_t cand_tid, int64_t window, int whole, wdg_error *err);
+void wdg_streams_free(wdg_streams *st);
+
 /* "KeWaitForSingleObject@sub_824D29F0+0xA0", or the op alone. */
 void wdg_token_name(const struct wdg_report *r, const struct wdg_trace *t, size_t event,
                     char *out, size_t cap);

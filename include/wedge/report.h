@@ -53,6 +53,11 @@ int wdg_report_aligned_csv(const wdg_report *r, FILE *f, wdg_error *err);
 /* The wait-for graph in Graphviz DOT: wedged threads, rungs, roots. */
 void wdg_report_dot(const wdg_report *r, wdg_buf *out);
 
+/* wedge diff: the token streams of one thread pair side by side (the boot
+ * window, or whole threads), with context lines around each change. */
+int wdg_render_diff(wdg_buf *out, const wdg_report *r, uint32_t ref_tid, uint32_t cand_tid,
+                    int whole, int context, int width, wdg_error *err);
+
 /* wedge stats: what was read from one trace, as text or as one JSON object. */
 void wdg_stats_text(const wdg_trace *t, wdg_buf *out);
 void wdg_stats_json(const wdg_trace *t, wdg_buf *out);

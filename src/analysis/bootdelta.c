@@ -59,38 +59,68 @@ static size_t *thread_events(const wdg_trace *t, uint32_t tid, size_t *n)
     return v;
 }
 
-static int pair_delta(const wdg_report *r, wdg_boot_delta *bd, uint32_t rt, uint32_t ct,
-                      wdg_map *ids, wdg_thread_delta *out, wdg_error *err)
+int wdg_boot_streams(wdg_streams *st, const wdg_report *r, uint32_t rt, uint32_t ct,
+                     int64_t window, int whole, wdg_error *err)
 {
+    wdg_map ids = WDG_MAP_INIT;
+    memset(st, 0, sizeof *st);
     size_t nr, nc;
-    size_t *re = thread_events(r->ref, rt, &nr), *ce = thread_events(r->cand, ct, &nc);
-    uint32_t *a = NULL, *b = NULL;
-    wdg_diff d = {0};
-    int rc = 0;
-    memset(out, 0, sizeof *out);
-    out->ref_tid = rt;
-    out->cand_tid = ct;
-    if (!re || !ce)
+    st->ref_events = thread_events(r->ref, rt, &nr);
+    st->cand_events = thread_events(r->cand, ct, &nc);
+    if (!st->ref_events || !st->cand_events)
         goto oom;
     /* ref: the window; cand: as many tokens plus the slack an edit script
      * needs (its clock may run slower, so time does not cut it) */
     size_t n = 0;
-    while (n < nr && ev_time(r->ref, &r->ref->events[re[n]], re[n]) < bd->window)
+    while (n < nr && (whole || ev_time(r->ref, &r->ref->events[st->ref_events[n]],
+                                       st->ref_events[n]) < window))
         n++;
     size_t slack = n / 4 > SLACK_MIN ? n / 4 : SLACK_MIN;
-    size_t m = nc < n + slack ? nc : n + slack;
-    out->ref_tokens = n;
-    out->cand_tokens = m;
-    a = malloc((n + 1) * sizeof *a);
-    b = malloc((m + 1) * sizeof *b);
-    if (!a || !b)
+    size_t m = whole || nc < n + slack ? nc : n + slack;
+    st->n = n;
+    st->m = m;
+    st->a = malloc((n + 1) * sizeof *st->a);
+    st->b = malloc((m + 1) * sizeof *st->b);
+    if (!st->a || !st->b)
         goto oom;
     for (size_t i = 0; i < n; i++)
-        if ((a[i] = token_id(ids, &r->ref->events[re[i]])) == UINT32_MAX)
+        if ((st->a[i] = token_id(&ids, &r->ref->events[st->ref_events[i]])) == UINT32_MAX)
             goto oom;
     for (size_t i = 0; i < m; i++)
-        if ((b[i] = token_id(ids, &r->cand->events[ce[i]])) == UINT32_MAX)
+        if ((st->b[i] = token_id(&ids, &r->cand->events[st->cand_events[i]])) == UINT32_MAX)
             goto oom;
+    wdg_map_free(&ids);
+    return 0;
+oom:
+    wdg_map_free(&ids);
+    wdg_streams_free(st);
+    return wdg_error_set(err, WDG_ENOMEM, NULL, 0, "out of memory (boot delta)");
+}
+
+void wdg_streams_free(wdg_streams *st)
+{
+    free(st->ref_events);
+    free(st->cand_events);
+    free(st->a);
+    free(st->b);
+    memset(st, 0, sizeof *st);
+}
+
+static int pair_delta(const wdg_report *r, wdg_boot_delta *bd, uint32_t rt, uint32_t ct,
+                      wdg_thread_delta *out, wdg_error *err)
+{
+    wdg_streams st;
+    wdg_diff d = {0};
+    memset(out, 0, sizeof *out);
+    out->ref_tid = rt;
+    out->cand_tid = ct;
+    int rc = wdg_boot_streams(&st, r, rt, ct, bd->window, 0, err);
+    if (rc < 0)
+        return rc;
+    size_t n = st.n, m = st.m, *re = st.ref_events, *ce = st.cand_events;
+    const uint32_t *a = st.a, *b = st.b;
+    out->ref_tokens = n;
+    out->cand_tokens = m;
     if ((rc = wdg_diff_tokens(&d, a, n, b, m, 0, err)) < 0)
         goto done;
     /* the cand tokens after the last one matched belong past the window */
@@ -118,15 +148,9 @@ static int pair_delta(const wdg_report *r, wdg_boot_delta *bd, uint32_t rt, uint
             out->before[out->n_before++] = re[k];
         break;
     }
-    goto done;
-oom:
-    rc = wdg_error_set(err, WDG_ENOMEM, NULL, 0, "out of memory (boot delta)");
 done:
     wdg_diff_free(&d);
-    free(re);
-    free(ce);
-    free(a);
-    free(b);
+    wdg_streams_free(&st);
     return rc;
 }
 
@@ -248,7 +272,6 @@ int wdg_boot_delta_build(wdg_boot_delta *bd, const wdg_report *r, int64_t window
         bd->window = ref->all_t && ref->n_events ? ref->last_t + 1 : (int64_t)ref->n_events;
     }
     const wdg_diagnosis *d = &r->diag;
-    wdg_map ids = WDG_MAP_INIT;
     int rc = 0;
     bd->threads = calloc(d->n_pairs + 1, sizeof *bd->threads);
     if (!bd->threads)
@@ -268,7 +291,7 @@ int wdg_boot_delta_build(wdg_boot_delta *bd, const wdg_report *r, int64_t window
             if ((pass == 0) != ((long)i == main_pair))
                 continue;
             wdg_thread_delta td;
-            if ((rc = pair_delta(r, bd, d->pairs[i].ref, d->pairs[i].cand, &ids, &td, err)) < 0)
+            if ((rc = pair_delta(r, bd, d->pairs[i].ref, d->pairs[i].cand, &td, err)) < 0)
                 goto done;
             if (td.ref_tokens)
                 bd->threads[bd->n_threads++] = td;
@@ -279,7 +302,6 @@ int wdg_boot_delta_build(wdg_boot_delta *bd, const wdg_report *r, int64_t window
 oom:
     rc = wdg_error_set(err, WDG_ENOMEM, NULL, 0, "out of memory (boot delta)");
 done:
-    wdg_map_free(&ids);
     if (rc < 0)
         wdg_boot_delta_free(bd);
     return rc;

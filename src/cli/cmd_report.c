@@ -10,7 +10,7 @@
 static const cli_opt report_opts[] = {
     {"symbols", 0, 1}, {"json", 0, 1}, {"output", 'o', 1}, {"tolerance", 0, 1},
     {"ref-name", 0, 1}, {"cand-name", 0, 1}, {"tid-map", 0, 1}, {"silence", 0, 1},
-    {"dot", 0, 1}, {"help", 'h', 0}, CLI_INPUT_OPTS,
+    {"dot", 0, 1}, {"boot-window", 0, 1}, {"help", 'h', 0}, CLI_INPUT_OPTS,
     {NULL, 0, 0}};
 
 static int write_file(const char *dir, const char *name, const wdg_buf *b, wdg_error *err)
@@ -138,6 +138,17 @@ int cmd_report(int argc, char **argv)
         } else if (strcmp(name, "silence") == 0) {
             if ((rc = wdg_parse_silence(&ro.diag, value, &err)) < 0)
                 goto done;
+        } else if (strcmp(name, "boot-window") == 0) {
+            char *end;
+            errno = 0;
+            long long v = strtoll(value, &end, 10);
+            if (errno || end == value || *end || v < 0) {
+                rc = wdg_error_set(&err, WDG_EUSAGE, NULL, 0,
+                                   "--boot-window takes a time in ns (an event index for traces "
+                                   "without t): '%s'", value);
+                goto done;
+            }
+            ro.boot_window = v;
         } else if (strcmp(name, "dot") == 0) {
             dot_path = value;
         } else if (strcmp(name, "ref-name") == 0) {

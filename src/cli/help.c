@@ -14,6 +14,8 @@ const char cli_help_main[] =
     "                    run a model game on a reference and a faulty candidate\n"
     "                    engine: both traces and the ground truth\n"
     "  demo              simulate a two-fault run and report on it\n"
+    "  diff REF CAND --tid R[=C]\n"
+    "                    one thread pair's early token streams side by side\n"
     "  help [COMMAND]    this text, or a command's\n"
     "  --version         print the version\n"
     "\n"
@@ -54,6 +56,8 @@ const char cli_help_report[] =
     "                       1+X (default 0.25)\n"
     "  --tid-map R=C,...    pair these ref and cand thread ids first (then by\n"
     "                       entry PC, then by the keys each thread fires)\n"
+    "  --boot-window NS     the boot delta compares ref events before this t\n"
+    "                       (default: up to the first divergence)\n"
     "  --silence S          how long a thread must stay in its last wait to be\n"
     "                       wedged: a share of the span (default 25%) or a\n"
     "                       duration (2s, 500ms, 1500us; lines without t)\n"
@@ -119,3 +123,20 @@ const char cli_help_demo[] =
     "\n"
     "Simulates the built-in 'two-faults' scenario into a new folder under /tmp\n"
     "and prints wedge report on it; the report's files and truth.json stay there.\n";
+
+const char cli_help_diff[] =
+    "usage: wedge diff REF CAND --tid R[=C] [options]\n"
+    "\n"
+    "Prints the token streams (op@call site) of ref thread R and cand thread C\n"
+    "(R's analog in the thread map when C is not given) side by side, as\n"
+    "diff -y does: ' ' same, '|' changed, '<' only in ref, '>' only in cand,\n"
+    "with context lines around each change.  By default the streams are the\n"
+    "boot window of wedge report's boot delta.\n"
+    "\n"
+    "  --tid R[=C]          the thread pair\n"
+    "  --all                whole threads instead of the boot window\n"
+    "  --boot-window NS     another window (ns; an event index without t)\n"
+    "  -C, --context N      equal lines shown around changes (default 3)\n"
+    "  --width N            width of the ref column (default 48)\n"
+    "  --symbols FILE, --tid-map R=C,..., --ref-name, --cand-name, input options\n"
+    "                       as for 'wedge report'\n";

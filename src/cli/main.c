@@ -20,6 +20,8 @@ int main(int argc, char **argv)
             fputs(cli_help_simulate, stdout);
         else if (argc > 2 && strcmp(argv[2], "demo") == 0)
             fputs(cli_help_demo, stdout);
+        else if (argc > 2 && strcmp(argv[2], "diff") == 0)
+            fputs(cli_help_diff, stdout);
         else
             fputs(cli_help_main, stdout);
         return 0;
@@ -36,6 +38,8 @@ int main(int argc, char **argv)
         return cmd_simulate(argc - 1, argv + 1);
     if (strcmp(cmd, "demo") == 0)
         return cmd_demo(argc - 1, argv + 1);
+    if (strcmp(cmd, "diff") == 0)
+        return cmd_diff(argc - 1, argv + 1);
     fprintf(stderr, "wedge: unknown command '%s'\nTry 'wedge --help'.\n", cmd);
     return 64;
 }

@@ -180,6 +180,7 @@ void wdg_report_markdown(const wdg_report *r, wdg_buf *b)
     wdg_buf_puts(b, first ? "none.\n\n" : ".\n\n");
     sentences(b, r);
     md_threads(b, r);
+    md_boot(b, r);
     wdg_buf_puts(b, "## Traces\n\n");
     trace_table(b, r);
     wdg_buf_puts(b, "\n## Producer keys\n\n");

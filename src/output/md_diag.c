@@ -461,3 +461,98 @@ void wdg_report_dot(const wdg_report *r, wdg_buf *b)
                        d->links[i].root);
     wdg_buf_puts(b, "}\n");
 }
+
+void md_boot(wdg_buf *b, const wdg_report *r)
+{
+    const wdg_boot_delta *bd = &r->boot;
+    wdg_buf_puts(b, "## Boot delta\n\n");
+    char win[40];
+    if (r->ref->all_t)
+        wdg_format_ns(bd->window, win, sizeof win);
+    else
+        snprintf(win, sizeof win, "event %lld", (long long)bd->window);
+    wdg_buf_printf(b, "The early boot of each thread pair: the %s tokens (op and call site) "
+                      "before %s%s, against as many %s tokens plus slack, diffed with Myers' "
+                      "algorithm.\n\n",
+                   r->opts.ref_name, win,
+                   bd->window_given ? " (--boot-window)"
+                   : r->first_divergence.found ? " (the first divergence)"
+                                               : " (the end of the common span)",
+                   r->opts.cand_name);
+    if (bd->skew_start >= 0) {
+        const wdg_milestone *m = &bd->milestones[bd->skew_start];
+        char a[32], z[32];
+        wdg_format_ns(m->ref_t, a, sizeof a);
+        wdg_format_ns(m->cand_t, z, sizeof z);
+        wdg_buf_printf(b, "**The skew starts at: %s, %.1fx later in %s: %s vs %s.** It is the first "
+                          "milestone more than twice as late.",
+                       m->what, m->ratio, r->opts.cand_name, a, z);
+        if (bd->n_threads && bd->threads[0].differs) {
+            char l[128];
+            label(wdg_diag_ref_thread(&r->diag, bd->threads[0].ref_tid), l, sizeof l);
+            wdg_buf_printf(b, " Before it, %s's boot sequence parts at token %zu.", l,
+                           bd->threads[0].index);
+        }
+        wdg_buf_puts(b, "\n\n");
+    } else if (bd->has_t) {
+        wdg_buf_puts(b, "No milestone comes more than twice as late: no skew.\n\n");
+    } else {
+        wdg_buf_puts(b, "No milestones: a trace carries no t.\n\n");
+    }
+    if (bd->n_threads) {
+        wdg_buf_printf(b, "| %s | %s | tokens | first difference | %s there | %s there | "
+                          "before it | inserted | deleted |\n|---:|---:|---|---:|---|---|---|---:|---:|\n",
+                       r->opts.ref_name, r->opts.cand_name, r->opts.ref_name, r->opts.cand_name);
+        for (size_t i = 0; i < bd->n_threads; i++) {
+            const wdg_thread_delta *t = &bd->threads[i];
+            wdg_buf_printf(b, "| %u | %u | %zu / %zu | ", t->ref_tid, t->cand_tid, t->ref_tokens,
+                           t->cand_tokens);
+            if (!t->differs) {
+                wdg_buf_puts(b, "none | | | | 0 | 0 |\n");
+                continue;
+            }
+            char tok[256];
+            wdg_buf_printf(b, "%zu | ", t->index);
+            if (t->ref_event != WDG_NO_EVENT) {
+                wdg_token_name(r, r->ref, t->ref_event, tok, sizeof tok);
+                wdg_buf_printf(b, "`%s`", tok);
+            } else {
+                wdg_buf_puts(b, "(end)");
+            }
+            wdg_buf_puts(b, " | ");
+            if (t->cand_event != WDG_NO_EVENT) {
+                wdg_token_name(r, r->cand, t->cand_event, tok, sizeof tok);
+                wdg_buf_printf(b, "`%s`", tok);
+            } else {
+                wdg_buf_puts(b, "(its stream ends)");
+            }
+            wdg_buf_puts(b, " | ");
+            for (int k = 0; k < t->n_before; k++) {
+                wdg_token_name(r, r->ref, t->before[k], tok, sizeof tok);
+                wdg_buf_printf(b, "%s`%s`", k ? ", " : "", tok);
+            }
+            wdg_buf_printf(b, " | %zu | %zu%s |\n", t->inserted, t->deleted,
+                           t->bounded ? " (bounded: not minimal)" : "");
+        }
+        wdg_buf_putc(b, '\n');
+    }
+    if (bd->n_milestones) {
+        wdg_buf_printf(b, "| milestone | %s t | %s t | ratio |\n|---|---:|---:|---:|\n",
+                       r->opts.ref_name, r->opts.cand_name);
+        size_t shown = 0;
+        for (size_t i = 0; i < bd->n_milestones && shown < 40; i++, shown++) {
+            const wdg_milestone *m = &bd->milestones[i];
+            char a[32], z[32] = "-", ratio[32] = "-";
+            wdg_format_ns(m->ref_t, a, sizeof a);
+            if (m->has_cand)
+                wdg_format_ns(m->cand_t, z, sizeof z);
+            if (m->ratio > 0)
+                snprintf(ratio, sizeof ratio, "%.2f%s", m->ratio,
+                         (long)i == bd->skew_start ? " **skew starts**" : "");
+            wdg_buf_printf(b, "| %s | %s | %s | %s |\n", m->what, a, z, ratio);
+        }
+        if (bd->n_milestones > shown)
+            wdg_buf_printf(b, "| ... %zu more in report.json | | | |\n", bd->n_milestones - shown);
+        wdg_buf_putc(b, '\n');
+    }
+}

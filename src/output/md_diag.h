@@ -7,5 +7,6 @@
 void md_verdict(wdg_buf *b, const wdg_report *r);
 void md_roots(wdg_buf *b, const wdg_report *r);
 void md_threads(wdg_buf *b, const wdg_report *r);
+void md_boot(wdg_buf *b, const wdg_report *r);
 
 #endif

@@ -279,5 +279,54 @@ eq "--silence 100%" "$(j missing '.wedged | length')" 0
 "$W" report "$T/missing.ref" "$T/missing.cand" --silence 3fortnights >/dev/null 2>&1
 eq "bad --silence" $? 64
 
+# --- boot delta on a hand-made pair ----------------------------------------
+# ref main: A B C D, spawns 7 at t=40; cand main: A B X C D, spawns 2 at
+# t=400.  Tokens: the streams part at index 2 (X inserted, nothing deleted);
+# before it: A, B.  Milestones: the thread start is 10x later (400 vs 40):
+# the skew starts there.  7 sets e at t=50 (cand 2 at t=410): 8.2x.
+printf '%s\n' '{"t":10,"tid":6,"op":"A","lr":"0x10"}' '{"t":20,"tid":6,"op":"B","lr":"0x14"}' \
+    '{"t":30,"tid":6,"op":"C","lr":"0x18"}' '{"t":35,"tid":6,"op":"D"}' \
+    '{"t":40,"tid":6,"op":"thread.create","entry_pc":"0x8000","new_tid":7}' \
+    '{"t":45,"tid":7,"op":"KeQueryPerformanceCounter","lr":"0x8004"}' \
+    '{"t":50,"tid":7,"op":"NtSetEvent","lr":"0x8010","obj":"0xF10"}' \
+    '{"t":1000,"tid":6,"op":"E","lr":"0x20"}' >"$T/boot.ref"
+printf '%s\n' '{"t":10,"tid":1,"op":"A","lr":"0x10"}' '{"t":20,"tid":1,"op":"B","lr":"0x14"}' \
+    '{"t":25,"tid":1,"op":"X","lr":"0x16"}' '{"t":30,"tid":1,"op":"C","lr":"0x18"}' \
+    '{"t":35,"tid":1,"op":"D"}' \
+    '{"t":400,"tid":1,"op":"thread.create","entry_pc":"0x8000","new_tid":2}' \
+    '{"t":405,"tid":2,"op":"KeQueryPerformanceCounter","lr":"0x8004"}' \
+    '{"t":410,"tid":2,"op":"NtSetEvent","lr":"0x8010","obj":"0x1004"}' \
+    '{"t":1000,"tid":1,"op":"E","lr":"0x20"}' >"$T/boot.cand"
+report boot
+eq "boot: window is the common span" "$(j boot .boot_delta.window)" 1001
+eq "boot: main first" "$(j boot '.boot_delta.threads[0] | "\(.ref) \(.cand)"')" "6 1"
+eq "boot: first difference" "$(j boot '.boot_delta.threads[0].first_diff | "\(.index) \(.ref) \(.cand) \(.before | join(","))"')" \
+    "2 C@0x00000018 X@0x00000016 A@0x00000010,B@0x00000014"
+eq "boot: edits" "$(j boot '.boot_delta.threads[0].edits | "\(.inserted) \(.deleted)"')" "1 0"
+eq "boot: op alone where lr is unknown" "$(j boot '[.boot_delta.threads[0].first_diff] | length')" 1
+eq "boot: milestones in ref order" "$(j boot '[.boot_delta.milestones[] | "\(.ref_t)/\(.cand_t)"] | join(" ")')" \
+    "45/405 50/410"
+eq "boot: skew start" "$(j boot '.boot_delta.skew_start | "\(.what) \(.ratio)"')" "thread 7 starts (entry 0x00008000) 9"
+grep -q 'The skew starts at: thread 7 starts (entry 0x00008000), 9.0x later in cand' "$T/boot.md"
+eq "boot: the skew sentence" $? 0
+report boot --boot-window 25
+eq "--boot-window" "$(j boot '.boot_delta | "\(.window) \(.threads[0].first_diff) \(.threads[0].tokens.ref)"')" "25 null 2"
+"$W" report "$T/boot.ref" "$T/boot.cand" --boot-window soon >/dev/null 2>&1
+eq "bad --boot-window" $? 64
+
+# --- wedge diff -------------------------------------------------------------
+"$W" diff "$T/boot.ref" "$T/boot.cand" --tid 6 >"$T/diff.out" 2>&1
+eq "diff: exit" $? 0
+eq "diff: header" "$(sed -n 3p "$T/diff.out")" "1 inserted, 0 deleted"
+eq "diff: the inserted line" "$(grep -c '^ *> *2  X@0x00000016$' "$T/diff.out")" 1
+eq "diff: context before" "$(grep -c '^ *1  B@0x00000014 .* 1  B@0x00000014$' "$T/diff.out")" 1
+"$W" diff "$T/boot.ref" "$T/boot.cand" --tid 6=1 --all -C 0 >"$T/diff2.out" 2>&1
+eq "diff: --all with no context: one hunk" "$(grep -c '^@@ ' "$T/diff2.out")" 1
+eq "diff: --all with no context: no equal line" "$(grep -c '^ *[0-9]*  [A-E]@.*  [A-E]@' "$T/diff2.out")" 0
+"$W" diff "$T/boot.ref" "$T/boot.cand" --tid 99 >/dev/null 2>&1
+eq "diff: unknown tid" $? 64
+"$W" diff "$T/boot.ref" "$T/boot.cand" >/dev/null 2>&1
+eq "diff: --tid is needed" $? 64
+
 echo "diag ($BUILD): $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
