@@ -1,5 +1,6 @@
 /* libFuzzer target: any bytes as a trace (and as a symbol file), read,
- * compared with itself and rendered.  Nothing may crash, leak, hang or
+ * compared with itself - keys, diagnosis, boot delta, side-by-side diff -
+ * and rendered.  Nothing may crash, leak, hang or
  * read out of bounds, and lines must add up. */
 #include <stdint.h>
 #include <stdio.h>
@@ -8,24 +9,38 @@
 
 #include "wedge/wedge.h"
 
-static const char *temp_path(void)
+static const char *temp_path(int which)
 {
-    static char path[64];
-    if (!path[0])
-        snprintf(path, sizeof path, "/tmp/wedge-fuzz-%d", (int)getpid());
-    return path;
+    static char path[2][64];
+    if (!path[which][0])
+        snprintf(path[which], sizeof path[which], "/tmp/wedge-fuzz-%d-%d", (int)getpid(), which);
+    return path[which];
+}
+
+static int write_file(const char *path, const uint8_t *data, size_t size)
+{
+    FILE *f = fopen(path, "wb");
+    if (!f)
+        return -1;
+    fwrite(data, 1, size, f);
+    fclose(f);
+    return 0;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    const char *path = temp_path();
-    FILE *f = fopen(path, "wb");
-    if (!f)
+    /* the whole input is the reference and a symbol file; its second half
+     * (from the first newline past the middle) is the candidate, so that
+     * the two differ and the diagnosis has something to follow */
+    const char *path = temp_path(0), *cand = temp_path(1);
+    size_t half = size / 2;
+    while (half < size && data[half] != '\n')
+        half++;
+    if (write_file(path, data, size) < 0 ||
+        write_file(cand, data + (half < size ? half + 1 : size), half < size ? size - half - 1 : 0) < 0)
         return 0;
-    fwrite(data, 1, size, f);
-    fclose(f);
 
     wdg_error err = {0};
     wdg_ops *ops = NULL;
@@ -39,10 +54,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     wdg_templates_add(ts, "{tid:dec}:{op:word}:{pc:hex}", &err);
     wdg_symbols_load(syms, path, NULL, &err);
     wdg_read_opts ro = {ts, 0, NULL, NULL};
-    const char *paths[2] = {path, path};
+    const char *paths[2] = {path, cand};
     const char *probes[] = {"0x8284E49C=KeReleaseSemaphore"};
     if (wdg_load_traces(t, paths, 2, ops, &ro, probes, 1, &err) == 0) {
-        if (t[0]->lines != t[0]->n_events + t[0]->ignored + t[0]->malformed)
+        if (t[0]->lines != t[0]->n_events + t[0]->ignored + t[0]->malformed ||
+            t[1]->lines != t[1]->n_events + t[1]->ignored + t[1]->malformed)
             abort();
         wdg_report rep;
         if (wdg_report_build(&rep, t[0], t[1], syms, NULL, &err) == 0) {
@@ -50,6 +66,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             wdg_report_markdown(&rep, &b);
             wdg_report_json(&rep, &b);
             wdg_report_keys_csv(&rep, &b);
+            wdg_report_dot(&rep, &b);
+            if (rep.diag.n_pairs)
+                wdg_render_diff(&b, &rep, rep.diag.pairs[0].ref, rep.diag.pairs[0].cand, 1, 3, 48,
+                                &err);
             wdg_buf_free(&b);
             FILE *null = fopen("/dev/null", "w");
             if (null) {

@@ -242,7 +242,8 @@ static int milestones(const wdg_report *r, wdg_boot_delta *bd)
     free(first_cand);
     if (rc < 0)
         return rc;
-    qsort(bd->milestones, bd->n_milestones, sizeof *bd->milestones, by_ref_t);
+    if (bd->n_milestones)
+        qsort(bd->milestones, bd->n_milestones, sizeof *bd->milestones, by_ref_t);
     bd->skew_start = -1;
     for (size_t i = 0; i < bd->n_milestones; i++) {
         wdg_milestone *m = &bd->milestones[i];

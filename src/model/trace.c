@@ -78,6 +78,9 @@ static int grow(void **p, size_t *cap, size_t need, size_t sz)
 
 static int push_words(wdg_trace *t, const uint32_t *w, uint32_t n, uint32_t *off)
 {
+    *off = (uint32_t)t->n_words;
+    if (!n)
+        return 0;   /* an empty list: nothing to store (words may be NULL) */
     if (t->n_words + n > UINT32_MAX ||
         grow((void **)&t->words, &t->cap_words, t->n_words + n, sizeof *t->words) < 0)
         return -1;
