@@ -4,13 +4,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../formats/formats.h"
 #include "common_opts.h"
 
 static const cli_opt diff_opts[] = {
-    {"tid", 0, 1}, {"context", 'C', 1}, {"all", 0, 0}, {"boot-window", 0, 1}, {"width", 0, 1},
-    {"symbols", 0, 1}, {"tid-map", 0, 1}, {"ref-name", 0, 1}, {"cand-name", 0, 1},
-    {"help", 'h', 0}, CLI_INPUT_OPTS, {NULL, 0, 0}};
+    {"tid", 0, 1}, {"context", 'C', 1}, {"all", 0, 0}, {"width", 0, 1}, {"help", 'h', 0},
+    CLI_PAIR_OPTS, CLI_INPUT_OPTS, {NULL, 0, 0}};
 
 static int whole_number(const char *name, const char *v, long max, long *out, wdg_error *err)
 {
@@ -27,18 +25,12 @@ int cmd_diff(int argc, char **argv)
 {
     cli_iter it = {argc, argv, 1, 0};
     cli_input in = {0};
-    cli_list syms = {0};
+    cli_pair pair = CLI_PAIR_INIT;
     const char *paths[2] = {NULL, NULL}, *tid = NULL;
     size_t npaths = 0;
-    long context = 3, width = 48, window = -1;
-    int whole = 0, rc = 0, have_report = 0;
-    wdg_report_opts ro = WDG_REPORT_OPTS_INIT;
+    long context = 3, width = 48;
+    int whole = 0, rc = 0;
     wdg_error err = {0};
-    wdg_trace *traces[2] = {NULL, NULL};
-    wdg_ops *ops = NULL;
-    wdg_templates *ts = NULL;
-    wdg_symbols *symbols = NULL;
-    wdg_report rep;
     wdg_buf out = WDG_BUF_INIT;
     for (;;) {
         const char *name, *value;
@@ -57,12 +49,14 @@ int cmd_diff(int argc, char **argv)
             paths[npaths++] = value;
             continue;
         }
-        int taken = cli_input_take(&in, name, value);
-        if (taken < 0 || (taken == 0 && strcmp(name, "symbols") == 0 && cli_list_push(&syms, value) < 0)) {
-            rc = wdg_error_set(&err, WDG_ENOMEM, NULL, 0, "out of memory");
+        int taken = cli_input_take(&in, name, value, &err);
+        if (taken == 0)
+            taken = cli_pair_take(&pair, name, value, &err);
+        if (taken < 0) {
+            rc = taken;
             goto done;
         }
-        if (taken || strcmp(name, "symbols") == 0)
+        if (taken)
             continue;
         if (strcmp(name, "help") == 0) {
             fputs(cli_help_diff, stdout);
@@ -77,16 +71,6 @@ int cmd_diff(int argc, char **argv)
         } else if (strcmp(name, "width") == 0) {
             if ((rc = whole_number(name, value, 200, &width, &err)) < 0)
                 goto done;
-        } else if (strcmp(name, "boot-window") == 0) {
-            if ((rc = whole_number(name, value, __LONG_MAX__, &window, &err)) < 0)
-                goto done;
-            ro.boot_window = window;
-        } else if (strcmp(name, "tid-map") == 0) {
-            ro.diag.tid_map = value;
-        } else if (strcmp(name, "ref-name") == 0) {
-            ro.ref_name = value;
-        } else if (strcmp(name, "cand-name") == 0) {
-            ro.cand_name = value;
         }
     }
     if (npaths != 2 || !tid) {
@@ -94,56 +78,46 @@ int cmd_diff(int argc, char **argv)
         goto done;
     }
     uint32_t rt, ct = WDG_NO_THREAD;
-    const char *eq = strchr(tid, '=');
-    if (wdg_parse_udec32(tid, eq ? (size_t)(eq - tid) : strlen(tid), &rt) < 0 ||
-        (eq && wdg_parse_udec32(eq + 1, strlen(eq + 1), &ct) < 0)) {
+    char *end;
+    errno = 0;
+    unsigned long r_id = strtoul(tid, &end, 10), c_id = 0;
+    int bad = errno || end == tid || (*end && *end != '=') || r_id > UINT32_MAX;
+    if (!bad && *end == '=') {
+        const char *c = end + 1;
+        c_id = strtoul(c, &end, 10);
+        bad = errno || end == c || *end || c_id >= UINT32_MAX;
+        ct = (uint32_t)c_id;
+    }
+    rt = (uint32_t)r_id;
+    if (bad || tid[0] == '-') {
         rc = wdg_error_set(&err, WDG_EUSAGE, NULL, 0, "--tid takes REF or REF=CAND thread ids: '%s'",
                            tid);
         goto done;
     }
-    if (strcmp(paths[0], "-") == 0 && strcmp(paths[1], "-") == 0) {
-        rc = wdg_error_set(&err, WDG_EUSAGE, NULL, 0, "only one trace can be read from stdin");
+    if ((rc = cli_pair_open(&pair, &in, paths, &err)) < 0)
         goto done;
-    }
-    if ((rc = wdg_symbols_new(&symbols, &err)) < 0)
-        goto done;
-    for (size_t i = 0; i < syms.n; i++)
-        if ((rc = wdg_symbols_load(symbols, syms.items[i], NULL, &err)) < 0)
-            goto done;
-    if ((rc = cli_input_load(&in, paths, 2, traces, &ops, &ts, &err)) < 0)
-        goto done;
-    if ((rc = wdg_report_build(&rep, traces[0], traces[1], symbols, &ro, &err)) < 0)
-        goto done;
-    have_report = 1;
-    const wdg_thread *r = wdg_diag_ref_thread(&rep.diag, rt);
+    const wdg_thread *r = wdg_diag_ref_thread(&pair.rep.diag, rt);
     if (!r) {
         rc = wdg_error_set(&err, WDG_EUSAGE, NULL, 0, "ref has no thread %u", rt);
         goto done;
     }
     if (ct == WDG_NO_THREAD)
         ct = r->analog;
-    if (ct == WDG_NO_THREAD || !wdg_diag_cand_thread(&rep.diag, ct)) {
-        rc = wdg_error_set(&err, WDG_EUSAGE, NULL, 0,
-                           ct == WDG_NO_THREAD ? "ref thread %u has no analog in cand: name one "
-                                                 "with --tid %u=C"
-                                               : "cand has no thread %u",
-                           ct == WDG_NO_THREAD ? rt : ct, rt);
+    if (ct == WDG_NO_THREAD || !wdg_diag_cand_thread(&pair.rep.diag, ct)) {
+        rc = ct == WDG_NO_THREAD
+                 ? wdg_error_set(&err, WDG_EUSAGE, NULL, 0,
+                                 "ref thread %u has no analog in cand: name one with --tid %u=C",
+                                 rt, rt)
+                 : wdg_error_set(&err, WDG_EUSAGE, NULL, 0, "cand has no thread %u", ct);
         goto done;
     }
-    if ((rc = wdg_render_diff(&out, &rep, rt, ct, whole, (int)context, (int)width, &err)) < 0)
+    if ((rc = wdg_render_diff(&out, &pair.rep, rt, ct, whole, (int)context, (int)width, &err)) < 0)
         goto done;
     if (out.oom || fwrite(out.ptr, 1, out.len, stdout) != out.len || fflush(stdout) != 0)
         rc = wdg_error_set(&err, WDG_EOUTPUT, "<stdout>", 0, "write failed");
 done:
-    if (have_report)
-        wdg_report_free(&rep);
     wdg_buf_free(&out);
-    wdg_trace_free(traces[0]);
-    wdg_trace_free(traces[1]);
-    wdg_templates_free(ts);
-    wdg_ops_free(ops);
-    wdg_symbols_free(symbols);
-    cli_list_free(&syms);
+    cli_pair_close(&pair);
     cli_input_free(&in);
     return rc < 0 ? cli_fail(&err) : 0;
 }

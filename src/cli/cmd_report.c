@@ -8,10 +8,8 @@
 #include "common_opts.h"
 
 static const cli_opt report_opts[] = {
-    {"symbols", 0, 1}, {"json", 0, 1}, {"output", 'o', 1}, {"tolerance", 0, 1},
-    {"ref-name", 0, 1}, {"cand-name", 0, 1}, {"tid-map", 0, 1}, {"silence", 0, 1},
-    {"dot", 0, 1}, {"boot-window", 0, 1}, {"help", 'h', 0}, CLI_INPUT_OPTS,
-    {NULL, 0, 0}};
+    {"json", 0, 1}, {"output", 'o', 1}, {"tolerance", 0, 1}, {"dot", 0, 1},
+    {"help", 'h', 0}, CLI_PAIR_OPTS, CLI_INPUT_OPTS, {NULL, 0, 0}};
 
 static int write_file(const char *dir, const char *name, const wdg_buf *b, wdg_error *err)
 {
@@ -82,18 +80,11 @@ int cmd_report(int argc, char **argv)
 {
     cli_iter it = {argc, argv, 1, 0};
     cli_input in = {0};
-    cli_list syms = {0};
+    cli_pair pair = CLI_PAIR_INIT;
     const char *paths[2] = {NULL, NULL};
     size_t npaths = 0;
     const char *json_path = NULL, *out_dir = NULL, *dot_path = NULL;
-    wdg_report_opts ro = WDG_REPORT_OPTS_INIT;
     wdg_error err = {0};
-    wdg_trace *traces[2] = {NULL, NULL};
-    wdg_ops *ops = NULL;
-    wdg_templates *ts = NULL;
-    wdg_symbols *symbols = NULL;
-    wdg_report rep;
-    int have_report = 0;
     wdg_buf md = WDG_BUF_INIT, json = WDG_BUF_INIT;
     int rc = 0;
     for (;;) {
@@ -114,9 +105,11 @@ int cmd_report(int argc, char **argv)
             paths[npaths++] = value;
             continue;
         }
-        int taken = cli_input_take(&in, name, value);
+        int taken = cli_input_take(&in, name, value, &err);
+        if (taken == 0)
+            taken = cli_pair_take(&pair, name, value, &err);
         if (taken < 0) {
-            rc = wdg_error_set(&err, WDG_ENOMEM, NULL, 0, "out of memory");
+            rc = taken;
             goto done;
         }
         if (taken)
@@ -124,42 +117,18 @@ int cmd_report(int argc, char **argv)
         if (strcmp(name, "help") == 0) {
             fputs(cli_help_report, stdout);
             goto done;
-        } else if (strcmp(name, "symbols") == 0) {
-            if (cli_list_push(&syms, value) < 0) {
-                rc = wdg_error_set(&err, WDG_ENOMEM, NULL, 0, "out of memory");
-                goto done;
-            }
         } else if (strcmp(name, "json") == 0) {
             json_path = value;
         } else if (strcmp(name, "output") == 0) {
             out_dir = value;
-        } else if (strcmp(name, "tid-map") == 0) {
-            ro.diag.tid_map = value;
-        } else if (strcmp(name, "silence") == 0) {
-            if ((rc = wdg_parse_silence(&ro.diag, value, &err)) < 0)
-                goto done;
-        } else if (strcmp(name, "boot-window") == 0) {
-            char *end;
-            errno = 0;
-            long long v = strtoll(value, &end, 10);
-            if (errno || end == value || *end || v < 0) {
-                rc = wdg_error_set(&err, WDG_EUSAGE, NULL, 0,
-                                   "--boot-window takes a time in ns (an event index for traces "
-                                   "without t): '%s'", value);
-                goto done;
-            }
-            ro.boot_window = v;
         } else if (strcmp(name, "dot") == 0) {
             dot_path = value;
-        } else if (strcmp(name, "ref-name") == 0) {
-            ro.ref_name = value;
-        } else if (strcmp(name, "cand-name") == 0) {
-            ro.cand_name = value;
         } else if (strcmp(name, "tolerance") == 0) {
             char *end;
             errno = 0;
-            ro.tolerance = strtod(value, &end);
-            if (errno || end == value || *end || !(ro.tolerance >= 0) || ro.tolerance > 1e9) {
+            pair.ro.tolerance = strtod(value, &end);
+            if (errno || end == value || *end || !(pair.ro.tolerance >= 0) ||
+                pair.ro.tolerance > 1e9) {
                 rc = wdg_error_set(&err, WDG_EUSAGE, NULL, 0,
                                    "--tolerance takes a number >= 0, e.g. 0.25: '%s'", value);
                 goto done;
@@ -171,24 +140,11 @@ int cmd_report(int argc, char **argv)
                            "report needs two traces: wedge report REF CAND");
         goto done;
     }
-    if (strcmp(paths[0], "-") == 0 && strcmp(paths[1], "-") == 0) {
-        rc = wdg_error_set(&err, WDG_EUSAGE, NULL, 0, "only one trace can be read from stdin");
+    if ((rc = cli_pair_open(&pair, &in, paths, &err)) < 0)
         goto done;
-    }
-    if ((rc = wdg_symbols_new(&symbols, &err)) < 0)
-        goto done;
-    for (size_t i = 0; i < syms.n; i++)
-        if ((rc = wdg_symbols_load(symbols, syms.items[i], NULL, &err)) < 0)
-            goto done;
-    if ((rc = cli_input_load(&in, paths, 2, traces, &ops, &ts, &err)) < 0)
-        goto done;
-    cli_warn_malformed(traces[0]);
-    cli_warn_malformed(traces[1]);
-    if ((rc = wdg_report_build(&rep, traces[0], traces[1], symbols, &ro, &err)) < 0)
-        goto done;
-    have_report = 1;
-    wdg_report_markdown(&rep, &md);
-    wdg_report_json(&rep, &json);
+    const wdg_report *rep = &pair.rep;
+    wdg_report_markdown(rep, &md);
+    wdg_report_json(rep, &json);
     if (md.oom || json.oom) {
         rc = wdg_error_set(&err, WDG_ENOMEM, NULL, 0, "out of memory");
         goto done;
@@ -210,7 +166,7 @@ int cmd_report(int argc, char **argv)
     }
     if (dot_path) {
         wdg_buf dot = WDG_BUF_INIT;
-        wdg_report_dot(&rep, &dot);
+        wdg_report_dot(rep, &dot);
         FILE *f = strcmp(dot_path, "-") == 0 ? stdout : fopen(dot_path, "wb");
         int bad = !f || dot.oom || fwrite(dot.ptr, 1, dot.len, f) != dot.len;
         if (f && f != stdout && fclose(f) != 0)
@@ -221,22 +177,15 @@ int cmd_report(int argc, char **argv)
             goto done;
         }
     }
-    if (out_dir && (rc = write_dir(out_dir, &rep, &md, &json, &err)) < 0)
+    if (out_dir && (rc = write_dir(out_dir, rep, &md, &json, &err)) < 0)
         goto done;
     const wdg_buf *out = json_to_stdout ? &json : &md;
     if (fwrite(out->ptr, 1, out->len, stdout) != out->len || fflush(stdout) != 0)
         rc = wdg_error_set(&err, WDG_EOUTPUT, "<stdout>", 0, "write failed");
 done:
-    if (have_report)
-        wdg_report_free(&rep);
     wdg_buf_free(&md);
     wdg_buf_free(&json);
-    wdg_trace_free(traces[0]);
-    wdg_trace_free(traces[1]);
-    wdg_templates_free(ts);
-    wdg_ops_free(ops);
-    wdg_symbols_free(symbols);
-    cli_list_free(&syms);
+    cli_pair_close(&pair);
     cli_input_free(&in);
     return rc < 0 ? cli_fail(&err) : 0;
 }

@@ -35,9 +35,9 @@ int cmd_stats(int argc, char **argv)
             path = value;
             continue;
         }
-        int taken = cli_input_take(&in, name, value);
+        int taken = cli_input_take(&in, name, value, &err);
         if (taken < 0) {
-            rc = wdg_error_set(&err, WDG_ENOMEM, NULL, 0, "out of memory");
+            rc = taken;
             goto done;
         }
         if (taken)

@@ -1,15 +1,18 @@
 #include "common_opts.h"
 
+#include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
-int cli_input_take(cli_input *in, const char *name, const char *value)
+int cli_input_take(cli_input *in, const char *name, const char *value, wdg_error *err)
 {
-    if (strcmp(name, "line-format") == 0)
-        return cli_list_push(&in->line_formats, value) < 0 ? -1 : 1;
-    if (strcmp(name, "probe") == 0)
-        return cli_list_push(&in->probes, value) < 0 ? -1 : 1;
-    if (strcmp(name, "op-category") == 0)
-        return cli_list_push(&in->op_categories, value) < 0 ? -1 : 1;
+    cli_list *l = strcmp(name, "line-format") == 0   ? &in->line_formats
+                  : strcmp(name, "probe") == 0       ? &in->probes
+                  : strcmp(name, "op-category") == 0 ? &in->op_categories
+                                                     : NULL;
+    if (l)
+        return cli_list_push(l, value) < 0 ? wdg_error_set(err, WDG_ENOMEM, NULL, 0, "out of memory")
+                                           : 1;
     if (strcmp(name, "strict") == 0) {
         in->strict = 1;
         return 1;
@@ -54,4 +57,72 @@ done:
     *ops_out = ops;
     *tmpl_out = ts;
     return 0;
+}
+
+int cli_pair_take(cli_pair *p, const char *name, const char *value, wdg_error *err)
+{
+    if (strcmp(name, "symbols") == 0)
+        return cli_list_push(&p->symbol_files, value) < 0
+                   ? wdg_error_set(err, WDG_ENOMEM, NULL, 0, "out of memory")
+                   : 1;
+    if (strcmp(name, "tid-map") == 0) {
+        p->ro.diag.tid_map = value;
+        return 1;
+    }
+    if (strcmp(name, "silence") == 0) {
+        int rc = wdg_parse_silence(&p->ro.diag, value, err);
+        return rc < 0 ? rc : 1;
+    }
+    if (strcmp(name, "boot-window") == 0) {
+        char *end;
+        errno = 0;
+        long long v = strtoll(value, &end, 10);
+        if (errno || end == value || *end || v < 0)
+            return wdg_error_set(err, WDG_EUSAGE, NULL, 0,
+                                 "--boot-window takes a time in ns (an event index for traces "
+                                 "without t): '%s'", value);
+        p->ro.boot_window = v;
+        return 1;
+    }
+    if (strcmp(name, "ref-name") == 0) {
+        p->ro.ref_name = value;
+        return 1;
+    }
+    if (strcmp(name, "cand-name") == 0) {
+        p->ro.cand_name = value;
+        return 1;
+    }
+    return 0;
+}
+
+int cli_pair_open(cli_pair *p, cli_input *in, const char *const paths[2], wdg_error *err)
+{
+    int rc;
+    if (strcmp(paths[0], "-") == 0 && strcmp(paths[1], "-") == 0)
+        return wdg_error_set(err, WDG_EUSAGE, NULL, 0, "only one trace can be read from stdin");
+    if ((rc = wdg_symbols_new(&p->symbols, err)) < 0)
+        return rc;
+    for (size_t i = 0; i < p->symbol_files.n; i++)
+        if ((rc = wdg_symbols_load(p->symbols, p->symbol_files.items[i], NULL, err)) < 0)
+            return rc;
+    if ((rc = cli_input_load(in, paths, 2, p->traces, &p->ops, &p->ts, err)) < 0)
+        return rc;
+    cli_warn_malformed(p->traces[0]);
+    cli_warn_malformed(p->traces[1]);
+    if ((rc = wdg_report_build(&p->rep, p->traces[0], p->traces[1], p->symbols, &p->ro, err)) < 0)
+        return rc;
+    p->have_report = 1;
+    return 0;
+}
+
+void cli_pair_close(cli_pair *p)
+{
+    if (p->have_report)
+        wdg_report_free(&p->rep);
+    wdg_trace_free(p->traces[0]);
+    wdg_trace_free(p->traces[1]);
+    wdg_templates_free(p->ts);
+    wdg_ops_free(p->ops);
+    wdg_symbols_free(p->symbols);
+    cli_list_free(&p->symbol_files);
 }
