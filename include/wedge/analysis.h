@@ -52,6 +52,15 @@ int wdg_keytable_build(wdg_keytable *kt, const wdg_trace *ref, const wdg_trace *
                        double tolerance, wdg_error *err);
 void wdg_keytable_free(wdg_keytable *kt);
 
+/* A key as one 64-bit id: (category, lr) when keyed by lr and lr is known,
+ * else (category, op).  The id space is shared by every analysis stage. */
+static inline uint64_t wdg_event_key(const wdg_event *e, int by_lr)
+{
+    if (by_lr && (e->flags & WDG_EV_LR))
+        return (uint64_t)e->cat << 32 | e->lr;
+    return (uint64_t)1 << 40 | (uint64_t)e->cat << 32 | e->op;
+}
+
 /* Is event i of trace within the common span? */
 static inline int wdg_in_common_span(const wdg_keytable *kt, const wdg_event *e)
 {

@@ -34,9 +34,7 @@ static inline int64_t ev_time(const wdg_trace *t, const wdg_event *e)
 /* A key as one 64-bit id, lr-keyed where the table is and lr is known. */
 static inline uint64_t ev_key(const wdg_keytable *kt, const wdg_event *e)
 {
-    if (kt->by_lr && (e->flags & WDG_EV_LR))
-        return (uint64_t)e->cat << 32 | e->lr;
-    return (uint64_t)1 << 40 | (uint64_t)e->cat << 32 | e->op;
+    return wdg_event_key(e, kt->by_lr);
 }
 
 /* the canonical id of an object (object.alias joins ids) */

@@ -27,13 +27,6 @@ void wdg_keytable_free(wdg_keytable *kt)
     memset(kt, 0, sizeof *kt);
 }
 
-static uint64_t key_id(const wdg_event *e, int by_lr)
-{
-    if (by_lr && (e->flags & WDG_EV_LR))
-        return (uint64_t)e->cat << 32 | e->lr;
-    return (uint64_t)1 << 40 | (uint64_t)e->cat << 32 | e->op;
-}
-
 /* for the key order: names of ops compare by text (qsort has no context) */
 static const wdg_ops *sort_ops;
 
@@ -85,7 +78,7 @@ static int count_trace(wdg_keytable *kt, wdg_map *ids, wdg_map *op_counts, size_
         if (!wdg_category_is_producer(e->cat))
             continue;
         int inserted;
-        uint64_t *slot = wdg_map_put(ids, key_id(e, kt->by_lr), kt->n, &inserted);
+        uint64_t *slot = wdg_map_put(ids, wdg_event_key(e, kt->by_lr), kt->n, &inserted);
         if (!slot)
             return -1;
         if (inserted) {
