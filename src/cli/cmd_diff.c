@@ -49,9 +49,7 @@ int cmd_diff(int argc, char **argv)
             paths[npaths++] = value;
             continue;
         }
-        int taken = cli_input_take(&in, name, value, &err);
-        if (taken == 0)
-            taken = cli_pair_take(&pair, name, value, &err);
+        int taken = cli_pair_take(&pair, &in, name, value, &err);
         if (taken < 0) {
             rc = taken;
             goto done;

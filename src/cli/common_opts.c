@@ -59,8 +59,12 @@ done:
     return 0;
 }
 
-int cli_pair_take(cli_pair *p, const char *name, const char *value, wdg_error *err)
+int cli_pair_take(cli_pair *p, cli_input *in, const char *name, const char *value,
+                  wdg_error *err)
 {
+    int taken = cli_input_take(in, name, value, err);
+    if (taken)
+        return taken;
     if (strcmp(name, "symbols") == 0)
         return cli_list_push(&p->symbol_files, value) < 0
                    ? wdg_error_set(err, WDG_ENOMEM, NULL, 0, "out of memory")

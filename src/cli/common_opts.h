@@ -42,8 +42,10 @@ typedef struct cli_pair {
     {"symbols", 0, 1}, {"tid-map", 0, 1}, {"silence", 0, 1},                  \
     {"boot-window", 0, 1}, {"ref-name", 0, 1}, {"cand-name", 0, 1}
 
-/* Takes one of CLI_PAIR_OPTS: 1 taken, 0 not one of them, < 0 an error. */
-int cli_pair_take(cli_pair *p, const char *name, const char *value, wdg_error *err);
+/* Takes one of CLI_INPUT_OPTS or CLI_PAIR_OPTS: 1 taken, 0 not one of
+ * them, < 0 an error (err set). */
+int cli_pair_take(cli_pair *p, cli_input *in, const char *name, const char *value,
+                  wdg_error *err);
 /* Loads symbols and both traces (warning about malformed lines) and builds
  * the report. */
 int cli_pair_open(cli_pair *p, cli_input *in, const char *const paths[2], wdg_error *err);

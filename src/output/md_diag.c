@@ -8,10 +8,7 @@
 
 static void when(const wdg_trace *t, const wdg_event *e, char *out, size_t cap)
 {
-    if (t->all_t)
-        wdg_format_ns(e->t, out, cap);
-    else
-        snprintf(out, cap, "line %u", e->line);
+    wdg_fmt_when(t, t->all_t ? e->t : (int64_t)e->line, "line", out, cap);
 }
 
 /* "cache_thread 7", or "thread 1" when the family is unknown */
@@ -376,14 +373,8 @@ void md_threads(wdg_buf *b, const wdg_report *r)
     const wdg_diagnosis *d = &r->diag;
     wdg_buf_puts(b, "## Threads\n\n");
     char s0[32], s1[32];
-    if (r->ref->all_t)
-        wdg_format_ns(d->ref_silence, s0, sizeof s0);
-    else
-        snprintf(s0, sizeof s0, "%lld lines", (long long)d->ref_silence);
-    if (r->cand->all_t)
-        wdg_format_ns(d->cand_silence, s1, sizeof s1);
-    else
-        snprintf(s1, sizeof s1, "%lld lines", (long long)d->cand_silence);
+    wdg_fmt_when(r->ref, d->ref_silence, "line count", s0, sizeof s0);
+    wdg_fmt_when(r->cand, d->cand_silence, "line count", s1, sizeof s1);
     wdg_buf_printf(b, "A thread is wedged when its last event is a wait with no timeout and nothing "
                       "follows for at least the silence threshold (%s: %s, %s: %s). The family is "
                       "the function its entry PC is in.\n\n",
@@ -467,10 +458,7 @@ void md_boot(wdg_buf *b, const wdg_report *r)
     const wdg_boot_delta *bd = &r->boot;
     wdg_buf_puts(b, "## Boot delta\n\n");
     char win[40];
-    if (r->ref->all_t)
-        wdg_format_ns(bd->window, win, sizeof win);
-    else
-        snprintf(win, sizeof win, "event %lld", (long long)bd->window);
+    wdg_fmt_when(r->ref, bd->window, "event", win, sizeof win);
     wdg_buf_printf(b, "The early boot of each thread pair: the %s tokens (op and call site) "
                       "before %s%s, against as many %s tokens plus slack, diffed with Myers' "
                       "algorithm.\n\n",

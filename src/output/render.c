@@ -57,6 +57,14 @@ void wdg_fmt_ordinal(uint64_t n, char *out, size_t cap)
     snprintf(out, cap, "%llu%s", (unsigned long long)n, suffix);
 }
 
+void wdg_fmt_when(const wdg_trace *t, int64_t v, const char *what, char *out, size_t cap)
+{
+    if (t->all_t)
+        wdg_format_ns(v, out, cap);
+    else
+        snprintf(out, cap, "%s %lld", what, (long long)v);
+}
+
 int wdg_trace_span(const wdg_trace *t, int64_t *span, const char **unit)
 {
     if (!t->n_events)

@@ -12,6 +12,9 @@ void wdg_fmt_key(const wdg_report *r, const wdg_key *k, char *out, size_t cap);
 void wdg_fmt_ratio(const wdg_key *k, char *out, size_t cap);
 /* "1st", "2nd", "23rd". */
 void wdg_fmt_ordinal(uint64_t n, char *out, size_t cap);
+/* A time of trace t: "277.967 ms" when it carries t, else "<what> N"
+ * (a line or an event index). */
+void wdg_fmt_when(const wdg_trace *t, int64_t v, const char *what, char *out, size_t cap);
 /* span as a number: ns when the trace carries t, else lines. */
 int wdg_trace_span(const wdg_trace *t, int64_t *span, const char **unit);
 
