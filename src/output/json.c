@@ -257,9 +257,8 @@ static void milestone(wdg_buf *b, const wdg_milestone *m)
 static void boot_delta(wdg_buf *b, const wdg_report *r)
 {
     const wdg_boot_delta *bd = &r->boot;
-    wdg_buf_printf(b, ",\n  \"boot_delta\": {\"window\": %lld, \"window_unit\": \"%s\", "
-                      "\"threads\": [",
-                   (long long)bd->window, r->ref->all_t ? "ns" : "events");
+    wdg_buf_printf(b, ",\n  \"boot_delta\": {\"window\": %lld, \"threads\": [",
+                   (long long)bd->window);
     for (size_t i = 0; i < bd->n_threads; i++) {
         const wdg_thread_delta *t = &bd->threads[i];
         wdg_buf_printf(b, "%s\n      {\"ref\": %u, \"cand\": %u, \"first_diff\": ", i ? "," : "",
@@ -293,7 +292,7 @@ static void boot_delta(wdg_buf *b, const wdg_report *r)
         milestone(b, &bd->milestones[bd->skew_start]);
     else
         wdg_buf_puts(b, "null");
-    wdg_buf_puts(b, "}");
+    wdg_buf_printf(b, ", \"window_unit\": \"%s\"}", r->ref->all_t ? "ns" : "events");
 }
 
 /* members beyond the spec's: ref threads with no analog, the ladder's

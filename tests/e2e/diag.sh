@@ -50,6 +50,21 @@ eq "missing: outcome" "$(j missing .outcome)" A
 grep -q '^\*\*outcome A: 1 root cause blocks 1 wedged thread: a thread that never spawned.\*\*$' "$T/missing.md"
 eq "missing: verdict line" $? 0
 
+# member names and order as ANALYSIS.md section 10 gives them
+eq "missing: wedged members" "$(j missing '.wedged[0] | keys_unsorted | join(",")')" \
+    "engine,tid,op,lr,objs,since,divergent,family"
+eq "missing: root members" "$(j missing '.root_causes[0] | keys_unsorted | join(",")')" \
+    "kind,tid,ref_tid,entry_pc,family,category,lr,op,obj,blocks"
+eq "missing: thread_map members" "$(j missing '.thread_map[0] | keys_unsorted | join(",")')" "ref,cand,how"
+eq "missing: boot_delta members" "$(j missing '.boot_delta | keys_unsorted[0:4] | join(",")')" \
+    "window,threads,milestones,skew_start"
+eq "missing: boot thread members" "$(j missing '.boot_delta.threads[0] | keys_unsorted[0:4] | join(",")')" \
+    "ref,cand,first_diff,edits"
+eq "missing: milestone members" "$(j missing '.boot_delta.milestones[0] | keys_unsorted[0:4] | join(",")')" \
+    "what,ref_t,cand_t,ratio"
+eq "missing: top-level order" "$(j missing '[keys_unsorted[]][0:11] | join(",")')" \
+    "wedge_report,ref,cand,keys,thread_map,first_divergence,first_shortfall,wedged,root_causes,outcome,boot_delta"
+
 # --- signaled_but_blocked: e was set and nothing took the signal ----------
 # cand thread 2 sets e (+1), main's wait is its last (not counted): balance
 # 1 > 0 -> signaled_but_blocked(1, e, set@0x8010).
