@@ -59,7 +59,7 @@ void wdg_boot_delta_free(wdg_boot_delta *bd);
  * them with whole) and the cand thread's first as many plus slack (all with
  * whole), as event indexes and as token ids.  Free with wdg_streams_free. */
 typedef struct wdg_streams {
-    size_t *ref_events, *cand_events;
+    const size_t *ref_events, *cand_events;   /* borrowed from the report */
     uint32_t *a, *b;
     size_t n, m;
 } wdg_streams;

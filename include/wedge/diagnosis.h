@@ -144,6 +144,9 @@ typedef struct wdg_diagnosis {
     uint64_t missing_keys;
     uint64_t divergent_wedged;
     int64_t ref_silence, cand_silence;   /* thresholds used */
+    /* each engine's event indexes grouped by thread, in thread-table order:
+     * thread k's are events[start[k] .. start[k + 1]) */
+    size_t *ref_events, *ref_start, *cand_events, *cand_start;
 } wdg_diagnosis;
 
 /* Parses --silence: "25%" (of the span), or a duration "2s", "500ms",
@@ -154,6 +157,10 @@ int wdg_diagnose(wdg_diagnosis *d, const wdg_trace *ref, const wdg_trace *cand,
                  const wdg_keytable *kt, const wdg_symbols *symbols,
                  const wdg_diagnosis_opts *opts, wdg_error *err);
 void wdg_diagnosis_free(wdg_diagnosis *d);
+
+/* The event indexes of thread th (an element of d's ref_threads or
+ * cand_threads), in order; borrowed from d. */
+const size_t *wdg_diag_thread_events(const wdg_diagnosis *d, const wdg_thread *th, size_t *n);
 
 /* Lookups: the thread of tid in one engine, or NULL. */
 const wdg_thread *wdg_diag_ref_thread(const wdg_diagnosis *d, uint32_t tid);

@@ -36,39 +36,19 @@ static int64_t ev_time(const wdg_trace *t, const wdg_event *e, size_t index)
     return t->all_t ? e->t : (int64_t)index;
 }
 
-/* events of thread tid, in order (indexes into t->events) */
-static size_t *thread_events(const wdg_trace *t, uint32_t tid, size_t *n)
-{
-    size_t cap = 256;
-    size_t *v = malloc(cap * sizeof *v);
-    *n = 0;
-    for (size_t i = 0; v && i < t->n_events; i++) {
-        if (t->events[i].tid != tid)
-            continue;
-        if (*n == cap) {
-            cap *= 2;
-            size_t *p = realloc(v, cap * sizeof *p);
-            if (!p) {
-                free(v);
-                return NULL;
-            }
-            v = p;
-        }
-        v[(*n)++] = i;
-    }
-    return v;
-}
-
 int wdg_boot_streams(wdg_streams *st, const wdg_report *r, uint32_t rt, uint32_t ct,
                      int64_t window, int whole, wdg_error *err)
 {
     wdg_map ids = WDG_MAP_INIT;
     memset(st, 0, sizeof *st);
+    const wdg_thread *rth = wdg_diag_ref_thread(&r->diag, rt);
+    const wdg_thread *cth = wdg_diag_cand_thread(&r->diag, ct);
+    if (!rth || !cth)
+        return wdg_error_set(err, WDG_EUSAGE, NULL, 0, "no thread %u in %s", rth ? ct : rt,
+                             rth ? "cand" : "ref");
     size_t nr, nc;
-    st->ref_events = thread_events(r->ref, rt, &nr);
-    st->cand_events = thread_events(r->cand, ct, &nc);
-    if (!st->ref_events || !st->cand_events)
-        goto oom;
+    st->ref_events = wdg_diag_thread_events(&r->diag, rth, &nr);
+    st->cand_events = wdg_diag_thread_events(&r->diag, cth, &nc);
     /* ref: the window; cand: as many tokens plus the slack an edit script
      * needs (its clock may run slower, so time does not cut it) */
     size_t n = 0;
@@ -99,8 +79,6 @@ oom:
 
 void wdg_streams_free(wdg_streams *st)
 {
-    free(st->ref_events);
-    free(st->cand_events);
     free(st->a);
     free(st->b);
     memset(st, 0, sizeof *st);
@@ -117,7 +95,8 @@ static int pair_delta(const wdg_report *r, wdg_boot_delta *bd, uint32_t rt, uint
     int rc = wdg_boot_streams(&st, r, rt, ct, bd->window, 0, err);
     if (rc < 0)
         return rc;
-    size_t n = st.n, m = st.m, *re = st.ref_events, *ce = st.cand_events;
+    size_t n = st.n, m = st.m;
+    const size_t *re = st.ref_events, *ce = st.cand_events;
     const uint32_t *a = st.a, *b = st.b;
     out->ref_tokens = n;
     out->cand_tokens = m;

@@ -125,7 +125,13 @@ done:
     d->n_ref_threads = c.ref.n;
     d->cand_threads = c.cand.threads;
     d->n_cand_threads = c.cand.n;
+    d->ref_events = c.ref.by_thread;
+    d->ref_start = c.ref.start;
+    d->cand_events = c.cand.by_thread;
+    d->cand_start = c.cand.start;
     c.ref.threads = c.cand.threads = NULL;
+    c.ref.by_thread = c.cand.by_thread = NULL;
+    c.ref.start = c.cand.start = NULL;
     diag_free_view(&c.ref);
     diag_free_view(&c.cand);
     if (rc < 0)
@@ -133,8 +139,21 @@ done:
     return rc;
 }
 
+const size_t *wdg_diag_thread_events(const wdg_diagnosis *d, const wdg_thread *th, size_t *n)
+{
+    int cand = th >= d->cand_threads && th < d->cand_threads + d->n_cand_threads;
+    size_t k = (size_t)(th - (cand ? d->cand_threads : d->ref_threads));
+    const size_t *start = cand ? d->cand_start : d->ref_start;
+    *n = start[k + 1] - start[k];
+    return (cand ? d->cand_events : d->ref_events) + start[k];
+}
+
 void wdg_diagnosis_free(wdg_diagnosis *d)
 {
+    free(d->ref_events);
+    free(d->ref_start);
+    free(d->cand_events);
+    free(d->cand_start);
     free(d->ref_threads);
     free(d->cand_threads);
     free(d->pairs);
