@@ -2,16 +2,8 @@
 # The diagnosis on hand-built traces, one per rule of ANALYSIS.md sections
 # 2, 5, 7 and 8.  Each case's expected answer is worked out in its comment.
 #   sh tests/e2e/diag.sh BUILD_DIR
-set -u
-BUILD=${1:-build}
-W="$(cd "$(dirname "$0")/../.." && pwd)/$BUILD/wedge"
-T=$(mktemp -d /tmp/wedge-diag-XXXXXX)
-trap '[ -n "${KEEP:-}" ] || rm -rf "$T"' EXIT
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
-eq() { if [ "$2" = "$3" ]; then ok; else bad "$1: got '$2', expected '$3'"; fi; }
+SUITE=diag
+. "$(dirname "$0")/lib.sh"
 # report NAME [options]: runs wedge on $T/NAME.ref / $T/NAME.cand into $T/NAME.json
 report() {
     n=$1
@@ -343,5 +335,4 @@ eq "diff: unknown tid" $? 64
 "$W" diff "$T/boot.ref" "$T/boot.cand" >/dev/null 2>&1
 eq "diff: --tid is needed" $? 64
 
-echo "diag ($BUILD): $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

@@ -2,19 +2,9 @@
 # End-to-end tests of the wedge command: sh tests/e2e/run.sh BUILD_DIR
 # The expected values below are worked out by hand from tests/e2e/data/
 # (see the comments); jq reads the JSON.
-set -u
-BUILD=${1:-build}
-W="$(cd "$(dirname "$0")/../.." && pwd)/$BUILD/wedge"
+SUITE=e2e
+. "$(dirname "$0")/lib.sh"
 D="$(cd "$(dirname "$0")" && pwd)/data"
-T=$(mktemp -d /tmp/wedge-e2e-XXXXXX)
-trap 'rm -rf "$T"' EXIT
-pass=0
-fail=0
-
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
-# eq DESC ACTUAL EXPECTED
-eq() { if [ "$2" = "$3" ]; then ok; else bad "$1: got '$2', expected '$3'"; fi; }
 # status DESC EXPECTED_EXIT CMD...
 status() {
     d=$1 want=$2
@@ -201,5 +191,4 @@ printf '[5] T1 KeSetEvent lr=82000010\n[6] T1 KeSetEvent lr=82000010\n' >"$T/cus
 status "stats with a template" 0 "$W" stats "$T/custom.log" --json --line-format '[{t:dec}] T{tid:dec} {op:word} lr={lr:hex}'
 eq "template events" "$(jq -r .events "$T/out")" 2
 
-echo "e2e ($BUILD): $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

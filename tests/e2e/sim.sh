@@ -3,17 +3,9 @@
 # (what the simulator knows), then wedge report on every built-in scenario
 # and several seeds, checked against truth.json.
 #   sh tests/e2e/sim.sh BUILD_DIR [SEEDS]
-set -u
-BUILD=${1:-build}
+SUITE=sim
+. "$(dirname "$0")/lib.sh"
 SEEDS=${2:-"1 2 3 4 5"}
-W="$(cd "$(dirname "$0")/../.." && pwd)/$BUILD/wedge"
-T=$(mktemp -d /tmp/wedge-sim-XXXXXX)
-trap 'rm -rf "$T"' EXIT
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
-eq() { if [ "$2" = "$3" ]; then ok; else bad "$1: got '$2', expected '$3'"; fi; }
 j() { jq -r "$2" "$1"; }
 # the families of the candidate's wedged threads, sorted, comma-joined
 wedged_families() { jq -r '[.wedged[] | select(.engine == "cand") | .family] | sort | join(",")' "$1"; }
@@ -232,5 +224,4 @@ eq "demo exit" $? 0
 eq "demo prints a report" "$(grep -c '^# wedge report' "$T/demo")" 1
 rm -rf /tmp/wedge-demo-*
 
-echo "sim ($BUILD): $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish
