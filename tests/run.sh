@@ -32,6 +32,10 @@ for build in "$@"; do
     rc=$?
     grep -E '^FAIL|ERROR|runtime error' "$log" | head -n 40 >&2
     add "e2e ($build)" "$rc"
+    sh tests/e2e/input.sh "$build" >"$log" 2>&1
+    rc=$?
+    grep -E '^FAIL|ERROR|runtime error' "$log" | head -n 40 >&2
+    add "input ($build)" "$rc"
     sh tests/e2e/diag.sh "$build" >"$log" 2>&1
     rc=$?
     grep -E '^FAIL|ERROR|runtime error' "$log" | head -n 40 >&2

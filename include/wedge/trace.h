@@ -78,6 +78,7 @@ typedef enum wdg_malformed_reason {
     WDG_MAL_MISSING,     /* a required field is missing */
     WDG_MAL_TOO_LONG,    /* longer than WDG_MAX_LINE */
     WDG_MAL_UNRESOLVED,  /* a PC-probe event whose pc names no op */
+    WDG_MAL_TRUNCATED,   /* the partial last line of a trace cut short */
     WDG_MAL_COUNT
 } wdg_malformed_reason;
 
@@ -101,6 +102,9 @@ typedef struct wdg_trace {
     char *path;                 /* as given ("-" for stdin) */
     const char *format;         /* "jsonl", "xenia-log", "template", "empty" */
     const char *compression;    /* "none", "gzip", "zstd" */
+    const char *truncated;      /* why the input ended early (static text:
+                                 * a compressed stream cut mid-member, a file
+                                 * that shrank while read); NULL when whole */
     wdg_ops *ops;               /* borrowed */
 
     wdg_event *events;
@@ -149,9 +153,12 @@ typedef struct wdg_read_opts {
 } wdg_read_opts;
 
 /* Reads path ("-" = stdin), detecting compression and format from the
- * content.  On success *out owns a new trace.  Errors: WDG_EINPUT for an
- * unreadable, truncated or unrecognised file; WDG_EMALFORMED under
- * opts->strict; WDG_ENOMEM. */
+ * content.  On success *out owns a new trace.  A trace cut short (a killed
+ * engine's compressed stream, a file truncated while read) keeps every
+ * complete line and sets t->truncated; its partial last line is malformed
+ * (reason "truncated").  Errors: WDG_EINPUT for an unreadable, corrupt or
+ * unrecognised file, and for a cut-short one under opts->strict;
+ * WDG_EMALFORMED under opts->strict; WDG_ENOMEM. */
 int wdg_trace_read(wdg_trace **out, const char *path, wdg_ops *ops,
                    const wdg_read_opts *opts, wdg_error *err);
 

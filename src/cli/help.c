@@ -20,11 +20,13 @@ const char cli_help_main[] =
     "  --version         print the version\n"
     "\n"
     "Traces: wedge JSONL, xenia logs, or any text log with --line-format;\n"
-    "plain, .gz or .zst (detected from the content); '-' reads stdin.\n"
+    "plain, .gz or .zst (detected from the content); '-' reads stdin.  A trace\n"
+    "cut short (a killed engine) is read up to its last complete line and\n"
+    "flagged truncated.\n"
     "\n"
     "exit status: 0 done, 64 usage error, 65 malformed line under --strict,\n"
-    "66 unreadable, truncated or unrecognised input, 70 internal error,\n"
-    "71 out of memory, 73 cannot write output.\n"
+    "66 unreadable, corrupt or unrecognised input (or a trace cut short under\n"
+    "--strict), 70 internal error, 71 out of memory, 73 cannot write output.\n"
     "\n"
     "See docs/wedge.md for the whole manual.\n";
 
@@ -70,7 +72,8 @@ const char cli_help_report[] =
     "  --probe PC=OP        the op of PC-probe events at PC (repeatable)\n"
     "  --op-category N=C    put op N in category C: set, release, wait,\n"
     "                       signal_wait, create, thread, other (repeatable)\n"
-    "  --strict             stop at the first malformed line (exit 65)\n"
+    "  --strict             stop at the first malformed line (exit 65) or at a\n"
+    "                       trace cut short (exit 66)\n"
     "\n"
     "Malformed lines are counted and reported, and the run goes on.\n";
 

@@ -1,4 +1,7 @@
-/* Format detection from the first lines of a trace. */
+/* Format detection from the first non-blank lines of a trace.
+ *
+ * The detector is fed the same lines the parsers will see, so its answer
+ * never depends on how the bytes arrived (mapped, streamed, compressed). */
 #include <string.h>
 
 #include "formats.h"
@@ -16,55 +19,52 @@ const char *wdg_format_name(wdg_format f)
     }
 }
 
-/* Looks at up to SAMPLE_LINES complete non-blank lines.  A template that
- * matches a line wins (the user asked for it); then JSONL when the first
- * non-blank line opens an object; then xenia when any line has its shape. */
-wdg_format wdg_detect_format(const char *data, size_t len, int at_eof,
-                             const wdg_templates *ts)
+void wdg_detect_init(wdg_detector *d, const wdg_templates *ts)
 {
-    size_t pos = 0;
-    int seen = 0, first_is_json = -1, xenia = 0, tmpl = 0;
+    memset(d, 0, sizeof *d);
+    d->first_is_json = -1;
+    d->ts = ts && wdg_templates_count(ts) ? ts : NULL;
+}
+
+void wdg_detect_line(wdg_detector *d, const char *line, size_t n)
+{
+    size_t i = 0;
+    while (i < n && (line[i] == ' ' || line[i] == '\t' || line[i] == '\r'))
+        i++;
+    if (i == n)
+        return;
+    d->seen++;
+    if (d->first_is_json < 0)
+        d->first_is_json = line[i] == '{';
+    if (line[n - 1] == '\r')
+        n--;
     wdg_rec rec;
     wdg_line_result res;
-    while (pos < len && seen < SAMPLE_LINES) {
-        const char *line = data + pos;
-        const char *nl = memchr(line, '\n', len - pos);
-        if (!nl && !at_eof) {
-            /* a partial line (longer than the sample): only its start counts */
-            size_t i = 0;
-            while (i < len - pos && (line[i] == ' ' || line[i] == '\t'))
-                i++;
-            if (first_is_json < 0 && i < len - pos) {
-                first_is_json = line[i] == '{';
-                seen++;
-            }
-            break;
-        }
-        size_t n = nl ? (size_t)(nl - line) : len - pos;
-        pos += n + (nl ? 1 : 0);
-        size_t i = 0;
-        while (i < n && (line[i] == ' ' || line[i] == '\t' || line[i] == '\r'))
-            i++;
-        if (i == n)
-            continue;
-        seen++;
-        if (first_is_json < 0)
-            first_is_json = line[i] == '{';
-        if (n && line[n - 1] == '\r')
-            n--;
-        if (ts && wdg_templates_count(ts) &&
-            wdg_templates_parse(ts, line, n, &rec, &res) != LINE_IGNORED)
-            tmpl = 1;
-        if (wdg_xenia_line_looks(line, n))
-            xenia = 1;
-    }
-    if (tmpl)
+    if (d->ts && !d->tmpl && wdg_templates_parse(d->ts, line, n, &rec, &res) != LINE_IGNORED)
+        d->tmpl = 1;
+    if (!d->xenia && wdg_xenia_line_looks(line, n))
+        d->xenia = 1;
+}
+
+/* A template that matches a line wins (the user asked for it); then JSONL
+ * when the first non-blank line opens an object; then xenia when any line
+ * has its shape. */
+wdg_format wdg_detect_result(const wdg_detector *d)
+{
+    if (d->tmpl)
         return FMT_TEMPLATE;
-    if (first_is_json == 1)
+    if (d->first_is_json == 1)
         return FMT_JSONL;
-    if (xenia)
+    if (d->xenia)
         return FMT_XENIA;
-    if (seen == 0)
-        return FMT_EMPTY;
-    return FMT_UNKNOWN;
+    return d->seen ? FMT_UNKNOWN : FMT_EMPTY;
+}
+
+int wdg_detect_settled(const wdg_detector *d)
+{
+    if (d->tmpl)
+        return 1;
+    if (d->ts)   /* a later line may still match a template */
+        return d->seen >= SAMPLE_LINES && wdg_detect_result(d) != FMT_UNKNOWN;
+    return d->first_is_json == 1 || d->xenia;
 }

@@ -112,8 +112,21 @@ wdg_line_kind wdg_templates_parse(const wdg_templates *ts, const char *line,
 
 /* --- detection (detect.c) ------------------------------------------- */
 typedef enum { FMT_UNKNOWN, FMT_EMPTY, FMT_JSONL, FMT_XENIA, FMT_TEMPLATE } wdg_format;
-wdg_format wdg_detect_format(const char *data, size_t len, int at_eof,
-                             const wdg_templates *ts);
+
+/* Fed a trace's lines in order until settled (or the caller's sample
+ * bound is reached), then asked for the format. */
+typedef struct wdg_detector {
+    const wdg_templates *ts;   /* NULL when no --line-format was given */
+    uint64_t seen;             /* non-blank lines fed */
+    int first_is_json;         /* -1 before the first non-blank line */
+    int xenia, tmpl;
+} wdg_detector;
+
+void wdg_detect_init(wdg_detector *d, const wdg_templates *ts);
+void wdg_detect_line(wdg_detector *d, const char *line, size_t n);
+/* No later line can change the answer. */
+int wdg_detect_settled(const wdg_detector *d);
+wdg_format wdg_detect_result(const wdg_detector *d);
 const char *wdg_format_name(wdg_format f);
 
 #endif

@@ -502,7 +502,12 @@ wdg_line_kind wdg_jsonl_parse(const char *line, size_t len, wdg_rec *rec,
 {
     ctx c = {{(const unsigned char *)line, (const unsigned char *)line + len},
              (const unsigned char *)line, res, ""};
+    /* Every member is reset per line: a header without observes or engine
+     * must not keep what an earlier line (or trace) left in *hdr. */
     hdr->is_header = 0;
+    hdr->has_observes = 0;
+    hdr->observes = 0;
+    hdr->engine[0] = hdr->title_id[0] = hdr->module_hash[0] = 0;
     wdg_rec_clear(rec);
     ws(&c.s);
     if (c.s.p >= c.s.end || *c.s.p != '{')

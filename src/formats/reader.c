@@ -1,4 +1,10 @@
-/* The reader: source -> format detection -> line parser -> events. */
+/* The reader: source -> format detection -> line parser -> events.
+ *
+ * Detection sees the trace's own lines: non-blank lines are held back
+ * (copied) until the detector is settled or the sample bound is reached,
+ * then parsed in order with their own line numbers.  So the format never
+ * depends on the transport, and no line is counted before its format is
+ * known. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -6,7 +12,34 @@
 #include "../model/trace_build.h"
 #include "formats.h"
 
-enum { PROGRESS_EVERY = 1 << 18 };
+enum {
+    PROGRESS_EVERY = 1 << 18,
+    /* held-back lines: past this the sample is judged as it is */
+    SAMPLE_BYTES = 1 << 22,
+    SAMPLE_LINES = 1 << 16
+};
+
+typedef struct held_line {
+    size_t off, len;
+    uint64_t line;
+    int flag;
+} held_line;
+
+typedef struct reader {
+    wdg_trace *t;
+    wdg_ops *ops;
+    const wdg_read_opts *opts;
+    const char *name;
+    wdg_rec *rec;
+    wdg_xenia *xenia;
+    int decided;
+    wdg_format fmt;
+    wdg_detector det;
+    char *held;                 /* the held-back lines' bytes */
+    size_t held_len, held_cap;
+    held_line *lines;
+    size_t n_lines, cap_lines;
+} reader;
 
 static int is_blank(const char *s, size_t n)
 {
@@ -26,124 +59,238 @@ static wdg_line_kind check_pseudo(uint32_t op, const wdg_rec *rec, wdg_line_resu
     return LINE_EVENT;
 }
 
-int wdg_trace_read(wdg_trace **out, const char *path, wdg_ops *ops,
-                   const wdg_read_opts *opts, wdg_error *err)
+static int oom(reader *r, uint64_t line, wdg_error *err)
 {
-    static const wdg_read_opts no_opts = {0};
-    if (!opts)
-        opts = &no_opts;
-    wdg_source *src = NULL;
-    wdg_xenia *xenia = NULL;
-    wdg_rec *rec = malloc(sizeof *rec);
-    wdg_trace *t = NULL;
-    int rc = wdg_trace_new(&t, path, ops, err);
-    if (rc < 0)
-        goto done;
-    if (!rec) {
-        rc = wdg_error_set(err, WDG_ENOMEM, path, 0, "out of memory");
-        goto done;
+    return wdg_error_set(err, WDG_ENOMEM, r->name, line, "out of memory");
+}
+
+static wdg_line_kind parse_line(reader *r, const char *line, size_t len, wdg_line_result *res)
+{
+    switch (r->fmt) {
+    case FMT_JSONL: {
+        wdg_jsonl_header hdr;
+        wdg_line_kind kind = wdg_jsonl_parse(line, len, r->rec, &hdr, res);
+        if (hdr.is_header && kind == LINE_IGNORED)
+            wdg_trace_set_header(r->t, hdr.has_observes, hdr.observes, hdr.engine,
+                                 hdr.title_id, hdr.module_hash);
+        return kind;
     }
-    const char *name = wdg_trace_display_name(t);
-    if ((rc = wdg_source_open(&src, path, err)) < 0)
-        goto done;
-    t->compression = wdg_source_compression(src);
-    const char *head;
-    size_t head_len;
-    if ((rc = wdg_source_peek(src, &head, &head_len, err)) < 0)
-        goto done;
-    int at_eof = head_len < (1 << 16);
-    wdg_format fmt = wdg_detect_format(head, head_len, at_eof, opts->templates);
-    if (fmt == FMT_UNKNOWN) {
-        rc = wdg_error_set(err, WDG_EINPUT, name, 0,
-                           "no known trace format (not wedge JSONL, not a xenia log%s)",
-                           wdg_templates_count(opts->templates)
-                               ? ", no --line-format template matches"
-                               : "; for another text log give --line-format");
-        goto done;
+    case FMT_XENIA:
+        return wdg_xenia_parse(r->xenia, r->t, line, len, r->rec, res);
+    case FMT_TEMPLATE:
+        return wdg_templates_parse(r->opts->templates, line, len, r->rec, res);
+    default:
+        return LINE_IGNORED;
     }
-    t->format = wdg_format_name(fmt);
-    if (fmt == FMT_XENIA && wdg_xenia_new(&xenia, ops) < 0) {
-        rc = wdg_error_set(err, WDG_ENOMEM, name, 0, "out of memory");
-        goto done;
+}
+
+/* Counts one non-blank line of the decided format as exactly one of
+ * event, ignored or malformed. */
+static int process(reader *r, const char *line, size_t len, int flag, uint64_t line_no,
+                   wdg_error *err)
+{
+    wdg_trace *t = r->t;
+    wdg_rec *rec = r->rec;
+    wdg_line_result res;
+    wdg_line_kind kind;
+    if (flag == WDG_LINE_TOO_LONG)
+        kind = wdg_malformed(&res, WDG_MAL_TOO_LONG, "line longer than %u bytes", WDG_MAX_LINE);
+    else if (flag == WDG_LINE_CUT)
+        kind = wdg_malformed(&res, WDG_MAL_TRUNCATED, "the trace ends inside this line");
+    else
+        kind = parse_line(r, line, len, &res);
+    if (kind == LINE_EVENT) {
+        uint32_t op = WDG_OP_NONE;
+        if (rec->op_id != WDG_OP_NONE)
+            op = rec->op_id;
+        else if (rec->have & R_OP)
+            op = wdg_ops_intern(r->ops, rec->op, rec->op_len);
+        if ((rec->have & R_OP) && op == WDG_OP_NONE)
+            return oom(r, line_no, err);
+        kind = check_pseudo(op, rec, &res);
+        if (kind == LINE_EVENT) {
+            int rc = wdg_trace_append(t, rec, op, line_no, err);
+            if (rc < 0)
+                return rc;
+            if (rec->tid_from_handle && r->xenia &&
+                wdg_xenia_note_unbound(r->xenia, t->n_events - 1) < 0)
+                return oom(r, line_no, err);
+            return 0;
+        }
     }
+    if (kind == LINE_IGNORED) {
+        t->ignored++;
+        return 0;
+    }
+    return wdg_trace_add_malformed(t, line_no, res.reason, res.msg, r->opts->strict, err);
+}
+
+static int grow(void **p, size_t *cap, size_t need, size_t size)
+{
+    if (need <= *cap)
+        return 0;
+    size_t c = *cap ? *cap : 64;
+    while (c < need)
+        c *= 2;
+    void *q = realloc(*p, c * size);
+    if (!q)
+        return -1;
+    *p = q;
+    *cap = c;
+    return 0;
+}
+
+static int hold(reader *r, const char *line, size_t len, int flag, uint64_t line_no,
+                wdg_error *err)
+{
+    if (grow((void **)&r->held, &r->held_cap, r->held_len + len + 1, 1) < 0 ||
+        grow((void **)&r->lines, &r->cap_lines, r->n_lines + 1, sizeof *r->lines) < 0)
+        return oom(r, line_no, err);
+    memcpy(r->held + r->held_len, line, len);
+    r->lines[r->n_lines++] = (held_line){r->held_len, len, line_no, flag};
+    r->held_len += len;
+    if (flag != WDG_LINE_CUT)
+        wdg_detect_line(&r->det, line, len);
+    return 0;
+}
+
+/* Fixes the format from the sample and parses the held lines. */
+static int decide(reader *r, wdg_error *err)
+{
+    r->decided = 1;
+    r->fmt = wdg_detect_result(&r->det);
+    if (r->fmt == FMT_UNKNOWN)
+        return wdg_error_set(err, WDG_EINPUT, r->name, 0,
+                             "no known trace format (not wedge JSONL, not a xenia log%s)",
+                             wdg_templates_count(r->opts->templates)
+                                 ? ", no --line-format template matches"
+                                 : "; for another text log give --line-format");
+    r->t->format = wdg_format_name(r->fmt);
+    if (r->fmt == FMT_XENIA && wdg_xenia_new(&r->xenia, r->ops) < 0)
+        return oom(r, 0, err);
+    for (size_t i = 0; i < r->n_lines; i++) {
+        const held_line *h = &r->lines[i];
+        int rc = process(r, r->held + h->off, h->len, h->flag, h->line, err);
+        if (rc < 0)
+            return rc;
+    }
+    free(r->held);
+    free(r->lines);
+    r->held = NULL;
+    r->lines = NULL;
+    r->held_len = r->held_cap = r->n_lines = r->cap_lines = 0;
+    return 0;
+}
+
+/* The first line may open with a byte-order mark: UTF-8's is skipped,
+ * UTF-16 (a shell redirect on Windows) is refused by name. */
+static int first_line(reader *r, const char **line, size_t *len, wdg_error *err)
+{
+    const unsigned char *p = (const unsigned char *)*line;
+    size_t n = *len;
+    const char *enc = NULL;
+    if (n >= 2 && p[0] == 0xff && p[1] == 0xfe)
+        enc = "UTF-16LE";
+    else if (n >= 2 && p[0] == 0xfe && p[1] == 0xff)
+        enc = "UTF-16BE";
+    else if (n >= 4 && p[0] && p[0] < 0x80 && !p[1] && p[2] && p[2] < 0x80 && !p[3])
+        enc = "UTF-16LE";   /* no mark, but ASCII text in 16-bit units */
+    else if (n >= 4 && !p[0] && p[1] && p[1] < 0x80 && !p[2] && p[3] && p[3] < 0x80)
+        enc = "UTF-16BE";
+    if (enc)
+        return wdg_error_set(err, WDG_EINPUT, r->name, 1,
+                             "the file is %s text; wedge reads UTF-8 (convert it, e.g. "
+                             "iconv -f %s -t UTF-8)", enc, enc);
+    if (n >= 3 && p[0] == 0xef && p[1] == 0xbb && p[2] == 0xbf) {
+        *line += 3;
+        *len -= 3;
+    }
+    return 0;
+}
+
+static int read_lines(reader *r, wdg_source *src, wdg_error *err)
+{
+    wdg_trace *t = r->t;
     uint64_t total = wdg_source_raw_total(src);
     for (;;) {
         const char *line;
         size_t len;
-        int too_long;
-        int got = wdg_source_next_line(src, &line, &len, &too_long, err);
-        if (got < 0) {
-            rc = got;
-            goto done;
-        }
-        if (got == 0)
-            break;
+        int flag;
+        int got = wdg_source_next_line(src, &line, &len, &flag, err);
+        if (got <= 0)
+            return got;
         t->lines++;
-        if (opts->progress && (t->lines & (PROGRESS_EVERY - 1)) == 0)
-            opts->progress(opts->progress_ud, name, wdg_source_raw_done(src), total);
-        wdg_line_result res;
-        wdg_line_kind kind;
-        if (too_long) {
-            kind = wdg_malformed(&res, WDG_MAL_TOO_LONG, "line longer than %u bytes",
-                                 WDG_MAX_LINE);
-        } else if (is_blank(line, len)) {
-            kind = LINE_IGNORED;
-        } else if (fmt == FMT_JSONL) {
-            wdg_jsonl_header hdr;
-            kind = wdg_jsonl_parse(line, len, rec, &hdr, &res);
-            if (hdr.is_header && kind == LINE_IGNORED)
-                wdg_trace_set_header(t, hdr.has_observes, hdr.observes, hdr.engine,
-                                     hdr.title_id, hdr.module_hash);
-        } else if (fmt == FMT_XENIA) {
-            kind = wdg_xenia_parse(xenia, t, line, len, rec, &res);
-        } else if (fmt == FMT_TEMPLATE) {
-            kind = wdg_templates_parse(opts->templates, line, len, rec, &res);
-        } else {
-            kind = LINE_IGNORED;
-        }
-        if (kind == LINE_EVENT) {
-            uint32_t op = WDG_OP_NONE;
-            if (rec->op_id != WDG_OP_NONE)
-                op = rec->op_id;
-            else if (rec->have & R_OP)
-                op = wdg_ops_intern(ops, rec->op, rec->op_len);
-            if ((rec->have & R_OP) && op == WDG_OP_NONE) {
-                rc = wdg_error_set(err, WDG_ENOMEM, name, t->lines, "out of memory");
-                goto done;
-            }
-            kind = check_pseudo(op, rec, &res);
-            if (kind == LINE_EVENT) {
-                if ((rc = wdg_trace_append(t, rec, op, t->lines, err)) < 0)
-                    goto done;
-                if (rec->tid_from_handle && xenia &&
-                    wdg_xenia_note_unbound(xenia, t->n_events - 1) < 0) {
-                    rc = wdg_error_set(err, WDG_ENOMEM, name, t->lines, "out of memory");
-                    goto done;
-                }
-                continue;
-            }
-        }
-        if (kind == LINE_IGNORED) {
-            t->ignored++;
+        if (r->opts->progress && (t->lines & (PROGRESS_EVERY - 1)) == 0)
+            r->opts->progress(r->opts->progress_ud, r->name, wdg_source_raw_done(src), total);
+        int rc = 0;
+        if (flag == WDG_LINE_CUT && r->opts->strict)
+            return wdg_error_set(err, WDG_EINPUT, r->name, t->lines, "truncated: %s",
+                                 wdg_source_truncated(src));
+        if (t->lines == 1 && (rc = first_line(r, &line, &len, err)) < 0)
+            return rc;
+        if (flag == WDG_LINE_WHOLE && is_blank(line, len)) {
+            t->ignored++;   /* blank in every format */
             continue;
         }
-        if ((rc = wdg_trace_add_malformed(t, t->lines, res.reason, res.msg, opts->strict,
-                                          err)) < 0)
-            goto done;
+        if (r->decided) {
+            rc = process(r, line, len, flag, t->lines, err);
+        } else {
+            rc = hold(r, line, len, flag, t->lines, err);
+            if (rc == 0 && (wdg_detect_settled(&r->det) || r->held_len >= SAMPLE_BYTES ||
+                            r->n_lines >= SAMPLE_LINES))
+                rc = decide(r, err);
+        }
+        if (rc < 0)
+            return rc;
     }
-    if (xenia)
-        wdg_xenia_rebind(xenia, t);
-    t->bytes = wdg_source_bytes(src);
-    if (opts->progress)
-        opts->progress(opts->progress_ud, name, total, total);
+}
+
+int wdg_trace_read(wdg_trace **out, const char *path, wdg_ops *ops,
+                   const wdg_read_opts *opts, wdg_error *err)
+{
+    static const wdg_read_opts no_opts = {0};
+    reader r = {0};
+    r.opts = opts ? opts : &no_opts;
+    r.ops = ops;
+    wdg_detect_init(&r.det, r.opts->templates);
+    wdg_source *src = NULL;
+    r.rec = malloc(sizeof *r.rec);
+    int rc = wdg_trace_new(&r.t, path, ops, err);
+    if (rc < 0)
+        goto done;
+    r.name = wdg_trace_display_name(r.t);
+    if (!r.rec) {
+        rc = oom(&r, 0, err);
+        goto done;
+    }
+    if ((rc = wdg_source_open(&src, path, err)) < 0)
+        goto done;
+    r.t->compression = wdg_source_compression(src);
+    if ((rc = read_lines(&r, src, err)) < 0)
+        goto done;
+    r.t->truncated = wdg_source_truncated(src);
+    if (r.t->truncated && r.opts->strict) {
+        rc = wdg_error_set(err, WDG_EINPUT, r.name, 0, "truncated: %s", r.t->truncated);
+        goto done;
+    }
+    if (!r.decided && (rc = decide(&r, err)) < 0)
+        goto done;
+    if (r.xenia)
+        wdg_xenia_rebind(r.xenia, r.t);
+    r.t->bytes = wdg_source_bytes(src);
+    if (r.opts->progress)
+        r.opts->progress(r.opts->progress_ud, r.name, wdg_source_raw_total(src),
+                         wdg_source_raw_total(src));
 done:
     wdg_source_close(src);
-    wdg_xenia_free(xenia);
-    free(rec);
+    wdg_xenia_free(r.xenia);
+    free(r.rec);
+    free(r.held);
+    free(r.lines);
     if (rc < 0) {
-        wdg_trace_free(t);
+        wdg_trace_free(r.t);
         return rc;
     }
-    *out = t;
+    *out = r.t;
     return 0;
 }

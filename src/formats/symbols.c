@@ -310,6 +310,13 @@ int wdg_symbols_load(wdg_symbols *s, const char *path, const char **format, wdg_
             goto done;
         }
     }
+    if (wdg_source_truncated(src)) {
+        /* a symbol file is written once, not by a killed engine: a cut one
+         * would name addresses wrongly, so it is refused */
+        rc = wdg_error_set(err, WDG_EINPUT, path, 0, "truncated: %s",
+                           wdg_source_truncated(src));
+        goto done;
+    }
     if (s->n == before) {
         rc = wdg_error_set(err, WDG_EINPUT, path, 0, "no symbols found (read as %s)",
                            names[kind]);

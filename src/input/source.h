@@ -1,10 +1,16 @@
 /* source.h - a trace file as a sequence of lines.
  *
- * Plain files are mmap'ed and lines point into the mapping; gzip and zstd
- * input (detected from magic bytes) and stdin/pipes are streamed through a
- * bounded buffer.  A line is returned without its '\n' and without one
+ * Plain files, gzip and zstd input (detected from magic bytes) and
+ * stdin/pipes are all streamed through one bounded buffer (plain files are
+ * read, not mapped: see source.c).  A line is returned without its '\n' and without one
  * trailing '\r'.  A line longer than WDG_MAX_LINE is returned cut to that
- * length with *too_long set; the rest of it is skipped.
+ * length flagged WDG_LINE_TOO_LONG; the rest of it is skipped.
+ *
+ * Input that ends early is not an error: a gzip or zstd stream cut inside a
+ * member or frame (a writer killed mid-write), or a plain file that shrinks
+ * while it is read, ends the lines there.  The bytes after the last newline
+ * come back as one line flagged WDG_LINE_CUT, and wdg_source_truncated()
+ * says why the input is short.  Corrupt data stays an error.
  */
 #ifndef WEDGE_SOURCE_H
 #define WEDGE_SOURCE_H
@@ -22,15 +28,21 @@ void wdg_source_close(wdg_source *s);
 /* "none", "gzip" or "zstd". */
 const char *wdg_source_compression(const wdg_source *s);
 
-/* The first bytes of the (decompressed) input, at least 64 KiB or all of
- * it, for format detection.  Consumes nothing.  Valid until the next call
- * on s. */
+/* The first 64 KiB of the (decompressed) input, or all of it when
+ * shorter: the same bytes whatever the transport.  Consumes nothing.  Valid
+ * until the next call on s. */
 int wdg_source_peek(wdg_source *s, const char **data, size_t *len, wdg_error *err);
 
-/* 1 = a line, 0 = end of input, < 0 = error (truncated or corrupt stream,
- * read error).  The line is valid until the next call. */
+enum { WDG_LINE_WHOLE = 0, WDG_LINE_TOO_LONG = 1, WDG_LINE_CUT = 2 };
+
+/* 1 = a line (*flag one of WDG_LINE_*), 0 = end of input, < 0 = error
+ * (corrupt stream, read error).  The line is valid until the next call. */
 int wdg_source_next_line(wdg_source *s, const char **line, size_t *len,
-                         int *too_long, wdg_error *err);
+                         int *flag, wdg_error *err);
+
+/* Why the input ended early (a static string), or NULL when it is whole.
+ * Final once next_line has returned 0. */
+const char *wdg_source_truncated(const wdg_source *s);
 
 /* Raw (compressed) bytes consumed so far and in all (0 when unknown). */
 uint64_t wdg_source_raw_done(const wdg_source *s);

@@ -7,7 +7,7 @@
 #include "trace_build.h"
 
 static const char *const reason_names[WDG_MAL_COUNT] = {
-    "syntax", "type", "range", "missing", "too_long", "unresolved"};
+    "syntax", "type", "range", "missing", "too_long", "unresolved", "truncated"};
 
 const char *wdg_malformed_reason_name(int reason)
 {

@@ -74,7 +74,18 @@ static void trace_obj(wdg_buf *b, const wdg_trace *t, const char *name)
     }
     wdg_buf_puts(b, "], \"malformed_by_reason\": ");
     wdg_json_malformed(b, t);
+    wdg_json_truncated(b, t);
     wdg_buf_puts(b, "}");
+}
+
+void wdg_json_truncated(wdg_buf *b, const wdg_trace *t)
+{
+    wdg_buf_printf(b, ", \"truncated\": %s, \"truncated_reason\": ",
+                   t->truncated ? "true" : "false");
+    if (t->truncated)
+        wdg_buf_json_str(b, t->truncated);
+    else
+        wdg_buf_puts(b, "null");
 }
 
 void wdg_json_malformed(wdg_buf *b, const wdg_trace *t)

@@ -66,6 +66,15 @@ static uint64_t fires(const wdg_report *r, const wdg_trace *t, uint32_t tid, con
     return n;
 }
 
+/* A trace cut short changes what the verdict can claim: say so on its line. */
+static void truncation_note(wdg_buf *b, const wdg_trace *t, const char *name)
+{
+    if (t->truncated)
+        wdg_buf_printf(b, " The %s trace is truncated (%s): what came after its last "
+                          "complete line is unknown.",
+                       name, t->truncated);
+}
+
 void md_verdict(wdg_buf *b, const wdg_report *r)
 {
     const wdg_diagnosis *d = &r->diag;
@@ -75,22 +84,25 @@ void md_verdict(wdg_buf *b, const wdg_report *r)
     const char *o = wdg_outcome_name(d->outcome);
     switch (d->outcome) {
     case WDG_OUTCOME_NONE:
-        wdg_buf_printf(b, "**outcome %s: every producer key matches and no %s thread is wedged.**\n\n",
+        wdg_buf_printf(b, "**outcome %s: every producer key matches and no %s thread is wedged.**",
                        o, r->opts.cand_name);
         break;
     case WDG_OUTCOME_DIVERGED:
         wdg_buf_printf(b, "**outcome %s: %llu producer key%s diverge%s, but no wedged %s thread "
-                          "explains %s.**\n\n",
+                          "explains %s.**",
                        o, (unsigned long long)d->keys_diverging, d->keys_diverging == 1 ? "" : "s",
                        d->keys_diverging == 1 ? "s" : "", r->opts.cand_name,
                        d->keys_diverging == 1 ? "it" : "them");
         break;
     default:
-        wdg_buf_printf(b, "**outcome %s: %zu root cause%s block%s %zu wedged thread%s%s.**\n\n", o,
+        wdg_buf_printf(b, "**outcome %s: %zu root cause%s block%s %zu wedged thread%s%s.**", o,
                        d->n_roots, d->n_roots == 1 ? "" : "s", d->n_roots == 1 ? "s" : "", blocked,
                        blocked == 1 ? "" : "s",
                        d->outcome == WDG_OUTCOME_A ? ": a thread that never spawned" : "");
     }
+    truncation_note(b, r->ref, r->opts.ref_name);
+    truncation_note(b, r->cand, r->opts.cand_name);
+    wdg_buf_puts(b, "\n\n");
     size_t no_analog = 0;
     for (size_t i = 0; i < d->n_ref_threads; i++)
         no_analog += d->ref_threads[i].analog == WDG_NO_THREAD;

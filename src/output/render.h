@@ -20,5 +20,7 @@ int wdg_trace_span(const wdg_trace *t, int64_t *span, const char **unit);
 
 /* `{reason: count, ...}, "malformed_lines": [...]` of a trace (JSON). */
 void wdg_json_malformed(wdg_buf *b, const wdg_trace *t);
+/* The "truncated" and "truncated_reason" members of a trace object. */
+void wdg_json_truncated(wdg_buf *b, const wdg_trace *t);
 
 #endif

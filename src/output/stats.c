@@ -26,6 +26,9 @@ void wdg_stats_text(const wdg_trace *t, wdg_buf *b)
         wdg_buf_printf(b, "  %s:%llu: %s: %s\n", wdg_trace_display_name(t),
                        (unsigned long long)t->samples[i].line,
                        wdg_malformed_reason_name(t->samples[i].reason), t->samples[i].msg);
+    if (t->truncated)
+        wdg_buf_printf(b, "truncated:  yes: %s; every complete line before it was read\n",
+                       t->truncated);
     wdg_buf_printf(b, "producers:  %llu (%llu with lr)\n", (unsigned long long)t->producers,
                    (unsigned long long)t->producers_with_lr);
     wdg_buf_printf(b, "threads:    %u\n", t->threads);
@@ -62,6 +65,7 @@ void wdg_stats_json(const wdg_trace *t, wdg_buf *b)
                    t->format, t->compression, (unsigned long long)t->lines, t->n_events,
                    (unsigned long long)t->ignored, (unsigned long long)t->malformed);
     wdg_json_malformed(b, t);
+    wdg_json_truncated(b, t);
     wdg_buf_printf(b, ", \"producers\": %llu, \"threads\": %u, \"span\": ",
                    (unsigned long long)t->producers, t->threads);
     int64_t span;

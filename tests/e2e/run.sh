@@ -172,10 +172,12 @@ eq "malformed reasons" "$(j "$T/bad.json" '.ref.malformed_by_reason | "\(.syntax
 status "--strict" 65 "$W" report "$T/bad.jsonl" "$D/cand.jsonl" --strict
 contains "--strict names file:line" "$T/err" "bad.jsonl:2: malformed line"
 gzip -c "$D/ref.jsonl" | head -c 60 >"$T/trunc.gz"
-status "truncated gzip" 66 "$W" report "$T/trunc.gz" "$D/cand.jsonl"
-contains "truncated names the file" "$T/err" "trunc.gz: truncated gzip stream"
+status "truncated gzip is read" 0 "$W" report "$T/trunc.gz" "$D/cand.jsonl"
+status "truncated gzip under --strict" 66 "$W" report "$T/trunc.gz" "$D/cand.jsonl" --strict
+contains "truncated names the file" "$T/err" "trunc.gz: truncated: the gzip stream ends inside a member"
 zstd -q -c "$D/ref.jsonl" | head -c 30 >"$T/trunc.zst"
-status "truncated zstd" 66 "$W" stats "$T/trunc.zst"
+status "truncated zstd is read" 0 "$W" stats "$T/trunc.zst"
+status "truncated zstd under --strict" 66 "$W" stats "$T/trunc.zst" --strict
 
 # --- stats ----------------------------------------------------------
 status "stats" 0 "$W" stats "$D/ref-stock.log"

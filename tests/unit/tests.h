@@ -6,6 +6,7 @@
     X(source_plain)    \
     X(source_compressed) \
     X(source_long_lines) \
+    X(source_shrinks)  \
     X(jsonl_valid)     \
     X(jsonl_malformed) \
     X(xenia)           \
