@@ -10,6 +10,7 @@
 #ifndef WEDGE_UTF8_H
 #define WEDGE_UTF8_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 /* The UTF-8 encoding of U+FFFD, what an invalid byte becomes. */
@@ -34,5 +35,6 @@ int wdg_utf8_snprintf(char *out, size_t cap, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)))
 #endif
     ;
+int wdg_utf8_vsnprintf(char *out, size_t cap, const char *fmt, va_list ap);
 
 #endif

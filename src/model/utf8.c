@@ -105,13 +105,19 @@ static size_t drop_partial(const char *s, size_t len)
     return len;
 }
 
+int wdg_utf8_vsnprintf(char *out, size_t cap, const char *fmt, va_list ap)
+{
+    int n = vsnprintf(out, cap, fmt, ap);
+    if (n >= 0 && cap && (size_t)n >= cap)
+        out[drop_partial(out, cap - 1)] = 0;
+    return n;
+}
+
 int wdg_utf8_snprintf(char *out, size_t cap, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(out, cap, fmt, ap);
+    int n = wdg_utf8_vsnprintf(out, cap, fmt, ap);
     va_end(ap);
-    if (n >= 0 && cap && (size_t)n >= cap)
-        out[drop_partial(out, cap - 1)] = 0;
     return n;
 }
