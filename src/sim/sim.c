@@ -213,16 +213,14 @@ int wdg_simulate(const char *dir, const wdg_sim_opts *opts, wdg_sim_result *res,
                              "--ref-format takes jsonl, xenia-kv or xenia-log: '%s'", s.ref_format);
     if (!(s.seconds > 0) || s.seconds > 1e6)
         return wdg_error_set(err, WDG_EUSAGE, NULL, 0, "--seconds takes a number from 0 to 1e6");
-    if ((rc = make_dirs(dir, err)) < 0)
-        return rc;
-
     wdg_sim_result local;
     if (!res)
         res = &local;
     memset(res, 0, sizeof *res);
     if ((rc = result_path(res->ref_path, sizeof res->ref_path, dir, ref_file, err)) < 0 ||
         (rc = result_path(res->cand_path, sizeof res->cand_path, dir, "cand.jsonl", err)) < 0 ||
-        (rc = result_path(res->truth_path, sizeof res->truth_path, dir, "truth.json", err)) < 0)
+        (rc = result_path(res->truth_path, sizeof res->truth_path, dir, "truth.json", err)) < 0 ||
+        (rc = make_dirs(dir, err)) < 0)
         return rc;
 
     sim_run runs[2];
