@@ -15,7 +15,7 @@ static const cli_opt report_opts[] = {
  * all are renamed over their paths only once every one is complete, so a
  * run that fails leaves every older file whole (wedge/outfile.h). */
 typedef struct outset {
-    wdg_outfile files[8];
+    wdg_outfile files[8];      /* --json, --dot and the five of -o DIR */
     size_t n;
 } outset;
 
