@@ -10,6 +10,7 @@
 #include "sim_internal.h"
 #include "sim_truth.h"
 #include "wedge/buf.h"
+#include "wedge/utf8.h"
 
 /* mkdir -p on a copy of dir that is never cut short */
 static int make_dirs(const char *dir, wdg_error *err)
@@ -87,7 +88,7 @@ static int read_scenario_file(setup *s, const program *p, const char *path, wdg_
     char line[1024];
     unsigned long n = 0;
     int rc = 0;
-    snprintf(s->name, sizeof s->name, "%s", path);
+    wdg_utf8_snprintf(s->name, sizeof s->name, "%s", path);   /* truth.json names it */
     while (rc == 0 && fgets(line, sizeof line, f)) {
         n++;
         line[strcspn(line, "#\r\n")] = 0;
