@@ -70,11 +70,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             if (rep.diag.n_pairs)
                 wdg_render_diff(&b, &rep, rep.diag.pairs[0].ref, rep.diag.pairs[0].cand, 1, 3, 48,
                                 &err);
+            /* whatever the input held, the output is valid UTF-8 */
+            if (!b.oom && !wdg_utf8_valid(b.ptr ? b.ptr : "", b.len))
+                abort();
             wdg_buf_free(&b);
-            FILE *null = fopen("/dev/null", "w");
-            if (null) {
-                wdg_report_aligned_csv(&rep, null, &err);
-                fclose(null);
+            wdg_outfile null;
+            if (wdg_outfile_open(&null, "/dev/null", &err) == 0) {
+                wdg_report_aligned_csv(&rep, &null, &err);
+                wdg_outfile_commit(&null, &err);
             }
             wdg_report_free(&rep);
         }

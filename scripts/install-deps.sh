@@ -15,6 +15,8 @@ fi
 command -v jq >/dev/null 2>&1 || missing="$missing jq"
 command -v gzip >/dev/null 2>&1 || missing="$missing gzip"
 command -v zstd >/dev/null 2>&1 || missing="$missing zstd"
+# used by the tests: graphviz's dot must read the wait-for graph
+command -v dot >/dev/null 2>&1 || missing="$missing graphviz"
 [ -z "$missing" ] && exit 0
 echo "wedge: installing missing Debian packages:$missing" >&2
 if [ "$(id -u)" -eq 0 ]; then

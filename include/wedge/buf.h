@@ -38,5 +38,11 @@ void wdg_buf_printf(wdg_buf *b, const char *fmt, ...)
 void wdg_buf_json_str(wdg_buf *b, const char *s);
 /* Appends s as a CSV field, quoted when it holds , " or a newline. */
 void wdg_buf_csv_str(wdg_buf *b, const char *s);
+/* These three write valid UTF-8 whatever they are given: a byte outside
+ * every well-formed character becomes U+FFFD (wedge/utf8.h).  The two
+ * above do it as they append; wdg_buf_put_utf8() appends n bytes of s so;
+ * wdg_buf_repair_utf8() rewrites what the buffer holds from offset from. */
+void wdg_buf_put_utf8(wdg_buf *b, const char *s, size_t n);
+void wdg_buf_repair_utf8(wdg_buf *b, size_t from);
 
 #endif

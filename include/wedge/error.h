@@ -23,7 +23,7 @@ enum {
 };
 
 #define WDG_ERROR_MSG_MAX 512
-#define WDG_ERROR_FILE_MAX 256
+#define WDG_ERROR_FILE_MAX 4096   /* a whole path (PATH_MAX) */
 
 typedef struct wdg_error {
     int code;                        /* one of WDG_E*, 0 when clear */

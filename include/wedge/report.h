@@ -14,6 +14,7 @@
 #include "wedge/bootdelta.h"
 #include "wedge/buf.h"
 #include "wedge/diagnosis.h"
+#include "wedge/outfile.h"
 #include "wedge/symbols.h"
 #include "wedge/trace.h"
 
@@ -47,8 +48,9 @@ void wdg_report_json(const wdg_report *r, wdg_buf *out);
 void wdg_report_keys_csv(const wdg_report *r, wdg_buf *out);
 /* The chronological sequence of both engines' producers side by side:
  * the n-th ref event of a key shares a row with the n-th cand event of
- * that key.  Streams to f; WDG_EOUTPUT on a write error. */
-int wdg_report_aligned_csv(const wdg_report *r, FILE *f, wdg_error *err);
+ * that key.  Streams to f (the caller commits or aborts it); WDG_EOUTPUT,
+ * naming f's path and the reason, on a write error. */
+int wdg_report_aligned_csv(const wdg_report *r, wdg_outfile *f, wdg_error *err);
 
 /* The wait-for graph in Graphviz DOT: wedged threads, rungs, roots. */
 void wdg_report_dot(const wdg_report *r, wdg_buf *out);

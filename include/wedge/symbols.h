@@ -31,7 +31,8 @@ size_t wdg_symbols_count(const wdg_symbols *s);
 int wdg_symbols_lookup(const wdg_symbols *s, uint32_t addr, const char **name,
                        uint32_t *start);
 
-/* "name+0xAC", "name" at the start, or "0x%08X" outside every function.
+/* "name+0xAC", "name" at the start, or "0x%08X" outside every function;
+ * a name too long for cap is cut before a character, the offset kept.
  * Returns 1 when a function was found. */
 int wdg_symbols_format(const wdg_symbols *s, uint32_t addr, char *out, size_t cap);
 

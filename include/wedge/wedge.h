@@ -8,11 +8,13 @@
 #include "wedge/buf.h"
 #include "wedge/error.h"
 #include "wedge/load.h"
+#include "wedge/outfile.h"
 #include "wedge/ops.h"
 #include "wedge/report.h"
 #include "wedge/sim.h"
 #include "wedge/symbols.h"
 #include "wedge/template.h"
 #include "wedge/trace.h"
+#include "wedge/utf8.h"
 
 #endif

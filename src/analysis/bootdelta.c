@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "wedge/utf8.h"
 #include "../model/map.h"
 #include "wedge/bootdelta.h"
 #include "wedge/diff.h"
@@ -17,9 +18,9 @@ void wdg_token_name(const wdg_report *r, const wdg_trace *t, size_t event, char 
     if (e->flags & WDG_EV_LR) {
         char fn[160];
         wdg_symbols_format(r->symbols, e->lr, fn, sizeof fn);
-        snprintf(out, cap, "%s@%s", wdg_ops_name(t->ops, e->op), fn);
+        wdg_utf8_snprintf(out, cap, "%s@%s", wdg_ops_name(t->ops, e->op), fn);
     } else {
-        snprintf(out, cap, "%s", wdg_ops_name(t->ops, e->op));
+        wdg_utf8_snprintf(out, cap, "%s", wdg_ops_name(t->ops, e->op));
     }
 }
 
@@ -176,7 +177,7 @@ static int milestones(const wdg_report *r, wdg_boot_delta *bd)
         if (strncmp(t->family, "0x", 2) == 0)
             snprintf(m.what, sizeof m.what, "thread %u starts (entry 0x%08X)", t->tid, t->entry_pc);
         else
-            snprintf(m.what, sizeof m.what, "%s %u starts (entry 0x%08X)", t->family, t->tid,
+            wdg_utf8_snprintf(m.what, sizeof m.what, "%s %u starts (entry 0x%08X)", t->family, t->tid,
                      t->entry_pc);
         if (add_milestone(bd, &cap, &m) < 0)
             return -1;
@@ -214,7 +215,8 @@ static int milestones(const wdg_report *r, wdg_boot_delta *bd)
         }
         char tok[224];
         wdg_token_name(r, r->ref, first_ref[k], tok, sizeof tok);
-        snprintf(m.what, sizeof m.what, "first %s %.150s", wdg_category_name(e->cat), tok);
+        tok[wdg_utf8_cut(tok, strlen(tok), 150)] = 0;
+        wdg_utf8_snprintf(m.what, sizeof m.what, "first %s %s", wdg_category_name(e->cat), tok);
         rc = add_milestone(bd, &cap, &m);
     }
     free(first_ref);

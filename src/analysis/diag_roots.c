@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "wedge/utf8.h"
 #include "diag_internal.h"
 
 typedef struct balance {
@@ -324,7 +325,7 @@ static int fires_after(const engine_view *v, size_t k, const wdg_event *key_ev,
 static void set_family(wdg_root *r, const wdg_thread *th)
 {
     if (th)
-        snprintf(r->family, sizeof r->family, "%s", th->family);
+        wdg_utf8_snprintf(r->family, sizeof r->family, "%s", th->family);
 }
 
 /* The producers of ref object ro, for wedged thread W waiting on cand object o. */

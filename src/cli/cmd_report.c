@@ -11,69 +11,132 @@ static const cli_opt report_opts[] = {
     {"json", 0, 1}, {"output", 'o', 1}, {"tolerance", 0, 1}, {"dot", 0, 1},
     {"help", 'h', 0}, CLI_PAIR_OPTS, CLI_INPUT_OPTS, {NULL, 0, 0}};
 
-static int write_file(const char *dir, const char *name, const wdg_buf *b, wdg_error *err)
+/* The files one run writes.  Each is written under a temporary name and
+ * all are renamed over their paths only once every one is complete, so a
+ * run that fails leaves every older file whole (wedge/outfile.h). */
+typedef struct outset {
+    wdg_outfile files[8];      /* --json, --dot and the five of -o DIR */
+    size_t n;
+} outset;
+
+/* Opens dir/name (or the path name when dir is NULL) in the set. */
+static wdg_outfile *outset_open(outset *s, const char *dir, const char *name, wdg_error *err)
 {
-    char path[4096];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    FILE *f = fopen(path, "wb");
-    if (!f)
-        return wdg_error_set(err, WDG_EOUTPUT, path, 0, "cannot create: %s", strerror(errno));
-    size_t n = b->len;
-    int bad = b->oom || (n && fwrite(b->ptr, 1, n, f) != n);
-    if (fclose(f) != 0)
-        bad = 1;
-    return bad ? wdg_error_set(err, WDG_EOUTPUT, path, 0, "write failed") : 0;
+    wdg_outfile *f = &s->files[s->n];
+    int rc = dir ? wdg_outfile_open_in(f, dir, name, err) : wdg_outfile_open(f, name, err);
+    if (rc < 0)
+        return NULL;
+    s->n++;
+    return f;
 }
 
+static int outset_put(outset *s, const char *dir, const char *name, const wdg_buf *b,
+                      wdg_error *err)
+{
+    if (b->oom)
+        return wdg_error_set(err, WDG_ENOMEM, NULL, 0, "out of memory");
+    wdg_outfile *f = outset_open(s, dir, name, err);
+    return f ? wdg_outfile_write(f, b->ptr ? b->ptr : "", b->len, err) : WDG_EOUTPUT;
+}
+
+static void outset_abort(outset *s)
+{
+    for (size_t i = 0; i < s->n; i++)
+        wdg_outfile_abort(&s->files[i]);
+    s->n = 0;
+}
+
+/* Closes every file (where late write errors show), then renames them. */
+static int outset_commit(outset *s, wdg_error *err)
+{
+    int rc = 0;
+    for (size_t i = 0; i < s->n && rc == 0; i++)
+        rc = wdg_outfile_close(&s->files[i], err);
+    for (size_t i = 0; i < s->n && rc == 0; i++)
+        rc = wdg_outfile_commit(&s->files[i], err);
+    outset_abort(s);   /* what is left after a failure */
+    return rc;
+}
+
+/* mkdir -p: no copy of dir is cut short, so a path too long fails here. */
 static int make_dir(const char *dir, wdg_error *err)
 {
-    char tmp[4096];
-    snprintf(tmp, sizeof tmp, "%s", dir);
-    for (char *p = tmp + 1; *p; p++) {
-        if (*p != '/')
+    char *tmp = strdup(dir);
+    if (!tmp)
+        return wdg_error_set(err, WDG_ENOMEM, NULL, 0, "out of memory");
+    int rc = 0;
+    for (char *p = tmp + 1;; p++) {
+        if (*p && *p != '/')
             continue;
+        char c = *p;
         *p = 0;
-        if (mkdir(tmp, 0777) < 0 && errno != EEXIST)
-            return wdg_error_set(err, WDG_EOUTPUT, tmp, 0, "cannot create: %s", strerror(errno));
-        *p = '/';
+        if (mkdir(tmp, 0777) < 0 && errno != EEXIST) {
+            rc = wdg_error_set(err, WDG_EOUTPUT, tmp, 0, "cannot create: %s", strerror(errno));
+            break;
+        }
+        *p = c;
+        if (!c)
+            break;
     }
-    if (mkdir(tmp, 0777) < 0 && errno != EEXIST)
-        return wdg_error_set(err, WDG_EOUTPUT, tmp, 0, "cannot create: %s", strerror(errno));
-    return 0;
+    free(tmp);
+    return rc;
 }
 
-static int write_dir(const char *dir, const wdg_report *rep, const wdg_buf *md,
+static int write_dir(outset *s, const char *dir, const wdg_report *rep, const wdg_buf *md,
                      const wdg_buf *json, wdg_error *err)
 {
     wdg_buf csv = WDG_BUF_INIT;
     int rc = make_dir(dir, err);
     if (rc == 0)
-        rc = write_file(dir, "report.md", md, err);
+        rc = outset_put(s, dir, "report.md", md, err);
     if (rc == 0)
-        rc = write_file(dir, "report.json", json, err);
+        rc = outset_put(s, dir, "report.json", json, err);
     if (rc == 0) {
         wdg_report_keys_csv(rep, &csv);
-        rc = write_file(dir, "keys.csv", &csv, err);
+        rc = outset_put(s, dir, "keys.csv", &csv, err);
     }
     if (rc == 0) {
         wdg_buf_reset(&csv);
         wdg_report_dot(rep, &csv);
-        rc = write_file(dir, "waitgraph.dot", &csv, err);
+        rc = outset_put(s, dir, "waitgraph.dot", &csv, err);
     }
     if (rc == 0) {
-        char path[4096];
-        snprintf(path, sizeof path, "%s/aligned-sequence.csv", dir);
-        FILE *f = fopen(path, "wb");
-        if (!f) {
-            rc = wdg_error_set(err, WDG_EOUTPUT, path, 0, "cannot create: %s", strerror(errno));
-        } else {
-            rc = wdg_report_aligned_csv(rep, f, err);
-            if (fclose(f) != 0 && rc == 0)
-                rc = wdg_error_set(err, WDG_EOUTPUT, path, 0, "write failed");
-        }
+        wdg_outfile *f = outset_open(s, dir, "aligned-sequence.csv", err);
+        rc = f ? wdg_report_aligned_csv(rep, f, err) : WDG_EOUTPUT;
     }
     wdg_buf_free(&csv);
     return rc;
+}
+
+/* --json FILE, --dot FILE and -o DIR, all or none; "-" is stdout, later. */
+static int write_files(outset *s, const wdg_report *rep, const char *json_path,
+                       const char *dot_path, const char *out_dir, const wdg_buf *md,
+                       const wdg_buf *json, wdg_error *err)
+{
+    int rc = 0;
+    if (json_path && strcmp(json_path, "-") != 0)
+        rc = outset_put(s, NULL, json_path, json, err);
+    if (rc == 0 && dot_path && strcmp(dot_path, "-") != 0) {
+        wdg_buf dot = WDG_BUF_INIT;
+        wdg_report_dot(rep, &dot);
+        rc = outset_put(s, NULL, dot_path, &dot, err);
+        wdg_buf_free(&dot);
+    }
+    if (rc == 0 && out_dir)
+        rc = write_dir(s, out_dir, rep, md, json, err);
+    if (rc == 0)
+        return outset_commit(s, err);
+    outset_abort(s);
+    return rc;
+}
+
+static int write_stdout(const wdg_buf *b, wdg_error *err)
+{
+    if (b->oom)
+        return wdg_error_set(err, WDG_ENOMEM, NULL, 0, "out of memory");
+    if (fwrite(b->ptr ? b->ptr : "", 1, b->len, stdout) != b->len || fflush(stdout) != 0)
+        return wdg_error_set(err, WDG_EOUTPUT, "<stdout>", 0, "cannot write: %s", strerror(errno));
+    return 0;
 }
 
 int cmd_report(int argc, char **argv)
@@ -147,39 +210,19 @@ int cmd_report(int argc, char **argv)
         rc = wdg_error_set(&err, WDG_ENOMEM, NULL, 0, "out of memory");
         goto done;
     }
-    int json_to_stdout = json_path && strcmp(json_path, "-") == 0;
-    if (json_path && !json_to_stdout) {
-        FILE *f = fopen(json_path, "wb");
-        if (!f || fwrite(json.ptr, 1, json.len, f) != json.len) {
-            rc = wdg_error_set(&err, WDG_EOUTPUT, json_path, 0, "cannot write: %s",
-                               strerror(errno));
-            if (f)
-                fclose(f);
-            goto done;
-        }
-        if (fclose(f) != 0) {
-            rc = wdg_error_set(&err, WDG_EOUTPUT, json_path, 0, "write failed");
-            goto done;
-        }
-    }
-    if (dot_path) {
+    outset files = {0};
+    if ((rc = write_files(&files, rep, json_path, dot_path, out_dir, &md, &json, &err)) < 0)
+        goto done;
+    if (dot_path && strcmp(dot_path, "-") == 0) {
         wdg_buf dot = WDG_BUF_INIT;
         wdg_report_dot(rep, &dot);
-        FILE *f = strcmp(dot_path, "-") == 0 ? stdout : fopen(dot_path, "wb");
-        int bad = !f || dot.oom || fwrite(dot.ptr, 1, dot.len, f) != dot.len;
-        if (f && f != stdout && fclose(f) != 0)
-            bad = 1;
+        rc = write_stdout(&dot, &err);
         wdg_buf_free(&dot);
-        if (bad) {
-            rc = wdg_error_set(&err, WDG_EOUTPUT, dot_path, 0, "cannot write");
+        if (rc < 0)
             goto done;
-        }
     }
-    if (out_dir && (rc = write_dir(out_dir, rep, &md, &json, &err)) < 0)
-        goto done;
-    const wdg_buf *out = json_to_stdout ? &json : &md;
-    if (fwrite(out->ptr, 1, out->len, stdout) != out->len || fflush(stdout) != 0)
-        rc = wdg_error_set(&err, WDG_EOUTPUT, "<stdout>", 0, "write failed");
+    int json_to_stdout = json_path && strcmp(json_path, "-") == 0;
+    rc = write_stdout(json_to_stdout ? &json : &md, &err);
 done:
     wdg_buf_free(&md);
     wdg_buf_free(&json);

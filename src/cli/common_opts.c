@@ -3,6 +3,8 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 int cli_input_take(cli_input *in, const char *name, const char *value, wdg_error *err)
 {
@@ -99,11 +101,51 @@ int cli_pair_take(cli_pair *p, cli_input *in, const char *name, const char *valu
     return 0;
 }
 
+/* What a path reads: stdin's file for "-"; 0 when it cannot be told. */
+static int identity(const char *path, struct stat *st)
+{
+    return (strcmp(path, "-") == 0 ? fstat(STDIN_FILENO, st) : stat(path, st)) == 0;
+}
+
+/* A pipe, FIFO or device can be read once: two names of one such stream
+ * (- and /dev/stdin, a FIFO named twice) would leave the second reader
+ * an empty trace.  A regular file can be read twice. */
+static int one_stream_each(const char *const *paths, size_t n, wdg_error *err)
+{
+    for (size_t i = 0; i < n; i++) {
+        struct stat a;
+        int stdin_a = strcmp(paths[i], "-") == 0, known = identity(paths[i], &a);
+        for (size_t j = i + 1; j < n; j++) {
+            struct stat b;
+            int same = stdin_a && strcmp(paths[j], "-") == 0;
+            if (!same && known && !S_ISREG(a.st_mode) && identity(paths[j], &b))
+                same = a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+            if (same)
+                return wdg_error_set(err, WDG_EUSAGE, NULL, 0,
+                                     "'%s' and '%s' are one stream, which can be read only once "
+                                     "(save it to a file to use it twice)",
+                                     paths[i], paths[j]);
+        }
+    }
+    return 0;
+}
+
 int cli_pair_open(cli_pair *p, cli_input *in, const char *const paths[2], wdg_error *err)
 {
     int rc;
-    if (strcmp(paths[0], "-") == 0 && strcmp(paths[1], "-") == 0)
-        return wdg_error_set(err, WDG_EUSAGE, NULL, 0, "only one trace can be read from stdin");
+    /* the symbol files are read first: they could empty a trace's stream too */
+    size_t n = p->symbol_files.n;
+    const char **all = malloc((n + 2) * sizeof *all);
+    if (!all)
+        return wdg_error_set(err, WDG_ENOMEM, NULL, 0, "out of memory");
+    for (size_t i = 0; i < n; i++)
+        all[i] = p->symbol_files.items[i];
+    all[n] = paths[0];
+    all[n + 1] = paths[1];
+    rc = one_stream_each(all, n + 2, err);
+    free(all);
+    if (rc < 0)
+        return rc;
     if ((rc = wdg_symbols_new(&p->symbols, err)) < 0)
         return rc;
     for (size_t i = 0; i < p->symbol_files.n; i++)

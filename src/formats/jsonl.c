@@ -1,6 +1,9 @@
 /* The JSONL scanner: validates a whole line as JSON and extracts the event
  * fields of FORMATS.md section 1 without building a document tree. */
+#include <stdlib.h>
 #include <string.h>
+
+#include "wedge/utf8.h"
 
 #include "formats.h"
 
@@ -479,10 +482,15 @@ static void copy_header_string(ctx *c, char *out, size_t cap)
     if (c->s.p < c->s.end && *c->s.p == '"') {
         const unsigned char *save = c->s.p;
         if (scan_string(&c->s, &a, &n, &esc) == 0) {
-            if (decode_string(a, n, out, cap) < 0) {
-                memcpy(out, a, cap - 1 < n ? cap - 1 : n);
-                out[cap - 1 < n ? cap - 1 : n] = 0;
-            }
+            /* decoded whole (never longer than its escaped form), then cut
+             * before a character to fit */
+            char *all = malloc(n + 1);
+            long dn = all ? decode_string(a, n, all, n + 1) : -1;
+            size_t k = dn < 0 ? 0 : wdg_utf8_cut(all, (size_t)dn, cap - 1);
+            if (k)
+                memcpy(out, all, k);
+            out[k] = 0;
+            free(all);
             return;
         }
         c->s.p = save;

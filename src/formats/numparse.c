@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "wedge/utf8.h"
 #include "formats.h"
 
 void wdg_rec_clear(wdg_rec *r)
@@ -22,7 +23,7 @@ wdg_line_kind wdg_malformed(wdg_line_result *res, int reason, const char *fmt, .
     res->reason = reason;
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(res->msg, sizeof res->msg, fmt, ap);
+    wdg_utf8_vsnprintf(res->msg, sizeof res->msg, fmt, ap);
     va_end(ap);
     return LINE_MALFORMED;
 }

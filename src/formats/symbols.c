@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "wedge/utf8.h"
+
 #include "../input/source.h"
 #include "../model/arena.h"
 #include "formats.h"
@@ -357,9 +359,13 @@ int wdg_symbols_format(const wdg_symbols *s, uint32_t addr, char *out, size_t ca
         snprintf(out, cap, "0x%08X", addr);
         return 0;
     }
-    if (addr == start)
-        snprintf(out, cap, "%s", name);
-    else
-        snprintf(out, cap, "%s+0x%X", name, addr - start);
+    /* a name too long for out is cut before a character, and the offset
+     * kept: "+0x1C" tells call sites apart */
+    char off[16] = "";
+    if (addr != start)
+        snprintf(off, sizeof off, "+0x%X", addr - start);
+    size_t room = cap > strlen(off) ? cap - 1 - strlen(off) : 0;
+    size_t n = wdg_utf8_cut(name, strlen(name), room);
+    wdg_utf8_snprintf(out, cap, "%.*s%s", (int)n, name, off);
     return 1;
 }

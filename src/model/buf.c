@@ -1,5 +1,7 @@
 #include "wedge/buf.h"
 
+#include "wedge/utf8.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -79,37 +81,89 @@ void wdg_buf_printf(wdg_buf *b, const char *fmt, ...)
     b->len += (size_t)n;
 }
 
+/* Appends the character at p (n bytes left) as it is when well-formed,
+ * else U+FFFD for its first byte; returns the bytes consumed. */
+static size_t put_char(wdg_buf *b, const char *p, size_t n)
+{
+    size_t k = wdg_utf8_char_len(p, n);
+    if (!k) {
+        wdg_buf_puts(b, WDG_UTF8_REPLACEMENT);
+        return 1;
+    }
+    wdg_buf_put(b, p, k);
+    return k;
+}
+
+void wdg_buf_put_utf8(wdg_buf *b, const char *s, size_t n)
+{
+    for (size_t i = 0; i < n;) {
+        size_t run = i;   /* ASCII goes in one piece */
+        while (run < n && (unsigned char)s[run] < 0x80)
+            run++;
+        wdg_buf_put(b, s + i, run - i);
+        i = run;
+        if (i < n)
+            i += put_char(b, s + i, n - i);
+    }
+}
+
+void wdg_buf_repair_utf8(wdg_buf *b, size_t from)
+{
+    if (b->oom || !b->ptr || from >= b->len || wdg_utf8_valid(b->ptr + from, b->len - from))
+        return;
+    wdg_buf fixed = WDG_BUF_INIT;
+    wdg_buf_put_utf8(&fixed, b->ptr + from, b->len - from);
+    if (fixed.oom) {
+        b->oom = 1;
+    } else {
+        b->len = from;
+        wdg_buf_put(b, fixed.ptr, fixed.len);
+    }
+    wdg_buf_free(&fixed);
+}
+
 void wdg_buf_json_str(wdg_buf *b, const char *s)
 {
+    size_t n = strlen(s);
     wdg_buf_putc(b, '"');
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        switch (*p) {
+    for (size_t i = 0; i < n;) {
+        unsigned char c = (unsigned char)s[i];
+        if (c >= 0x80) {
+            i += put_char(b, s + i, n - i);
+            continue;
+        }
+        switch (c) {
         case '"': wdg_buf_puts(b, "\\\""); break;
         case '\\': wdg_buf_puts(b, "\\\\"); break;
         case '\n': wdg_buf_puts(b, "\\n"); break;
         case '\r': wdg_buf_puts(b, "\\r"); break;
         case '\t': wdg_buf_puts(b, "\\t"); break;
         default:
-            if (*p < 0x20)
-                wdg_buf_printf(b, "\\u%04x", *p);
+            if (c < 0x20)
+                wdg_buf_printf(b, "\\u%04x", c);
             else
-                wdg_buf_putc(b, (char)*p);
+                wdg_buf_putc(b, (char)c);
         }
+        i++;
     }
     wdg_buf_putc(b, '"');
 }
 
 void wdg_buf_csv_str(wdg_buf *b, const char *s)
 {
+    size_t n = strlen(s);
     if (!strpbrk(s, ",\"\n\r")) {
-        wdg_buf_puts(b, s);
+        wdg_buf_put_utf8(b, s, n);
         return;
     }
     wdg_buf_putc(b, '"');
-    for (; *s; s++) {
-        if (*s == '"')
+    for (size_t i = 0; i < n;) {
+        if (s[i] == '"')
             wdg_buf_putc(b, '"');
-        wdg_buf_putc(b, *s);
+        if ((unsigned char)s[i] < 0x80)
+            wdg_buf_putc(b, s[i++]);
+        else
+            i += put_char(b, s + i, n - i);
     }
     wdg_buf_putc(b, '"');
 }

@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "wedge/utf8.h"
+
 int wdg_error_set(wdg_error *err, int code, const char *file, uint64_t line,
                   const char *fmt, ...)
 {
@@ -11,10 +13,10 @@ int wdg_error_set(wdg_error *err, int code, const char *file, uint64_t line,
         return code;
     err->code = code;
     err->line = line;
-    snprintf(err->file, sizeof err->file, "%s", file ? file : "");
+    wdg_utf8_snprintf(err->file, sizeof err->file, "%s", file ? file : "");
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+    wdg_utf8_vsnprintf(err->msg, sizeof err->msg, fmt, ap);
     va_end(ap);
     return code;
 }

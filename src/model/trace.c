@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "wedge/utf8.h"
 #include "../formats/formats.h"
 #include "map.h"
 #include "trace_build.h"
@@ -55,9 +56,9 @@ void wdg_trace_set_header(wdg_trace *t, int has_observes, unsigned observes,
         t->has_observes = 1;
         t->header_observes = observes;
     }
-    snprintf(t->engine, sizeof t->engine, "%s", engine);
-    snprintf(t->title_id, sizeof t->title_id, "%s", title_id);
-    snprintf(t->module_hash, sizeof t->module_hash, "%s", module_hash);
+    wdg_utf8_snprintf(t->engine, sizeof t->engine, "%s", engine);
+    wdg_utf8_snprintf(t->title_id, sizeof t->title_id, "%s", title_id);
+    wdg_utf8_snprintf(t->module_hash, sizeof t->module_hash, "%s", module_hash);
 }
 
 /* Grows *p (elements of size sz) to hold need elements. */
@@ -170,7 +171,7 @@ int wdg_trace_add_malformed(wdg_trace *t, uint64_t line, int reason, const char 
         wdg_malformed_sample *s = &t->samples[t->n_samples++];
         s->line = line;
         s->reason = reason;
-        snprintf(s->msg, sizeof s->msg, "%s", msg);
+        wdg_utf8_snprintf(s->msg, sizeof s->msg, "%s", msg);
     }
     if (strict)
         return wdg_error_set(err, WDG_EMALFORMED, wdg_trace_display_name(t), line,

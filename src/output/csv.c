@@ -62,13 +62,18 @@ static void row(wdg_buf *b, const wdg_report *r, uint32_t key, uint64_t ordinal,
     wdg_buf_putc(b, '\n');
 }
 
-static int flush(wdg_buf *b, FILE *f, int force)
+/* Writes b out once it holds 1 MiB (or at the end); b holds whole rows,
+ * so repairing it alone keeps characters whole. */
+static int flush(wdg_buf *b, wdg_outfile *f, int force, wdg_error *err)
 {
     if (b->len < (1u << 20) && !force)
         return 0;
-    int bad = b->oom || fwrite(b->ptr ? b->ptr : "", 1, b->len, f) != b->len;
+    wdg_buf_repair_utf8(b, 0);
+    if (b->oom)
+        return wdg_error_set(err, WDG_ENOMEM, NULL, 0, "out of memory");
+    int rc = wdg_outfile_write(f, b->ptr ? b->ptr : "", b->len, err);
     wdg_buf_reset(b);
-    return bad ? -1 : 0;
+    return rc;
 }
 
 /* Producers in order, with each event's ordinal within its key. */
@@ -101,7 +106,7 @@ static int producers(const wdg_trace *t, const uint32_t *keys, size_t nkeys, pro
     return 0;
 }
 
-int wdg_report_aligned_csv(const wdg_report *r, FILE *f, wdg_error *err)
+int wdg_report_aligned_csv(const wdg_report *r, wdg_outfile *f, wdg_error *err)
 {
     const wdg_keytable *kt = &r->keys;
     prod *rp = NULL, *cp = NULL;
@@ -157,22 +162,18 @@ int wdg_report_aligned_csv(const wdg_report *r, FILE *f, wdg_error *err)
             used[partner] = 1;
         row(&b, r, k, rp[i].ordinal, &r->ref->events[rp[i].event], rp[i].index, ce,
             partner != SIZE_MAX ? cp[partner].index : 0);
-        if (flush(&b, f, 0) < 0)
-            goto io;
+        if ((rc = flush(&b, f, 0, err)) < 0)
+            goto done;
     }
     for (size_t j = 0; j < nc; j++) {
         if (used[j] || cp[j].ordinal <= kt->keys[kt->cand_key[cp[j].event]].ref_total)
             continue;
         row(&b, r, kt->cand_key[cp[j].event], cp[j].ordinal, NULL, 0,
             &r->cand->events[cp[j].event], cp[j].index);
-        if (flush(&b, f, 0) < 0)
-            goto io;
+        if ((rc = flush(&b, f, 0, err)) < 0)
+            goto done;
     }
-    if (flush(&b, f, 1) < 0)
-        goto io;
-    goto done;
-io:
-    rc = wdg_error_set(err, WDG_EOUTPUT, NULL, 0, "cannot write the aligned sequence");
+    rc = flush(&b, f, 1, err);
     goto done;
 oom:
     rc = wdg_error_set(err, WDG_ENOMEM, NULL, 0, "out of memory");

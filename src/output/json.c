@@ -344,6 +344,7 @@ static void extras(wdg_buf *b, const wdg_report *r)
 
 void wdg_report_json(const wdg_report *r, wdg_buf *b)
 {
+    size_t start = b->len;
     wdg_buf_puts(b, "{\n  \"wedge_report\": 1,\n  \"ref\": ");
     trace_obj(b, r->ref, r->opts.ref_name);
     wdg_buf_puts(b, ",\n  \"cand\": ");
@@ -382,4 +383,5 @@ void wdg_report_json(const wdg_report *r, wdg_buf *b)
     else
         wdg_buf_puts(b, "null");
     wdg_buf_puts(b, "\n}\n");
+    wdg_buf_repair_utf8(b, start);   /* strings are already; this makes it certain */
 }

@@ -108,10 +108,10 @@ static void site(const wdg_report *r, const wdg_event *e, char *out, size_t cap)
         snprintf(obj, sizeof obj, " on 0x%08X", e->obj);
     if (e->flags & WDG_EV_LR && r->keys.by_lr) {
         wdg_fmt_function(r, e->lr, fn, sizeof fn);
-        snprintf(out, cap, "`%s` at `%s` (%s%s)", wdg_category_name(e->cat), fn,
+        wdg_utf8_snprintf(out, cap, "`%s` at `%s` (%s%s)", wdg_category_name(e->cat), fn,
                  wdg_ops_name(r->ref->ops, e->op), obj);
     } else {
-        snprintf(out, cap, "`%s` by `%s`%s", wdg_category_name(e->cat),
+        wdg_utf8_snprintf(out, cap, "`%s` by `%s`%s", wdg_category_name(e->cat),
                  wdg_ops_name(r->ref->ops, e->op), obj);
     }
 }
@@ -157,7 +157,7 @@ static void sentences(wdg_buf *b, const wdg_report *r)
     }
 }
 
-void wdg_report_markdown(const wdg_report *r, wdg_buf *b)
+static void markdown(const wdg_report *r, wdg_buf *b)
 {
     uint64_t by_status[6] = {0};
     for (size_t i = 0; i < r->keys.n; i++)
@@ -224,4 +224,12 @@ void wdg_report_markdown(const wdg_report *r, wdg_buf *b)
         num(b, k->cand_total);
         wdg_buf_puts(b, " |\n");
     }
+}
+
+void wdg_report_markdown(const wdg_report *r, wdg_buf *b)
+{
+    size_t start = b->len;
+    markdown(r, b);
+    /* names from the input went in as they came: make the text UTF-8 */
+    wdg_buf_repair_utf8(b, start);
 }

@@ -19,7 +19,7 @@ static void label(const wdg_thread *th, char *out, size_t cap)
     else if (strcmp(th->family, "-") == 0)
         snprintf(out, cap, "thread %u", th->tid);
     else
-        snprintf(out, cap, "%s %u", th->family, th->tid);
+        wdg_utf8_snprintf(out, cap, "%s %u", th->family, th->tid);
 }
 
 static void cand_label(const wdg_report *r, uint32_t tid, char *out, size_t cap)
@@ -33,9 +33,9 @@ static void site_of(const wdg_report *r, int has_lr, uint32_t lr, uint32_t op, c
     char fn[160];
     if (has_lr) {
         wdg_fmt_function(r, lr, fn, sizeof fn);
-        snprintf(out, cap, "`%s` (%s)", fn, wdg_ops_name(r->ref->ops, op));
+        wdg_utf8_snprintf(out, cap, "`%s` (%s)", fn, wdg_ops_name(r->ref->ops, op));
     } else {
-        snprintf(out, cap, "`%s`", wdg_ops_name(r->ref->ops, op));
+        wdg_utf8_snprintf(out, cap, "`%s`", wdg_ops_name(r->ref->ops, op));
     }
 }
 
@@ -348,8 +348,8 @@ static void state_text(const wdg_report *r, const wdg_trace *t, const wdg_thread
         if (e->flags & WDG_EV_LR)
             wdg_fmt_function(r, e->lr, fn, sizeof fn);
         else
-            snprintf(fn, sizeof fn, "%s", wdg_ops_name(t->ops, e->op));
-        snprintf(out, cap, "**wedged** at `%s`%s%s since %s%s", fn, n ? " on " : "", objs, at,
+            wdg_utf8_snprintf(fn, sizeof fn, "%s", wdg_ops_name(t->ops, e->op));
+        wdg_utf8_snprintf(out, cap, "**wedged** at `%s`%s%s since %s%s", fn, n ? " on " : "", objs, at,
                  th->divergent ? "" : " (so is its analog)");
     } else if (th->state == WDG_TS_SILENT) {
         snprintf(out, cap, "silent since %s", at);
@@ -421,9 +421,28 @@ void md_threads(wdg_buf *b, const wdg_report *r)
                    r->opts.cand_name, r->opts.ref_name);
 }
 
+/* s inside a DOT string: quotes and backslashes escaped (graphviz
+ * rejects the file otherwise), newlines as \n, other control characters
+ * and the Markdown backquotes dropped */
+static void dot_text(wdg_buf *b, const char *s)
+{
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\') {
+            wdg_buf_putc(b, '\\');
+            wdg_buf_putc(b, (char)c);
+        } else if (c == '\n') {
+            wdg_buf_puts(b, "\\n");
+        } else if (c >= 0x20 && c != 0x7F && c != '`') {
+            wdg_buf_putc(b, (char)c);
+        }
+    }
+}
+
 void wdg_report_dot(const wdg_report *r, wdg_buf *b)
 {
     const wdg_diagnosis *d = &r->diag;
+    size_t start = b->len;
     wdg_buf_puts(b, "digraph waitfor {\n  rankdir=LR;\n  node [fontname=\"monospace\"];\n");
     for (size_t i = 0; i < d->n_cand_threads; i++) {
         const wdg_thread *th = &d->cand_threads[i];
@@ -435,17 +454,20 @@ void wdg_report_dot(const wdg_report *r, wdg_buf *b)
         if (e->flags & WDG_EV_LR)
             wdg_fmt_function(r, e->lr, site, sizeof site);
         else
-            snprintf(site, sizeof site, "%s", wdg_ops_name(r->cand->ops, e->op));
-        wdg_buf_printf(b, "  t%u [shape=ellipse, label=\"%s\\nwaits at %s\"];\n", th->tid, l, site);
+            wdg_utf8_snprintf(site, sizeof site, "%s", wdg_ops_name(r->cand->ops, e->op));
+        wdg_buf_printf(b, "  t%u [shape=ellipse, label=\"", th->tid);
+        dot_text(b, l);
+        wdg_buf_puts(b, "\\nwaits at ");
+        dot_text(b, site);
+        wdg_buf_puts(b, "\"];\n");
     }
     for (size_t i = 0; i < d->n_roots; i++) {
         wdg_buf_printf(b, "  r%zu [shape=box, style=filled, fillcolor=\"#f4cccc\", label=\"%s\\n",
                        i, wdg_root_kind_name(d->roots[i].kind));
         wdg_buf tail = WDG_BUF_INIT;
         root_tail(&tail, r, &d->roots[i]);
-        for (const char *p = tail.ptr ? tail.ptr : ""; *p; p++)
-            if (*p != '"' && *p != '`')
-                wdg_buf_putc(b, *p);
+        dot_text(b, tail.ptr ? tail.ptr : "");
+        b->oom |= tail.oom;
         wdg_buf_free(&tail);
         wdg_buf_puts(b, "\"];\n");
     }
@@ -455,14 +477,17 @@ void wdg_report_dot(const wdg_report *r, wdg_buf *b)
         if (e->key_has_lr)
             wdg_fmt_function(r, e->lr, site, sizeof site);
         else
-            snprintf(site, sizeof site, "%s", wdg_ops_name(r->ref->ops, e->op));
-        wdg_buf_printf(b, "  t%u -> t%u [label=\"rung: %s %s\"%s];\n", e->from, e->to,
-                       wdg_category_name(e->cat), site, e->unproven ? ", style=dashed" : "");
+            wdg_utf8_snprintf(site, sizeof site, "%s", wdg_ops_name(r->ref->ops, e->op));
+        wdg_buf_printf(b, "  t%u -> t%u [label=\"rung: %s ", e->from, e->to,
+                       wdg_category_name(e->cat));
+        dot_text(b, site);
+        wdg_buf_printf(b, "\"%s];\n", e->unproven ? ", style=dashed" : "");
     }
     for (size_t i = 0; i < d->n_links; i++)
         wdg_buf_printf(b, "  t%u -> r%zu [style=bold, color=\"#cc0000\"];\n", d->links[i].tid,
                        d->links[i].root);
     wdg_buf_puts(b, "}\n");
+    wdg_buf_repair_utf8(b, start);   /* graphviz reads UTF-8 */
 }
 
 void md_boot(wdg_buf *b, const wdg_report *r)

@@ -28,7 +28,7 @@ void wdg_fmt_key(const wdg_report *r, const wdg_key *k, char *out, size_t cap)
     if (k->has_lr)
         snprintf(out, cap, "%s@0x%08X", wdg_category_name(k->cat), k->lr);
     else
-        snprintf(out, cap, "%s:%s", wdg_category_name(k->cat), wdg_ops_name(r->ref->ops, k->op));
+        wdg_utf8_snprintf(out, cap, "%s:%s", wdg_category_name(k->cat), wdg_ops_name(r->ref->ops, k->op));
 }
 
 void wdg_fmt_ratio(const wdg_key *k, char *out, size_t cap)

@@ -10,6 +10,19 @@ typedef struct row {
     size_t a, b;       /* token indexes, SIZE_MAX when none */
 } row;
 
+/* s in a column width characters wide: cut before a character, padded
+ * by characters (not bytes) so that multibyte names keep the columns */
+static void column(wdg_buf *out, const char *s, int width)
+{
+    size_t n = wdg_utf8_cut(s, strlen(s), (size_t)width);
+    int chars = 0;
+    for (size_t i = 0; i < n; i++)
+        chars += ((unsigned char)s[i] & 0xC0) != 0x80;
+    wdg_buf_put(out, s, n);
+    for (; chars < width; chars++)
+        wdg_buf_putc(out, ' ');
+}
+
 static void print_row(wdg_buf *out, const wdg_report *r, const wdg_streams *st, row rw, int width)
 {
     char left[256] = "", right[256] = "";
@@ -22,7 +35,9 @@ static void print_row(wdg_buf *out, const wdg_report *r, const wdg_streams *st, 
         snprintf(ai, sizeof ai, "%zu", rw.a);
     if (rw.b != SIZE_MAX)
         snprintf(bi, sizeof bi, "%zu", rw.b);
-    wdg_buf_printf(out, "%6s  %-*.*s %c %6s  %s\n", ai, width, width, left, rw.mark, bi, right);
+    wdg_buf_printf(out, "%6s  ", ai);
+    column(out, left, width);
+    wdg_buf_printf(out, " %c %6s  %s\n", rw.mark, bi, right);
 }
 
 int wdg_render_diff(wdg_buf *out, const wdg_report *r, uint32_t ref_tid, uint32_t cand_tid,
@@ -30,6 +45,7 @@ int wdg_render_diff(wdg_buf *out, const wdg_report *r, uint32_t ref_tid, uint32_
 {
     wdg_streams st;
     wdg_diff d = {0};
+    size_t start = out->len;
     int rc = wdg_boot_streams(&st, r, ref_tid, cand_tid, r->boot.window, whole, err);
     if (rc < 0)
         return rc;
@@ -80,6 +96,7 @@ int wdg_render_diff(wdg_buf *out, const wdg_report *r, uint32_t ref_tid, uint32_
         }
     }
 done:
+    wdg_buf_repair_utf8(out, start);   /* names from the input as they came */
     wdg_diff_free(&d);
     wdg_streams_free(&st);
     return rc;

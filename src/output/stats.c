@@ -5,6 +5,7 @@
 
 void wdg_stats_text(const wdg_trace *t, wdg_buf *b)
 {
+    size_t start = b->len;
     uint64_t by_cat[WDG_CAT_COUNT] = {0};
     for (size_t i = 0; i < t->n_events; i++)
         by_cat[t->events[i].cat]++;
@@ -53,6 +54,7 @@ void wdg_stats_text(const wdg_trace *t, wdg_buf *b)
                        c + 1 < WDG_CAT_COUNT ? "," : "\n");
     if (t->n_imports)
         wdg_buf_printf(b, "imports:    %zu import table lines\n", t->n_imports);
+    wdg_buf_repair_utf8(b, start);   /* the path and messages as they came */
 }
 
 void wdg_stats_json(const wdg_trace *t, wdg_buf *b)

@@ -10,22 +10,42 @@
 #include "sim_internal.h"
 #include "sim_truth.h"
 #include "wedge/buf.h"
+#include "wedge/utf8.h"
 
+/* mkdir -p on a copy of dir that is never cut short */
 static int make_dirs(const char *dir, wdg_error *err)
 {
-    char tmp[4096];
-    snprintf(tmp, sizeof tmp, "%s", dir);
+    char *tmp = strdup(dir);
+    if (!tmp)
+        return wdg_error_set(err, WDG_ENOMEM, NULL, 0, "out of memory");
+    int rc = 0;
     for (char *p = tmp + 1;; p++) {
         if (*p && *p != '/')
             continue;
         char c = *p;
         *p = 0;
-        if (mkdir(tmp, 0777) < 0 && errno != EEXIST)
-            return wdg_error_set(err, WDG_EOUTPUT, tmp, 0, "cannot create: %s", strerror(errno));
+        if (mkdir(tmp, 0777) < 0 && errno != EEXIST) {
+            rc = wdg_error_set(err, WDG_EOUTPUT, tmp, 0, "cannot create: %s", strerror(errno));
+            break;
+        }
         *p = c;
         if (!c)
-            return 0;
+            break;
     }
+    free(tmp);
+    return rc;
+}
+
+/* DIR/NAME into one of wdg_sim_result's paths; a path that does not fit
+ * is an error, never cut short. */
+static int result_path(char *out, size_t cap, const char *dir, const char *name,
+                       wdg_error *err)
+{
+    int n = snprintf(out, cap, "%s/%s", dir, name);
+    if (n < 0 || (size_t)n >= cap)
+        return wdg_error_set(err, WDG_EOUTPUT, dir, 0, "cannot write %s: %s", name,
+                             strerror(ENAMETOOLONG));
+    return 0;
 }
 
 typedef struct setup {
@@ -68,7 +88,7 @@ static int read_scenario_file(setup *s, const program *p, const char *path, wdg_
     char line[1024];
     unsigned long n = 0;
     int rc = 0;
-    snprintf(s->name, sizeof s->name, "%s", path);
+    wdg_utf8_snprintf(s->name, sizeof s->name, "%s", path);   /* truth.json names it */
     while (rc == 0 && fgets(line, sizeof line, f)) {
         n++;
         line[strcspn(line, "#\r\n")] = 0;
@@ -109,16 +129,22 @@ static int read_scenario_file(setup *s, const program *p, const char *path, wdg_
     return rc;
 }
 
+/* b into DIR/NAME under its temporary name, to be committed with the rest */
+static int put_in(wdg_outfile *f, const char *dir, const char *name, const wdg_buf *b,
+                  wdg_error *err)
+{
+    if (b->oom)
+        return wdg_error_set(err, WDG_ENOMEM, NULL, 0, "out of memory");
+    int rc = wdg_outfile_open_in(f, dir, name, err);
+    return rc < 0 ? rc : wdg_outfile_write(f, b->ptr ? b->ptr : "", b->len, err);
+}
+
 /* DIR/symbols.txt: the guest functions of the simulated title, so that a
  * report names call sites as an engineer's symbol file would. */
-static int write_symbols(const char *dir, const program *p, wdg_error *err)
+static int write_symbols(wdg_outfile *out, const char *dir, const program *p, wdg_error *err)
 {
-    char path[4096];
-    snprintf(path, sizeof path, "%s/symbols.txt", dir);
-    FILE *f = fopen(path, "w");
-    if (!f)
-        return wdg_error_set(err, WDG_EOUTPUT, path, 0, "cannot create: %s", strerror(errno));
-    fprintf(f, "# guest functions of the simulated title: ADDRESS NAME SIZE\n");
+    wdg_buf f = WDG_BUF_INIT;
+    wdg_buf_printf(&f, "# guest functions of the simulated title: ADDRESS NAME SIZE\n");
     for (int t = 0; t < p->ntmpls; t++) {
         /* each thread's code spans from its entry to past its last call site */
         uint32_t end = p->tmpls[t].entry_pc;
@@ -128,15 +154,15 @@ static int write_symbols(const char *dir, const program *p, wdg_error *err)
             if (lr > end && lr - p->tmpls[t].entry_pc < 0x10000)
                 end = lr;
         }
-        fprintf(f, "%08X %s_thread 0x%X\n", p->tmpls[t].entry_pc, p->tmpls[t].family,
-                end + 0x10 - p->tmpls[t].entry_pc);
+        wdg_buf_printf(&f, "%08X %s_thread 0x%X\n", p->tmpls[t].entry_pc, p->tmpls[t].family,
+                       end + 0x10 - p->tmpls[t].entry_pc);
     }
     /* shared helpers called from several threads */
-    fprintf(f, "824AB158 NtReleaseSemaphoreWrapper 0x20\n824AAF50 KeSetEventWrapper 0x100\n"
-               "824D2200 AudioDispatch 0xA0\n");
-    if (fclose(f) != 0)
-        return wdg_error_set(err, WDG_EOUTPUT, path, 0, "write failed");
-    return 0;
+    wdg_buf_puts(&f, "824AB158 NtReleaseSemaphoreWrapper 0x20\n824AAF50 KeSetEventWrapper 0x100\n"
+                     "824D2200 AudioDispatch 0xA0\n");
+    int rc = put_in(out, dir, "symbols.txt", &f, err);
+    wdg_buf_free(&f);
+    return rc;
 }
 
 int wdg_simulate(const char *dir, const wdg_sim_opts *opts, wdg_sim_result *res,
@@ -188,29 +214,28 @@ int wdg_simulate(const char *dir, const wdg_sim_opts *opts, wdg_sim_result *res,
                              "--ref-format takes jsonl, xenia-kv or xenia-log: '%s'", s.ref_format);
     if (!(s.seconds > 0) || s.seconds > 1e6)
         return wdg_error_set(err, WDG_EUSAGE, NULL, 0, "--seconds takes a number from 0 to 1e6");
-    if ((rc = make_dirs(dir, err)) < 0)
-        return rc;
-
     wdg_sim_result local;
     if (!res)
         res = &local;
     memset(res, 0, sizeof *res);
-    snprintf(res->ref_path, sizeof res->ref_path, "%s/%s", dir, ref_file);
-    snprintf(res->cand_path, sizeof res->cand_path, "%s/cand.jsonl", dir);
-    snprintf(res->truth_path, sizeof res->truth_path, "%s/truth.json", dir);
+    if ((rc = result_path(res->ref_path, sizeof res->ref_path, dir, ref_file, err)) < 0 ||
+        (rc = result_path(res->cand_path, sizeof res->cand_path, dir, "cand.jsonl", err)) < 0 ||
+        (rc = result_path(res->truth_path, sizeof res->truth_path, dir, "truth.json", err)) < 0 ||
+        (rc = make_dirs(dir, err)) < 0)
+        return rc;
 
     sim_run runs[2];
     memset(runs, 0, sizeof runs);
     sim_writer w[2];
+    wdg_outfile more[2] = {WDG_OUTFILE_INIT, WDG_OUTFILE_INIT};   /* symbols.txt, truth.json */
     int opened = 0;
     wdg_buf truth = WDG_BUF_INIT;
-    const char *paths[2] = {res->ref_path, res->cand_path};
+    const char *names[2] = {ref_file, "cand.jsonl"};
     for (int e = 0; e < 2; e++) {
-        if (sim_writer_open(&w[e], paths[e], e ? FMT_SIM_JSONL : fmt,
-                            e ? "candidate (wedge simulate)" : "reference (wedge simulate)") < 0) {
-            rc = wdg_error_set(err, WDG_EOUTPUT, paths[e], 0, "cannot create: %s", strerror(errno));
+        if ((rc = sim_writer_open(&w[e], dir, names[e], e ? FMT_SIM_JSONL : fmt,
+                                  e ? "candidate (wedge simulate)" : "reference (wedge simulate)",
+                                  err)) < 0)
             goto done;
-        }
         opened = e + 1;
         sim_run *r = &runs[e];
         r->cand = e;
@@ -230,7 +255,7 @@ int wdg_simulate(const char *dir, const wdg_sim_opts *opts, wdg_sim_result *res,
         if ((rc = sim_run_engine(r, err)) < 0)
             goto done;
     }
-    if ((rc = write_symbols(dir, p, err)) < 0)
+    if ((rc = write_symbols(&more[0], dir, p, err)) < 0)
         goto done;
     sim_truth_in in = {&runs[0], &runs[1], s.name, s.f.specs, s.ref_format, ref_file,
                        "cand.jsonl", s.seed, res->outcome};
@@ -238,21 +263,24 @@ int wdg_simulate(const char *dir, const wdg_sim_opts *opts, wdg_sim_result *res,
         rc = wdg_error_set(err, WDG_ENOMEM, NULL, 0, "out of memory (truth)");
         goto done;
     }
-    FILE *tf = fopen(res->truth_path, "wb");
-    if (!tf || fwrite(truth.ptr, 1, truth.len, tf) != truth.len) {
-        rc = wdg_error_set(err, WDG_EOUTPUT, res->truth_path, 0, "cannot write");
-        if (tf)
-            fclose(tf);
+    if ((rc = put_in(&more[1], dir, "truth.json", &truth, err)) < 0)
         goto done;
-    }
-    if (fclose(tf) != 0)
-        rc = wdg_error_set(err, WDG_EOUTPUT, res->truth_path, 0, "cannot write");
+    /* every file complete before any of them replaces an older one */
+    for (int e = 0; e < 2 && rc == 0; e++)
+        rc = sim_writer_finish(&w[e], err);
+    for (int i = 0; i < 2 && rc == 0; i++)
+        rc = wdg_outfile_close(&more[i], err);
+    for (int e = 0; e < 2 && rc == 0; e++)
+        rc = wdg_outfile_commit(&w[e].f, err);
+    for (int i = 0; i < 2 && rc == 0; i++)
+        rc = wdg_outfile_commit(&more[i], err);
     res->ref_events = runs[0].events;
     res->cand_events = runs[1].events;
 done:
     for (int e = 0; e < opened; e++)
-        if (sim_writer_close(&w[e]) < 0 && rc == 0)
-            rc = wdg_error_set(err, WDG_EOUTPUT, paths[e], 0, "write failed");
+        sim_writer_free(&w[e]);
+    wdg_outfile_abort(&more[0]);
+    wdg_outfile_abort(&more[1]);
     sim_run_free(&runs[0]);
     sim_run_free(&runs[1]);
     wdg_buf_free(&truth);

@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #include "../model/map.h"
+#include "wedge/outfile.h"
 #include "wedge/sim.h"
 
 /* --- the guest program --------------------------------------------- */
@@ -169,16 +170,20 @@ int sim_obj_slot(const program *p, int def, int instance);
 typedef enum { FMT_SIM_JSONL, FMT_SIM_XENIA_KV, FMT_SIM_XENIA_LOG } sim_format;
 
 typedef struct sim_writer {
-    FILE *f;
+    wdg_outfile f;             /* renamed into place by sim_writer_close() */
     sim_format fmt;
-    int failed;
     wdg_map started;           /* tids that logged their XThread::Execute line */
     char *buf;                 /* output buffer */
     size_t len, cap;
 } sim_writer;
 
-int sim_writer_open(sim_writer *w, const char *path, sim_format fmt, const char *engine);
+/* Writes DIR/NAME through an outfile (wedge/outfile.h): finish() writes
+ * the rest and closes it, the caller then commits w->f to rename it into
+ * place; free() releases the writer, removing a file not committed. */
+int sim_writer_open(sim_writer *w, const char *dir, const char *name, sim_format fmt,
+                    const char *engine, wdg_error *err);
 void sim_writer_emit(void *ud, const sim_event *e);
-int sim_writer_close(sim_writer *w);
+int sim_writer_finish(sim_writer *w, wdg_error *err);
+void sim_writer_free(sim_writer *w);
 
 #endif

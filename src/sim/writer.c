@@ -10,10 +10,12 @@
 
 enum { BUF = 1 << 20 };
 
+/* A failed write is remembered (the outfile keeps its errno) and
+ * reported by sim_writer_close(). */
 static void flush(sim_writer *w)
 {
-    if (w->len && fwrite(w->buf, 1, w->len, w->f) != w->len)
-        w->failed = 1;
+    if (w->len)
+        (void)wdg_outfile_write(&w->f, w->buf, w->len, NULL);
     w->len = 0;
 }
 
@@ -29,18 +31,19 @@ static void out(sim_writer *w, const char *fmt, ...)
         w->len += (size_t)n < w->cap - w->len ? (size_t)n : w->cap - w->len - 1;
 }
 
-int sim_writer_open(sim_writer *w, const char *path, sim_format fmt, const char *engine)
+int sim_writer_open(sim_writer *w, const char *dir, const char *name, sim_format fmt,
+                    const char *engine, wdg_error *err)
 {
     memset(w, 0, sizeof *w);
     w->fmt = fmt;
-    w->f = fopen(path, "wb");
+    int rc = wdg_outfile_open_in(&w->f, dir, name, err);
+    if (rc < 0)
+        return rc;
     w->buf = malloc(BUF);
     w->cap = BUF;
-    if (!w->f || !w->buf) {
-        if (w->f)
-            fclose(w->f);
-        free(w->buf);
-        return -1;
+    if (!w->buf) {
+        wdg_outfile_abort(&w->f);
+        return wdg_error_set(err, WDG_ENOMEM, NULL, 0, "out of memory");
     }
     if (fmt == FMT_SIM_JSONL)
         out(w, "{\"wedge_trace\":1,\"engine\":\"%s\",\"observes\":[\"set\",\"release\",\"wait\","
@@ -51,14 +54,18 @@ int sim_writer_open(sim_writer *w, const char *path, sim_format fmt, const char 
     return 0;
 }
 
-int sim_writer_close(sim_writer *w)
+int sim_writer_finish(sim_writer *w, wdg_error *err)
 {
     flush(w);
-    if (fclose(w->f) != 0)
-        w->failed = 1;
+    return wdg_outfile_close(&w->f, err);
+}
+
+void sim_writer_free(sim_writer *w)
+{
+    wdg_outfile_abort(&w->f);
     free(w->buf);
+    w->buf = NULL;
     wdg_map_free(&w->started);
-    return w->failed ? -1 : 0;
 }
 
 static void jsonl(sim_writer *w, const sim_event *e)

@@ -16,4 +16,8 @@
     X(keytable)        \
     X(divergence)      \
     X(diff)              \
-    X(cases)
+    X(cases)           \
+    X(utf8)            \
+    X(buf_utf8)        \
+    X(outfile)         \
+    X(symbols_cut)
