@@ -124,7 +124,15 @@ static int entry_pairs(diag_ctx *c, size_t *cap)
     return rc;
 }
 
-/* the key set of each thread, over the categories both engines observe */
+static void signatures_free(idset *s, size_t n)
+{
+    for (size_t k = 0; s && k < n; k++)
+        idset_free(&s[k]);
+    free(s);
+}
+
+/* the key set of each thread, over the categories both engines observe;
+ * NULL when out of memory (a partial set would change the thread map) */
 static idset *signatures(const diag_ctx *c, const engine_view *v)
 {
     idset *s = calloc(v->n + 1, sizeof *s);
@@ -135,8 +143,10 @@ static idset *signatures(const diag_ctx *c, const engine_view *v)
             const wdg_event *e = &v->t->events[v->by_thread[i]];
             if (!(c->common & WDG_CAT_BIT(e->cat)) || e->op == WDG_OP_OBJECT_ALIAS)
                 continue;
-            if (idset_add(&s[k], ev_key(c->kt, e)) < 0)
-                return s;   /* a smaller set only weakens a match */
+            if (idset_add(&s[k], ev_key(c->kt, e)) < 0) {
+                signatures_free(s, v->n);
+                return NULL;
+            }
         }
         idset_finish(&s[k]);
     }
@@ -193,12 +203,8 @@ static int signature_pairs(diag_ctx *c, size_t *cap)
         if (rt->analog == WDG_NO_THREAD && ct->analog == WDG_NO_THREAD)
             rc = add_pair(c, cap, rt->tid, ct->tid, WDG_HOW_SIGNATURE, cands[i].sim);
     }
-    for (size_t k = 0; rs && k < c->ref.n; k++)
-        idset_free(&rs[k]);
-    for (size_t k = 0; ks && k < c->cand.n; k++)
-        idset_free(&ks[k]);
-    free(rs);
-    free(ks);
+    signatures_free(rs, c->ref.n);
+    signatures_free(ks, c->cand.n);
     free(cands);
     return rc;
 }

@@ -111,7 +111,9 @@ int cmd_diff(int argc, char **argv)
     }
     if ((rc = wdg_render_diff(&out, &pair.rep, rt, ct, whole, (int)context, (int)width, &err)) < 0)
         goto done;
-    if (out.oom || fwrite(out.ptr, 1, out.len, stdout) != out.len || fflush(stdout) != 0)
+    if (out.oom)
+        rc = wdg_error_set(&err, WDG_ENOMEM, NULL, 0, "out of memory");
+    else if (fwrite(out.ptr, 1, out.len, stdout) != out.len || fflush(stdout) != 0)
         rc = wdg_error_set(&err, WDG_EOUTPUT, "<stdout>", 0, "write failed");
 done:
     wdg_buf_free(&out);

@@ -15,11 +15,13 @@ static int write_file(const char *dir, const char *name, const wdg_buf *b, wdg_e
 {
     char path[4096];
     snprintf(path, sizeof path, "%s/%s", dir, name);
+    if (b->oom)
+        return wdg_error_set(err, WDG_ENOMEM, NULL, 0, "out of memory");
     FILE *f = fopen(path, "wb");
     if (!f)
         return wdg_error_set(err, WDG_EOUTPUT, path, 0, "cannot create: %s", strerror(errno));
     size_t n = b->len;
-    int bad = b->oom || (n && fwrite(b->ptr, 1, n, f) != n);
+    int bad = n && fwrite(b->ptr, 1, n, f) != n;
     if (fclose(f) != 0)
         bad = 1;
     return bad ? wdg_error_set(err, WDG_EOUTPUT, path, 0, "write failed") : 0;
@@ -165,8 +167,13 @@ int cmd_report(int argc, char **argv)
     if (dot_path) {
         wdg_buf dot = WDG_BUF_INIT;
         wdg_report_dot(rep, &dot);
+        if (dot.oom) {
+            wdg_buf_free(&dot);
+            rc = wdg_error_set(&err, WDG_ENOMEM, NULL, 0, "out of memory");
+            goto done;
+        }
         FILE *f = strcmp(dot_path, "-") == 0 ? stdout : fopen(dot_path, "wb");
-        int bad = !f || dot.oom || fwrite(dot.ptr, 1, dot.len, f) != dot.len;
+        int bad = !f || fwrite(dot.ptr, 1, dot.len, f) != dot.len;
         if (f && f != stdout && fclose(f) != 0)
             bad = 1;
         wdg_buf_free(&dot);

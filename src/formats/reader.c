@@ -101,6 +101,10 @@ int wdg_trace_read(wdg_trace **out, const char *path, wdg_ops *ops,
         } else {
             kind = LINE_IGNORED;
         }
+        if (kind == LINE_NOMEM) {
+            rc = wdg_error_set(err, WDG_ENOMEM, name, t->lines, "out of memory");
+            goto done;
+        }
         if (kind == LINE_EVENT) {
             uint32_t op = WDG_OP_NONE;
             if (rec->op_id != WDG_OP_NONE)

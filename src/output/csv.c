@@ -62,13 +62,16 @@ static void row(wdg_buf *b, const wdg_report *r, uint32_t key, uint64_t ordinal,
     wdg_buf_putc(b, '\n');
 }
 
+/* 0, WDG_ENOMEM (rows were lost) or WDG_EOUTPUT */
 static int flush(wdg_buf *b, FILE *f, int force)
 {
+    if (b->oom)
+        return WDG_ENOMEM;
     if (b->len < (1u << 20) && !force)
         return 0;
-    int bad = b->oom || fwrite(b->ptr ? b->ptr : "", 1, b->len, f) != b->len;
+    int bad = fwrite(b->ptr ? b->ptr : "", 1, b->len, f) != b->len;
     wdg_buf_reset(b);
-    return bad ? -1 : 0;
+    return bad ? WDG_EOUTPUT : 0;
 }
 
 /* Producers in order, with each event's ordinal within its key. */
@@ -157,7 +160,7 @@ int wdg_report_aligned_csv(const wdg_report *r, FILE *f, wdg_error *err)
             used[partner] = 1;
         row(&b, r, k, rp[i].ordinal, &r->ref->events[rp[i].event], rp[i].index, ce,
             partner != SIZE_MAX ? cp[partner].index : 0);
-        if (flush(&b, f, 0) < 0)
+        if ((rc = flush(&b, f, 0)) < 0)
             goto io;
     }
     for (size_t j = 0; j < nc; j++) {
@@ -165,13 +168,15 @@ int wdg_report_aligned_csv(const wdg_report *r, FILE *f, wdg_error *err)
             continue;
         row(&b, r, kt->cand_key[cp[j].event], cp[j].ordinal, NULL, 0,
             &r->cand->events[cp[j].event], cp[j].index);
-        if (flush(&b, f, 0) < 0)
+        if ((rc = flush(&b, f, 0)) < 0)
             goto io;
     }
-    if (flush(&b, f, 1) < 0)
+    if ((rc = flush(&b, f, 1)) < 0)
         goto io;
     goto done;
 io:
+    if (rc == WDG_ENOMEM)
+        goto oom;
     rc = wdg_error_set(err, WDG_EOUTPUT, NULL, 0, "cannot write the aligned sequence");
     goto done;
 oom:

@@ -434,6 +434,8 @@ void wdg_report_dot(const wdg_report *r, wdg_buf *b)
         for (const char *p = tail.ptr ? tail.ptr : ""; *p; p++)
             if (*p != '"' && *p != '`')
                 wdg_buf_putc(b, *p);
+        if (tail.oom)
+            b->oom = 1;   /* the label lost text: the whole rendering fails */
         wdg_buf_free(&tail);
         wdg_buf_puts(b, "\"];\n");
     }

@@ -206,9 +206,13 @@ int wdg_simulate(const char *dir, const wdg_sim_opts *opts, wdg_sim_result *res,
     wdg_buf truth = WDG_BUF_INIT;
     const char *paths[2] = {res->ref_path, res->cand_path};
     for (int e = 0; e < 2; e++) {
-        if (sim_writer_open(&w[e], paths[e], e ? FMT_SIM_JSONL : fmt,
-                            e ? "candidate (wedge simulate)" : "reference (wedge simulate)") < 0) {
-            rc = wdg_error_set(err, WDG_EOUTPUT, paths[e], 0, "cannot create: %s", strerror(errno));
+        rc = sim_writer_open(&w[e], paths[e], e ? FMT_SIM_JSONL : fmt,
+                             e ? "candidate (wedge simulate)" : "reference (wedge simulate)");
+        if (rc < 0) {
+            rc = rc == WDG_ENOMEM
+                     ? wdg_error_set(err, WDG_ENOMEM, NULL, 0, "out of memory")
+                     : wdg_error_set(err, WDG_EOUTPUT, paths[e], 0, "cannot create: %s",
+                                     strerror(errno));
             goto done;
         }
         opened = e + 1;
@@ -250,9 +254,12 @@ int wdg_simulate(const char *dir, const wdg_sim_opts *opts, wdg_sim_result *res,
     res->ref_events = runs[0].events;
     res->cand_events = runs[1].events;
 done:
-    for (int e = 0; e < opened; e++)
-        if (sim_writer_close(&w[e]) < 0 && rc == 0)
-            rc = wdg_error_set(err, WDG_EOUTPUT, paths[e], 0, "write failed");
+    for (int e = 0; e < opened; e++) {
+        int wrc = sim_writer_close(&w[e]);
+        if (wrc < 0 && rc == 0)
+            rc = wrc == WDG_ENOMEM ? wdg_error_set(err, WDG_ENOMEM, NULL, 0, "out of memory")
+                                   : wdg_error_set(err, WDG_EOUTPUT, paths[e], 0, "write failed");
+    }
     sim_run_free(&runs[0]);
     sim_run_free(&runs[1]);
     wdg_buf_free(&truth);

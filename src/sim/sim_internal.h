@@ -171,12 +171,14 @@ typedef enum { FMT_SIM_JSONL, FMT_SIM_XENIA_KV, FMT_SIM_XENIA_LOG } sim_format;
 typedef struct sim_writer {
     FILE *f;
     sim_format fmt;
-    int failed;
+    int failed;                /* a write failed */
+    int oom;                   /* an allocation failed: the trace lacks lines */
     wdg_map started;           /* tids that logged their XThread::Execute line */
     char *buf;                 /* output buffer */
     size_t len, cap;
 } sim_writer;
 
+/* Both return 0, WDG_EOUTPUT (errno says why) or WDG_ENOMEM. */
 int sim_writer_open(sim_writer *w, const char *path, sim_format fmt, const char *engine);
 void sim_writer_emit(void *ud, const sim_event *e);
 int sim_writer_close(sim_writer *w);

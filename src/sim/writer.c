@@ -33,14 +33,14 @@ int sim_writer_open(sim_writer *w, const char *path, sim_format fmt, const char 
 {
     memset(w, 0, sizeof *w);
     w->fmt = fmt;
-    w->f = fopen(path, "wb");
     w->buf = malloc(BUF);
     w->cap = BUF;
-    if (!w->f || !w->buf) {
-        if (w->f)
-            fclose(w->f);
+    if (!w->buf)
+        return WDG_ENOMEM;
+    w->f = fopen(path, "wb");
+    if (!w->f) {
         free(w->buf);
-        return -1;
+        return WDG_EOUTPUT;
     }
     if (fmt == FMT_SIM_JSONL)
         out(w, "{\"wedge_trace\":1,\"engine\":\"%s\",\"observes\":[\"set\",\"release\",\"wait\","
@@ -58,7 +58,7 @@ int sim_writer_close(sim_writer *w)
         w->failed = 1;
     free(w->buf);
     wdg_map_free(&w->started);
-    return w->failed ? -1 : 0;
+    return w->oom ? WDG_ENOMEM : w->failed ? WDG_EOUTPUT : 0;
 }
 
 static void jsonl(sim_writer *w, const sim_event *e)
@@ -91,7 +91,8 @@ static void jsonl(sim_writer *w, const sim_event *e)
 static void bind_thread(sim_writer *w, const sim_event *e)
 {
     int inserted = 0;
-    wdg_map_put(&w->started, e->tid, 0, &inserted);
+    if (!wdg_map_put(&w->started, e->tid, 0, &inserted))
+        w->oom = 1;
     if (inserted)
         out(w, "K> %08X XThread::Execute thid %u (handle=%08X, 'XThread%08X', native=%08X)\n",
             e->handle, e->tid, e->handle, e->handle, 0x1000 + e->tid * 16);
