@@ -36,6 +36,10 @@ for build in "$@"; do
     rc=$?
     grep -E '^FAIL|ERROR|runtime error' "$log" | head -n 40 >&2
     add "diag ($build)" "$rc"
+    sh tests/e2e/extremes.sh "$build" >"$log" 2>&1
+    rc=$?
+    grep -E '^FAIL|ERROR|runtime error' "$log" | head -n 40 >&2
+    add "extremes ($build)" "$rc"
     # every scenario over 20 seeds; 5 under the sanitizers (slower)
     case $build in *asan*) seeds="1 2 3 4 5" ;; *) seeds=$(seq 1 20 | tr '\n' ' ') ;; esac
     sh tests/e2e/sim.sh "$build" "$seeds" >"$log" 2>&1

@@ -153,8 +153,11 @@ static int64_t threshold(const wdg_trace *t, const wdg_diagnosis_opts *o)
         first = ev_time(t, &t->events[0]);
         last = ev_time(t, &t->events[t->n_events - 1]);
     }
-    if (o->silence_is_fraction)
-        return (int64_t)((double)(last - first) * o->silence_fraction);
+    if (o->silence_is_fraction) {
+        /* a span near INT64_MAX times 100% rounds to 2^63: cap it */
+        double v = (double)(last - first) * o->silence_fraction;
+        return v >= (double)INT64_MAX ? INT64_MAX : (int64_t)v;
+    }
     return o->silence;
 }
 

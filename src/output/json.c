@@ -257,8 +257,8 @@ static void milestone(wdg_buf *b, const wdg_milestone *m)
 static void boot_delta(wdg_buf *b, const wdg_report *r)
 {
     const wdg_boot_delta *bd = &r->boot;
-    wdg_buf_printf(b, ",\n  \"boot_delta\": {\"window\": %lld, \"threads\": [",
-                   (long long)bd->window);
+    wdg_buf_printf(b, ",\n  \"boot_delta\": {\"window\": %llu, \"threads\": [",
+                   (unsigned long long)bd->window);
     for (size_t i = 0; i < bd->n_threads; i++) {
         const wdg_thread_delta *t = &bd->threads[i];
         wdg_buf_printf(b, "%s\n      {\"ref\": %u, \"cand\": %u, \"first_diff\": ", i ? "," : "",

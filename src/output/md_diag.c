@@ -460,7 +460,9 @@ void md_boot(wdg_buf *b, const wdg_report *r)
     const wdg_boot_delta *bd = &r->boot;
     wdg_buf_puts(b, "## Boot delta\n\n");
     char win[40];
-    wdg_fmt_when(r->ref, bd->window, "event", win, sizeof win);
+    /* one past t = INT64_MAX prints as INT64_MAX does at this precision */
+    wdg_fmt_when(r->ref, bd->window > INT64_MAX ? INT64_MAX : (int64_t)bd->window, "event", win,
+                 sizeof win);
     wdg_buf_printf(b, "The early boot of each thread pair: the %s tokens (op and call site) "
                       "before %s%s, against as many %s tokens plus slack, diffed with Myers' "
                       "algorithm.\n\n",
