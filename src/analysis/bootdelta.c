@@ -168,7 +168,7 @@ static int milestones(const wdg_report *r, wdg_boot_delta *bd)
         m.is_thread = 1;
         m.ref_tid = t->tid;
         m.ref_t = r->ref->events[t->first].t;
-        const wdg_thread *c = t->analog != WDG_NO_THREAD ? wdg_diag_cand_thread(d, t->analog) : NULL;
+        const wdg_thread *c = t->has_analog ? wdg_diag_cand_thread(d, t->analog) : NULL;
         if (c && c->count) {
             m.has_cand = 1;
             m.cand_tid = c->tid;
@@ -263,7 +263,7 @@ int wdg_boot_delta_build(wdg_boot_delta *bd, const wdg_report *r, int64_t window
     size_t main_first = SIZE_MAX;
     for (size_t i = 0; i < d->n_pairs; i++) {
         const wdg_thread *t = wdg_diag_ref_thread(d, d->pairs[i].ref);
-        if (t && t->count && t->creator == WDG_NO_THREAD && t->first < main_first) {
+        if (t && t->count && !t->has_creator && t->first < main_first) {
             main_first = t->first;
             main_pair = (long)i;
         }
