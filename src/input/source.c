@@ -10,6 +10,7 @@
 #include <unistd.h>
 #include <zlib.h>
 #include <zstd.h>
+#include <zstd_errors.h>
 
 #include "wedge/trace.h"
 
@@ -136,6 +137,8 @@ static int decode_more(wdg_source *s, wdg_error *err)
             s->fill += produced;
             if (zr == Z_STREAM_END)
                 s->z_ended = 1;
+            else if (zr == Z_MEM_ERROR)
+                return wdg_error_set(err, WDG_ENOMEM, display(s), 0, "out of memory");
             else if (zr != Z_OK && zr != Z_BUF_ERROR)
                 return wdg_error_set(err, WDG_EINPUT, display(s), 0,
                                      "corrupt gzip stream: %s",
@@ -155,6 +158,8 @@ static int decode_more(wdg_source *s, wdg_error *err)
         ZSTD_inBuffer in = {raw_ptr(s), avail, 0};
         ZSTD_outBuffer out = {s->buf + s->fill, room, 0};
         size_t zr = ZSTD_decompressStream(s->zd, &out, &in);
+        if (ZSTD_isError(zr) && ZSTD_getErrorCode(zr) == ZSTD_error_memory_allocation)
+            return wdg_error_set(err, WDG_ENOMEM, display(s), 0, "out of memory");
         if (ZSTD_isError(zr))
             return wdg_error_set(err, WDG_EINPUT, display(s), 0,
                                  "corrupt zstd stream: %s", ZSTD_getErrorName(zr));
@@ -166,6 +171,20 @@ static int decode_more(wdg_source *s, wdg_error *err)
             return 0;
     }
     return 0;
+}
+
+/* zlib allocates through wedge's calloc and free, so that an allocation
+ * failure test reaches its allocations too */
+static voidpf z_alloc(voidpf opaque, uInt items, uInt size)
+{
+    (void)opaque;
+    return calloc(items, size);
+}
+
+static void z_free(voidpf opaque, voidpf p)
+{
+    (void)opaque;
+    free(p);
 }
 
 int wdg_source_open(wdg_source **out, const char *path, wdg_error *err)
@@ -230,15 +249,20 @@ int wdg_source_open(wdg_source **out, const char *path, wdg_error *err)
     else if (avail >= 4 && p[0] == 0x28 && p[1] == 0xb5 && p[2] == 0x2f && p[3] == 0xfd)
         s->codec = CODEC_ZSTD;
     if (s->codec == CODEC_GZIP) {
-        if (inflateInit2(&s->z, 15 + 32) != Z_OK) {
-            rc = wdg_error_set(err, WDG_ENOMEM, display(s), 0, "zlib init failed");
+        s->z.zalloc = z_alloc;
+        s->z.zfree = z_free;
+        int zr = inflateInit2(&s->z, 15 + 32);
+        if (zr != Z_OK) {
+            rc = zr == Z_MEM_ERROR ? wdg_error_set(err, WDG_ENOMEM, display(s), 0, "out of memory")
+                                   : wdg_error_set(err, WDG_EINTERNAL, display(s), 0,
+                                                   "zlib init failed");
             goto done;
         }
         s->z_live = 1;
     } else if (s->codec == CODEC_ZSTD) {
         s->zd = ZSTD_createDCtx();
         if (!s->zd) {
-            rc = wdg_error_set(err, WDG_ENOMEM, display(s), 0, "zstd init failed");
+            rc = wdg_error_set(err, WDG_ENOMEM, display(s), 0, "out of memory");
             goto done;
         }
     }

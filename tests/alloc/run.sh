@@ -76,6 +76,10 @@ sweep report-kv report "$D/ref-kv.log" "$T/cand.jsonl.zst" --symbols "$D/symbols
     --op-category xeKeReleaseSemaphore=release
 sweep report-template report "$T/ref.txt" "$D/cand.jsonl" \
     --line-format '{t:dec} {tid:dec} {op:word} {lr:hex} {obj:hex}' --line-format '{tid:dec} {op:word}'
+# an import table resolving a PC-probe trace, and --probe
+E="$(cd "$(dirname "$0")/../../examples" && pwd)"
+sweep report-probes report "$E/ref-canary.log" "$E/cand-ours.jsonl" --symbols "$E/symbols.txt" \
+    --probe 0x82000000=KeSetEvent
 sweep diff diff "$S/ref.jsonl" "$S/cand.jsonl" --tid 6
 sweep stats stats "$T/ref.jsonl.gz"
 sweep stats-json stats --json "$D/ref-kv.log"
