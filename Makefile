@@ -6,7 +6,7 @@ BUILD ?= build
 PKGS := zlib libzstd
 OPT ?= -O2 -g
 STD := -std=c11 -Wall -Wextra -Wpedantic -D_POSIX_C_SOURCE=200809L
-SAN := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+SAN := -O1 -g -fsanitize=address,undefined,float-cast-overflow -fno-sanitize-recover=all -fno-omit-frame-pointer
 
 # pkg-config is asked when a recipe runs, after scripts/install-deps.sh.
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
@@ -53,6 +53,14 @@ $(BUILD)/unit-tests: $(UNIT_OBJ) $(BUILD)/libwedge.a
 	@echo "  LINK  $@"
 	@$(CC) $(ALL_LDFLAGS) -o $@ $(UNIT_OBJ) $(BUILD)/libwedge.a $(PKG_LIBS)
 
+# wedge with an allocation-failure injector (tests/alloc/): the test build
+# that proves every failed allocation ends in exit 71 or changes nothing.
+WRAP := -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=strdup
+$(BUILD)/wedge-failalloc: $(CLI_OBJ) $(BUILD)/obj/tests/alloc/failalloc.o $(BUILD)/libwedge.a
+	@echo "  LINK  $@"
+	@$(CC) $(ALL_LDFLAGS) $(WRAP) -o $@ $(CLI_OBJ) $(BUILD)/obj/tests/alloc/failalloc.o \
+		$(BUILD)/libwedge.a $(PKG_LIBS)
+
 $(BUILD)/fuzz-replay: fuzz/replay.c fuzz/fuzz_reader.c $(BUILD)/libwedge.a | $(DEPS_STAMP)
 	@echo "  LINK  $@"
 	@$(CC) $(ALL_CFLAGS) -o $@ fuzz/replay.c fuzz/fuzz_reader.c $(BUILD)/libwedge.a $(PKG_LIBS)
@@ -65,10 +73,12 @@ $(BUILD)/bench-read: bench/bench_read.c $(BUILD)/libwedge.a
 
 # One build for each flavour; the test runner sums both into one line.
 test-plain: deps
-	@$(MAKE) --no-print-directory BUILD=build build/wedge build/unit-tests build/fuzz-replay
+	@$(MAKE) --no-print-directory BUILD=build build/wedge build/unit-tests build/fuzz-replay \
+		build/wedge-failalloc
 
 test-asan: deps
-	@$(MAKE) --no-print-directory BUILD=build-asan OPT="$(SAN)" build-asan/wedge build-asan/unit-tests build-asan/fuzz-replay
+	@$(MAKE) --no-print-directory BUILD=build-asan OPT="$(SAN)" build-asan/wedge build-asan/unit-tests build-asan/fuzz-replay \
+		build-asan/wedge-failalloc
 
 test: test-plain test-asan
 	@sh tests/run.sh build build-asan

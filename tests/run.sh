@@ -44,12 +44,23 @@ for build in "$@"; do
     rc=$?
     grep -E '^FAIL|ERROR|runtime error' "$log" | head -n 40 >&2
     add "output ($build)" "$rc"
+    sh tests/e2e/extremes.sh "$build" >"$log" 2>&1
+    rc=$?
+    grep -E '^FAIL|ERROR|runtime error' "$log" | head -n 40 >&2
+    add "extremes ($build)" "$rc"
     # every scenario over 20 seeds; 5 under the sanitizers (slower)
     case $build in *asan*) seeds="1 2 3 4 5" ;; *) seeds=$(seq 1 20 | tr '\n' ' ') ;; esac
     sh tests/e2e/sim.sh "$build" "$seeds" >"$log" 2>&1
     rc=$?
     grep -E '^FAIL|ERROR|runtime error' "$log" | head -n 40 >&2
     add "sim ($build)" "$rc"
+    # every allocation of a few small runs failed in turn; every 3rd under
+    # the sanitizers (slower)
+    case $build in *asan*) step=3 ;; *) step=1 ;; esac
+    sh tests/alloc/run.sh "$build" "$step" >"$log" 2>&1
+    rc=$?
+    grep -E '^FAIL|ERROR|runtime error' "$log" | head -n 40 >&2
+    add "alloc ($build)" "$rc"
     ./"$build"/fuzz-replay fuzz/corpus >"$log" 2>&1
     rc=$?
     grep -E 'ERROR|runtime error' "$log" | head -n 40 >&2

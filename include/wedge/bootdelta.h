@@ -41,7 +41,8 @@ typedef struct wdg_milestone {
 
 typedef struct wdg_boot_delta {
     int has_t;                       /* both traces carry t (else no milestones) */
-    int64_t window;                  /* ref events before this t (or event index) */
+    uint64_t window;                 /* ref events before this t (or event index);
+                                      * unsigned: one past t = INT64_MAX fits */
     int window_given;                /* --boot-window */
     wdg_thread_delta *threads;       /* main thread first */
     size_t n_threads;
@@ -65,7 +66,7 @@ typedef struct wdg_streams {
 } wdg_streams;
 
 int wdg_boot_streams(wdg_streams *st, const struct wdg_report *r, uint32_t ref_tid,
-                     uint32_t cand_tid, int64_t window, int whole, wdg_error *err);
+                     uint32_t cand_tid, uint64_t window, int whole, wdg_error *err);
 void wdg_streams_free(wdg_streams *st);
 
 /* "KeWaitForSingleObject@sub_824D29F0+0xA0", or the op alone. */

@@ -5,6 +5,9 @@
  * A wdg_diagnosis owns its arrays; it reads the traces, key table and
  * symbols it was built from (which must outlive it).  Free it with
  * wdg_diagnosis_free().
+ *
+ * Every 32-bit value is a valid thread id (0xFFFFFFFF too), so a thread
+ * that may be absent comes with a has_* flag, never a reserved id.
  */
 #ifndef WEDGE_DIAGNOSIS_H
 #define WEDGE_DIAGNOSIS_H
@@ -17,7 +20,6 @@
 #include "wedge/symbols.h"
 #include "wedge/trace.h"
 
-#define WDG_NO_THREAD UINT32_MAX
 #define WDG_NO_INDEX SIZE_MAX
 
 typedef enum { WDG_TS_RUNNING, WDG_TS_EXITED, WDG_TS_WEDGED, WDG_TS_SILENT } wdg_thread_state;
@@ -31,13 +33,15 @@ typedef struct wdg_thread {
     uint64_t count;
     int has_entry;
     uint32_t entry_pc;
-    uint32_t creator;          /* WDG_NO_THREAD when unknown */
+    int has_creator;
+    uint32_t creator;          /* the creating thread, when has_creator */
     size_t created_at;         /* event index of its creation, WDG_NO_INDEX */
     int exited;
     wdg_thread_state state;
     int divergent;             /* cand: wedged and not idle the same way in ref */
-    uint32_t analog;           /* the other engine's tid, WDG_NO_THREAD when none */
-    int how;                   /* wdg_map_how of its pair */
+    int has_analog;            /* paired in the thread map */
+    uint32_t analog;           /* the other engine's tid, when has_analog */
+    int how;                   /* wdg_map_how of its pair, WDG_HOW_NONE when none */
     char family[96];           /* function of entry_pc, "0x%08X", or "-" */
 } wdg_thread;
 
@@ -72,8 +76,10 @@ const char *wdg_root_kind_name(int kind);
 
 typedef struct wdg_root {
     int kind;                  /* wdg_root_kind */
-    uint32_t tid;              /* cand thread, WDG_NO_THREAD when none */
-    uint32_t ref_tid;          /* ref thread, WDG_NO_THREAD when none */
+    int has_tid;
+    uint32_t tid;              /* cand thread, when has_tid */
+    int has_ref_tid;
+    uint32_t ref_tid;          /* ref thread, when has_ref_tid */
     int has_entry;
     uint32_t entry_pc;
     char family[96];

@@ -32,13 +32,14 @@ static uint32_t token_id(wdg_map *ids, const wdg_event *e)
     return v ? (uint32_t)*v : UINT32_MAX;
 }
 
-static int64_t ev_time(const wdg_trace *t, const wdg_event *e, size_t index)
+/* t (never negative), or the event index for traces without t */
+static uint64_t ev_time(const wdg_trace *t, const wdg_event *e, size_t index)
 {
-    return t->all_t ? e->t : (int64_t)index;
+    return t->all_t ? (uint64_t)e->t : (uint64_t)index;
 }
 
 int wdg_boot_streams(wdg_streams *st, const wdg_report *r, uint32_t rt, uint32_t ct,
-                     int64_t window, int whole, wdg_error *err)
+                     uint64_t window, int whole, wdg_error *err)
 {
     wdg_map ids = WDG_MAP_INIT;
     memset(st, 0, sizeof *st);
@@ -168,7 +169,7 @@ static int milestones(const wdg_report *r, wdg_boot_delta *bd)
         m.is_thread = 1;
         m.ref_tid = t->tid;
         m.ref_t = r->ref->events[t->first].t;
-        const wdg_thread *c = t->analog != WDG_NO_THREAD ? wdg_diag_cand_thread(d, t->analog) : NULL;
+        const wdg_thread *c = t->has_analog ? wdg_diag_cand_thread(d, t->analog) : NULL;
         if (c && c->count) {
             m.has_cand = 1;
             m.cand_tid = c->tid;
@@ -242,16 +243,17 @@ int wdg_boot_delta_build(wdg_boot_delta *bd, const wdg_report *r, int64_t window
     bd->skew_start = -1;
     bd->has_t = r->ref->all_t && r->cand->all_t;
     const wdg_trace *ref = r->ref;
+    /* t is never negative: one past the last t fits in the unsigned window */
     if (window >= 0) {
-        bd->window = window;
+        bd->window = (uint64_t)window;
         bd->window_given = 1;
     } else if (r->first_divergence.found) {
-        const wdg_event *e = &ref->events[r->first_divergence.event];
-        bd->window = ref->all_t ? e->t : (int64_t)r->first_divergence.event;
+        bd->window = ev_time(ref, &ref->events[r->first_divergence.event],
+                             r->first_divergence.event);
     } else if (r->keys.has_cutoff) {
-        bd->window = r->keys.cutoff + 1;
+        bd->window = (uint64_t)r->keys.cutoff + 1;
     } else {
-        bd->window = ref->all_t && ref->n_events ? ref->last_t + 1 : (int64_t)ref->n_events;
+        bd->window = ref->all_t && ref->n_events ? (uint64_t)ref->last_t + 1 : ref->n_events;
     }
     const wdg_diagnosis *d = &r->diag;
     int rc = 0;
@@ -263,7 +265,7 @@ int wdg_boot_delta_build(wdg_boot_delta *bd, const wdg_report *r, int64_t window
     size_t main_first = SIZE_MAX;
     for (size_t i = 0; i < d->n_pairs; i++) {
         const wdg_thread *t = wdg_diag_ref_thread(d, d->pairs[i].ref);
-        if (t && t->count && t->creator == WDG_NO_THREAD && t->first < main_first) {
+        if (t && t->count && !t->has_creator && t->first < main_first) {
             main_first = t->first;
             main_pair = (long)i;
         }

@@ -21,6 +21,7 @@ static int add_pair(diag_ctx *c, size_t *cap, uint32_t ref, uint32_t cand, int h
     wdg_thread *k = &c->cand.threads[diag_thread_index(&c->cand, cand)];
     r->analog = cand;
     k->analog = ref;
+    r->has_analog = k->has_analog = 1;
     r->how = k->how = how;
     return 0;
 }
@@ -44,8 +45,7 @@ static int explicit_pairs(diag_ctx *c, size_t *cap, const char *spec, wdg_error 
             return wdg_error_set(err, WDG_EUSAGE, NULL, 0,
                                  "--tid-map %u=%u: %s thread %u is not in its trace", r, k,
                                  ri < 0 ? "ref" : "cand", ri < 0 ? r : k);
-        if (c->ref.threads[ri].analog != WDG_NO_THREAD ||
-            c->cand.threads[ki].analog != WDG_NO_THREAD)
+        if (c->ref.threads[ri].has_analog || c->cand.threads[ki].has_analog)
             return wdg_error_set(err, WDG_EUSAGE, NULL, 0,
                                  "--tid-map names thread %u or %u twice", r, k);
         if (add_pair(c, cap, r, k, WDG_HOW_EXPLICIT, 1) < 0)
@@ -106,11 +106,11 @@ static int entry_pairs(diag_ctx *c, size_t *cap)
         size_t a = i, b = j;
         while (rc == 0 && a < ie && b < je) {
             wdg_thread *rt = &c->ref.threads[r[a].thread], *ct = &c->cand.threads[k[b].thread];
-            if (rt->analog != WDG_NO_THREAD) {
+            if (rt->has_analog) {
                 a++;
                 continue;
             }
-            if (ct->analog != WDG_NO_THREAD) {
+            if (ct->has_analog) {
                 b++;
                 continue;
             }
@@ -124,7 +124,15 @@ static int entry_pairs(diag_ctx *c, size_t *cap)
     return rc;
 }
 
-/* the key set of each thread, over the categories both engines observe */
+static void signatures_free(idset *s, size_t n)
+{
+    for (size_t k = 0; s && k < n; k++)
+        idset_free(&s[k]);
+    free(s);
+}
+
+/* the key set of each thread, over the categories both engines observe;
+ * NULL when out of memory (a partial set would change the thread map) */
 static idset *signatures(const diag_ctx *c, const engine_view *v)
 {
     idset *s = calloc(v->n + 1, sizeof *s);
@@ -135,8 +143,10 @@ static idset *signatures(const diag_ctx *c, const engine_view *v)
             const wdg_event *e = &v->t->events[v->by_thread[i]];
             if (!(c->common & WDG_CAT_BIT(e->cat)) || e->op == WDG_OP_OBJECT_ALIAS)
                 continue;
-            if (idset_add(&s[k], ev_key(c->kt, e)) < 0)
-                return s;   /* a smaller set only weakens a match */
+            if (idset_add(&s[k], ev_key(c->kt, e)) < 0) {
+                signatures_free(s, v->n);
+                return NULL;
+            }
         }
         idset_finish(&s[k]);
     }
@@ -166,10 +176,10 @@ static int signature_pairs(diag_ctx *c, size_t *cap)
     size_t n = 0, ncap = 0;
     int rc = (!rs || !ks) ? -1 : 0;
     for (size_t r = 0; rc == 0 && r < c->ref.n; r++) {
-        if (c->ref.threads[r].analog != WDG_NO_THREAD)
+        if (c->ref.threads[r].has_analog)
             continue;
         for (size_t k = 0; rc == 0 && k < c->cand.n; k++) {
-            if (c->cand.threads[k].analog != WDG_NO_THREAD)
+            if (c->cand.threads[k].has_analog)
                 continue;
             double j = idset_jaccard(&rs[r], &ks[k]);
             if (j < 0.5)
@@ -190,15 +200,11 @@ static int signature_pairs(diag_ctx *c, size_t *cap)
         qsort(cands, n, sizeof *cands, by_similarity);
     for (size_t i = 0; rc == 0 && i < n; i++) {
         wdg_thread *rt = &c->ref.threads[cands[i].r], *ct = &c->cand.threads[cands[i].k];
-        if (rt->analog == WDG_NO_THREAD && ct->analog == WDG_NO_THREAD)
+        if (!rt->has_analog && !ct->has_analog)
             rc = add_pair(c, cap, rt->tid, ct->tid, WDG_HOW_SIGNATURE, cands[i].sim);
     }
-    for (size_t k = 0; rs && k < c->ref.n; k++)
-        idset_free(&rs[k]);
-    for (size_t k = 0; ks && k < c->cand.n; k++)
-        idset_free(&ks[k]);
-    free(rs);
-    free(ks);
+    signatures_free(rs, c->ref.n);
+    signatures_free(ks, c->cand.n);
     free(cands);
     return rc;
 }
@@ -261,9 +267,9 @@ static uint64_t who_and_key(const diag_ctx *c, const engine_view *v, const wdg_e
     uint64_t who = e->tid;
     if (v == &c->cand) {
         long k = diag_thread_index(v, e->tid);
-        uint32_t analog = k >= 0 ? v->threads[k].analog : WDG_NO_THREAD;
         /* a thread with no analog matches nothing in the reference */
-        who = analog == WDG_NO_THREAD ? (uint64_t)1 << 32 | e->tid : analog;
+        who = k >= 0 && v->threads[k].has_analog ? v->threads[k].analog
+                                                 : (uint64_t)1 << 32 | e->tid;
     }
     uint64_t x = wdg_hash64(ev_key(c->kt, e) ^ wdg_hash64(who));
     return x == UINT64_MAX ? 0 : x;

@@ -179,7 +179,8 @@ static size_t add_root(roots_ctx *x, const wdg_root *r)
     wdg_diagnosis *d = x->c->d;
     for (size_t i = 0; i < d->n_roots; i++) {
         const wdg_root *o = &d->roots[i];
-        if (o->kind == r->kind && o->tid == r->tid && o->ref_tid == r->ref_tid &&
+        if (o->kind == r->kind && o->has_tid == r->has_tid && o->tid == r->tid &&
+            o->has_ref_tid == r->has_ref_tid && o->ref_tid == r->ref_tid &&
             o->has_key == r->has_key && o->lr == r->lr && o->op == r->op && o->cat == r->cat &&
             o->has_obj == r->has_obj && o->obj == r->obj)
             return i;
@@ -239,7 +240,6 @@ static void root_init(wdg_root *r, int kind)
 {
     memset(r, 0, sizeof *r);
     r->kind = kind;
-    r->tid = r->ref_tid = WDG_NO_THREAD;
     snprintf(r->family, sizeof r->family, "-");
 }
 
@@ -356,17 +356,19 @@ static int follow_producers(roots_ctx *x, const wdg_thread *w, uint32_t o, uint3
         root.obj = o;
         root.has_ref_obj = 1;
         root.ref_obj = ro;
+        root.has_ref_tid = 1;
         root.ref_tid = r->tid;
         root.has_entry = r->has_entry;
         root.entry_pc = r->entry_pc;
         set_family(&root, r);
-        long ci = r->analog == WDG_NO_THREAD ? -1 : diag_thread_index(cv, r->analog);
+        long ci = r->has_analog ? diag_thread_index(cv, r->analog) : -1;
         if (ci < 0) {
             root.kind = WDG_ROOT_MISSING_THREAD;
             rc = link_root(x, w->tid, add_root(x, &root));
             continue;
         }
         const wdg_thread *ct = &cv->threads[ci];
+        root.has_tid = 1;
         root.tid = ct->tid;
         if (ct->has_entry) {
             root.has_entry = 1;
@@ -433,7 +435,9 @@ static int examine(roots_ctx *x, const wdg_thread *w)
         /* a signal was left unconsumed while W waited */
         wdg_root root;
         root_init(&root, WDG_ROOT_SIGNALED_BUT_BLOCKED);
+        root.has_tid = 1;
         root.tid = w->tid;
+        root.has_ref_tid = w->has_analog;
         root.ref_tid = w->analog;
         root.has_entry = w->has_entry;
         root.entry_pc = w->entry_pc;
@@ -470,6 +474,7 @@ static int examine(roots_ctx *x, const wdg_thread *w)
     if (unmapped >= 0 && (all || !explained)) {
         wdg_root root;
         root_init(&root, WDG_ROOT_UNKNOWN);
+        root.has_tid = 1;
         root.tid = w->tid;
         set_family(&root, w);
         root.has_obj = 1;
@@ -546,8 +551,8 @@ static int root_order(const void *a, const void *b)
     const wdg_root *x = a, *y = b;
     if (x->n_blocks != y->n_blocks)
         return x->n_blocks > y->n_blocks ? -1 : 1;
-    uint32_t tx = x->tid != WDG_NO_THREAD ? x->tid : x->ref_tid;
-    uint32_t ty = y->tid != WDG_NO_THREAD ? y->tid : y->ref_tid;
+    uint32_t tx = x->has_tid ? x->tid : x->ref_tid;
+    uint32_t ty = y->has_tid ? y->tid : y->ref_tid;
     if (tx != ty)
         return tx < ty ? -1 : 1;
     return x->kind - y->kind;
@@ -602,6 +607,7 @@ static int finish_graph(roots_ctx *x)
         }
         wdg_root root;
         root_init(&root, unproven ? WDG_ROOT_UNKNOWN : WDG_ROOT_CYCLE);
+        root.has_tid = 1;
         root.tid = lowest;
         set_family(&root, &c->cand.threads[diag_thread_index(&c->cand, lowest)]);
         size_t ri = add_root(x, &root);
@@ -622,6 +628,7 @@ static int finish_graph(roots_ctx *x)
             continue;
         wdg_root root;
         root_init(&root, WDG_ROOT_UNKNOWN);
+        root.has_tid = 1;
         root.tid = th->tid;
         set_family(&root, th);
         if (link_root(x, th->tid, add_root(x, &root)) < 0)

@@ -55,9 +55,7 @@ static int add_thread(engine_view *v, uint32_t tid, size_t at, size_t *cap)
     memset(th, 0, sizeof *th);
     th->tid = tid;
     th->first = th->last = at;
-    th->creator = WDG_NO_THREAD;
     th->created_at = WDG_NO_INDEX;
-    th->analog = WDG_NO_THREAD;
     snprintf(th->family, sizeof th->family, "-");
     if (!wdg_map_put(&v->by_tid, tid, v->n, NULL))
         return -1;
@@ -109,6 +107,7 @@ int diag_build_threads(engine_view *v, const wdg_trace *t, const wdg_symbols *s)
         if (th->created_at != WDG_NO_INDEX)
             continue;
         th->created_at = i;
+        th->has_creator = 1;
         th->creator = e->tid;
         if (e->flags & WDG_EV_ENTRY) {
             th->has_entry = 1;
@@ -153,8 +152,11 @@ static int64_t threshold(const wdg_trace *t, const wdg_diagnosis_opts *o)
         first = ev_time(t, &t->events[0]);
         last = ev_time(t, &t->events[t->n_events - 1]);
     }
-    if (o->silence_is_fraction)
-        return (int64_t)((double)(last - first) * o->silence_fraction);
+    if (o->silence_is_fraction) {
+        /* a span near INT64_MAX times 100% rounds to 2^63: cap it */
+        double v = (double)(last - first) * o->silence_fraction;
+        return v >= (double)INT64_MAX ? INT64_MAX : (int64_t)v;
+    }
     return o->silence;
 }
 
@@ -198,7 +200,7 @@ void diag_states(diag_ctx *c, const wdg_diagnosis_opts *o)
         if (th->state != WDG_TS_WEDGED)
             continue;
         th->divergent = 1;
-        long r = th->analog == WDG_NO_THREAD ? -1 : diag_thread_index(&c->ref, th->analog);
+        long r = th->has_analog ? diag_thread_index(&c->ref, th->analog) : -1;
         if (r < 0 || c->ref.threads[r].state != WDG_TS_WEDGED)
             continue;
         const wdg_event *ce = &c->cand.t->events[th->last];

@@ -75,7 +75,8 @@ int cmd_diff(int argc, char **argv)
         rc = wdg_error_set(&err, WDG_EUSAGE, NULL, 0, "usage: wedge diff REF CAND --tid R[=C]");
         goto done;
     }
-    uint32_t rt, ct = WDG_NO_THREAD;
+    uint32_t rt, ct = 0;
+    int has_ct = 0;   /* C given; else R's analog */
     char *end;
     errno = 0;
     unsigned long r_id = strtoul(tid, &end, 10), c_id = 0;
@@ -83,8 +84,9 @@ int cmd_diff(int argc, char **argv)
     if (!bad && *end == '=') {
         const char *c = end + 1;
         c_id = strtoul(c, &end, 10);
-        bad = errno || end == c || *end || c_id >= UINT32_MAX;
+        bad = errno || end == c || *end || c_id > UINT32_MAX || *c == '-';
         ct = (uint32_t)c_id;
+        has_ct = 1;
     }
     rt = (uint32_t)r_id;
     if (bad || tid[0] == '-') {
@@ -99,19 +101,22 @@ int cmd_diff(int argc, char **argv)
         rc = wdg_error_set(&err, WDG_EUSAGE, NULL, 0, "ref has no thread %u", rt);
         goto done;
     }
-    if (ct == WDG_NO_THREAD)
+    if (!has_ct && !r->has_analog) {
+        rc = wdg_error_set(&err, WDG_EUSAGE, NULL, 0,
+                           "ref thread %u has no analog in cand: name one with --tid %u=C", rt, rt);
+        goto done;
+    }
+    if (!has_ct)
         ct = r->analog;
-    if (ct == WDG_NO_THREAD || !wdg_diag_cand_thread(&pair.rep.diag, ct)) {
-        rc = ct == WDG_NO_THREAD
-                 ? wdg_error_set(&err, WDG_EUSAGE, NULL, 0,
-                                 "ref thread %u has no analog in cand: name one with --tid %u=C",
-                                 rt, rt)
-                 : wdg_error_set(&err, WDG_EUSAGE, NULL, 0, "cand has no thread %u", ct);
+    if (!wdg_diag_cand_thread(&pair.rep.diag, ct)) {
+        rc = wdg_error_set(&err, WDG_EUSAGE, NULL, 0, "cand has no thread %u", ct);
         goto done;
     }
     if ((rc = wdg_render_diff(&out, &pair.rep, rt, ct, whole, (int)context, (int)width, &err)) < 0)
         goto done;
-    if (out.oom || fwrite(out.ptr, 1, out.len, stdout) != out.len || fflush(stdout) != 0)
+    if (out.oom)
+        rc = wdg_error_set(&err, WDG_ENOMEM, NULL, 0, "out of memory");
+    else if (fwrite(out.ptr, 1, out.len, stdout) != out.len || fflush(stdout) != 0)
         rc = wdg_error_set(&err, WDG_EOUTPUT, "<stdout>", 0, "write failed");
 done:
     wdg_buf_free(&out);

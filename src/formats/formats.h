@@ -41,7 +41,9 @@ typedef struct wdg_rec {
     uint32_t frames[WDG_MAX_FRAMES];
 } wdg_rec;
 
-typedef enum { LINE_EVENT, LINE_IGNORED, LINE_MALFORMED } wdg_line_kind;
+/* LINE_NOMEM: the parser ran out of memory; the read fails (exit 71), as a
+ * line counted malformed or ignored instead would change the result. */
+typedef enum { LINE_EVENT, LINE_IGNORED, LINE_MALFORMED, LINE_NOMEM } wdg_line_kind;
 
 typedef struct wdg_line_result {
     int reason;              /* wdg_malformed_reason, for LINE_MALFORMED */

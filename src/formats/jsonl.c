@@ -110,14 +110,19 @@ static unsigned hex4(const char *p)
 
 /* Decodes a validated string body into out (cap bytes, NUL-terminated);
  * returns the length, or -1 when it does not fit. */
-static long decode_string(const char *s, size_t n, char *out, size_t cap)
+/* Decodes a scanned JSON string into out (NUL-terminated).  When it does
+ * not fit: -1, or with prefix the length of what fits, whole escapes only. */
+static long decode_string(const char *s, size_t n, char *out, size_t cap, int prefix)
 {
     size_t o = 0;
+    int full = 0;
     for (size_t i = 0; i < n;) {
         unsigned cp;
         if (s[i] != '\\') {
-            if (o + 1 >= cap)
-                return -1;
+            if (o + 1 >= cap) {
+                full = 1;
+                break;
+            }
             out[o++] = s[i++];
             continue;
         }
@@ -156,13 +161,15 @@ static long decode_string(const char *s, size_t n, char *out, size_t cap)
         else
             tmp[0] = (char)(0xF0 | (cp >> 18)), tmp[1] = (char)(0x80 | ((cp >> 12) & 0x3F)),
             tmp[2] = (char)(0x80 | ((cp >> 6) & 0x3F)), tmp[3] = (char)(0x80 | (cp & 0x3F)), k = 4;
-        if (o + k >= cap)
-            return -1;
+        if (o + k >= cap) {
+            full = 1;
+            break;
+        }
         memcpy(out + o, tmp, k);
         o += k;
     }
     out[o] = 0;
-    return (long)o;
+    return full && !prefix ? -1 : (long)o;
 }
 
 static int digit(unsigned char c) { return c >= '0' && c <= '9'; }
@@ -482,15 +489,13 @@ static void copy_header_string(ctx *c, char *out, size_t cap)
     if (c->s.p < c->s.end && *c->s.p == '"') {
         const unsigned char *save = c->s.p;
         if (scan_string(&c->s, &a, &n, &esc) == 0) {
-            /* decoded whole (never longer than its escaped form), then cut
-             * before a character to fit */
-            char *all = malloc(n + 1);
-            long dn = all ? decode_string(a, n, all, n + 1) : -1;
-            size_t k = dn < 0 ? 0 : wdg_utf8_cut(all, (size_t)dn, cap - 1);
-            if (k)
-                memcpy(out, all, k);
+            /* decoded (a prefix longer than any field), then cut before a
+             * character to fit: no allocation, so nothing to fail */
+            char all[256];
+            long dn = decode_string(a, n, all, sizeof all, 1);
+            size_t k = wdg_utf8_cut(all, (size_t)dn, cap - 1 < sizeof all ? cap - 1 : sizeof all - 1);
+            memcpy(out, all, k);
             out[k] = 0;
-            free(all);
             return;
         }
         c->s.p = save;
@@ -537,7 +542,7 @@ wdg_line_kind wdg_jsonl_parse(const char *line, size_t len, wdg_rec *rec,
             return LINE_MALFORMED;
         }
         if (esc) {
-            long dn = decode_string(k, kn, keybuf, sizeof keybuf);
+            long dn = decode_string(k, kn, keybuf, sizeof keybuf, 0);
             k = dn < 0 ? "" : keybuf;
             kn = dn < 0 ? 0 : (size_t)dn;
         }
@@ -641,7 +646,7 @@ wdg_line_kind wdg_jsonl_parse(const char *line, size_t len, wdg_rec *rec,
             if (scan_string(&c.s, &a, &n, &esc) < 0)
                 return syntax(&c), LINE_MALFORMED;
             if (esc) {
-                long dn = decode_string(a, n, rec->op_buf, sizeof rec->op_buf);
+                long dn = decode_string(a, n, rec->op_buf, sizeof rec->op_buf, 0);
                 if (dn < 0)
                     return wdg_malformed(res, WDG_MAL_RANGE, "op: name too long");
                 a = rec->op_buf;

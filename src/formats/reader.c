@@ -99,6 +99,8 @@ static int process(reader *r, const char *line, size_t len, int flag, uint64_t l
         kind = wdg_malformed(&res, WDG_MAL_TRUNCATED, "the trace ends inside this line");
     else
         kind = parse_line(r, line, len, &res);
+    if (kind == LINE_NOMEM)
+        return oom(r, line_no, err);
     if (kind == LINE_EVENT) {
         uint32_t op = WDG_OP_NONE;
         if (rec->op_id != WDG_OP_NONE)

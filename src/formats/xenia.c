@@ -27,6 +27,10 @@ int wdg_xenia_new(wdg_xenia **out, wdg_ops *ops)
     x->ops = ops;
     x->op_ex_create_thread = wdg_ops_intern(ops, "ExCreateThread", 14);
     x->op_delay = wdg_ops_intern(ops, "KeDelayExecutionThread", 22);
+    if (x->op_ex_create_thread == WDG_OP_NONE || x->op_delay == WDG_OP_NONE) {
+        free(x);
+        return WDG_ENOMEM;
+    }
     *out = x;
     return 0;
 }
@@ -376,6 +380,9 @@ static wdg_line_kind kernel_call(wdg_xenia *x, uint32_t handle, const char *m, s
     rec->have |= R_OP | R_TID;
     rec->tid = tid_of(x, handle, rec);
     uint32_t op = known != WDG_OP_NONE ? known : wdg_ops_intern(x->ops, name, name_len);
+    if (op == WDG_OP_NONE)
+        return LINE_NOMEM;
+    rec->op_id = op;
     wdg_category cat = wdg_ops_category(x->ops, op);
     uint32_t v;
     int rc = 1;
@@ -435,8 +442,9 @@ static wdg_line_kind kernel_call(wdg_xenia *x, uint32_t handle, const char *m, s
                                  "ExCreateThread: no start address (argument 5)");
         arg_hex(args, alen, nargs, 6, &flags);
         uint64_t *slot = wdg_map_put(&x->pending, handle, 0, NULL);
-        if (slot)
-            *slot = entry | (uint64_t)(flags & 1) << 32;
+        if (!slot)
+            return LINE_NOMEM;
+        *slot = entry | (uint64_t)(flags & 1) << 32;
     } else {
         uint64_t *slot = wdg_map_get(&x->pending, handle);
         if (slot)
@@ -461,13 +469,14 @@ wdg_line_kind wdg_xenia_parse(wdg_xenia *x, wdg_trace *trace, const char *line, 
                 size_t cap = trace->cap_imports ? trace->cap_imports * 2 : 64;
                 wdg_import *p = realloc(trace->imports, cap * sizeof *p);
                 if (!p)
-                    return wdg_malformed(res, WDG_MAL_RANGE, "out of memory");
+                    return LINE_NOMEM;
                 trace->imports = p;
                 trace->cap_imports = cap;
             }
             uint32_t op = wdg_ops_intern(x->ops, name, nl);
-            if (op != WDG_OP_NONE)
-                trace->imports[trace->n_imports++] = (wdg_import){thunk, op};
+            if (op == WDG_OP_NONE)
+                return LINE_NOMEM;
+            trace->imports[trace->n_imports++] = (wdg_import){thunk, op};
             return LINE_IGNORED;
         }
         if (wdg_kv_line_looks(line, len))
@@ -480,7 +489,7 @@ wdg_line_kind wdg_xenia_parse(wdg_xenia *x, wdg_trace *trace, const char *line, 
         if (rc < 0)
             return wdg_malformed(res, WDG_MAL_SYNTAX, "XThread::Execute line without thid/handle");
         if (bind(x, h2, tid) < 0)
-            return wdg_malformed(res, WDG_MAL_RANGE, "out of memory");
+            return LINE_NOMEM;
         return LINE_IGNORED;
     }
     rc = thread_stack(m, mn, &h2, &tid);
@@ -488,7 +497,7 @@ wdg_line_kind wdg_xenia_parse(wdg_xenia *x, wdg_trace *trace, const char *line, 
         if (rc < 0)
             return wdg_malformed(res, WDG_MAL_SYNTAX, "XThread Stack line with a bad handle or id");
         if (bind(x, h2, tid) < 0)
-            return wdg_malformed(res, WDG_MAL_RANGE, "out of memory");
+            return LINE_NOMEM;
         uint64_t *pend = wdg_map_get(&x->pending, handle);
         if (!pend || *pend == NO_PENDING)
             return LINE_IGNORED;

@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include <zlib.h>
 #include <zstd.h>
+#include <zstd_errors.h>
 
 #include "wedge/trace.h"
 
@@ -127,6 +128,8 @@ static int decode_gzip(wdg_source *s, size_t avail, size_t room, wdg_error *err)
     s->fill += room - s->z.avail_out;
     if (zr == Z_STREAM_END)
         s->z_ended = 1;
+    else if (zr == Z_MEM_ERROR)
+        return wdg_error_set(err, WDG_ENOMEM, display(s), 0, "out of memory");
     else if (zr != Z_OK && zr != Z_BUF_ERROR)
         return wdg_error_set(err, WDG_EINPUT, display(s), 0, "corrupt gzip stream: %s",
                              s->z.msg ? s->z.msg : "inflate failed");
@@ -144,6 +147,8 @@ static int decode_zstd(wdg_source *s, size_t avail, size_t room, wdg_error *err)
     ZSTD_inBuffer in = {raw_ptr(s), avail, 0};
     ZSTD_outBuffer out = {s->buf + s->fill, room, 0};
     size_t zr = ZSTD_decompressStream(s->zd, &out, &in);
+    if (ZSTD_isError(zr) && ZSTD_getErrorCode(zr) == ZSTD_error_memory_allocation)
+        return wdg_error_set(err, WDG_ENOMEM, display(s), 0, "out of memory");
     if (ZSTD_isError(zr))
         return wdg_error_set(err, WDG_EINPUT, display(s), 0, "corrupt zstd stream: %s",
                              ZSTD_getErrorName(zr));
@@ -238,16 +243,35 @@ static int open_fd(wdg_source *s, wdg_error *err)
     return 0;
 }
 
+/* zlib allocates through wedge's calloc and free, so that the allocation
+ * failure test reaches its allocations too */
+static voidpf z_alloc(voidpf opaque, uInt items, uInt size)
+{
+    (void)opaque;
+    return calloc(items, size);
+}
+
+static void z_free(voidpf opaque, voidpf p)
+{
+    (void)opaque;
+    free(p);
+}
+
 static int start_codec(wdg_source *s, wdg_error *err)
 {
     if (s->codec == CODEC_GZIP) {
-        if (inflateInit2(&s->z, 15 + 16) != Z_OK)
-            return wdg_error_set(err, WDG_ENOMEM, display(s), 0, "zlib init failed");
+        s->z.zalloc = z_alloc;
+        s->z.zfree = z_free;
+        int zr = inflateInit2(&s->z, 15 + 16);
+        if (zr != Z_OK)
+            return zr == Z_MEM_ERROR
+                       ? wdg_error_set(err, WDG_ENOMEM, display(s), 0, "out of memory")
+                       : wdg_error_set(err, WDG_EINTERNAL, display(s), 0, "zlib init failed");
         s->z_live = 1;
     } else if (s->codec == CODEC_ZSTD) {
         s->zd = ZSTD_createDCtx();
         if (!s->zd)
-            return wdg_error_set(err, WDG_ENOMEM, display(s), 0, "zstd init failed");
+            return wdg_error_set(err, WDG_ENOMEM, display(s), 0, "out of memory");
     }
     return 0;
 }

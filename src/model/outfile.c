@@ -18,8 +18,9 @@ static int fail(wdg_outfile *o, const char *path, int e, wdg_error *err)
 {
     if (o && !o->failed)
         o->failed = e;
-    return wdg_error_set(err, e == ENOMEM ? WDG_ENOMEM : WDG_EOUTPUT, path, 0,
-                         "cannot write: %s", strerror(e));
+    if (e == ENOMEM)
+        return wdg_error_set(err, WDG_ENOMEM, path, 0, "out of memory");
+    return wdg_error_set(err, WDG_EOUTPUT, path, 0, "cannot write: %s", strerror(e));
 }
 
 static void release(wdg_outfile *o)

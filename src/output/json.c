@@ -12,12 +12,12 @@ static void addr(wdg_buf *b, int has, uint32_t v)
         wdg_buf_puts(b, "null");
 }
 
-static void opt_tid(wdg_buf *b, uint32_t tid)
+static void opt_tid(wdg_buf *b, int has, uint32_t tid)
 {
-    if (tid == WDG_NO_THREAD)
-        wdg_buf_puts(b, "null");
-    else
+    if (has)
         wdg_buf_printf(b, "%u", tid);
+    else
+        wdg_buf_puts(b, "null");
 }
 
 static void u64(wdg_buf *b, uint64_t v) { wdg_buf_printf(b, "%llu", (unsigned long long)v); }
@@ -137,7 +137,7 @@ static void divergence(wdg_buf *b, const wdg_report *r, const wdg_divergence *d)
         wdg_buf_puts(b, "null");
     wdg_buf_printf(b, ", \"tid\": %u, \"cand_tid\": ", e->tid);
     const wdg_thread *rt = wdg_diag_ref_thread(&r->diag, e->tid);
-    opt_tid(b, rt ? rt->analog : WDG_NO_THREAD);
+    opt_tid(b, rt && rt->has_analog, rt ? rt->analog : 0);
     wdg_buf_printf(b, ", \"category\": \"%s\", \"lr\": ", wdg_category_name(e->cat));
     addr(b, e->flags & WDG_EV_LR, e->lr);
     wdg_buf_puts(b, ", \"op\": ");
@@ -209,9 +209,9 @@ static void roots(wdg_buf *b, const wdg_report *r)
         const wdg_root *x = &d->roots[i];
         wdg_buf_printf(b, "%s\n    {\"kind\": \"%s\", \"tid\": ", i ? "," : "",
                        wdg_root_kind_name(x->kind));
-        opt_tid(b, x->tid);
+        opt_tid(b, x->has_tid, x->tid);
         wdg_buf_puts(b, ", \"ref_tid\": ");
-        opt_tid(b, x->ref_tid);
+        opt_tid(b, x->has_ref_tid, x->ref_tid);
         wdg_buf_puts(b, ", \"entry_pc\": ");
         addr(b, x->has_entry, x->entry_pc);
         wdg_buf_puts(b, ", \"family\": ");
@@ -268,8 +268,8 @@ static void milestone(wdg_buf *b, const wdg_milestone *m)
 static void boot_delta(wdg_buf *b, const wdg_report *r)
 {
     const wdg_boot_delta *bd = &r->boot;
-    wdg_buf_printf(b, ",\n  \"boot_delta\": {\"window\": %lld, \"threads\": [",
-                   (long long)bd->window);
+    wdg_buf_printf(b, ",\n  \"boot_delta\": {\"window\": %llu, \"threads\": [",
+                   (unsigned long long)bd->window);
     for (size_t i = 0; i < bd->n_threads; i++) {
         const wdg_thread_delta *t = &bd->threads[i];
         wdg_buf_printf(b, "%s\n      {\"ref\": %u, \"cand\": %u, \"first_diff\": ", i ? "," : "",
@@ -315,7 +315,7 @@ static void extras(wdg_buf *b, const wdg_report *r)
     int first = 1;
     for (size_t i = 0; i < d->n_ref_threads; i++) {
         const wdg_thread *t = &d->ref_threads[i];
-        if (t->analog != WDG_NO_THREAD)
+        if (t->has_analog)
             continue;
         wdg_buf_printf(b, "%s{\"tid\": %u, \"entry_pc\": ", first ? "" : ", ", t->tid);
         addr(b, t->has_entry, t->entry_pc);

@@ -27,6 +27,12 @@ static void cand_label(const wdg_report *r, uint32_t tid, char *out, size_t cap)
     label(wdg_diag_cand_thread(&r->diag, tid), out, cap);
 }
 
+/* the cand thread of a root, or NULL (a missing thread has none) */
+static const wdg_thread *root_thread(const wdg_report *r, const wdg_root *x)
+{
+    return x->has_tid ? wdg_diag_cand_thread(&r->diag, x->tid) : NULL;
+}
+
 static void site_of(const wdg_report *r, int has_lr, uint32_t lr, uint32_t op, char *out,
                     size_t cap)
 {
@@ -105,7 +111,7 @@ void md_verdict(wdg_buf *b, const wdg_report *r)
     wdg_buf_puts(b, "\n\n");
     size_t no_analog = 0;
     for (size_t i = 0; i < d->n_ref_threads; i++)
-        no_analog += d->ref_threads[i].analog == WDG_NO_THREAD;
+        no_analog += !d->ref_threads[i].has_analog;
     wdg_buf_printf(b, "Behind it: %llu of %zu producer keys diverge (%llu MISSING); %llu %s thread%s "
                       "wedged for good; %zu %s thread%s with no analog in %s.\n\n",
                    (unsigned long long)d->keys_diverging, r->keys.n,
@@ -123,7 +129,8 @@ static void evidence(wdg_buf *b, const wdg_report *r, const wdg_root *x)
         snprintf(obj, sizeof obj, "0x%08X", x->obj);
     if (x->has_key)
         site_of(r, x->key_has_lr, x->lr, x->op, site, sizeof site);
-    cand_label(r, x->tid, who, sizeof who);
+    const wdg_thread *me = root_thread(r, x);
+    label(me, who, sizeof who);
     /* the first wedged thread it blocks, for the sentences that need one */
     const wdg_thread *first = x->n_blocks ? wdg_diag_cand_thread(d, x->blocks[0]) : NULL;
     label(first, w, sizeof w);
@@ -134,7 +141,6 @@ static void evidence(wdg_buf *b, const wdg_report *r, const wdg_root *x)
     }
     switch (x->kind) {
     case WDG_ROOT_SIGNALED_BUT_BLOCKED: {
-        const wdg_thread *me = wdg_diag_cand_thread(d, x->tid);
         const wdg_event *e = me ? &r->cand->events[me->last] : NULL;
         char mine[256] = "its wait";
         if (e)
@@ -189,7 +195,7 @@ static void evidence(wdg_buf *b, const wdg_report *r, const wdg_root *x)
         int any = 0;
         for (size_t i = 0; i < d->n_ref_threads; i++) {
             const wdg_thread *t = &d->ref_threads[i];
-            if (t->analog != WDG_NO_THREAD)
+            if (t->has_analog)
                 continue;
             char l[128];
             label(t, l, sizeof l);
@@ -226,20 +232,20 @@ static void root_tail(wdg_buf *b, const wdg_report *r, const wdg_root *x)
         break;
     case WDG_ROOT_SKIPPED_PRODUCER: {
         char who[128];
-        cand_label(r, x->tid, who, sizeof who);
+        label(root_thread(r, x), who, sizeof who);
         wdg_buf_printf(b, "(%s went round its loop without `%s` at %s)", who,
                        wdg_category_name(x->cat), site);
         break;
     }
     case WDG_ROOT_LIVE_MISSING_PRODUCER: {
         char who[128];
-        cand_label(r, x->tid, who, sizeof who);
+        label(root_thread(r, x), who, sizeof who);
         wdg_buf_printf(b, "(%s runs on without `%s` at %s)", who, wdg_category_name(x->cat), site);
         break;
     }
     case WDG_ROOT_SILENT_THREAD: {
         char who[128];
-        cand_label(r, x->tid, who, sizeof who);
+        label(root_thread(r, x), who, sizeof who);
         wdg_buf_printf(b, "(%s fell silent)", who);
         break;
     }
@@ -279,13 +285,13 @@ static void chain(wdg_buf *b, const wdg_report *r, uint32_t tid, size_t ri)
         wdg_buf_printf(b, "%s -> ", l);
         if (linked(d, tid, ri))
             break;
-        uint32_t next = WDG_NO_THREAD;
-        for (size_t e = 0; e < d->n_edges && next == WDG_NO_THREAD; e++)
-            if (d->edges[e].from == tid && d->edges[e].to != tid && blocks(x, d->edges[e].to))
-                next = d->edges[e].to;
-        if (next == WDG_NO_THREAD)
+        size_t e = 0;
+        while (e < d->n_edges &&
+               !(d->edges[e].from == tid && d->edges[e].to != tid && blocks(x, d->edges[e].to)))
+            e++;
+        if (e == d->n_edges)
             break;
-        tid = next;
+        tid = d->edges[e].to;
     }
     root_tail(b, r, x);
 }
@@ -371,7 +377,7 @@ static void thread_rows(wdg_buf *b, const wdg_report *r, int cand)
             when(t, &t->events[th->first], first, sizeof first);
             when(t, &t->events[th->last], last, sizeof last);
         }
-        if (th->analog != WDG_NO_THREAD)
+        if (th->has_analog)
             snprintf(analog, sizeof analog, "%u (%s)", th->analog, wdg_map_how_name(th->how));
         state_text(r, t, th, st, sizeof st);
         wdg_buf_printf(b, "| %s | %u | %s | %s | %s | %llu | %s | %s |\n",
@@ -407,7 +413,7 @@ void md_threads(wdg_buf *b, const wdg_report *r)
     int any = 0;
     for (size_t i = 0; i < d->n_ref_threads; i++) {
         const wdg_thread *t = &d->ref_threads[i];
-        if (t->analog != WDG_NO_THREAD)
+        if (t->has_analog)
             continue;
         char l[128], entry[24] = "unknown";
         label(t, l, sizeof l);
@@ -495,7 +501,9 @@ void md_boot(wdg_buf *b, const wdg_report *r)
     const wdg_boot_delta *bd = &r->boot;
     wdg_buf_puts(b, "## Boot delta\n\n");
     char win[40];
-    wdg_fmt_when(r->ref, bd->window, "event", win, sizeof win);
+    /* one past t = INT64_MAX prints as INT64_MAX does at this precision */
+    wdg_fmt_when(r->ref, bd->window > INT64_MAX ? INT64_MAX : (int64_t)bd->window, "event", win,
+                 sizeof win);
     wdg_buf_printf(b, "The early boot of each thread pair: the %s tokens (op and call site) "
                       "before %s%s, against as many %s tokens plus slack, diffed with Myers' "
                       "algorithm.\n\n",

@@ -4,12 +4,12 @@
 
 void wdg_format_ns(int64_t ns, char *out, size_t cap)
 {
-    double v = (double)ns;
-    if (ns < 0)
-        v = -v;
+    /* the magnitude in unsigned arithmetic: -INT64_MIN does not fit */
+    uint64_t mag = ns < 0 ? 0 - (uint64_t)ns : (uint64_t)ns;
+    double v = (double)mag;
     const char *sign = ns < 0 ? "-" : "";
     if (v < 1e3)
-        snprintf(out, cap, "%s%lld ns", sign, (long long)(ns < 0 ? -ns : ns));
+        snprintf(out, cap, "%s%llu ns", sign, (unsigned long long)mag);
     else if (v < 1e6)
         snprintf(out, cap, "%s%.3f µs", sign, v / 1e3);
     else if (v < 1e9)

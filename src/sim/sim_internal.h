@@ -172,6 +172,7 @@ typedef enum { FMT_SIM_JSONL, FMT_SIM_XENIA_KV, FMT_SIM_XENIA_LOG } sim_format;
 typedef struct sim_writer {
     wdg_outfile f;             /* renamed into place by sim_writer_close() */
     sim_format fmt;
+    int oom;                   /* an allocation failed: the trace lacks lines */
     wdg_map started;           /* tids that logged their XThread::Execute line */
     char *buf;                 /* output buffer */
     size_t len, cap;

@@ -124,9 +124,13 @@ static void first_events(wdg_buf *b, const sim_run *ref, const tkey *keys, size_
                          int64_t cutoff)
 {
     uint64_t *seen = calloc(nk + 1, sizeof *seen);
+    if (!seen) {
+        b->oom = 1;   /* the caller checks the buffer */
+        return;
+    }
     long div = -1, sh = -1;
     uint64_t div_ord = 0, sh_ord = 0;
-    for (size_t i = 0; seen && i < ref->nprod && ref->prod_t[i] <= cutoff && (div < 0 || sh < 0);
+    for (size_t i = 0; i < ref->nprod && ref->prod_t[i] <= cutoff && (div < 0 || sh < 0);
          i++) {
         size_t k = 0;
         while (k < nk && !(keys[k].cat == ref->prod_cat[i] && keys[k].lr == ref->prod_lr[i]))
@@ -175,14 +179,18 @@ static void boot_truth(wdg_buf *b, const sim_run *ref, const sim_run *cand, cons
 {
     size_t cap = (size_t)ref->nthreads + nk + 1, n = 0;
     tmile *m = calloc(cap, sizeof *m);
-    for (int i = 0; m && i < ref->nthreads; i++) {
+    if (!m) {
+        b->oom = 1;   /* the caller checks the buffer */
+        return;
+    }
+    for (int i = 0; i < ref->nthreads; i++) {
         const sim_thread_info *t = &ref->threads[i];
         int ci = find_thread(cand, t->tmpl, t->instance);
         if (i == 0 || !t->events || ci < 0 || !cand->threads[ci].events)
             continue;   /* main has no start; a missing thread has no cand time */
         m[n++] = (tmile){t->first_t, cand->threads[ci].first_t, 1, family(ref, i), 0};
     }
-    for (size_t k = 0; m && k < nk; k++) {
+    for (size_t k = 0; k < nk; k++) {
         int64_t rt = -1, ct = -1;
         for (size_t i = 0; i < ref->nprod && rt < 0; i++)
             if (ref->prod_lr[i] == keys[k].lr && ref->prod_cat[i] == keys[k].cat)
@@ -193,8 +201,7 @@ static void boot_truth(wdg_buf *b, const sim_run *ref, const sim_run *cand, cons
         if (rt >= 0 && ct >= 0)
             m[n++] = (tmile){rt, ct, 0, NULL, keys[k].lr};
     }
-    if (m)
-        qsort(m, n, sizeof *m, mile_order);
+    qsort(m, n, sizeof *m, mile_order);
     wdg_buf_puts(b, ",\n  \"boot\": {\"main_first_diff\": ");
     if (cand->poll_at >= 0)
         wdg_buf_printf(b, "%ld", cand->poll_at);
@@ -202,9 +209,9 @@ static void boot_truth(wdg_buf *b, const sim_run *ref, const sim_run *cand, cons
         wdg_buf_puts(b, "null");
     wdg_buf_puts(b, ", \"skew_start\": ");
     size_t i = 0;
-    while (m && i < n && !(m[i].ref_t > 0 && (double)m[i].cand_t / (double)m[i].ref_t > 2))
+    while (i < n && !(m[i].ref_t > 0 && (double)m[i].cand_t / (double)m[i].ref_t > 2))
         i++;
-    if (m && i < n) {
+    if (i < n) {
         wdg_buf_printf(b, "{\"ref_t\": %lld, \"cand_t\": %lld, ", (long long)m[i].ref_t,
                        (long long)m[i].cand_t);
         if (m[i].is_thread)

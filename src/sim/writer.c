@@ -57,6 +57,8 @@ int sim_writer_open(sim_writer *w, const char *dir, const char *name, sim_format
 int sim_writer_finish(sim_writer *w, wdg_error *err)
 {
     flush(w);
+    if (w->oom)
+        return wdg_error_set(err, WDG_ENOMEM, NULL, 0, "out of memory");
     return wdg_outfile_close(&w->f, err);
 }
 
@@ -98,7 +100,8 @@ static void jsonl(sim_writer *w, const sim_event *e)
 static void bind_thread(sim_writer *w, const sim_event *e)
 {
     int inserted = 0;
-    wdg_map_put(&w->started, e->tid, 0, &inserted);
+    if (!wdg_map_put(&w->started, e->tid, 0, &inserted))
+        w->oom = 1;
     if (inserted)
         out(w, "K> %08X XThread::Execute thid %u (handle=%08X, 'XThread%08X', native=%08X)\n",
             e->handle, e->tid, e->handle, e->handle, 0x1000 + e->tid * 16);

@@ -1,0 +1,88 @@
+#!/bin/sh
+# Allocation failures: each case runs once to count its allocations, then
+# once for every K with the K-th allocation failing (build/wedge-failalloc,
+# tests/alloc/failalloc.c).  Each failed run must either exit 71 with one
+# line on stderr saying "out of memory", or change nothing: the same exit
+# status, stdout, stderr and output files as the run that failed nothing.
+#   sh tests/alloc/run.sh BUILD_DIR [STEP]   (STEP > 1: every STEP-th K only)
+SUITE=alloc
+. "$(dirname "$0")/../e2e/lib.sh"
+STEP=${2:-1}
+F="$(dirname "$W")/wedge-failalloc"
+D="$(cd "$(dirname "$0")/../e2e/data" && pwd)"
+S=$T/sim
+O=$T/out
+# a small two-fault run: entry-PC, signature and object maps, two roots
+"$W" simulate two-faults -o "$S" --events 600 -q || bad "simulate for the inputs"
+gzip -c "$D/ref.jsonl" >"$T/ref.jsonl.gz"
+if command -v zstd >/dev/null; then zstd -q -c "$D/cand.jsonl" >"$T/cand.jsonl.zst"
+else cp "$D/cand.jsonl" "$T/cand.jsonl.zst"; fi
+printf '%s\n' '1000 6 NtReleaseSemaphore 824AB168 F8000020' '2000 6 NtSetEvent 824AA304 F8000024' \
+    '3000 10 NtReleaseSemaphore 824AB168 F8000020' 'noise' '4000 14 KeSetEvent 824D229C 7015F000' \
+    >"$T/ref.txt"
+
+# run ARGS...: the injecting wedge; its files go to $O, its streams beside
+run() {
+    rm -rf "$O"
+    mkdir "$O"
+    "$F" "$@" >"$T/stdout" 2>"$T/stderr"
+    rc=$?
+}
+
+# sweep NAME ARGS...: the unfailed run, then one failed run per allocation
+sweep() {
+    name=$1
+    shift
+    rm -f "$T/count"
+    WEDGE_ALLOC_COUNT=$T/count run "$@"
+    n=$(cat "$T/count" 2>/dev/null || echo 0)
+    if [ "$rc" != 0 ] || [ "$n" -eq 0 ]; then
+        bad "$name: the unfailed run exits $rc after $n allocations"
+        return
+    fi
+    rm -rf "$T/base"
+    mv "$O" "$T/base"
+    mv "$T/stdout" "$T/base/.stdout"
+    mv "$T/stderr" "$T/base/.stderr"
+    k=1
+    while [ "$k" -le "$n" ]; do
+        WEDGE_FAIL_ALLOC=$k run "$@"
+        if [ "$rc" = 71 ]; then
+            # exactly one line, and it says so
+            { read -r first; read -r second; } <"$T/stderr"
+            case $first in
+            *"out of memory"*) [ -z "${second:-}" ] && ok ||
+                bad "$name: allocation $k of $n: exit 71 with more than one line on stderr" ;;
+            *) bad "$name: allocation $k of $n: exit 71 but stderr says: $first" ;;
+            esac
+            second=
+        else
+            mv "$T/stdout" "$O/.stdout"
+            mv "$T/stderr" "$O/.stderr"
+            if [ "$rc" = 0 ] && diff -r "$T/base" "$O" >"$T/diff" 2>&1; then
+                ok   # genuinely harmless: nothing changed
+            else
+                bad "$name: allocation $k of $n: exit $rc, output not as unfailed: $(head -c 300 "$T/diff" | tr '\n' ' ')"
+            fi
+        fi
+        k=$((k + STEP))
+    done
+}
+
+sweep report-dir report "$S/ref.jsonl" "$S/cand.jsonl" --symbols "$S/symbols.txt" -o "$O" \
+    --json - --dot "$O/graph.dot"
+sweep report-xenia report "$D/ref-stock.log" "$D/cand.jsonl" --tid-map 6=1
+sweep report-kv report "$D/ref-kv.log" "$T/cand.jsonl.zst" --symbols "$D/symbols.txt" \
+    --op-category xeKeReleaseSemaphore=release
+sweep report-template report "$T/ref.txt" "$D/cand.jsonl" \
+    --line-format '{t:dec} {tid:dec} {op:word} {lr:hex} {obj:hex}' --line-format '{tid:dec} {op:word}'
+# an import table resolving a PC-probe trace, and --probe
+E="$(cd "$(dirname "$0")/../../examples" && pwd)"
+sweep report-probes report "$E/ref-canary.log" "$E/cand-ours.jsonl" --symbols "$E/symbols.txt" \
+    --probe 0x82000000=KeSetEvent
+sweep diff diff "$S/ref.jsonl" "$S/cand.jsonl" --tid 6
+sweep stats stats "$T/ref.jsonl.gz"
+sweep stats-json stats --json "$D/ref-kv.log"
+sweep simulate simulate two-faults -o "$O/sim" --events 300 -q
+sweep simulate-kv simulate lost-set -o "$O/sim" --events 300 --ref-format xenia-kv -q
+finish
