@@ -26,7 +26,7 @@ UNIT_OBJ := $(UNIT_SRC:%.c=$(BUILD)/obj/%.o)
 
 DEPS_STAMP := $(BUILD)/.deps-ok
 
-.PHONY: all deps test test-plain test-asan demo example bench fuzz clean
+.PHONY: all deps test test-plain test-asan sweep demo example bench fuzz clean
 all: $(BUILD)/wedge
 
 $(DEPS_STAMP): scripts/install-deps.sh
@@ -82,6 +82,10 @@ test-asan: deps
 
 test: test-plain test-asan
 	@sh tests/run.sh build build-asan
+
+# the long simulator sweep: every scenario over 20 seeds (5 under ASan)
+sweep: test-plain test-asan
+	@WEDGE_SWEEP=1 sh tests/run.sh build build-asan
 
 demo: $(BUILD)/wedge
 	@$(BUILD)/wedge demo

@@ -1,70 +1,84 @@
 #!/bin/sh
-# Runs every test against each build directory given (plain, sanitizers)
-# and closes with one line: "N passed, N failed".  Exits 1 on any failure.
+# Runs every test suite against each build directory given (plain,
+# sanitizers), the builds side by side (one per core), and closes with one
+# line: "N passed, N failed".  Exits 1 on any failure.
+#   sh tests/run.sh BUILD_DIR...
+# WEDGE_SWEEP=1 (make sweep) runs the long simulator sweep: every scenario
+# over 20 seeds (5 under the sanitizers) instead of 4 (1).
 set -u
 cd "$(dirname "$0")/.."
-total_pass=0
-total_fail=0
-log=$(mktemp /tmp/wedge-tests-XXXXXX)
-trap 'rm -f "$log"' EXIT
-add() {
-    # the last "N passed, N failed" line of a suite's output
-    line=$(grep -E '[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
-    p=$(echo "$line" | sed -E 's/.* ([0-9]+) passed.*/\1/')
-    f=$(echo "$line" | sed -E 's/.* ([0-9]+) failed.*/\1/')
-    if [ -z "$line" ]; then
-        echo "  $1: no result line: the suite crashed" >&2
-        p=0 f=1
-    elif [ "$2" -ne 0 ] && [ "$f" -eq 0 ]; then
-        echo "  $1: exited $2 with no failed check" >&2
-        f=1
+work=$(mktemp -d /tmp/wedge-tests-XXXXXX)
+trap 'rm -rf "$work"' EXIT
+
+# suites BUILD: "NAME COMMAND..." lines, in the order they run
+suites() {
+    b=$1
+    case $b in *asan*) asan=1 ;; *) asan=0 ;; esac
+    if [ "${WEDGE_SWEEP:-0}" = 1 ]; then
+        [ $asan = 1 ] && seeds="1 2 3 4 5" || seeds=$(seq 1 20 | tr '\n' ' ')
+    else
+        [ $asan = 1 ] && seeds="1" || seeds="1 2 3 4"
     fi
-    total_pass=$((total_pass + p))
-    total_fail=$((total_fail + f))
-    echo "$1: $p passed, $f failed"
-}
-for build in "$@"; do
-    ./"$build"/unit-tests >"$log" 2>&1
-    rc=$?
-    grep -E '^FAIL|ERROR|runtime error' "$log" | head -n 40 >&2
-    add "unit ($build)" "$rc"
-    sh tests/e2e/run.sh "$build" >"$log" 2>&1
-    rc=$?
-    grep -E '^FAIL|ERROR|runtime error' "$log" | head -n 40 >&2
-    add "e2e ($build)" "$rc"
-    sh tests/e2e/input.sh "$build" >"$log" 2>&1
-    rc=$?
-    grep -E '^FAIL|ERROR|runtime error' "$log" | head -n 40 >&2
-    add "input ($build)" "$rc"
-    sh tests/e2e/diag.sh "$build" >"$log" 2>&1
-    rc=$?
-    grep -E '^FAIL|ERROR|runtime error' "$log" | head -n 40 >&2
-    add "diag ($build)" "$rc"
-    sh tests/e2e/output.sh "$build" >"$log" 2>&1
-    rc=$?
-    grep -E '^FAIL|ERROR|runtime error' "$log" | head -n 40 >&2
-    add "output ($build)" "$rc"
-    sh tests/e2e/extremes.sh "$build" >"$log" 2>&1
-    rc=$?
-    grep -E '^FAIL|ERROR|runtime error' "$log" | head -n 40 >&2
-    add "extremes ($build)" "$rc"
-    # every scenario over 20 seeds; 5 under the sanitizers (slower)
-    case $build in *asan*) seeds="1 2 3 4 5" ;; *) seeds=$(seq 1 20 | tr '\n' ' ') ;; esac
-    sh tests/e2e/sim.sh "$build" "$seeds" >"$log" 2>&1
-    rc=$?
-    grep -E '^FAIL|ERROR|runtime error' "$log" | head -n 40 >&2
-    add "sim ($build)" "$rc"
     # every allocation of a few small runs failed in turn; every 3rd under
     # the sanitizers (slower)
-    case $build in *asan*) step=3 ;; *) step=1 ;; esac
-    sh tests/alloc/run.sh "$build" "$step" >"$log" 2>&1
-    rc=$?
-    grep -E '^FAIL|ERROR|runtime error' "$log" | head -n 40 >&2
-    add "alloc ($build)" "$rc"
-    ./"$build"/fuzz-replay fuzz/corpus >"$log" 2>&1
-    rc=$?
-    grep -E 'ERROR|runtime error' "$log" | head -n 40 >&2
-    add "fuzz corpus ($build)" "$rc"
+    [ $asan = 1 ] && step=3 || step=1
+    echo "unit ./$b/unit-tests"
+    echo "e2e sh tests/e2e/run.sh $b"
+    echo "input sh tests/e2e/input.sh $b"
+    echo "diag sh tests/e2e/diag.sh $b"
+    echo "output sh tests/e2e/output.sh $b"
+    echo "extremes sh tests/e2e/extremes.sh $b"
+    echo "sim sh tests/e2e/sim.sh $b '$seeds'"
+    echo "alloc sh tests/alloc/run.sh $b $step"
+    echo "fuzz-corpus ./$b/fuzz-replay fuzz/corpus"
+}
+
+# run_build BUILD: runs its suites; writes "NAME PASSED FAILED" per suite to
+# $work/BUILD.sum and one progress line per suite to stdout
+run_build() {
+    b=$1
+    : >"$work/$b.sum"
+    suites "$b" | while read -r name cmd; do
+        log="$work/$b.$name.log"
+        eval "$cmd" >"$log" 2>&1
+        rc=$?
+        # the last "N passed, N failed" line of the suite's output
+        line=$(grep -E '[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
+        if [ -z "$line" ]; then
+            p=0 f=1
+            echo "  $name ($b): no result line: the suite crashed (exit $rc)" >&2
+        else
+            p=$(echo "$line" | sed -E 's/.* ([0-9]+) passed.*/\1/')
+            f=$(echo "$line" | sed -E 's/.* ([0-9]+) failed.*/\1/')
+            if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+                echo "  $name ($b): exited $rc with no failed check" >&2
+                f=1
+            fi
+        fi
+        grep -E '^FAIL|ERROR|runtime error' "$log" | head -n 40 >&2
+        echo "$name $p $f" >>"$work/$b.sum"
+        echo "$name ($b): $p passed, $f failed"
+    done
+}
+
+for build in "$@"; do
+    run_build "$build" &
+done
+wait
+
+total_pass=0
+total_fail=0
+for build in "$@"; do
+    while read -r name p f; do
+        total_pass=$((total_pass + p))
+        total_fail=$((total_fail + f))
+    done <"$work/$build.sum"
+    n=$(wc -l <"$work/$build.sum")
+    want=$(suites "$build" | wc -l)
+    if [ "$n" -ne "$want" ]; then
+        echo "  $build: $n of $want suites reported" >&2
+        total_fail=$((total_fail + 1))
+    fi
 done
 echo "$total_pass passed, $total_fail failed"
 [ "$total_fail" -eq 0 ]
