@@ -55,6 +55,9 @@ int wdg_outfile_close(wdg_outfile *o, wdg_error *err);
 int wdg_outfile_commit(wdg_outfile *o, wdg_error *err);
 /* Closes and removes the temporary; releases o. */
 void wdg_outfile_abort(wdg_outfile *o);
+/* mkdir -p: dir and its parents, as they do not exist yet.  No copy of
+ * dir is cut short, so a path too long fails (WDG_EOUTPUT naming it). */
+int wdg_mkdir_p(const char *dir, wdg_error *err);
 /* open, write, commit: path holds the n bytes at data, or is unchanged. */
 int wdg_outfile_save(const char *path, const void *data, size_t n, wdg_error *err);
 

@@ -58,35 +58,11 @@ static int outset_commit(outset *s, wdg_error *err)
     return rc;
 }
 
-/* mkdir -p: no copy of dir is cut short, so a path too long fails here. */
-static int make_dir(const char *dir, wdg_error *err)
-{
-    char *tmp = strdup(dir);
-    if (!tmp)
-        return wdg_error_set(err, WDG_ENOMEM, NULL, 0, "out of memory");
-    int rc = 0;
-    for (char *p = tmp + 1;; p++) {
-        if (*p && *p != '/')
-            continue;
-        char c = *p;
-        *p = 0;
-        if (mkdir(tmp, 0777) < 0 && errno != EEXIST) {
-            rc = wdg_error_set(err, WDG_EOUTPUT, tmp, 0, "cannot create: %s", strerror(errno));
-            break;
-        }
-        *p = c;
-        if (!c)
-            break;
-    }
-    free(tmp);
-    return rc;
-}
-
 static int write_dir(outset *s, const char *dir, const wdg_report *rep, const wdg_buf *md,
                      const wdg_buf *json, wdg_error *err)
 {
     wdg_buf csv = WDG_BUF_INIT;
-    int rc = make_dir(dir, err);
+    int rc = wdg_mkdir_p(dir, err);
     if (rc == 0)
         rc = outset_put(s, dir, "report.md", md, err);
     if (rc == 0)

@@ -193,3 +193,26 @@ int wdg_outfile_save(const char *path, const void *data, size_t n, wdg_error *er
     wdg_outfile_abort(&o);
     return rc;
 }
+
+int wdg_mkdir_p(const char *dir, wdg_error *err)
+{
+    char *tmp = strdup(dir);
+    if (!tmp)
+        return wdg_error_set(err, WDG_ENOMEM, NULL, 0, "out of memory");
+    int rc = 0;
+    for (char *p = tmp + 1;; p++) {
+        if (*p && *p != '/')
+            continue;
+        char c = *p;
+        *p = 0;
+        if (mkdir(tmp, 0777) < 0 && errno != EEXIST) {
+            rc = wdg_error_set(err, WDG_EOUTPUT, tmp, 0, "cannot create: %s", strerror(errno));
+            break;
+        }
+        *p = c;
+        if (!c)
+            break;
+    }
+    free(tmp);
+    return rc;
+}

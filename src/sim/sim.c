@@ -12,30 +12,6 @@
 #include "wedge/buf.h"
 #include "wedge/utf8.h"
 
-/* mkdir -p on a copy of dir that is never cut short */
-static int make_dirs(const char *dir, wdg_error *err)
-{
-    char *tmp = strdup(dir);
-    if (!tmp)
-        return wdg_error_set(err, WDG_ENOMEM, NULL, 0, "out of memory");
-    int rc = 0;
-    for (char *p = tmp + 1;; p++) {
-        if (*p && *p != '/')
-            continue;
-        char c = *p;
-        *p = 0;
-        if (mkdir(tmp, 0777) < 0 && errno != EEXIST) {
-            rc = wdg_error_set(err, WDG_EOUTPUT, tmp, 0, "cannot create: %s", strerror(errno));
-            break;
-        }
-        *p = c;
-        if (!c)
-            break;
-    }
-    free(tmp);
-    return rc;
-}
-
 /* DIR/NAME into one of wdg_sim_result's paths; a path that does not fit
  * is an error, never cut short. */
 static int result_path(char *out, size_t cap, const char *dir, const char *name,
@@ -221,7 +197,7 @@ int wdg_simulate(const char *dir, const wdg_sim_opts *opts, wdg_sim_result *res,
     if ((rc = result_path(res->ref_path, sizeof res->ref_path, dir, ref_file, err)) < 0 ||
         (rc = result_path(res->cand_path, sizeof res->cand_path, dir, "cand.jsonl", err)) < 0 ||
         (rc = result_path(res->truth_path, sizeof res->truth_path, dir, "truth.json", err)) < 0 ||
-        (rc = make_dirs(dir, err)) < 0)
+        (rc = wdg_mkdir_p(dir, err)) < 0)
         return rc;
 
     sim_run runs[2];

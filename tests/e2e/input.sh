@@ -6,14 +6,6 @@
 SUITE=input
 . "$(dirname "$0")/lib.sh"
 D="$(cd "$(dirname "$0")" && pwd)/data"
-status() {
-    d=$1 want=$2
-    shift 2
-    "$@" >"$T/out" 2>"$T/err"
-    got=$?
-    eq "$d (exit status)" "$got" "$want"
-}
-contains() { if grep -qF -- "$3" "$2"; then ok; else bad "$1: '$3' not in $2"; fi; }
 j() { jq -r "$2" "$1"; }
 # counts FILE: "lines=events+ignored+malformed format" of a stats --json
 counts() { jq -r '"\(.lines)=\(.events)+\(.ignored)+\(.malformed) \(.format)"' "$1"; }

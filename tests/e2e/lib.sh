@@ -12,6 +12,17 @@ ok() { pass=$((pass + 1)); }
 bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
 # eq DESC ACTUAL EXPECTED
 eq() { if [ "$2" = "$3" ]; then ok; else bad "$1: got '$2', expected '$3'"; fi; }
+# status DESC EXPECTED_EXIT CMD...: runs CMD (stdout to $T/out, stderr to
+# $T/err) and checks its exit status
+status() {
+    _st_desc=$1 _st_want=$2
+    shift 2
+    "$@" >"$T/out" 2>"$T/err"
+    _st_got=$?
+    eq "$_st_desc (exit status)" "$_st_got" "$_st_want"
+}
+# contains DESC FILE TEXT
+contains() { if grep -qF -- "$3" "$2"; then ok; else bad "$1: '$3' not in $2"; fi; }
 # the closing line; the exit status says whether anything failed
 finish() {
     echo "$SUITE ($BUILD): $pass passed, $fail failed"

@@ -10,15 +10,6 @@ SUITE=output
 . "$(dirname "$0")/lib.sh"
 D="$(cd "$(dirname "$0")" && pwd)/data"
 REF="$D/ref.jsonl" CAND="$D/cand.jsonl"
-# status DESC EXPECTED_EXIT CMD...
-status() {
-    d=$1 want=$2
-    shift 2
-    "$@" >"$T/out" 2>"$T/err"
-    got=$?
-    eq "$d (exit status)" "$got" "$want"
-}
-contains() { if grep -qF -- "$3" "$2"; then ok; else bad "$1: '$3' not in $2"; fi; }
 # utf8 DESC FILE: the file is valid UTF-8 (iconv, independent of wedge)
 utf8() {
     if [ ! -e "$2" ]; then

@@ -5,16 +5,6 @@
 SUITE=e2e
 . "$(dirname "$0")/lib.sh"
 D="$(cd "$(dirname "$0")" && pwd)/data"
-# status DESC EXPECTED_EXIT CMD...
-status() {
-    d=$1 want=$2
-    shift 2
-    "$@" >"$T/out" 2>"$T/err"
-    got=$?
-    eq "$d (exit status)" "$got" "$want"
-}
-# contains DESC FILE TEXT
-contains() { if grep -qF -- "$3" "$2"; then ok; else bad "$1: '$3' not in $2"; fi; }
 j() { jq -r "$2" "$1"; }
 
 # --- the command line itself ------------------------------------------
