@@ -46,6 +46,12 @@ for build in "$@"; do
     rc=$?
     grep -E 'ERROR|runtime error' "$log" | head -n 40 >&2
     add "fuzz corpus ($build)" "$rc"
+    for target in options transport; do
+        ./"$build"/fuzz-replay-$target fuzz/corpus-$target >"$log" 2>&1
+        rc=$?
+        grep -E 'ERROR|runtime error|fuzz-' "$log" | head -n 40 >&2
+        add "fuzz $target corpus ($build)" "$rc"
+    done
 done
 echo "$total_pass passed, $total_fail failed"
 [ "$total_fail" -eq 0 ]
