@@ -21,7 +21,7 @@ for t in ${FUZZ_TARGETS:-reader options transport}; do
         $(ls src/input/*.c src/formats/*.c src/model/*.c src/analysis/*.c src/output/*.c) \
         $(pkg-config --libs zlib libzstd)
     dict=""
-    [ -f fuzz/$t.dict ] && dict="-dict=fuzz/$t.dict"
+    [ -f "fuzz/$t.dict" ] && dict="-dict=fuzz/$t.dict"
     # shellcheck disable=SC2086
     $B/fuzz-$t -max_total_time="$S" -max_len=4096 -timeout=10 $dict "$out" "$corpus"
 done

@@ -3,7 +3,7 @@
 # memcheck (leaks, uninitialised reads, bad frees), which sees what the
 # sanitizers miss in code built without them.  sh tests/memcheck.sh BUILD
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 B=${1:-build-memcheck}
 T=$(mktemp -d /tmp/wedge-memcheck-XXXXXX)
 trap 'rm -rf "$T"' EXIT
