@@ -266,6 +266,8 @@ done:
     wdg_trace_free(t[1]);
     wdg_templates_free(ts);
     wdg_ops_free(ops);
+    unlink(temp_path(0));
+    unlink(temp_path(1));
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -296,6 +296,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         same(&r[0], &r[i]);
     for (int i = 0; i < n; i++)
         wdg_trace_free(r[i].t);
+    unlink(temp_path("plain"));
+    unlink(temp_path("gzip"));
+    unlink(temp_path("zstd"));
     free(gz.data);
     free(zs.data);
     wdg_ops_free(ops);
