@@ -26,7 +26,7 @@ UNIT_OBJ := $(UNIT_SRC:%.c=$(BUILD)/obj/%.o)
 
 DEPS_STAMP := $(BUILD)/.deps-ok
 
-.PHONY: all deps test test-plain test-asan sweep demo example bench fuzz clean
+.PHONY: all deps test test-plain test-asan sweep demo example bench fuzz check-memory clean
 all: $(BUILD)/wedge
 
 $(DEPS_STAMP): scripts/install-deps.sh
@@ -65,6 +65,11 @@ $(BUILD)/fuzz-replay: fuzz/replay.c fuzz/fuzz_reader.c $(BUILD)/libwedge.a | $(D
 	@echo "  LINK  $@"
 	@$(CC) $(ALL_CFLAGS) -o $@ fuzz/replay.c fuzz/fuzz_reader.c $(BUILD)/libwedge.a $(PKG_LIBS)
 
+# the other fuzz targets, one replay binary each (fuzz/corpus-NAME)
+$(BUILD)/fuzz-replay-%: fuzz/replay.c fuzz/fuzz_%.c $(BUILD)/libwedge.a | $(DEPS_STAMP)
+	@echo "  LINK  $@"
+	@$(CC) $(ALL_CFLAGS) -o $@ fuzz/replay.c fuzz/fuzz_$*.c $(BUILD)/libwedge.a $(PKG_LIBS)
+
 $(BUILD)/bench-diff: bench/bench_diff.c $(BUILD)/libwedge.a
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libwedge.a $(PKG_LIBS)
 
@@ -74,11 +79,11 @@ $(BUILD)/bench-read: bench/bench_read.c $(BUILD)/libwedge.a
 # One build for each flavour; the test runner sums both into one line.
 test-plain: deps
 	@$(MAKE) --no-print-directory BUILD=build build/wedge build/unit-tests build/fuzz-replay \
-		build/wedge-failalloc
+		build/wedge-failalloc build/fuzz-replay-options build/fuzz-replay-transport
 
 test-asan: deps
 	@$(MAKE) --no-print-directory BUILD=build-asan OPT="$(SAN)" build-asan/wedge build-asan/unit-tests build-asan/fuzz-replay \
-		build-asan/wedge-failalloc
+		build-asan/wedge-failalloc build-asan/fuzz-replay-options build-asan/fuzz-replay-transport
 
 test: test-plain test-asan
 	@sh tests/run.sh build build-asan
@@ -99,5 +104,13 @@ bench: $(BUILD)/wedge $(BUILD)/bench-read $(BUILD)/bench-diff
 fuzz: deps
 	@sh fuzz/build.sh
 
+# valgrind memcheck of the unit tests and a few runs, on a build without
+# sanitizers (valgrind is installed for this target only)
+check-memory: deps
+	@sh scripts/install-deps.sh valgrind
+	@$(MAKE) --no-print-directory BUILD=build-memcheck OPT="-O1 -g" build-memcheck/wedge \
+	    build-memcheck/unit-tests
+	@sh tests/memcheck.sh build-memcheck
+
 clean:
-	rm -rf build build-asan build-fuzz
+	rm -rf build build-asan build-fuzz build-memcheck

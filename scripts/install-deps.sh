@@ -1,7 +1,8 @@
 #!/bin/sh
 # Installs the Debian packages wedge needs when they are missing, so that
-# `make demo` and `make test` work on a fresh machine.  Needs root (or sudo)
-# only when something is missing.
+# `make demo` and `make test` work on a fresh machine; tools named as
+# arguments are installed too (`make check-memory` asks for valgrind).
+# Needs root (or sudo) only when something is missing.
 set -eu
 missing=""
 command -v pkg-config >/dev/null 2>&1 || missing="$missing pkg-config"
@@ -17,6 +18,11 @@ command -v gzip >/dev/null 2>&1 || missing="$missing gzip"
 command -v zstd >/dev/null 2>&1 || missing="$missing zstd"
 # used by the tests: graphviz's dot must read the wait-for graph
 command -v dot >/dev/null 2>&1 || missing="$missing graphviz"
+# tools one make target needs, named as arguments (make check-memory:
+# valgrind); each is a Debian package of the same name
+for tool in "$@"; do
+    command -v "$tool" >/dev/null 2>&1 || missing="$missing $tool"
+done
 [ -z "$missing" ] && exit 0
 echo "wedge: installing missing Debian packages:$missing" >&2
 if [ "$(id -u)" -eq 0 ]; then

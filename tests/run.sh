@@ -31,6 +31,8 @@ suites() {
     echo "sim sh tests/e2e/sim.sh $b '$seeds'"
     echo "alloc sh tests/alloc/run.sh $b $step"
     echo "fuzz-corpus ./$b/fuzz-replay fuzz/corpus"
+    echo "fuzz-options ./$b/fuzz-replay-options fuzz/corpus-options"
+    echo "fuzz-transport ./$b/fuzz-replay-transport fuzz/corpus-transport"
 }
 
 # run_build BUILD: runs its suites; writes "NAME PASSED FAILED" per suite to

@@ -1,4 +1,5 @@
 /* --line-format templates (FORMATS.md section 3). */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,17 +14,23 @@ typedef struct seg {
     field_type type;
     char *lit;       /* SEG_LIT */
     size_t lit_len;
+    size_t at, len;  /* where it stands in the template text, for messages */
 } seg;
 
 typedef struct tmpl {
     seg *segs;
-    size_t n;
+    size_t n, cap;
 } tmpl;
 
 struct wdg_templates {
     tmpl *items;
-    unsigned n;
+    unsigned n, cap;
 };
+
+/* Templates are quoted in messages up to this many bytes. */
+enum { QUOTE_MAX = 120 };
+#define QUOTE(text) (int)(strlen(text) > QUOTE_MAX ? QUOTE_MAX : strlen(text)), (text), \
+                    (strlen(text) > QUOTE_MAX ? "..." : "")
 
 int wdg_templates_new(wdg_templates **out, wdg_error *err)
 {
@@ -50,17 +57,23 @@ void wdg_templates_free(wdg_templates *ts)
     free(ts);
 }
 
+/* Appends s, doubling the array when full: a template of many segments
+ * compiles in linear time. */
 static int push(tmpl *t, seg s)
 {
-    seg *p = realloc(t->segs, (t->n + 1) * sizeof *p);
-    if (!p)
-        return -1;
-    t->segs = p;
+    if (t->n == t->cap) {
+        size_t cap = t->cap ? t->cap * 2 : 16;
+        seg *p = cap < SIZE_MAX / sizeof *p ? realloc(t->segs, cap * sizeof *p) : NULL;
+        if (!p)
+            return -1;
+        t->segs = p;
+        t->cap = cap;
+    }
     t->segs[t->n++] = s;
     return 0;
 }
 
-static int push_lit(tmpl *t, const char *s, size_t n)
+static int push_lit(tmpl *t, const char *text, const char *s, size_t n)
 {
     if (!n)
         return 0;
@@ -68,7 +81,7 @@ static int push_lit(tmpl *t, const char *s, size_t n)
     if (!copy)
         return -1;
     memcpy(copy, s, n);
-    seg sg = {SEG_LIT, F_UNKNOWN, TY_WORD, copy, n};
+    seg sg = {SEG_LIT, F_UNKNOWN, TY_WORD, copy, n, (size_t)(s - text), n};
     if (push(t, sg) < 0) {
         free(copy);
         return -1;
@@ -76,99 +89,154 @@ static int push_lit(tmpl *t, const char *s, size_t n)
     return 0;
 }
 
-int wdg_templates_add(wdg_templates *ts, const char *text, wdg_error *err)
+/* Compiles the field p..close ('{' to '}') into *sg. */
+static int parse_field(const char *text, const char *p, const char *close, seg *sg,
+                       wdg_error *err)
 {
-    tmpl t = {NULL, 0};
-    int rc = 0, has_tid = 0, has_op = 0;
+    *sg = (seg){SEG_SKIP, F_UNKNOWN, TY_WORD, NULL, 0, (size_t)(p - text),
+                (size_t)(close - p + 1)};
+    if (close - p == 2 && p[1] == '_')
+        return 0;   /* {_} */
+    const char *colon = memchr(p, ':', (size_t)(close - p));
+    if (!colon)
+        return wdg_error_set(err, WDG_EUSAGE, NULL, 0,
+                             "--line-format: field '%.*s' needs a type (hex, dec, word)",
+                             (int)(close - p + 1), p);
+    sg->kind = SEG_FIELD;
+    sg->field = wdg_field_lookup(p + 1, (size_t)(colon - p - 1));
+    size_t tl = (size_t)(close - colon - 1);
+    if (tl == 3 && memcmp(colon + 1, "hex", 3) == 0)
+        sg->type = TY_HEX;
+    else if (tl == 3 && memcmp(colon + 1, "dec", 3) == 0)
+        sg->type = TY_DEC;
+    else if (tl == 4 && memcmp(colon + 1, "word", 4) == 0)
+        sg->type = TY_WORD;
+    else
+        return wdg_error_set(err, WDG_EUSAGE, NULL, 0,
+                             "--line-format: unknown type in '%.*s' (hex, dec, word)",
+                             (int)(close - p + 1), p);
+    if (sg->field == F_UNKNOWN || sg->field >= F_HEADER || sg->field == F_WAIT_ALL ||
+        sg->field == F_SUSPENDED)
+        return wdg_error_set(err, WDG_EUSAGE, NULL, 0,
+                             "--line-format: '%.*s' is not an event field",
+                             (int)(colon - p - 1), p + 1);
+    if ((sg->field == F_OP) != (sg->type == TY_WORD))
+        return wdg_error_set(err, WDG_EUSAGE, NULL, 0,
+                             "--line-format: '%.*s' must be {op:word} or a number field",
+                             (int)(close - p + 1), p);
+    return 0;
+}
+
+/* Splits text into segments: literals, spaces (a run of them is one) and
+ * fields. */
+static int compile(tmpl *t, const char *text, wdg_error *err)
+{
     const char *lit = text;
     for (const char *p = text; *p;) {
-        if (*p == ' ') {
-            if (push_lit(&t, lit, (size_t)(p - lit)) < 0)
-                goto oom;
-            while (*p == ' ')
-                p++;
-            if (push(&t, (seg){SEG_SPACE, F_UNKNOWN, TY_WORD, NULL, 0}) < 0)
-                goto oom;
-            lit = p;
-            continue;
-        }
-        if (*p != '{') {
+        if (*p != ' ' && *p != '{') {
             p++;
             continue;
         }
-        if (push_lit(&t, lit, (size_t)(p - lit)) < 0)
+        if (push_lit(t, text, lit, (size_t)(p - lit)) < 0)
             goto oom;
-        const char *close = strchr(p, '}');
-        if (!close) {
-            rc = wdg_error_set(err, WDG_EUSAGE, NULL, 0,
-                               "--line-format: '{' without '}' in '%s'", text);
-            goto done;
-        }
-        const char *colon = memchr(p, ':', (size_t)(close - p));
-        seg sg = {SEG_SKIP, F_UNKNOWN, TY_WORD, NULL, 0};
-        if (close - p == 2 && p[1] == '_') {
-            /* {_} */
-        } else if (!colon) {
-            rc = wdg_error_set(err, WDG_EUSAGE, NULL, 0,
-                               "--line-format: field '%.*s' needs a type (hex, dec, word)",
-                               (int)(close - p + 1), p);
-            goto done;
+        seg sg = {SEG_SPACE, F_UNKNOWN, TY_WORD, NULL, 0, (size_t)(p - text), 0};
+        if (*p == ' ') {
+            while (*p == ' ')
+                p++;
+            sg.len = (size_t)(p - text) - sg.at;
         } else {
-            sg.kind = SEG_FIELD;
-            sg.field = wdg_field_lookup(p + 1, (size_t)(colon - p - 1));
-            size_t tl = (size_t)(close - colon - 1);
-            if (tl == 3 && memcmp(colon + 1, "hex", 3) == 0)
-                sg.type = TY_HEX;
-            else if (tl == 3 && memcmp(colon + 1, "dec", 3) == 0)
-                sg.type = TY_DEC;
-            else if (tl == 4 && memcmp(colon + 1, "word", 4) == 0)
-                sg.type = TY_WORD;
-            else {
-                rc = wdg_error_set(err, WDG_EUSAGE, NULL, 0,
-                                   "--line-format: unknown type in '%.*s' (hex, dec, word)",
-                                   (int)(close - p + 1), p);
-                goto done;
-            }
-            if (sg.field == F_UNKNOWN || sg.field >= F_HEADER || sg.field == F_WAIT_ALL ||
-                sg.field == F_SUSPENDED) {
-                rc = wdg_error_set(err, WDG_EUSAGE, NULL, 0,
-                                   "--line-format: '%.*s' is not an event field",
-                                   (int)(colon - p - 1), p + 1);
-                goto done;
-            }
-            if ((sg.field == F_OP) != (sg.type == TY_WORD)) {
-                rc = wdg_error_set(err, WDG_EUSAGE, NULL, 0,
-                                   "--line-format: '%.*s' must be {op:word} or a number field",
-                                   (int)(close - p + 1), p);
-                goto done;
-            }
-            has_tid |= sg.field == F_TID;
-            has_op |= sg.field == F_OP || sg.field == F_PC;
+            const char *close = strchr(p, '}');
+            if (!close)
+                return wdg_error_set(err, WDG_EUSAGE, NULL, 0,
+                                     "--line-format: '{' without '}' in '%.*s%s'", QUOTE(text));
+            int rc = parse_field(text, p, close, &sg, err);
+            if (rc < 0)
+                return rc;
+            p = close + 1;
         }
-        if (push(&t, sg) < 0)
+        if (push(t, sg) < 0)
             goto oom;
-        p = close + 1;
         lit = p;
     }
-    if (push_lit(&t, lit, strlen(lit)) < 0)
-        goto oom;
-    if (!has_tid || !has_op) {
-        rc = wdg_error_set(err, WDG_EUSAGE, NULL, 0,
-                           "--line-format: '%s' must capture {tid:dec} and {op:word} (or {pc:hex})",
-                           text);
-        goto done;
+    if (push_lit(t, text, lit, strlen(lit)) >= 0)
+        return 0;
+oom:
+    return wdg_error_set(err, WDG_ENOMEM, NULL, 0, "out of memory");
+}
+
+static int is_field(const seg *s) { return s->kind == SEG_FIELD || s->kind == SEG_SKIP; }
+
+/* Why no line can ever match t, or NULL when some line can; *at is the
+ * segment to quote.  The reasons follow from how match() reads a line. */
+static const char *never_matches(const tmpl *t, size_t *at)
+{
+    for (size_t k = 0; k < t->n; k++) {
+        const seg *s = &t->segs[k], *next = k + 1 < t->n ? &t->segs[k + 1] : NULL;
+        *at = k;
+        if (!next && (s->kind == SEG_SPACE ||
+                      (s->kind == SEG_LIT && s->lit[s->lit_len - 1] == '\t')))
+            return "it ends in white space, and a line's trailing white space is dropped";
+        if (next && is_field(s) && is_field(next))
+            return "two fields side by side: the first takes the whole word and leaves the "
+                   "second nothing (put a literal or a space between them)";
+        if (next && s->kind == SEG_SPACE && next->kind == SEG_LIT && next->lit[0] == '\t')
+            return "a tab right after a space: the space already takes every space and tab";
     }
-    tmpl *items = realloc(ts->items, (ts->n + 1) * sizeof *items);
-    if (!items)
-        goto oom;
-    ts->items = items;
+    return NULL;
+}
+
+static int check_tmpl(const tmpl *t, const char *text, wdg_error *err)
+{
+    int has_tid = 0, has_op = 0;
+    for (size_t k = 0; k < t->n; k++) {
+        has_tid |= t->segs[k].kind == SEG_FIELD && t->segs[k].field == F_TID;
+        has_op |= t->segs[k].kind == SEG_FIELD &&
+                  (t->segs[k].field == F_OP || t->segs[k].field == F_PC);
+    }
+    if (!has_tid || !has_op)
+        return wdg_error_set(err, WDG_EUSAGE, NULL, 0,
+                             "--line-format: '%.*s%s' must capture {tid:dec} and {op:word} "
+                             "(or {pc:hex})", QUOTE(text));
+    size_t at = 0;
+    const char *why = never_matches(t, &at);
+    if (!why)
+        return 0;
+    /* quote the offending spot: the segment and the one after it */
+    const seg *s = &t->segs[at];
+    size_t end = at + 1 < t->n ? t->segs[at + 1].at + t->segs[at + 1].len : s->at + s->len;
+    if (end - s->at > QUOTE_MAX)
+        end = s->at + QUOTE_MAX;
+    return wdg_error_set(err, WDG_EUSAGE, NULL, 0,
+                         "--line-format: '%.*s%s' can never match at '%.*s': %s", QUOTE(text),
+                         (int)(end - s->at), text + s->at, why);
+}
+
+int wdg_templates_add(wdg_templates *ts, const char *text, wdg_error *err)
+{
+    /* checked first, so that every other message can quote the template
+     * on one line */
+    if (strchr(text, '\n'))
+        return wdg_error_set(err, WDG_EUSAGE, NULL, 0,
+                             "--line-format: a template with a newline can never match (a "
+                             "line has none)");
+    tmpl t = {NULL, 0, 0};
+    int rc = compile(&t, text, err);
+    if (rc == 0)
+        rc = check_tmpl(&t, text, err);
+    if (rc == 0 && ts->n == ts->cap) {
+        unsigned cap = ts->cap ? ts->cap * 2 : 4;
+        tmpl *items = cap > ts->cap ? realloc(ts->items, cap * sizeof *items) : NULL;
+        if (!items)
+            rc = wdg_error_set(err, WDG_ENOMEM, NULL, 0, "out of memory");
+        else
+            ts->items = items, ts->cap = cap;
+    }
+    if (rc < 0) {
+        free_tmpl(&t);
+        return rc;
+    }
     ts->items[ts->n++] = t;
     return 0;
-oom:
-    rc = wdg_error_set(err, WDG_ENOMEM, NULL, 0, "out of memory");
-done:
-    free_tmpl(&t);
-    return rc;
 }
 
 static int is_space(char c) { return c == ' ' || c == '\t'; }
@@ -182,7 +250,7 @@ static wdg_line_kind match(const tmpl *t, const char *s, size_t n, wdg_rec *rec,
         n--;
     wdg_rec_clear(rec);
     int bad = 0, bad_reason = 0;
-    const char *bad_field = NULL;
+    const char *bad_field = NULL, *bad_what = NULL;
     for (size_t k = 0; k < t->n; k++) {
         const seg *sg = &t->segs[k];
         if (sg->kind == SEG_LIT) {
@@ -215,6 +283,16 @@ static wdg_line_kind match(const tmpl *t, const char *s, size_t n, wdg_rec *rec,
         const char *v = s + i;
         size_t vn = e - i;
         i = e;
+        if (sg->type == TY_WORD && vn > 255) {
+            /* the op name limit every reader keeps */
+            if (!bad) {
+                bad = 1;
+                bad_reason = WDG_MAL_RANGE;
+                bad_field = "op";
+                bad_what = "name too long";
+            }
+            continue;
+        }
         if (sg->type == TY_WORD) {
             rec->op = v;
             rec->op_len = vn;
@@ -244,6 +322,7 @@ static wdg_line_kind match(const tmpl *t, const char *s, size_t n, wdg_rec *rec,
             bad = 1;
             bad_reason = WDG_MAL_RANGE;
             bad_field = wdg_field_name(sg->field);
+            bad_what = "number out of range";
             continue;
         }
         av = (uint32_t)iv;
@@ -270,7 +349,7 @@ static wdg_line_kind match(const tmpl *t, const char *s, size_t n, wdg_rec *rec,
     if (i != n)
         return LINE_IGNORED;
     if (bad)
-        return wdg_malformed(res, bad_reason, "%s: number out of range", bad_field);
+        return wdg_malformed(res, bad_reason, "%s: %s", bad_field, bad_what);
     return LINE_EVENT;
 }
 

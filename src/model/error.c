@@ -6,6 +6,39 @@
 
 #include "wedge/utf8.h"
 
+/* Copies s into out (cap bytes) with control characters written as \n,
+ * \t, \r or \xHH: a message quotes what the user gave (a template, a
+ * --probe, a path) and must stay one line.  A cut falls before a
+ * character, never inside one. */
+static void copy_escaped(char *out, size_t cap, const char *s)
+{
+    size_t o = 0, left = strlen(s);
+    while (left) {
+        unsigned char c = (unsigned char)*s;
+        char esc[5] = {(char)c, 0, 0, 0, 0};
+        size_t take = 1, n = 1;
+        if (c < 0x20 || c == 0x7f) {
+            const char *named = c == '\n' ? "\\n" : c == '\t' ? "\\t" : c == '\r' ? "\\r" : NULL;
+            if (named)
+                memcpy(esc, named, 2);
+            else
+                snprintf(esc, sizeof esc, "\\x%02X", c);
+            n = strlen(esc);
+        } else if (c >= 0x80) {
+            size_t k = wdg_utf8_char_len(s, left);
+            take = n = k ? k : 1;   /* an invalid byte is repaired on output */
+            memcpy(esc, s, n);
+        }
+        if (o + n >= cap)
+            break;
+        memcpy(out + o, esc, n);
+        o += n;
+        s += take;
+        left -= take;
+    }
+    out[o] = 0;
+}
+
 int wdg_error_set(wdg_error *err, int code, const char *file, uint64_t line,
                   const char *fmt, ...)
 {
@@ -13,11 +46,13 @@ int wdg_error_set(wdg_error *err, int code, const char *file, uint64_t line,
         return code;
     err->code = code;
     err->line = line;
-    wdg_utf8_snprintf(err->file, sizeof err->file, "%s", file ? file : "");
+    copy_escaped(err->file, sizeof err->file, file ? file : "");
+    char msg[WDG_ERROR_MSG_MAX];
     va_list ap;
     va_start(ap, fmt);
-    wdg_utf8_vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+    wdg_utf8_vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
+    copy_escaped(err->msg, sizeof err->msg, msg);
     return code;
 }
 

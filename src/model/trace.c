@@ -179,15 +179,41 @@ int wdg_trace_add_malformed(wdg_trace *t, uint64_t line, int reason, const char 
     return 0;
 }
 
+/* Why name (n bytes) cannot be a --probe op, or NULL when it can.  Names
+ * are kept to what a trace line can carry: the readers' 255-byte limit,
+ * printable ASCII without white space or '=' (it would be another spec). */
+static const char *probe_op_problem(wdg_ops *ops, const char *name, size_t n)
+{
+    if (n == 0)
+        return "the op name is empty";
+    if (n > 255)
+        return "the op name is longer than 255 bytes";
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)name[i] <= ' ' || (unsigned char)name[i] > '~' || name[i] == '=')
+            return "the op name must be printable ASCII without spaces or '='";
+    /* the pseudo ops need fields a probe line cannot give */
+    uint32_t id = wdg_ops_find(ops, name, n);
+    if (id == WDG_OP_THREAD_CREATE)
+        return "thread.create needs entry_pc and new_tid, which a probe line does not carry";
+    if (id == WDG_OP_OBJECT_ALIAS)
+        return "object.alias needs obj and alias, which a probe line does not carry";
+    return NULL;
+}
+
 int wdg_probes_add_spec(wdg_probes *p, wdg_ops *ops, const char *spec, wdg_error *err)
 {
     const char *eq = strchr(spec, '=');
     uint32_t pc;
-    if (!eq || !eq[1] || wdg_parse_hex32(spec, (size_t)(eq - spec), &pc) < 0)
+    if (!eq || wdg_parse_hex32(spec, (size_t)(eq - spec), &pc) < 0)
         return wdg_error_set(err, WDG_EUSAGE, NULL, 0,
-                             "--probe takes PC=OP with PC in hex, e.g. 0x8284E49C=KeReleaseSemaphore: '%s'",
+                             "--probe takes PC=OP with PC in hex, e.g. 0x8284E49C=KeReleaseSemaphore: '%.120s'",
                              spec);
-    uint32_t op = wdg_ops_intern(ops, eq + 1, strlen(eq + 1));
+    size_t n = strlen(eq + 1);
+    const char *why = probe_op_problem(ops, eq + 1, n);
+    if (why)
+        return wdg_error_set(err, WDG_EUSAGE, NULL, 0, "--probe '%.120s%s': %s", spec,
+                             strlen(spec) > 120 ? "..." : "", why);
+    uint32_t op = wdg_ops_intern(ops, eq + 1, n);
     if (op == WDG_OP_NONE ||
         grow((void **)&p->items, &p->cap, p->n + 1, sizeof *p->items) < 0)
         return wdg_error_set(err, WDG_ENOMEM, NULL, 0, "out of memory");

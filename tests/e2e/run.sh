@@ -25,6 +25,18 @@ status "bad tolerance" 64 "$W" report "$D/ref.jsonl" "$D/cand.jsonl" --tolerance
 status "negative tolerance" 64 "$W" report "$D/ref.jsonl" "$D/cand.jsonl" --tolerance -1
 status "missing option value" 64 "$W" report "$D/ref.jsonl" "$D/cand.jsonl" --json
 status "bad --probe" 64 "$W" report "$D/ref.jsonl" "$D/cand.jsonl" --probe nothex=KeSetEvent
+# pseudo ops need fields a probe cannot give; op names are one printable word
+status "--probe thread.create" 64 "$W" report "$D/ref.jsonl" "$D/cand.jsonl" --probe 0x1=thread.create
+contains "--probe thread.create says why" "$T/err" "thread.create needs entry_pc and new_tid"
+status "--probe object.alias" 64 "$W" report "$D/ref.jsonl" "$D/cand.jsonl" --probe 0x1=object.alias
+status "--probe op with a space" 64 "$W" report "$D/ref.jsonl" "$D/cand.jsonl" --probe '0x1=Ke SetEvent'
+# a template no line can match is a usage error when given, not 66 later
+printf '7 KeSetEvent\n' >"$T/tmpl.log"
+status "template matches" 0 "$W" stats "$T/tmpl.log" --line-format '{tid:dec} {op:word}'
+status "template with a trailing space" 64 "$W" stats "$T/tmpl.log" --line-format '{tid:dec} {op:word} '
+contains "trailing space named" "$T/err" "can never match at ' ': it ends in white space"
+status "template with adjacent fields" 64 "$W" stats "$T/tmpl.log" --line-format '{tid:dec}{op:word}'
+contains "adjacent fields named" "$T/err" "can never match at '{tid:dec}{op:word}'"
 status "bad --op-category" 64 "$W" report "$D/ref.jsonl" "$D/cand.jsonl" --op-category X=nope
 status "bad --line-format" 64 "$W" report "$D/ref.jsonl" "$D/cand.jsonl" --line-format '{op:word}'
 status "both on stdin" 64 "$W" report - -

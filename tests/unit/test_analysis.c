@@ -41,6 +41,30 @@ void test_probes(void)
     /* a bad --probe is a usage error */
     const char *bad[] = {"zz=KeSetEvent"};
     CHECK_INT(load2(ref, cand, t, bad, 1), WDG_EUSAGE);
+    /* pseudo ops need fields a probe line lacks; op names are one printable
+     * word of at most 255 bytes (issue 8, item 13) */
+    char long_op[300] = "0x8284DDDC=";
+    memset(long_op + 11, 'K', 256);
+    const char *refused[] = {"0x8284DDDC=thread.create", "0x8284DDDC=object.alias",
+                             "0x8284DDDC=Ke SetEvent",   "0x8284DDDC=a=b",
+                             "0x8284DDDC=",              "0x8284DDDC=Ke\tSet",
+                             "0x8284DDDC=\x7f",          long_op};
+    for (size_t i = 0; i < sizeof refused / sizeof *refused; i++) {
+        wdg_error e = {0};
+        wdg_probes p = {0};
+        CHECK_INT(wdg_probes_add_spec(&p, ops, refused[i], &e), WDG_EUSAGE);
+        CHECK_INT(p.n, 0);
+        wdg_probes_free(&p);
+    }
+    wdg_error e = {0};
+    wdg_probes p = {0};
+    CHECK_INT(wdg_probes_add_spec(&p, ops, "0x8284DDDC=thread.create", &e), WDG_EUSAGE);
+    CHECK(strstr(e.msg, "entry_pc and new_tid") != NULL);
+    long_op[11 + 255] = 0;   /* 255 bytes is still a name */
+    CHECK_INT(wdg_probes_add_spec(&p, ops, long_op, &e), 0);
+    CHECK_INT(wdg_probes_add_spec(&p, ops, "0x1=thread.exit", &e), 0);
+    CHECK_INT(p.n, 2);
+    wdg_probes_free(&p);
     wdg_ops_free(ops);
 }
 

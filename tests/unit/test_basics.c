@@ -58,6 +58,15 @@ void test_buf(void)
     CHECK(!b.oom);
     wdg_buf_free(&b);
     CHECK(b.ptr == NULL);
+
+    /* an error that quotes user text stays one line (found by fuzz_options) */
+    wdg_error err = {0};
+    wdg_error_set(&err, WDG_EUSAGE, "a\nb", 0, "--probe '%s'", "0x1=K\ne\tx\x01\x7f");
+    CHECK_STR(err.msg, "--probe '0x1=K\\ne\\tx\\x01\\x7F'");
+    CHECK_STR(err.file, "a\\nb");
+    memset(big, '\n', sizeof big - 1);   /* escapes that overflow are cut, still terminated */
+    wdg_error_set(&err, WDG_EUSAGE, NULL, 0, "%s", big);
+    CHECK(strlen(err.msg) < sizeof err.msg && !strchr(err.msg, '\n'));
 }
 
 void test_ops(void)
