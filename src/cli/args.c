@@ -85,8 +85,11 @@ int cli_fail(const wdg_error *err)
     return wdg_exit_status(err->code);
 }
 
-void cli_warn_malformed(const wdg_trace *t)
+void cli_warn_read(const wdg_trace *t)
 {
+    if (t->truncated)
+        fprintf(stderr, "wedge: warning: %s: truncated (%s): read up to its last complete line\n",
+                wdg_trace_display_name(t), t->truncated);
     if (!t->malformed)
         return;
     fprintf(stderr, "wedge: warning: %s: %llu malformed line%s (counted, not read); first: %s:%llu: %s\n",

@@ -44,8 +44,8 @@ int cli_progress_wanted(void);
 
 /* Prints "wedge: <error>" and returns the exit status for it. */
 int cli_fail(const wdg_error *err);
-/* Warns on stderr about a trace's malformed lines. */
-void cli_warn_malformed(const wdg_trace *t);
+/* Warns on stderr of what reading a trace lost: a cut-short end, malformed lines. */
+void cli_warn_read(const wdg_trace *t);
 
 int cmd_report(int argc, char **argv);
 int cmd_stats(int argc, char **argv);

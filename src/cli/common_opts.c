@@ -153,8 +153,8 @@ int cli_pair_open(cli_pair *p, cli_input *in, const char *const paths[2], wdg_er
             return rc;
     if ((rc = cli_input_load(in, paths, 2, p->traces, &p->ops, &p->ts, err)) < 0)
         return rc;
-    cli_warn_malformed(p->traces[0]);
-    cli_warn_malformed(p->traces[1]);
+    cli_warn_read(p->traces[0]);
+    cli_warn_read(p->traces[1]);
     if ((rc = wdg_report_build(&p->rep, p->traces[0], p->traces[1], p->symbols, &p->ro, err)) < 0)
         return rc;
     p->have_report = 1;

@@ -121,6 +121,7 @@ head -n "$complete" "$cand" >"$T/head.jsonl"
 "$W" stats "$T/head.jsonl" --json >"$T/head.json" 2>/dev/null
 eq "killed zstd: the complete lines are read" "$(j "$T/out" .events)" "$(j "$T/head.json" .events)"
 status "killed zstd writer: report" 0 "$W" report "$T/sim/ref.jsonl" "$T/killed.zst" --json "$T/k.json" -o "$T/kdir"
+contains "report warns of the truncation" "$T/err" "killed.zst: truncated (the zstd stream ends inside a frame): read up to its last complete line"
 eq "report.json cand truncated" "$(j "$T/k.json" .cand.truncated)" true
 eq "report.json ref not truncated" "$(j "$T/k.json" .ref.truncated)" false
 eq "report.json truncated reason" "$(j "$T/k.json" .cand.truncated_reason)" "the zstd stream ends inside a frame"
