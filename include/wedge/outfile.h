@@ -7,7 +7,8 @@
  * limit, I/O error) leaves the path as it was - an older file stays whole -
  * and wdg_outfile_abort() removes the temporary.  A path naming something
  * else (a FIFO, /dev/stdout, /dev/null) is written in place; a symbolic
- * link is followed and the file it names replaced.  This is about failed
+ * link is followed and the file it leads to replaced (a link that leads
+ * nowhere is an error: it is never replaced by a file).  This is about failed
  * writes, not power cuts: files are not fsync()ed.
  *
  * Files are opened relative to their directory, so a directory whose path
@@ -56,7 +57,8 @@ int wdg_outfile_commit(wdg_outfile *o, wdg_error *err);
 /* Closes and removes the temporary; releases o. */
 void wdg_outfile_abort(wdg_outfile *o);
 /* mkdir -p: dir and its parents, as they do not exist yet.  No copy of
- * dir is cut short, so a path too long fails (WDG_EOUTPUT naming it). */
+ * dir is cut short, so a path too long fails (WDG_EOUTPUT naming it); an
+ * empty name is WDG_EUSAGE. */
 int wdg_mkdir_p(const char *dir, wdg_error *err);
 /* open, write, commit: path holds the n bytes at data, or is unchanged. */
 int wdg_outfile_save(const char *path, const void *data, size_t n, wdg_error *err);

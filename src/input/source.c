@@ -234,9 +234,12 @@ static int open_fd(wdg_source *s, wdg_error *err)
     if (fstat(s->fd, &st) == 0) {
         if (S_ISDIR(st.st_mode))
             return wdg_error_set(err, WDG_EINPUT, display(s), 0, "is a directory");
-        if (S_ISREG(st.st_mode)) {
+        /* stdin may be a file another command has already read from:
+         * what is left is what lies past its offset */
+        off_t at = lseek(s->fd, 0, SEEK_CUR);
+        if (S_ISREG(st.st_mode) && at >= 0 && at <= st.st_size) {
             s->is_regular = 1;
-            s->raw_total = (uint64_t)st.st_size;
+            s->raw_total = (uint64_t)(st.st_size - at);
             posix_fadvise(s->fd, 0, 0, POSIX_FADV_SEQUENTIAL);
         }
     }

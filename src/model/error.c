@@ -26,7 +26,7 @@ static void copy_escaped(char *out, size_t cap, const char *s)
             n = strlen(esc);
         } else if (c >= 0x80) {
             size_t k = wdg_utf8_char_len(s, left);
-            take = n = k ? k : 1;   /* an invalid byte is repaired on output */
+            take = n = k ? k : 1;   /* an invalid byte is kept as given */
             memcpy(esc, s, n);
         }
         if (o + n >= cap)

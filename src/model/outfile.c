@@ -53,6 +53,25 @@ static int open_temp(wdg_outfile *o, const struct stat *old)
     return 0;
 }
 
+static int open_path(wdg_outfile *o, const char *path, wdg_error *err);
+
+/* o->path names a symbolic link: opens the file it leads to instead (a
+ * link that leads nowhere is an error, never replaced by a file).  1 when
+ * the link cannot be resolved (errno says why), else open_path's result. */
+static int open_link_target(wdg_outfile *o, wdg_error *err)
+{
+    char *real = realpath(o->path, NULL);
+    if (!real)
+        return 1;   /* errno says why */
+    close(o->dirfd);
+    free(o->name);
+    o->dirfd = -1;
+    o->name = NULL;
+    int rc = open_path(o, real, err);
+    free(real);
+    return rc;
+}
+
 /* o->path is set; opens dir and name in it. */
 static int open_at(wdg_outfile *o, const char *dir, const char *name, wdg_error *err)
 {
@@ -66,6 +85,13 @@ static int open_at(wdg_outfile *o, const char *dir, const char *name, wdg_error 
     o->name = strdup(name);
     if (o->dirfd < 0 || !o->name) {
         e = o->dirfd < 0 ? errno : ENOMEM;
+        goto fail;
+    }
+    if (fstatat(o->dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode)) {
+        int rc = open_link_target(o, err);
+        if (rc != 1)
+            return rc;   /* opened, or failed and released */
+        e = errno;
         goto fail;
     }
     int exists = fstatat(o->dirfd, name, &st, 0) == 0;
@@ -103,29 +129,29 @@ int wdg_outfile_open_in(wdg_outfile *o, const char *dir, const char *name, wdg_e
     return open_at(o, dir, name, err);
 }
 
-int wdg_outfile_open(wdg_outfile *o, const char *path, wdg_error *err)
+/* o->path is set (for messages); opens p, split into directory and name. */
+static int open_path(wdg_outfile *o, const char *p, wdg_error *err)
 {
-    *o = released;
-    struct stat st;
-    /* a symbolic link: replace the file it names, not the link */
-    char *real = lstat(path, &st) == 0 && S_ISLNK(st.st_mode) ? realpath(path, NULL) : NULL;
-    const char *p = real ? real : path;
     const char *slash = strrchr(p, '/');
     char *dir = slash ? strdup(p) : NULL;
-    o->path = strdup(path);
-    if (!o->path || (slash && !dir)) {
-        free(real);
-        free(dir);
-        free(o->path);
-        o->path = NULL;
+    if (slash && !dir) {
+        release(o);
         return wdg_error_set(err, WDG_ENOMEM, NULL, 0, "out of memory");
     }
     if (dir)
         dir[slash == p ? 1 : slash - p] = 0;   /* "/name" lives in "/" */
     int rc = open_at(o, dir ? dir : ".", slash ? slash + 1 : p, err);
-    free(real);
     free(dir);
     return rc;
+}
+
+int wdg_outfile_open(wdg_outfile *o, const char *path, wdg_error *err)
+{
+    *o = released;
+    o->path = strdup(path);
+    if (!o->path)
+        return wdg_error_set(err, WDG_ENOMEM, NULL, 0, "out of memory");
+    return open_path(o, path, err);
 }
 
 int wdg_outfile_write(wdg_outfile *o, const void *data, size_t n, wdg_error *err)
@@ -196,6 +222,8 @@ int wdg_outfile_save(const char *path, const void *data, size_t n, wdg_error *er
 
 int wdg_mkdir_p(const char *dir, wdg_error *err)
 {
+    if (!*dir)
+        return wdg_error_set(err, WDG_EUSAGE, NULL, 0, "the output directory's name is empty");
     char *tmp = strdup(dir);
     if (!tmp)
         return wdg_error_set(err, WDG_ENOMEM, NULL, 0, "out of memory");

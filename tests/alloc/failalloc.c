@@ -1,8 +1,9 @@
 /* failalloc.c - allocation-failure injection for tests only, never part of
  * libwedge.  build/wedge-failalloc links it with
  * -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=strdup, so every
- * allocation wedge's own code makes comes through here (the C library's
- * and zlib's/zstd's inner ones do not: they are not wedge's to check).
+ * allocation wedge's own code makes comes through here, and zlib's too
+ * (src/input/source.c hands zlib wedge's calloc and free); the C library's
+ * and zstd's inner ones do not.
  *
  *   WEDGE_FAIL_ALLOC=K      the K-th allocation (from 1) returns NULL, once;
  *                           later ones succeed, so recovery paths run too

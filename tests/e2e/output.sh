@@ -78,6 +78,19 @@ ln -s target.json "$T/link.json"
 status "--json through a symlink" 0 "$W" report "$REF" "$CAND" --json "$T/link.json"
 eq "the link is kept" "$( [ -L "$T/link.json" ] && echo yes)" yes
 eq "its target holds the report" "$(jq -r .wedge_report "$T/target.json")" 1
+# the same inside -o DIR; a link that leads nowhere is refused, never replaced
+mkdir -p "$T/linkdir"
+echo old >"$T/target.md"
+ln -s ../target.md "$T/linkdir/report.md"
+status "-o DIR through a symlink" 0 "$W" report "$REF" "$CAND" -o "$T/linkdir"
+eq "-o DIR: the link is kept" "$( [ -L "$T/linkdir/report.md" ] && echo yes)" yes
+contains "-o DIR: its target holds the report" "$T/target.md" "# wedge report"
+ln -s nowhere.json "$T/dangling.json"
+status "--json through a dangling symlink" 73 "$W" report "$REF" "$CAND" --json "$T/dangling.json"
+eq "the dangling link is kept" "$( [ -L "$T/dangling.json" ] && echo yes)" yes
+eq "no file appears for a dangling link" "$( [ -e "$T/nowhere.json" ] && echo made || echo none)" none
+status "-o with an empty name" 64 "$W" report "$REF" "$CAND" -o ""
+status "simulate -o with an empty name" 64 "$W" simulate healthy -o ""
 # the simulator writes its four files the same way
 S="$T/sim"
 "$W" simulate healthy -o "$S" --seconds 1 -q 2>/dev/null
