@@ -1,12 +1,21 @@
 /* libFuzzer target, differential: the same bytes read through every
- * transport - a plain file (memory-mapped), a gzip file, a zstd file, and
- * stdin (a pipe: streamed) plain, gzip and zstd - must give the same
- * trace: format, counts, malformed reasons, header, import table and
- * events, or the same error.  Only the compression name may differ.  The
- * whole input is compressed, so every compressed stream is complete.
+ * transport - a plain file, a gzip file, a zstd file, and stdin (a pipe:
+ * streamed) plain, gzip and zstd - must give the same trace: format,
+ * counts, malformed reasons, header, import table and events, or the same
+ * error.  Only the compression name may differ.  The whole input is
+ * compressed, so those compressed streams are complete.
  * Input that is itself compressed (or starts like a zstd skippable frame)
  * is compared as a plain file against stdin only: wrapping it in a second
- * layer would rightly change what is read.  Aborts on any difference. */
+ * layer would rightly change what is read.  Otherwise, three more checks:
+ * - cut streams: the gzip and zstd streams cut at an offset the input's
+ *   last two bytes choose are flagged truncated, and their events are a
+ *   prefix of the whole input's (when the lines before the cut still show
+ *   the same format);
+ * - a UTF-8 byte-order mark before the input changes nothing but the byte
+ *   count;
+ * - a UTF-16 byte-order mark before it is refused on line 1.
+ * Every read's lines add up (events + ignored + malformed).  Aborts on any
+ * difference. */
 #include <fcntl.h>
 #include <signal.h>
 #include <stdint.h>
@@ -80,6 +89,7 @@ static int write_file(const char *path, const uint8_t *data, size_t size)
 /* One read: the trace, or the error it gave. */
 typedef struct result {
     const char *transport;
+    size_t bom;   /* bytes of a UTF-8 byte-order mark put before the input */
     int rc;
     wdg_error err;
     wdg_trace *t;
@@ -195,11 +205,12 @@ static void same_ext(const result *a, const result *b, size_t i)
         differ(a, b, "an event's objs or frames", i, i);
 }
 
-static void same_events(const result *a, const result *b)
+/* The first n events; tids only when tids is set. */
+static void same_events(const result *a, const result *b, size_t n, int tids)
 {
-    for (size_t i = 0; i < a->t->n_events; i++) {
+    for (size_t i = 0; i < n; i++) {
         const wdg_event *x = &a->t->events[i], *y = &b->t->events[i];
-        if (x->t != y->t || x->tid != y->tid || x->op != y->op || x->lr != y->lr ||
+        if (x->t != y->t || (tids && x->tid != y->tid) || x->op != y->op || x->lr != y->lr ||
             x->obj != y->obj || x->line != y->line || x->flags != y->flags || x->cat != y->cat)
             differ(a, b, "event (index)", i, i);
         same_ext(a, b, i);
@@ -222,7 +233,10 @@ static void same(const result *a, const result *b)
                 a->t->format, b->transport, b->t->format);
         abort();
     }
-    SAME(a, b, bytes);
+    if (a->t->bytes + b->bom != b->t->bytes + a->bom)
+        differ(a, b, "bytes", a->t->bytes, b->t->bytes);
+    if (!a->t->truncated != !b->t->truncated)
+        differ(a, b, "truncated", !!a->t->truncated, !!b->t->truncated);
     SAME(a, b, lines);
     SAME(a, b, n_events);
     SAME(a, b, ignored);
@@ -247,7 +261,75 @@ static void same(const result *a, const result *b)
     if (a->t->n_imports &&
         memcmp(a->t->imports, b->t->imports, a->t->n_imports * sizeof *a->t->imports) != 0)
         differ(a, b, "import table", 0, 0);
-    same_events(a, b);
+    same_events(a, b, a->t->n_events, 1);
+}
+
+static void fail(const result *r, const char *what)
+{
+    fprintf(stderr, "fuzz-transport: %s: %s\n", r->transport, what);
+    abort();
+}
+
+static void lines_add_up(const result *r)
+{
+    if (r->rc == 0 && r->t->lines != r->t->n_events + r->t->ignored + r->t->malformed)
+        fail(r, "lines are not events + ignored + malformed");
+}
+
+/* A stream cut short keeps every complete line: flagged truncated, the
+ * partial last line malformed "truncated", the whole input's events up to
+ * the cut.  Only the format may change, when the lines that showed it (a
+ * xenia line, a template match) are past the cut; then nothing is
+ * compared.  In a xenia log a later thread line binds handles to tids, so
+ * tids may differ. */
+static void cut_prefix(const result *whole, const result *cut, const uint8_t *data,
+                       size_t size)
+{
+    if (cut->rc > 0)
+        return;
+    if (cut->rc < 0) {
+        if (cut->rc != WDG_EINPUT || strstr(cut->err.msg, "corrupt") ||
+            (whole->rc == 0 && !strstr(cut->err.msg, "no known trace format")))
+            fail(cut, cut->err.msg);
+        return;
+    }
+    const wdg_trace *c = cut->t, *w = whole->rc == 0 ? whole->t : NULL;
+    if (!c->truncated)
+        fail(cut, "a cut stream is not flagged truncated");
+    if (c->bytes > size)
+        fail(cut, "more than the input read from a cut stream");
+    /* the bytes after the last newline, and only they, are one line cut */
+    if (c->malformed_by_reason[WDG_MAL_TRUNCATED] != (c->bytes && data[c->bytes - 1] != '\n'))
+        fail(cut, "the partial last line is not malformed \"truncated\"");
+    if (!w || strcmp(w->format, c->format) != 0)
+        return;
+    if (c->lines > w->lines || c->n_events > w->n_events)
+        differ(whole, cut, "lines or events (cut has more)", w->n_events, c->n_events);
+    same_events(whole, cut, c->n_events, strcmp(c->format, "xenia-log") != 0);
+}
+
+/* prefix + input */
+static blob prefixed(const char *prefix, size_t n, const uint8_t *data, size_t size)
+{
+    blob b = {malloc(n + size + 1), n + size};
+    if (!b.data)
+        abort();
+    memcpy(b.data, prefix, n);
+    if (size)
+        memcpy(b.data + n, data, size);
+    return b;
+}
+
+/* Where a stream of len bytes is cut: past its magic number (min bytes),
+ * before its end, at the point sel (0..65535) chooses. */
+static size_t cut_at(size_t len, size_t min, unsigned sel)
+{
+    return min + (size_t)(((uint64_t)sel * (len - min)) >> 16);
+}
+
+static int refused_utf16(const result *r)
+{
+    return r->rc == WDG_EINPUT && r->err.line == 1 && strstr(r->err.msg, "UTF-16");
 }
 
 static int starts_compressed(const uint8_t *d, size_t n)
@@ -267,6 +349,57 @@ static const char *temp_path(const char *what)
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* The cut streams, the UTF-8 mark and the UTF-16 mark (see the top). */
+static void more_checks(const result *whole, const uint8_t *data, size_t size, const blob *gz,
+                        const blob *zs, wdg_ops *ops)
+{
+    enum { N = 7 };
+    result r[N];
+    memset(r, 0, sizeof r);
+    unsigned sel = size >= 2 ? (unsigned)data[size - 2] << 8 | data[size - 1] : 0;
+    blob gcut = {gz->data, cut_at(gz->len, 2, sel)}, zcut = {zs->data, cut_at(zs->len, 4, sel)};
+    read_file(&r[0], "cut gzip file", temp_path("gzip"), &gcut, ops);
+    read_stdin(&r[1], "cut gzip stdin", &gcut, ops);
+    read_file(&r[2], "cut zstd file", temp_path("zstd"), &zcut, ops);
+    read_stdin(&r[3], "cut zstd stdin", &zcut, ops);
+    for (int i = 0; i < 4; i++) {
+        lines_add_up(&r[i]);
+        cut_prefix(whole, &r[i], data, size);
+    }
+    same(&r[0], &r[1]);
+    same(&r[2], &r[3]);
+
+    blob bom = prefixed("\xef\xbb\xbf", 3, data, size), bgz = {NULL, 0};
+    if (gzip_bytes(bom.data, bom.len, &bgz) < 0)
+        abort();
+    read_stdin(&r[4], "UTF-8 mark, plain stdin", &bom, ops);
+    read_file(&r[5], "UTF-8 mark, gzip file", temp_path("gzip"), &bgz, ops);
+    /* an empty input has no line; the mark alone is one (blank) line.  An
+     * input that opens with a mark or with UTF-16 keeps it after ours. */
+    int cmp = size && !(size >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0) &&
+              !refused_utf16(whole);
+    for (int i = 4; i < 6; i++) {
+        r[i].bom = 3;
+        lines_add_up(&r[i]);
+        if (cmp)
+            same(whole, &r[i]);
+    }
+
+    blob u16 = prefixed(sel & 1 ? "\xfe\xff" : "\xff\xfe", 2, data, size), uzs = {NULL, 0};
+    if (zstd_bytes(u16.data, u16.len, &uzs) < 0)
+        abort();
+    read_file(&r[6], "UTF-16 mark, zstd file", temp_path("zstd"), &uzs, ops);
+    if (r[6].rc <= 0 && !refused_utf16(&r[6]))
+        fail(&r[6], "UTF-16 not refused on line 1");
+
+    for (int i = 0; i < N; i++)
+        wdg_trace_free(r[i].t);
+    free(bom.data);
+    free(bgz.data);
+    free(u16.data);
+    free(uzs.data);
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -290,8 +423,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         read_file(&r[n++], "zstd file", temp_path("zstd"), &zs, ops);
         read_stdin(&r[n++], "zstd stdin", &zs, ops);
     }
+    for (int i = 0; i < n; i++)
+        lines_add_up(&r[i]);
     for (int i = 1; i < n; i++)
         same(&r[0], &r[i]);
+    if (gz.data)
+        more_checks(&r[0], data, size, &gz, &zs, ops);
     for (int i = 0; i < n; i++)
         wdg_trace_free(r[i].t);
     unlink(temp_path("plain"));

@@ -114,7 +114,12 @@ static int decode_gzip(wdg_source *s, size_t avail, size_t room, wdg_error *err)
     }
     if (s->z_ended) {
         /* another member follows; inflate was set up for gzip only, so a
-         * zlib or raw deflate stream here is reported corrupt */
+         * zlib or raw deflate stream here is reported corrupt.  inflate
+         * judges the magic only once it has both bytes, so a lone stray
+         * byte at the end would pass for a cut member: check the first. */
+        if (*raw_ptr(s) != 0x1f)
+            return wdg_error_set(err, WDG_EINPUT, display(s), 0,
+                                 "corrupt gzip stream: data after a member is not gzip");
         if (inflateReset(&s->z) != Z_OK)
             return wdg_error_set(err, WDG_EINPUT, display(s), 0, "gzip reset failed");
         s->z_ended = 0;

@@ -92,6 +92,17 @@ gzip -c "$D/ref.jsonl" >"$T/mixed.gz"
 printf '\170\234\253\126\052\311\114\121\262\062\324\121\312\057\120\262\122\362\116\015\116\055\161\055\113\315\053\121\252\345\002\000\172\166\010\236' >>"$T/mixed.gz"
 status "gzip then zlib is corrupt" 66 "$W" stats "$T/mixed.gz"
 contains "gzip then zlib names the file" "$T/err" "mixed.gz: corrupt gzip stream"
+# one byte after the member (an echo appended to the file): zlib alone
+# would wait for a second byte and call it a cut member
+gzip -c "$D/ref.jsonl" >"$T/newline.gz"
+echo >>"$T/newline.gz"
+status "gzip then one stray byte is corrupt" 66 "$W" stats "$T/newline.gz"
+contains "gzip then one stray byte names the file" "$T/err" "newline.gz: corrupt gzip stream"
+# while a second member cut after its first byte is a cut stream
+gzip -c "$D/ref.jsonl" >"$T/cut2.gz"
+printf '\037' >>"$T/cut2.gz"
+status "gzip then a cut member" 0 "$W" stats "$T/cut2.gz" --json
+eq "gzip then a cut member: truncated" "$(j "$T/out" .truncated)" true
 gzip -c "$D/ref.jsonl" >"$T/padded.gz"
 head -c 512 /dev/zero >>"$T/padded.gz"
 status "gzip with zero padding" 0 "$W" stats "$T/padded.gz" --json --strict
