@@ -25,8 +25,9 @@ CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
 UNIT_OBJ := $(UNIT_SRC:%.c=$(BUILD)/obj/%.o)
 
 DEPS_STAMP := $(BUILD)/.deps-ok
-# the test builds use every core
+# the test builds use every core, unless make was given its own -j
 NPROC := $(shell nproc 2>/dev/null || echo 2)
+JOBS = $(if $(findstring -j,$(MAKEFLAGS)),,-j$(NPROC))
 
 .PHONY: all deps test test-plain test-asan sweep demo example bench fuzz check-memory clean
 all: $(BUILD)/wedge
@@ -80,11 +81,11 @@ $(BUILD)/bench-read: bench/bench_read.c $(BUILD)/libwedge.a
 
 # One build for each flavour; the test runner sums both into one line.
 test-plain: deps
-	@$(MAKE) --no-print-directory -j$(NPROC) BUILD=build build/wedge build/unit-tests build/fuzz-replay \
+	@$(MAKE) --no-print-directory $(JOBS) BUILD=build build/wedge build/unit-tests build/fuzz-replay \
 		build/wedge-failalloc build/fuzz-replay-options build/fuzz-replay-transport
 
 test-asan: deps
-	@$(MAKE) --no-print-directory -j$(NPROC) BUILD=build-asan OPT="$(SAN)" build-asan/wedge build-asan/unit-tests build-asan/fuzz-replay \
+	@$(MAKE) --no-print-directory $(JOBS) BUILD=build-asan OPT="$(SAN)" build-asan/wedge build-asan/unit-tests build-asan/fuzz-replay \
 		build-asan/wedge-failalloc build-asan/fuzz-replay-options build-asan/fuzz-replay-transport
 
 test: test-plain test-asan
@@ -110,7 +111,7 @@ fuzz: deps
 # sanitizers (valgrind is installed for this target only)
 check-memory: deps
 	@sh scripts/install-deps.sh valgrind
-	@$(MAKE) --no-print-directory -j$(NPROC) BUILD=build-memcheck OPT="-O1 -g" build-memcheck/wedge \
+	@$(MAKE) --no-print-directory $(JOBS) BUILD=build-memcheck OPT="-O1 -g" build-memcheck/wedge \
 	    build-memcheck/unit-tests
 	@sh tests/memcheck.sh build-memcheck
 
