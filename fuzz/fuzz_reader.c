@@ -85,6 +85,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         wdg_trace_free(t[1]);
     }
 done:
+    unlink(path);
+    unlink(cand);
     wdg_symbols_free(syms);
     wdg_templates_free(ts);
     wdg_ops_free(ops);
