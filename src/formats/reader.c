@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "../input/source.h"
+#include "../model/grow.h"
 #include "../model/trace_build.h"
 #include "formats.h"
 
@@ -32,8 +33,7 @@ typedef struct reader {
     const char *name;
     wdg_rec *rec;
     wdg_xenia *xenia;
-    int decided;
-    wdg_format fmt;
+    wdg_format fmt;             /* FMT_UNKNOWN until decided */
     wdg_detector det;
     char *held;                 /* the held-back lines' bytes */
     size_t held_len, held_cap;
@@ -127,26 +127,11 @@ static int process(reader *r, const char *line, size_t len, int flag, uint64_t l
     return wdg_trace_add_malformed(t, line_no, res.reason, res.msg, r->opts->strict, err);
 }
 
-static int grow(void **p, size_t *cap, size_t need, size_t size)
-{
-    if (need <= *cap)
-        return 0;
-    size_t c = *cap ? *cap : 64;
-    while (c < need)
-        c *= 2;
-    void *q = realloc(*p, c * size);
-    if (!q)
-        return -1;
-    *p = q;
-    *cap = c;
-    return 0;
-}
-
 static int hold(reader *r, const char *line, size_t len, int flag, uint64_t line_no,
                 wdg_error *err)
 {
-    if (grow((void **)&r->held, &r->held_cap, r->held_len + len + 1, 1) < 0 ||
-        grow((void **)&r->lines, &r->cap_lines, r->n_lines + 1, sizeof *r->lines) < 0)
+    if (wdg_grow((void **)&r->held, &r->held_cap, r->held_len + len + 1, 1, 64) < 0 ||
+        wdg_grow((void **)&r->lines, &r->cap_lines, r->n_lines + 1, sizeof *r->lines, 64) < 0)
         return oom(r, line_no, err);
     memcpy(r->held + r->held_len, line, len);
     r->lines[r->n_lines++] = (held_line){r->held_len, len, line_no, flag};
@@ -159,7 +144,6 @@ static int hold(reader *r, const char *line, size_t len, int flag, uint64_t line
 /* Fixes the format from the sample and parses the held lines. */
 static int decide(reader *r, wdg_error *err)
 {
-    r->decided = 1;
     r->fmt = wdg_detect_result(&r->det);
     if (r->fmt == FMT_UNKNOWN)
         return wdg_error_set(err, WDG_EINPUT, r->name, 0,
@@ -234,7 +218,7 @@ static int read_lines(reader *r, wdg_source *src, wdg_error *err)
             t->ignored++;   /* blank in every format */
             continue;
         }
-        if (r->decided) {
+        if (r->fmt != FMT_UNKNOWN) {
             rc = process(r, line, len, flag, t->lines, err);
         } else {
             rc = hold(r, line, len, flag, t->lines, err);
@@ -275,7 +259,7 @@ int wdg_trace_read(wdg_trace **out, const char *path, wdg_ops *ops,
         rc = wdg_error_set(err, WDG_EINPUT, r.name, 0, "truncated: %s", r.t->truncated);
         goto done;
     }
-    if (!r.decided && (rc = decide(&r, err)) < 0)
+    if (r.fmt == FMT_UNKNOWN && (rc = decide(&r, err)) < 0)
         goto done;
     if (r.xenia)
         wdg_xenia_rebind(r.xenia, r.t);

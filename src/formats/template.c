@@ -1,8 +1,8 @@
 /* --line-format templates (FORMATS.md section 3). */
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "../model/grow.h"
 #include "formats.h"
 
 typedef enum { SEG_LIT, SEG_SPACE, SEG_FIELD, SEG_SKIP } seg_kind;
@@ -61,14 +61,8 @@ void wdg_templates_free(wdg_templates *ts)
  * compiles in linear time. */
 static int push(tmpl *t, seg s)
 {
-    if (t->n == t->cap) {
-        size_t cap = t->cap ? t->cap * 2 : 16;
-        seg *p = cap < SIZE_MAX / sizeof *p ? realloc(t->segs, cap * sizeof *p) : NULL;
-        if (!p)
-            return -1;
-        t->segs = p;
-        t->cap = cap;
-    }
+    if (wdg_grow((void **)&t->segs, &t->cap, t->n + 1, sizeof *t->segs, 16) < 0)
+        return -1;
     t->segs[t->n++] = s;
     return 0;
 }

@@ -4,6 +4,7 @@
 
 #include "wedge/utf8.h"
 #include "../formats/formats.h"
+#include "grow.h"
 #include "map.h"
 #include "trace_build.h"
 
@@ -61,20 +62,10 @@ void wdg_trace_set_header(wdg_trace *t, int has_observes, unsigned observes,
     wdg_utf8_snprintf(t->module_hash, sizeof t->module_hash, "%s", module_hash);
 }
 
-/* Grows *p (elements of size sz) to hold need elements. */
+/* Event arrays start at 1024 elements: most traces have far more. */
 static int grow(void **p, size_t *cap, size_t need, size_t sz)
 {
-    if (need <= *cap)
-        return 0;
-    size_t c = *cap ? *cap : 1024;
-    while (c < need)
-        c *= 2;
-    void *q = realloc(*p, c * sz);
-    if (!q)
-        return -1;
-    *p = q;
-    *cap = c;
-    return 0;
+    return wdg_grow(p, cap, need, sz, 1024);
 }
 
 static int push_words(wdg_trace *t, const uint32_t *w, uint32_t n, uint32_t *off)
