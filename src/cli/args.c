@@ -1,3 +1,4 @@
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -83,6 +84,15 @@ int cli_fail(const wdg_error *err)
     if (err->code == WDG_EUSAGE)
         fprintf(stderr, "Try 'wedge --help'.\n");
     return wdg_exit_status(err->code);
+}
+
+int cli_write_stdout(const wdg_buf *b, wdg_error *err)
+{
+    if (b->oom)
+        return wdg_error_set(err, WDG_ENOMEM, NULL, 0, "out of memory");
+    if (fwrite(b->ptr ? b->ptr : "", 1, b->len, stdout) != b->len || fflush(stdout) != 0)
+        return wdg_error_set(err, WDG_EOUTPUT, "<stdout>", 0, "cannot write: %s", strerror(errno));
+    return 0;
 }
 
 void cli_warn_read(const wdg_trace *t)

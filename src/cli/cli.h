@@ -44,6 +44,9 @@ int cli_progress_wanted(void);
 
 /* Prints "wedge: <error>" and returns the exit status for it. */
 int cli_fail(const wdg_error *err);
+/* Writes what b holds to stdout: WDG_ENOMEM when b ran out of memory
+ * (its text is incomplete), WDG_EOUTPUT when stdout fails. */
+int cli_write_stdout(const wdg_buf *b, wdg_error *err);
 /* Warns on stderr of what reading a trace lost: a cut-short end, malformed lines. */
 void cli_warn_read(const wdg_trace *t);
 

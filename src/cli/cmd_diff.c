@@ -114,10 +114,7 @@ int cmd_diff(int argc, char **argv)
     }
     if ((rc = wdg_render_diff(&out, &pair.rep, rt, ct, whole, (int)context, (int)width, &err)) < 0)
         goto done;
-    if (out.oom)
-        rc = wdg_error_set(&err, WDG_ENOMEM, NULL, 0, "out of memory");
-    else if (fwrite(out.ptr, 1, out.len, stdout) != out.len || fflush(stdout) != 0)
-        rc = wdg_error_set(&err, WDG_EOUTPUT, "<stdout>", 0, "write failed");
+    rc = cli_write_stdout(&out, &err);
 done:
     wdg_buf_free(&out);
     cli_pair_close(&pair);

@@ -106,15 +106,6 @@ static int write_files(outset *s, const wdg_report *rep, const char *json_path,
     return rc;
 }
 
-static int write_stdout(const wdg_buf *b, wdg_error *err)
-{
-    if (b->oom)
-        return wdg_error_set(err, WDG_ENOMEM, NULL, 0, "out of memory");
-    if (fwrite(b->ptr ? b->ptr : "", 1, b->len, stdout) != b->len || fflush(stdout) != 0)
-        return wdg_error_set(err, WDG_EOUTPUT, "<stdout>", 0, "cannot write: %s", strerror(errno));
-    return 0;
-}
-
 int cmd_report(int argc, char **argv)
 {
     cli_iter it = {argc, argv, 1, 0};
@@ -192,13 +183,13 @@ int cmd_report(int argc, char **argv)
     if (dot_path && strcmp(dot_path, "-") == 0) {
         wdg_buf dot = WDG_BUF_INIT;
         wdg_report_dot(rep, &dot);
-        rc = write_stdout(&dot, &err);
+        rc = cli_write_stdout(&dot, &err);
         wdg_buf_free(&dot);
         if (rc < 0)
             goto done;
     }
     int json_to_stdout = json_path && strcmp(json_path, "-") == 0;
-    rc = write_stdout(json_to_stdout ? &json : &md, &err);
+    rc = cli_write_stdout(json_to_stdout ? &json : &md, &err);
 done:
     wdg_buf_free(&md);
     wdg_buf_free(&json);

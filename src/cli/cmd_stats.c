@@ -59,10 +59,7 @@ int cmd_stats(int argc, char **argv)
         wdg_stats_json(t, &out);
     else
         wdg_stats_text(t, &out);
-    if (out.oom)
-        rc = wdg_error_set(&err, WDG_ENOMEM, NULL, 0, "out of memory");
-    else if (fwrite(out.ptr, 1, out.len, stdout) != out.len || fflush(stdout) != 0)
-        rc = wdg_error_set(&err, WDG_EOUTPUT, "<stdout>", 0, "write failed");
+    rc = cli_write_stdout(&out, &err);
 done:
     wdg_buf_free(&out);
     wdg_trace_free(t);
