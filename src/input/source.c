@@ -35,7 +35,6 @@ struct wdg_source {
     size_t raw_pos, raw_len;  /* window of unconsumed raw bytes */
     uint64_t raw_done, raw_total;
     int raw_eof;
-    int is_regular;
     /* decoded bytes */
     char *buf;
     size_t pos, fill;
@@ -76,8 +75,8 @@ static ssize_t read_some(wdg_source *s, void *dst, size_t cap, wdg_error *err)
                              strerror(errno));
     s->raw_done += (uint64_t)n;
     /* a regular file that ends before the size it had at open was cut
-     * while being read */
-    if (n == 0 && s->is_regular && s->raw_done < s->raw_total)
+     * while being read (raw_total is 0 for anything else) */
+    if (n == 0 && s->raw_done < s->raw_total)
         s->truncated = "the file shrank while it was read";
     return n;
 }
@@ -243,7 +242,6 @@ static int open_fd(wdg_source *s, wdg_error *err)
          * what is left is what lies past its offset */
         off_t at = lseek(s->fd, 0, SEEK_CUR);
         if (S_ISREG(st.st_mode) && at >= 0 && at <= st.st_size) {
-            s->is_regular = 1;
             s->raw_total = (uint64_t)(st.st_size - at);
             posix_fadvise(s->fd, 0, 0, POSIX_FADV_SEQUENTIAL);
         }
