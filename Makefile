@@ -64,12 +64,12 @@ $(BUILD)/wedge-failalloc: $(CLI_OBJ) $(BUILD)/obj/tests/alloc/failalloc.o $(BUIL
 	@$(CC) $(ALL_LDFLAGS) $(WRAP) -o $@ $(CLI_OBJ) $(BUILD)/obj/tests/alloc/failalloc.o \
 		$(BUILD)/libwedge.a $(PKG_LIBS)
 
-$(BUILD)/fuzz-replay: fuzz/replay.c fuzz/fuzz_reader.c $(BUILD)/libwedge.a | $(DEPS_STAMP)
+$(BUILD)/fuzz-replay: fuzz/replay.c fuzz/fuzz_reader.c fuzz/fuzz_files.h $(BUILD)/libwedge.a | $(DEPS_STAMP)
 	@echo "  LINK  $@"
 	@$(CC) $(ALL_CFLAGS) -o $@ fuzz/replay.c fuzz/fuzz_reader.c $(BUILD)/libwedge.a $(PKG_LIBS)
 
 # the other fuzz targets, one replay binary each (fuzz/corpus-NAME)
-$(BUILD)/fuzz-replay-%: fuzz/replay.c fuzz/fuzz_%.c $(BUILD)/libwedge.a | $(DEPS_STAMP)
+$(BUILD)/fuzz-replay-%: fuzz/replay.c fuzz/fuzz_%.c fuzz/fuzz_files.h $(BUILD)/libwedge.a | $(DEPS_STAMP)
 	@echo "  LINK  $@"
 	@$(CC) $(ALL_CFLAGS) -o $@ fuzz/replay.c fuzz/fuzz_$*.c $(BUILD)/libwedge.a $(PKG_LIBS)
 

@@ -24,6 +24,8 @@
 
 #include "wedge/wedge.h"
 
+#include "fuzz_files.h"
+
 enum { MAX_OPTS = 8 };
 
 typedef struct fuzz_opts {
@@ -171,15 +173,6 @@ static const char *temp_path(int which)
     return path[which];
 }
 
-static int write_file(const char *path, const uint8_t *data, size_t size)
-{
-    FILE *f = fopen(path, "wb");
-    if (!f)
-        return -1;
-    size_t put = size ? fwrite(data, 1, size, f) : 0;
-    return fclose(f) == 0 && put == size ? 0 : -1;
-}
-
 static void render_all(wdg_report *rep)
 {
     wdg_error err = {0};
@@ -240,8 +233,8 @@ static void run(const fuzz_opts *o)
     if (o->tolerance >= 0 && o->tolerance <= 1e9)
         ro.tolerance = o->tolerance;
     ro.boot_window = o->boot_window;
-    if (write_file(temp_path(0), o->ref, o->ref_len) < 0 ||
-        write_file(temp_path(1), o->cand, o->cand_len) < 0)
+    if (fuzz_write_file(temp_path(0), o->ref, o->ref_len) < 0 ||
+        fuzz_write_file(temp_path(1), o->cand, o->cand_len) < 0)
         goto done;
     const char *paths[2] = {temp_path(0), temp_path(1)};
     wdg_read_opts rdo = {ts, o->strict, NULL, NULL};

@@ -9,22 +9,14 @@
 
 #include "wedge/wedge.h"
 
+#include "fuzz_files.h"
+
 static const char *temp_path(int which)
 {
     static char path[2][64];
     if (!path[which][0])
         snprintf(path[which], sizeof path[which], "/tmp/wedge-fuzz-%d-%d", (int)getpid(), which);
     return path[which];
-}
-
-static int write_file(const char *path, const uint8_t *data, size_t size)
-{
-    FILE *f = fopen(path, "wb");
-    if (!f)
-        return -1;
-    fwrite(data, 1, size, f);
-    fclose(f);
-    return 0;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -38,8 +30,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     size_t half = size / 2;
     while (half < size && data[half] != '\n')
         half++;
-    if (write_file(path, data, size) < 0 ||
-        write_file(cand, data + (half < size ? half + 1 : size), half < size ? size - half - 1 : 0) < 0)
+    if (fuzz_write_file(path, data, size) < 0 ||
+        fuzz_write_file(cand, data + (half < size ? half + 1 : size), half < size ? size - half - 1 : 0) < 0)
         return 0;
 
     wdg_error err = {0};

@@ -29,6 +29,8 @@
 
 #include "wedge/wedge.h"
 
+#include "fuzz_files.h"
+
 /* The JSONL header (engine, title_id, module_hash, observes) is compared
  * too: each line's header is read afresh, so it never differs by chance.
  * -DFUZZ_COMPARE_HEADER=0 leaves it out. */
@@ -77,15 +79,6 @@ static int zstd_bytes(const uint8_t *data, size_t size, blob *out)
     return 0;
 }
 
-static int write_file(const char *path, const uint8_t *data, size_t size)
-{
-    FILE *f = fopen(path, "wb");
-    if (!f)
-        return -1;
-    size_t put = size ? fwrite(data, 1, size, f) : 0;
-    return fclose(f) == 0 && put == size ? 0 : -1;
-}
-
 /* One read: the trace, or the error it gave. */
 typedef struct result {
     const char *transport;
@@ -118,7 +111,7 @@ static void read_file(result *r, const char *transport, const char *path, const 
     r->transport = transport;
     r->t = NULL;
     memset(&r->err, 0, sizeof r->err);
-    if (write_file(path, b->data, b->len) < 0) {
+    if (fuzz_write_file(path, b->data, b->len) < 0) {
         r->rc = 1;   /* not a result: skipped */
         return;
     }
