@@ -43,7 +43,9 @@ enum {
     WDG_EV_OBJS = 1u << 14,      /* objs list is known */
     WDG_EV_FRAMES = 1u << 15,
     WDG_EV_TIMEOUT_VALUE = 1u << 16, /* ext.timeout holds the value */
-    WDG_EV_PROBE = 1u << 17      /* op still to be resolved from pc */
+    WDG_EV_PROBE = 1u << 17,     /* op still to be resolved from pc */
+    WDG_EV_T_PLACED = 1u << 18   /* t was placed from a timed neighbour
+                                  * (wdg_trace_finalize); WDG_EV_T is set */
 };
 
 /* The compact event every reader produces (40 bytes).  Fields that most
@@ -116,6 +118,8 @@ typedef struct wdg_trace {
 
     uint64_t bytes;             /* input bytes after decompression */
     uint64_t lines, ignored, malformed;
+    uint64_t merged;            /* of ignored: xenia debug-log lines merged
+                                 * into their partner's event */
     uint64_t malformed_by_reason[WDG_MAL_COUNT];
     wdg_malformed_sample samples[WDG_MALFORMED_SAMPLES];
     unsigned n_samples;
@@ -133,7 +137,8 @@ typedef struct wdg_trace {
 
     /* computed by wdg_trace_finalize() */
     unsigned observes;          /* categories observed (header or seen) */
-    int all_t;                  /* every event has t: ordered by t */
+    int all_t;                  /* every event has t (some placed): ordered by t */
+    uint64_t placed_t;          /* events whose t was placed (WDG_EV_T_PLACED) */
     int64_t first_t, last_t;    /* when all_t */
     uint64_t producers;
     uint64_t producers_with_lr;

@@ -42,8 +42,12 @@ typedef struct wdg_rec {
 } wdg_rec;
 
 /* LINE_NOMEM: the parser ran out of memory; the read fails (exit 71), as a
- * line counted malformed or ignored instead would change the result. */
-typedef enum { LINE_EVENT, LINE_IGNORED, LINE_MALFORMED, LINE_NOMEM } wdg_line_kind;
+ * line counted malformed or ignored instead would change the result.
+ * LINE_MERGED: the line was merged into its partner's event (xenia debug
+ * logs); it counts as ignored and as merged. */
+typedef enum {
+    LINE_EVENT, LINE_IGNORED, LINE_MALFORMED, LINE_NOMEM, LINE_MERGED
+} wdg_line_kind;
 
 typedef struct wdg_line_result {
     int reason;              /* wdg_malformed_reason, for LINE_MALFORMED */
@@ -92,7 +96,11 @@ wdg_line_kind wdg_jsonl_parse(const char *line, size_t len, wdg_rec *rec,
 typedef struct wdg_xenia wdg_xenia;
 int wdg_xenia_new(wdg_xenia **out, wdg_ops *ops);
 void wdg_xenia_free(wdg_xenia *x);
-/* Parses one line; import table lines are appended to trace->imports. */
+/* Parses one line; import table lines are appended to trace->imports.
+ * A stock kernel-call line and a key=value line of the same call on the
+ * same thread, one right after the other, become one event: the second
+ * is merged into the first's event (trace->events) and is LINE_MERGED.
+ * So the caller must append every LINE_EVENT before the next line. */
 wdg_line_kind wdg_xenia_parse(wdg_xenia *x, wdg_trace *trace, const char *line,
                               size_t len, wdg_rec *rec, wdg_line_result *res);
 /* Remembers that event_index took a handle as tid (rec.tid_from_handle). */

@@ -120,8 +120,9 @@ static int process(reader *r, const char *line, size_t len, int flag, uint64_t l
             return 0;
         }
     }
-    if (kind == LINE_IGNORED) {
+    if (kind == LINE_IGNORED || kind == LINE_MERGED) {
         t->ignored++;
+        t->merged += kind == LINE_MERGED;
         return 0;
     }
     return wdg_trace_add_malformed(t, line_no, res.reason, res.msg, r->opts->strict, err);

@@ -3,11 +3,25 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../model/grow.h"
 #include "../model/map.h"
+#include "../model/trace_build.h"
 #include "formats.h"
 
 #define MAX_ARGS 16
 #define NO_PENDING UINT64_MAX   /* pending slot value: no ExCreateThread waiting */
+
+/* A debug-level log writes a stock call line and an audit key=value line
+ * for the same call.  Each logging thread remembers its last event line
+ * until its next line, which may be the partner: one slot per thread. */
+enum { PART_NONE, PART_STOCK, PART_AUDIT };
+
+typedef struct partner {
+    size_t event;      /* index in trace->events */
+    uint32_t op, obj;
+    uint8_t kind;      /* PART_* */
+    uint8_t has_obj;
+} partner;
 
 struct wdg_xenia {
     wdg_ops *ops;
@@ -17,6 +31,9 @@ struct wdg_xenia {
     size_t n_unbound, cap_unbound;
     uint32_t op_ex_create_thread;
     uint32_t op_delay;
+    wdg_map slot_of;   /* logging handle -> index + 1 into partners */
+    partner *partners;
+    size_t n_partners, cap_partners;
 };
 
 int wdg_xenia_new(wdg_xenia **out, wdg_ops *ops)
@@ -41,6 +58,8 @@ void wdg_xenia_free(wdg_xenia *x)
         return;
     wdg_map_free(&x->bind);
     wdg_map_free(&x->pending);
+    wdg_map_free(&x->slot_of);
+    free(x->partners);
     free(x->unbound);
     free(x);
 }
@@ -453,6 +472,83 @@ static wdg_line_kind kernel_call(wdg_xenia *x, uint32_t handle, const char *m, s
     return LINE_EVENT;
 }
 
+/* The audit hooks' names for the calls behind them: XEvent::Set is what
+ * KeSetEvent, NtSetEvent and KeSetEventBoostPriority reach, and
+ * xeKeReleaseSemaphore what KeReleaseSemaphore and NtReleaseSemaphore
+ * reach; so a hook line pairs with a stock line of any of those calls. */
+static int same_call(const wdg_ops *ops, uint32_t a, uint32_t b)
+{
+    static const char *const hooks[][2] = {
+        {"XEvent::Set", "KeSetEvent"}, {"XEvent::Set", "NtSetEvent"},
+        {"XEvent::Set", "KeSetEventBoostPriority"},
+        {"xeKeReleaseSemaphore", "KeReleaseSemaphore"},
+        {"xeKeReleaseSemaphore", "NtReleaseSemaphore"}};
+    if (a == b)
+        return 1;
+    const char *na = wdg_ops_name(ops, a), *nb = wdg_ops_name(ops, b);
+    for (size_t i = 0; i < sizeof hooks / sizeof hooks[0]; i++)
+        if ((strcmp(na, hooks[i][0]) == 0 && strcmp(nb, hooks[i][1]) == 0) ||
+            (strcmp(na, hooks[i][1]) == 0 && strcmp(nb, hooks[i][0]) == 0))
+            return 1;
+    return 0;
+}
+
+/* The thread's slot; a new thread's map entry is 0 until its slot exists. */
+static partner *slot_for(wdg_xenia *x, uint32_t handle)
+{
+    uint64_t *v = wdg_map_put(&x->slot_of, handle, 0, NULL);
+    if (!v)
+        return NULL;
+    if (*v == 0) {
+        if (wdg_grow((void **)&x->partners, &x->cap_partners, x->n_partners + 1,
+                     sizeof *x->partners, 16) < 0)
+            return NULL;
+        x->partners[x->n_partners] = (partner){0, 0, 0, PART_NONE, 0};
+        *v = ++x->n_partners;
+    }
+    return &x->partners[*v - 1];
+}
+
+/* Pairs a prefixed line of logging thread handle with the thread's
+ * previous line: a stock call line and an audit line of the same call
+ * (same_call, same object when both name one) are one event.  The audit
+ * line gives lr and t, the stock line its op and arguments; the event
+ * sits at the first line's place. */
+static wdg_line_kind pair(wdg_xenia *x, wdg_trace *trace, uint32_t handle, wdg_line_kind kind,
+                          int kind_part, wdg_rec *rec)
+{
+    partner *slot = slot_for(x, handle);
+    if (!slot)
+        return LINE_NOMEM;
+    partner prev = *slot;
+    slot->kind = PART_NONE;   /* a line waits only until its thread's next line */
+    if (kind != LINE_EVENT || kind_part == PART_NONE)
+        return kind;
+    if (rec->op_id == WDG_OP_NONE) {
+        rec->op_id = wdg_ops_intern(x->ops, rec->op, rec->op_len);
+        if (rec->op_id == WDG_OP_NONE)
+            return LINE_NOMEM;
+    }
+    uint32_t op = rec->op_id;
+    if (op == WDG_OP_THREAD_CREATE || op == WDG_OP_OBJECT_ALIAS)
+        return kind;   /* pseudo events: never a call's partner */
+    int has_obj = (rec->have & R_OBJ) != 0;
+    if (prev.kind != PART_NONE && prev.kind != kind_part && prev.event < trace->n_events &&
+        trace->events[prev.event].op == prev.op && same_call(x->ops, prev.op, op) &&
+        (!prev.has_obj || !has_obj || prev.obj == rec->obj)) {
+        int stock = kind_part == PART_STOCK;
+        wdg_error err;
+        if (wdg_trace_merge(trace, prev.event, rec, stock ? op : WDG_OP_NONE, !stock, 0, &err) < 0)
+            return LINE_NOMEM;
+        return LINE_MERGED;
+    }
+    *slot = (partner){trace->n_events, op, rec->obj, (uint8_t)kind_part, (uint8_t)has_obj};
+    return kind;
+}
+
+static wdg_line_kind parse_prefixed(wdg_xenia *x, uint32_t handle, const char *m, size_t mn,
+                                    wdg_rec *rec, wdg_line_result *res, int *part);
+
 wdg_line_kind wdg_xenia_parse(wdg_xenia *x, wdg_trace *trace, const char *line, size_t len,
                               wdg_rec *rec, wdg_line_result *res)
 {
@@ -460,7 +556,11 @@ wdg_line_kind wdg_xenia_parse(wdg_xenia *x, wdg_trace *trace, const char *line, 
     const char *m;
     size_t mn;
     wdg_rec_clear(rec);
-    if (!split_prefix(line, len, &handle, &m, &mn)) {
+    if (split_prefix(line, len, &handle, &m, &mn)) {
+        int part = PART_NONE;
+        wdg_line_kind kind = parse_prefixed(x, handle, m, mn, rec, res, &part);
+        return pair(x, trace, handle, kind, part, rec);
+    } else {
         uint32_t thunk;
         const char *name;
         size_t nl;
@@ -483,6 +583,13 @@ wdg_line_kind wdg_xenia_parse(wdg_xenia *x, wdg_trace *trace, const char *line, 
             return wdg_kv_parse(line, len, rec, res);
         return LINE_IGNORED;
     }
+}
+
+/* A line after its "L> HHHHHHHH " prefix; *part says whether it is a
+ * stock call line or an audit line (a call's possible partner). */
+static wdg_line_kind parse_prefixed(wdg_xenia *x, uint32_t handle, const char *m, size_t mn,
+                                    wdg_rec *rec, wdg_line_result *res, int *part)
+{
     uint32_t tid, h2;
     int rc = thread_execute(m, mn, &tid, &h2);
     if (rc != 0) {
@@ -511,8 +618,11 @@ wdg_line_kind wdg_xenia_parse(wdg_xenia *x, wdg_trace *trace, const char *line, 
         *pend = NO_PENDING;
         return LINE_EVENT;
     }
-    if (wdg_kv_line_looks(m, mn))
+    if (wdg_kv_line_looks(m, mn)) {
+        *part = PART_AUDIT;
         return wdg_kv_parse(m, mn, rec, res);
+    }
+    *part = PART_STOCK;
     return kernel_call(x, handle, m, mn, rec, res);
 }
 

@@ -82,17 +82,85 @@ static int push_words(wdg_trace *t, const uint32_t *w, uint32_t n, uint32_t *off
     return 0;
 }
 
+static const uint32_t ext_fields = R_CYCLE | R_TIMEOUT | R_RET | R_PC | R_ENTRY | R_NEW_TID |
+                                  R_ALIAS | R_COUNT | R_OBJS | R_FRAMES;
+
+/* The flags rec gives without an ext record; fills e's matching fields.
+ * have: the rec fields to take. */
+static uint32_t set_core(wdg_event *e, const wdg_rec *r, uint32_t have)
+{
+    uint32_t f = 0;
+    if (have & R_T)
+        e->t = r->t, f |= WDG_EV_T;
+    if (have & R_LR)
+        e->lr = r->lr, f |= WDG_EV_LR;
+    if (have & R_OBJ)
+        e->obj = r->obj, f |= WDG_EV_OBJ;
+    if (have & R_WAIT_ALL)
+        f |= WDG_EV_WAIT_KIND | (r->wait_all ? WDG_EV_WAIT_ALL : 0);
+    if (have & R_TIMEOUT)
+        f |= WDG_EV_TIMEOUT | WDG_EV_TIMEOUT_VALUE;
+    if (have & R_TIMEOUT_PTR)
+        f |= WDG_EV_TIMEOUT;
+    if ((have & R_SUSPENDED) && r->suspended)
+        f |= WDG_EV_SUSPENDED;
+    return f;
+}
+
+/* Fills the ext record x with rec's fields in have; returns their flags,
+ * or UINT32_MAX when out of memory. */
+static uint32_t set_ext(wdg_trace *t, wdg_event_ext *x, const wdg_rec *r, uint32_t have)
+{
+    uint32_t f = 0;
+    if (have & R_CYCLE) x->cycle = r->cycle, f |= WDG_EV_CYCLE;
+    if (have & R_TIMEOUT) x->timeout = r->timeout;
+    if (have & R_RET) x->ret = r->ret, f |= WDG_EV_RET;
+    if (have & R_PC) x->pc = r->pc, f |= WDG_EV_PC;
+    if (have & R_ENTRY) x->entry_pc = r->entry_pc, f |= WDG_EV_ENTRY;
+    if (have & R_NEW_TID) x->new_tid = r->new_tid, f |= WDG_EV_NEW_TID;
+    if (have & R_ALIAS) x->alias = r->alias, f |= WDG_EV_ALIAS;
+    if (have & R_COUNT) x->count = r->count, f |= WDG_EV_COUNT;
+    if (have & R_OBJS) {
+        if (push_words(t, r->objs, r->n_objs, &x->objs_off) < 0)
+            return UINT32_MAX;
+        x->objs_n = r->n_objs;
+        f |= WDG_EV_OBJS;
+    }
+    if (have & R_FRAMES) {
+        if (push_words(t, r->frames, r->n_frames, &x->frames_off) < 0)
+            return UINT32_MAX;
+        x->frames_n = r->n_frames;
+        f |= WDG_EV_FRAMES;
+    }
+    return f;
+}
+
+/* A new zeroed ext record for event e. */
+static wdg_event_ext *new_ext(wdg_trace *t, wdg_event *e)
+{
+    if (t->n_ext >= UINT32_MAX - 1 ||
+        grow((void **)&t->ext, &t->cap_ext, t->n_ext + 1, sizeof *t->ext) < 0)
+        return NULL;
+    wdg_event_ext *x = &t->ext[t->n_ext++];
+    memset(x, 0, sizeof *x);
+    e->ext = (uint32_t)t->n_ext;
+    return x;
+}
+
+static int nomem(wdg_trace *t, uint64_t line, wdg_error *err)
+{
+    return wdg_error_set(err, WDG_ENOMEM, wdg_trace_display_name(t), line, "out of memory");
+}
+
 int wdg_trace_append(wdg_trace *t, const wdg_rec *r, uint32_t op, uint64_t line,
                      wdg_error *err)
 {
     if (grow((void **)&t->events, &t->cap_events, t->n_events + 1, sizeof *t->events) < 0)
-        return wdg_error_set(err, WDG_ENOMEM, wdg_trace_display_name(t), line, "out of memory");
+        return nomem(t, line, err);
     wdg_event *e = &t->events[t->n_events];
     memset(e, 0, sizeof *e);
-    uint32_t f = 0;
-    e->t = (r->have & R_T) ? r->t : WDG_T_NONE;
-    if (r->have & R_T)
-        f |= WDG_EV_T;
+    e->t = WDG_T_NONE;
+    uint32_t f = set_core(e, r, r->have);
     e->tid = r->tid;
     e->op = op;
     e->cat = (uint8_t)(op == WDG_OP_NONE ? WDG_CAT_OTHER : wdg_ops_category(t->ops, op));
@@ -100,55 +168,55 @@ int wdg_trace_append(wdg_trace *t, const wdg_rec *r, uint32_t op, uint64_t line,
         f |= WDG_EV_PROBE;
         t->probe_events++;
     }
-    if (r->have & R_LR)
-        e->lr = r->lr, f |= WDG_EV_LR;
-    if (r->have & R_OBJ)
-        e->obj = r->obj, f |= WDG_EV_OBJ;
-    if (r->have & R_WAIT_ALL)
-        f |= WDG_EV_WAIT_KIND | (r->wait_all ? WDG_EV_WAIT_ALL : 0);
-    if (r->have & R_TIMEOUT)
-        f |= WDG_EV_TIMEOUT | WDG_EV_TIMEOUT_VALUE;
-    if (r->have & R_TIMEOUT_PTR)
-        f |= WDG_EV_TIMEOUT;
-    if ((r->have & R_SUSPENDED) && r->suspended)
-        f |= WDG_EV_SUSPENDED;
     e->line = line > UINT32_MAX ? UINT32_MAX : (uint32_t)line;
-    const uint32_t ext_fields = R_CYCLE | R_TIMEOUT | R_RET | R_PC | R_ENTRY | R_NEW_TID |
-                                R_ALIAS | R_COUNT | R_OBJS | R_FRAMES;
     if (r->have & ext_fields) {
-        if (t->n_ext >= UINT32_MAX - 1 ||
-            grow((void **)&t->ext, &t->cap_ext, t->n_ext + 1, sizeof *t->ext) < 0)
-            return wdg_error_set(err, WDG_ENOMEM, wdg_trace_display_name(t), line,
-                                 "out of memory");
-        wdg_event_ext *x = &t->ext[t->n_ext];
-        memset(x, 0, sizeof *x);
-        if (r->have & R_CYCLE) x->cycle = r->cycle, f |= WDG_EV_CYCLE;
-        if (r->have & R_TIMEOUT) x->timeout = r->timeout;
-        if (r->have & R_RET) x->ret = r->ret, f |= WDG_EV_RET;
-        if (r->have & R_PC) x->pc = r->pc, f |= WDG_EV_PC;
-        if (r->have & R_ENTRY) x->entry_pc = r->entry_pc, f |= WDG_EV_ENTRY;
-        if (r->have & R_NEW_TID) x->new_tid = r->new_tid, f |= WDG_EV_NEW_TID;
-        if (r->have & R_ALIAS) x->alias = r->alias, f |= WDG_EV_ALIAS;
-        if (r->have & R_COUNT) x->count = r->count, f |= WDG_EV_COUNT;
-        if (r->have & R_OBJS) {
-            if (push_words(t, r->objs, r->n_objs, &x->objs_off) < 0)
-                return wdg_error_set(err, WDG_ENOMEM, wdg_trace_display_name(t), line,
-                                     "out of memory");
-            x->objs_n = r->n_objs;
-            f |= WDG_EV_OBJS;
-        }
-        if (r->have & R_FRAMES) {
-            if (push_words(t, r->frames, r->n_frames, &x->frames_off) < 0)
-                return wdg_error_set(err, WDG_ENOMEM, wdg_trace_display_name(t), line,
-                                     "out of memory");
-            x->frames_n = r->n_frames;
-            f |= WDG_EV_FRAMES;
-        }
-        t->n_ext++;
-        e->ext = (uint32_t)t->n_ext;
+        wdg_event_ext *x = new_ext(t, e);
+        uint32_t xf = x ? set_ext(t, x, r, r->have) : UINT32_MAX;
+        if (xf == UINT32_MAX)
+            return nomem(t, line, err);
+        f |= xf;
     }
     e->flags = f;
     t->n_events++;
+    return 0;
+}
+
+/* The rec fields event e already holds. */
+static uint32_t fields_of(const wdg_event *e)
+{
+    static const struct { uint32_t ev, rec; } map[] = {
+        {WDG_EV_T, R_T}, {WDG_EV_LR, R_LR}, {WDG_EV_OBJ, R_OBJ},
+        {WDG_EV_WAIT_KIND, R_WAIT_ALL}, {WDG_EV_TIMEOUT, R_TIMEOUT | R_TIMEOUT_PTR},
+        {WDG_EV_SUSPENDED, R_SUSPENDED}, {WDG_EV_CYCLE, R_CYCLE}, {WDG_EV_RET, R_RET},
+        {WDG_EV_PC, R_PC}, {WDG_EV_ENTRY, R_ENTRY}, {WDG_EV_NEW_TID, R_NEW_TID},
+        {WDG_EV_ALIAS, R_ALIAS}, {WDG_EV_COUNT, R_COUNT}, {WDG_EV_OBJS, R_OBJS},
+        {WDG_EV_FRAMES, R_FRAMES}};
+    uint32_t have = 0;
+    for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
+        if (e->flags & map[i].ev)
+            have |= map[i].rec;
+    return have;
+}
+
+int wdg_trace_merge(wdg_trace *t, size_t i, const wdg_rec *r, uint32_t op, int take_tid,
+                    uint64_t line, wdg_error *err)
+{
+    wdg_event *e = &t->events[i];
+    uint32_t take = r->have & ~fields_of(e);
+    e->flags |= set_core(e, r, take);
+    if (op != WDG_OP_NONE) {
+        e->op = op;
+        e->cat = (uint8_t)wdg_ops_category(t->ops, op);
+    }
+    if (take_tid && (r->have & R_TID))
+        e->tid = r->tid;
+    if (!(take & ext_fields))
+        return 0;
+    wdg_event_ext *x = e->ext ? &t->ext[e->ext - 1] : new_ext(t, e);
+    uint32_t xf = x ? set_ext(t, x, r, take & ext_fields) : UINT32_MAX;
+    if (xf == UINT32_MAX)
+        return nomem(t, line, err);
+    t->events[i].flags |= xf;
     return 0;
 }
 
@@ -278,10 +346,36 @@ static int by_time(const void *a, const void *b)
     return x->line < y->line ? -1 : x->line > y->line;
 }
 
+/* Untimed events in a timed trace (rule R6): each takes the t of the
+ * nearest earlier timed event in line order (the events are still in
+ * line order here), the leading ones the first timed t; sorting by
+ * (t, line) then keeps them right after that event.  Returns whether
+ * the trace is timed (some event has t). */
+static int place_untimed(wdg_trace *t)
+{
+    size_t first = 0;
+    while (first < t->n_events && !(t->events[first].flags & WDG_EV_T))
+        first++;
+    if (first == t->n_events)
+        return 0;
+    int64_t last = t->events[first].t;
+    for (size_t i = 0; i < t->n_events; i++) {
+        wdg_event *e = &t->events[i];
+        if (e->flags & WDG_EV_T) {
+            last = e->t;
+            continue;
+        }
+        e->t = last;
+        e->flags |= WDG_EV_T | WDG_EV_T_PLACED;
+        t->placed_t++;
+    }
+    return 1;
+}
+
 int wdg_trace_finalize(wdg_trace *t, wdg_error *err)
 {
     wdg_map tids = WDG_MAP_INIT;
-    t->all_t = t->n_events > 0;
+    t->all_t = place_untimed(t);
     t->producers = t->producers_with_lr = 0;
     unsigned seen = 0;
     int sorted = 1;

@@ -10,6 +10,8 @@
  *   format jsonl
  *   counts lines=5 events=3 ignored=1 malformed=1
  *   event 0 tid=1 op=KeSetEvent cat=set lr=0x824D229C obj=0x00001004 t=100
+ *   (placed=yes|no: the event's t was placed from a timed neighbour)
+ *   merged 2              (lines merged into their partner's event)
  *   malformed 3 syntax
  *   === end
  *
@@ -42,6 +44,8 @@ static int field_ok(const wdg_trace *t, const wdg_event *e, const char *k, const
     char buf[64];
     if (strcmp(k, "t") == 0)
         return (e->flags & WDG_EV_T) ? e->t == strtoll(v, NULL, 10) : strcmp(v, "none") == 0;
+    if (strcmp(k, "placed") == 0)
+        return !!(e->flags & WDG_EV_T_PLACED) == (strcmp(v, "yes") == 0);
     if (strcmp(k, "tid") == 0)
         return e->tid == strtoul(v, NULL, 10);
     if (strcmp(k, "op") == 0)
@@ -144,6 +148,8 @@ static void run_case(const char *file, tcase *c)
             CHECK_INT(t->n_events, ev);
             CHECK_INT(t->ignored, ig);
             CHECK_INT(t->malformed, ma);
+        } else if (strcmp(word, "merged") == 0) {
+            CHECK_INT(t->merged, strtoull(rest, NULL, 10));
         } else if (strcmp(word, "threads") == 0) {
             CHECK_INT(t->threads, strtoul(rest, NULL, 10));
         } else if (strcmp(word, "event") == 0) {
