@@ -22,7 +22,7 @@ typedef struct wdg_sim_opts {
     const char *scenario;          /* built-in name or scenario file; NULL = "healthy" */
     uint64_t seed;                 /* default 1 */
     double seconds;                /* simulated seconds per engine (default 10) */
-    const char *ref_format;        /* "jsonl" (default), "xenia-kv", "xenia-log" */
+    const char *ref_format;        /* "jsonl" (default), "xenia-kv", "xenia-log", "xenia-debug" */
     uint64_t events;               /* > 0: run until the reference wrote this many events */
     const char *const *faults;     /* extra --fault specs, added to the scenario's */
     size_t n_faults;

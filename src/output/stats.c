@@ -13,7 +13,10 @@ void wdg_stats_text(const wdg_trace *t, wdg_buf *b)
     wdg_buf_printf(b, "format:     %s (compression: %s)\n", t->format, t->compression);
     wdg_buf_printf(b, "lines:      %llu\n", (unsigned long long)t->lines);
     wdg_buf_printf(b, "events:     %zu\n", t->n_events);
-    wdg_buf_printf(b, "ignored:    %llu\n", (unsigned long long)t->ignored);
+    wdg_buf_printf(b, "ignored:    %llu", (unsigned long long)t->ignored);
+    if (t->merged)
+        wdg_buf_printf(b, " (%llu merged into their call's event)", (unsigned long long)t->merged);
+    wdg_buf_puts(b, "\n");
     wdg_buf_printf(b, "malformed:  %llu", (unsigned long long)t->malformed);
     const char *sep = " (";
     for (int i = 0; i < WDG_MAL_COUNT; i++)
@@ -30,8 +33,9 @@ void wdg_stats_text(const wdg_trace *t, wdg_buf *b)
     if (t->truncated)
         wdg_buf_printf(b, "truncated:  yes: %s; every complete line before it was read\n",
                        t->truncated);
-    wdg_buf_printf(b, "producers:  %llu (%llu with lr)\n", (unsigned long long)t->producers,
-                   (unsigned long long)t->producers_with_lr);
+    wdg_buf_printf(b, "producers:  %llu (%llu with lr, %llu without lr)\n",
+                   (unsigned long long)t->producers, (unsigned long long)t->producers_with_lr,
+                   (unsigned long long)(t->producers - t->producers_with_lr));
     wdg_buf_printf(b, "threads:    %u\n", t->threads);
     int64_t span;
     const char *unit;
@@ -42,6 +46,10 @@ void wdg_stats_text(const wdg_trace *t, wdg_buf *b)
             wdg_format_ns(t->last_t, z, sizeof z);
             wdg_format_ns(span, d, sizeof d);
             wdg_buf_printf(b, "span:       %s (%s to %s)\n", d, a, z);
+            if (t->placed_t)
+                wdg_buf_printf(b, "untimed:    %llu events without t took the t of the "
+                                  "timed event before them\n",
+                               (unsigned long long)t->placed_t);
         } else {
             wdg_buf_printf(b, "span:       %lld lines (events carry no t)\n", (long long)span);
         }
@@ -62,14 +70,19 @@ void wdg_stats_json(const wdg_trace *t, wdg_buf *b)
     wdg_buf_puts(b, "{\"path\": ");
     wdg_buf_json_str(b, t->path);
     wdg_buf_printf(b, ", \"format\": \"%s\", \"compression\": \"%s\", \"lines\": %llu, "
-                      "\"events\": %zu, \"ignored\": %llu, \"malformed\": %llu, "
-                      "\"malformed_by_reason\": ",
+                      "\"events\": %zu, \"ignored\": %llu, \"merged\": %llu, "
+                      "\"malformed\": %llu, \"malformed_by_reason\": ",
                    t->format, t->compression, (unsigned long long)t->lines, t->n_events,
-                   (unsigned long long)t->ignored, (unsigned long long)t->malformed);
+                   (unsigned long long)t->ignored, (unsigned long long)t->merged,
+                   (unsigned long long)t->malformed);
     wdg_json_malformed(b, t);
     wdg_json_truncated(b, t);
-    wdg_buf_printf(b, ", \"producers\": %llu, \"threads\": %u, \"span\": ",
-                   (unsigned long long)t->producers, t->threads);
+    wdg_buf_printf(b, ", \"producers\": %llu, \"producers_with_lr\": %llu, "
+                      "\"producers_without_lr\": %llu, \"placed_t\": %llu, \"threads\": %u, "
+                      "\"span\": ",
+                   (unsigned long long)t->producers, (unsigned long long)t->producers_with_lr,
+                   (unsigned long long)(t->producers - t->producers_with_lr),
+                   (unsigned long long)t->placed_t, t->threads);
     int64_t span;
     const char *unit;
     if (wdg_trace_span(t, &span, &unit))

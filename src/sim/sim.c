@@ -185,9 +185,12 @@ int wdg_simulate(const char *dir, const wdg_sim_opts *opts, wdg_sim_result *res,
         fmt = FMT_SIM_XENIA_KV, ref_file = "ref.log";
     else if (strcmp(s.ref_format, "xenia-log") == 0)
         fmt = FMT_SIM_XENIA_LOG, ref_file = "ref.log";
+    else if (strcmp(s.ref_format, "xenia-debug") == 0)
+        fmt = FMT_SIM_XENIA_DEBUG, ref_file = "ref.log";
     else
         return wdg_error_set(err, WDG_EUSAGE, NULL, 0,
-                             "--ref-format takes jsonl, xenia-kv or xenia-log: '%s'", s.ref_format);
+                             "--ref-format takes jsonl, xenia-kv, xenia-log or xenia-debug: '%s'",
+                             s.ref_format);
     if (!(s.seconds > 0) || s.seconds > 1e6)
         return wdg_error_set(err, WDG_EUSAGE, NULL, 0, "--seconds takes a number from 0 to 1e6");
     wdg_sim_result local;

@@ -167,7 +167,10 @@ int sim_obj_slot(const program *p, int def, int instance);
 
 /* --- writers --------------------------------------------------------- */
 
-typedef enum { FMT_SIM_JSONL, FMT_SIM_XENIA_KV, FMT_SIM_XENIA_LOG } sim_format;
+typedef enum {
+    FMT_SIM_JSONL, FMT_SIM_XENIA_KV, FMT_SIM_XENIA_LOG,
+    FMT_SIM_XENIA_DEBUG   /* xenia-log lines plus each producer's audit line */
+} sim_format;
 
 typedef struct sim_writer {
     wdg_outfile f;             /* renamed into place by sim_writer_close() */

@@ -1,6 +1,8 @@
 /* The simulator's trace writers: wedge JSONL, xenia key=value audit lines
- * (producers only, as a fork's hooks write them) and stock xenia logs
- * (kernel-call lines without lr or time). */
+ * (producers only, as a fork's hooks write them), stock xenia logs
+ * (kernel-call lines without lr or time) and debug-level logs of a
+ * patched xenia (both: every stock line, each producer's audit line right
+ * after its stock line). */
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -169,5 +171,9 @@ void sim_writer_emit(void *ud, const sim_event *e)
     case FMT_SIM_JSONL: jsonl(w, e); break;
     case FMT_SIM_XENIA_KV: xenia_kv(w, e); break;
     case FMT_SIM_XENIA_LOG: xenia_log(w, e); break;
+    case FMT_SIM_XENIA_DEBUG:
+        xenia_log(w, e);
+        xenia_kv(w, e);
+        break;
     }
 }

@@ -203,6 +203,33 @@ for sc in healthy two-faults; do
     eq "log $sc threads" "$(j "$D/r.json" .ref.threads)" "$(j "$D/truth.json" .ref.threads)"
 done
 
+# --- a debug-level xenia log (rule R6): each call's stock line and its ----
+# audit line merge into one event, so the key table is the audit-only one
+keytable() { jq -c '[.keys[] | [.category, .lr, .ref, .cand, .ref_total, .cand_total, .status]]' "$1"; }
+for sc in healthy two-faults; do
+    D="$T/debug-$sc"
+    "$W" simulate "$sc" -o "$D" --ref-format xenia-debug -q
+    "$W" report "$D/ref.log" "$D/cand.jsonl" --json "$D/r.json" >/dev/null 2>&1
+    eq "debug $sc keys as with audit lines only" "$(keytable "$D/r.json")" "$(keytable "$T/kv-$sc/r.json")"
+    eq "debug $sc outcome" "$(j "$D/r.json" .outcome)" "$(j "$T/kv-$sc/r.json" .outcome)"
+    "$W" stats --json "$D/ref.log" >"$D/s.json"
+    eq "debug $sc: every producer merged, with lr" \
+        "$(j "$D/s.json" '"\(.producers_without_lr) \(.merged == .producers) \(.span_unit)"')" "0 true ns"
+done
+# --- one event without t leaves a JSONL trace timed (rule R6) -------------
+D="$T/untimed"
+"$W" simulate two-faults -o "$D" -q
+sed '50s/"t":[0-9]*,//' "$D/ref.jsonl" >"$D/ref2.jsonl"
+eq "untimed event: line 50 lost its t" "$(sed -n 50p "$D/ref2.jsonl" | jq 'has("t")')" false
+for r in ref ref2; do
+    "$W" report "$D/$r.jsonl" "$D/cand.jsonl" --json "$D/$r.json" >/dev/null 2>&1
+done
+eq "untimed event: span and first divergence kept" \
+    "$(jq -c '[.ref.span, .ref.span_unit, .first_divergence.t, .first_divergence.ref_index]' "$D/ref2.json")" \
+    "$(jq -c '[.ref.span, .ref.span_unit, .first_divergence.t, .first_divergence.ref_index]' "$D/ref.json")"
+"$W" stats --json "$D/ref2.jsonl" >"$D/s.json"
+eq "untimed event: one placed t" "$(j "$D/s.json" .placed_t)" 1
+
 # --- scale: --events and the same run twice --------------------------------
 "$W" simulate healthy -o "$T/big" --events 200000 -q
 eq "--events" "$(j "$T/big/truth.json" .ref.events)" 200000
