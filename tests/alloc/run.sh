@@ -83,6 +83,8 @@ sweep report-probes report "$E/ref-canary.log" "$E/cand-ours.jsonl" --symbols "$
 sweep diff diff "$S/ref.jsonl" "$S/cand.jsonl" --tid 6
 sweep stats stats "$T/ref.jsonl.gz"
 sweep stats-json stats --json "$D/ref-kv.log"
+# a debug-level xenia log: merged pairs, placed t
+sweep stats-debug stats --json "$D/ref-debug.log"
 sweep simulate simulate two-faults -o "$O/sim" --events 300 -q
 sweep simulate-kv simulate lost-set -o "$O/sim" --events 300 --ref-format xenia-kv -q
 finish
