@@ -546,45 +546,6 @@ static wdg_line_kind pair(wdg_xenia *x, wdg_trace *trace, uint32_t handle, wdg_l
     return kind;
 }
 
-static wdg_line_kind parse_prefixed(wdg_xenia *x, uint32_t handle, const char *m, size_t mn,
-                                    wdg_rec *rec, wdg_line_result *res, int *part);
-
-wdg_line_kind wdg_xenia_parse(wdg_xenia *x, wdg_trace *trace, const char *line, size_t len,
-                              wdg_rec *rec, wdg_line_result *res)
-{
-    uint32_t handle;
-    const char *m;
-    size_t mn;
-    wdg_rec_clear(rec);
-    if (split_prefix(line, len, &handle, &m, &mn)) {
-        int part = PART_NONE;
-        wdg_line_kind kind = parse_prefixed(x, handle, m, mn, rec, res, &part);
-        return pair(x, trace, handle, kind, part, rec);
-    } else {
-        uint32_t thunk;
-        const char *name;
-        size_t nl;
-        if (parse_import(line, len, &thunk, &name, &nl)) {
-            if (trace->n_imports == trace->cap_imports) {
-                size_t cap = trace->cap_imports ? trace->cap_imports * 2 : 64;
-                wdg_import *p = realloc(trace->imports, cap * sizeof *p);
-                if (!p)
-                    return LINE_NOMEM;
-                trace->imports = p;
-                trace->cap_imports = cap;
-            }
-            uint32_t op = wdg_ops_intern(x->ops, name, nl);
-            if (op == WDG_OP_NONE)
-                return LINE_NOMEM;
-            trace->imports[trace->n_imports++] = (wdg_import){thunk, op};
-            return LINE_IGNORED;
-        }
-        if (wdg_kv_line_looks(line, len))
-            return wdg_kv_parse(line, len, rec, res);
-        return LINE_IGNORED;
-    }
-}
-
 /* A line after its "L> HHHHHHHH " prefix; *part says whether it is a
  * stock call line or an audit line (a call's possible partner). */
 static wdg_line_kind parse_prefixed(wdg_xenia *x, uint32_t handle, const char *m, size_t mn,
@@ -624,6 +585,41 @@ static wdg_line_kind parse_prefixed(wdg_xenia *x, uint32_t handle, const char *m
     }
     *part = PART_STOCK;
     return kernel_call(x, handle, m, mn, rec, res);
+}
+
+wdg_line_kind wdg_xenia_parse(wdg_xenia *x, wdg_trace *trace, const char *line, size_t len,
+                              wdg_rec *rec, wdg_line_result *res)
+{
+    uint32_t handle;
+    const char *m;
+    size_t mn;
+    wdg_rec_clear(rec);
+    if (split_prefix(line, len, &handle, &m, &mn)) {
+        int part = PART_NONE;
+        wdg_line_kind kind = parse_prefixed(x, handle, m, mn, rec, res, &part);
+        return pair(x, trace, handle, kind, part, rec);
+    }
+    uint32_t thunk;
+    const char *name;
+    size_t nl;
+    if (parse_import(line, len, &thunk, &name, &nl)) {
+        if (trace->n_imports == trace->cap_imports) {
+            size_t cap = trace->cap_imports ? trace->cap_imports * 2 : 64;
+            wdg_import *p = realloc(trace->imports, cap * sizeof *p);
+            if (!p)
+                return LINE_NOMEM;
+            trace->imports = p;
+            trace->cap_imports = cap;
+        }
+        uint32_t op = wdg_ops_intern(x->ops, name, nl);
+        if (op == WDG_OP_NONE)
+            return LINE_NOMEM;
+        trace->imports[trace->n_imports++] = (wdg_import){thunk, op};
+        return LINE_IGNORED;
+    }
+    if (wdg_kv_line_looks(line, len))
+        return wdg_kv_parse(line, len, rec, res);
+    return LINE_IGNORED;
 }
 
 int wdg_xenia_note_unbound(wdg_xenia *x, size_t event_index)
