@@ -1,6 +1,6 @@
 /* libFuzzer target: the option parsers (--line-format, --probe,
  * --op-category, --tid-map, --silence, --tolerance, --boot-window,
- * --strict) driving the whole pipeline on two small traces: load, report,
+ * --span, --strict) driving the whole pipeline on two small traces: load, report,
  * every renderer.  Nothing may crash, leak, hang or read out of bounds;
  * every error is one of the codes the step can give, with a one-line
  * message; lines add up.
@@ -11,6 +11,7 @@
  *   c NAME=CAT    --op-category      t R=C,...   --tid-map
  *   s S           --silence          x X         --tolerance
  *   b N           --boot-window      strict      --strict
+ *   m M           --span (progress, time, whole; anything else: the default)
  *   ==ref         the lines up to ==cand are the reference trace
  *   ==cand        the lines after it are the candidate
  *
@@ -31,7 +32,7 @@ enum { MAX_OPTS = 8 };
 typedef struct fuzz_opts {
     char *templates[MAX_OPTS], *probes[MAX_OPTS], *cats[MAX_OPTS];
     unsigned n_templates, n_probes, n_cats;
-    char *tid_map, *silence;
+    char *tid_map, *silence, *span;
     int strict;
     double tolerance;
     int64_t boot_window;
@@ -89,6 +90,7 @@ static void take_option(fuzz_opts *o, const uint8_t *s, size_t n)
     case 'c': keep(o->cats, &o->n_cats, v); return;
     case 't': replace(&o->tid_map, v); return;
     case 's': replace(&o->silence, v); return;
+    case 'm': replace(&o->span, v); return;
     case 'x': o->tolerance = strtod(v, NULL); break;
     case 'b': o->boot_window = strtoll(v, NULL, 10); break;
     default: break;
@@ -147,6 +149,7 @@ static void free_opts(fuzz_opts *o)
         free(o->cats[i]);
     free(o->tid_map);
     free(o->silence);
+    free(o->span);
 }
 
 /* An error must be one the step can give (a bit mask of -code), with a
@@ -233,6 +236,8 @@ static void run(const fuzz_opts *o)
     if (o->tolerance >= 0 && o->tolerance <= 1e9)
         ro.tolerance = o->tolerance;
     ro.boot_window = o->boot_window;
+    if (o->span && wdg_span_method_parse(o->span, &ro.span) < 0)
+        ro.span = WDG_SPAN_PROGRESS;
     if (fuzz_write_file(temp_path(0), o->ref, o->ref_len) < 0 ||
         fuzz_write_file(temp_path(1), o->cand, o->cand_len) < 0)
         goto done;

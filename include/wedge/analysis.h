@@ -36,20 +36,58 @@ typedef struct wdg_key {
     wdg_status status;
 } wdg_key;
 
+/* How the common span is chosen (--span; docs/wedge.md "Common span"). */
+typedef enum wdg_span_method {
+    WDG_SPAN_PROGRESS,      /* by a heartbeat key's beats (the default) */
+    WDG_SPAN_TIME,          /* the shorter trace's length in relative time */
+    WDG_SPAN_WHOLE          /* every event */
+} wdg_span_method;
+
+const char *wdg_span_method_name(wdg_span_method m);
+/* "progress", "time" or "whole": 0, else -1 */
+int wdg_span_method_parse(const char *s, wdg_span_method *out);
+
+/* The two sides of a comparison, as an index into per-side arrays. */
+enum { WDG_SIDE_REF = 0, WDG_SIDE_CAND = 1 };
+
+/* The common span.  A position is an event's t in a trace whose events all
+ * carry t, else its index in the ordered events; an event is in the span
+ * when its position <= its side's end.  Positions grow along the ordered
+ * events, so each side's span is a prefix of them: count[side] events. */
+typedef struct wdg_span {
+    wdg_span_method method;     /* as applied */
+    wdg_span_method requested;  /* as asked for */
+    int64_t end[2];             /* per side: the last position in the span */
+    size_t count[2];            /* per side: events in the span */
+    int has_heartbeat;
+    uint32_t heartbeat;         /* index into wdg_keytable.keys */
+    uint64_t beats[2];          /* the heartbeat's events, whole trace */
+    const char *reason;         /* static sentence: why method != requested;
+                                 * NULL otherwise */
+} wdg_span;
+
+/* Finds the common span of tr[0] (ref) and tr[1] (cand) (R1).  key[side][i]
+ * is the key index of event i (WDG_NO_KEY for other events), key_id[k] the
+ * wdg_event_key id of key k, n_keys their number.  Fails only with
+ * WDG_ENOMEM. */
+int wdg_span_find(wdg_span *sp, const wdg_trace *const tr[2], const uint32_t *const key[2],
+                  const uint64_t *key_id, size_t n_keys, wdg_span_method requested,
+                  wdg_error *err);
+
 typedef struct wdg_keytable {
     wdg_key *keys;          /* sorted as ANALYSIS.md section 3 says */
     size_t n;
     int by_lr;              /* lr-keyed (else every key is (cat, op)) */
-    int has_cutoff;         /* both traces carry t: common span ends at cutoff */
-    int64_t cutoff;
+    wdg_span span;          /* the common span the counts are over */
     double tolerance;
     uint32_t *ref_key;      /* per ref event: key index, or WDG_NO_KEY */
     uint32_t *cand_key;     /* per cand event */
 } wdg_keytable;
 
-/* Builds the key table; tolerance is --tolerance (default 0.25). */
+/* Builds the key table over the common span chosen as span says (--span,
+ * default progress); tolerance is --tolerance (default 0.25). */
 int wdg_keytable_build(wdg_keytable *kt, const wdg_trace *ref, const wdg_trace *cand,
-                       double tolerance, wdg_error *err);
+                       double tolerance, wdg_span_method span, wdg_error *err);
 void wdg_keytable_free(wdg_keytable *kt);
 
 /* A key as one 64-bit id: (category, lr) when keyed by lr and lr is known,
@@ -61,10 +99,11 @@ static inline uint64_t wdg_event_key(const wdg_event *e, int by_lr)
     return (uint64_t)1 << 40 | (uint64_t)e->cat << 32 | e->op;
 }
 
-/* Is event i of trace within the common span? */
-static inline int wdg_in_common_span(const wdg_keytable *kt, const wdg_event *e)
+/* Is event index (of the ordered events) of side WDG_SIDE_REF or
+ * WDG_SIDE_CAND within the common span? */
+static inline int wdg_in_common_span(const wdg_keytable *kt, int side, size_t index)
 {
-    return !kt->has_cutoff || e->t <= kt->cutoff;
+    return index < kt->span.count[side];
 }
 
 typedef struct wdg_divergence {
@@ -75,9 +114,12 @@ typedef struct wdg_divergence {
     uint32_t key;           /* index into kt->keys */
 } wdg_divergence;
 
-/* Scans ref producers of the common span (section 4). */
+/* Scans ref producers of the common span (R3): first_divergence is the
+ * first whose ordinal exceeds its key's cand count over the span (keys not
+ * UNOBSERVABLE); first_key_divergence the first whose key is MISSING or
+ * UNDER. */
 int wdg_find_divergence(const wdg_keytable *kt, const wdg_trace *ref,
-                        wdg_divergence *first_divergence, wdg_divergence *first_shortfall,
+                        wdg_divergence *first_divergence, wdg_divergence *first_key_divergence,
                         wdg_error *err);
 
 #endif

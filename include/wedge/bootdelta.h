@@ -33,9 +33,10 @@ typedef struct wdg_thread_delta {
 typedef struct wdg_milestone {
     int is_thread;                   /* a thread start, else a key's first event */
     char what[192];
-    int64_t ref_t, cand_t;
+    int64_t ref_t, cand_t;           /* ns since each trace's first event */
     int has_cand;
-    double ratio;                    /* cand_t / ref_t, 0 when not known */
+    int has_ratio;                   /* has_cand and ref_t > 0 */
+    double ratio;                    /* cand_t / ref_t when has_ratio */
     uint32_t ref_tid, cand_tid;
 } wdg_milestone;
 

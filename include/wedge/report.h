@@ -24,16 +24,19 @@ typedef struct wdg_report_opts {
     const char *cand_name;   /* --cand-name, default "cand" */
     wdg_diagnosis_opts diag; /* --tid-map, --silence */
     int64_t boot_window;     /* --boot-window ns; < 0 = up to the first divergence */
+    wdg_span_method span;    /* --span, default progress */
 } wdg_report_opts;
 
-#define WDG_REPORT_OPTS_INIT {0.25, NULL, NULL, WDG_DIAGNOSIS_OPTS_INIT, -1}
+#define WDG_REPORT_OPTS_INIT {0.25, NULL, NULL, WDG_DIAGNOSIS_OPTS_INIT, -1, WDG_SPAN_PROGRESS}
 
 typedef struct wdg_report {
     const wdg_trace *ref, *cand;
     const wdg_symbols *symbols;   /* may be NULL */
     wdg_report_opts opts;
     wdg_keytable keys;
-    wdg_divergence first_divergence, first_shortfall;
+    wdg_divergence first_divergence;     /* the headline (R3) */
+    wdg_divergence first_shortfall;      /* the same event, for older readers */
+    wdg_divergence first_key_divergence; /* first producer of a MISSING/UNDER key */
     wdg_diagnosis diag;
     wdg_boot_delta boot;
 } wdg_report;

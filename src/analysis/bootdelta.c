@@ -11,6 +11,7 @@
 #include "wedge/report.h"
 
 enum { SLACK_MIN = 64 };
+#define SKEW_MIN_NS 10000000  /* 10 ms */
 
 void wdg_token_name(const wdg_report *r, const wdg_trace *t, size_t event, char *out, size_t cap)
 {
@@ -168,12 +169,12 @@ static int milestones(const wdg_report *r, wdg_boot_delta *bd)
         memset(&m, 0, sizeof m);
         m.is_thread = 1;
         m.ref_tid = t->tid;
-        m.ref_t = r->ref->events[t->first].t;
+        m.ref_t = r->ref->events[t->first].t - r->ref->first_t;
         const wdg_thread *c = t->has_analog ? wdg_diag_cand_thread(d, t->analog) : NULL;
         if (c && c->count) {
             m.has_cand = 1;
             m.cand_tid = c->tid;
-            m.cand_t = r->cand->events[c->first].t;
+            m.cand_t = r->cand->events[c->first].t - r->cand->first_t;
         }
         if (strncmp(t->family, "0x", 2) == 0)
             snprintf(m.what, sizeof m.what, "thread %u starts (entry 0x%08X)", t->tid, t->entry_pc);
@@ -208,11 +209,11 @@ static int milestones(const wdg_report *r, wdg_boot_delta *bd)
         wdg_milestone m;
         memset(&m, 0, sizeof m);
         m.ref_tid = e->tid;
-        m.ref_t = e->t;
+        m.ref_t = e->t - r->ref->first_t;
         if (first_cand[k] != WDG_NO_EVENT) {
             m.has_cand = 1;
             m.cand_tid = r->cand->events[first_cand[k]].tid;
-            m.cand_t = r->cand->events[first_cand[k]].t;
+            m.cand_t = r->cand->events[first_cand[k]].t - r->cand->first_t;
         }
         char tok[224];
         wdg_token_name(r, r->ref, first_ref[k], tok, sizeof tok);
@@ -227,11 +228,19 @@ static int milestones(const wdg_report *r, wdg_boot_delta *bd)
     if (bd->n_milestones)
         qsort(bd->milestones, bd->n_milestones, sizeof *bd->milestones, by_ref_t);
     bd->skew_start = -1;
+    /* R4: late by more than twice and by 10 ms at least, so that tiny
+     * early times (4.8 us against 5.4 ms) never start a skew */
     for (size_t i = 0; i < bd->n_milestones; i++) {
         wdg_milestone *m = &bd->milestones[i];
-        if (m->has_cand && m->ref_t > 0)
+        if (!m->has_cand)
+            continue;
+        if (m->ref_t > 0) {
+            m->has_ratio = 1;
             m->ratio = (double)m->cand_t / (double)m->ref_t;
-        if (bd->skew_start < 0 && m->ratio > 2)
+        }
+        /* both are >= 0: late - ref_t > ref_t is cand_t > 2 ref_t, unbounded */
+        int64_t late = m->cand_t - m->ref_t;
+        if (bd->skew_start < 0 && late > m->ref_t && late >= SKEW_MIN_NS)
             bd->skew_start = (long)i;
     }
     return 0;
@@ -250,10 +259,10 @@ int wdg_boot_delta_build(wdg_boot_delta *bd, const wdg_report *r, int64_t window
     } else if (r->first_divergence.found) {
         bd->window = ev_time(ref, &ref->events[r->first_divergence.event],
                              r->first_divergence.event);
-    } else if (r->keys.has_cutoff) {
-        bd->window = (uint64_t)r->keys.cutoff + 1;
     } else {
-        bd->window = ref->all_t && ref->n_events ? (uint64_t)ref->last_t + 1 : ref->n_events;
+        /* one past the ref's span: an event index past it when untimed */
+        const wdg_span *sp = &r->keys.span;
+        bd->window = ref->all_t ? (uint64_t)sp->end[WDG_SIDE_REF] + 1 : sp->count[WDG_SIDE_REF];
     }
     const wdg_diagnosis *d = &r->diag;
     int rc = 0;

@@ -100,14 +100,10 @@ static int count_trace(wdg_keytable *kt, wdg_map *ids, wdg_map *op_counts, size_
         uint32_t idx = (uint32_t)*slot;
         per_event[i] = idx;
         wdg_key *k = &kt->keys[idx];
-        int in_span = wdg_in_common_span(kt, e);
-        if (is_ref) {
+        if (is_ref)
             k->ref_total++;
-            k->ref += (uint64_t)in_span;
-        } else {
+        else
             k->cand_total++;
-            k->cand += (uint64_t)in_span;
-        }
         if (k->has_lr) {
             /* ref names first: weight ref ops above any cand count */
             uint64_t *c = wdg_map_put(op_counts, (uint64_t)idx << 32 | e->op, 0, NULL);
@@ -119,8 +115,37 @@ static int count_trace(wdg_keytable *kt, wdg_map *ids, wdg_map *op_counts, size_
     return 0;
 }
 
+/* The common span needs each key's id; then the counts over it. */
+static int span_counts(wdg_keytable *kt, const wdg_trace *ref, const wdg_trace *cand,
+                       wdg_span_method method, wdg_error *err)
+{
+    uint64_t *ids = malloc((kt->n + 1) * sizeof *ids);
+    if (!ids)
+        return wdg_error_set(err, WDG_ENOMEM, NULL, 0, "out of memory");
+    const wdg_trace *tr[2] = {ref, cand};
+    const uint32_t *key[2] = {kt->ref_key, kt->cand_key};
+    for (int s = 0; s < 2; s++)
+        for (size_t i = 0; i < tr[s]->n_events; i++)
+            if (key[s][i] != WDG_NO_KEY)
+                ids[key[s][i]] = wdg_event_key(&tr[s]->events[i], kt->by_lr);
+    int rc = wdg_span_find(&kt->span, tr, key, ids, kt->n, method, err);
+    free(ids);
+    if (rc < 0)
+        return rc;
+    for (int s = 0; s < 2; s++)
+        for (size_t i = 0; i < kt->span.count[s]; i++)
+            if (key[s][i] != WDG_NO_KEY) {
+                wdg_key *k = &kt->keys[key[s][i]];
+                if (s == WDG_SIDE_REF)
+                    k->ref++;
+                else
+                    k->cand++;
+            }
+    return 0;
+}
+
 int wdg_keytable_build(wdg_keytable *kt, const wdg_trace *ref, const wdg_trace *cand,
-                       double tolerance, wdg_error *err)
+                       double tolerance, wdg_span_method span, wdg_error *err)
 {
     memset(kt, 0, sizeof *kt);
     wdg_map ids = WDG_MAP_INIT, op_counts = WDG_MAP_INIT;
@@ -131,10 +156,6 @@ int wdg_keytable_build(wdg_keytable *kt, const wdg_trace *ref, const wdg_trace *
     /* A trace whose producers carry no lr forces op keys on both sides. */
     kt->by_lr = !(ref->producers > 0 && ref->producers_with_lr == 0) &&
                 !(cand->producers > 0 && cand->producers_with_lr == 0);
-    if (ref->all_t && cand->all_t) {
-        kt->has_cutoff = 1;
-        kt->cutoff = ref->last_t < cand->last_t ? ref->last_t : cand->last_t;
-    }
     kt->ref_key = malloc((ref->n_events + 1) * sizeof *kt->ref_key);
     kt->cand_key = malloc((cand->n_events + 1) * sizeof *kt->cand_key);
     if (!kt->ref_key || !kt->cand_key ||
@@ -159,6 +180,10 @@ int wdg_keytable_build(wdg_keytable *kt, const wdg_trace *ref, const wdg_trace *
         }
     }
     free(best);
+    if ((rc = span_counts(kt, ref, cand, span, err)) < 0) {
+        wdg_keytable_free(kt);
+        goto done;
+    }
     for (size_t i = 0; i < kt->n; i++)
         kt->keys[i].status = status_of(&kt->keys[i], ref, cand, tolerance);
     /* sort, remembering each key's old index to renumber per-event keys */
@@ -177,6 +202,8 @@ int wdg_keytable_build(wdg_keytable *kt, const wdg_trace *ref, const wdg_trace *
         remap[tmp[i].old] = (uint32_t)i;
     }
     free(tmp);
+    if (kt->span.has_heartbeat)
+        kt->span.heartbeat = remap[kt->span.heartbeat];
     for (size_t i = 0; i < ref->n_events; i++)
         if (kt->ref_key[i] != WDG_NO_KEY)
             kt->ref_key[i] = remap[kt->ref_key[i]];
@@ -195,28 +222,29 @@ done:
 }
 
 int wdg_find_divergence(const wdg_keytable *kt, const wdg_trace *ref,
-                        wdg_divergence *div, wdg_divergence *shortfall, wdg_error *err)
+                        wdg_divergence *div, wdg_divergence *key_div, wdg_error *err)
 {
     memset(div, 0, sizeof *div);
-    memset(shortfall, 0, sizeof *shortfall);
+    memset(key_div, 0, sizeof *key_div);
     uint64_t *seen = calloc(kt->n + 1, sizeof *seen);
     if (!seen)
         return wdg_error_set(err, WDG_ENOMEM, NULL, 0, "out of memory");
     uint64_t index = 0;
-    for (size_t i = 0; i < ref->n_events && !(div->found && shortfall->found); i++) {
-        const wdg_event *e = &ref->events[i];
+    (void)ref;
+    /* the span is a prefix of the ordered events */
+    for (size_t i = 0; wdg_in_common_span(kt, WDG_SIDE_REF, i) && !(div->found && key_div->found);
+         i++) {
         uint32_t k = kt->ref_key[i];
         if (k == WDG_NO_KEY)
             continue;
-        if (!wdg_in_common_span(kt, e))
-            break;  /* events are in time order when a cutoff exists */
         uint64_t ordinal = ++seen[k];
         const wdg_key *key = &kt->keys[k];
         wdg_divergence here = {1, index, i, ordinal, k};
-        if (!div->found && (key->status == WDG_ST_MISSING || key->status == WDG_ST_UNDER))
+        /* no counterpart at this point of progress: the headline */
+        if (!div->found && key->status != WDG_ST_UNOBSERVABLE && ordinal > key->cand)
             *div = here;
-        if (!shortfall->found && key->status != WDG_ST_UNOBSERVABLE && ordinal > key->cand)
-            *shortfall = here;
+        if (!key_div->found && (key->status == WDG_ST_MISSING || key->status == WDG_ST_UNDER))
+            *key_div = here;
         index++;
     }
     free(seen);

@@ -90,6 +90,12 @@ int cli_pair_take(cli_pair *p, cli_input *in, const char *name, const char *valu
         p->ro.boot_window = v;
         return 1;
     }
+    if (strcmp(name, "span") == 0) {
+        if (wdg_span_method_parse(value, &p->ro.span) < 0)
+            return wdg_error_set(err, WDG_EUSAGE, NULL, 0,
+                                 "--span takes progress, time or whole: '%s'", value);
+        return 1;
+    }
     if (strcmp(name, "ref-name") == 0) {
         p->ro.ref_name = value;
         return 1;

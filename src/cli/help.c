@@ -60,6 +60,10 @@ const char cli_help_report[] =
     "                       entry PC, then by the keys each thread fires)\n"
     "  --boot-window NS     the boot delta compares ref events before this t\n"
     "                       (default: up to the first divergence)\n"
+    "  --span M             the common span the counts are over: progress (the\n"
+    "                       default: cut at the beat of a heartbeat key where\n"
+    "                       the shorter trace stops), time (the shorter trace's\n"
+    "                       length from each first event) or whole\n"
     "  --silence S          how long a thread must stay in its last wait to be\n"
     "                       wedged: a share of the span (default 25%) or a\n"
     "                       duration (2s, 500ms, 1500us; lines without t)\n"
@@ -143,5 +147,5 @@ const char cli_help_diff[] =
     "  --boot-window NS     another window (ns; an event index without t)\n"
     "  -C, --context N      equal lines shown around changes (default 3)\n"
     "  --width N            width of the ref column (default 48)\n"
-    "  --symbols FILE, --tid-map R=C,..., --ref-name, --cand-name, input options\n"
+    "  --symbols FILE, --tid-map R=C,..., --span M, --ref-name, --cand-name, input options\n"
     "                       as for 'wedge report'\n";

@@ -151,6 +151,50 @@ static void divergence(wdg_buf *b, const wdg_report *r, const wdg_divergence *d)
     wdg_buf_printf(b, ", \"line\": %u, \"status\": \"%s\"}", e->line, wdg_status_name(k->status));
 }
 
+/* a side's end: ns since its first event, or the line of its last event
+ * in the span when untimed (R1) */
+static void span_end(wdg_buf *b, const wdg_trace *t, const wdg_span *sp, int side)
+{
+    if (!sp->count[side])
+        wdg_buf_puts(b, "null");
+    else if (t->all_t)
+        wdg_buf_printf(b, "%lld", (long long)(sp->end[side] - t->first_t));
+    else
+        wdg_buf_printf(b, "%u", t->events[sp->count[side] - 1].line);
+}
+
+static void common_span(wdg_buf *b, const wdg_report *r)
+{
+    const wdg_span *sp = &r->keys.span;
+    const wdg_trace *t[2] = {r->ref, r->cand};
+    wdg_buf_printf(b, "{\"method\": \"%s\", \"requested\": \"%s\"",
+                   wdg_span_method_name(sp->method), wdg_span_method_name(sp->requested));
+    for (int s = 0; s < 2; s++) {
+        wdg_buf_printf(b, ", \"%s_end\": ", s ? "cand" : "ref");
+        span_end(b, t[s], sp, s);
+    }
+    for (int s = 0; s < 2; s++)
+        wdg_buf_printf(b, ", \"%s_unit\": \"%s\"", s ? "cand" : "ref", t[s]->all_t ? "ns" : "line");
+    wdg_buf_puts(b, ", \"heartbeat\": ");
+    if (sp->has_heartbeat) {
+        const wdg_key *k = &r->keys.keys[sp->heartbeat];
+        wdg_buf_printf(b, "{\"category\": \"%s\", \"lr\": ", wdg_category_name(k->cat));
+        addr(b, k->has_lr, k->lr);
+        wdg_buf_puts(b, ", \"op\": ");
+        wdg_buf_json_str(b, wdg_ops_name(r->ref->ops, k->op));
+        wdg_buf_printf(b, ", \"ref_beats\": %llu, \"cand_beats\": %llu}",
+                       (unsigned long long)sp->beats[0], (unsigned long long)sp->beats[1]);
+    } else {
+        wdg_buf_puts(b, "null");
+    }
+    wdg_buf_puts(b, ", \"reason\": ");
+    if (sp->reason)
+        wdg_buf_json_str(b, sp->reason);
+    else
+        wdg_buf_puts(b, "null");
+    wdg_buf_putc(b, '}');
+}
+
 static void thread_map(wdg_buf *b, const wdg_report *r)
 {
     const wdg_diagnosis *d = &r->diag;
@@ -254,7 +298,7 @@ static void milestone(wdg_buf *b, const wdg_milestone *m)
         wdg_buf_printf(b, "%lld, \"ratio\": ", (long long)m->cand_t);
     else
         wdg_buf_puts(b, "null, \"ratio\": ");
-    if (m->ratio > 0)
+    if (m->has_ratio)
         wdg_buf_printf(b, "%.3f", m->ratio);
     else
         wdg_buf_puts(b, "null");
@@ -376,12 +420,11 @@ void wdg_report_json(const wdg_report *r, wdg_buf *b)
     wdg_buf_printf(b, ",\n  \"outcome\": \"%s\"", wdg_outcome_name(r->diag.outcome));
     boot_delta(b, r);
     extras(b, r);
-    wdg_buf_printf(b, ",\n  \"key_mode\": \"%s\",\n  \"tolerance\": %g,\n  \"common_span_end\": ",
+    wdg_buf_printf(b, ",\n  \"key_mode\": \"%s\",\n  \"tolerance\": %g,\n  \"common_span\": ",
                    r->keys.by_lr ? "lr" : "op", r->keys.tolerance);
-    if (r->keys.has_cutoff)
-        wdg_buf_printf(b, "%lld", (long long)r->keys.cutoff);
-    else
-        wdg_buf_puts(b, "null");
+    common_span(b, r);
+    wdg_buf_puts(b, ",\n  \"first_key_divergence\": ");
+    divergence(b, r, &r->first_key_divergence);
     wdg_buf_puts(b, "\n}\n");
     wdg_buf_repair_utf8(b, start);   /* strings are already; this makes it certain */
 }

@@ -116,9 +116,61 @@ static void site(const wdg_report *r, const wdg_event *e, char *out, size_t cap)
     }
 }
 
+/* "1.234 ms after its first event (its last event)" or "line 12" */
+static void span_end_text(const wdg_trace *t, const wdg_span *sp, int side, char *out, size_t cap)
+{
+    char when[40];
+    size_t n = sp->count[side];
+    if (!n) {
+        snprintf(out, cap, "nowhere (no events)");
+        return;
+    }
+    if (t->all_t)
+        wdg_format_ns(sp->end[side] - t->first_t, when, sizeof when);
+    else
+        snprintf(when, sizeof when, "line %u", t->events[n - 1].line);
+    snprintf(out, cap, "%s%s%s", when, t->all_t ? " after its first event" : "",
+             n == t->n_events ? " (its last event)" : "");
+}
+
+/* One line: how the common span was chosen and where it ends (R1). */
+static void span_line(wdg_buf *b, const wdg_report *r)
+{
+    const wdg_span *sp = &r->keys.span;
+    char re[96], ce[96];
+    span_end_text(r->ref, sp, WDG_SIDE_REF, re, sizeof re);
+    span_end_text(r->cand, sp, WDG_SIDE_CAND, ce, sizeof ce);
+    wdg_buf_printf(b, "**Common span** (by %s", wdg_span_method_name(sp->method));
+    if (sp->method != sp->requested)
+        wdg_buf_printf(b, ", --span %s fell back", wdg_span_method_name(sp->requested));
+    wdg_buf_puts(b, "): ");
+    if (sp->has_heartbeat) {
+        const wdg_key *k = &r->keys.keys[sp->heartbeat];
+        char key[256];
+        if (k->has_lr) {
+            char fn[160];
+            wdg_fmt_function(r, k->lr, fn, sizeof fn);
+            wdg_utf8_snprintf(key, sizeof key, "`%s` at `%s` (%s)", wdg_category_name(k->cat), fn,
+                              wdg_ops_name(r->ref->ops, k->op));
+        } else {
+            wdg_utf8_snprintf(key, sizeof key, "`%s` by `%s`", wdg_category_name(k->cat),
+                              wdg_ops_name(r->ref->ops, k->op));
+        }
+        wdg_buf_printf(b, "heartbeat %s, %llu beats in %s and %llu in %s; ", key,
+                       (unsigned long long)sp->beats[0], r->opts.ref_name,
+                       (unsigned long long)sp->beats[1], r->opts.cand_name);
+    } else if (sp->method == WDG_SPAN_TIME) {
+        wdg_buf_puts(b, "the shorter trace's length from each trace's first event; ");
+    }
+    if (sp->reason)
+        wdg_buf_printf(b, "%s; ", sp->reason);
+    wdg_buf_printf(b, "it ends in %s at %s, in %s at %s.\n\n", r->opts.ref_name, re,
+                   r->opts.cand_name, ce);
+}
+
 static void sentences(wdg_buf *b, const wdg_report *r)
 {
-    const wdg_divergence *d = &r->first_divergence, *s = &r->first_shortfall;
+    const wdg_divergence *d = &r->first_divergence, *kd = &r->first_key_divergence;
     char at[96], st[256], ord[32], ratio[32];
     wdg_buf_puts(b, "**First divergence.** ");
     if (d->found) {
@@ -128,32 +180,37 @@ static void sentences(wdg_buf *b, const wdg_report *r)
         site(r, e, st, sizeof st);
         wdg_fmt_ordinal(d->ordinal, ord, sizeof ord);
         wdg_fmt_ratio(k, ratio, sizeof ratio);
-        wdg_buf_printf(b, "%s producer #%llu, %s, is the first whose key diverges: %s, its %s "
-                          "occurrence; over the common span the key fires %llu time%s in %s "
-                          "and %llu in %s (%s%s%s).\n\n",
-                       r->opts.ref_name, (unsigned long long)d->ref_index, at, st, ord,
+        wdg_buf_printf(b, "%s producer #%llu, %s, is the first %s has no counterpart for at "
+                          "that point of progress: the %s %s, while over the common span %s "
+                          "fires that key %llu time%s and %s %llu (%s%s%s).\n\n",
+                       r->opts.ref_name, (unsigned long long)d->ref_index, at,
+                       r->opts.cand_name, ord, st, r->opts.cand_name,
+                       (unsigned long long)k->cand, k->cand == 1 ? "" : "s", r->opts.ref_name,
+                       (unsigned long long)k->ref, wdg_status_name(k->status),
+                       ratio[0] ? " " : "", ratio);
+    } else {
+        wdg_buf_printf(b, "none: over the common span %s fires every %s producer key at least "
+                          "as often.\n\n",
+                       r->opts.cand_name, r->opts.ref_name);
+    }
+    wdg_buf_puts(b, "First key divergence (the first producer whose key is MISSING or UNDER): ");
+    if (!kd->found) {
+        wdg_buf_puts(b, "none.\n\n");
+    } else if (d->found && kd->event == d->event) {
+        wdg_buf_puts(b, "the same event.\n\n");
+    } else {
+        const wdg_event *e = &r->ref->events[kd->event];
+        const wdg_key *k = &r->keys.keys[kd->key];
+        where(e, at, sizeof at);
+        site(r, e, st, sizeof st);
+        wdg_fmt_ordinal(kd->ordinal, ord, sizeof ord);
+        wdg_fmt_ratio(k, ratio, sizeof ratio);
+        wdg_buf_printf(b, "%s producer #%llu, %s: %s, its %s occurrence; the key fires %llu "
+                          "time%s in %s and %llu in %s (%s%s%s).\n\n",
+                       r->opts.ref_name, (unsigned long long)kd->ref_index, at, st, ord,
                        (unsigned long long)k->ref, k->ref == 1 ? "" : "s", r->opts.ref_name,
                        (unsigned long long)k->cand, r->opts.cand_name, wdg_status_name(k->status),
                        ratio[0] ? " " : "", ratio);
-    } else {
-        wdg_buf_printf(b, "none: no %s producer's key is MISSING or UNDER in %s.\n\n",
-                       r->opts.ref_name, r->opts.cand_name);
-    }
-    wdg_buf_puts(b, "**First shortfall.** ");
-    if (s->found) {
-        const wdg_event *e = &r->ref->events[s->event];
-        const wdg_key *k = &r->keys.keys[s->key];
-        where(e, at, sizeof at);
-        site(r, e, st, sizeof st);
-        wdg_fmt_ordinal(s->ordinal, ord, sizeof ord);
-        wdg_buf_printf(b, "%s producer #%llu, %s, is the first %s has no counterpart for: "
-                          "the %s %s, while %s fires that key only %llu time%s.\n\n",
-                       r->opts.ref_name, (unsigned long long)s->ref_index, at,
-                       r->opts.cand_name, ord, st, r->opts.cand_name,
-                       (unsigned long long)k->cand, k->cand == 1 ? "" : "s");
-    } else {
-        wdg_buf_printf(b, "none: %s fires every %s producer key at least as often.\n\n",
-                       r->opts.cand_name, r->opts.ref_name);
     }
 }
 
@@ -178,19 +235,14 @@ static void markdown(const wdg_report *r, wdg_buf *b)
         first = 0;
     }
     wdg_buf_puts(b, first ? "none.\n\n" : ".\n\n");
+    span_line(b, r);
     sentences(b, r);
     md_threads(b, r);
     md_boot(b, r);
     wdg_buf_puts(b, "## Traces\n\n");
     trace_table(b, r);
     wdg_buf_puts(b, "\n## Producer keys\n\n");
-    if (r->keys.has_cutoff) {
-        char c[40];
-        wdg_format_ns(r->keys.cutoff, c, sizeof c);
-        wdg_buf_printf(b, "Counts over the common span (events up to t = %s); whole-trace "
-                          "totals beside them. ",
-                       c);
-    }
+    wdg_buf_puts(b, "Counts over the common span (see above); whole-trace totals beside them. ");
     wdg_buf_printf(b, "Keys are `(category, %s)`; tolerance %g.\n\n",
                    r->keys.by_lr ? "lr)` where lr is known, else `(category, op" : "op",
                    r->keys.tolerance);

@@ -514,12 +514,15 @@ void md_boot(wdg_buf *b, const wdg_report *r)
                    r->opts.cand_name);
     if (bd->skew_start >= 0) {
         const wdg_milestone *m = &bd->milestones[bd->skew_start];
-        char a[32], z[32];
+        char a[32], z[32], x[32] = "";
         wdg_format_ns(m->ref_t, a, sizeof a);
         wdg_format_ns(m->cand_t, z, sizeof z);
-        wdg_buf_printf(b, "**The skew starts at: %s, %.1fx later in %s: %s vs %s.** It is the first "
-                          "milestone more than twice as late.",
-                       m->what, m->ratio, r->opts.cand_name, a, z);
+        if (m->has_ratio)
+            snprintf(x, sizeof x, ", %.1fx later", m->ratio);
+        wdg_buf_printf(b, "**The skew starts at: %s%s in %s: %s vs %s after each trace's first "
+                          "event.** It is the first milestone more than twice as late and at "
+                          "least 10 ms late.",
+                       m->what, x, r->opts.cand_name, a, z);
         if (bd->n_threads && bd->threads[0].differs) {
             char l[128];
             label(wdg_diag_ref_thread(&r->diag, bd->threads[0].ref_tid), l, sizeof l);
@@ -528,7 +531,8 @@ void md_boot(wdg_buf *b, const wdg_report *r)
         }
         wdg_buf_puts(b, "\n\n");
     } else if (bd->has_t) {
-        wdg_buf_puts(b, "No milestone comes more than twice as late: no skew.\n\n");
+        wdg_buf_puts(b, "No milestone is both more than twice as late and at least 10 ms late: "
+                        "no skew.\n\n");
     } else {
         wdg_buf_puts(b, "No milestones: a trace carries no t.\n\n");
     }
@@ -579,9 +583,10 @@ void md_boot(wdg_buf *b, const wdg_report *r)
             wdg_format_ns(m->ref_t, a, sizeof a);
             if (m->has_cand)
                 wdg_format_ns(m->cand_t, z, sizeof z);
-            if (m->ratio > 0)
-                snprintf(ratio, sizeof ratio, "%.2f%s", m->ratio,
-                         (long)i == bd->skew_start ? " **skew starts**" : "");
+            if (m->has_ratio)
+                snprintf(ratio, sizeof ratio, "%.2f", m->ratio);
+            if ((long)i == bd->skew_start)
+                snprintf(ratio + strlen(ratio), sizeof ratio - strlen(ratio), " **skew starts**");
             wdg_buf_printf(b, "| %s | %s | %s | %s |\n", m->what, a, z, ratio);
         }
         if (bd->n_milestones > shown)

@@ -289,8 +289,9 @@ eq "bad --silence" $? 64
 # --- boot delta on a hand-made pair ----------------------------------------
 # ref main: A B C D, spawns 7 at t=40; cand main: A B X C D, spawns 2 at
 # t=400.  Tokens: the streams part at index 2 (X inserted, nothing deleted);
-# before it: A, B.  Milestones: the thread start is 10x later (400 vs 40):
-# the skew starts there.  7 sets e at t=50 (cand 2 at t=410): 8.2x.
+# before it: A, B.  Milestones, rebased to each first t (10): the thread
+# start is 11.3x later (395 vs 35 ns), 7 sets e at 40 (cand 2 at 400): 10x;
+# but no milestone is 10 ms late, so no skew starts (R4).
 printf '%s\n' '{"t":10,"tid":6,"op":"A","lr":"0x10"}' '{"t":20,"tid":6,"op":"B","lr":"0x14"}' \
     '{"t":30,"tid":6,"op":"C","lr":"0x18"}' '{"t":35,"tid":6,"op":"D"}' \
     '{"t":40,"tid":6,"op":"thread.create","entry_pc":"0x8000","new_tid":7}' \
@@ -312,10 +313,11 @@ eq "boot: first difference" "$(j boot '.boot_delta.threads[0].first_diff | "\(.i
 eq "boot: edits" "$(j boot '.boot_delta.threads[0].edits | "\(.inserted) \(.deleted)"')" "1 0"
 eq "boot: op alone where lr is unknown" "$(j boot '[.boot_delta.threads[0].first_diff] | length')" 1
 eq "boot: milestones in ref order" "$(j boot '[.boot_delta.milestones[] | "\(.ref_t)/\(.cand_t)"] | join(" ")')" \
-    "45/405 50/410"
-eq "boot: skew start" "$(j boot '.boot_delta.skew_start | "\(.what) \(.ratio)"')" "thread 7 starts (entry 0x00008000) 9"
-grep -q 'The skew starts at: thread 7 starts (entry 0x00008000), 9.0x later in cand' "$T/boot.md"
-eq "boot: the skew sentence" $? 0
+    "35/395 40/400"
+eq "boot: ratio" "$(j boot '.boot_delta.milestones[0].ratio')" "11.286"
+eq "boot: no skew start under 10 ms" "$(j boot '.boot_delta.skew_start')" null
+grep -q 'No milestone is both more than twice as late and at least 10 ms late' "$T/boot.md"
+eq "boot: the no-skew sentence" $? 0
 report boot --boot-window 25
 eq "--boot-window" "$(j boot '.boot_delta | "\(.window) \(.threads[0].first_diff) \(.threads[0].tokens.ref)"')" "25 null 2"
 "$W" report "$T/boot.ref" "$T/boot.cand" --boot-window soon >/dev/null 2>&1

@@ -52,7 +52,8 @@ status "symbols unreadable" 66 "$W" report "$D/ref.jsonl" "$D/cand.jsonl" --symb
 # B=set@0x824AA304 2/2, A=release@0x824AB168 2/2 MATCH; D=set@0x824D2A44
 # 2/0 MISSING.  Sorted by ref, cand desc, then category (set first): C B A D.
 # Ref producers: #0 A #1 B #2 A #3 C(1st) #4 C(2nd) #5 D ...
-# First divergence: #3 (C is UNDER).  First shortfall: #4 (2nd C > cand 1).
+# First key divergence: #3 (C is UNDER).  First divergence = first
+# shortfall: #4 (2nd C > cand 1).  No key fires 8 times: whole traces.
 status "report json" 0 "$W" report "$D/ref.jsonl" "$D/cand.jsonl" --json "$T/r.json" \
     --symbols "$D/symbols.txt"
 R="$T/r.json"
@@ -73,7 +74,11 @@ eq "key op and function" "$(j "$R" '.keys[0] | "\(.category) \(.op) \(.function)
     "release xeKeReleaseSemaphore sub_824D21F0+0xAC"
 eq "function of D" "$(j "$R" '.keys[3].function')" "sub_824D29F0+0x54"
 eq "first divergence" "$(j "$R" '.first_divergence | "\(.ref_index) \(.t) \(.tid) \(.category) \(.lr) \(.op) \(.obj) \(.ordinal) \(.ref_count) \(.cand_count) \(.function)"')" \
+    "4 5000 14 release 0x824D229C xeKeReleaseSemaphore 0xF800006C 2 4 1 sub_824D21F0+0xAC"
+eq "first key divergence" "$(j "$R" '.first_key_divergence | "\(.ref_index) \(.t) \(.tid) \(.category) \(.lr) \(.op) \(.obj) \(.ordinal) \(.ref_count) \(.cand_count) \(.function)"')" \
     "3 4000 14 release 0x824D229C xeKeReleaseSemaphore 0xF800006C 1 4 1 sub_824D21F0+0xAC"
+eq "common span: whole, no heartbeat" "$(j "$R" '.common_span | "\(.method) \(.requested) \(.ref_end) \(.cand_end) \(.ref_unit) \(.heartbeat)"')" \
+    "whole progress 9000 11100 ns null"
 eq "first divergence members" "$(j "$R" '.first_divergence | keys_unsorted[0:12] | join(",")')" \
     "ref_index,t,tid,cand_tid,category,lr,op,obj,ordinal,ref_count,cand_count,function"
 eq "first shortfall" "$(j "$R" '.first_shortfall | "\(.ref_index) \(.t) \(.ordinal)"')" "4 5000 2"
@@ -83,11 +88,11 @@ status "report markdown" 0 "$W" report "$D/ref.jsonl" "$D/cand.jsonl" --symbols 
 cp "$T/out" "$T/r.md"
 contains "md ratio" "$T/r.md" "UNDER (x4)"
 contains "md function" "$T/r.md" "sub_824D21F0+0xAC"
-contains "md divergence sentence" "$T/r.md" "ref producer #3, at 4.000 µs, thread 14, is the first whose key diverges"
-contains "md shortfall sentence" "$T/r.md" "ref producer #4, at 5.000 µs, thread 14, is the first cand has no counterpart for: the 2nd"
+contains "md divergence sentence" "$T/r.md" "ref producer #4, at 5.000 µs, thread 14, is the first cand has no counterpart for at that point of progress: the 2nd"
+contains "md key divergence sentence" "$T/r.md" "First key divergence (the first producer whose key is MISSING or UNDER): ref producer #3, at 4.000 µs, thread 14"
 contains "md summary" "$T/r.md" "4 producer keys: 1 MISSING, 1 UNDER, 2 MATCH."
 status "names" 0 "$W" report "$D/ref.jsonl" "$D/cand.jsonl" --ref-name canary --cand-name ours
-contains "--ref-name" "$T/out" "canary producer #3"
+contains "--ref-name" "$T/out" "canary producer #4"
 
 # JSON to stdout
 "$W" report "$D/ref.jsonl" "$D/cand.jsonl" --symbols "$D/symbols.txt" --json - >"$T/stdout.json" 2>/dev/null
@@ -100,18 +105,20 @@ eq "kv format" "$(j "$T/kv.json" .ref.format)" "xenia-log"
 eq "kv counts" "$(j "$T/kv.json" '.ref | "\(.lines) \(.events) \(.ignored)"')" "12 10 2"
 eq "kv keys like JSONL" "$(j "$T/kv.json" '[.keys[] | "\(.lr)=\(.status)"] | join(" ")')" \
     "$(j "$R" '[.keys[] | "\(.lr)=\(.status)"] | join(" ")')"
-eq "kv divergence like JSONL" "$(j "$T/kv.json" '.first_divergence | "\(.ref_index) \(.t) \(.tid)"')" "3 4000 14"
+eq "kv divergence like JSONL" "$(j "$T/kv.json" '.first_divergence | "\(.ref_index) \(.t) \(.tid)"')" "4 5000 14"
 # stock kernel-call lines carry no lr: every key is (category, op).  No t:
 # whole traces count.  NtSetEvent 4/2 UNDER, KeReleaseSemaphore 4/1 UNDER,
 # NtReleaseSemaphore 2/2 MATCH; order NtSetEvent (4,2), KeRelease (4,1), NtRelease.
 # Ref in line order: #0 NtRelease #1 NtSet (UNDER: divergence) #2 NtRelease
-# #3 KeRelease(1st) #4 KeRelease(2nd > 1: shortfall)
+# #3 KeRelease(1st) #4 KeRelease(2nd > 1: shortfall and divergence)
 "$W" report "$D/ref-stock.log" "$D/cand.jsonl" --json "$T/stock.json" >/dev/null 2>&1
 eq "stock key mode" "$(j "$T/stock.json" .key_mode)" "op"
 eq "stock keys" "$(j "$T/stock.json" '[.keys[] | "\(.op)=\(.ref)/\(.cand)=\(.status)=\(.lr)"] | join(" ")')" \
     "NtSetEvent=4/2=UNDER=null KeReleaseSemaphore=4/1=UNDER=null NtReleaseSemaphore=2/2=MATCH=null"
-eq "stock divergence" "$(j "$T/stock.json" '.first_divergence | "\(.ref_index) \(.tid) \(.op) \(.obj) \(.t)"')" \
+eq "stock key divergence" "$(j "$T/stock.json" '.first_key_divergence | "\(.ref_index) \(.tid) \(.op) \(.obj) \(.t)"')" \
     "1 6 NtSetEvent 0xF8000024 null"
+eq "stock divergence" "$(j "$T/stock.json" '.first_divergence | "\(.ref_index) \(.tid) \(.op) \(.ordinal)"')" \
+    "4 14 KeReleaseSemaphore 2"
 eq "stock shortfall" "$(j "$T/stock.json" '.first_shortfall | "\(.ref_index) \(.tid) \(.ordinal)"')" "4 14 2"
 eq "stock threads" "$(j "$T/stock.json" .ref.threads)" 4
 

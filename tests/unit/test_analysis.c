@@ -80,7 +80,8 @@ void test_keytable(void)
 {
     wdg_error err = {0};
     wdg_ops_new(&ops, &err);
-    /* ref runs to t=100, cand to t=60: the common span ends at 60.
+    /* ref runs from t=10 to 100, cand from 5 to 60: by time the common
+     * span is 55 long, to t=65 in ref.
      *   release@A: ref 4 (3 in span), cand 1    -> UNDER (1 < 3/1.25)
      *   set@B:     ref 2 (2 in span), cand 0    -> MISSING
      *   set@C:     ref 0,             cand 2    -> EXTRA
@@ -117,9 +118,11 @@ void test_keytable(void)
     wdg_trace *t[2];
     CHECK_INT(load2(ref, cand, t, NULL, 0), 0);
     wdg_keytable kt;
-    CHECK_INT(wdg_keytable_build(&kt, t[0], t[1], 0.25, &err), 0);
+    CHECK_INT(wdg_keytable_build(&kt, t[0], t[1], 0.25, WDG_SPAN_TIME, &err), 0);
     CHECK(kt.by_lr);
-    CHECK(kt.has_cutoff && kt.cutoff == 60);
+    /* --span time: the shorter length is cand's 55 from each first t */
+    CHECK(kt.span.method == WDG_SPAN_TIME && kt.span.end[WDG_SIDE_REF] == 65 &&
+          kt.span.end[WDG_SIDE_CAND] == 60 && kt.span.count[WDG_SIDE_REF] == 12 && !kt.span.reason);
     CHECK_INT(kt.n, 5);
     const wdg_key *a = find_key(&kt, WDG_CAT_RELEASE, 0xA), *b = find_key(&kt, WDG_CAT_SET, 0xB),
                   *c = find_key(&kt, WDG_CAT_SET, 0xC), *d = find_key(&kt, WDG_CAT_RELEASE, 0xD),
@@ -141,7 +144,7 @@ void test_keytable(void)
           kt.keys[3].lr == 0xB && kt.keys[4].lr == 0xC);
     /* tolerance 1.0: A is still UNDER (1 < 1.5), E is MATCH (3 <= 4) */
     wdg_keytable_free(&kt);
-    CHECK_INT(wdg_keytable_build(&kt, t[0], t[1], 1.0, &err), 0);
+    CHECK_INT(wdg_keytable_build(&kt, t[0], t[1], 1.0, WDG_SPAN_TIME, &err), 0);
     CHECK_STR(wdg_status_name(find_key(&kt, WDG_CAT_RELEASE, 0xE)->status), "MATCH");
     CHECK_STR(wdg_status_name(find_key(&kt, WDG_CAT_RELEASE, 0xA)->status), "UNDER");
     wdg_keytable_free(&kt);
@@ -156,9 +159,11 @@ void test_keytable(void)
     const char *cand2 = "{\"wedge_trace\":1,\"observes\":[\"release\"]}\n"
                         "{\"tid\":1,\"op\":\"NtReleaseSemaphore\",\"lr\":\"0x824AB168\"}\n";
     CHECK_INT(load2(ref2, cand2, t, NULL, 0), 0);
-    CHECK_INT(wdg_keytable_build(&kt, t[0], t[1], 0.25, &err), 0);
+    CHECK_INT(wdg_keytable_build(&kt, t[0], t[1], 0.25, WDG_SPAN_TIME, &err), 0);
     CHECK(!kt.by_lr);
-    CHECK(!kt.has_cutoff);
+    /* no t in ref: the span by time falls back to the whole traces */
+    CHECK(kt.span.method == WDG_SPAN_WHOLE && kt.span.reason != NULL);
+    CHECK(kt.span.count[WDG_SIDE_REF] == 3 && kt.span.count[WDG_SIDE_CAND] == 1);
     CHECK_INT(kt.n, 2);
     CHECK_STR(wdg_ops_name(ops, kt.keys[0].op), "NtSetEvent");
     CHECK_STR(wdg_status_name(kt.keys[0].status), "UNOBSERVABLE");
@@ -178,10 +183,11 @@ void test_divergence(void)
     /* ref producers in order: #0 X, #1 X, #2 Y, #3 X, #4 Z, #5 Y
      * cand: X x3, Y x1 (Z never).  Tolerance 0.25:
      *   X: 3 vs 3 MATCH; Y: 2 vs 1 UNDER; Z: 1 vs 0 MISSING
-     * first divergence: #2 (first Y, UNDER)
-     * first shortfall: #5 (second Y: ordinal 2 > cand 1) comes after #4 (Z,
-     *   ordinal 1 > 0) -> #4.  cand's header says it observes release, so Z
-     *   is MISSING, not UNOBSERVABLE. */
+     * first key divergence: #2 (first Y, UNDER)
+     * first divergence = first shortfall: #5 (second Y: ordinal 2 > cand 1)
+     *   comes after #4 (Z, ordinal 1 > 0) -> #4.  cand's header says it
+     *   observes release, so Z is MISSING, not UNOBSERVABLE.  No key fires
+     *   8 times: no heartbeat, the whole traces are compared. */
     const char *ref = "{\"tid\":1,\"op\":\"KeSetEvent\",\"lr\":\"0x10\"}\n"
                       "{\"tid\":1,\"op\":\"KeSetEvent\",\"lr\":\"0x10\"}\n"
                       "{\"tid\":2,\"op\":\"KeSetEvent\",\"lr\":\"0x20\",\"obj\":\"0x7000\"}\n"
@@ -197,17 +203,19 @@ void test_divergence(void)
     CHECK_INT(load2(ref, cand, t, NULL, 0), 0);
     wdg_report rep;
     CHECK_INT(wdg_report_build(&rep, t[0], t[1], NULL, NULL, &err), 0);
-    CHECK(rep.first_divergence.found);
-    CHECK_INT(rep.first_divergence.ref_index, 2);
-    CHECK_INT(rep.first_divergence.ordinal, 1);
-    CHECK_INT(rep.keys.keys[rep.first_divergence.key].lr, 0x20);
+    CHECK(rep.keys.span.method == WDG_SPAN_WHOLE && !rep.keys.span.has_heartbeat);
+    CHECK(rep.first_key_divergence.found);
+    CHECK_INT(rep.first_key_divergence.ref_index, 2);
+    CHECK_INT(rep.first_key_divergence.ordinal, 1);
+    CHECK_INT(rep.keys.keys[rep.first_key_divergence.key].lr, 0x20);
+    CHECK_INT(rep.first_divergence.ref_index, 4);
     CHECK(rep.first_shortfall.found);
     CHECK_INT(rep.first_shortfall.ref_index, 4);
     CHECK_INT(rep.keys.keys[rep.first_shortfall.key].lr, 0x30);
     /* the JSON says the same */
     wdg_buf b = WDG_BUF_INIT;
     wdg_report_json(&rep, &b);
-    CHECK(strstr(b.ptr, "\"first_divergence\": {\"ref_index\": 2, \"t\": null, \"tid\": 2, "
+    CHECK(strstr(b.ptr, "\"first_key_divergence\": {\"ref_index\": 2, \"t\": null, \"tid\": 2, "
                         "\"cand_tid\": null, \"category\": \"set\", \"lr\": \"0x00000020\", "
                         "\"op\": \"KeSetEvent\", \"obj\": \"0x00007000\", \"ordinal\": 1, "
                         "\"ref_count\": 2, \"cand_count\": 1") != NULL);
@@ -222,7 +230,8 @@ void test_divergence(void)
     CHECK_INT(wdg_load_traces(&t[1], &p1, 1, ops, NULL, NULL, 0, &err), 0);
     CHECK_INT(wdg_report_build(&rep, t[0], t[1], NULL, NULL, &err), 0);
     CHECK_INT(rep.first_shortfall.ref_index, 5);
-    CHECK_INT(rep.first_divergence.ref_index, 2);
+    CHECK_INT(rep.first_divergence.ref_index, 5);
+    CHECK_INT(rep.first_key_divergence.ref_index, 2);
     CHECK_STR(wdg_status_name(rep.keys.keys[rep.first_shortfall.key].status), "UNDER");
     wdg_report_free(&rep);
     wdg_trace_free(t[0]);
@@ -233,6 +242,7 @@ void test_divergence(void)
     CHECK_INT(wdg_report_build(&rep, t[0], t[1], NULL, NULL, &err), 0);
     CHECK(!rep.first_divergence.found);
     CHECK(!rep.first_shortfall.found);
+    CHECK(!rep.first_key_divergence.found);
     wdg_report_free(&rep);
     wdg_trace_free(t[0]);
     wdg_trace_free(t[1]);
