@@ -114,12 +114,13 @@ typedef struct wdg_divergence {
     uint32_t key;           /* index into kt->keys */
 } wdg_divergence;
 
-/* Scans ref producers of the common span (R3): first_divergence is the
- * first whose ordinal exceeds its key's cand count over the span (keys not
- * UNOBSERVABLE); first_key_divergence the first whose key is MISSING or
- * UNDER. */
+/* Scans ref producers of the common span.  first_shortfall is the first
+ * with no counterpart: its ordinal exceeds its key's cand count over the
+ * span (keys not UNOBSERVABLE); first_divergence, the headline, the first
+ * such one whose key is MISSING or UNDER; first_key_divergence the first
+ * whose key is MISSING or UNDER, matched or not. */
 int wdg_find_divergence(const wdg_keytable *kt, const wdg_trace *ref,
-                        wdg_divergence *first_divergence, wdg_divergence *first_key_divergence,
-                        wdg_error *err);
+                        wdg_divergence *first_divergence, wdg_divergence *first_shortfall,
+                        wdg_divergence *first_key_divergence, wdg_error *err);
 
 #endif

@@ -221,10 +221,11 @@ done:
     return rc;
 }
 
-int wdg_find_divergence(const wdg_keytable *kt, const wdg_trace *ref,
-                        wdg_divergence *div, wdg_divergence *key_div, wdg_error *err)
+int wdg_find_divergence(const wdg_keytable *kt, const wdg_trace *ref, wdg_divergence *div,
+                        wdg_divergence *shortfall, wdg_divergence *key_div, wdg_error *err)
 {
     memset(div, 0, sizeof *div);
+    memset(shortfall, 0, sizeof *shortfall);
     memset(key_div, 0, sizeof *key_div);
     uint64_t *seen = calloc(kt->n + 1, sizeof *seen);
     if (!seen)
@@ -232,7 +233,8 @@ int wdg_find_divergence(const wdg_keytable *kt, const wdg_trace *ref,
     uint64_t index = 0;
     (void)ref;
     /* the span is a prefix of the ordered events */
-    for (size_t i = 0; wdg_in_common_span(kt, WDG_SIDE_REF, i) && !(div->found && key_div->found);
+    for (size_t i = 0; wdg_in_common_span(kt, WDG_SIDE_REF, i) &&
+                       !(div->found && shortfall->found && key_div->found);
          i++) {
         uint32_t k = kt->ref_key[i];
         if (k == WDG_NO_KEY)
@@ -240,10 +242,16 @@ int wdg_find_divergence(const wdg_keytable *kt, const wdg_trace *ref,
         uint64_t ordinal = ++seen[k];
         const wdg_key *key = &kt->keys[k];
         wdg_divergence here = {1, index, i, ordinal, k};
-        /* no counterpart at this point of progress: the headline */
-        if (!div->found && key->status != WDG_ST_UNOBSERVABLE && ordinal > key->cand)
+        int diverging = key->status == WDG_ST_MISSING || key->status == WDG_ST_UNDER;
+        /* no counterpart at this point of progress */
+        int unmatched = key->status != WDG_ST_UNOBSERVABLE && ordinal > key->cand;
+        if (!shortfall->found && unmatched)
+            *shortfall = here;
+        /* the headline: unmatched, of a key that diverges (a MATCH key one
+         * event short at the span's edge is noise, not where engines part) */
+        if (!div->found && unmatched && diverging)
             *div = here;
-        if (!key_div->found && (key->status == WDG_ST_MISSING || key->status == WDG_ST_UNDER))
+        if (!key_div->found && diverging)
             *key_div = here;
         index++;
     }

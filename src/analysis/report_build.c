@@ -19,8 +19,8 @@ int wdg_report_build(wdg_report *r, const wdg_trace *ref, const wdg_trace *cand,
     int rc = wdg_keytable_build(&r->keys, ref, cand, r->opts.tolerance, r->opts.span, err);
     if (rc < 0)
         return rc;
-    rc = wdg_find_divergence(&r->keys, ref, &r->first_divergence, &r->first_key_divergence, err);
-    r->first_shortfall = r->first_divergence;
+    rc = wdg_find_divergence(&r->keys, ref, &r->first_divergence, &r->first_shortfall,
+                             &r->first_key_divergence, err);
     if (rc == 0)
         rc = wdg_diagnose(&r->diag, ref, cand, &r->keys, symbols, &r->opts.diag, err);
     if (rc == 0 && (rc = wdg_boot_delta_build(&r->boot, r, r->opts.boot_window, err)) < 0)
