@@ -22,6 +22,8 @@ int wdg_report_build(wdg_report *r, const wdg_trace *ref, const wdg_trace *cand,
     rc = wdg_find_divergence(&r->keys, ref, &r->first_divergence, &r->first_shortfall, err);
     if (rc == 0)
         rc = wdg_diagnose(&r->diag, ref, cand, &r->keys, symbols, &r->opts.diag, err);
+    if (rc == 0)
+        wdg_verdict(&r->diag, ref, cand, &r->keys, &r->opts.diag);
     if (rc == 0 && (rc = wdg_boot_delta_build(&r->boot, r, r->opts.boot_window, err)) < 0)
         wdg_diagnosis_free(&r->diag);
     if (rc < 0)
