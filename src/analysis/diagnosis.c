@@ -73,7 +73,7 @@ static int parse_duration(const char *text, int64_t *out)
         return -1;
     if (v * scale > 9e18)
         return -1;
-    *out = (int64_t)(v * scale);
+    *out = (int64_t)(v * scale + 0.5);   /* 15.000003s is 15000003000 ns, not ...2999 */
     return 0;
 }
 

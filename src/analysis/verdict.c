@@ -83,8 +83,8 @@ static void swapped(wdg_diagnosis *d, const wdg_keytable *kt)
     }
     if (observable && over * 2 > observable)
         warning(d, "swapped",
-                "the candidate out-produces the reference on %zu of %zu keys: are REF and CAND "
-                "swapped?",
+                "the candidate out-produces the reference on %zu of %zu keys: REF and CAND may "
+                "be swapped",
                 over, observable);
 }
 
@@ -115,8 +115,8 @@ static void assumed(wdg_diagnosis *d, const wdg_trace *t, const wdg_trace *other
             n += (size_t)snprintf(list + n, sizeof list - n, "%s%s", n ? ", " : "",
                                   wdg_category_name(c));
     warning(d, "assumed_unobserved",
-            "the %s trace has no header naming what it observes, so %s (which it has no events "
-            "of) was assumed unobserved",
+            "the %s trace has no header naming what it observes, so what it has no events of "
+            "was assumed unobserved: %s",
             side, list);
 }
 
