@@ -12,6 +12,7 @@
  *   s S           --silence          x X         --tolerance
  *   b N           --boot-window      strict      --strict
  *   m M           --span (progress, time, whole; anything else: the default)
+ *   e SIDE=T      --ended-at         M PCT       --max-malformed
  *   ==ref         the lines up to ==cand are the reference trace
  *   ==cand        the lines after it are the candidate
  *
@@ -32,7 +33,7 @@ enum { MAX_OPTS = 8 };
 typedef struct fuzz_opts {
     char *templates[MAX_OPTS], *probes[MAX_OPTS], *cats[MAX_OPTS];
     unsigned n_templates, n_probes, n_cats;
-    char *tid_map, *silence, *span;
+    char *tid_map, *silence, *span, *ended_at[2], *max_malformed;
     int strict;
     double tolerance;
     int64_t boot_window;
@@ -91,6 +92,8 @@ static void take_option(fuzz_opts *o, const uint8_t *s, size_t n)
     case 't': replace(&o->tid_map, v); return;
     case 's': replace(&o->silence, v); return;
     case 'm': replace(&o->span, v); return;
+    case 'e': replace(&o->ended_at[o->ended_at[0] != NULL], v); return;
+    case 'M': replace(&o->max_malformed, v); return;
     case 'x': o->tolerance = strtod(v, NULL); break;
     case 'b': o->boot_window = strtoll(v, NULL, 10); break;
     default: break;
@@ -150,6 +153,9 @@ static void free_opts(fuzz_opts *o)
     free(o->tid_map);
     free(o->silence);
     free(o->span);
+    free(o->ended_at[0]);
+    free(o->ended_at[1]);
+    free(o->max_malformed);
 }
 
 /* An error must be one the step can give (a bit mask of -code), with a
@@ -228,6 +234,18 @@ static void run(const fuzz_opts *o)
     if (o->silence) {
         rc = wdg_parse_silence(&ro.diag, o->silence, &err);
         check_error(rc, &err, CODE(WDG_EUSAGE), "--silence");
+        if (rc < 0)
+            goto done;
+    }
+    for (int i = 0; i < 2 && o->ended_at[i]; i++) {
+        rc = wdg_parse_ended_at(&ro.diag, o->ended_at[i], &err);
+        check_error(rc, &err, CODE(WDG_EUSAGE), "--ended-at");
+        if (rc < 0)
+            goto done;
+    }
+    if (o->max_malformed) {
+        rc = wdg_parse_max_malformed(&ro.diag, o->max_malformed, &err);
+        check_error(rc, &err, CODE(WDG_EUSAGE), "--max-malformed");
         if (rc < 0)
             goto done;
     }

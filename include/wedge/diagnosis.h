@@ -26,6 +26,19 @@ typedef enum { WDG_TS_RUNNING, WDG_TS_EXITED, WDG_TS_WEDGED, WDG_TS_SILENT } wdg
 
 const char *wdg_thread_state_name(wdg_thread_state s);
 
+/* Which rule made a thread wedged (rules R2): its silence to the end of
+ * the run, or the whole trace ending with every live thread blocked. */
+typedef enum { WDG_WEDGED_NONE, WDG_WEDGED_SILENCE, WDG_WEDGED_ALL_BLOCKED } wdg_wedged_by;
+
+/* "silence", "all_blocked", or NULL for WDG_WEDGED_NONE */
+const char *wdg_wedged_by_name(int by);
+
+/* Where a trace's end of run came from, by precedence. */
+typedef enum { WDG_END_LAST_EVENT, WDG_END_HEADER, WDG_END_MARKER, WDG_END_OPTION } wdg_end_source;
+
+/* "last_event", "header", "marker", "option" */
+const char *wdg_end_source_name(int source);
+
 /* One thread of one engine (section 1). */
 typedef struct wdg_thread {
     uint32_t tid;
@@ -38,6 +51,7 @@ typedef struct wdg_thread {
     size_t created_at;         /* event index of its creation, WDG_NO_INDEX */
     int exited;
     wdg_thread_state state;
+    int wedged_by;             /* wdg_wedged_by, when state is WDG_TS_WEDGED */
     int divergent;             /* cand: wedged and not idle the same way in ref */
     int has_analog;            /* paired in the thread map */
     uint32_t analog;           /* the other engine's tid, when has_analog */
@@ -119,7 +133,7 @@ typedef struct wdg_root_link {
 } wdg_root_link;
 
 typedef enum { WDG_OUTCOME_NONE, WDG_OUTCOME_A, WDG_OUTCOME_B, WDG_OUTCOME_C,
-               WDG_OUTCOME_DIVERGED } wdg_outcome;
+               WDG_OUTCOME_DIVERGED, WDG_OUTCOME_INCONCLUSIVE } wdg_outcome;
 
 const char *wdg_outcome_name(int outcome);
 
@@ -128,9 +142,34 @@ typedef struct wdg_diagnosis_opts {
     int silence_is_fraction;   /* --silence: a fraction of the span, or ... */
     double silence_fraction;   /* default 0.25 */
     int64_t silence;           /* ... a duration (ns, or lines without t) */
+    int has_ref_end, has_cand_end;   /* --ended-at ref=T / cand=T */
+    int64_t ref_end, cand_end;       /* in the trace's own clock (ns) */
+    double max_malformed;      /* --max-malformed: share of lines, default 0.05 */
 } wdg_diagnosis_opts;
 
-#define WDG_DIAGNOSIS_OPTS_INIT {NULL, 1, 0.25, 0}
+#define WDG_DIAGNOSIS_OPTS_INIT {NULL, 1, 0.25, 0, 0, 0, 0, 0, 0.05}
+
+/* One trace's end of run as the diagnosis used it (rules R2). */
+typedef struct wdg_run_end {
+    int source;                /* wdg_end_source */
+    int64_t end;               /* in ev-time: t (ns), or the line without t */
+    int has_ended_at;
+    int64_t ended_at;          /* ns since the first event, when has_ended_at */
+    int ignored;               /* an end was given but could not be used ... */
+    int ignored_source;        /* ... from there (wdg_end_source) ... */
+    int64_t ignored_end;       /* ... with this value (the trace's own clock) */
+    int all_blocked;           /* the total-hang rule applied */
+} wdg_run_end;
+
+/* A verdict warning: a short code ("swapped", "op_keys",
+ * "assumed_unobserved", "end_ignored") and a sentence. */
+typedef struct wdg_warning {
+    const char *code;          /* static */
+    char message[256];
+} wdg_warning;
+
+#define WDG_MAX_REASONS 8
+#define WDG_MAX_WARNINGS 8
 
 typedef struct wdg_diagnosis {
     wdg_thread *ref_threads, *cand_threads;
@@ -150,6 +189,12 @@ typedef struct wdg_diagnosis {
     uint64_t missing_keys;
     uint64_t divergent_wedged;
     int64_t ref_silence, cand_silence;   /* thresholds used */
+    wdg_run_end ref_end, cand_end;
+    int provisional_outcome;   /* the outcome before the verdict's checks */
+    char reasons[WDG_MAX_REASONS][256];   /* why INCONCLUSIVE */
+    size_t n_reasons;
+    wdg_warning warnings[WDG_MAX_WARNINGS];
+    size_t n_warnings;
     /* each engine's event indexes grouped by thread, in thread-table order:
      * thread k's are events[start[k] .. start[k + 1]) */
     size_t *ref_events, *ref_start, *cand_events, *cand_start;
@@ -159,10 +204,23 @@ typedef struct wdg_diagnosis {
  * "1500us", "1000000ns" (a bare number is ns; lines for traces without t). */
 int wdg_parse_silence(wdg_diagnosis_opts *o, const char *text, wdg_error *err);
 
+/* Parses one --ended-at "ref=T" or "cand=T" (T: ns, or a duration like
+ * 12.5s, 300ms, 40us, 7ns) into o. */
+int wdg_parse_ended_at(wdg_diagnosis_opts *o, const char *text, wdg_error *err);
+/* Parses --max-malformed "5%" (or "5", a percentage) into o. */
+int wdg_parse_max_malformed(wdg_diagnosis_opts *o, const char *text, wdg_error *err);
+
 int wdg_diagnose(wdg_diagnosis *d, const wdg_trace *ref, const wdg_trace *cand,
                  const wdg_keytable *kt, const wdg_symbols *symbols,
                  const wdg_diagnosis_opts *opts, wdg_error *err);
 void wdg_diagnosis_free(wdg_diagnosis *d);
+
+/* The verdict's checks (rules R5), run after wdg_diagnose on the same
+ * inputs: makes the outcome INCONCLUSIVE (keeping the one it replaces in
+ * provisional_outcome) when the traces cannot support a verdict, and
+ * fills reasons and warnings.  Cannot fail. */
+void wdg_verdict(wdg_diagnosis *d, const wdg_trace *ref, const wdg_trace *cand,
+                 const wdg_keytable *kt, const wdg_diagnosis_opts *opts);
 
 /* The event indexes of thread th (an element of d's ref_threads or
  * cand_threads), in order; borrowed from d. */

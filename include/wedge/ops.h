@@ -43,7 +43,8 @@ int wdg_category_parse(const char *s, size_t n, wdg_category *out);
 enum {
     WDG_OP_THREAD_CREATE = 0,
     WDG_OP_THREAD_EXIT = 1,
-    WDG_OP_OBJECT_ALIAS = 2
+    WDG_OP_OBJECT_ALIAS = 2,
+    WDG_OP_TRACE_END = 3         /* the end of a run: never an event */
 };
 #define WDG_OP_NONE UINT32_MAX
 

@@ -129,6 +129,13 @@ typedef struct wdg_trace {
     unsigned header_observes;   /* category bits, valid when has_observes */
     int has_observes;
     char engine[64], title_id[32], module_hash[80];
+    int has_header_end;         /* header member "ended_at" */
+    int64_t header_end;
+
+    /* the last trace.end line (counted as ignored, never an event) */
+    int has_end_marker;
+    int64_t end_marker_t;
+    uint64_t end_marker_line;
 
     uint64_t probe_events;      /* events still waiting for their op */
 

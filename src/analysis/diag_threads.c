@@ -145,31 +145,97 @@ void diag_free_view(engine_view *v)
     memset(v, 0, sizeof *v);
 }
 
-static int64_t threshold(const wdg_trace *t, const wdg_diagnosis_opts *o)
+/* The end of the run in ev-time (rules R2): --ended-at wins over the last
+ * trace.end marker, which wins over the header's ended_at; without any, the
+ * last event.  An end before the last event is ignored (with a warning) and
+ * the next source is tried; a trace without t can use only the marker, by
+ * its line. */
+static void run_end(wdg_run_end *re, const wdg_trace *t, int has_opt, int64_t opt)
 {
-    int64_t first = 0, last = 0;
-    if (t->n_events) {
-        first = ev_time(t, &t->events[0]);
-        last = ev_time(t, &t->events[t->n_events - 1]);
+    memset(re, 0, sizeof *re);
+    re->source = WDG_END_LAST_EVENT;
+    re->end = t->n_events ? ev_time(t, &t->events[t->n_events - 1]) : 0;
+    struct { int has, source; int64_t at; } cand[3] = {
+        {has_opt, WDG_END_OPTION, opt},
+        {t->has_end_marker, WDG_END_MARKER, t->end_marker_t},
+        {t->has_header_end, WDG_END_HEADER, t->header_end}};
+    for (int i = 0; i < 3; i++) {
+        if (!cand[i].has)
+            continue;
+        int64_t at = cand[i].at;
+        if (!t->all_t && cand[i].source == WDG_END_MARKER)
+            at = t->end_marker_line > INT64_MAX ? INT64_MAX : (int64_t)t->end_marker_line;
+        int usable = t->all_t || cand[i].source == WDG_END_MARKER;
+        if (usable && (!t->n_events || at >= re->end)) {
+            re->source = cand[i].source;
+            re->end = at;
+            break;
+        }
+        if (!re->ignored) {
+            re->ignored = 1;
+            re->ignored_source = cand[i].source;
+            re->ignored_end = cand[i].at;
+        }
     }
+    if (t->all_t && t->n_events) {
+        re->has_ended_at = 1;
+        re->ended_at = re->end - t->first_t;
+    }
+}
+
+static int64_t threshold(const wdg_trace *t, int64_t end, const wdg_diagnosis_opts *o)
+{
+    int64_t first = t->n_events ? ev_time(t, &t->events[0]) : 0;
+    if (!t->n_events)
+        end = 0;
     if (o->silence_is_fraction) {
         /* a span near INT64_MAX times 100% rounds to 2^63: cap it */
-        double v = (double)(last - first) * o->silence_fraction;
+        double v = (double)(end - first) * o->silence_fraction;
         return v >= (double)INT64_MAX ? INT64_MAX : (int64_t)v;
     }
     return o->silence;
 }
 
+static int blocks_for_good(const wdg_event *e)
+{
+    return (e->cat == WDG_CAT_WAIT || e->cat == WDG_CAT_SIGNAL_WAIT) &&
+           !(e->flags & WDG_EV_TIMEOUT);
+}
+
+/* The total hang (rules R2): with no explicit end, a trace whose every live
+ * thread (events, not exited) sits in a wait with no timeout stopped in a
+ * hang, however short the last silence. */
+static int all_blocked(const engine_view *v, const wdg_run_end *re)
+{
+    if (re->source != WDG_END_LAST_EVENT || re->ignored)
+        return 0;
+    size_t live = 0;
+    for (size_t k = 0; k < v->n; k++) {
+        const wdg_thread *th = &v->threads[k];
+        if (th->exited || !th->count)
+            continue;
+        if (!blocks_for_good(&v->t->events[th->last]))
+            return 0;
+        live++;
+    }
+    return live > 0;
+}
+
 /* section 5: wedged when its last event is a wait with an infinite
- * timeout, it has not exited, and it stayed there long enough */
-static void states(engine_view *v, const wdg_diagnosis_opts *o)
+ * timeout, it has not exited, and it stayed there long enough (or the
+ * whole trace ended in a hang) */
+static void states(engine_view *v, wdg_run_end *re, int has_opt, int64_t opt,
+                   const wdg_diagnosis_opts *o)
 {
     const wdg_trace *t = v->t;
-    v->silence = threshold(t, o);
-    int64_t end = t->n_events ? ev_time(t, &t->events[t->n_events - 1]) : 0;
+    run_end(re, t, has_opt, opt);
+    v->silence = threshold(t, re->end, o);
+    re->all_blocked = all_blocked(v, re);
+    int64_t end = re->end;
     for (size_t k = 0; k < v->n; k++) {
         wdg_thread *th = &v->threads[k];
         th->state = WDG_TS_RUNNING;
+        th->wedged_by = WDG_WEDGED_NONE;
         if (th->exited) {
             th->state = WDG_TS_EXITED;
             continue;
@@ -177,21 +243,21 @@ static void states(engine_view *v, const wdg_diagnosis_opts *o)
         if (!th->count)
             continue;
         const wdg_event *e = &t->events[th->last];
-        if (end - ev_time(t, e) < v->silence)
-            continue;
-        int waits = e->cat == WDG_CAT_WAIT || e->cat == WDG_CAT_SIGNAL_WAIT;
-        /* a wait with a timeout comes back: such a thread is neither */
-        if (!waits)
-            th->state = WDG_TS_SILENT;
-        else if (!(e->flags & WDG_EV_TIMEOUT))
+        int silent = end - ev_time(t, e) >= v->silence;
+        if (blocks_for_good(e) && (silent || re->all_blocked)) {
             th->state = WDG_TS_WEDGED;
+            th->wedged_by = silent ? WDG_WEDGED_SILENCE : WDG_WEDGED_ALL_BLOCKED;
+        } else if (silent && e->cat != WDG_CAT_WAIT && e->cat != WDG_CAT_SIGNAL_WAIT) {
+            /* a wait with a timeout comes back: such a thread is neither */
+            th->state = WDG_TS_SILENT;
+        }
     }
 }
 
 void diag_states(diag_ctx *c, const wdg_diagnosis_opts *o)
 {
-    states(&c->ref, o);
-    states(&c->cand, o);
+    states(&c->ref, &c->d->ref_end, o->has_ref_end, o->ref_end, o);
+    states(&c->cand, &c->d->cand_end, o->has_cand_end, o->cand_end, o);
     c->d->ref_silence = c->ref.silence;
     c->d->cand_silence = c->cand.silence;
     /* a cand wedge is divergent unless its analog idles at the same wait */

@@ -40,8 +40,68 @@ const char *wdg_root_kind_name(int kind)
 
 const char *wdg_outcome_name(int outcome)
 {
-    static const char *const names[] = {"NONE", "A", "B", "C", "DIVERGED"};
-    return outcome >= 0 && outcome <= WDG_OUTCOME_DIVERGED ? names[outcome] : "?";
+    static const char *const names[] = {"NONE", "A", "B", "C", "DIVERGED", "INCONCLUSIVE"};
+    return outcome >= 0 && outcome <= WDG_OUTCOME_INCONCLUSIVE ? names[outcome] : "?";
+}
+
+const char *wdg_wedged_by_name(int by)
+{
+    return by == WDG_WEDGED_SILENCE ? "silence" : by == WDG_WEDGED_ALL_BLOCKED ? "all_blocked" : NULL;
+}
+
+const char *wdg_end_source_name(int source)
+{
+    static const char *const names[] = {"last_event", "header", "marker", "option"};
+    return source >= 0 && source <= WDG_END_OPTION ? names[source] : "?";
+}
+
+/* "12.5s", "300ms", "40us", "7ns" or a bare number of ns; -1 when not one */
+static int parse_duration(const char *text, int64_t *out)
+{
+    char *end;
+    double v = strtod(text, &end);
+    if (end == text || !(v >= 0))
+        return -1;
+    double scale = 1;
+    if (strcmp(end, "s") == 0)
+        scale = 1e9;
+    else if (strcmp(end, "ms") == 0)
+        scale = 1e6;
+    else if (strcmp(end, "us") == 0)
+        scale = 1e3;
+    else if (*end && strcmp(end, "ns") != 0)
+        return -1;
+    if (v * scale > 9e18)
+        return -1;
+    *out = (int64_t)(v * scale + 0.5);   /* 15.000003s is 15000003000 ns, not ...2999 */
+    return 0;
+}
+
+int wdg_parse_ended_at(wdg_diagnosis_opts *o, const char *text, wdg_error *err)
+{
+    int cand = strncmp(text, "cand=", 5) == 0;
+    int64_t v;
+    if ((!cand && strncmp(text, "ref=", 4) != 0) || parse_duration(text + (cand ? 5 : 4), &v) < 0)
+        return wdg_error_set(err, WDG_EUSAGE, NULL, 0,
+                             "--ended-at takes ref=T or cand=T, T in the trace's own clock: ns, or "
+                             "a duration like 12.5s, 300ms, 40us: '%s'", text);
+    if (cand)
+        o->has_cand_end = 1, o->cand_end = v;
+    else
+        o->has_ref_end = 1, o->ref_end = v;
+    return 0;
+}
+
+int wdg_parse_max_malformed(wdg_diagnosis_opts *o, const char *text, wdg_error *err)
+{
+    char *end;
+    double v = strtod(text, &end);
+    if (end == text || !(v >= 0) || v > 100 || (*end && strcmp(end, "%") != 0))
+        return wdg_error_set(err, WDG_EUSAGE, NULL, 0,
+                             "--max-malformed takes a share of the lines from 0%% to 100%%, "
+                             "like 5%%: '%s'", text);
+    o->max_malformed = v / 100;
+    return 0;
 }
 
 int wdg_parse_silence(wdg_diagnosis_opts *o, const char *text, wdg_error *err)
@@ -57,19 +117,11 @@ int wdg_parse_silence(wdg_diagnosis_opts *o, const char *text, wdg_error *err)
         o->silence_fraction = v / 100;
         return 0;
     }
-    double scale = 1;
-    if (strcmp(end, "s") == 0)
-        scale = 1e9;
-    else if (strcmp(end, "ms") == 0)
-        scale = 1e6;
-    else if (strcmp(end, "us") == 0)
-        scale = 1e3;
-    else if (*end && strcmp(end, "ns") != 0)
-        goto bad;
-    if (v * scale > 9e18)
+    int64_t ns;
+    if (parse_duration(text, &ns) < 0)
         goto bad;
     o->silence_is_fraction = 0;
-    o->silence = (int64_t)(v * scale);
+    o->silence = ns;
     return 0;
 bad:
     return wdg_error_set(err, WDG_EUSAGE, NULL, 0,

@@ -23,6 +23,8 @@ int wdg_report_build(wdg_report *r, const wdg_trace *ref, const wdg_trace *cand,
                              &r->first_key_divergence, err);
     if (rc == 0)
         rc = wdg_diagnose(&r->diag, ref, cand, &r->keys, symbols, &r->opts.diag, err);
+    if (rc == 0)
+        wdg_verdict(&r->diag, ref, cand, &r->keys, &r->opts.diag);
     if (rc == 0 && (rc = wdg_boot_delta_build(&r->boot, r, r->opts.boot_window, err)) < 0)
         wdg_diagnosis_free(&r->diag);
     if (rc < 0)

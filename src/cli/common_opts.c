@@ -79,6 +79,11 @@ int cli_pair_take(cli_pair *p, cli_input *in, const char *name, const char *valu
         int rc = wdg_parse_silence(&p->ro.diag, value, err);
         return rc < 0 ? rc : 1;
     }
+    if (strcmp(name, "ended-at") == 0 || strcmp(name, "max-malformed") == 0) {
+        int rc = name[0] == 'e' ? wdg_parse_ended_at(&p->ro.diag, value, err)
+                                : wdg_parse_max_malformed(&p->ro.diag, value, err);
+        return rc < 0 ? rc : 1;
+    }
     if (strcmp(name, "boot-window") == 0) {
         char *end;
         errno = 0;

@@ -40,8 +40,8 @@ typedef struct cli_pair {
 
 #define CLI_PAIR_OPTS                                                         \
     {"symbols", 0, 1}, {"tid-map", 0, 1}, {"silence", 0, 1},                  \
-    {"boot-window", 0, 1}, {"ref-name", 0, 1}, {"cand-name", 0, 1},        \
-    {"span", 0, 1}
+    {"boot-window", 0, 1}, {"ref-name", 0, 1}, {"cand-name", 0, 1},          \
+    {"span", 0, 1}, {"ended-at", 0, 1}, {"max-malformed", 0, 1}
 
 /* Takes one of CLI_INPUT_OPTS or CLI_PAIR_OPTS: 1 taken, 0 not one of
  * them, < 0 an error (err set). */

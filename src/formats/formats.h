@@ -73,7 +73,7 @@ int wdg_parse_int64(const char *s, size_t n, int64_t *out);
 typedef enum {
     F_UNKNOWN, F_T, F_CYCLE, F_TID, F_OP, F_LR, F_FRAMES, F_PC, F_OBJ, F_OBJS,
     F_WAIT_ALL, F_TIMEOUT, F_ENTRY_PC, F_NEW_TID, F_RET, F_SUSPENDED, F_ALIAS,
-    F_COUNT, F_HEADER, F_ENGINE, F_TITLE_ID, F_MODULE_HASH, F_OBSERVES
+    F_COUNT, F_HEADER, F_ENGINE, F_TITLE_ID, F_MODULE_HASH, F_OBSERVES, F_ENDED_AT
 } wdg_field;
 
 wdg_field wdg_field_lookup(const char *s, size_t n);
@@ -87,6 +87,8 @@ typedef struct wdg_jsonl_header {
     int has_observes;
     unsigned observes;
     char engine[64], title_id[32], module_hash[80];
+    int has_ended_at;          /* header member "ended_at" */
+    int64_t ended_at;
 } wdg_jsonl_header;
 
 wdg_line_kind wdg_jsonl_parse(const char *line, size_t len, wdg_rec *rec,

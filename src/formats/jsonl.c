@@ -510,6 +510,11 @@ static void copy_header_string(ctx *c, char *out, size_t cap)
     }
 }
 
+static int is_trace_end(const wdg_rec *rec)
+{
+    return (rec->have & R_OP) && rec->op_len == 9 && memcmp(rec->op, "trace.end", 9) == 0;
+}
+
 wdg_line_kind wdg_jsonl_parse(const char *line, size_t len, wdg_rec *rec,
                               wdg_jsonl_header *hdr, wdg_line_result *res)
 {
@@ -520,6 +525,8 @@ wdg_line_kind wdg_jsonl_parse(const char *line, size_t len, wdg_rec *rec,
     hdr->is_header = 0;
     hdr->has_observes = 0;
     hdr->observes = 0;
+    hdr->has_ended_at = 0;
+    hdr->ended_at = 0;
     hdr->engine[0] = hdr->title_id[0] = hdr->module_hash[0] = 0;
     wdg_rec_clear(rec);
     ws(&c.s);
@@ -679,6 +686,13 @@ wdg_line_kind wdg_jsonl_parse(const char *line, size_t len, wdg_rec *rec,
         case F_OBSERVES:
             rc = read_observes(&c, hdr);
             break;
+        case F_ENDED_AT:
+            rc = read_int(&c, &iv);
+            if (rc > 0 && iv < 0)
+                return wdg_malformed(res, WDG_MAL_RANGE, "ended_at: negative time");
+            if (rc > 0)
+                hdr->ended_at = iv, hdr->has_ended_at = 1;
+            break;
         default:
             rc = skip_value(&c.s, 1) < 0 ? syntax(&c) : 1;
             break;
@@ -703,7 +717,8 @@ after_object:
         return wdg_malformed(res, WDG_MAL_SYNTAX, "text after the JSON object");
     if (hdr->is_header)
         return LINE_IGNORED;
-    if (!(rec->have & R_TID))
+    /* the end-of-run marker belongs to no thread: tid is optional there */
+    if (!(rec->have & R_TID) && !is_trace_end(rec))
         return wdg_malformed(res, WDG_MAL_MISSING, "missing tid");
     if (!(rec->have & (R_OP | R_PC)))
         return wdg_malformed(res, WDG_MAL_MISSING, "missing op");

@@ -167,6 +167,7 @@ static const struct {
     {"title_id", 8, F_TITLE_ID},
     {"module_hash", 11, F_MODULE_HASH},
     {"observes", 8, F_OBSERVES},
+    {"ended_at", 8, F_ENDED_AT},
 };
 
 /* canonical names, in wdg_field order */
@@ -194,6 +195,7 @@ static const char *const canonical[] = {
     "title_id",
     "module_hash",
     "observes",
+    "ended_at",
 };
 
 /* Called for every member of every JSONL line: compare only names of the

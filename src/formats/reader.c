@@ -56,6 +56,8 @@ static wdg_line_kind check_pseudo(uint32_t op, const wdg_rec *rec, wdg_line_resu
         return wdg_malformed(res, WDG_MAL_MISSING, "thread.create needs entry_pc and new_tid");
     if (op == WDG_OP_OBJECT_ALIAS && (rec->have & (R_OBJ | R_ALIAS)) != (R_OBJ | R_ALIAS))
         return wdg_malformed(res, WDG_MAL_MISSING, "object.alias needs obj and alias");
+    if (op == WDG_OP_TRACE_END && !(rec->have & R_T))
+        return wdg_malformed(res, WDG_MAL_MISSING, "trace.end needs t");
     return LINE_EVENT;
 }
 
@@ -70,9 +72,14 @@ static wdg_line_kind parse_line(reader *r, const char *line, size_t len, wdg_lin
     case FMT_JSONL: {
         wdg_jsonl_header hdr;
         wdg_line_kind kind = wdg_jsonl_parse(line, len, r->rec, &hdr, res);
-        if (hdr.is_header && kind == LINE_IGNORED)
+        if (hdr.is_header && kind == LINE_IGNORED) {
             wdg_trace_set_header(r->t, hdr.has_observes, hdr.observes, hdr.engine,
                                  hdr.title_id, hdr.module_hash);
+            if (hdr.has_ended_at) {
+                r->t->has_header_end = 1;
+                r->t->header_end = hdr.ended_at;
+            }
+        }
         return kind;
     }
     case FMT_XENIA:
@@ -110,6 +117,14 @@ static int process(reader *r, const char *line, size_t len, int flag, uint64_t l
         if ((rec->have & R_OP) && op == WDG_OP_NONE)
             return oom(r, line_no, err);
         kind = check_pseudo(op, rec, &res);
+        if (kind == LINE_EVENT && op == WDG_OP_TRACE_END) {
+            /* the end of the run, not a thread's event: the trace keeps
+             * the last one, and its line counts as ignored like the header */
+            t->has_end_marker = 1;
+            t->end_marker_t = rec->t;
+            t->end_marker_line = line_no;
+            kind = LINE_IGNORED;
+        }
         if (kind == LINE_EVENT) {
             int rc = wdg_trace_append(t, rec, op, line_no, err);
             if (rc < 0)

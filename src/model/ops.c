@@ -27,6 +27,7 @@ static const struct {
     {"thread.create", WDG_CAT_THREAD},
     {"thread.exit", WDG_CAT_THREAD},
     {"object.alias", WDG_CAT_OTHER},
+    {"trace.end", WDG_CAT_OTHER},
     {"KeSetEvent", WDG_CAT_SET},
     {"NtSetEvent", WDG_CAT_SET},
     {"KePulseEvent", WDG_CAT_SET},

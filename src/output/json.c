@@ -22,7 +22,7 @@ static void opt_tid(wdg_buf *b, int has, uint32_t tid)
 
 static void u64(wdg_buf *b, uint64_t v) { wdg_buf_printf(b, "%llu", (unsigned long long)v); }
 
-static void trace_obj(wdg_buf *b, const wdg_trace *t, const char *name)
+static void trace_obj(wdg_buf *b, const wdg_trace *t, const char *name, const wdg_run_end *re)
 {
     wdg_buf_puts(b, "{\"path\": ");
     wdg_buf_json_str(b, t->path);
@@ -75,7 +75,36 @@ static void trace_obj(wdg_buf *b, const wdg_trace *t, const char *name)
     wdg_buf_puts(b, "], \"malformed_by_reason\": ");
     wdg_json_malformed(b, t);
     wdg_json_truncated(b, t);
-    wdg_buf_puts(b, "}");
+    /* the end of the run the diagnosis used (rules R2) */
+    wdg_buf_puts(b, ", \"ended_at\": ");
+    if (re->has_ended_at)
+        wdg_buf_printf(b, "%lld", (long long)re->ended_at);
+    else
+        wdg_buf_puts(b, "null");
+    wdg_buf_printf(b, ", \"end_source\": \"%s\"}", wdg_end_source_name(re->source));
+}
+
+/* rules R5: why INCONCLUSIVE, and the warnings that qualify any verdict */
+static void verdict(wdg_buf *b, const wdg_diagnosis *d)
+{
+    wdg_buf_puts(b, ",\n  \"provisional_outcome\": ");
+    if (d->outcome == WDG_OUTCOME_INCONCLUSIVE)
+        wdg_buf_printf(b, "\"%s\"", wdg_outcome_name(d->provisional_outcome));
+    else
+        wdg_buf_puts(b, "null");
+    wdg_buf_puts(b, ",\n  \"reasons\": [");
+    for (size_t i = 0; i < d->n_reasons; i++) {
+        wdg_buf_puts(b, i ? ", " : "");
+        wdg_buf_json_str(b, d->reasons[i]);
+    }
+    wdg_buf_puts(b, "],\n  \"warnings\": [");
+    for (size_t i = 0; i < d->n_warnings; i++) {
+        wdg_buf_printf(b, "%s{\"code\": \"%s\", \"message\": ", i ? ", " : "",
+                       d->warnings[i].code);
+        wdg_buf_json_str(b, d->warnings[i].message);
+        wdg_buf_putc(b, '}');
+    }
+    wdg_buf_putc(b, ']');
 }
 
 void wdg_json_truncated(wdg_buf *b, const wdg_trace *t)
@@ -236,6 +265,7 @@ static void wedged(wdg_buf *b, const wdg_report *r)
             wdg_buf_printf(b, "%s\n    {\"engine\": \"%s\", \"tid\": %u, ", first ? "" : ",",
                            engine ? "cand" : "ref", ts[i].tid);
             last_wait(b, engine ? r->cand : r->ref, &ts[i]);
+            wdg_buf_printf(b, ", \"wedged_by\": \"%s\"", wdg_wedged_by_name(ts[i].wedged_by));
             wdg_buf_printf(b, ", \"divergent\": %s, \"family\": ", ts[i].divergent ? "true" : "false");
             wdg_buf_json_str(b, ts[i].family);
             wdg_buf_putc(b, '}');
@@ -390,9 +420,9 @@ void wdg_report_json(const wdg_report *r, wdg_buf *b)
 {
     size_t start = b->len;
     wdg_buf_puts(b, "{\n  \"wedge_report\": 1,\n  \"ref\": ");
-    trace_obj(b, r->ref, r->opts.ref_name);
+    trace_obj(b, r->ref, r->opts.ref_name, &r->diag.ref_end);
     wdg_buf_puts(b, ",\n  \"cand\": ");
-    trace_obj(b, r->cand, r->opts.cand_name);
+    trace_obj(b, r->cand, r->opts.cand_name, &r->diag.cand_end);
     wdg_buf_puts(b, ",\n  \"keys\": [");
     for (size_t i = 0; i < r->keys.n; i++) {
         const wdg_key *k = &r->keys.keys[i];
@@ -418,6 +448,7 @@ void wdg_report_json(const wdg_report *r, wdg_buf *b)
     wedged(b, r);
     roots(b, r);
     wdg_buf_printf(b, ",\n  \"outcome\": \"%s\"", wdg_outcome_name(r->diag.outcome));
+    verdict(b, &r->diag);
     boot_delta(b, r);
     extras(b, r);
     wdg_buf_printf(b, ",\n  \"key_mode\": \"%s\",\n  \"tolerance\": %g,\n  \"common_span\": ",

@@ -81,6 +81,23 @@ static void truncation_note(wdg_buf *b, const wdg_trace *t, const char *name)
                        name, t->truncated);
 }
 
+/* INCONCLUSIVE names its reasons and what it would have been (rules R5) */
+static void inconclusive(wdg_buf *b, const wdg_diagnosis *d)
+{
+    wdg_buf_printf(b, "**outcome INCONCLUSIVE: these traces cannot support a verdict "
+                      "(provisionally %s, not to be trusted).** Why:",
+                   wdg_outcome_name(d->provisional_outcome));
+    for (size_t i = 0; i < d->n_reasons; i++)
+        wdg_buf_printf(b, "%s %s", i ? ";" : "", d->reasons[i]);
+    wdg_buf_putc(b, '.');
+}
+
+static void warnings(wdg_buf *b, const wdg_diagnosis *d)
+{
+    for (size_t i = 0; i < d->n_warnings; i++)
+        wdg_buf_printf(b, " Warning (%s): %s.", d->warnings[i].code, d->warnings[i].message);
+}
+
 void md_verdict(wdg_buf *b, const wdg_report *r)
 {
     const wdg_diagnosis *d = &r->diag;
@@ -89,6 +106,9 @@ void md_verdict(wdg_buf *b, const wdg_report *r)
         blocked += d->cand_threads[i].state == WDG_TS_WEDGED && d->cand_threads[i].divergent;
     const char *o = wdg_outcome_name(d->outcome);
     switch (d->outcome) {
+    case WDG_OUTCOME_INCONCLUSIVE:
+        inconclusive(b, d);
+        break;
     case WDG_OUTCOME_NONE:
         wdg_buf_printf(b, "**outcome %s: every producer key matches and no %s thread is wedged.**",
                        o, r->opts.cand_name);
@@ -108,6 +128,7 @@ void md_verdict(wdg_buf *b, const wdg_report *r)
     }
     truncation_note(b, r->ref, r->opts.ref_name);
     truncation_note(b, r->cand, r->opts.cand_name);
+    warnings(b, d);
     wdg_buf_puts(b, "\n\n");
     size_t no_analog = 0;
     for (size_t i = 0; i < d->n_ref_threads; i++)
@@ -301,7 +322,9 @@ void md_roots(wdg_buf *b, const wdg_report *r)
     const wdg_diagnosis *d = &r->diag;
     if (!d->n_roots)
         return;
-    wdg_buf_puts(b, "## Root causes\n\n");
+    wdg_buf_puts(b, d->outcome == WDG_OUTCOME_INCONCLUSIVE
+                        ? "## Root causes (provisional: the verdict is INCONCLUSIVE)\n\n"
+                        : "## Root causes\n\n");
     for (size_t i = 0; i < d->n_roots; i++) {
         const wdg_root *x = &d->roots[i];
         wdg_buf_printf(b, "%zu. `%s`: ", i + 1, wdg_root_kind_name(x->kind));
@@ -355,8 +378,9 @@ static void state_text(const wdg_report *r, const wdg_trace *t, const wdg_thread
             wdg_fmt_function(r, e->lr, fn, sizeof fn);
         else
             wdg_utf8_snprintf(fn, sizeof fn, "%s", wdg_ops_name(t->ops, e->op));
-        wdg_utf8_snprintf(out, cap, "**wedged** at `%s`%s%s since %s%s", fn, n ? " on " : "", objs, at,
-                 th->divergent ? "" : " (so is its analog)");
+        wdg_utf8_snprintf(out, cap, "**wedged** (%s) at `%s`%s%s since %s%s",
+                          th->wedged_by == WDG_WEDGED_ALL_BLOCKED ? "all blocked" : "silence", fn,
+                          n ? " on " : "", objs, at, th->divergent ? "" : " (so is its analog)");
     } else if (th->state == WDG_TS_SILENT) {
         snprintf(out, cap, "silent since %s", at);
     } else {
@@ -386,6 +410,26 @@ static void thread_rows(wdg_buf *b, const wdg_report *r, int cand)
     }
 }
 
+/* the end of the run used for one trace, and the all-blocked rule if it applied */
+static void run_end_text(wdg_buf *b, const wdg_trace *t, const wdg_run_end *re, const char *name)
+{
+    static const char *const from[] = {"its last event", "the header's ended_at",
+                                       "its trace.end line", "--ended-at"};
+    char at[40];
+    if (re->has_ended_at)
+        wdg_format_ns(re->ended_at, at, sizeof at);
+    else
+        wdg_fmt_when(t, re->end, "line", at, sizeof at);
+    wdg_buf_printf(b, "The %s run ends at %s%s (%s).", name, at,
+                   re->has_ended_at ? " after its first event" : "",
+                   re->source >= 0 && re->source <= WDG_END_OPTION ? from[re->source] : "?");
+    if (re->all_blocked)
+        wdg_buf_printf(b, " It has no explicit end and every live %s thread ends in a wait with "
+                          "no timeout: a total hang, so all of them are wedged (all blocked).",
+                       name);
+    wdg_buf_putc(b, ' ');
+}
+
 void md_threads(wdg_buf *b, const wdg_report *r)
 {
     const wdg_diagnosis *d = &r->diag;
@@ -393,10 +437,13 @@ void md_threads(wdg_buf *b, const wdg_report *r)
     char s0[32], s1[32];
     wdg_fmt_when(r->ref, d->ref_silence, "line count", s0, sizeof s0);
     wdg_fmt_when(r->cand, d->cand_silence, "line count", s1, sizeof s1);
-    wdg_buf_printf(b, "A thread is wedged when its last event is a wait with no timeout and nothing "
-                      "follows for at least the silence threshold (%s: %s, %s: %s). The family is "
-                      "the function its entry PC is in.\n\n",
+    wdg_buf_printf(b, "A thread is wedged (silence) when its last event is a wait with no timeout "
+                      "and nothing follows up to the end of the run for at least the silence "
+                      "threshold (%s: %s, %s: %s). ",
                    r->opts.ref_name, s0, r->opts.cand_name, s1);
+    run_end_text(b, r->ref, &d->ref_end, r->opts.ref_name);
+    run_end_text(b, r->cand, &d->cand_end, r->opts.cand_name);
+    wdg_buf_puts(b, "The family is the function its entry PC is in.\n\n");
     wdg_buf_puts(b, "| engine | tid | family | first | last | events | state | analog (how) |\n"
                     "|---|---:|---|---|---|---:|---|---|\n");
     thread_rows(b, r, 0);
@@ -450,6 +497,10 @@ void wdg_report_dot(const wdg_report *r, wdg_buf *b)
     const wdg_diagnosis *d = &r->diag;
     size_t start = b->len;
     wdg_buf_puts(b, "digraph waitfor {\n  rankdir=LR;\n  node [fontname=\"monospace\"];\n");
+    if (d->outcome == WDG_OUTCOME_INCONCLUSIVE)
+        wdg_buf_printf(b, "  label=\"INCONCLUSIVE: these traces cannot support a verdict; the "
+                          "graph is provisional (%s)\";\n",
+                       wdg_outcome_name(d->provisional_outcome));
     for (size_t i = 0; i < d->n_cand_threads; i++) {
         const wdg_thread *th = &d->cand_threads[i];
         if (th->state != WDG_TS_WEDGED || !th->divergent)

@@ -22,13 +22,17 @@ ref_head='{"t":1,"tid":6,"op":"NtCreateEvent","lr":"0x100","obj":"0xF10"}
 # cand main (1) waits on e (0x1004) from t=4 to the end (t=100): wedged,
 # ref main is not: divergent.  e is mapped by its creation site (0x100, 1st);
 # ref's producer of e is thread 7, which has no analog -> missing_thread.
+# Both mains also set an event of their own at 0x108 (a MATCH key), so the
+# candidate has a producer and the verdict is not INCONCLUSIVE.
 printf '%s\n' "$ref_head" \
     '{"t":3,"tid":7,"op":"NtSetEvent","lr":"0x8010","obj":"0xF10"}' \
+    '{"t":3,"tid":6,"op":"NtSetEvent","lr":"0x108","obj":"0xF18"}' \
     '{"t":4,"tid":6,"op":"KeWaitForSingleObject","lr":"0x110","obj":"0xF10"}' \
     '{"t":90,"tid":6,"op":"KeQueryPerformanceCounter","lr":"0x120"}' \
     '{"t":100,"tid":7,"op":"KeQueryPerformanceCounter","lr":"0x8020"}' >"$T/missing.ref"
 printf '%s\n' '{"t":1,"tid":1,"op":"NtCreateEvent","lr":"0x100","obj":"0x1004"}' \
     '{"t":2,"tid":1,"op":"ExCreateThread","lr":"0x104","entry_pc":"0x8000"}' \
+    '{"t":3,"tid":1,"op":"NtSetEvent","lr":"0x108","obj":"0x1018"}' \
     '{"t":4,"tid":1,"op":"KeWaitForSingleObject","lr":"0x110","obj":"0x1004"}' \
     '{"t":100,"tid":5,"op":"KeQueryPerformanceCounter","lr":"0x900"}' >"$T/missing.cand"
 report missing
@@ -44,7 +48,7 @@ eq "missing: verdict line" $? 0
 
 # member names and order as ANALYSIS.md section 10 gives them
 eq "missing: wedged members" "$(j missing '.wedged[0] | keys_unsorted | join(",")')" \
-    "engine,tid,op,lr,objs,since,divergent,family"
+    "engine,tid,op,lr,objs,since,wedged_by,divergent,family"
 eq "missing: root members" "$(j missing '.root_causes[0] | keys_unsorted | join(",")')" \
     "kind,tid,ref_tid,entry_pc,family,category,lr,op,obj,blocks"
 eq "missing: thread_map members" "$(j missing '.thread_map[0] | keys_unsorted | join(",")')" "ref,cand,how"
@@ -54,8 +58,8 @@ eq "missing: boot thread members" "$(j missing '.boot_delta.threads[0] | keys_un
     "ref,cand,first_diff,edits"
 eq "missing: milestone members" "$(j missing '.boot_delta.milestones[0] | keys_unsorted[0:4] | join(",")')" \
     "what,ref_t,cand_t,ratio"
-eq "missing: top-level order" "$(j missing '[keys_unsorted[]][0:11] | join(",")')" \
-    "wedge_report,ref,cand,keys,thread_map,first_divergence,first_shortfall,wedged,root_causes,outcome,boot_delta"
+eq "missing: top-level order" "$(j missing '[keys_unsorted[]][0:14] | join(",")')" \
+    "wedge_report,ref,cand,keys,thread_map,first_divergence,first_shortfall,wedged,root_causes,outcome,provisional_outcome,reasons,warnings,boot_delta"
 
 # --- signaled_but_blocked: e was set and nothing took the signal ----------
 # cand thread 2 sets e (+1), main's wait is its last (not counted): balance
@@ -217,9 +221,12 @@ for i in 1 2 3 4 5 6 7 8; do
 {\"t\":$((b + 3)),\"tid\":8,\"op\":\"KeWaitForSingleObject\",\"lr\":\"0x9004\",\"obj\":\"0xF14\"}
 {\"t\":$((b + 4)),\"tid\":8,\"op\":\"NtSetEvent\",\"lr\":\"0x9010\",\"obj\":\"0xF10\"}"
 done
-printf '%s\n' "$dl_ref" '{"t":100,"tid":6,"op":"KeQueryPerformanceCounter","lr":"0x120"}' >"$T/cycle.ref"
+# (both mains set an event of their own at 0x108: the cand has a producer)
+printf '%s\n' "$dl_ref" '{"t":99,"tid":6,"op":"NtSetEvent","lr":"0x108","obj":"0xF18"}' \
+    '{"t":100,"tid":6,"op":"KeQueryPerformanceCounter","lr":"0x120"}' >"$T/cycle.ref"
 printf '%s\n' '{"t":1,"tid":1,"op":"NtCreateEvent","lr":"0x100","obj":"0x1004"}' \
     '{"t":1,"tid":1,"op":"NtCreateEvent","lr":"0x101","obj":"0x1008"}' \
+    '{"t":3,"tid":1,"op":"NtSetEvent","lr":"0x108","obj":"0x1018"}' \
     '{"t":2,"tid":1,"op":"thread.create","entry_pc":"0x8000","new_tid":2}' \
     '{"t":2,"tid":1,"op":"thread.create","entry_pc":"0x9000","new_tid":3}' \
     '{"t":4,"tid":2,"op":"KeWaitForSingleObject","lr":"0x8004","obj":"0x1004"}' \
@@ -277,8 +284,8 @@ eq "map: bad --tid-map" $? 64
 # --- --silence ------------------------------------------------------------
 report missing --silence 97
 eq "--silence 97 ns: 96 ns of waiting is not enough" "$(j missing '.wedged | length')" 0
-# cand shows no set at all and has no header: set keys are UNOBSERVABLE there
-eq "--silence: outcome" "$(j missing .outcome)" NONE
+# cand sets at 0x108, so set is observed: the key at 0x8010 is MISSING
+eq "--silence: outcome" "$(j missing .outcome)" DIVERGED
 report missing --silence 96ns
 eq "--silence 96ns: wedged" "$(j missing '.wedged | length')" 1
 report missing --silence 100%

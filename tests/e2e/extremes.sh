@@ -97,16 +97,19 @@ eq "tidx: diff to its analog" "$(sed -n 2p "$T/tidx.diff")" "+++ cand thread $X:
 "$W" diff "$T/tidx.ref" "$T/tidx.cand" --tid "$X=$X" >"$T/tidx.diff" 2>&1
 eq "tidx: diff --tid X=X" "$(sed -n 2p "$T/tidx.diff")" "+++ cand thread $X: 4 tokens"
 # as diag.sh's missing_thread case with ref thread X the one cand lacks:
-# the root names ref_tid X (it printed null)
+# the root names ref_tid X (it printed null); both mains set at 0x108 so the
+# candidate has a producer (else the verdict is INCONCLUSIVE)
 printf '%s\n' '{"t":1,"tid":6,"op":"NtCreateEvent","lr":"0x100","obj":"0xF10"}' \
     '{"t":2,"tid":6,"op":"ExCreateThread","lr":"0x104","entry_pc":"0x8000"}' \
     "{\"t\":2,\"tid\":6,\"op\":\"thread.create\",\"entry_pc\":\"0x8000\",\"new_tid\":$X}" \
     "{\"t\":3,\"tid\":$X,\"op\":\"NtSetEvent\",\"lr\":\"0x8010\",\"obj\":\"0xF10\"}" \
+    '{"t":3,"tid":6,"op":"NtSetEvent","lr":"0x108","obj":"0xF18"}' \
     '{"t":4,"tid":6,"op":"KeWaitForSingleObject","lr":"0x110","obj":"0xF10"}' \
     '{"t":90,"tid":6,"op":"KeQueryPerformanceCounter","lr":"0x120"}' \
     "{\"t\":100,\"tid\":$X,\"op\":\"KeQueryPerformanceCounter\",\"lr\":\"0x8020\"}" >"$T/miss.ref"
 printf '%s\n' '{"t":1,"tid":1,"op":"NtCreateEvent","lr":"0x100","obj":"0x1004"}' \
     '{"t":2,"tid":1,"op":"ExCreateThread","lr":"0x104","entry_pc":"0x8000"}' \
+    '{"t":3,"tid":1,"op":"NtSetEvent","lr":"0x108","obj":"0x1018"}' \
     '{"t":4,"tid":1,"op":"KeWaitForSingleObject","lr":"0x110","obj":"0x1004"}' \
     '{"t":100,"tid":5,"op":"KeQueryPerformanceCounter","lr":"0x900"}' >"$T/miss.cand"
 report miss "$T/miss.ref" "$T/miss.cand"
