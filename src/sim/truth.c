@@ -593,6 +593,7 @@ static void opt_int(wdg_buf *b, int v)
         wdg_buf_puts(b, "null");
 }
 
+/* ended_at: the end R2 measures silence to, ns since the first event */
 static void run_obj(wdg_buf *b, const sim_run *r, const char *path, const tctx *c, int e)
 {
     wdg_buf_puts(b, "{\"path\": ");
@@ -604,10 +605,8 @@ static void run_obj(wdg_buf *b, const sim_run *r, const char *path, const tctx *
                       "\"last_t\": %lld, \"ended_at\": ",
                    (unsigned long long)r->events, r->nthreads, exits, (long long)r->first_t,
                    (long long)r->last_t);
-    if (c->explicit_end[e])
-        wdg_buf_printf(b, "%lld, \"end_source\": \"marker\"}", (long long)(c->end[e] - r->first_t));
-    else
-        wdg_buf_puts(b, "null, \"end_source\": \"last_event\"}");
+    wdg_buf_printf(b, "%lld, \"end_source\": \"%s\"}", (long long)(c->end[e] - r->first_t),
+                   c->explicit_end[e] ? "marker" : "last_event");
 }
 
 static void blocked_list(wdg_buf *b, const tctx *c, int only_wedged, int *first)

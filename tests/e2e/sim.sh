@@ -349,7 +349,8 @@ for sc in total-hang healthy missing-thread; do
             eq "$n: the rest as without" "$(head -n -1 "$D/cand.jsonl" | cmp -s - "$D.plain/cand.jsonl" && echo same)" same
         else
             eq "$n: the trace as without" "$(cmp -s "$D/cand.jsonl" "$D.plain/cand.jsonl" && echo same)" same
-            eq "$n: no marker" "$(j "$X" '"\(.cand.end_source) \(.end_marker)"')" "last_event null"
+            eq "$n: no marker" "$(j "$X" '"\(.cand.end_source) \(.end_marker) \(.cand.ended_at == .cand.last_t - .cand.first_t)"')" \
+                "last_event null true"
         fi
         eq "$n: outcome kept" "$(j "$X" .outcome)" "$(want_outcome "$sc")"
         "$W" report "$D/ref.jsonl" "$D/cand.jsonl" --json "$D/r.json" >/dev/null 2>&1
