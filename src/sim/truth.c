@@ -202,10 +202,21 @@ static int keyset_build(keyset *ks, const side sd[2], int by_lr, const wdg_ops *
     if (!ks->k || !ks->idx[0] || !ks->idx[1])
         return -1;
     const program *p = sd[0].r->prog;
+    enum { SITES = 64 };
+    uint32_t site_lr[SITES];      /* the program's call sites met so far, */
+    const char *site_op[SITES];   /* so that op_at runs once a site */
+    int nsites = 0;
     for (int e = 0; e < 2; e++) {
         const sim_run *r = sd[e].r;
         for (size_t i = 0; i < r->nprod; i++) {
-            const char *op = op_at(p, r->prod_lr[i]);
+            int si = 0;
+            while (si < nsites && site_lr[si] != r->prod_lr[i])
+                si++;
+            const char *op = si < nsites ? site_op[si] : op_at(p, r->prod_lr[i]);
+            if (si == nsites && nsites < SITES) {
+                site_lr[nsites] = r->prod_lr[i];
+                site_op[nsites++] = op;
+            }
             uint64_t id = key_id(r->prod_cat[i], r->prod_lr[i], op, by_lr, ops);
             size_t j = 0;
             while (j < ks->n && ks->k[j].id != id)
