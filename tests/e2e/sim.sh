@@ -381,18 +381,21 @@ done
 # --- host helper threads in the reference -------------------------------------
 for sc in healthy missing-thread; do
     D="$T/helpers-$sc"
-    "$W" simulate "$sc" -o "$D" --seed "$S1" --seconds 4 --ref-helpers 3 -q
+    # shellcheck disable=SC2086
+    "$W" simulate "$sc" -o "$D" --seed "$S1" --seconds 4 --ref-helpers 3 $SLOW -q
     X="$D/truth.json"
     eq "helpers $sc: three" "$(j "$X" '.ref_helper_threads | length')" 3
     eq "helpers $sc: no guest thread.create" \
         "$(jq -c -s --argjson h "$(j "$X" .ref_helper_threads)" '[.[] | select(.op == "thread.create" and (.new_tid | IN($h[])))] | length' "$D/ref.jsonl")" 0
     eq "helpers $sc: they run to the end" \
         "$(jq -s --argjson h "$(j "$X" .ref_helper_threads)" '[.[] | select(.tid | IN($h[]))] | max_by(.t) | .t > 3900000000' "$D/ref.jsonl")" true
+    eq "helpers $sc: the candidate as without" "$(cmp -s "$D/cand.jsonl" "$T/shape-$sc-$S1-jsonl-slow/cand.jsonl" && echo same)" same
     eq "helpers $sc: not the candidate's" "$(j "$X" '.ref_only_threads | map(.family) | join(",")')" \
         "$([ $sc = missing-thread ] && echo cache)"
     eq "helpers $sc: outcome" "$(j "$X" .outcome)" "$(want_outcome "$sc")"
     "$W" report "$D/ref.jsonl" "$D/cand.jsonl" --json "$D/r.json" >/dev/null 2>&1
     eq "helpers $sc: report" "$(j "$D/r.json" .outcome)" "$(want_outcome "$sc")"
+    compare "helpers $sc" "$D/r.json" "$X" shape
 done
 
 # --- the settings in a scenario file ----------------------------------------
