@@ -26,9 +26,17 @@ typedef struct wdg_sim_opts {
     uint64_t events;               /* > 0: run until the reference wrote this many events */
     const char *const *faults;     /* extra --fault specs, added to the scenario's */
     size_t n_faults;
+    /* the shapes of real engines' traces (docs/simulate.md) */
+    double slowdown;               /* >= 1: the candidate runs this many times slower */
+    int has_clock_offset;          /* clock_offset given (0 is a value) */
+    int64_t clock_offset;          /* ns: the candidate's clock origin */
+    const char *cand_clock;        /* "t" (default) or "cycle" */
+    int killed_at_hang;            /* 1: the candidate is killed at a total hang */
+    int end_marker;                /* 1: a trace.end line at the candidate's kill */
+    int ref_helpers;               /* > 0: host helper threads in the reference */
 } wdg_sim_opts;
 
-#define WDG_SIM_OPTS_INIT {NULL, 0, 0, NULL, 0, NULL, 0}
+#define WDG_SIM_OPTS_INIT {NULL, 0, 0, NULL, 0, NULL, 0, 0, 0, 0, NULL, 0, 0, 0}
 
 typedef struct wdg_sim_result {
     char ref_path[4096];           /* the files written */

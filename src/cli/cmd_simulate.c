@@ -10,7 +10,8 @@
 static const cli_opt sim_opts[] = {
     {"output", 'o', 1}, {"seed", 0, 1}, {"seconds", 0, 1}, {"ref-format", 0, 1},
     {"events", 0, 1}, {"fault", 0, 1}, {"list", 0, 0}, {"quiet", 'q', 0}, {"help", 'h', 0},
-    {NULL, 0, 0}};
+    {"slowdown", 0, 1}, {"clock-offset", 0, 1}, {"cand-clock", 0, 1}, {"killed-at-hang", 0, 0},
+    {"end-marker", 0, 0}, {"ref-helpers", 0, 1}, {NULL, 0, 0}};
 
 static int number(const char *name, const char *v, double max, double *out, wdg_error *err)
 {
@@ -83,6 +84,40 @@ int cmd_simulate(int argc, char **argv)
         } else if (strcmp(name, "seconds") == 0) {
             if ((rc = number(name, value, 1e6, &so.seconds, &err)) < 0)
                 goto done;
+        } else if (strcmp(name, "slowdown") == 0) {
+            if ((rc = number(name, value, 1000, &so.slowdown, &err)) < 0)
+                goto done;
+            if (so.slowdown < 1) {
+                rc = wdg_error_set(&err, WDG_EUSAGE, NULL, 0,
+                                   "--slowdown takes a factor from 1 to 1000: '%s'", value);
+                goto done;
+            }
+        } else if (strcmp(name, "clock-offset") == 0) {
+            char *end;
+            errno = 0;
+            long long ns = strtoll(value, &end, 10);
+            if (errno || end == value || *end || ns < 0 || ns > (long long)4e18) {
+                rc = wdg_error_set(&err, WDG_EUSAGE, NULL, 0,
+                                   "--clock-offset takes whole nanoseconds from 0: '%s'", value);
+                goto done;
+            }
+            so.clock_offset = ns;
+            so.has_clock_offset = 1;
+        } else if (strcmp(name, "cand-clock") == 0) {
+            so.cand_clock = value;
+        } else if (strcmp(name, "killed-at-hang") == 0) {
+            so.killed_at_hang = 1;
+        } else if (strcmp(name, "end-marker") == 0) {
+            so.end_marker = 1;
+        } else if (strcmp(name, "ref-helpers") == 0) {
+            char *end;
+            long n = strtol(value, &end, 10);
+            if (end == value || *end || n < 1 || n > 16) {
+                rc = wdg_error_set(&err, WDG_EUSAGE, NULL, 0,
+                                   "--ref-helpers takes 1 to 16: '%s'", value);
+                goto done;
+            }
+            so.ref_helpers = (int)n;
         } else if (strcmp(name, "events") == 0) {
             if ((rc = number(name, value, 1e10, &d, &err)) < 0)
                 goto done;

@@ -112,7 +112,7 @@ const char cli_help_simulate[] =
     "\n"
     "SCENARIO is a built-in name (--list shows them; default healthy) or a\n"
     "file of 'scenario NAME', 'fault SPEC', 'seed N', 'seconds S',\n"
-    "'ref-format F', 'events N' lines.\n"
+    "'ref-format F', 'events N' lines, and the options below without '--'.\n"
     "\n"
     "  -o, --output DIR     where to write (created if needed)\n"
     "  --seed N             the run's random seed (default 1)\n"
@@ -130,6 +130,13 @@ const char cli_help_simulate[] =
     "                         waitany-as-all          WaitAny works as WaitAll\n"
     "                         extra-poll:N            main's init polls N more times\n"
     "                         slow-init:X             the init runs X times slower\n"
+    "  --slowdown K         the candidate runs K times slower (default 1)\n"
+    "  --clock-offset NS    the candidate's clock origin: its t = NS + K x guest t\n"
+    "  --cand-clock t|cycle the candidate's lines carry t (default) or a\n"
+    "                       per-thread instruction count 'cycle'\n"
+    "  --killed-at-hang     the candidate is killed 5 s after a total hang\n"
+    "  --end-marker         a trace.end line where the candidate was stopped\n"
+    "  --ref-helpers N      N host helper threads in the reference only\n"
     "  --list               list the built-in scenarios\n"
     "  -q, --quiet          print nothing on success\n";
 

@@ -22,6 +22,7 @@ typedef struct thr {
     uint32_t skip_visits;
     uint32_t waits[MAX_STEPS];
     int misread;
+    uint64_t busy;              /* guest ns spent running: its cycle clock */
 } thr;
 
 typedef struct item {
@@ -61,6 +62,14 @@ static int64_t cost(engine *e, int64_t ns)
     if (e->f && e->f->slow_init > 1 && !e->init_done)
         factor *= e->f->slow_init;
     return (int64_t)((double)ns * factor) + 1;
+}
+
+/* the thread runs for about ns: its time and its cycle count advance */
+static void spend(engine *e, thr *t, int64_t ns)
+{
+    int64_t c = cost(e, ns);
+    t->t += c;
+    t->busy += (uint64_t)c;
 }
 
 /* --- the scheduler --------------------------------------------------- */
@@ -222,6 +231,14 @@ static int record_producer(sim_run *r, int64_t t, uint32_t lr, int cat)
 {
     if (r->nprod == r->capprod) {
         size_t cap = r->capprod ? r->capprod * 2 : 4096;
+        uint64_t *pe = realloc(r->prod_ev, cap * sizeof *pe);
+        if (pe)
+            r->prod_ev = pe;
+        uint64_t *px = realloc(r->prod_exits, cap * sizeof *px);
+        if (px)
+            r->prod_exits = px;
+        if (!pe || !px)
+            return -1;
         int64_t *pt = realloc(r->prod_t, cap * sizeof *pt);
         if (pt)
             r->prod_t = pt;
@@ -238,28 +255,42 @@ static int record_producer(sim_run *r, int64_t t, uint32_t lr, int cat)
     r->prod_t[r->nprod] = t;
     r->prod_lr[r->nprod] = lr;
     r->prod_cat[r->nprod] = (uint8_t)cat;
+    r->prod_ev[r->nprod] = r->events;
+    r->prod_exits[r->nprod] = r->exits;
     r->nprod++;
     return 0;
+}
+
+int64_t sim_written_t(const sim_run *r, int64_t guest_t)
+{
+    if (!r->cand || !r->shape)
+        return guest_t;
+    return r->shape->clock_offset + sim_llround(r->shape->slowdown * (double)guest_t);
 }
 
 static int emit(engine *e, int ti, sim_event *ev)
 {
     sim_run *r = e->r;
     thr *t = &e->th[ti];
-    ev->t = t->t;
+    ev->t = sim_written_t(r, t->t);
     ev->tid = e->tid[ti];
     ev->handle = e->handle[ti];
+    ev->use_cycle = r->cand && r->shape && r->shape->cand_cycle;
+    ev->cycle = t->busy * 3;   /* about 3 instructions a guest ns */
     if (!r->events)
         r->first_t = ev->t;
     r->last_t = ev->t;
-    r->events++;
     sim_thread_info *info = &r->threads[ti];
     if (!info->events)
         info->first_t = ev->t;
     info->last_t = ev->t;
     info->events++;
+    info->ends_in_wait = ev->cat == WDG_CAT_WAIT && !ev->has_timeout;
     if (wdg_category_is_producer(ev->cat) && record_producer(r, ev->t, ev->lr, ev->cat) < 0)
         return -1;
+    r->events++;
+    if (ev->cat == WDG_CAT_THREAD && strcmp(ev->op, "thread.exit") == 0)
+        r->exits++;
     r->emit(r->emit_ud, ev);
     return 0;
 }
@@ -357,14 +388,14 @@ static int step_once(engine *e, int ti)
             t->pc++;
             continue;
         case ST_WORK:
-            t->t += cost(e, s->cost);
+            spend(e, t, s->cost);
             t->pc++;
             return schedule(e, ti);
         case ST_CALL:
             site(&ev, s, WDG_CAT_OTHER);
             if (emit(e, ti, &ev) < 0)
                 return -1;
-            t->t += cost(e, s->cost);
+            spend(e, t, s->cost);
             t->pc++;
             return schedule(e, ti);
         case ST_POLL: {
@@ -386,7 +417,10 @@ static int step_once(engine *e, int ti)
             }
             if (emit(e, ti, &ev) < 0)
                 return -1;
-            t->t += t->sub % 2 ? 1000000 : cost(e, s->cost);
+            if (t->sub % 2)
+                t->t += 1000000;
+            else
+                spend(e, t, s->cost);
             t->sub++;
             return schedule(e, ti);
         }
@@ -405,7 +439,7 @@ static int step_once(engine *e, int ti)
             ev.sem_max = d->max;
             if (emit(e, ti, &ev) < 0)
                 return -1;
-            t->t += cost(e, s->cost);
+            spend(e, t, s->cost);
             if (++t->sub == count) {
                 t->sub = 0;
                 t->pc++;
@@ -453,7 +487,7 @@ static int step_once(engine *e, int ti)
                         return -1;
                 }
             }
-            t->t += cost(e, s->cost);
+            spend(e, t, s->cost);
             t->pc++;
             return schedule(e, ti);
         }
@@ -463,7 +497,7 @@ static int step_once(engine *e, int ti)
             ev.timeout = -(s->cost / 100);
             if (emit(e, ti, &ev) < 0)
                 return -1;
-            t->t += cost(e, s->cost);
+            spend(e, t, s->cost);
             t->pc++;
             return schedule(e, ti);
         case ST_WAIT: {
@@ -485,7 +519,7 @@ static int step_once(engine *e, int ti)
             if (t->pc < MAX_STEPS)
                 t->waits[t->pc]++;
             if (acquire(e, t, s, 1)) {
-                t->t += cost(e, s->cost);
+                spend(e, t, s->cost);
                 t->pc++;
                 return schedule(e, ti);
             }
@@ -536,7 +570,7 @@ static int step_once(engine *e, int ti)
             }
             if (emit(e, ti, &ev) < 0)
                 return -1;
-            t->t += cost(e, s->cost / 3);
+            spend(e, t, s->cost / 3);
             return schedule(e, ti);
         }
         case ST_EXIT:
@@ -577,15 +611,38 @@ int sim_run_engine(sim_run *r, wdg_error *err)
         }
     if (new_thread(e, 0, 0, 1000) < 0 || schedule(e, 0) < 0)
         goto oom;
+    /* the reference's host helpers run from just after the guest's start */
+    int helpers = !r->cand && r->shape ? r->shape->ref_helpers : 0;
+    for (int k = 0; k < helpers; k++) {
+        int hi = new_thread(e, e->p->helper_tmpl, k, 3000 + 1000 * (int64_t)k);
+        if (hi < 0 || schedule(e, hi) < 0)
+            goto oom;
+        r->threads[hi].helper = 1;
+    }
+    int stopped = 0;   /* by time or event count, not for want of a ready thread */
     while (e->hn) {
         item it = pop(e);
         thr *t = &e->th[it.th];
         if (it.seq != t->seq || t->state != READY)
             continue;   /* a stale entry */
-        if (it.t > r->end_t || (r->max_events && r->events >= r->max_events))
+        if (it.t > r->end_t || (r->max_events && r->events >= r->max_events)) {
+            stopped = 1;
             break;
+        }
         if (step_once(e, it.th) < 0)
             goto oom;
+    }
+    /* nothing left to run: every live thread waits for good (the waits of
+     * the model have no timeout), a total hang from the last one's wait */
+    if (!stopped) {
+        int64_t last_block = -1;
+        for (int i = 0; i < e->n; i++)
+            if (e->th[i].state == BLOCKED && e->th[i].block_t > last_block)
+                last_block = e->th[i].block_t;
+        if (last_block >= 0) {
+            r->total_hang = 1;
+            r->hang_t = sim_written_t(r, last_block);
+        }
     }
     /* what each thread was doing at the end */
     for (int i = 0; i < e->n; i++) {
@@ -597,7 +654,7 @@ int sim_run_engine(sim_run *r, wdg_error *err)
             continue;
         const step *s = &e->p->tmpls[t->tmpl].steps[t->pc];
         info->blocked = 1;
-        info->since = t->block_t;
+        info->since = sim_written_t(r, t->block_t);
         info->wait_lr = s->lr;
         info->wait_op = s->op;
         info->wait_all_given = s->wait_all;
@@ -626,6 +683,10 @@ void sim_run_free(sim_run *r)
     free(r->prod_t);
     free(r->prod_lr);
     free(r->prod_cat);
+    free(r->prod_ev);
+    free(r->prod_exits);
+    r->prod_ev = NULL;
+    r->prod_exits = NULL;
     r->objs = NULL;
     r->threads = NULL;
     r->prod_t = NULL;

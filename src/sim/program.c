@@ -27,7 +27,7 @@ static const objdef objs[O_COUNT] = {
 
 /* templates */
 enum { T_MAIN, T_LOADER, T_WORKER, T_CACHE, T_AUDIO_TIMER, T_AUDIO_A, T_AUDIO_B, T_VSYNC,
-       T_COUNT };
+       T_HELPER, T_COUNT };
 
 #define NOOBJ .obj = -1
 #define INF .timeout = -1
@@ -133,6 +133,15 @@ static const step vsync_steps[] = {
     {ST_END_LOOP, "vblank_loop_end", NULL, 0, NOOBJ},
 };
 
+/* a host-side helper thread of the reference engine (--ref-helpers):
+ * timed delays and queries at kernel call sites, never a producer */
+static const step helper_steps[] = {
+    {ST_LOOP, "host_loop", NULL, 0, NOOBJ, .count = 0},
+    {ST_DELAY, "host_sleep", "KeDelayExecutionThread", 0x82FF0010, NOOBJ, .cost = 3000000},
+    {ST_CALL, "host_query", "KeQuerySystemTime", 0x82FF0030, NOOBJ, .cost = 20000},
+    {ST_END_LOOP, "host_loop_end", NULL, 0, NOOBJ},
+};
+
 #define N(a) (int)(sizeof a / sizeof a[0])
 
 static const tmpl tmpls[T_COUNT] = {
@@ -144,9 +153,10 @@ static const tmpl tmpls[T_COUNT] = {
     [T_AUDIO_A] = {"audio_a", 0x824D2878, audio_a_steps, N(audio_a_steps)},
     [T_AUDIO_B] = {"audio_b", 0x824D2940, audio_b_steps, N(audio_b_steps)},
     [T_VSYNC] = {"vsync", 0x827E0000, vsync_steps, N(vsync_steps)},
+    [T_HELPER] = {"host_helper", 0, helper_steps, N(helper_steps)},
 };
 
-static const program the_program = {tmpls, T_COUNT, objs, O_COUNT, WORKERS};
+static const program the_program = {tmpls, T_COUNT, objs, O_COUNT, WORKERS, T_HELPER};
 
 const program *sim_program(void) { return &the_program; }
 
@@ -180,6 +190,8 @@ static const wdg_sim_scenario scenarios[] = {
     {"slow-init", "slow-init:6", "the whole init runs 6 times slower: time skews, no wedge"},
     {"two-faults", "skip:cache:set_done:5;waitany-as-all",
      "two independent faults: the frame loop and the audio chain wedge (outcome C)"},
+    {"total-hang", "missing:vsync;missing:audio_timer",
+     "the timer threads never spawn: every thread ends blocked, a total hang (outcome C)"},
     {NULL, NULL, NULL},
 };
 
@@ -203,7 +215,7 @@ int sim_parse_fault(faults *f, const program *p, const char *spec, wdg_error *er
     snprintf(f->specs + used, sizeof f->specs - used, "%s%s", used ? ";" : "", spec);
     if (head == 7 && memcmp(spec, "missing", 7) == 0) {
         int t = sim_family(p, arg);
-        if (t <= 0)
+        if (t <= 0 || t == p->helper_tmpl)
             return wdg_error_set(err, WDG_EUSAGE, NULL, 0,
                                  "--fault missing:FAMILY: no spawned family '%s' (loader, worker, "
                                  "cache, audio_timer, audio_a, audio_b, vsync)", arg);
@@ -220,7 +232,7 @@ int sim_parse_fault(faults *f, const program *p, const char *spec, wdg_error *er
         memcpy(fam, arg, (size_t)(c2 - arg));
         fam[c2 - arg] = 0;
         int t = sim_family(p, fam);
-        int s = t < 0 ? -1 : step_named(&p->tmpls[t], c2 + 1, (size_t)(c3 - c2 - 1));
+        int s = t < 0 || t == p->helper_tmpl ? -1 : step_named(&p->tmpls[t], c2 + 1, (size_t)(c3 - c2 - 1));
         uint32_t k;
         if (t < 0 || s < 0 || wdg_parse_udec32(c3 + 1, strlen(c3 + 1), &k) < 0)
             goto bad_skip;

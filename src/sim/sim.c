@@ -31,7 +31,83 @@ typedef struct setup {
     double seconds;
     char ref_format[16];
     uint64_t events;
+    sim_shape shape;
 } setup;
+
+/* The shape settings, shared by the scenario file and the options:
+ * 0 or a negative WDG_E* code (message without file and line). */
+static int set_slowdown(setup *s, const char *v, wdg_error *err)
+{
+    char *end;
+    double k = strtod(v, &end);
+    if (end == v || *end || !(k >= 1) || k > 1000)
+        return wdg_error_set(err, WDG_EUSAGE, NULL, 0,
+                             "slowdown takes a factor from 1 to 1000: '%s'", v);
+    s->shape.slowdown = k;
+    return 0;
+}
+
+static int set_clock_offset(setup *s, const char *v, wdg_error *err)
+{
+    char *end;
+    errno = 0;
+    long long ns = strtoll(v, &end, 10);
+    if (errno || end == v || *end || ns < 0 || ns > (long long)4e18)
+        return wdg_error_set(err, WDG_EUSAGE, NULL, 0,
+                             "clock-offset takes whole nanoseconds from 0: '%s'", v);
+    s->shape.clock_offset = ns;
+    return 0;
+}
+
+static int set_cand_clock(setup *s, const char *v, wdg_error *err)
+{
+    if (strcmp(v, "t") != 0 && strcmp(v, "cycle") != 0)
+        return wdg_error_set(err, WDG_EUSAGE, NULL, 0, "cand-clock takes t or cycle: '%s'", v);
+    s->shape.cand_cycle = strcmp(v, "cycle") == 0;
+    return 0;
+}
+
+static int set_flag(int *out, const char *name, const char *v, wdg_error *err)
+{
+    if (strcmp(v, "yes") == 0 || strcmp(v, "1") == 0 || strcmp(v, "true") == 0)
+        *out = 1;
+    else if (strcmp(v, "no") == 0 || strcmp(v, "0") == 0 || strcmp(v, "false") == 0)
+        *out = 0;
+    else
+        return wdg_error_set(err, WDG_EUSAGE, NULL, 0, "%s takes yes or no: '%s'", name, v);
+    return 0;
+}
+
+enum { MAX_HELPERS = 16 };
+
+static int set_ref_helpers(setup *s, const char *v, wdg_error *err)
+{
+    char *end;
+    long n = strtol(v, &end, 10);
+    if (end == v || *end || n < 0 || n > MAX_HELPERS)
+        return wdg_error_set(err, WDG_EUSAGE, NULL, 0, "ref-helpers takes 0 to %d: '%s'",
+                             MAX_HELPERS, v);
+    s->shape.ref_helpers = (int)n;
+    return 0;
+}
+
+/* A shape setting of a scenario file: 1 when key names none */
+static int shape_setting(setup *s, const char *key, const char *val, wdg_error *err)
+{
+    if (strcmp(key, "slowdown") == 0)
+        return set_slowdown(s, val, err);
+    if (strcmp(key, "clock-offset") == 0)
+        return set_clock_offset(s, val, err);
+    if (strcmp(key, "cand-clock") == 0)
+        return set_cand_clock(s, val, err);
+    if (strcmp(key, "killed-at-hang") == 0)
+        return set_flag(&s->shape.killed_at_hang, key, val, err);
+    if (strcmp(key, "end-marker") == 0)
+        return set_flag(&s->shape.end_marker, key, val, err);
+    if (strcmp(key, "ref-helpers") == 0)
+        return set_ref_helpers(s, val, err);
+    return 1;
+}
 
 static int add_faults(setup *s, const program *p, const char *list, wdg_error *err)
 {
@@ -98,11 +174,53 @@ static int read_scenario_file(setup *s, const program *p, const char *path, wdg_
         } else if (strcmp(key, "ref-format") == 0) {
             snprintf(s->ref_format, sizeof s->ref_format, "%.15s", val);
         } else {
-            rc = wdg_error_set(err, WDG_EUSAGE, path, n, "unknown setting '%s'", key);
+            rc = shape_setting(s, key, val, err);
+            if (rc == 1)
+                rc = wdg_error_set(err, WDG_EUSAGE, path, n, "unknown setting '%s'", key);
+            else if (rc < 0 && err) {   /* the same message, now with file and line */
+                char msg[sizeof err->msg];
+                memcpy(msg, err->msg, sizeof msg);
+                rc = wdg_error_set(err, WDG_EUSAGE, path, n, "%s", msg);
+            }
         }
     }
     fclose(f);
     return rc;
+}
+
+/* The options' shape settings win over the scenario file's. */
+static int shape_options(setup *s, const wdg_sim_opts *o, wdg_error *err)
+{
+    if (o->slowdown != 0) {
+        if (!(o->slowdown >= 1) || o->slowdown > 1000)
+            return wdg_error_set(err, WDG_EUSAGE, NULL, 0,
+                                 "--slowdown takes a factor from 1 to 1000");
+        s->shape.slowdown = o->slowdown;
+    }
+    if (o->has_clock_offset) {
+        if (o->clock_offset < 0 || o->clock_offset > (int64_t)4e18)
+            return wdg_error_set(err, WDG_EUSAGE, NULL, 0,
+                                 "--clock-offset takes whole nanoseconds from 0");
+        s->shape.clock_offset = o->clock_offset;
+    }
+    int rc;
+    if (o->cand_clock && (rc = set_cand_clock(s, o->cand_clock, err)) < 0)
+        return rc;
+    if (o->killed_at_hang)
+        s->shape.killed_at_hang = 1;
+    if (o->end_marker)
+        s->shape.end_marker = 1;
+    if (o->ref_helpers) {
+        if (o->ref_helpers < 0 || o->ref_helpers > MAX_HELPERS)
+            return wdg_error_set(err, WDG_EUSAGE, NULL, 0, "--ref-helpers takes 0 to %d",
+                                 MAX_HELPERS);
+        s->shape.ref_helpers = o->ref_helpers;
+    }
+    /* a trace.end line has a t, which would make a cycle-clocked trace timed */
+    if (s->shape.end_marker && s->shape.cand_cycle)
+        return wdg_error_set(err, WDG_EUSAGE, NULL, 0,
+                             "--end-marker needs a timed candidate (not --cand-clock cycle)");
+    return 0;
 }
 
 /* b into DIR/NAME under its temporary name, to be committed with the rest */
@@ -122,6 +240,8 @@ static int write_symbols(wdg_outfile *out, const char *dir, const program *p, wd
     wdg_buf f = WDG_BUF_INIT;
     wdg_buf_printf(&f, "# guest functions of the simulated title: ADDRESS NAME SIZE\n");
     for (int t = 0; t < p->ntmpls; t++) {
+        if (t == p->helper_tmpl)
+            continue;   /* host code, no guest function */
         /* each thread's code spans from its entry to past its last call site */
         uint32_t end = p->tmpls[t].entry_pc;
         for (int s = 0; s < p->tmpls[t].nsteps; s++) {
@@ -154,6 +274,7 @@ int wdg_simulate(const char *dir, const wdg_sim_opts *opts, wdg_sim_result *res,
     s.f.slow_init = 1;
     s.seed = 1;
     s.seconds = 10;
+    s.shape.slowdown = 1;
     snprintf(s.ref_format, sizeof s.ref_format, "jsonl");
     const char *scenario = opts->scenario ? opts->scenario : "healthy";
     const wdg_sim_scenario *sc = builtin(scenario);
@@ -177,6 +298,8 @@ int wdg_simulate(const char *dir, const wdg_sim_opts *opts, wdg_sim_result *res,
     for (size_t i = 0; i < opts->n_faults; i++)
         if ((rc = sim_parse_fault(&s.f, p, opts->faults[i], err)) < 0)
             return rc;
+    if ((rc = shape_options(&s, opts, err)) < 0)
+        return rc;
     sim_format fmt;
     const char *ref_file;
     if (strcmp(s.ref_format, "jsonl") == 0)
@@ -220,24 +343,34 @@ int wdg_simulate(const char *dir, const wdg_sim_opts *opts, wdg_sim_result *res,
         r->cand = e;
         r->prog = p;
         r->f = &s.f;
+        r->shape = &s.shape;
         r->seed = s.seed;
         r->emit = sim_writer_emit;
         r->emit_ud = &w[e];
+        /* each engine runs as long on its own clock: a slowed candidate
+         * gets through 1/K of the guest time */
+        double k = e ? s.shape.slowdown : 1;
         if (s.events) {
             /* the reference runs until it wrote that many events, the
-             * candidate for the same guest time */
-            r->end_t = e ? runs[0].last_t : INT64_MAX;
+             * candidate for the same time on its own clock */
+            r->end_t = e ? (int64_t)((double)runs[0].last_t / k) : INT64_MAX;
             r->max_events = e ? 0 : s.events;
         } else {
-            r->end_t = (int64_t)(s.seconds * 1e9);
+            r->end_t = (int64_t)(s.seconds * 1e9 / k);
         }
         if ((rc = sim_run_engine(r, err)) < 0)
             goto done;
     }
+    /* killed 5 s after a total hang, or by the timeout */
+    int64_t killed_at = sim_written_t(&runs[1], runs[1].end_t);
+    if (s.shape.killed_at_hang && runs[1].total_hang)
+        killed_at = runs[1].hang_t + 5000000000;
+    if (s.shape.end_marker)
+        sim_writer_end_marker(&w[1], killed_at);
     if ((rc = write_symbols(&more[0], dir, p, err)) < 0)
         goto done;
     sim_truth_in in = {&runs[0], &runs[1], s.name, s.f.specs, s.ref_format, ref_file,
-                       "cand.jsonl", s.seed, res->outcome};
+                       "cand.jsonl", s.seed, res->outcome, &s.shape, fmt, killed_at};
     if (sim_truth_json(&truth, &in) < 0) {
         rc = wdg_error_set(err, WDG_ENOMEM, NULL, 0, "out of memory (truth)");
         goto done;

@@ -69,6 +69,7 @@ typedef struct program {
     const objdef *objs;
     int nobjs;
     int workers;
+    int helper_tmpl;      /* the reference's host helper: never spawned by the guest */
 } program;
 
 const program *sim_program(void);
@@ -88,6 +89,17 @@ typedef struct faults {
     char specs[512];           /* as given, for truth.json */
 } faults;
 
+/* How the candidate engine runs and is stopped, and what the reference
+ * has beyond the guest (issue 9: the shapes of real engines' traces). */
+typedef struct sim_shape {
+    double slowdown;           /* cand runs this many times slower (>= 1) */
+    int64_t clock_offset;      /* cand's clock origin: written t = this + K * guest t */
+    int cand_cycle;            /* cand lines carry a per-thread cycle, no t */
+    int killed_at_hang;        /* cand's trace ends at a total hang */
+    int end_marker;            /* a trace.end line at the kill */
+    int ref_helpers;           /* host-side helper threads in the reference */
+} sim_shape;
+
 int sim_parse_fault(faults *f, const program *p, const char *spec, wdg_error *err);
 
 /* --- an engine run ---------------------------------------------------- */
@@ -106,6 +118,8 @@ typedef struct sim_event {
     int suspended, has_count, has_entry;
     int create_kind;           /* ST_CREATE: obj_kind */
     int32_t sem_init, sem_max;
+    uint64_t cycle;            /* the thread's instructions so far (--cand-clock cycle) */
+    int use_cycle;             /* write cycle instead of t */
 } sim_event;
 
 typedef void (*sim_emit_fn)(void *ud, const sim_event *e);
@@ -124,6 +138,8 @@ typedef struct sim_thread_info {
     int waits_at_lr;           /* how often it waited at wait_lr */
     int skip_fired;            /* the skip fault suppressed a producer */
     int misread_any;           /* its last wait was a WaitAny read as WaitAll */
+    int ends_in_wait;          /* its last event is a wait with no timeout */
+    int helper;                /* a host-side helper thread (reference only) */
 } sim_thread_info;
 
 typedef struct sim_obj_info {
@@ -141,8 +157,9 @@ typedef struct sim_run {
     int cand;                  /* 0 = reference engine */
     const program *prog;
     const faults *f;           /* NULL for the reference */
+    const sim_shape *shape;    /* NULL = plain */
     uint64_t seed;
-    int64_t end_t;             /* stop when time passes this */
+    int64_t end_t;             /* stop when guest time passes this */
     uint64_t max_events;       /* or after this many events (0 = no limit) */
     sim_emit_fn emit;
     void *emit_ud;
@@ -150,17 +167,29 @@ typedef struct sim_run {
     int64_t *prod_t;           /* every producer event: time, lr, category */
     uint32_t *prod_lr;
     uint8_t *prod_cat;
+    uint64_t *prod_ev;         /* its index among all events */
+    uint64_t *prod_exits;      /* thread.exit events before it */
     size_t nprod, capprod;
     sim_thread_info *threads;
     int nthreads;
     sim_obj_info *objs;        /* [def * workers + instance] */
     int nobjs;
-    uint64_t events;
-    int64_t first_t, last_t;
+    uint64_t events, exits;
+    int64_t first_t, last_t;   /* written t (the candidate's clock for cand) */
+    int total_hang;            /* every live thread ended blocked for good */
+    int64_t hang_t;            /* written t of the total hang */
     long poll_at;              /* main's event count when the extra poll began, -1 */
 } sim_run;
 
 int sim_run_engine(sim_run *r, wdg_error *err);
+/* llround() without libm: to the nearest, halves away from zero */
+static inline int64_t sim_llround(double x)
+{
+    return x < 0 ? -(int64_t)(-x + 0.5) : (int64_t)(x + 0.5);
+}
+
+/* guest time -> the t this engine writes */
+int64_t sim_written_t(const sim_run *r, int64_t guest_t);
 void sim_run_free(sim_run *r);
 /* slot of object def/instance in r->objs */
 int sim_obj_slot(const program *p, int def, int instance);
@@ -187,6 +216,8 @@ typedef struct sim_writer {
 int sim_writer_open(sim_writer *w, const char *dir, const char *name, sim_format fmt,
                     const char *engine, wdg_error *err);
 void sim_writer_emit(void *ud, const sim_event *e);
+/* the {"t":T,"op":"trace.end"} line whoever stopped the engine writes (JSONL) */
+void sim_writer_end_marker(sim_writer *w, int64_t t);
 int sim_writer_finish(sim_writer *w, wdg_error *err);
 void sim_writer_free(sim_writer *w);
 

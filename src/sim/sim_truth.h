@@ -10,6 +10,9 @@ typedef struct sim_truth_in {
     const char *scenario, *fault_specs, *ref_format, *ref_file, *cand_file;
     uint64_t seed;
     char *outcome;      /* out: 16 bytes */
+    const sim_shape *shape;
+    sim_format ref_fmt;
+    int64_t killed_at;  /* cand clock: when the candidate was stopped */
 } sim_truth_in;
 
 int sim_truth_json(wdg_buf *b, const sim_truth_in *in);

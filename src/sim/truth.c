@@ -2,6 +2,7 @@
  * counts, the true thread pairs, the threads blocked at the end, and the
  * injected faults as the root causes ANALYSIS.md section 7 names, found by
  * following the program's own producer table, not by reading traces. */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,20 +25,113 @@ static int find_thread(const sim_run *r, int tmpl, int instance)
     return -1;
 }
 
-/* ANALYSIS.md section 5 with the default silence (25 % of the span) */
-static int wedged(const sim_run *r, int ti)
+/* --- where each trace ends and who is wedged (rules R2) -------------- */
+
+enum { MAXT = 64 };
+
+typedef struct tctx {
+    const sim_run *run[2];        /* ref, cand */
+    const char *wedged_by[2][MAXT];  /* "silence", "all_blocked" or NULL */
+    int64_t end[2];               /* the end in each trace's own t */
+    int explicit_end[2];          /* a trace.end marker gave it */
+} tctx;
+
+/* R2: silence to the end first; with no explicit end, a trace whose every
+ * live thread ends in a wait with no timeout is a total hang. */
+static void find_wedged(tctx *c, int e)
 {
-    const sim_thread_info *t = &r->threads[ti];
-    int64_t span = r->last_t - r->first_t;
-    return t->blocked && t->wait_infinite && !t->exited && r->last_t - t->since >= span / 4;
+    const sim_run *r = c->run[e];
+    int64_t end = c->end[e];
+    int64_t threshold = (end - r->first_t) / 4;
+    int live = 0, waiting = 0;
+    for (int i = 0; i < r->nthreads && i < MAXT; i++) {
+        const sim_thread_info *t = &r->threads[i];
+        if (!t->events || t->exited)
+            continue;
+        live++;
+        waiting += t->ends_in_wait;
+    }
+    int all_blocked = !c->explicit_end[e] && waiting > 0 && waiting == live;
+    for (int i = 0; i < r->nthreads && i < MAXT; i++) {
+        const sim_thread_info *t = &r->threads[i];
+        c->wedged_by[e][i] = NULL;
+        if (!t->blocked || !t->wait_infinite || t->exited)
+            continue;
+        if (end - t->since >= threshold)
+            c->wedged_by[e][i] = "silence";
+        else if (all_blocked)
+            c->wedged_by[e][i] = "all_blocked";
+    }
 }
 
-static int divergent(const sim_run *ref, const sim_run *cand, int ci)
+static int wedged(const tctx *c, const sim_run *r, int ti)
 {
-    if (!wedged(cand, ci))
+    return c->wedged_by[r == c->run[1]][ti] != NULL;
+}
+
+static int divergent(const tctx *c, int ci)
+{
+    const sim_run *ref = c->run[0], *cand = c->run[1];
+    if (!wedged(c, cand, ci))
         return 0;
     int ri = find_thread(ref, cand->threads[ci].tmpl, cand->threads[ci].instance);
-    return !(ri >= 0 && wedged(ref, ri) && ref->threads[ri].wait_lr == cand->threads[ci].wait_lr);
+    return !(ri >= 0 && wedged(c, ref, ri) && ref->threads[ri].wait_lr == cand->threads[ci].wait_lr);
+}
+
+/* --- positions (rules R1) ------------------------------------------------ */
+
+/* How wedge places a trace's events: by t when the trace is timed, else
+ * by index in its event array; which events the format writes. */
+typedef struct side {
+    const sim_run *r;
+    int timed;
+    int producers_only;           /* xenia-kv: only producers are events */
+    int no_exits;                 /* stock logs have no thread.exit line */
+    int64_t first, last;          /* positions of the first and last event */
+} side;
+
+static int64_t pos(const side *s, size_t i)
+{
+    const sim_run *r = s->r;
+    if (s->timed)
+        return r->prod_t[i];
+    if (s->producers_only)
+        return (int64_t)i;
+    return (int64_t)(r->prod_ev[i] - (s->no_exits ? r->prod_exits[i] : 0));
+}
+
+static void side_init(side *s, const sim_run *r, sim_format fmt, int cycle)
+{
+    memset(s, 0, sizeof *s);
+    s->r = r;
+    switch ((int)fmt) {
+    case FMT_SIM_JSONL:
+        s->timed = !cycle;
+        break;
+    case FMT_SIM_XENIA_LOG:
+        s->no_exits = 1;
+        break;
+    case FMT_SIM_XENIA_KV:
+        s->timed = 1;
+        s->producers_only = 1;
+        break;
+    default:
+        /* xenia debug logs: every call, timed by the producers' audit
+         * lines; the rest take the nearest earlier t (R6) */
+        s->timed = 1;
+        s->no_exits = 1;
+        break;
+    }
+    if (s->timed && (s->producers_only || fmt != FMT_SIM_JSONL)) {
+        s->first = r->nprod ? r->prod_t[0] : 0;
+        s->last = r->nprod ? r->prod_t[r->nprod - 1] : 0;
+    } else if (s->timed) {
+        s->first = r->first_t;
+        s->last = r->last_t;
+    } else {
+        uint64_t n = s->producers_only ? r->nprod : r->events - (s->no_exits ? r->exits : 0);
+        s->last = n ? (int64_t)n - 1 : 0;
+    }
 }
 
 /* --- keys --------------------------------------------------------------- */
@@ -46,9 +140,20 @@ typedef struct tkey {
     int cat;
     uint32_t lr;
     const char *op;
-    uint64_t ref, cand, ref_total, cand_total;
+    uint64_t id;                  /* wdg_event_key's id: tie-break of R1 */
+    uint64_t ref, cand, ref_total, cand_total;   /* in the span; whole trace */
+    int64_t last[2];              /* position of its last producer per side */
     const char *status;
 } tkey;
+
+/* Producer keys as wedge keys them: (category, lr), or (category, op) when
+ * the reference's lines carry no lr; idx maps each producer to its key. */
+typedef struct keyset {
+    tkey *k;
+    size_t n;
+    int by_lr;
+    uint32_t *idx[2];
+} keyset;
 
 static const char *op_at(const program *p, uint32_t lr)
 {
@@ -59,9 +164,8 @@ static const char *op_at(const program *p, uint32_t lr)
     return "?";
 }
 
-static int key_order(const void *a, const void *b)
+static int key_order(const tkey *x, const tkey *y)
 {
-    const tkey *x = a, *y = b;
     if (x->ref != y->ref)
         return x->ref > y->ref ? -1 : 1;
     if (x->cand != y->cand)
@@ -71,81 +175,187 @@ static int key_order(const void *a, const void *b)
     return x->lr < y->lr ? -1 : x->lr > y->lr;
 }
 
-static tkey *count_keys(const sim_run *ref, const sim_run *cand, int64_t cutoff, size_t *n)
+static void keyset_free(keyset *ks)
 {
+    free(ks->k);
+    free(ks->idx[0]);
+    free(ks->idx[1]);
+    memset(ks, 0, sizeof *ks);
+}
+
+static uint64_t key_id(int cat, uint32_t lr, const char *op, int by_lr, const wdg_ops *ops)
+{
+    if (by_lr)
+        return (uint64_t)cat << 32 | lr;
+    uint32_t id = ops ? wdg_ops_find(ops, op, strlen(op)) : WDG_OP_NONE;
+    return (uint64_t)1 << 40 | (uint64_t)cat << 32 | id;
+}
+
+static int keyset_build(keyset *ks, const side sd[2], int by_lr, const wdg_ops *ops)
+{
+    memset(ks, 0, sizeof *ks);
+    ks->by_lr = by_lr;
     size_t cap = 64;
-    tkey *k = calloc(cap, sizeof *k);
-    *n = 0;
-    const sim_run *runs[2] = {ref, cand};
-    for (int e = 0; e < 2 && k; e++)
-        for (size_t i = 0; i < runs[e]->nprod; i++) {
+    ks->k = calloc(cap, sizeof *ks->k);
+    for (int e = 0; e < 2; e++)
+        ks->idx[e] = malloc((sd[e].r->nprod + 1) * sizeof *ks->idx[e]);
+    if (!ks->k || !ks->idx[0] || !ks->idx[1])
+        return -1;
+    const program *p = sd[0].r->prog;
+    enum { SITES = 64 };
+    uint32_t site_lr[SITES];      /* the program's call sites met so far, */
+    const char *site_op[SITES];   /* so that op_at runs once a site */
+    int nsites = 0;
+    for (int e = 0; e < 2; e++) {
+        const sim_run *r = sd[e].r;
+        for (size_t i = 0; i < r->nprod; i++) {
+            int si = 0;
+            while (si < nsites && site_lr[si] != r->prod_lr[i])
+                si++;
+            const char *op = si < nsites ? site_op[si] : op_at(p, r->prod_lr[i]);
+            if (si == nsites && nsites < SITES) {
+                site_lr[nsites] = r->prod_lr[i];
+                site_op[nsites++] = op;
+            }
+            uint64_t id = key_id(r->prod_cat[i], r->prod_lr[i], op, by_lr, ops);
             size_t j = 0;
-            while (j < *n && !(k[j].cat == runs[e]->prod_cat[i] && k[j].lr == runs[e]->prod_lr[i]))
+            while (j < ks->n && ks->k[j].id != id)
                 j++;
-            if (j == *n) {
-                if (*n == cap) {
-                    tkey *p = realloc(k, 2 * cap * sizeof *k);
-                    if (!p) {
-                        free(k);
-                        return NULL;
-                    }
-                    k = p;
+            if (j == ks->n) {
+                if (ks->n == cap) {
+                    tkey *nk = realloc(ks->k, 2 * cap * sizeof *nk);
+                    if (!nk)
+                        return -1;
+                    ks->k = nk;
                     cap *= 2;
                 }
-                memset(&k[j], 0, sizeof k[j]);
-                k[j].cat = runs[e]->prod_cat[i];
-                k[j].lr = runs[e]->prod_lr[i];
-                k[j].op = op_at(ref->prog, k[j].lr);
-                (*n)++;
+                memset(&ks->k[j], 0, sizeof ks->k[j]);
+                ks->k[j].cat = r->prod_cat[i];
+                ks->k[j].lr = r->prod_lr[i];
+                ks->k[j].op = op;
+                ks->k[j].id = id;
+                ks->n++;
             }
-            int in = runs[e]->prod_t[i] <= cutoff;
+            ks->idx[e][i] = (uint32_t)j;
             if (e == 0)
-                k[j].ref_total++, k[j].ref += (uint64_t)in;
+                ks->k[j].ref_total++;
             else
-                k[j].cand_total++, k[j].cand += (uint64_t)in;
+                ks->k[j].cand_total++;
+            ks->k[j].last[e] = pos(&sd[e], i);
         }
-    for (size_t j = 0; k && j < *n; j++) {
-        tkey *x = &k[j];
+    }
+    return 0;
+}
+
+/* The counts within each side's span end, and each key's status. */
+static void keyset_count(keyset *ks, const side sd[2], const int64_t end[2])
+{
+    for (int e = 0; e < 2; e++)
+        for (size_t i = 0; i < sd[e].r->nprod; i++)
+            if (pos(&sd[e], i) <= end[e]) {
+                tkey *x = &ks->k[ks->idx[e][i]];
+                if (e == 0)
+                    x->ref++;
+                else
+                    x->cand++;
+            }
+    for (size_t j = 0; j < ks->n; j++) {
+        tkey *x = &ks->k[j];
         x->status = x->ref > 0 && x->cand == 0                    ? "MISSING"
                     : x->ref == 0 && x->cand > 0                  ? "EXTRA"
                     : x->cand > 0 && (double)x->cand < x->ref / 1.25 ? "UNDER"
                     : x->ref > 0 && (double)x->cand > x->ref * 1.25  ? "OVER"
                                                                    : "MATCH";
     }
-    if (k)
-        qsort(k, *n, sizeof *k, key_order);
-    return k;
 }
 
-/* The first reference producer (in time order, within the common span)
- * whose key is MISSING or UNDER, and the first whose ordinal exceeds the
- * candidate's count: ANALYSIS.md section 4 from the simulator's own lists. */
-static void first_events(wdg_buf *b, const sim_run *ref, const tkey *keys, size_t nk,
-                         int64_t cutoff)
+/* --- the common span (R1) ---------------------------------------------- */
+
+typedef struct tspan {
+    const char *method;           /* "progress" or "whole" */
+    int64_t end[2];               /* positions */
+    long hb;                      /* heartbeat key in the analysis keyset, or -1 */
+} tspan;
+
+/* the k-th (1-based) producer of key j on side e, by position; k beyond
+ * the last gives INT64_MAX */
+static int64_t beat(const keyset *ks, const side *sd, int e, size_t j, uint64_t k)
 {
-    uint64_t *seen = calloc(nk + 1, sizeof *seen);
+    uint64_t seen = 0;
+    for (size_t i = 0; i < sd->r->nprod; i++)
+        if (ks->idx[e][i] == j && ++seen == k)
+            return pos(sd, i);
+    return INT64_MAX;
+}
+
+static void common_span(tspan *sp, const keyset *ks, const side sd[2])
+{
+    sp->method = "whole";
+    sp->hb = -1;
+    sp->end[0] = sd[0].last;
+    sp->end[1] = sd[1].last;
+    uint64_t best = 0;
+    for (size_t j = 0; j < ks->n; j++) {
+        const tkey *x = &ks->k[j];
+        if (x->ref_total < 8 || x->cand_total < 8)
+            continue;
+        int late = 1;
+        for (int e = 0; e < 2; e++)
+            late &= (double)(x->last[e] - sd[e].first) >= 0.9 * (double)(sd[e].last - sd[e].first);
+        if (!late)
+            continue;
+        uint64_t m = x->ref_total < x->cand_total ? x->ref_total : x->cand_total;
+        if (sp->hb < 0 || m > best || (m == best && x->id < ks->k[sp->hb].id)) {
+            sp->hb = (long)j;
+            best = m;
+        }
+    }
+    if (sp->hb < 0)
+        return;
+    sp->method = "progress";
+    const tkey *h = &ks->k[sp->hb];
+    if (h->ref_total == h->cand_total)
+        return;
+    int S = h->cand_total < h->ref_total, L = !S;
+    uint64_t n = best;
+    int64_t s1 = beat(ks, &sd[S], S, (size_t)sp->hb, 1), sn = beat(ks, &sd[S], S, (size_t)sp->hb, n);
+    int64_t l1 = beat(ks, &sd[L], L, (size_t)sp->hb, 1), ln = beat(ks, &sd[L], L, (size_t)sp->hb, n);
+    int64_t ln1 = beat(ks, &sd[L], L, (size_t)sp->hb, n + 1);
+    double rate = n >= 2 && sn > s1 ? (double)(ln - l1) / (double)(sn - s1) : 1.0;
+    int64_t lend = ln + sim_llround((double)(sd[S].last - sn) * rate);
+    if (lend > ln1 - 1)
+        lend = ln1 - 1;
+    if (lend < ln)
+        lend = ln;
+    sp->end[L] = lend;
+}
+
+/* R3: the first reference producer (in ref order, within the span) whose
+ * ordinal exceeds the candidate's count of its key in the span; and the
+ * older rule, the first whose key is MISSING or UNDER. */
+static void first_events(wdg_buf *b, const keyset *ks, const side *ref, int64_t ref_end)
+{
+    uint64_t *seen = calloc(ks->n + 1, sizeof *seen);
     if (!seen) {
         b->oom = 1;   /* the caller checks the buffer */
         return;
     }
-    long div = -1, sh = -1;
-    uint64_t div_ord = 0, sh_ord = 0;
-    for (size_t i = 0; i < ref->nprod && ref->prod_t[i] <= cutoff && (div < 0 || sh < 0);
-         i++) {
-        size_t k = 0;
-        while (k < nk && !(keys[k].cat == ref->prod_cat[i] && keys[k].lr == ref->prod_lr[i]))
-            k++;
-        uint64_t ord = ++seen[k];
-        if (div < 0 && (strcmp(keys[k].status, "MISSING") == 0 || strcmp(keys[k].status, "UNDER") == 0))
+    const sim_run *r = ref->r;
+    long div = -1, kd = -1;
+    uint64_t div_ord = 0, kd_ord = 0;
+    for (size_t i = 0; i < r->nprod && pos(ref, i) <= ref_end && (div < 0 || kd < 0); i++) {
+        const tkey *x = &ks->k[ks->idx[0][i]];
+        uint64_t ord = ++seen[ks->idx[0][i]];
+        if (kd < 0 && (strcmp(x->status, "MISSING") == 0 || strcmp(x->status, "UNDER") == 0))
+            kd = (long)i, kd_ord = ord;
+        if (div < 0 && ord > x->cand)
             div = (long)i, div_ord = ord;
-        if (sh < 0 && ord > keys[k].cand)
-            sh = (long)i, sh_ord = ord;
     }
     free(seen);
-    const char *names[2] = {"first_divergence", "first_shortfall"};
-    long at[2] = {div, sh};
-    uint64_t ord[2] = {div_ord, sh_ord};
-    for (int j = 0; j < 2; j++) {
+    const char *names[3] = {"first_divergence", "first_shortfall", "first_key_divergence"};
+    long at[3] = {div, div, kd};
+    uint64_t ord[3] = {div_ord, div_ord, kd_ord};
+    for (int j = 0; j < 3; j++) {
         wdg_buf_printf(b, ",\n  \"%s\": ", names[j]);
         if (at[j] < 0) {
             wdg_buf_puts(b, "null");
@@ -153,8 +363,8 @@ static void first_events(wdg_buf *b, const sim_run *ref, const tkey *keys, size_
         }
         wdg_buf_printf(b, "{\"ref_index\": %ld, \"t\": %lld, \"category\": \"%s\", "
                           "\"lr\": \"0x%08X\", \"ordinal\": %llu}",
-                       at[j], (long long)ref->prod_t[at[j]], wdg_category_name(ref->prod_cat[at[j]]),
-                       ref->prod_lr[at[j]], (unsigned long long)ord[j]);
+                       at[j], (long long)r->prod_t[at[j]], wdg_category_name(r->prod_cat[at[j]]),
+                       r->prod_lr[at[j]], (unsigned long long)ord[j]);
     }
 }
 
@@ -174,10 +384,13 @@ static int mile_order(const void *a, const void *b)
     return x->ref_t < y->ref_t ? -1 : x->ref_t > y->ref_t;
 }
 
-static void boot_truth(wdg_buf *b, const sim_run *ref, const sim_run *cand, const tkey *keys,
-                       size_t nk)
+/* R4 from the simulator's own times, rebased to each trace's first
+ * event; known only when both traces carry every event's t (a JSONL
+ * reference, a timed candidate). */
+static void boot_truth(wdg_buf *b, const sim_run *ref, const sim_run *cand, const keyset *ks,
+                       int known)
 {
-    size_t cap = (size_t)ref->nthreads + nk + 1, n = 0;
+    size_t cap = (size_t)ref->nthreads + ks->n + 1, n = 0;
     tmile *m = calloc(cap, sizeof *m);
     if (!m) {
         b->oom = 1;   /* the caller checks the buffer */
@@ -186,20 +399,21 @@ static void boot_truth(wdg_buf *b, const sim_run *ref, const sim_run *cand, cons
     for (int i = 0; i < ref->nthreads; i++) {
         const sim_thread_info *t = &ref->threads[i];
         int ci = find_thread(cand, t->tmpl, t->instance);
-        if (i == 0 || !t->events || ci < 0 || !cand->threads[ci].events)
+        if (i == 0 || t->helper || !t->events || ci < 0 || !cand->threads[ci].events)
             continue;   /* main has no start; a missing thread has no cand time */
-        m[n++] = (tmile){t->first_t, cand->threads[ci].first_t, 1, family(ref, i), 0};
+        m[n++] = (tmile){t->first_t - ref->first_t, cand->threads[ci].first_t - cand->first_t, 1,
+                         family(ref, i), 0};
     }
-    for (size_t k = 0; k < nk; k++) {
+    for (size_t k = 0; k < ks->n; k++) {
         int64_t rt = -1, ct = -1;
         for (size_t i = 0; i < ref->nprod && rt < 0; i++)
-            if (ref->prod_lr[i] == keys[k].lr && ref->prod_cat[i] == keys[k].cat)
-                rt = ref->prod_t[i];
+            if (ks->idx[0][i] == k)
+                rt = ref->prod_t[i] - ref->first_t;
         for (size_t i = 0; i < cand->nprod && ct < 0; i++)
-            if (cand->prod_lr[i] == keys[k].lr && cand->prod_cat[i] == keys[k].cat)
-                ct = cand->prod_t[i];
+            if (ks->idx[1][i] == k)
+                ct = cand->prod_t[i] - cand->first_t;
         if (rt >= 0 && ct >= 0)
-            m[n++] = (tmile){rt, ct, 0, NULL, keys[k].lr};
+            m[n++] = (tmile){rt, ct, 0, NULL, ks->k[k].lr};
     }
     qsort(m, n, sizeof *m, mile_order);
     wdg_buf_puts(b, ",\n  \"boot\": {\"main_first_diff\": ");
@@ -207,13 +421,17 @@ static void boot_truth(wdg_buf *b, const sim_run *ref, const sim_run *cand, cons
         wdg_buf_printf(b, "%ld", cand->poll_at);
     else
         wdg_buf_puts(b, "null");
-    wdg_buf_puts(b, ", \"skew_start\": ");
+    wdg_buf_printf(b, ", \"skew_known\": %s, \"skew_start\": ", known ? "true" : "false");
     size_t i = 0;
-    while (i < n && !(m[i].ref_t > 0 && (double)m[i].cand_t / (double)m[i].ref_t > 2))
+    while (known && i < n && !(m[i].cand_t > 2 * m[i].ref_t && m[i].cand_t - m[i].ref_t >= 10000000))
         i++;
-    if (i < n) {
-        wdg_buf_printf(b, "{\"ref_t\": %lld, \"cand_t\": %lld, ", (long long)m[i].ref_t,
+    if (known && i < n) {
+        wdg_buf_printf(b, "{\"ref_t\": %lld, \"cand_t\": %lld, \"ratio\": ", (long long)m[i].ref_t,
                        (long long)m[i].cand_t);
+        if (m[i].ref_t > 0)
+            wdg_buf_printf(b, "%.6g, ", (double)m[i].cand_t / (double)m[i].ref_t);
+        else
+            wdg_buf_puts(b, "null, ");
         if (m[i].is_thread)
             wdg_buf_printf(b, "\"thread\": \"%s\"}", m[i].family);
         else
@@ -246,6 +464,7 @@ typedef struct troot {
 
 typedef struct walk {
     const sim_run *ref, *cand;
+    const tctx *c;
     troot roots[MAX_ROOTS];
     int nroots;
     char on_path[64];
@@ -326,7 +545,7 @@ static void follow(walk *w, int ci)
                     int skipped_here = ct->skip_fired && cand->f && cand->f->skip_tmpl == pt &&
                                        cand->f->skip_step == s;
                     r.tid = (int)ct->tid;
-                    if (divergent(ref, cand, c)) {
+                    if (divergent(w->c, c)) {
                         if (skipped_here && ct->waits_at_lr >= 2) {
                             r.kind = "skipped_producer";
                             reach(w, add_root(w, r));
@@ -385,7 +604,8 @@ static void opt_int(wdg_buf *b, int v)
         wdg_buf_puts(b, "null");
 }
 
-static void run_obj(wdg_buf *b, const sim_run *r, const char *path)
+/* ended_at: the end R2 measures silence to, ns since the first event */
+static void run_obj(wdg_buf *b, const sim_run *r, const char *path, const tctx *c, int e)
 {
     wdg_buf_puts(b, "{\"path\": ");
     wdg_buf_json_str(b, path);
@@ -393,54 +613,81 @@ static void run_obj(wdg_buf *b, const sim_run *r, const char *path)
     for (int i = 0; i < r->nthreads; i++)
         exits += r->threads[i].exited;
     wdg_buf_printf(b, ", \"events\": %llu, \"threads\": %d, \"exits\": %d, \"first_t\": %lld, "
-                      "\"last_t\": %lld}",
+                      "\"last_t\": %lld, \"ended_at\": ",
                    (unsigned long long)r->events, r->nthreads, exits, (long long)r->first_t,
                    (long long)r->last_t);
+    wdg_buf_printf(b, "%lld, \"end_source\": \"%s\"}", (long long)(c->end[e] - r->first_t),
+                   c->explicit_end[e] ? "marker" : "last_event");
 }
 
-static void blocked_list(wdg_buf *b, const sim_run *ref, const sim_run *cand, int only_wedged,
-                         int *first)
+static void blocked_list(wdg_buf *b, const tctx *c, int only_wedged, int *first)
 {
-    const sim_run *runs[2] = {ref, cand};
     for (int e = 0; e < 2; e++)
-        for (int i = 0; i < runs[e]->nthreads; i++) {
-            const sim_thread_info *t = &runs[e]->threads[i];
-            if (!t->blocked || (only_wedged && !wedged(runs[e], i)))
+        for (int i = 0; i < c->run[e]->nthreads; i++) {
+            const sim_run *r = c->run[e];
+            const sim_thread_info *t = &r->threads[i];
+            if (!t->blocked || (only_wedged && !wedged(c, r, i)))
                 continue;
             wdg_buf_printf(b, "%s\n    {\"engine\": \"%s\", \"tid\": %u, \"op\": \"%s\", \"lr\": ",
                            *first ? "" : ",", e ? "cand" : "ref", t->tid, t->wait_op);
             addr(b, 1, t->wait_lr);
             wdg_buf_puts(b, ", \"objs\": [");
             for (int k = 0; k < t->wait_nobjs; k++)
-                wdg_buf_printf(b, "%s\"0x%08X\"", k ? ", " : "", runs[e]->objs[t->wait_objs[k]].id);
+                wdg_buf_printf(b, "%s\"0x%08X\"", k ? ", " : "", r->objs[t->wait_objs[k]].id);
             wdg_buf_printf(b, "], \"since\": %lld, \"divergent\": %s, \"family\": \"%s\"",
-                           (long long)t->since,
-                           e && divergent(ref, cand, i) ? "true" : "false", family(runs[e], i));
+                           (long long)t->since, e && divergent(c, i) ? "true" : "false",
+                           family(r, i));
             if (!only_wedged)
-                wdg_buf_printf(b, ", \"wedged\": %s", wedged(runs[e], i) ? "true" : "false");
+                wdg_buf_printf(b, ", \"wedged\": %s", wedged(c, r, i) ? "true" : "false");
+            else
+                wdg_buf_printf(b, ", \"wedged_by\": \"%s\"", c->wedged_by[e][i]);
             wdg_buf_putc(b, '}');
             *first = 0;
         }
 }
 
-int sim_truth_json(wdg_buf *b, const sim_truth_in *in)
+/* R1's span as truth.json states it: ends in ns since each trace's first
+ * event (an untimed trace: the event index) */
+static void span_json(wdg_buf *b, const tspan *sp, const keyset *ks, const side sd[2])
 {
-    const sim_run *ref = in->ref, *cand = in->cand;
-    const program *p = ref->prog;
-    int64_t cutoff = ref->last_t < cand->last_t ? ref->last_t : cand->last_t;
-    size_t nk = 0;
-    tkey *keys = count_keys(ref, cand, cutoff, &nk);
-    walk *w = calloc(1, sizeof *w);
-    if (!keys || !w) {
-        free(keys);
-        free(w);
-        return -1;
+    wdg_buf_printf(b, ",\n  \"key_mode\": \"%s\",\n  \"common_span\": {\"method\": \"%s\"",
+                   ks->by_lr ? "lr" : "op", sp->method);
+    const char *names[2] = {"ref", "cand"};
+    for (int e = 0; e < 2; e++)
+        wdg_buf_printf(b, ", \"%s_end\": %lld, \"%s_unit\": \"%s\"", names[e],
+                       (long long)(sp->end[e] - sd[e].first), names[e],
+                       sd[e].timed ? "ns" : "index");
+    wdg_buf_puts(b, ", \"heartbeat\": ");
+    if (sp->hb < 0) {
+        wdg_buf_puts(b, "null}");
+        return;
     }
-    w->ref = ref;
-    w->cand = cand;
+    const tkey *h = &ks->k[sp->hb];
+    wdg_buf_printf(b, "{\"category\": \"%s\", \"lr\": ", wdg_category_name(h->cat));
+    if (ks->by_lr)
+        wdg_buf_printf(b, "\"0x%08X\"", h->lr);
+    else
+        wdg_buf_puts(b, "null");
+    wdg_buf_printf(b, ", \"op\": \"%s\", \"ref_beats\": %llu, \"cand_beats\": %llu}}", h->op,
+                   (unsigned long long)h->ref_total, (unsigned long long)h->cand_total);
+}
+
+static void opt_t(wdg_buf *b, int has, int64_t t)
+{
+    if (has)
+        wdg_buf_printf(b, "%lld", (long long)t);
+    else
+        wdg_buf_puts(b, "null");
+}
+
+/* The outcome of the diagnosis: which roots hold the divergent wedged
+ * threads; the key statuses tell NONE from DIVERGED. */
+static const char *diagnose(walk *w, const keyset *keys)
+{
+    const sim_run *cand = w->cand;
     int any_divergent = 0;
     for (int ci = 0; ci < cand->nthreads; ci++) {
-        if (!divergent(ref, cand, ci))
+        if (!divergent(w->c, ci))
             continue;
         any_divergent = 1;
         memset(w->reached, 0, sizeof w->reached);
@@ -453,42 +700,54 @@ int sim_truth_json(wdg_buf *b, const sim_truth_in *in)
         qsort(w->roots[r].blocks, (size_t)w->roots[r].nblocks, sizeof(int), int_order);
     qsort(w->roots, (size_t)w->nroots, sizeof w->roots[0], root_order);
     int keys_match = 1;
-    for (size_t i = 0; i < nk; i++)
-        keys_match &= strcmp(keys[i].status, "MATCH") == 0;
-    const char *outcome = !any_divergent && keys_match ? "NONE"
-                          : !any_divergent             ? "DIVERGED"
-                          : w->nroots >= 2             ? "C"
-                          : strcmp(w->roots[0].kind, "missing_thread") == 0 ? "A"
-                                                                            : "B";
-    snprintf(in->outcome, 16, "%s", outcome);
+    for (size_t i = 0; i < keys->n; i++)
+        keys_match &= strcmp(keys->k[i].status, "MATCH") == 0;
+    return !any_divergent && keys_match ? "NONE"
+           : !any_divergent             ? "DIVERGED"
+           : w->nroots >= 2             ? "C"
+           : strcmp(w->roots[0].kind, "missing_thread") == 0 ? "A"
+                                                             : "B";
+}
 
-    wdg_buf_puts(b, "{\n  \"wedge_truth\": 1,\n  \"scenario\": ");
-    wdg_buf_json_str(b, in->scenario);
-    wdg_buf_puts(b, ",\n  \"faults\": ");
-    wdg_buf_json_str(b, in->fault_specs);
-    wdg_buf_printf(b, ",\n  \"seed\": %llu,\n  \"ref_format\": \"%s\",\n  \"ref\": ",
-                   (unsigned long long)in->seed, in->ref_format);
-    run_obj(b, ref, in->ref_file);
-    wdg_buf_puts(b, ",\n  \"cand\": ");
-    run_obj(b, cand, in->cand_file);
-    wdg_buf_printf(b, ",\n  \"common_span_end\": %lld,\n  \"keys\": [", (long long)cutoff);
-    for (size_t i = 0; i < nk; i++) {
+static int tkey_cmp(const void *a, const void *b)
+{
+    return key_order(*(const tkey *const *)a, *(const tkey *const *)b);
+}
+
+static void keys_json(wdg_buf *b, const keyset *ks)
+{
+    const tkey **order = malloc((ks->n + 1) * sizeof *order);
+    if (!order) {
+        b->oom = 1;
+        return;
+    }
+    for (size_t i = 0; i < ks->n; i++)
+        order[i] = &ks->k[i];
+    qsort(order, ks->n, sizeof *order, tkey_cmp);
+    wdg_buf_puts(b, ",\n  \"keys\": [");
+    for (size_t i = 0; i < ks->n; i++) {
+        const tkey *x = order[i];
         wdg_buf_printf(b, "%s\n    {\"category\": \"%s\", \"lr\": \"0x%08X\", \"op\": \"%s\", "
                           "\"ref\": %llu, \"cand\": %llu, \"ref_total\": %llu, "
                           "\"cand_total\": %llu, \"status\": \"%s\"}",
-                       i ? "," : "", wdg_category_name(keys[i].cat), keys[i].lr, keys[i].op,
-                       (unsigned long long)keys[i].ref, (unsigned long long)keys[i].cand,
-                       (unsigned long long)keys[i].ref_total,
-                       (unsigned long long)keys[i].cand_total, keys[i].status);
+                       i ? "," : "", wdg_category_name(x->cat), x->lr, x->op,
+                       (unsigned long long)x->ref, (unsigned long long)x->cand,
+                       (unsigned long long)x->ref_total, (unsigned long long)x->cand_total,
+                       x->status);
     }
     wdg_buf_puts(b, "\n  ]");
-    first_events(b, ref, keys, nk, cutoff);
+    free(order);
+}
+
+static void threads_json(wdg_buf *b, const sim_run *ref, const sim_run *cand)
+{
+    const program *p = ref->prog;
     wdg_buf_puts(b, ",\n  \"thread_pairs\": [");
     int first = 1;
     for (int ri = 0; ri < ref->nthreads; ri++) {
         const sim_thread_info *rt = &ref->threads[ri];
         int ci = find_thread(cand, rt->tmpl, rt->instance);
-        if (ci < 0 || !rt->spawned)
+        if (ci < 0 || !rt->spawned || rt->helper)
             continue;
         wdg_buf_printf(b, "%s\n    {\"ref\": %u, \"cand\": %u, \"family\": \"%s\", \"instance\": %d, "
                           "\"entry_pc\": \"0x%08X\"}",
@@ -500,19 +759,25 @@ int sim_truth_json(wdg_buf *b, const sim_truth_in *in)
     first = 1;
     for (int ri = 0; ri < ref->nthreads; ri++) {
         const sim_thread_info *rt = &ref->threads[ri];
-        if (find_thread(cand, rt->tmpl, rt->instance) >= 0 || !rt->spawned)
+        if (find_thread(cand, rt->tmpl, rt->instance) >= 0 || !rt->spawned || rt->helper)
             continue;
         wdg_buf_printf(b, "%s{\"tid\": %u, \"family\": \"%s\", \"entry_pc\": \"0x%08X\"}",
                        first ? "" : ", ", rt->tid, family(ref, ri), p->tmpls[rt->tmpl].entry_pc);
         first = 0;
     }
-    wdg_buf_puts(b, "],\n  \"blocked\": [");
+    wdg_buf_puts(b, "],\n  \"ref_helper_threads\": [");
     first = 1;
-    blocked_list(b, ref, cand, 0, &first);
-    wdg_buf_puts(b, "\n  ],\n  \"wedged\": [");
-    first = 1;
-    blocked_list(b, ref, cand, 1, &first);
-    wdg_buf_puts(b, "\n  ],\n  \"root_causes\": [");
+    for (int ri = 0; ri < ref->nthreads; ri++)
+        if (ref->threads[ri].helper) {
+            wdg_buf_printf(b, "%s%u", first ? "" : ", ", ref->threads[ri].tid);
+            first = 0;
+        }
+    wdg_buf_putc(b, ']');
+}
+
+static void roots_json(wdg_buf *b, const walk *w)
+{
+    wdg_buf_puts(b, ",\n  \"root_causes\": [");
     for (int r = 0; r < w->nroots; r++) {
         const troot *x = &w->roots[r];
         wdg_buf_printf(b, "%s\n    {\"kind\": \"%s\", \"tid\": ", r ? "," : "", x->kind);
@@ -535,9 +800,90 @@ int sim_truth_json(wdg_buf *b, const sim_truth_in *in)
         wdg_buf_puts(b, "]}");
     }
     wdg_buf_puts(b, "\n  ]");
-    boot_truth(b, ref, cand, keys, nk);
+}
+
+int sim_truth_json(wdg_buf *b, const sim_truth_in *in)
+{
+    const sim_run *ref = in->ref, *cand = in->cand;
+    static const sim_shape plain = {1, 0, 0, 0, 0, 0};
+    const sim_shape *sh = in->shape ? in->shape : &plain;
+    side sd[2];
+    side_init(&sd[0], ref, in->ref_fmt, 0);
+    side_init(&sd[1], cand, FMT_SIM_JSONL, sh->cand_cycle);
+    /* keys as the truth lists them (lr), and as wedge keys them: a stock
+     * log's lines carry no lr, so its keys are (category, op) */
+    int by_lr = in->ref_fmt != FMT_SIM_XENIA_LOG;
+    wdg_ops *ops = NULL;
+    keyset keys, akeys;
+    memset(&akeys, 0, sizeof akeys);
+    walk *w = calloc(1, sizeof *w);
+    tctx *c = calloc(1, sizeof *c);
+    int rc = -1;
+    if (keyset_build(&keys, sd, 1, NULL) < 0 || !w || !c ||
+        (!by_lr && wdg_ops_new(&ops, NULL) < 0) ||
+        keyset_build(&akeys, sd, by_lr, ops) < 0)
+        goto done;
+    tspan sp;
+    common_span(&sp, &akeys, sd);
+    keyset_count(&keys, sd, sp.end);
+    keyset_count(&akeys, sd, sp.end);
+
+    c->run[0] = ref;
+    c->run[1] = cand;
+    c->end[0] = ref->last_t;
+    c->end[1] = sh->end_marker ? in->killed_at : cand->last_t;
+    c->explicit_end[1] = sh->end_marker;
+    find_wedged(c, 0);
+    find_wedged(c, 1);
+    w->ref = ref;
+    w->cand = cand;
+    w->c = c;
+    const char *outcome = diagnose(w, &keys);
+    snprintf(in->outcome, 16, "%s", outcome);
+
+    wdg_buf_puts(b, "{\n  \"wedge_truth\": 1,\n  \"scenario\": ");
+    wdg_buf_json_str(b, in->scenario);
+    wdg_buf_puts(b, ",\n  \"faults\": ");
+    wdg_buf_json_str(b, in->fault_specs);
+    wdg_buf_printf(b, ",\n  \"seed\": %llu,\n  \"ref_format\": \"%s\",\n  \"shape\": "
+                      "{\"slowdown\": %g, \"clock_offset\": %lld, \"cand_clock\": \"%s\", "
+                      "\"killed_at_hang\": %s, \"end_marker\": %s, \"ref_helpers\": %d},\n  \"ref\": ",
+                   (unsigned long long)in->seed, in->ref_format, sh->slowdown,
+                   (long long)sh->clock_offset, sh->cand_cycle ? "cycle" : "t",
+                   sh->killed_at_hang ? "true" : "false", sh->end_marker ? "true" : "false",
+                   sh->ref_helpers);
+    run_obj(b, ref, in->ref_file, c, 0);
+    wdg_buf_puts(b, ",\n  \"cand\": ");
+    run_obj(b, cand, in->cand_file, c, 1);
+    /* the candidate's stop: a total hang (every live thread waits for good)
+     * and the kill, 5 s later with --killed-at-hang, else the timeout */
+    wdg_buf_printf(b, ",\n  \"total_hang\": %s, \"hang_at\": ", cand->total_hang ? "true" : "false");
+    opt_t(b, cand->total_hang, cand->hang_t);
+    wdg_buf_printf(b, ", \"killed_at\": %lld, \"killed_by\": \"%s\", \"end_marker\": ",
+                   (long long)in->killed_at,
+                   sh->killed_at_hang && cand->total_hang ? "hang" : "timeout");
+    opt_t(b, sh->end_marker, in->killed_at);
+    span_json(b, &sp, &akeys, sd);
+    wdg_buf_printf(b, ",\n  \"common_span_end\": %lld", (long long)sp.end[0]);
+    keys_json(b, &keys);
+    first_events(b, &akeys, &sd[0], sp.end[0]);
+    threads_json(b, ref, cand);
+    wdg_buf_puts(b, ",\n  \"blocked\": [");
+    int first = 1;
+    blocked_list(b, c, 0, &first);
+    wdg_buf_puts(b, "\n  ],\n  \"wedged\": [");
+    first = 1;
+    blocked_list(b, c, 1, &first);
+    wdg_buf_puts(b, "\n  ]");
+    roots_json(b, w);
+    boot_truth(b, ref, cand, &keys, in->ref_fmt == FMT_SIM_JSONL && sd[1].timed);
     wdg_buf_printf(b, ",\n  \"outcome\": \"%s\"\n}\n", outcome);
-    free(keys);
+    rc = b->oom ? -1 : 0;
+done:
+    keyset_free(&keys);
+    keyset_free(&akeys);
+    wdg_ops_free(ops);
     free(w);
-    return b->oom ? -1 : 0;
+    free(c);
+    return rc;
 }

@@ -74,7 +74,11 @@ void sim_writer_free(sim_writer *w)
 
 static void jsonl(sim_writer *w, const sim_event *e)
 {
-    out(w, "{\"t\":%lld,\"tid\":%u,\"op\":\"%s\"", (long long)e->t, e->tid, e->op);
+    if (e->use_cycle)
+        out(w, "{\"cycle\":%llu,\"tid\":%u,\"op\":\"%s\"", (unsigned long long)e->cycle, e->tid,
+            e->op);
+    else
+        out(w, "{\"t\":%lld,\"tid\":%u,\"op\":\"%s\"", (long long)e->t, e->tid, e->op);
     if (e->has_lr)
         out(w, ",\"lr\":\"0x%08X\"", e->lr);
     if (e->has_obj)
@@ -162,6 +166,12 @@ static void xenia_log(sim_writer *w, const sim_event *e)
     else if (e->has_obj)
         out(w, "%08X", e->obj);
     out(w, ")\n");
+}
+
+void sim_writer_end_marker(sim_writer *w, int64_t t)
+{
+    if (w->fmt == FMT_SIM_JSONL)
+        out(w, "{\"t\":%lld,\"op\":\"trace.end\"}\n", (long long)t);
 }
 
 void sim_writer_emit(void *ud, const sim_event *e)

@@ -7,13 +7,21 @@ SUITE=sim
 . "$(dirname "$0")/lib.sh"
 SEEDS=${2:-"1 2 3 4 5"}
 j() { jq -r "$2" "$1"; }
+# compare NAME REPORT TRUTH full|shape: the checks of sim-compare.jq
+compare() {
+    jq -n -r --slurpfile r "$2" --slurpfile x "$3" --arg mode "$4" \
+        -f "$(dirname "$0")/sim-compare.jq" >"$2.cmp" || bad "$1: sim-compare.jq failed"
+    while IFS='	' read -r _c_desc _c_got _c_want; do
+        eq "$1 $_c_desc" "$_c_got" "$_c_want"
+    done <"$2.cmp"
+}
 # the families of the candidate's wedged threads, sorted, comma-joined
 wedged_families() { jq -r '[.wedged[] | select(.engine == "cand") | .family] | sort | join(",")' "$1"; }
 
 # --- the command line --------------------------------------------------
 "$W" simulate --list >"$T/list" 2>&1
 eq "--list exit" $? 0
-eq "--list names nine scenarios" "$(grep -c '^[a-z]' "$T/list")" 9
+eq "--list names ten scenarios" "$(grep -c '^[a-z]' "$T/list")" 10
 "$W" simulate healthy >/dev/null 2>&1
 eq "no -o" $? 64
 "$W" simulate nosuch -o "$T/x" >/dev/null 2>&1
@@ -28,15 +36,60 @@ eq "bad --ref-format" $? 64
 eq "bad --seconds" $? 64
 "$W" simulate healthy -o /proc/wedge >/dev/null 2>&1
 eq "unwritable -o" $? 73
+for bad in "--slowdown 0.5" "--slowdown x" "--clock-offset -1" "--cand-clock tick" \
+    "--ref-helpers 0" "--ref-helpers 17" "--cand-clock cycle --end-marker"; do
+    # shellcheck disable=SC2086
+    "$W" simulate healthy -o "$T/x" $bad >/dev/null 2>&1
+    eq "bad $bad" $? 64
+done
 
 # --- the simulator's invariants, from its truth ---------------------------
-for seed in $SEEDS; do
-    for sc in healthy missing-thread skipped-producer live-missing-producer lost-set \
-        waitany-as-all extra-poll slow-init two-faults; do
+# par FUNCTION ARGS...: runs in a subshell, two at a time (the machine's
+# cores); its counts land in $T/cnt.*, summed by par_wait
+par_n=0
+par() {
+    par_n=$((par_n + 1))
+    (pass=0 fail=0; "$@"; echo "$pass $fail" >"$T/cnt.$par_n") &
+    [ $((par_n % 2)) = 0 ] && wait
+}
+par_wait() {
+    wait
+    for f in "$T"/cnt.*; do
+        [ -e "$f" ] || continue
+        read -r p f2 <"$f"
+        pass=$((pass + p)) fail=$((fail + f2))
+        rm -f "$f"
+    done
+}
+SCENARIOS="healthy missing-thread skipped-producer live-missing-producer lost-set waitany-as-all
+    extra-poll slow-init two-faults total-hang"
+seed_run() {
+    seed=$1
+    for sc in $SCENARIOS; do
         D="$T/$sc-$seed"
         "$W" simulate "$sc" -o "$D" --seed "$seed" --seconds 4 -q
         eq "$sc/$seed simulate" $? 0
         X="$D/truth.json"
+        case $sc in
+        total-hang)
+            eq "$sc/$seed outcome" "$(j "$X" .outcome)" C
+            eq "$sc/$seed a total hang" "$(j "$X" '"\(.total_hang) \(.killed_by)"')" "true timeout"
+            # every live thread blocked for good, each wedged as all_blocked
+            eq "$sc/$seed wedged" "$(wedged_families "$X")" "audio_a,audio_b,cache,main,worker,worker,worker,worker"
+            eq "$sc/$seed every blocked thread" "$(j "$X" '[.blocked[] | select(.engine == "cand")] | length')" 8
+            eq "$sc/$seed by all_blocked" "$(j "$X" '[.wedged[].wedged_by] | unique | join(",")')" all_blocked
+            eq "$sc/$seed roots" "$(j "$X" '[.root_causes[] | "\(.kind):\(.family)"] | sort | join(" ")')" \
+                "missing_thread:audio_timer missing_thread:vsync"
+            eq "$sc/$seed whole span" "$(j "$X" .common_span.method)" whole
+            ;;
+        esac
+        case $sc in
+        total-hang) ;;
+        *)
+            eq "$sc/$seed no total hang" "$(j "$X" '"\(.total_hang) \(.killed_by) \(.killed_at)"')" "false timeout 4000000000"
+            eq "$sc/$seed progress span" "$(j "$X" .common_span.method)" progress
+            ;;
+        esac
         case $sc in
         healthy | extra-poll | slow-init)
             eq "$sc/$seed: no thread wedged" "$(j "$X" '.wedged | length')" 0
@@ -114,30 +167,7 @@ for seed in $SEEDS; do
         "$W" report "$D/ref.jsonl" "$D/cand.jsonl" --symbols "$D/symbols.txt" --json "$D/r.json" >/dev/null 2>&1
         eq "$sc/$seed report" $? 0
         R="$D/r.json"
-        eq "$sc/$seed events" "$(j "$R" '"\(.ref.events) \(.cand.events)"')" "$(j "$X" '"\(.ref.events) \(.cand.events)"')"
-        eq "$sc/$seed no malformed line" "$(j "$R" '.ref.malformed + .cand.malformed')" 0
-        eq "$sc/$seed keys" "$(jq -c '[.keys[] | [.category, .lr, .op, .ref, .cand, .ref_total, .cand_total, .status]]' "$R")" \
-            "$(jq -c '[.keys[] | [.category, .lr, .op, .ref, .cand, .ref_total, .cand_total, .status]]' "$X")"
-        eq "$sc/$seed first divergence" "$(jq -c '.first_divergence | if . then [.ref_index, .t, .category, .lr, .ordinal] else null end' "$R")" \
-            "$(jq -c '.first_divergence | if . then [.ref_index, .t, .category, .lr, .ordinal] else null end' "$X")"
-        eq "$sc/$seed first shortfall" "$(jq -c '.first_shortfall | if . then [.ref_index, .t, .category, .lr, .ordinal] else null end' "$R")" \
-            "$(jq -c '.first_shortfall | if . then [.ref_index, .t, .category, .lr, .ordinal] else null end' "$X")"
-        # the diagnosis (issue 4): wedged threads, root causes, outcome
-        eq "$sc/$seed wedged" "$(jq -c '[.wedged[] | [.engine, .tid, .lr, .objs, .since, .divergent]]' "$R")" \
-            "$(jq -c '[.wedged[] | [.engine, .tid, .lr, .objs, .since, .divergent]]' "$X")"
-        eq "$sc/$seed wedged families" "$(jq -c '[.wedged[] | .family | sub("_thread$"; "")]' "$R")" \
-            "$(jq -c '[.wedged[] | .family | if . == "main" then "-" else . end]' "$X")"
-        eq "$sc/$seed roots" "$(jq -c '[.root_causes[] | [.kind, .tid, (.family | sub("_thread$"; "")), .category, .lr, .obj, .blocks]]' "$R")" \
-            "$(jq -c '[.root_causes[] | [.kind, .tid, .family, .category, .lr, .obj, .blocks]]' "$X")"
-        eq "$sc/$seed missing thread named" "$(jq -c '[.root_causes[] | select(.kind == "missing_thread") | [.ref_tid, .entry_pc]]' "$R")" \
-            "$(jq -c '[.root_causes[] | select(.kind == "missing_thread") | [.ref_tid, .entry_pc]]' "$X")"
-        eq "$sc/$seed thread map" "$(jq -c '[.thread_map[] | [.ref, .cand]] | sort' "$R")" \
-            "$(jq -c '[.thread_pairs[] | [.ref, .cand]] | sort' "$X")"
-        eq "$sc/$seed outcome" "$(j "$R" .outcome)" "$(j "$X" .outcome)"
-        # the boot delta (issue 5): the injected poll is where main's streams
-        # part; the skew starts at the milestone the simulator names
-        eq "$sc/$seed skew start" "$(jq -c '.boot_delta.skew_start | if . then [.ref_t, .cand_t] else null end' "$R")" \
-            "$(jq -c '.boot.skew_start | if . then [.ref_t, .cand_t] else null end' "$X")"
+        compare "$sc/$seed" "$R" "$X" full
         case $sc in
         extra-poll)
             eq "$sc/$seed main parts at the poll" "$(j "$R" '.boot_delta.threads[0] | "\(.ref) \(.first_diff.index) \(.first_diff.cand)"')" \
@@ -148,7 +178,8 @@ for seed in $SEEDS; do
             eq "$sc/$seed skew at the workers" "$(j "$R" '.boot_delta.skew_start.what | startswith("worker_thread")')" true
             ;;
         slow-init)
-            eq "$sc/$seed skew at the loader" "$(j "$R" '.boot_delta.skew_start.what | startswith("loader_thread")')" true
+            # R4: the first milestone 2x and 10 ms late: the loader's set
+            eq "$sc/$seed skew at the loader" "$(j "$R" '.boot_delta.skew_start.what | test("loader_thread")')" true
             eq "$sc/$seed skew ratio" "$(j "$R" '.boot_delta.skew_start.ratio > 4')" true
             ;;
         healthy)
@@ -156,30 +187,90 @@ for seed in $SEEDS; do
             ;;
         esac
     done
+}
+for seed in $SEEDS; do
+    par seed_run "$seed"
 done
+par_wait
 
 # --- the other reference formats --------------------------------------------
 # A producer-only or lr-less reference may leave roots unknown, but never
-# names a wrong one: every root is the truth's, or unknown.
-honest() {
-    jq -n --slurpfile r "$1" --slurpfile x "$2" '
-        [$x[0].root_causes[] | [.kind, .tid, .obj]] as $truth
-        | [$r[0].root_causes[] | select(.kind != "unknown") | [.kind, .tid, .obj]]
-        | all(. as $c | $truth | index([$c]) != null)'
+# names a wrong one: every root is the truth's, or unknown (honest below).
+# --- real engines' shapes (issue 9) -----------------------------------------
+# Every reference format, the candidate also 5 times slower on its own
+# clock origin: healthy stays NONE, each fault keeps its truth.
+FORMATS="jsonl xenia-kv xenia-log"
+"$W" simulate healthy -o "$T/fmt-probe" --ref-format xenia-debug --seconds 0.1 -q 2>/dev/null &&
+    FORMATS="$FORMATS xenia-debug"
+SLOW="--slowdown 5 --clock-offset 3000000000"
+# the true outcome and the candidate's wedged families of each scenario
+want_outcome() {
+    case $1 in
+    healthy | extra-poll | slow-init) echo NONE ;;
+    missing-thread) echo A ;;
+    two-faults | total-hang) echo C ;;
+    *) echo B ;;
+    esac
 }
-for sc in healthy missing-thread skipped-producer live-missing-producer lost-set waitany-as-all two-faults; do
-    for fmt in xenia-kv xenia-log; do
-        D="$T/$fmt-$sc-roots"
-        "$W" simulate "$sc" -o "$D" --ref-format "$fmt" -q
-        "$W" report "$D/ref.log" "$D/cand.jsonl" --json "$D/r.json" >/dev/null 2>&1
-        eq "$fmt $sc: no confident wrong root" "$(honest "$D/r.json" "$D/truth.json")" true
-        eq "$fmt $sc: the wedged threads" "$(jq -c '[.wedged[] | select(.engine == "cand") | .tid]' "$D/r.json")" \
-            "$(jq -c '[.wedged[] | select(.engine == "cand") | .tid]' "$D/truth.json")"
-        if [ "$(jq '[.root_causes[] | select(.kind == "unknown")] | length' "$D/r.json")" = 0 ]; then
-            eq "$fmt $sc: outcome" "$(j "$D/r.json" .outcome)" "$(j "$D/truth.json" .outcome)"
-        fi
+want_wedged() {
+    case $1 in
+    healthy | extra-poll | slow-init) echo "" ;;
+    missing-thread) echo "main,worker,worker,worker,worker" ;;
+    waitany-as-all) echo "audio_a,audio_b" ;;
+    two-faults | total-hang) echo "audio_a,audio_b,cache,main,worker,worker,worker,worker" ;;
+    *) echo "cache,main,worker,worker,worker,worker" ;;
+    esac
+}
+ref_file() { [ "$1" = jsonl ] && echo ref.jsonl || echo ref.log; }
+# shape_run SCENARIO SEED FORMAT plain|slow [EXTRA OPTIONS]
+shape_run() {
+    sc=$1 seed=$2 fmt=$3 shape=$4
+    shift 4
+    D="$T/shape-$sc-$seed-$fmt-$shape$(echo "$*" | tr -d ' -')"
+    opts=""
+    [ "$shape" = slow ] && opts=$SLOW
+    # shellcheck disable=SC2086
+    "$W" simulate "$sc" -o "$D" --seed "$seed" --seconds 4 --ref-format "$fmt" $opts "$@" -q
+    eq "$sc/$seed/$fmt/$shape $* simulate" $? 0
+    X="$D/truth.json" R="$D/r.json" n="$sc/$seed/$fmt/$shape $*"
+    # the simulator's own truth keeps the scenario's
+    # the truth keeps the scenario's; the headline of the audio faults is
+    # the first audio producer the candidate lacks (where keys are lr keys)
+    eq "$n: the truth" "$(jq -r '[.outcome, ([.wedged[] | select(.engine == "cand") | .family] | sort | join(",")),
+        (.scenario | IN("waitany-as-all", "two-faults") | not) or .key_mode == "op"
+        or (.first_divergence.lr | IN("0x824D292C", "0x824D229C"))] | @tsv' "$X")" \
+        "$(printf '%s\t%s\ttrue' "$(want_outcome "$sc")" "$(want_wedged "$sc")")"
+    "$W" report "$D/$(ref_file "$fmt")" "$D/cand.jsonl" --json "$R" >/dev/null 2>&1
+    eq "$n: report" $? 0
+    compare "$n" "$R" "$X" shape
+}
+if [ "${WEDGE_SWEEP:-0}" = 1 ]; then
+    # the full loop: every scenario x seed x format, plain and slowed
+    for seed in $SEEDS; do
+        for sc in $SCENARIOS; do
+            for fmt in $FORMATS; do
+                par shape_run "$sc" "$seed" "$fmt" plain
+                par shape_run "$sc" "$seed" "$fmt" slow
+            done
+        done
     done
-done
+else
+    # the compact loop: every scenario slowed against a JSONL reference
+    # and one other format in turn, and plain against that format
+    i=0
+    set -- $FORMATS
+    nf=$#
+    for sc in $SCENARIOS; do
+        i=$((i + 1))
+        fmt=$(echo "$FORMATS" | cut -d' ' -f$((i % (nf - 1) + 2)))
+        seed=$(echo "$SEEDS" | cut -d' ' -f1)
+        par shape_run "$sc" "$seed" jsonl slow
+        par shape_run "$sc" "$seed" "$fmt" slow
+        par shape_run "$sc" "$seed" "$fmt" plain
+    done
+fi
+par_wait
+
 for sc in healthy two-faults; do
     D="$T/kv-$sc"
     "$W" simulate "$sc" -o "$D" --ref-format xenia-kv -q
@@ -229,6 +320,123 @@ eq "untimed event: span and first divergence kept" \
     "$(jq -c '[.ref.span, .ref.span_unit, .first_divergence.t, .first_divergence.ref_index]' "$D/ref.json")"
 "$W" stats --json "$D/ref2.jsonl" >"$D/s.json"
 eq "untimed event: one placed t" "$(j "$D/s.json" .placed_t)" 1
+
+# --- the slowed candidate's clock ---------------------------------------------
+S1=$(echo "$SEEDS" | cut -d' ' -f1)
+D="$T/slow"
+# shellcheck disable=SC2086
+"$W" simulate healthy -o "$D" --seed "$S1" --seconds 4 $SLOW -q
+X="$D/truth.json"
+# main's first event is at guest 1 us: written 3 s + 5 x 1 us
+eq "slow: the cand's origin" "$(head -n 2 "$D/cand.jsonl" | tail -n 1 | jq .t)" 3000005000
+eq "slow: the cand stops at its own 4 s" "$(j "$X" '.cand.last_t <= 7000000000 and .cand.last_t > 6900000000')" true
+eq "slow: a fifth of the progress" "$(j "$X" '.common_span.heartbeat | (.cand_beats * 5 - .ref_beats | fabs) < .ref_beats / 20')" true
+eq "slow: every key matches over the span" "$(j "$X" '[.keys[] | select(.status != "MATCH")] | length')" 0
+eq "slow: the span ends a fifth in" "$(j "$X" '.common_span | (.ref_end - 800000000 | fabs) < 20000000')" true
+# R4: everything comes 5 times as late; the headline is the first
+# milestone at least 2.5 ms into the boot (late by 10 ms): the loader's set
+eq "slow: true skew" "$(j "$X" '.boot.skew_start | "\(.lr) \(.ratio > 4.5 and .ratio < 5.5) \(.cand_t - .ref_t >= 10000000)"')" \
+    "0x821780C0 true true"
+"$W" report "$D/ref.jsonl" "$D/cand.jsonl" --symbols "$D/symbols.txt" --json "$D/r.json" >/dev/null 2>&1
+eq "slow: skew headline" "$(jq -c '.boot_delta.skew_start | [.ref_t, .cand_t]' "$D/r.json")" \
+    "$(jq -c '.boot.skew_start | [.ref_t, .cand_t]' "$X")"
+eq "slow: skew names the loader" "$(j "$D/r.json" '.boot_delta.skew_start.what | test("loader_thread")')" true
+# an untimed reference against the healthy slowed candidate
+# shellcheck disable=SC2086
+"$W" simulate healthy -o "$T/slow-log" --seed "$S1" --seconds 4 --ref-format xenia-log $SLOW -q
+"$W" report "$T/slow-log/ref.log" "$T/slow-log/cand.jsonl" --json "$T/slow-log/r.json" >/dev/null 2>&1
+eq "slow: untimed reference, healthy" "$(j "$T/slow-log/r.json" .outcome)" NONE
+eq "slow: untimed reference, true" "$(j "$T/slow-log/truth.json" '"\(.outcome) \(.key_mode) \(.common_span.ref_unit)"')" \
+    "NONE op index"
+
+# --- killed at a total hang --------------------------------------------------
+for sc in total-hang healthy missing-thread; do
+    for marker in "" --end-marker; do
+        D="$T/kill-$sc$marker"
+        "$W" simulate "$sc" -o "$D" --seed "$S1" --seconds 4 --killed-at-hang $marker -q
+        X="$D/truth.json" n="killed-at-hang $sc $marker"
+        "$W" simulate "$sc" -o "$D.plain" --seed "$S1" --seconds 4 -q
+        case $sc in
+        total-hang)
+            eq "$n: killed 5 s after the hang" "$(j "$X" '"\(.killed_by) \(.killed_at - .hang_at) \(.hang_at == .cand.last_t)"')" \
+                "hang 5000000000 true"
+            # every blocked thread is wedged: by silence to the marker, else all_blocked
+            eq "$n: every blocked thread" "$(j "$X" '[.blocked[] | select(.engine == "cand") | .tid]')" \
+                "$(j "$X" '[.wedged[] | select(.engine == "cand") | .tid]')"
+            eq "$n: wedged by" "$(j "$X" '[.wedged[].wedged_by] | unique | join(",")')" \
+                "$([ -n "$marker" ] && echo silence || echo all_blocked)"
+            ;;
+        *)
+            eq "$n: no hang, the option changes nothing" "$(j "$X" '"\(.total_hang) \(.killed_by) \(.hang_at)"')" "false timeout null"
+            ;;
+        esac
+        if [ -n "$marker" ]; then
+            eq "$n: the marker" "$(tail -n 1 "$D/cand.jsonl")" "{\"t\":$(j "$X" .killed_at),\"op\":\"trace.end\"}"
+            eq "$n: the marker is the end" "$(j "$X" '"\(.cand.end_source) \(.cand.ended_at == .killed_at - .cand.first_t)"')" "marker true"
+            eq "$n: the rest as without" "$(head -n -1 "$D/cand.jsonl" | cmp -s - "$D.plain/cand.jsonl" && echo same)" same
+        else
+            eq "$n: the trace as without" "$(cmp -s "$D/cand.jsonl" "$D.plain/cand.jsonl" && echo same)" same
+            eq "$n: no marker" "$(j "$X" '"\(.cand.end_source) \(.end_marker) \(.cand.ended_at == .cand.last_t - .cand.first_t)"')" \
+                "last_event null true"
+        fi
+        eq "$n: outcome kept" "$(j "$X" .outcome)" "$(want_outcome "$sc")"
+        "$W" report "$D/ref.jsonl" "$D/cand.jsonl" --json "$D/r.json" >/dev/null 2>&1
+        eq "$n: report finds every wedged thread" "$(jq -c '[.wedged[] | select(.engine == "cand") | [.tid, .wedged_by]]' "$D/r.json")" \
+            "$(jq -c '[.wedged[] | select(.engine == "cand") | [.tid, .wedged_by]]' "$X")"
+        eq "$n: report end" "$(jq -c '.cand | [.ended_at, .end_source]' "$D/r.json")" "$(jq -c '.cand | [.ended_at, .end_source]' "$X")"
+        eq "$n: report outcome" "$(j "$D/r.json" .outcome)" "$(want_outcome "$sc")"
+    done
+done
+
+# --- a cycle-clocked candidate ----------------------------------------------
+for sc in healthy skipped-producer waitany-as-all total-hang; do
+    D="$T/cycle-$sc"
+    "$W" simulate "$sc" -o "$D" --seed "$S1" --seconds 4 --cand-clock cycle -q
+    "$W" simulate "$sc" -o "$D.t" --seed "$S1" --seconds 4 -q
+    X="$D/truth.json"
+    eq "cycle $sc: no t" "$(grep -c '"t":' "$D/cand.jsonl")" 0
+    eq "cycle $sc: the same lines" "$(wc -l <"$D/cand.jsonl")" "$(wc -l <"$D.t/cand.jsonl")"
+    eq "cycle $sc: monotonic per thread" \
+        "$(tail -n +2 "$D/cand.jsonl" | jq -s '[group_by(.tid)[] | map(.cycle) | . == sort] | all')" true
+    eq "cycle $sc: the same truth" "$(jq -c '[.outcome, [.wedged[].tid], [.root_causes[].kind]]' "$X")" \
+        "$(jq -c '[.outcome, [.wedged[].tid], [.root_causes[].kind]]' "$D.t/truth.json")"
+    eq "cycle $sc: cand untimed" "$(j "$X" '"\(.common_span.cand_unit) \(.boot.skew_known)"')" "index false"
+    "$W" report "$D/ref.jsonl" "$D/cand.jsonl" --json "$D/r.json" >/dev/null 2>&1
+    eq "cycle $sc: outcome as timed" "$(j "$D/r.json" .outcome)" "$(j "$D.t/truth.json" .outcome)"
+done
+
+# --- host helper threads in the reference -------------------------------------
+for sc in healthy missing-thread; do
+    D="$T/helpers-$sc"
+    # shellcheck disable=SC2086
+    "$W" simulate "$sc" -o "$D" --seed "$S1" --seconds 4 --ref-helpers 3 $SLOW -q
+    X="$D/truth.json"
+    eq "helpers $sc: three" "$(j "$X" '.ref_helper_threads | length')" 3
+    eq "helpers $sc: no guest thread.create" \
+        "$(jq -c -s --argjson h "$(j "$X" .ref_helper_threads)" '[.[] | select(.op == "thread.create" and (.new_tid | IN($h[])))] | length' "$D/ref.jsonl")" 0
+    eq "helpers $sc: they run to the end" \
+        "$(jq -s --argjson h "$(j "$X" .ref_helper_threads)" '[.[] | select(.tid | IN($h[]))] | max_by(.t) | .t > 3900000000' "$D/ref.jsonl")" true
+    eq "helpers $sc: the candidate as without" "$(cmp -s "$D/cand.jsonl" "$T/shape-$sc-$S1-jsonl-slow/cand.jsonl" && echo same)" same
+    eq "helpers $sc: not the candidate's" "$(j "$X" '.ref_only_threads | map(.family) | join(",")')" \
+        "$([ $sc = missing-thread ] && echo cache)"
+    eq "helpers $sc: outcome" "$(j "$X" .outcome)" "$(want_outcome "$sc")"
+    "$W" report "$D/ref.jsonl" "$D/cand.jsonl" --json "$D/r.json" >/dev/null 2>&1
+    eq "helpers $sc: report" "$(j "$D/r.json" .outcome)" "$(want_outcome "$sc")"
+    compare "helpers $sc" "$D/r.json" "$X" shape
+done
+
+# --- the settings in a scenario file ----------------------------------------
+printf 'scenario total-hang\nslowdown 2.5\nclock-offset 1000\nkilled-at-hang yes\nend-marker yes\nref-helpers 2\nseconds 1\n' >"$T/shape.txt"
+"$W" simulate "$T/shape.txt" -o "$T/shape" -q
+eq "scenario file shape" "$(jq -c '[.shape.slowdown, .shape.clock_offset, .shape.cand_clock, .shape.killed_at_hang, .shape.end_marker, .shape.ref_helpers, .killed_by]' "$T/shape/truth.json")" \
+    '[2.5,1000,"t",true,true,2,"hang"]'
+printf 'cand-clock cycle\n' >"$T/shape2.txt"
+"$W" simulate "$T/shape2.txt" -o "$T/shape2" --seconds 1 -q
+eq "scenario file cand-clock" "$(j "$T/shape2/truth.json" .shape.cand_clock)" cycle
+printf 'slowdown 0\n' >"$T/shape3.txt"
+"$W" simulate "$T/shape3.txt" -o "$T/shape3" >/dev/null 2>"$T/err"
+eq "bad shape setting" $? 64
+eq "bad shape setting names the line" "$(grep -c 'shape3.txt:1: slowdown' "$T/err")" 1
 
 # --- scale: --events and the same run twice --------------------------------
 "$W" simulate healthy -o "$T/big" --events 200000 -q
