@@ -66,7 +66,7 @@ typedef struct wdg_span {
                                  * NULL otherwise */
 } wdg_span;
 
-/* Finds the common span of tr[0] (ref) and tr[1] (cand) (R1).  key[side][i]
+/* Finds the common span of tr[0] (ref) and tr[1] (cand).  key[side][i]
  * is the key index of event i (WDG_NO_KEY for other events), key_id[k] the
  * wdg_event_key id of key k, n_keys their number.  Fails only with
  * WDG_ENOMEM. */

@@ -26,7 +26,7 @@ typedef enum { WDG_TS_RUNNING, WDG_TS_EXITED, WDG_TS_WEDGED, WDG_TS_SILENT } wdg
 
 const char *wdg_thread_state_name(wdg_thread_state s);
 
-/* Which rule made a thread wedged (rules R2): its silence to the end of
+/* Which rule made a thread wedged (the end of a run): its silence to the end of
  * the run, or the whole trace ending with every live thread blocked. */
 typedef enum { WDG_WEDGED_NONE, WDG_WEDGED_SILENCE, WDG_WEDGED_ALL_BLOCKED } wdg_wedged_by;
 
@@ -149,7 +149,7 @@ typedef struct wdg_diagnosis_opts {
 
 #define WDG_DIAGNOSIS_OPTS_INIT {NULL, 1, 0.25, 0, 0, 0, 0, 0, 0.05}
 
-/* One trace's end of run as the diagnosis used it (rules R2). */
+/* One trace's end of run as the diagnosis used it (the end of a run). */
 typedef struct wdg_run_end {
     int source;                /* wdg_end_source */
     int64_t end;               /* in ev-time: t (ns), or the line without t */
@@ -215,7 +215,7 @@ int wdg_diagnose(wdg_diagnosis *d, const wdg_trace *ref, const wdg_trace *cand,
                  const wdg_diagnosis_opts *opts, wdg_error *err);
 void wdg_diagnosis_free(wdg_diagnosis *d);
 
-/* The verdict's checks (rules R5), run after wdg_diagnose on the same
+/* The verdict's checks, run after wdg_diagnose on the same
  * inputs: makes the outcome INCONCLUSIVE (keeping the one it replaces in
  * provisional_outcome) when the traces cannot support a verdict, and
  * fills reasons and warnings.  Cannot fail. */

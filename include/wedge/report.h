@@ -34,7 +34,7 @@ typedef struct wdg_report {
     const wdg_symbols *symbols;   /* may be NULL */
     wdg_report_opts opts;
     wdg_keytable keys;
-    wdg_divergence first_divergence;     /* the headline (R3) */
+    wdg_divergence first_divergence;     /* the headline */
     wdg_divergence first_shortfall;      /* the same event, for older readers */
     wdg_divergence first_key_divergence; /* first producer of a MISSING/UNDER key */
     wdg_diagnosis diag;

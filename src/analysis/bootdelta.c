@@ -228,7 +228,7 @@ static int milestones(const wdg_report *r, wdg_boot_delta *bd)
     if (bd->n_milestones)
         qsort(bd->milestones, bd->n_milestones, sizeof *bd->milestones, by_ref_t);
     bd->skew_start = -1;
-    /* R4: late by more than twice and by 10 ms at least, so that tiny
+    /* The skew rule: late by more than twice and by 10 ms at least, so that tiny
      * early times (4.8 us against 5.4 ms) never start a skew */
     for (size_t i = 0; i < bd->n_milestones; i++) {
         wdg_milestone *m = &bd->milestones[i];

@@ -145,7 +145,7 @@ void diag_free_view(engine_view *v)
     memset(v, 0, sizeof *v);
 }
 
-/* The end of the run in ev-time (rules R2): --ended-at wins over the last
+/* The end of the run in ev-time: --ended-at wins over the last
  * trace.end marker, which wins over the header's ended_at; without any, the
  * last event.  An end before the last event is ignored (with a warning) and
  * the next source is tried; a trace without t can use only the marker, by
@@ -202,7 +202,7 @@ static int blocks_for_good(const wdg_event *e)
            !(e->flags & WDG_EV_TIMEOUT);
 }
 
-/* The total hang (rules R2): with no explicit end, a trace whose every live
+/* The total hang (the end of a run): with no explicit end, a trace whose every live
  * thread (events, not exited) sits in a wait with no timeout stopped in a
  * hang, however short the last silence. */
 static int all_blocked(const engine_view *v, const wdg_run_end *re)

@@ -1,4 +1,4 @@
-/* The common span (issue 9, rule R1; docs/wedge.md "Common span"): how
+/* The common span (issue 9; docs/wedge.md "Common span"): how
  * far each trace is compared.  Engines run at different speeds and are
  * stopped at different points, so by default the span is cut by progress:
  * a heartbeat key that fires until the end of both traces says how far the
@@ -86,7 +86,7 @@ static int reaches_end(const wdg_trace *t, int64_t last_beat)
     return span - into <= span / 10;
 }
 
-/* The heartbeat (R1): the key with >= 8 events in each trace, the last
+/* The heartbeat (the common span): the key with >= 8 events in each trace, the last
  * in the last 10 % of each, firing most often in the sparser trace; ties
  * to the smaller key id.  Returns its index or WDG_NO_KEY; -1 on OOM. */
 static int64_t find_heartbeat(const wdg_trace *const tr[2], const uint32_t *const key[2],

@@ -1,4 +1,4 @@
-/* The verdict's checks (rules R5): whether the traces can support an
+/* The verdict's checks: whether the traces can support an
  * outcome at all (else INCONCLUSIVE, with reasons), and the warnings that
  * qualify one. */
 #include <stdarg.h>

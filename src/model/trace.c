@@ -346,7 +346,7 @@ static int by_time(const void *a, const void *b)
     return x->line < y->line ? -1 : x->line > y->line;
 }
 
-/* Untimed events in a timed trace (rule R6): each takes the t of the
+/* Untimed events in a timed trace (events without t): each takes the t of the
  * nearest earlier timed event in line order (the events are still in
  * line order here), the leading ones the first timed t; sorting by
  * (t, line) then keeps them right after that event.  Returns whether

@@ -75,7 +75,7 @@ static void trace_obj(wdg_buf *b, const wdg_trace *t, const char *name, const wd
     wdg_buf_puts(b, "], \"malformed_by_reason\": ");
     wdg_json_malformed(b, t);
     wdg_json_truncated(b, t);
-    /* the end of the run the diagnosis used (rules R2) */
+    /* the end of the run the diagnosis used */
     wdg_buf_puts(b, ", \"ended_at\": ");
     if (re->has_ended_at)
         wdg_buf_printf(b, "%lld", (long long)re->ended_at);
@@ -84,7 +84,7 @@ static void trace_obj(wdg_buf *b, const wdg_trace *t, const char *name, const wd
     wdg_buf_printf(b, ", \"end_source\": \"%s\"}", wdg_end_source_name(re->source));
 }
 
-/* rules R5: why INCONCLUSIVE, and the warnings that qualify any verdict */
+/* the verdict's checks: why INCONCLUSIVE, and the warnings that qualify any verdict */
 static void verdict(wdg_buf *b, const wdg_diagnosis *d)
 {
     wdg_buf_puts(b, ",\n  \"provisional_outcome\": ");
@@ -181,7 +181,7 @@ static void divergence(wdg_buf *b, const wdg_report *r, const wdg_divergence *d)
 }
 
 /* a side's end: ns since its first event, or the line of its last event
- * in the span when untimed (R1) */
+ * in the span when untimed (the common span) */
 static void span_end(wdg_buf *b, const wdg_trace *t, const wdg_span *sp, int side)
 {
     if (!sp->count[side])

@@ -133,7 +133,7 @@ static void span_end_text(const wdg_trace *t, const wdg_span *sp, int side, char
              n == t->n_events ? " (its last event)" : "");
 }
 
-/* One line: how the common span was chosen and where it ends (R1). */
+/* One line: how the common span was chosen and where it ends. */
 static void span_line(wdg_buf *b, const wdg_report *r)
 {
     const wdg_span *sp = &r->keys.span;

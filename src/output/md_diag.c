@@ -81,7 +81,7 @@ static void truncation_note(wdg_buf *b, const wdg_trace *t, const char *name)
                        name, t->truncated);
 }
 
-/* INCONCLUSIVE names its reasons and what it would have been (rules R5) */
+/* INCONCLUSIVE names its reasons and what it would have been (the verdict's checks) */
 static void inconclusive(wdg_buf *b, const wdg_diagnosis *d)
 {
     wdg_buf_printf(b, "**outcome INCONCLUSIVE: these traces cannot support a verdict "

@@ -25,7 +25,7 @@ static int find_thread(const sim_run *r, int tmpl, int instance)
     return -1;
 }
 
-/* --- where each trace ends and who is wedged (rules R2) -------------- */
+/* --- where each trace ends and who is wedged (the end of a run) -------------- */
 
 enum { MAXT = 64 };
 
@@ -36,7 +36,7 @@ typedef struct tctx {
     int explicit_end[2];          /* a trace.end marker gave it */
 } tctx;
 
-/* R2: silence to the end first; with no explicit end, a trace whose every
+/* The end of a run: silence to the end first; with no explicit end, a trace whose every
  * live thread ends in a wait with no timeout is a total hang. */
 static void find_wedged(tctx *c, int e)
 {
@@ -78,7 +78,7 @@ static int divergent(const tctx *c, int ci)
     return !(ri >= 0 && wedged(c, ref, ri) && ref->threads[ri].wait_lr == cand->threads[ci].wait_lr);
 }
 
-/* --- positions (rules R1) ------------------------------------------------ */
+/* --- positions ------------------------------------------------ */
 
 /* How wedge places a trace's events: by t when the trace is timed, else
  * by index in its event array; which events the format writes. */
@@ -117,7 +117,7 @@ static void side_init(side *s, const sim_run *r, sim_format fmt, int cycle)
         break;
     default:
         /* xenia debug logs: every call, timed by the producers' audit
-         * lines; the rest take the nearest earlier t (R6) */
+         * lines; the rest take the nearest earlier t (events without t) */
         s->timed = 1;
         s->no_exits = 1;
         break;
@@ -140,7 +140,7 @@ typedef struct tkey {
     int cat;
     uint32_t lr;
     const char *op;
-    uint64_t id;                  /* wdg_event_key's id: tie-break of R1 */
+    uint64_t id;                  /* wdg_event_key's id: tie-break of the heartbeat choice */
     uint64_t ref, cand, ref_total, cand_total;   /* in the span; whole trace */
     int64_t last[2];              /* position of its last producer per side */
     const char *status;
@@ -269,7 +269,7 @@ static void keyset_count(keyset *ks, const side sd[2], const int64_t end[2])
     }
 }
 
-/* --- the common span (R1) ---------------------------------------------- */
+/* --- the common span ---------------------------------------------- */
 
 typedef struct tspan {
     const char *method;           /* "progress" or "whole" */
@@ -330,7 +330,7 @@ static void common_span(tspan *sp, const keyset *ks, const side sd[2])
     sp->end[L] = lend;
 }
 
-/* R3: the first reference producer (in ref order, within the span) whose
+/* The headline: the first reference producer (in ref order, within the span) whose
  * ordinal exceeds the candidate's count of its key in the span; and the
  * older rule, the first whose key is MISSING or UNDER. */
 static void first_events(wdg_buf *b, const keyset *ks, const side *ref, int64_t ref_end)
@@ -341,20 +341,24 @@ static void first_events(wdg_buf *b, const keyset *ks, const side *ref, int64_t 
         return;
     }
     const sim_run *r = ref->r;
-    long div = -1, kd = -1;
-    uint64_t div_ord = 0, kd_ord = 0;
-    for (size_t i = 0; i < r->nprod && pos(ref, i) <= ref_end && (div < 0 || kd < 0); i++) {
+    long div = -1, sh = -1, kd = -1;
+    uint64_t div_ord = 0, sh_ord = 0, kd_ord = 0;
+    for (size_t i = 0; i < r->nprod && pos(ref, i) <= ref_end && (div < 0 || sh < 0 || kd < 0);
+         i++) {
         const tkey *x = &ks->k[ks->idx[0][i]];
         uint64_t ord = ++seen[ks->idx[0][i]];
-        if (kd < 0 && (strcmp(x->status, "MISSING") == 0 || strcmp(x->status, "UNDER") == 0))
+        int diverging = strcmp(x->status, "MISSING") == 0 || strcmp(x->status, "UNDER") == 0;
+        if (kd < 0 && diverging)
             kd = (long)i, kd_ord = ord;
-        if (div < 0 && ord > x->cand)
+        if (sh < 0 && ord > x->cand)
+            sh = (long)i, sh_ord = ord;
+        if (div < 0 && ord > x->cand && diverging)
             div = (long)i, div_ord = ord;
     }
     free(seen);
     const char *names[3] = {"first_divergence", "first_shortfall", "first_key_divergence"};
-    long at[3] = {div, div, kd};
-    uint64_t ord[3] = {div_ord, div_ord, kd_ord};
+    long at[3] = {div, sh, kd};
+    uint64_t ord[3] = {div_ord, sh_ord, kd_ord};
     for (int j = 0; j < 3; j++) {
         wdg_buf_printf(b, ",\n  \"%s\": ", names[j]);
         if (at[j] < 0) {
@@ -384,7 +388,7 @@ static int mile_order(const void *a, const void *b)
     return x->ref_t < y->ref_t ? -1 : x->ref_t > y->ref_t;
 }
 
-/* R4 from the simulator's own times, rebased to each trace's first
+/* The skew rule from the simulator's own times, rebased to each trace's first
  * event; known only when both traces carry every event's t (a JSONL
  * reference, a timed candidate). */
 static void boot_truth(wdg_buf *b, const sim_run *ref, const sim_run *cand, const keyset *ks,
@@ -604,7 +608,7 @@ static void opt_int(wdg_buf *b, int v)
         wdg_buf_puts(b, "null");
 }
 
-/* ended_at: the end R2 measures silence to, ns since the first event */
+/* ended_at: the end the diagnosis measures silence to, ns since the first event */
 static void run_obj(wdg_buf *b, const sim_run *r, const char *path, const tctx *c, int e)
 {
     wdg_buf_puts(b, "{\"path\": ");
@@ -646,7 +650,7 @@ static void blocked_list(wdg_buf *b, const tctx *c, int only_wedged, int *first)
         }
 }
 
-/* R1's span as truth.json states it: ends in ns since each trace's first
+/* The common span as truth.json states it: ends in ns since each trace's first
  * event (an untimed trace: the event index) */
 static void span_json(wdg_buf *b, const tspan *sp, const keyset *ks, const side sd[2])
 {

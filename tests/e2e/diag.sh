@@ -298,7 +298,7 @@ eq "bad --silence" $? 64
 # t=400.  Tokens: the streams part at index 2 (X inserted, nothing deleted);
 # before it: A, B.  Milestones, rebased to each first t (10): the thread
 # start is 11.3x later (395 vs 35 ns), 7 sets e at 40 (cand 2 at 400): 10x;
-# but no milestone is 10 ms late, so no skew starts (R4).
+# but no milestone is 10 ms late, so no skew starts (the skew rule).
 printf '%s\n' '{"t":10,"tid":6,"op":"A","lr":"0x10"}' '{"t":20,"tid":6,"op":"B","lr":"0x14"}' \
     '{"t":30,"tid":6,"op":"C","lr":"0x18"}' '{"t":35,"tid":6,"op":"D"}' \
     '{"t":40,"tid":6,"op":"thread.create","entry_pc":"0x8000","new_tid":7}' \

@@ -1,5 +1,5 @@
 #!/bin/sh
-# The end of a run and the verdict's checks (issue 9, rules R2 and R5):
+# The end of a run and the verdict's checks (issue 9):
 # a candidate killed right at its hang, the three ways to say when a run
 # ended, the all-blocked rule, INCONCLUSIVE and the verdict warnings.
 #   sh tests/e2e/hang.sh BUILD_DIR

@@ -24,10 +24,10 @@ $r[0] as $R | $x[0] as $X
                                 $X | [.root_causes[] | select(.kind == "missing_thread") | [.ref_tid, .entry_pc]]),
     row("thread map"; $R | [.thread_map[] | [.ref, .cand]] | sort; $X | [.thread_pairs[] | [.ref, .cand]] | sort),
     row("outcome"; $R | .outcome; $X | .outcome),
-    # the boot delta (issue 5), R4: rebased times
+    # the boot delta (issue 5), the skew rule: rebased times
     row("skew start"; $R | .boot_delta.skew_start | if . then [.ref_t, .cand_t] else null end;
                       $X | .boot.skew_start | if . then [.ref_t, .cand_t] else null end),
-    # issue 9: the span (R1), the headline (R3) and the end (R2)
+    # issue 9: the common span, the headline and the end of a run
     row("span"; $R | .common_span | [.method, .ref_end, .cand_end, .heartbeat.category, .heartbeat.lr];
                 $X | .common_span | [.method, .ref_end, .cand_end, .heartbeat.category, .heartbeat.lr]),
     row("key divergence"; $R | .first_key_divergence | if . then [.ref_index, .lr, .ordinal] else null end;

@@ -178,7 +178,7 @@ seed_run() {
             eq "$sc/$seed skew at the workers" "$(j "$R" '.boot_delta.skew_start.what | startswith("worker_thread")')" true
             ;;
         slow-init)
-            # R4: the first milestone 2x and 10 ms late: the loader's set
+            # The skew rule: the first milestone 2x and 10 ms late: the loader's set
             eq "$sc/$seed skew at the loader" "$(j "$R" '.boot_delta.skew_start.what | test("loader_thread")')" true
             eq "$sc/$seed skew ratio" "$(j "$R" '.boot_delta.skew_start.ratio > 4')" true
             ;;
@@ -294,7 +294,7 @@ for sc in healthy two-faults; do
     eq "log $sc threads" "$(j "$D/r.json" .ref.threads)" "$(j "$D/truth.json" .ref.threads)"
 done
 
-# --- a debug-level xenia log (rule R6): each call's stock line and its ----
+# --- a debug-level xenia log: each call's stock line and its ----
 # audit line merge into one event, so the key table is the audit-only one
 keytable() { jq -c '[.keys[] | [.category, .lr, .ref, .cand, .ref_total, .cand_total, .status]]' "$1"; }
 for sc in healthy two-faults; do
@@ -307,7 +307,7 @@ for sc in healthy two-faults; do
     eq "debug $sc: every producer merged, with lr" \
         "$(j "$D/s.json" '"\(.producers_without_lr) \(.merged == .producers) \(.span_unit)"')" "0 true ns"
 done
-# --- one event without t leaves a JSONL trace timed (rule R6) -------------
+# --- one event without t leaves a JSONL trace timed -------------
 D="$T/untimed"
 "$W" simulate two-faults -o "$D" -q
 sed '50s/"t":[0-9]*,//' "$D/ref.jsonl" >"$D/ref2.jsonl"
@@ -333,7 +333,7 @@ eq "slow: the cand stops at its own 4 s" "$(j "$X" '.cand.last_t <= 7000000000 a
 eq "slow: a fifth of the progress" "$(j "$X" '.common_span.heartbeat | (.cand_beats * 5 - .ref_beats | fabs) < .ref_beats / 20')" true
 eq "slow: every key matches over the span" "$(j "$X" '[.keys[] | select(.status != "MATCH")] | length')" 0
 eq "slow: the span ends a fifth in" "$(j "$X" '.common_span | (.ref_end - 800000000 | fabs) < 20000000')" true
-# R4: everything comes 5 times as late; the headline is the first
+# The skew rule: everything comes 5 times as late; the headline is the first
 # milestone at least 2.5 ms into the boot (late by 10 ms): the loader's set
 eq "slow: true skew" "$(j "$X" '.boot.skew_start | "\(.lr) \(.ratio > 4.5 and .ratio < 5.5) \(.cand_t - .ref_t >= 10000000)"')" \
     "0x821780C0 true true"

@@ -1,5 +1,5 @@
 #!/bin/sh
-# The common span (R1), the headline (R3) and the skew (R4) on small
+# The common span, the headline and the skew rule on small
 # hand-written pairs; every expected value is worked out in the comments.
 #   sh tests/e2e/span.sh BUILD_DIR
 SUITE=span

@@ -98,7 +98,7 @@ void test_xenia(void)
     CHECK_INT(t->imports[0].pc, 0x82475864);
     CHECK_STR(wdg_ops_name(ops, t->imports[0].op), "KeSetEvent");
     CHECK_INT(t->threads, 4);   /* 7, 6, 14, 20 */
-    /* line 8 alone has t: the trace is timed, the others took its t (R6) */
+    /* line 8 alone has t: the trace is timed, the others took its t (events without t) */
     CHECK(t->all_t);
     CHECK_INT(t->placed_t, 9);
     CHECK(!(e[4].flags & WDG_EV_T_PLACED) && (e[5].flags & WDG_EV_T_PLACED));
