@@ -116,28 +116,32 @@ static void site(const wdg_report *r, const wdg_event *e, char *out, size_t cap)
     }
 }
 
-/* "1.234 ms after its first event (its last event)" or "line 12" */
+/* "at 3.250 s (250.000 ms after its first event)" - the trace's own clock
+ * first, as the other times of the report, then rebased - or "at line 12" */
 static void span_end_text(const wdg_trace *t, const wdg_span *sp, int side, char *out, size_t cap)
 {
-    char when[40];
+    char when[128];
     size_t n = sp->count[side];
     if (!n) {
         snprintf(out, cap, "nowhere (no events)");
         return;
     }
-    if (t->all_t)
-        wdg_format_ns(sp->end[side] - t->first_t, when, sizeof when);
-    else
-        snprintf(when, sizeof when, "line %u", t->events[n - 1].line);
-    snprintf(out, cap, "%s%s%s", when, t->all_t ? " after its first event" : "",
-             n == t->n_events ? " (its last event)" : "");
+    if (t->all_t) {
+        char raw[32], rel[32];
+        wdg_format_ns(sp->end[side], raw, sizeof raw);
+        wdg_format_ns(sp->end[side] - t->first_t, rel, sizeof rel);
+        snprintf(when, sizeof when, "at %s (%s after its first event)", raw, rel);
+    } else {
+        snprintf(when, sizeof when, "at line %u", t->events[n - 1].line);
+    }
+    snprintf(out, cap, "%s%s", when, n == t->n_events ? ", its last event" : "");
 }
 
 /* One line: how the common span was chosen and where it ends. */
 static void span_line(wdg_buf *b, const wdg_report *r)
 {
     const wdg_span *sp = &r->keys.span;
-    char re[96], ce[96];
+    char re[160], ce[160];
     span_end_text(r->ref, sp, WDG_SIDE_REF, re, sizeof re);
     span_end_text(r->cand, sp, WDG_SIDE_CAND, ce, sizeof ce);
     wdg_buf_printf(b, "**Common span** (by %s", wdg_span_method_name(sp->method));
@@ -164,7 +168,7 @@ static void span_line(wdg_buf *b, const wdg_report *r)
     }
     if (sp->reason)
         wdg_buf_printf(b, "%s; ", sp->reason);
-    wdg_buf_printf(b, "it ends in %s at %s, in %s at %s.\n\n", r->opts.ref_name, re,
+    wdg_buf_printf(b, "it ends in %s %s; in %s %s.\n\n", r->opts.ref_name, re,
                    r->opts.cand_name, ce);
 }
 

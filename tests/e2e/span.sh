@@ -58,7 +58,7 @@ eq "progress: counts over the span" "$(j healthy '[.keys[] | "\(.ref)/\(.cand)/\
     "12/12/20/12/MATCH 1/1/2/1/MATCH"
 eq "progress: no headline" "$(j healthy '"\(.first_divergence) \(.first_key_divergence)"')" "null null"
 contains "progress: the Markdown span line" "$T/healthy.md" \
-    "**Common span** (by progress): heartbeat \`release\` at \`0x82000100\` (NtReleaseSemaphore), 20 beats in ref and 12 in cand; it ends in ref at 11.100 ms after its first event, in cand at 55.500 ms after its first event (its last event)."
+    "**Common span** (by progress): heartbeat \`release\` at \`0x82000100\` (NtReleaseSemaphore), 20 beats in ref and 12 in cand; it ends in ref at 12.100 ms (11.100 ms after its first event); in cand at 3000.061 s (55.500 ms after its first event), its last event."
 # --span time: the shorter length is ref's 19.1 ms; cand's first 19.1 ms
 # hold 4 beats and no set: release 20/4 UNDER, set 2/0 MISSING
 report healthy --span time
