@@ -603,14 +603,9 @@ wdg_line_kind wdg_xenia_parse(wdg_xenia *x, wdg_trace *trace, const char *line, 
     const char *name;
     size_t nl;
     if (parse_import(line, len, &thunk, &name, &nl)) {
-        if (trace->n_imports == trace->cap_imports) {
-            size_t cap = trace->cap_imports ? trace->cap_imports * 2 : 64;
-            wdg_import *p = realloc(trace->imports, cap * sizeof *p);
-            if (!p)
-                return LINE_NOMEM;
-            trace->imports = p;
-            trace->cap_imports = cap;
-        }
+        if (wdg_grow((void **)&trace->imports, &trace->cap_imports, trace->n_imports + 1,
+                     sizeof *trace->imports, 64) < 0)
+            return LINE_NOMEM;
         uint32_t op = wdg_ops_intern(x->ops, name, nl);
         if (op == WDG_OP_NONE)
             return LINE_NOMEM;

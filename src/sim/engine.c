@@ -227,28 +227,26 @@ static int wake_waiters(engine *e, sim_obj_info *o, int64_t now, int *woke)
 
 /* --- events ----------------------------------------------------------- */
 
+/* *p to n elements of size bytes; *p unchanged when memory runs out */
+static int resize(void **p, size_t n, size_t size)
+{
+    void *q = realloc(*p, n * size);
+    if (!q)
+        return -1;
+    *p = q;
+    return 0;
+}
+
 static int record_producer(sim_run *r, int64_t t, uint32_t lr, int cat)
 {
     if (r->nprod == r->capprod) {
+        /* the parallel arrays grow together; a failure leaves each valid */
         size_t cap = r->capprod ? r->capprod * 2 : 4096;
-        uint64_t *pe = realloc(r->prod_ev, cap * sizeof *pe);
-        if (pe)
-            r->prod_ev = pe;
-        uint64_t *px = realloc(r->prod_exits, cap * sizeof *px);
-        if (px)
-            r->prod_exits = px;
-        if (!pe || !px)
-            return -1;
-        int64_t *pt = realloc(r->prod_t, cap * sizeof *pt);
-        if (pt)
-            r->prod_t = pt;
-        uint32_t *pl = realloc(r->prod_lr, cap * sizeof *pl);
-        if (pl)
-            r->prod_lr = pl;
-        uint8_t *pc = realloc(r->prod_cat, cap);
-        if (pc)
-            r->prod_cat = pc;
-        if (!pt || !pl || !pc)
+        if (resize((void **)&r->prod_ev, cap, sizeof *r->prod_ev) < 0 ||
+            resize((void **)&r->prod_exits, cap, sizeof *r->prod_exits) < 0 ||
+            resize((void **)&r->prod_t, cap, sizeof *r->prod_t) < 0 ||
+            resize((void **)&r->prod_lr, cap, sizeof *r->prod_lr) < 0 ||
+            resize((void **)&r->prod_cat, cap, sizeof *r->prod_cat) < 0)
             return -1;
         r->capprod = cap;
     }

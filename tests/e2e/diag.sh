@@ -8,8 +8,7 @@ SUITE=diag
 report() {
     n=$1
     shift
-    "$W" report "$T/$n.ref" "$T/$n.cand" --json "$T/$n.json" "$@" >"$T/$n.md" 2>"$T/$n.err"
-    eq "$n: exit" $? 0
+    report_files "$n" "$T/$n.ref" "$T/$n.cand" "$@"
 }
 j() { jq -r "$2" "$T/$1.json"; }
 roots() { j "$1" '[.root_causes[] | "\(.kind) \(.tid) \(.ref_tid) \(.lr) \(.obj) \(.blocks | join(","))"] | join(" | ")'; }

@@ -7,12 +7,7 @@ SUITE=extremes
 . "$(dirname "$0")/lib.sh"
 MAX=9223372036854775807
 # report NAME REF CAND [options]: exit 0 expected; JSON in $T/NAME.json
-report() {
-    n=$1 r=$2 c=$3
-    shift 3
-    "$W" report "$r" "$c" --json "$T/$n.json" "$@" >"$T/$n.md" 2>"$T/$n.err"
-    eq "$n: exit" $? 0
-}
+report() { report_files "$@"; }
 j() { jq -r "$2" "$T/$1.json"; }
 
 # --- t = INT64_MAX ------------------------------------------------------

@@ -6,12 +6,7 @@
 SUITE=hang
 . "$(dirname "$0")/lib.sh"
 # report NAME REF CAND [options]: wedge into $T/NAME.json and $T/NAME.md
-report() {
-    n=$1 r=$2 c=$3
-    shift 3
-    "$W" report "$r" "$c" --json "$T/$n.json" "$@" >"$T/$n.md" 2>"$T/$n.err"
-    eq "$n: exit" $? 0
-}
+report() { report_files "$@"; }
 j() { jq -r "$2" "$T/$1.json"; }
 wedged() { j "$1" '[.wedged[] | select(.engine == "cand") | "\(.tid) \(.wedged_by)"] | join(",")'; }
 codes() { j "$1" '[.warnings[].code] | join(",")'; }

@@ -23,6 +23,14 @@ status() {
 }
 # contains DESC FILE TEXT
 contains() { if grep -qF -- "$3" "$2"; then ok; else bad "$1: '$3' not in $2"; fi; }
+# report_files NAME REF CAND [OPTIONS]: wedge report REF CAND into
+# $T/NAME.json and $T/NAME.md (stderr in $T/NAME.err); it must exit 0
+report_files() {
+    _rf_n=$1 _rf_r=$2 _rf_c=$3
+    shift 3
+    "$W" report "$_rf_r" "$_rf_c" --json "$T/$_rf_n.json" "$@" >"$T/$_rf_n.md" 2>"$T/$_rf_n.err"
+    eq "$_rf_n: exit" $? 0
+}
 # the closing line; the exit status says whether anything failed
 finish() {
     echo "$SUITE ($BUILD): $pass passed, $fail failed"
