@@ -105,7 +105,10 @@ static void assumed(wdg_diagnosis *d, const wdg_trace *t, const wdg_trace *other
 {
     if (t->has_observes)
         return;
-    unsigned missing = seen(other) & ~t->observes;
+    /* only producer categories: those turn MISSING keys into UNOBSERVABLE */
+    unsigned producers = WDG_CAT_BIT(WDG_CAT_SET) | WDG_CAT_BIT(WDG_CAT_RELEASE) |
+                         WDG_CAT_BIT(WDG_CAT_SIGNAL_WAIT);
+    unsigned missing = seen(other) & ~t->observes & producers;
     if (!missing)
         return;
     char list[128] = "";
@@ -115,8 +118,8 @@ static void assumed(wdg_diagnosis *d, const wdg_trace *t, const wdg_trace *other
             n += (size_t)snprintf(list + n, sizeof list - n, "%s%s", n ? ", " : "",
                                   wdg_category_name(c));
     warning(d, "assumed_unobserved",
-            "the %s trace has no header naming what it observes, so what it has no events of "
-            "was assumed unobserved: %s",
+            "the %s trace has no header naming what it observes, so the producer categories "
+            "it has no events of were assumed unobserved and their keys UNOBSERVABLE: %s",
             side, list);
 }
 

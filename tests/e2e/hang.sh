@@ -209,11 +209,18 @@ report nolr "$T/ref" "$T/nolr"
 eq "lr-less cand: key mode" "$(j nolr .key_mode)" op
 eq "lr-less cand: warning" "$(codes nolr)" op_keys
 
-# a header-less candidate with no create events: create assumed unobserved
-grep -v -e wedge_trace -e NtCreateEvent "$T/good" >"$T/nohdr"
+# a header-less candidate with no set events: its set keys, MISSING in
+# truth, become UNOBSERVABLE; the verdict line says so
+grep -v -e wedge_trace -e NtSetEvent "$T/good" >"$T/nohdr"
 report nohdr "$T/ref" "$T/nohdr"
 eq "header-less cand: warning" "$(codes nohdr)" assumed_unobserved
-j nohdr '.warnings[0].message' | grep -qF 'the candidate trace has no header naming what it observes, so what it has no events of was assumed unobserved: create'
+j nohdr '.warnings[0].message' | grep -qF 'the candidate trace has no header naming what it observes, so the producer categories it has no events of were assumed unobserved and their keys UNOBSERVABLE: set'
 eq "header-less cand: message" $? 0
+grep '^\*\*outcome' "$T/nohdr.md" | grep -qF 'Warning (assumed_unobserved)'
+eq "header-less cand: on the verdict line" $? 0
+# lacking only a category no key is of (create) changes no status: no warning
+grep -v -e wedge_trace -e NtCreateEvent "$T/good" >"$T/nocreate"
+report nocreate "$T/ref" "$T/nocreate"
+eq "header-less cand without create: no warning" "$(codes nocreate)" ""
 
 finish
