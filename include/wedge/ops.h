@@ -66,5 +66,9 @@ uint32_t wdg_ops_find(const wdg_ops *ops, const char *s, size_t n);
 const char *wdg_ops_name(const wdg_ops *ops, uint32_t id);
 wdg_category wdg_ops_category(const wdg_ops *ops, uint32_t id);
 uint32_t wdg_ops_count(const wdg_ops *ops);
+/* The op that id is an engine's other name for (xeKeReleaseSemaphore ->
+ * KeReleaseSemaphore, XEvent::Set -> KeSetEvent), else id itself.  The
+ * boot delta and wedge diff compare ops through it. */
+uint32_t wdg_ops_canonical(const wdg_ops *ops, uint32_t id);
 
 #endif

@@ -194,3 +194,26 @@ wdg_category wdg_ops_category(const wdg_ops *ops, uint32_t id)
 }
 
 uint32_t wdg_ops_count(const wdg_ops *ops) { return ops->count; }
+
+/* Names engines give one op: each engine's trace calls it its own way */
+static const struct {
+    const char *alias, *canonical;
+} aliases[] = {
+    {"xeKeReleaseSemaphore", "KeReleaseSemaphore"},
+    {"XEvent::Set", "KeSetEvent"},
+};
+
+uint32_t wdg_ops_canonical(const wdg_ops *ops, uint32_t id)
+{
+    if (id >= ops->count)
+        return id;
+    for (size_t i = 0; i < sizeof aliases / sizeof aliases[0]; i++) {
+        size_t n = strlen(aliases[i].alias);
+        if (ops->lens[id] == n && memcmp(ops->names[id], aliases[i].alias, n) == 0) {
+            const char *c = aliases[i].canonical;
+            uint32_t to = wdg_ops_find(ops, c, strlen(c));
+            return to != WDG_OP_NONE ? to : id;
+        }
+    }
+    return id;
+}
