@@ -15,14 +15,21 @@
 struct wdg_report;
 struct wdg_trace;
 
-/* A token is (op, lr), or op where lr is unknown: an event index names it. */
+/* A token is (op, lr), or op where lr is unknown: an event index names it.
+ * Ops compare through wdg_ops_canonical; events of a category one of the
+ * engines does not observe make no token.  Positions and counts are in
+ * tokens; a run of WDG_FOLD_MIN or more equal tokens prints as one. */
+#define WDG_FOLD_MIN 3
+
 typedef struct wdg_thread_delta {
     uint32_t ref_tid, cand_tid;
     size_t ref_tokens, cand_tokens;  /* compared: ref window, cand prefix */
     int differs;
     size_t index;                    /* first differing position */
     size_t ref_event, cand_event;    /* the tokens there, WDG_NO_EVENT past the end */
-    size_t before[3];                /* ref events of the tokens before it */
+    size_t ref_run, cand_run;        /* equal tokens from there on in each stream */
+    size_t before[3];                /* ref events of the runs before it */
+    size_t before_run[3];            /* their lengths */
     int n_before;
     size_t inserted, deleted;
     int bounded;                     /* the diff hit its cost bound */
@@ -50,6 +57,7 @@ typedef struct wdg_boot_delta {
     wdg_milestone *milestones;       /* in ref order */
     size_t n_milestones;
     long skew_start;                 /* index into milestones, -1 when none */
+    unsigned left_out;               /* category bits one engine only observes */
 } wdg_boot_delta;
 
 /* window < 0: the default window (up to the first divergence's t). */
@@ -57,11 +65,12 @@ int wdg_boot_delta_build(wdg_boot_delta *bd, const struct wdg_report *r, int64_t
                          wdg_error *err);
 void wdg_boot_delta_free(wdg_boot_delta *bd);
 
-/* One pair's token streams: the ref thread's events before window (all of
+/* One pair's token streams: the ref thread's tokens before window (all of
  * them with whole) and the cand thread's first as many plus slack (all with
- * whole), as event indexes and as token ids.  Free with wdg_streams_free. */
+ * whole), as event indexes and as token ids.  Owns its arrays: free with
+ * wdg_streams_free. */
 typedef struct wdg_streams {
-    const size_t *ref_events, *cand_events;   /* borrowed from the report */
+    size_t *ref_events, *cand_events;
     uint32_t *a, *b;
     size_t n, m;
 } wdg_streams;
@@ -73,5 +82,11 @@ void wdg_streams_free(wdg_streams *st);
 /* "KeWaitForSingleObject@sub_824D29F0+0xA0", or the op alone. */
 void wdg_token_name(const struct wdg_report *r, const struct wdg_trace *t, size_t event,
                     char *out, size_t cap);
+/* The same for a run of count equal tokens: "NAME x COUNT" when count is
+ * WDG_FOLD_MIN or more, else the name alone. */
+void wdg_token_run_name(const struct wdg_report *r, const struct wdg_trace *t, size_t event,
+                        size_t count, char *out, size_t cap);
+/* The length of the run of equal tokens s[i..] (0 when i >= n). */
+size_t wdg_token_run(const uint32_t *s, size_t n, size_t i);
 
 #endif

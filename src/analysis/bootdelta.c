@@ -25,10 +25,30 @@ void wdg_token_name(const wdg_report *r, const wdg_trace *t, size_t event, char 
     }
 }
 
-/* tokens as small ids shared by both traces (the op table is shared) */
-static uint32_t token_id(wdg_map *ids, const wdg_event *e)
+void wdg_token_run_name(const wdg_report *r, const wdg_trace *t, size_t event, size_t count,
+                        char *out, size_t cap)
 {
-    uint64_t key = (uint64_t)e->op << 33 | ((e->flags & WDG_EV_LR) ? (uint64_t)e->lr << 1 | 1 : 0);
+    wdg_token_name(r, t, event, out, cap);
+    if (count >= WDG_FOLD_MIN) {
+        size_t len = strlen(out);
+        snprintf(out + len, cap - len, " x %zu", count);
+    }
+}
+
+size_t wdg_token_run(const uint32_t *s, size_t n, size_t i)
+{
+    size_t k = i;
+    while (k < n && s[k] == s[i])
+        k++;
+    return k - i;
+}
+
+/* tokens as small ids shared by both traces (the op table is shared); an
+ * op's aliases make one token with it */
+static uint32_t token_id(wdg_map *ids, const wdg_ops *ops, const wdg_event *e)
+{
+    uint64_t op = wdg_ops_canonical(ops, e->op);
+    uint64_t key = op << 33 | ((e->flags & WDG_EV_LR) ? (uint64_t)e->lr << 1 | 1 : 0);
     uint64_t *v = wdg_map_put(ids, key, ids->count, NULL);
     return v ? (uint32_t)*v : UINT32_MAX;
 }
@@ -37,6 +57,23 @@ static uint32_t token_id(wdg_map *ids, const wdg_event *e)
 static uint64_t ev_time(const wdg_trace *t, const wdg_event *e, size_t index)
 {
     return t->all_t ? (uint64_t)e->t : (uint64_t)index;
+}
+
+/* The events of a thread that make tokens: of a category both engines
+ * observe (a token the other engine cannot show is no difference), up to
+ * limit tokens and, unless whole, before window. */
+static size_t keep_tokens(size_t *out, const wdg_trace *t, const size_t *events, size_t n,
+                          unsigned common, size_t limit, uint64_t window, int whole)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n && k < limit; i++) {
+        const wdg_event *e = &t->events[events[i]];
+        if (!whole && ev_time(t, e, events[i]) >= window)
+            break;
+        if (common & WDG_CAT_BIT(e->cat))
+            out[k++] = events[i];
+    }
+    return k;
 }
 
 int wdg_boot_streams(wdg_streams *st, const wdg_report *r, uint32_t rt, uint32_t ct,
@@ -50,27 +87,31 @@ int wdg_boot_streams(wdg_streams *st, const wdg_report *r, uint32_t rt, uint32_t
         return wdg_error_set(err, WDG_EUSAGE, NULL, 0, "no thread %u in %s", rth ? ct : rt,
                              rth ? "cand" : "ref");
     size_t nr, nc;
-    st->ref_events = wdg_diag_thread_events(&r->diag, rth, &nr);
-    st->cand_events = wdg_diag_thread_events(&r->diag, cth, &nc);
+    const size_t *re = wdg_diag_thread_events(&r->diag, rth, &nr);
+    const size_t *ce = wdg_diag_thread_events(&r->diag, cth, &nc);
+    unsigned common = r->ref->observes & r->cand->observes;
+    st->ref_events = malloc((nr + 1) * sizeof *st->ref_events);
+    st->cand_events = malloc((nc + 1) * sizeof *st->cand_events);
+    if (!st->ref_events || !st->cand_events)
+        goto oom;
     /* ref: the window; cand: as many tokens plus the slack an edit script
      * needs (its clock may run slower, so time does not cut it) */
-    size_t n = 0;
-    while (n < nr && (whole || ev_time(r->ref, &r->ref->events[st->ref_events[n]],
-                                       st->ref_events[n]) < window))
-        n++;
+    size_t n = keep_tokens(st->ref_events, r->ref, re, nr, common, SIZE_MAX, window, whole);
     size_t slack = n / 4 > SLACK_MIN ? n / 4 : SLACK_MIN;
-    size_t m = whole || nc < n + slack ? nc : n + slack;
+    size_t m = keep_tokens(st->cand_events, r->cand, ce, nc, common, whole ? SIZE_MAX : n + slack,
+                           0, 1);
     st->n = n;
     st->m = m;
     st->a = malloc((n + 1) * sizeof *st->a);
     st->b = malloc((m + 1) * sizeof *st->b);
     if (!st->a || !st->b)
         goto oom;
+    const wdg_ops *ops = r->ref->ops;
     for (size_t i = 0; i < n; i++)
-        if ((st->a[i] = token_id(&ids, &r->ref->events[st->ref_events[i]])) == UINT32_MAX)
+        if ((st->a[i] = token_id(&ids, ops, &r->ref->events[st->ref_events[i]])) == UINT32_MAX)
             goto oom;
     for (size_t i = 0; i < m; i++)
-        if ((st->b[i] = token_id(&ids, &r->cand->events[st->cand_events[i]])) == UINT32_MAX)
+        if ((st->b[i] = token_id(&ids, ops, &r->cand->events[st->cand_events[i]])) == UINT32_MAX)
             goto oom;
     wdg_map_free(&ids);
     return 0;
@@ -82,9 +123,35 @@ oom:
 
 void wdg_streams_free(wdg_streams *st)
 {
+    free(st->ref_events);
+    free(st->cand_events);
     free(st->a);
     free(st->b);
     memset(st, 0, sizeof *st);
+}
+
+/* The runs of a (up to 3) that end at index, in order: a run that goes
+ * on past index is cut there. */
+static void runs_before(wdg_thread_delta *out, const wdg_streams *st, size_t index)
+{
+    size_t starts[3], lens[3], end = index;
+    int k = 0;
+    while (k < 3 && end > 0) {
+        size_t s = end - 1;
+        while (s > 0 && st->a[s - 1] == st->a[end - 1])
+            s--;
+        /* a run shorter than the fold prints token by token */
+        if (end - s < WDG_FOLD_MIN)
+            s = end - 1;
+        starts[k] = s;
+        lens[k++] = end - s;
+        end = s;
+    }
+    for (int i = 0; i < k; i++) {
+        out->before[i] = st->ref_events[starts[k - 1 - i]];
+        out->before_run[i] = lens[k - 1 - i];
+    }
+    out->n_before = k;
 }
 
 static int pair_delta(const wdg_report *r, wdg_boot_delta *bd, uint32_t rt, uint32_t ct,
@@ -99,11 +166,9 @@ static int pair_delta(const wdg_report *r, wdg_boot_delta *bd, uint32_t rt, uint
     if (rc < 0)
         return rc;
     size_t n = st.n, m = st.m;
-    const size_t *re = st.ref_events, *ce = st.cand_events;
-    const uint32_t *a = st.a, *b = st.b;
     out->ref_tokens = n;
     out->cand_tokens = m;
-    if ((rc = wdg_diff_tokens(&d, a, n, b, m, 0, err)) < 0)
+    if ((rc = wdg_diff_folded(&d, st.a, n, st.b, m, 0, err)) < 0)
         goto done;
     /* the cand tokens after the last one matched belong past the window */
     size_t runs = d.n_runs;
@@ -123,11 +188,12 @@ static int pair_delta(const wdg_report *r, wdg_boot_delta *bd, uint32_t rt, uint
         size_t bp = d.runs[i].b_pos;
         /* what stands at that place on each side */
         if (out->index < n)
-            out->ref_event = re[out->index];
+            out->ref_event = st.ref_events[out->index];
         if (bp < m)
-            out->cand_event = ce[bp];
-        for (size_t k = out->index >= 3 ? out->index - 3 : 0; k < out->index; k++)
-            out->before[out->n_before++] = re[k];
+            out->cand_event = st.cand_events[bp];
+        out->ref_run = wdg_token_run(st.a, n, out->index);
+        out->cand_run = wdg_token_run(st.b, m, bp);
+        runs_before(out, &st, out->index);
         break;
     }
 done:
@@ -251,6 +317,7 @@ int wdg_boot_delta_build(wdg_boot_delta *bd, const wdg_report *r, int64_t window
     memset(bd, 0, sizeof *bd);
     bd->skew_start = -1;
     bd->has_t = r->ref->all_t && r->cand->all_t;
+    bd->left_out = (r->ref->observes ^ r->cand->observes) & WDG_CAT_ALL;
     const wdg_trace *ref = r->ref;
     /* t is never negative: one past the last t fits in the unsigned window */
     if (window >= 0) {

@@ -208,6 +208,107 @@ int wdg_diff_tokens(wdg_diff *out, const uint32_t *a, size_t n, const uint32_t *
     return rc;
 }
 
+/* A stream folded: run k is tok[k] from start[k] to start[k + 1]. */
+typedef struct folded {
+    uint32_t *tok;
+    size_t *start, n;
+} folded;
+
+static int fold(folded *f, const uint32_t *s, size_t n)
+{
+    f->n = 0;
+    f->tok = malloc((n + 1) * sizeof *f->tok);
+    f->start = malloc((n + 1) * sizeof *f->start);
+    if (!f->tok || !f->start)
+        return -1;
+    for (size_t i = 0; i < n; i++)
+        if (i == 0 || s[i] != s[i - 1]) {
+            f->tok[f->n] = s[i];
+            f->start[f->n++] = i;
+        }
+    f->start[f->n] = n;
+    return 0;
+}
+
+/* Emits in unfolded positions, holding an insertion back until what
+ * follows is known: a deletion beside it goes first, so that the two pair
+ * up as one change block. */
+static int unfold(ctx *c, wdg_diff_run *held, int kind, size_t a, size_t b, size_t len)
+{
+    if (!len)
+        return 0;
+    if (kind == WDG_DIFF_INSERT) {
+        if (!held->len)
+            *held = (wdg_diff_run){kind, a, b, 0};
+        held->len += len;
+        return 0;
+    }
+    if (kind == WDG_DIFF_DELETE && held->len) {
+        held->a_pos = a + len;
+        return emit(c, kind, a, held->b_pos, len);
+    }
+    if (held->len && emit(c, WDG_DIFF_INSERT, held->a_pos, held->b_pos, held->len) < 0)
+        return -1;
+    held->len = 0;
+    return emit(c, kind, a, b, len);
+}
+
+static int unfold_run(ctx *c, wdg_diff_run *held, const folded *fa, const folded *fb,
+                      const wdg_diff_run *r)
+{
+    const size_t *sa = fa->start, *sb = fb->start;
+    if (r->kind == WDG_DIFF_DELETE)
+        return unfold(c, held, r->kind, sa[r->a_pos], sb[r->b_pos],
+                      sa[r->a_pos + r->len] - sa[r->a_pos]);
+    if (r->kind == WDG_DIFF_INSERT)
+        return unfold(c, held, r->kind, sa[r->a_pos], sb[r->b_pos],
+                      sb[r->b_pos + r->len] - sb[r->b_pos]);
+    for (size_t i = 0; i < r->len; i++) {
+        size_t ua = r->a_pos + i, ub = r->b_pos + i;
+        size_t la = sa[ua + 1] - sa[ua], lb = sb[ub + 1] - sb[ub], k = la < lb ? la : lb;
+        if (unfold(c, held, WDG_DIFF_EQUAL, sa[ua], sb[ub], k) < 0 ||
+            unfold(c, held, WDG_DIFF_DELETE, sa[ua] + k, sb[ub] + k, la - k) < 0 ||
+            unfold(c, held, WDG_DIFF_INSERT, sa[ua] + la, sb[ub] + k, lb - k) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+int wdg_diff_folded(wdg_diff *out, const uint32_t *a, size_t n, const uint32_t *b, size_t m,
+                    uint64_t max_cost, wdg_error *err)
+{
+    folded fa = {0}, fb = {0};
+    wdg_diff fd = {0};
+    ctx c;
+    memset(&c, 0, sizeof c);
+    memset(out, 0, sizeof *out);
+    c.out = out;
+    int rc = 0;
+    if (fold(&fa, a, n) < 0 || fold(&fb, b, m) < 0)
+        goto oom;
+    if ((rc = wdg_diff_tokens(&fd, fa.tok, fa.n, fb.tok, fb.n, max_cost, err)) < 0)
+        goto done;
+    wdg_diff_run held = {0};
+    for (size_t i = 0; i < fd.n_runs; i++)
+        if (unfold_run(&c, &held, &fa, &fb, &fd.runs[i]) < 0)
+            goto oom;
+    if (held.len && emit(&c, WDG_DIFF_INSERT, held.a_pos, held.b_pos, held.len) < 0)
+        goto oom;
+    out->bounded = fd.bounded;
+    out->cost = fd.cost;
+    goto done;
+oom:
+    wdg_diff_free(out);
+    rc = wdg_error_set(err, WDG_ENOMEM, NULL, 0, "out of memory (diff)");
+done:
+    wdg_diff_free(&fd);
+    free(fa.tok);
+    free(fa.start);
+    free(fb.tok);
+    free(fb.start);
+    return rc;
+}
+
 void wdg_diff_free(wdg_diff *d)
 {
     free(d->runs);

@@ -308,14 +308,15 @@ static void roots(wdg_buf *b, const wdg_report *r)
     wdg_buf_puts(b, d->n_roots ? "\n  ]" : "]");
 }
 
-static void token(wdg_buf *b, const wdg_report *r, const wdg_trace *t, size_t event)
+/* a run of count equal tokens there: "NAME x COUNT" when folded */
+static void token(wdg_buf *b, const wdg_report *r, const wdg_trace *t, size_t event, size_t count)
 {
     char name[256];
     if (event == WDG_NO_EVENT) {
         wdg_buf_puts(b, "null");
         return;
     }
-    wdg_token_name(r, t, event, name, sizeof name);
+    wdg_token_run_name(r, t, event, count, name, sizeof name);
     wdg_buf_json_str(b, name);
 }
 
@@ -350,13 +351,13 @@ static void boot_delta(wdg_buf *b, const wdg_report *r)
                        t->ref_tid, t->cand_tid);
         if (t->differs) {
             wdg_buf_printf(b, "{\"index\": %zu, \"ref\": ", t->index);
-            token(b, r, r->ref, t->ref_event);
+            token(b, r, r->ref, t->ref_event, t->ref_run);
             wdg_buf_puts(b, ", \"cand\": ");
-            token(b, r, r->cand, t->cand_event);
+            token(b, r, r->cand, t->cand_event, t->cand_run);
             wdg_buf_puts(b, ", \"before\": [");
             for (int k = 0; k < t->n_before; k++) {
                 wdg_buf_puts(b, k ? ", " : "");
-                token(b, r, r->ref, t->before[k]);
+                token(b, r, r->ref, t->before[k], t->before_run[k]);
             }
             wdg_buf_puts(b, "]}");
         } else {
@@ -377,7 +378,11 @@ static void boot_delta(wdg_buf *b, const wdg_report *r)
         milestone(b, &bd->milestones[bd->skew_start]);
     else
         wdg_buf_puts(b, "null");
-    wdg_buf_printf(b, ", \"window_unit\": \"%s\"}", r->ref->all_t ? "ns" : "events");
+    wdg_buf_printf(b, ", \"window_unit\": \"%s\", \"left_out\": [", r->ref->all_t ? "ns" : "events");
+    for (int c = 0, k = 0; c < WDG_CAT_COUNT; c++)
+        if (bd->left_out & WDG_CAT_BIT(c))
+            wdg_buf_printf(b, "%s\"%s\"", k++ ? ", " : "", wdg_category_name(c));
+    wdg_buf_puts(b, "]}");
 }
 
 /* members beyond the spec's: ref threads with no analog, the ladder's

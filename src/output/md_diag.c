@@ -563,6 +563,14 @@ void md_boot(wdg_buf *b, const wdg_report *r)
                    : r->first_divergence.found ? " (the first divergence)"
                                                : " (the end of the common span)",
                    r->opts.cand_name);
+    if (bd->left_out) {
+        /* a token the other engine cannot log is no difference */
+        wdg_buf_puts(b, "Left out of both streams, as only one engine observes them:");
+        for (int c = 0, k = 0; c < WDG_CAT_COUNT; c++)
+            if (bd->left_out & WDG_CAT_BIT(c))
+                wdg_buf_printf(b, "%s %s", k++ ? "," : "", wdg_category_name(c));
+        wdg_buf_puts(b, " events.\n\n");
+    }
     if (bd->skew_start >= 0) {
         const wdg_milestone *m = &bd->milestones[bd->skew_start];
         char a[32], z[32], x[32] = "";
@@ -602,21 +610,21 @@ void md_boot(wdg_buf *b, const wdg_report *r)
             char tok[256];
             wdg_buf_printf(b, "%zu | ", t->index);
             if (t->ref_event != WDG_NO_EVENT) {
-                wdg_token_name(r, r->ref, t->ref_event, tok, sizeof tok);
+                wdg_token_run_name(r, r->ref, t->ref_event, t->ref_run, tok, sizeof tok);
                 wdg_buf_printf(b, "`%s`", tok);
             } else {
                 wdg_buf_puts(b, "(end)");
             }
             wdg_buf_puts(b, " | ");
             if (t->cand_event != WDG_NO_EVENT) {
-                wdg_token_name(r, r->cand, t->cand_event, tok, sizeof tok);
+                wdg_token_run_name(r, r->cand, t->cand_event, t->cand_run, tok, sizeof tok);
                 wdg_buf_printf(b, "`%s`", tok);
             } else {
                 wdg_buf_puts(b, "(its stream ends)");
             }
             wdg_buf_puts(b, " | ");
             for (int k = 0; k < t->n_before; k++) {
-                wdg_token_name(r, r->ref, t->before[k], tok, sizeof tok);
+                wdg_token_run_name(r, r->ref, t->before[k], t->before_run[k], tok, sizeof tok);
                 wdg_buf_printf(b, "%s`%s`", k ? ", " : "", tok);
             }
             wdg_buf_printf(b, " | %zu | %zu%s |\n", t->inserted, t->deleted,

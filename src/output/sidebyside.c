@@ -8,6 +8,7 @@
 typedef struct row {
     int mark;          /* ' ', '<', '>', '|' */
     size_t a, b;       /* token indexes, SIZE_MAX when none */
+    size_t na, nb;     /* tokens the row stands for on each side */
 } row;
 
 /* s in a column width characters wide: cut before a character, padded
@@ -23,13 +24,26 @@ static void column(wdg_buf *out, const char *s, int width)
         wdg_buf_putc(out, ' ');
 }
 
+/* A folded name keeps its count whole: the name is cut to make room. */
+static void run_name(const wdg_report *r, const wdg_trace *t, size_t event, size_t count,
+                     int width, char *out, size_t cap)
+{
+    char suffix[32] = "";
+    if (count >= WDG_FOLD_MIN)
+        snprintf(suffix, sizeof suffix, " x %zu", count);
+    wdg_token_name(r, t, event, out, cap);
+    size_t room = (size_t)width > strlen(suffix) ? (size_t)width - strlen(suffix) : 0;
+    size_t len = width ? wdg_utf8_cut(out, strlen(out), room) : strlen(out);
+    snprintf(out + len, cap - len, "%s", suffix);
+}
+
 static void print_row(wdg_buf *out, const wdg_report *r, const wdg_streams *st, row rw, int width)
 {
     char left[256] = "", right[256] = "";
     if (rw.a != SIZE_MAX)
-        wdg_token_name(r, r->ref, st->ref_events[rw.a], left, sizeof left);
+        run_name(r, r->ref, st->ref_events[rw.a], rw.na, width, left, sizeof left);
     if (rw.b != SIZE_MAX)
-        wdg_token_name(r, r->cand, st->cand_events[rw.b], right, sizeof right);
+        run_name(r, r->cand, st->cand_events[rw.b], rw.nb, 0, right, sizeof right);
     char ai[24] = "", bi[24] = "";
     if (rw.a != SIZE_MAX)
         snprintf(ai, sizeof ai, "%zu", rw.a);
@@ -38,6 +52,73 @@ static void print_row(wdg_buf *out, const wdg_report *r, const wdg_streams *st, 
     wdg_buf_printf(out, "%6s  ", ai);
     column(out, left, width);
     wdg_buf_printf(out, " %c %6s  %s\n", rw.mark, bi, right);
+}
+
+/* Tokens are printed unit by unit: a run of WDG_FOLD_MIN or more equal
+ * tokens is one unit, any other token is one. */
+typedef struct walk {
+    const uint32_t *s;
+    size_t at, to;     /* the next unit starts at at; the tokens end at to */
+} walk;
+
+/* The next unit's position; its length in *len. */
+static size_t next_unit(walk *w, size_t *len)
+{
+    size_t pos = w->at, l = wdg_token_run(w->s, w->to, pos);
+    *len = l >= WDG_FOLD_MIN ? l : 1;
+    w->at += *len;
+    return pos;
+}
+
+static size_t count_units(const uint32_t *s, size_t from, size_t to)
+{
+    walk w = {s, from, to};
+    size_t k = 0, len;
+    for (; w.at < w.to; k++)
+        next_unit(&w, &len);
+    return k;
+}
+
+/* An equal run: context units at each end that has a change beside it,
+ * "@@" where units are skipped. */
+static void equal_rows(wdg_buf *out, const wdg_report *r, const wdg_streams *st,
+                       const wdg_diff_run *run, int first, int last, int context, int width)
+{
+    size_t nu = count_units(st->a, run->a_pos, run->a_pos + run->len);
+    size_t head = first ? 0 : (size_t)context, tail = last ? 0 : (size_t)context;
+    size_t skip_from = nu, skip_to = nu;
+    if (nu > head + tail) {
+        skip_from = head;
+        skip_to = nu - tail;
+    }
+    walk w = {st->a, run->a_pos, run->a_pos + run->len};
+    for (size_t u = 0; u < nu; u++) {
+        size_t len, pos = next_unit(&w, &len);
+        size_t bpos = run->b_pos + (pos - run->a_pos);
+        if (u >= skip_from && u < skip_to) {
+            if (u == skip_to - 1 && !last)
+                wdg_buf_printf(out, "@@ %s %zu, %s %zu @@\n", r->opts.ref_name, pos + len,
+                               r->opts.cand_name, bpos + len);
+            continue;
+        }
+        print_row(out, r, st, (row){' ', pos, bpos, len, len}, width);
+    }
+}
+
+/* A change block: the deletes beside the inserts that follow, unit by unit. */
+static void change_rows(wdg_buf *out, const wdg_report *r, const wdg_streams *st, size_t da,
+                        size_t dn, size_t ia, size_t in, int width)
+{
+    walk wa = {st->a, da, da + dn}, wb = {st->b, ia, ia + in};
+    while (wa.at < wa.to || wb.at < wb.to) {
+        row rw = {0, SIZE_MAX, SIZE_MAX, 0, 0};
+        if (wa.at < wa.to)
+            rw.a = next_unit(&wa, &rw.na);
+        if (wb.at < wb.to)
+            rw.b = next_unit(&wb, &rw.nb);
+        rw.mark = rw.a != SIZE_MAX && rw.b != SIZE_MAX ? '|' : rw.a != SIZE_MAX ? '<' : '>';
+        print_row(out, r, st, rw, width);
+    }
 }
 
 int wdg_render_diff(wdg_buf *out, const wdg_report *r, uint32_t ref_tid, uint32_t cand_tid,
@@ -49,7 +130,7 @@ int wdg_render_diff(wdg_buf *out, const wdg_report *r, uint32_t ref_tid, uint32_
     int rc = wdg_boot_streams(&st, r, ref_tid, cand_tid, r->boot.window, whole, err);
     if (rc < 0)
         return rc;
-    if ((rc = wdg_diff_tokens(&d, st.a, st.n, st.b, st.m, 0, err)) < 0)
+    if ((rc = wdg_diff_folded(&d, st.a, st.n, st.b, st.m, 0, err)) < 0)
         goto done;
     wdg_buf_printf(out, "--- %s thread %u: %zu tokens%s\n+++ %s thread %u: %zu tokens\n",
                    r->opts.ref_name, ref_tid, st.n, whole ? "" : " (the boot window)",
@@ -61,24 +142,9 @@ int wdg_render_diff(wdg_buf *out, const wdg_report *r, uint32_t ref_tid, uint32_
     for (size_t i = 0; i < d.n_runs; i++) {
         const wdg_diff_run *run = &d.runs[i];
         if (run->kind == WDG_DIFF_EQUAL) {
-            int first = i == 0, last = i + 1 == d.n_runs;
-            size_t keep_head = first ? 0 : (size_t)context, keep_tail = last ? 0 : (size_t)context;
-            if (run->len > keep_head + keep_tail) {
-                for (size_t k = 0; k < keep_head; k++)
-                    print_row(out, r, &st, (row){' ', run->a_pos + k, run->b_pos + k}, width);
-                size_t skip_to = run->len - keep_tail;
-                if (!last)
-                    wdg_buf_printf(out, "@@ %s %zu, %s %zu @@\n", r->opts.ref_name,
-                                   run->a_pos + skip_to, r->opts.cand_name, run->b_pos + skip_to);
-                for (size_t k = skip_to; k < run->len; k++)
-                    print_row(out, r, &st, (row){' ', run->a_pos + k, run->b_pos + k}, width);
-            } else {
-                for (size_t k = 0; k < run->len; k++)
-                    print_row(out, r, &st, (row){' ', run->a_pos + k, run->b_pos + k}, width);
-            }
+            equal_rows(out, r, &st, run, i == 0, i + 1 == d.n_runs, context, width);
             continue;
         }
-        /* a change block: the deletes, then the inserts that follow */
         size_t da = 0, dn = 0, ia = 0, in = 0;
         if (run->kind == WDG_DIFF_DELETE) {
             da = run->a_pos, dn = run->len;
@@ -89,11 +155,7 @@ int wdg_render_diff(wdg_buf *out, const wdg_report *r, uint32_t ref_tid, uint32_
         } else {
             ia = run->b_pos, in = run->len;
         }
-        for (size_t k = 0; k < dn || k < in; k++) {
-            row rw = {k < dn && k < in ? '|' : k < dn ? '<' : '>', k < dn ? da + k : SIZE_MAX,
-                      k < in ? ia + k : SIZE_MAX};
-            print_row(out, r, &st, rw, width);
-        }
+        change_rows(out, r, &st, da, dn, ia, in, width);
     }
 done:
     wdg_buf_repair_utf8(out, start);   /* names from the input as they came */

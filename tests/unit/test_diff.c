@@ -46,6 +46,78 @@ static int script_valid(const wdg_diff *d, const uint32_t *a, size_t n, const ui
     return ia == n && ib == m;
 }
 
+/* Diffs on folded streams: valid scripts in unfolded positions, a long
+ * run costs one step, and a shorter run of one token matches its part. */
+static void test_diff_folded(void)
+{
+    uint32_t a[60], b[60];
+    int valid = 1, counted = 1, paired = 1;
+    for (int round = 0; round < 3000; round++) {
+        size_t n = (size_t)(rand() % 40), m = (size_t)(rand() % 40);
+        /* a small alphabet and long runs: run-length noise */
+        for (size_t i = 0; i < n; i++)
+            a[i] = i && rand() % 3 ? a[i - 1] : (uint32_t)(rand() % 3);
+        for (size_t i = 0; i < m; i++)
+            b[i] = i && rand() % 3 ? b[i - 1] : (uint32_t)(rand() % 3);
+        wdg_diff d;
+        wdg_error err = {0};
+        if (wdg_diff_folded(&d, a, n, b, m, 0, &err) < 0) {
+            CHECK(!"folded diff failed");
+            continue;
+        }
+        valid &= script_valid(&d, a, n, b, m);
+        counted &= d.deleted + m == d.inserted + n;
+        /* never an insertion right before a deletion */
+        for (size_t i = 1; i < d.n_runs; i++)
+            paired &= !(d.runs[i - 1].kind == WDG_DIFF_INSERT && d.runs[i].kind == WDG_DIFF_DELETE);
+        wdg_diff_free(&d);
+    }
+    CHECK(valid);
+    CHECK(counted);
+    CHECK(paired);
+    /* 100 of T then U against 90 of T then U: 90 equal, 10 deleted at 90 */
+    size_t n = 0, m = 0;
+    uint32_t *x = malloc(200 * sizeof *x), *y = malloc(200 * sizeof *y);
+    for (; n < 100; n++)
+        x[n] = 5;
+    x[n++] = 6;
+    for (; m < 90; m++)
+        y[m] = 5;
+    y[m++] = 6;
+    wdg_diff d;
+    wdg_error err = {0};
+    CHECK_INT(wdg_diff_folded(&d, x, n, y, m, 0, &err), 0);
+    CHECK_INT(d.n_runs, 3);
+    CHECK_INT(d.runs[0].len, 90);
+    CHECK_INT(d.runs[1].kind, WDG_DIFF_DELETE);
+    CHECK_INT(d.runs[1].a_pos, 90);
+    CHECK_INT(d.runs[1].len, 10);
+    CHECK_INT(d.deleted, 10);
+    CHECK_INT(d.inserted, 0);
+    CHECK(d.cost <= 2);   /* the runs, not the tokens, are diffed */
+    wdg_diff_free(&d);
+    /* a change inside: T*100 against T*40 V T*60 */
+    m = 0;
+    for (size_t i = 0; i < 100; i++) {
+        if (i == 40)
+            y[m++] = 7;
+        y[m++] = 5;
+    }
+    CHECK_INT(wdg_diff_folded(&d, x, 100, y, m, 0, &err), 0);
+    CHECK(script_valid(&d, x, 100, y, m));
+    CHECK(d.n_runs >= 2 && d.runs[0].kind == WDG_DIFF_EQUAL && d.runs[0].len == 40);
+    wdg_diff_free(&d);
+    /* empty sides */
+    CHECK_INT(wdg_diff_folded(&d, x, 0, y, 0, 0, &err), 0);
+    CHECK_INT(d.n_runs, 0);
+    wdg_diff_free(&d);
+    CHECK_INT(wdg_diff_folded(&d, x, 3, y, 0, 0, &err), 0);
+    CHECK_INT(d.deleted, 3);
+    wdg_diff_free(&d);
+    free(x);
+    free(y);
+}
+
 void test_diff(void)
 {
     srand(12345);
@@ -134,4 +206,5 @@ void test_diff(void)
     wdg_diff_free(&d);
     free(x);
     free(y);
+    test_diff_folded();
 }
