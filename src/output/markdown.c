@@ -172,6 +172,20 @@ static void span_line(wdg_buf *b, const wdg_report *r)
                    r->opts.cand_name, ce);
 }
 
+/* The counts and status a sentence gives for key k: a MIXED key's are its
+ * match class's, and *that names the class. */
+static wdg_key spoken(const wdg_report *r, const wdg_key *k, char *that, size_t cap)
+{
+    wdg_key ck = *k;
+    snprintf(that, cap, "that key");
+    if (k->status == WDG_ST_MIXED) {
+        const wdg_match_class *m = &r->keys.classes[k->cls];
+        ck.ref = m->ref, ck.cand = m->cand, ck.status = m->status;
+        snprintf(that, cap, "its match class %u (%zu keys)", k->cls, m->n_keys);
+    }
+    return ck;
+}
+
 static void sentences(wdg_buf *b, const wdg_report *r)
 {
     const wdg_divergence *d = &r->first_divergence, *kd = &r->first_key_divergence;
@@ -183,14 +197,8 @@ static void sentences(wdg_buf *b, const wdg_report *r)
         where(e, at, sizeof at);
         site(r, e, st, sizeof st);
         wdg_fmt_ordinal(d->ordinal, ord, sizeof ord);
-        /* a MIXED key speaks through its match class: its counts, its status */
-        wdg_key ck = *k;
-        char that[64] = "that key";
-        if (k->status == WDG_ST_MIXED) {
-            const wdg_match_class *m = &r->keys.classes[k->cls];
-            ck.ref = m->ref, ck.cand = m->cand, ck.status = m->status;
-            snprintf(that, sizeof that, "its match class %u (%zu keys)", k->cls, m->n_keys);
-        }
+        char that[64];
+        wdg_key ck = spoken(r, k, that, sizeof that);
         wdg_fmt_ratio(&ck, ratio, sizeof ratio);
         wdg_buf_printf(b, "%s producer #%llu, %s, is the first %s has no counterpart for at "
                           "that point of progress: the %s %s, while over the common span %s "
@@ -216,12 +224,15 @@ static void sentences(wdg_buf *b, const wdg_report *r)
         where(e, at, sizeof at);
         site(r, e, st, sizeof st);
         wdg_fmt_ordinal(kd->ordinal, ord, sizeof ord);
-        wdg_fmt_ratio(k, ratio, sizeof ratio);
-        wdg_buf_printf(b, "%s producer #%llu, %s: %s, its %s occurrence; the key fires %llu "
+        char that[64];
+        wdg_key ck = spoken(r, k, that, sizeof that);
+        wdg_fmt_ratio(&ck, ratio, sizeof ratio);
+        wdg_buf_printf(b, "%s producer #%llu, %s: %s, its %s occurrence; %s fires %llu "
                           "time%s in %s and %llu in %s (%s%s%s).\n\n",
                        r->opts.ref_name, (unsigned long long)kd->ref_index, at, st, ord,
-                       (unsigned long long)k->ref, k->ref == 1 ? "" : "s", r->opts.ref_name,
-                       (unsigned long long)k->cand, r->opts.cand_name, wdg_status_name(k->status),
+                       k->status == WDG_ST_MIXED ? that : "the key",
+                       (unsigned long long)ck.ref, ck.ref == 1 ? "" : "s", r->opts.ref_name,
+                       (unsigned long long)ck.cand, r->opts.cand_name, wdg_status_name(ck.status),
                        ratio[0] ? " " : "", ratio);
     }
 }
@@ -235,8 +246,9 @@ static void class_keys(wdg_buf *b, const wdg_report *r, const wdg_match_class *m
         char fn[160];
         if (!(cand ? k->cand_total : k->ref_total))
             continue;
-        wdg_fmt_function(r, k->lr, fn, sizeof fn);
-        wdg_buf_printf(b, "%s`%s`", first ? "" : ", ", fn);
+        wdg_buf_printf(b, "%s`0x%08X`", first ? "" : ", ", k->lr);
+        if (wdg_symbols_format(r->symbols, k->lr, fn, sizeof fn))
+            wdg_buf_printf(b, " (%s)", fn);
         first = 0;
     }
 }
