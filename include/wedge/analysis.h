@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "wedge/error.h"
+#include "wedge/symbols.h"
 #include "wedge/trace.h"
 
 typedef enum wdg_status {
@@ -19,7 +20,8 @@ typedef enum wdg_status {
     WDG_ST_OVER,
     WDG_ST_MISSING,
     WDG_ST_EXTRA,
-    WDG_ST_UNOBSERVABLE
+    WDG_ST_UNOBSERVABLE,
+    WDG_ST_MIXED            /* a member of a match class: the class has the status */
 } wdg_status;
 
 const char *wdg_status_name(wdg_status st);
@@ -34,7 +36,49 @@ typedef struct wdg_key {
     uint64_t ref, cand;     /* counts over the common span */
     uint64_t ref_total, cand_total;
     wdg_status status;
+    uint32_t cls;           /* its match class (index), or WDG_NO_KEY */
 } wdg_key;
+
+/* What a producer is keyed by (--key-by; docs/wedge.md "Wrappers and match
+ * classes").  site: its lr, lifted out of wrappers through its frames;
+ * function: the function containing that site (per the symbols); caller:
+ * its first frame when it has frames, else its lr. */
+typedef enum wdg_key_by {
+    WDG_KEY_BY_SITE,
+    WDG_KEY_BY_FUNCTION,
+    WDG_KEY_BY_CALLER
+} wdg_key_by;
+
+const char *wdg_key_by_name(wdg_key_by by);
+/* "site", "function" or "caller": 0, else -1 */
+int wdg_key_by_parse(const char *s, wdg_key_by *out);
+
+/* How keys are formed.  Borrowed: wrappers (the --wrapper values: a symbol
+ * name, or an address) and symbols (may be NULL) must outlive the build. */
+typedef struct wdg_key_opts {
+    wdg_key_by by;
+    const char *const *wrappers;
+    size_t n_wrappers;
+    const wdg_symbols *symbols;
+} wdg_key_opts;
+
+#define WDG_KEY_OPTS_INIT {WDG_KEY_BY_SITE, NULL, 0, NULL}
+
+/* A match class: keys of the two sides that stand for the same producers
+ * (a wrapper's site recorded by one engine, its callers by the other).
+ * Its counts are its members' summed; its status comes from them by the
+ * usual rule; every member key has status WDG_ST_MIXED. */
+typedef struct wdg_match_class {
+    uint32_t *keys;         /* member key indexes, ascending (into the
+                             * keytable's class_keys array) */
+    size_t n_keys;
+    uint32_t via;           /* the wrapper site that formed it (the first) */
+    int via_side;           /* the side that recorded it */
+    uint8_t cat;
+    uint64_t ref, cand;     /* summed over the common span */
+    uint64_t ref_total, cand_total;
+    wdg_status status;
+} wdg_match_class;
 
 /* How the common span is chosen (--span; docs/wedge.md "Common span"). */
 typedef enum wdg_span_method {
@@ -82,13 +126,30 @@ typedef struct wdg_keytable {
     double tolerance;
     uint32_t *ref_key;      /* per ref event: key index, or WDG_NO_KEY */
     uint32_t *cand_key;     /* per cand event */
+    wdg_key_by key_by;      /* as applied */
+    uint64_t lifted[2];     /* per side: producers keyed off their lr */
+    wdg_match_class *classes;
+    size_t n_classes;
+    uint32_t *class_keys;   /* the classes' member lists */
 } wdg_keytable;
 
 /* Builds the key table over the common span chosen as span says (--span,
  * default progress); tolerance is --tolerance (default 0.25). */
 int wdg_keytable_build(wdg_keytable *kt, const wdg_trace *ref, const wdg_trace *cand,
                        double tolerance, wdg_span_method span, wdg_error *err);
+/* The same, keyed as ko says (NULL: by site, no --wrapper).  WDG_EUSAGE
+ * for a --wrapper that is neither an address nor a symbol's name. */
+int wdg_keytable_build_keyed(wdg_keytable *kt, const wdg_trace *ref, const wdg_trace *cand,
+                             double tolerance, wdg_span_method span, const wdg_key_opts *ko,
+                             wdg_error *err);
 void wdg_keytable_free(wdg_keytable *kt);
+
+/* The status that counts for key i: its class's for a MIXED key. */
+static inline wdg_status wdg_key_verdict(const wdg_keytable *kt, size_t i)
+{
+    const wdg_key *k = &kt->keys[i];
+    return k->status == WDG_ST_MIXED ? kt->classes[k->cls].status : k->status;
+}
 
 /* A key as one 64-bit id: (category, lr) when keyed by lr and lr is known,
  * else (category, op).  The id space is shared by every analysis stage. */

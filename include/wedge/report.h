@@ -25,9 +25,11 @@ typedef struct wdg_report_opts {
     wdg_diagnosis_opts diag; /* --tid-map, --silence */
     int64_t boot_window;     /* --boot-window ns; < 0 = up to the first divergence */
     wdg_span_method span;    /* --span, default progress */
+    wdg_key_opts keys;       /* --key-by, --wrapper (symbols: the report's) */
 } wdg_report_opts;
 
-#define WDG_REPORT_OPTS_INIT {0.25, NULL, NULL, WDG_DIAGNOSIS_OPTS_INIT, -1, WDG_SPAN_PROGRESS}
+#define WDG_REPORT_OPTS_INIT                                                       \
+    {0.25, NULL, NULL, WDG_DIAGNOSIS_OPTS_INIT, -1, WDG_SPAN_PROGRESS, WDG_KEY_OPTS_INIT}
 
 typedef struct wdg_report {
     const wdg_trace *ref, *cand;

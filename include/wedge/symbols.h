@@ -31,6 +31,10 @@ size_t wdg_symbols_count(const wdg_symbols *s);
 int wdg_symbols_lookup(const wdg_symbols *s, uint32_t addr, const char **name,
                        uint32_t *start);
 
+/* The start of the function named name (the lowest address when several
+ * share the name): 1, or 0 when none.  s may be NULL. */
+int wdg_symbols_find(const wdg_symbols *s, const char *name, uint32_t *start);
+
 /* "name+0xAC", "name" at the start, or "0x%08X" outside every function;
  * a name too long for cap is cut before a character, the offset kept.
  * Returns 1 when a function was found. */

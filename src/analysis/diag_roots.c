@@ -727,7 +727,7 @@ int diag_roots(diag_ctx *c, wdg_error *err)
         goto oom;
     /* section 8 */
     for (size_t i = 0; i < c->kt->n; i++) {
-        wdg_status st = c->kt->keys[i].status;
+        wdg_status st = wdg_key_verdict(c->kt, i);   /* a MIXED key's: its class's */
         d->keys_diverging += st != WDG_ST_MATCH && st != WDG_ST_UNOBSERVABLE;
         d->missing_keys += st == WDG_ST_MISSING;
     }

@@ -5,6 +5,7 @@
 
 #include "../model/map.h"
 #include "wedge/analysis.h"
+#include "wrappers.h"
 
 const char *wdg_status_name(wdg_status st)
 {
@@ -15,8 +16,26 @@ const char *wdg_status_name(wdg_status st)
     case WDG_ST_MISSING: return "MISSING";
     case WDG_ST_EXTRA: return "EXTRA";
     case WDG_ST_UNOBSERVABLE: return "UNOBSERVABLE";
+    case WDG_ST_MIXED: return "MIXED";
     }
     return "?";
+}
+
+static const char *const key_by_names[] = {"site", "function", "caller"};
+
+const char *wdg_key_by_name(wdg_key_by by)
+{
+    return (unsigned)by < 3 ? key_by_names[by] : "?";
+}
+
+int wdg_key_by_parse(const char *s, wdg_key_by *out)
+{
+    for (int i = 0; i < 3; i++)
+        if (strcmp(s, key_by_names[i]) == 0) {
+            *out = (wdg_key_by)i;
+            return 0;
+        }
+    return -1;
 }
 
 void wdg_keytable_free(wdg_keytable *kt)
@@ -24,6 +43,8 @@ void wdg_keytable_free(wdg_keytable *kt)
     free(kt->keys);
     free(kt->ref_key);
     free(kt->cand_key);
+    free(kt->classes);
+    free(kt->class_keys);
     memset(kt, 0, sizeof *kt);
 }
 
@@ -51,34 +72,51 @@ static int key_order(const void *a, const void *b)
     return strcmp(wdg_ops_name(sort_ops, x->op), wdg_ops_name(sort_ops, y->op));
 }
 
-static wdg_status status_of(const wdg_key *k, const wdg_trace *ref, const wdg_trace *cand,
-                            double tol)
+/* The usual rule, on a key's counts or a match class's summed ones. */
+static wdg_status status_of(int cat, uint64_t ref_n, uint64_t cand_n, const wdg_trace *ref,
+                            const wdg_trace *cand, double tol)
 {
-    unsigned bit = WDG_CAT_BIT(k->cat);
+    unsigned bit = WDG_CAT_BIT(cat);
     if (!(ref->observes & bit) || !(cand->observes & bit))
         return WDG_ST_UNOBSERVABLE;
-    if (k->ref > 0 && k->cand == 0)
+    if (ref_n > 0 && cand_n == 0)
         return WDG_ST_MISSING;
-    if (k->ref == 0 && k->cand > 0)
+    if (ref_n == 0 && cand_n > 0)
         return WDG_ST_EXTRA;
-    if (k->cand > 0 && (double)k->cand < (double)k->ref / (1.0 + tol))
+    if (cand_n > 0 && (double)cand_n < (double)ref_n / (1.0 + tol))
         return WDG_ST_UNDER;
-    if (k->ref > 0 && (double)k->cand > (double)k->ref * (1.0 + tol))
+    if (ref_n > 0 && (double)cand_n > (double)ref_n * (1.0 + tol))
         return WDG_ST_OVER;
     return WDG_ST_MATCH;
 }
 
+/* The key id of a key: (category, address) or (category, op), as
+ * wdg_event_key gives for an event keyed at its own lr. */
+static uint64_t key_id(const wdg_key *k)
+{
+    if (k->has_lr)
+        return (uint64_t)k->cat << 32 | k->lr;
+    return (uint64_t)1 << 40 | (uint64_t)k->cat << 32 | k->op;
+}
+
 /* Adds the producers of one trace to the table. */
-static int count_trace(wdg_keytable *kt, wdg_map *ids, wdg_map *op_counts, size_t *cap,
-                       const wdg_trace *t, int is_ref, uint32_t *per_event)
+static int count_trace(wdg_keytable *kt, const wrap_set *w, wdg_map *ids, wdg_map *op_counts,
+                       size_t *cap, const wdg_trace *t, int is_ref, uint32_t *per_event)
 {
     for (size_t i = 0; i < t->n_events; i++) {
         const wdg_event *e = &t->events[i];
         per_event[i] = WDG_NO_KEY;
         if (!wdg_category_is_producer(e->cat))
             continue;
-        int inserted;
-        uint64_t *slot = wdg_map_put(ids, wdg_event_key(e, kt->by_lr), kt->n, &inserted);
+        int inserted, lifted = 0;
+        uint64_t id = wdg_event_key(e, kt->by_lr);
+        uint32_t addr = e->lr;
+        if (kt->by_lr && (e->flags & WDG_EV_LR)) {
+            addr = wrap_key_addr(w, t, e, &lifted);
+            id = (uint64_t)e->cat << 32 | addr;
+            kt->lifted[!is_ref] += (uint64_t)lifted;
+        }
+        uint64_t *slot = wdg_map_put(ids, id, kt->n, &inserted);
         if (!slot)
             return -1;
         if (inserted) {
@@ -94,8 +132,9 @@ static int count_trace(wdg_keytable *kt, wdg_map *ids, wdg_map *op_counts, size_
             memset(k, 0, sizeof *k);
             k->cat = e->cat;
             k->has_lr = kt->by_lr && (e->flags & WDG_EV_LR);
-            k->lr = k->has_lr ? e->lr : 0;
+            k->lr = k->has_lr ? addr : 0;
             k->op = e->op;
+            k->cls = WDG_NO_KEY;
         }
         uint32_t idx = (uint32_t)*slot;
         per_event[i] = idx;
@@ -127,7 +166,7 @@ static int span_counts(wdg_keytable *kt, const wdg_trace *ref, const wdg_trace *
     for (int s = 0; s < 2; s++)
         for (size_t i = 0; i < tr[s]->n_events; i++)
             if (key[s][i] != WDG_NO_KEY)
-                ids[key[s][i]] = wdg_event_key(&tr[s]->events[i], kt->by_lr);
+                ids[key[s][i]] = key_id(&kt->keys[key[s][i]]);
     int rc = wdg_span_find(&kt->span, tr, key, ids, kt->n, method, err);
     free(ids);
     if (rc < 0)
@@ -147,20 +186,46 @@ static int span_counts(wdg_keytable *kt, const wdg_trace *ref, const wdg_trace *
 int wdg_keytable_build(wdg_keytable *kt, const wdg_trace *ref, const wdg_trace *cand,
                        double tolerance, wdg_span_method span, wdg_error *err)
 {
+    return wdg_keytable_build_keyed(kt, ref, cand, tolerance, span, NULL, err);
+}
+
+/* Match classes, and their statuses from their summed counts. */
+static int classes(wdg_keytable *kt, const wrap_set *w, const wdg_trace *ref,
+                   const wdg_trace *cand, wdg_error *err)
+{
+    const wdg_trace *tr[2] = {ref, cand};
+    int rc = wrap_classes(kt, w, tr, err);
+    for (size_t i = 0; rc == 0 && i < kt->n_classes; i++) {
+        wdg_match_class *m = &kt->classes[i];
+        m->status = status_of(m->cat, m->ref, m->cand, ref, cand, kt->tolerance);
+    }
+    return rc;
+}
+
+int wdg_keytable_build_keyed(wdg_keytable *kt, const wdg_trace *ref, const wdg_trace *cand,
+                             double tolerance, wdg_span_method span, const wdg_key_opts *ko,
+                             wdg_error *err)
+{
     memset(kt, 0, sizeof *kt);
+    wrap_set w;
+    const wdg_trace *tr[2] = {ref, cand};
+    int wrc = wrap_init(&w, ko, tr, err);
+    if (wrc < 0)
+        return wrc;
     wdg_map ids = WDG_MAP_INIT, op_counts = WDG_MAP_INIT;
     uint32_t *remap = NULL;
     size_t cap = 0;
     int rc = 0;
     kt->tolerance = tolerance;
+    kt->key_by = w.by;
     /* A trace whose producers carry no lr forces op keys on both sides. */
     kt->by_lr = !(ref->producers > 0 && ref->producers_with_lr == 0) &&
                 !(cand->producers > 0 && cand->producers_with_lr == 0);
     kt->ref_key = malloc((ref->n_events + 1) * sizeof *kt->ref_key);
     kt->cand_key = malloc((cand->n_events + 1) * sizeof *kt->cand_key);
     if (!kt->ref_key || !kt->cand_key ||
-        count_trace(kt, &ids, &op_counts, &cap, ref, 1, kt->ref_key) < 0 ||
-        count_trace(kt, &ids, &op_counts, &cap, cand, 0, kt->cand_key) < 0)
+        count_trace(kt, &w, &ids, &op_counts, &cap, ref, 1, kt->ref_key) < 0 ||
+        count_trace(kt, &w, &ids, &op_counts, &cap, cand, 0, kt->cand_key) < 0)
         goto oom;
     /* the op shown for an lr key: the one seen most there, ref first */
     uint64_t *best = calloc(kt->n + 1, sizeof *best);
@@ -185,7 +250,8 @@ int wdg_keytable_build(wdg_keytable *kt, const wdg_trace *ref, const wdg_trace *
         goto done;
     }
     for (size_t i = 0; i < kt->n; i++)
-        kt->keys[i].status = status_of(&kt->keys[i], ref, cand, tolerance);
+        kt->keys[i].status = status_of(kt->keys[i].cat, kt->keys[i].ref, kt->keys[i].cand, ref,
+                                       cand, tolerance);
     /* sort, remembering each key's old index to renumber per-event keys */
     remap = malloc((kt->n + 1) * sizeof *remap);
     sorted_key *tmp = malloc((kt->n + 1) * sizeof *tmp);
@@ -210,11 +276,14 @@ int wdg_keytable_build(wdg_keytable *kt, const wdg_trace *ref, const wdg_trace *
     for (size_t i = 0; i < cand->n_events; i++)
         if (kt->cand_key[i] != WDG_NO_KEY)
             kt->cand_key[i] = remap[kt->cand_key[i]];
+    if ((rc = classes(kt, &w, ref, cand, err)) < 0)
+        wdg_keytable_free(kt);
     goto done;
 oom:
     rc = wdg_error_set(err, WDG_ENOMEM, NULL, 0, "out of memory");
     wdg_keytable_free(kt);
 done:
+    wrap_free(&w);
     free(remap);
     wdg_map_free(&ids);
     wdg_map_free(&op_counts);
@@ -227,7 +296,9 @@ int wdg_find_divergence(const wdg_keytable *kt, const wdg_trace *ref, wdg_diverg
     memset(div, 0, sizeof *div);
     memset(shortfall, 0, sizeof *shortfall);
     memset(key_div, 0, sizeof *key_div);
-    uint64_t *seen = calloc(kt->n + 1, sizeof *seen);
+    /* a MIXED key's events count in its class: ordinals there, against the
+     * class's cand count and status */
+    uint64_t *seen = calloc(kt->n + kt->n_classes + 1, sizeof *seen);
     if (!seen)
         return wdg_error_set(err, WDG_ENOMEM, NULL, 0, "out of memory");
     uint64_t index = 0;
@@ -239,12 +310,16 @@ int wdg_find_divergence(const wdg_keytable *kt, const wdg_trace *ref, wdg_diverg
         uint32_t k = kt->ref_key[i];
         if (k == WDG_NO_KEY)
             continue;
-        uint64_t ordinal = ++seen[k];
-        const wdg_key *key = &kt->keys[k];
+        uint64_t ordinal = ++seen[k], pos = ordinal, cand = kt->keys[k].cand;
+        wdg_status st = wdg_key_verdict(kt, k);
+        if (kt->keys[k].status == WDG_ST_MIXED) {
+            pos = ++seen[kt->n + kt->keys[k].cls];
+            cand = kt->classes[kt->keys[k].cls].cand;
+        }
         wdg_divergence here = {1, index, i, ordinal, k};
-        int diverging = key->status == WDG_ST_MISSING || key->status == WDG_ST_UNDER;
+        int diverging = st == WDG_ST_MISSING || st == WDG_ST_UNDER;
         /* no counterpart at this point of progress */
-        int unmatched = key->status != WDG_ST_UNOBSERVABLE && ordinal > key->cand;
+        int unmatched = st != WDG_ST_UNOBSERVABLE && pos > cand;
         if (!shortfall->found && unmatched)
             *shortfall = here;
         /* the headline: unmatched, of a key that diverges (a MATCH key one

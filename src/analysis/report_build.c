@@ -16,7 +16,9 @@ int wdg_report_build(wdg_report *r, const wdg_trace *ref, const wdg_trace *cand,
         r->opts.ref_name = "ref";
     if (!r->opts.cand_name)
         r->opts.cand_name = "cand";
-    int rc = wdg_keytable_build(&r->keys, ref, cand, r->opts.tolerance, r->opts.span, err);
+    r->opts.keys.symbols = symbols;
+    int rc = wdg_keytable_build_keyed(&r->keys, ref, cand, r->opts.tolerance, r->opts.span,
+                                      &r->opts.keys, err);
     if (rc < 0)
         return rc;
     rc = wdg_find_divergence(&r->keys, ref, &r->first_divergence, &r->first_shortfall,

@@ -77,7 +77,7 @@ static void swapped(wdg_diagnosis *d, const wdg_keytable *kt)
 {
     size_t observable = 0, over = 0;
     for (size_t i = 0; i < kt->n; i++) {
-        wdg_status st = kt->keys[i].status;
+        wdg_status st = wdg_key_verdict(kt, i);
         observable += st != WDG_ST_UNOBSERVABLE;
         over += st == WDG_ST_OVER || st == WDG_ST_EXTRA;
     }

@@ -71,6 +71,16 @@ int cli_pair_take(cli_pair *p, cli_input *in, const char *name, const char *valu
         return cli_list_push(&p->symbol_files, value) < 0
                    ? wdg_error_set(err, WDG_ENOMEM, NULL, 0, "out of memory")
                    : 1;
+    if (strcmp(name, "wrapper") == 0)
+        return cli_list_push(&p->wrappers, value) < 0
+                   ? wdg_error_set(err, WDG_ENOMEM, NULL, 0, "out of memory")
+                   : 1;
+    if (strcmp(name, "key-by") == 0) {
+        if (wdg_key_by_parse(value, &p->ro.keys.by) < 0)
+            return wdg_error_set(err, WDG_EUSAGE, NULL, 0,
+                                 "--key-by takes site, function or caller: '%s'", value);
+        return 1;
+    }
     if (strcmp(name, "tid-map") == 0) {
         p->ro.diag.tid_map = value;
         return 1;
@@ -166,6 +176,8 @@ int cli_pair_open(cli_pair *p, cli_input *in, const char *const paths[2], wdg_er
         return rc;
     cli_warn_read(p->traces[0]);
     cli_warn_read(p->traces[1]);
+    p->ro.keys.wrappers = p->wrappers.items;
+    p->ro.keys.n_wrappers = p->wrappers.n;
     if ((rc = wdg_report_build(&p->rep, p->traces[0], p->traces[1], p->symbols, &p->ro, err)) < 0)
         return rc;
     p->have_report = 1;
@@ -182,4 +194,5 @@ void cli_pair_close(cli_pair *p)
     wdg_ops_free(p->ops);
     wdg_symbols_free(p->symbols);
     cli_list_free(&p->symbol_files);
+    cli_list_free(&p->wrappers);
 }

@@ -27,6 +27,7 @@ void cli_input_free(cli_input *in);
 /* Two traces compared: what `report` and `diff` share. */
 typedef struct cli_pair {
     cli_list symbol_files;
+    cli_list wrappers;      /* --wrapper */
     wdg_report_opts ro;
     wdg_trace *traces[2];
     wdg_ops *ops;
@@ -36,12 +37,13 @@ typedef struct cli_pair {
     int have_report;
 } cli_pair;
 
-#define CLI_PAIR_INIT {{0}, WDG_REPORT_OPTS_INIT, {NULL, NULL}, NULL, NULL, NULL, {0}, 0}
+#define CLI_PAIR_INIT {{0}, {0}, WDG_REPORT_OPTS_INIT, {NULL, NULL}, NULL, NULL, NULL, {0}, 0}
 
 #define CLI_PAIR_OPTS                                                         \
     {"symbols", 0, 1}, {"tid-map", 0, 1}, {"silence", 0, 1},                  \
     {"boot-window", 0, 1}, {"ref-name", 0, 1}, {"cand-name", 0, 1},          \
-    {"span", 0, 1}, {"ended-at", 0, 1}, {"max-malformed", 0, 1}
+    {"span", 0, 1}, {"ended-at", 0, 1}, {"max-malformed", 0, 1},             \
+    {"wrapper", 0, 1}, {"key-by", 0, 1}
 
 /* Takes one of CLI_INPUT_OPTS or CLI_PAIR_OPTS: 1 taken, 0 not one of
  * them, < 0 an error (err set). */

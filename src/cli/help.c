@@ -74,6 +74,15 @@ const char cli_help_report[] =
     "                       line and the header's ended_at (repeatable)\n"
     "  --max-malformed PCT  INCONCLUSIVE when more than PCT of a trace's lines\n"
     "                       are malformed (default 5%)\n"
+    "  --wrapper SYM|ADDR   a wrapper function (by symbol name, or an address\n"
+    "                       inside it per --symbols; without symbols that exact\n"
+    "                       site): its producers are keyed at the first frame\n"
+    "                       outside it, and its site against its callers in the\n"
+    "                       other engine forms a match class (repeatable).  Sites\n"
+    "                       whose frames name 2 or more callers are wrappers too\n"
+    "  --key-by K           site (the default: lr, lifted out of wrappers through\n"
+    "                       frames), function (the function containing it, per\n"
+    "                       --symbols) or caller (the first frame when there is one)\n"
     "\n"
     "input:\n"
     "  --line-format T      read a custom text log: literal text with {NAME:TYPE}\n"
@@ -164,4 +173,5 @@ const char cli_help_diff[] =
     "  -C, --context N      equal lines shown around changes (default 3)\n"
     "  --width N            width of the ref column (default 48)\n"
     "  --symbols FILE, --tid-map R=C,..., --span M, --ref-name, --cand-name,\n"
-    "  --ended-at, --silence, --max-malformed, input options as for 'wedge report'\n";
+    "  --ended-at, --silence, --max-malformed, --wrapper, --key-by, input options\n"
+    "  as for 'wedge report'\n";

@@ -369,3 +369,16 @@ int wdg_symbols_format(const wdg_symbols *s, uint32_t addr, char *out, size_t ca
     wdg_utf8_snprintf(out, cap, "%.*s%s", (int)n, name, off);
     return 1;
 }
+
+int wdg_symbols_find(const wdg_symbols *s, const char *name, uint32_t *start)
+{
+    if (!s || !name)
+        return 0;
+    /* linear: asked once per --wrapper, never per event */
+    for (size_t i = 0; i < s->n; i++)
+        if (strcmp(s->items[i].name, name) == 0) {
+            *start = s->items[i].start;
+            return 1;
+        }
+    return 0;
+}

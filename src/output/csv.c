@@ -6,7 +6,10 @@
 
 void wdg_report_keys_csv(const wdg_report *r, wdg_buf *b)
 {
-    wdg_buf_puts(b, "category,lr,op,function,ref,cand,ref_total,cand_total,status\n");
+    /* the class column only when a class formed: other tables stay as they were */
+    int classes = r->keys.n_classes > 0;
+    wdg_buf_printf(b, "category,lr,op,function,ref,cand,ref_total,cand_total,status%s\n",
+                   classes ? ",class" : "");
     for (size_t i = 0; i < r->keys.n; i++) {
         const wdg_key *k = &r->keys.keys[i];
         char fn[160] = "";
@@ -20,9 +23,14 @@ void wdg_report_keys_csv(const wdg_report *r, wdg_buf *b)
         wdg_buf_csv_str(b, wdg_ops_name(r->ref->ops, k->op));
         wdg_buf_putc(b, ',');
         wdg_buf_csv_str(b, fn);
-        wdg_buf_printf(b, ",%llu,%llu,%llu,%llu,%s\n", (unsigned long long)k->ref,
+        wdg_buf_printf(b, ",%llu,%llu,%llu,%llu,%s", (unsigned long long)k->ref,
                        (unsigned long long)k->cand, (unsigned long long)k->ref_total,
                        (unsigned long long)k->cand_total, wdg_status_name(k->status));
+        if (classes && k->status == WDG_ST_MIXED)
+            wdg_buf_printf(b, ",%u", k->cls);
+        else if (classes)
+            wdg_buf_putc(b, ',');
+        wdg_buf_putc(b, '\n');
     }
 }
 

@@ -177,7 +177,53 @@ static void divergence(wdg_buf *b, const wdg_report *r, const wdg_divergence *d)
                    (unsigned long long)d->ordinal, (unsigned long long)k->ref,
                    (unsigned long long)k->cand);
     function_of(b, r, e->flags & WDG_EV_LR, e->lr);
-    wdg_buf_printf(b, ", \"line\": %u, \"status\": \"%s\"}", e->line, wdg_status_name(k->status));
+    /* a match class member: the class's status is the one that counts */
+    wdg_buf_printf(b, ", \"line\": %u, \"status\": \"%s\"", e->line,
+                   wdg_status_name(wdg_key_verdict(&r->keys, d->key)));
+    if (k->status == WDG_ST_MIXED)
+        wdg_buf_printf(b, ", \"class\": %u", k->cls);
+    wdg_buf_putc(b, '}');
+}
+
+/* "match_classes" (only when a class formed, and "key_by" only when not
+ * by site: reports without either stay as they were) */
+static void match_classes(wdg_buf *b, const wdg_report *r)
+{
+    const wdg_keytable *kt = &r->keys;
+    if (kt->key_by != WDG_KEY_BY_SITE)
+        wdg_buf_printf(b, ",\n  \"key_by\": \"%s\"", wdg_key_by_name(kt->key_by));
+    if (!kt->n_classes)
+        return;
+    wdg_buf_puts(b, ",\n  \"match_classes\": [");
+    for (size_t i = 0; i < kt->n_classes; i++) {
+        const wdg_match_class *m = &kt->classes[i];
+        wdg_buf_printf(b, "%s\n    {\"class\": %zu, \"category\": \"%s\", \"via\": {\"side\": "
+                          "\"%s\", \"lr\": ",
+                       i ? "," : "", i, wdg_category_name(m->cat),
+                       m->via_side == WDG_SIDE_CAND ? "cand" : "ref");
+        addr(b, 1, m->via);
+        wdg_buf_puts(b, ", \"function\": ");
+        function_of(b, r, 1, m->via);
+        for (int s = 0; s < 2; s++) {
+            wdg_buf_printf(b, "%s\"%s_keys\": [", s ? ", " : "}, ", s ? "cand" : "ref");
+            int first = 1;
+            for (size_t j = 0; j < m->n_keys; j++) {
+                const wdg_key *k = &kt->keys[m->keys[j]];
+                if (!(s ? k->cand_total : k->ref_total))
+                    continue;
+                wdg_buf_puts(b, first ? "" : ", ");
+                addr(b, 1, k->lr);
+                first = 0;
+            }
+            wdg_buf_putc(b, ']');
+        }
+        wdg_buf_printf(b, ", \"ref\": %llu, \"cand\": %llu, \"ref_total\": %llu, "
+                          "\"cand_total\": %llu, \"status\": \"%s\"}",
+                       (unsigned long long)m->ref, (unsigned long long)m->cand,
+                       (unsigned long long)m->ref_total, (unsigned long long)m->cand_total,
+                       wdg_status_name(m->status));
+    }
+    wdg_buf_puts(b, "\n  ]");
 }
 
 /* a side's end: ns since its first event, or the line of its last event
@@ -439,10 +485,13 @@ void wdg_report_json(const wdg_report *r, wdg_buf *b)
         wdg_buf_puts(b, ", \"function\": ");
         function_of(b, r, k->has_lr, k->lr);
         wdg_buf_printf(b, ", \"ref\": %llu, \"cand\": %llu, \"ref_total\": %llu, "
-                          "\"cand_total\": %llu, \"status\": \"%s\"}",
+                          "\"cand_total\": %llu, \"status\": \"%s\"",
                        (unsigned long long)k->ref, (unsigned long long)k->cand,
                        (unsigned long long)k->ref_total, (unsigned long long)k->cand_total,
                        wdg_status_name(k->status));
+        if (k->status == WDG_ST_MIXED)
+            wdg_buf_printf(b, ", \"class\": %u", k->cls);
+        wdg_buf_putc(b, '}');
     }
     wdg_buf_puts(b, r->keys.n ? "\n  ],\n" : "],\n");
     thread_map(b, r);
@@ -461,6 +510,7 @@ void wdg_report_json(const wdg_report *r, wdg_buf *b)
     common_span(b, r);
     wdg_buf_puts(b, ",\n  \"first_key_divergence\": ");
     divergence(b, r, &r->first_key_divergence);
+    match_classes(b, r);
     wdg_buf_puts(b, "\n}\n");
     wdg_buf_repair_utf8(b, start);   /* strings are already; this makes it certain */
 }

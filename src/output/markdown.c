@@ -172,6 +172,20 @@ static void span_line(wdg_buf *b, const wdg_report *r)
                    r->opts.cand_name, ce);
 }
 
+/* The counts and status a sentence gives for key k: a MIXED key's are its
+ * match class's, and *that names the class. */
+static wdg_key spoken(const wdg_report *r, const wdg_key *k, char *that, size_t cap)
+{
+    wdg_key ck = *k;
+    snprintf(that, cap, "that key");
+    if (k->status == WDG_ST_MIXED) {
+        const wdg_match_class *m = &r->keys.classes[k->cls];
+        ck.ref = m->ref, ck.cand = m->cand, ck.status = m->status;
+        snprintf(that, cap, "its match class %u (%zu keys)", k->cls, m->n_keys);
+    }
+    return ck;
+}
+
 static void sentences(wdg_buf *b, const wdg_report *r)
 {
     const wdg_divergence *d = &r->first_divergence, *kd = &r->first_key_divergence;
@@ -183,14 +197,16 @@ static void sentences(wdg_buf *b, const wdg_report *r)
         where(e, at, sizeof at);
         site(r, e, st, sizeof st);
         wdg_fmt_ordinal(d->ordinal, ord, sizeof ord);
-        wdg_fmt_ratio(k, ratio, sizeof ratio);
+        char that[64];
+        wdg_key ck = spoken(r, k, that, sizeof that);
+        wdg_fmt_ratio(&ck, ratio, sizeof ratio);
         wdg_buf_printf(b, "%s producer #%llu, %s, is the first %s has no counterpart for at "
                           "that point of progress: the %s %s, while over the common span %s "
-                          "fires that key %llu time%s and %s %llu (%s%s%s).\n\n",
+                          "fires %s %llu time%s and %s %llu (%s%s%s).\n\n",
                        r->opts.ref_name, (unsigned long long)d->ref_index, at,
-                       r->opts.cand_name, ord, st, r->opts.cand_name,
-                       (unsigned long long)k->cand, k->cand == 1 ? "" : "s", r->opts.ref_name,
-                       (unsigned long long)k->ref, wdg_status_name(k->status),
+                       r->opts.cand_name, ord, st, r->opts.cand_name, that,
+                       (unsigned long long)ck.cand, ck.cand == 1 ? "" : "s", r->opts.ref_name,
+                       (unsigned long long)ck.ref, wdg_status_name(ck.status),
                        ratio[0] ? " " : "", ratio);
     } else {
         wdg_buf_printf(b, "none: over the common span %s fires every %s producer key at least "
@@ -208,19 +224,73 @@ static void sentences(wdg_buf *b, const wdg_report *r)
         where(e, at, sizeof at);
         site(r, e, st, sizeof st);
         wdg_fmt_ordinal(kd->ordinal, ord, sizeof ord);
-        wdg_fmt_ratio(k, ratio, sizeof ratio);
-        wdg_buf_printf(b, "%s producer #%llu, %s: %s, its %s occurrence; the key fires %llu "
+        char that[64];
+        wdg_key ck = spoken(r, k, that, sizeof that);
+        wdg_fmt_ratio(&ck, ratio, sizeof ratio);
+        wdg_buf_printf(b, "%s producer #%llu, %s: %s, its %s occurrence; %s fires %llu "
                           "time%s in %s and %llu in %s (%s%s%s).\n\n",
                        r->opts.ref_name, (unsigned long long)kd->ref_index, at, st, ord,
-                       (unsigned long long)k->ref, k->ref == 1 ? "" : "s", r->opts.ref_name,
-                       (unsigned long long)k->cand, r->opts.cand_name, wdg_status_name(k->status),
+                       k->status == WDG_ST_MIXED ? that : "the key",
+                       (unsigned long long)ck.ref, ck.ref == 1 ? "" : "s", r->opts.ref_name,
+                       (unsigned long long)ck.cand, r->opts.cand_name, wdg_status_name(ck.status),
                        ratio[0] ? " " : "", ratio);
+    }
+}
+
+/* "0x82450D2C, 0x82450CE0" (sub_...+0x1C4 ...): the class's keys one side fires */
+static void class_keys(wdg_buf *b, const wdg_report *r, const wdg_match_class *m, int cand)
+{
+    int first = 1;
+    for (size_t j = 0; j < m->n_keys; j++) {
+        const wdg_key *k = &r->keys.keys[m->keys[j]];
+        char fn[160];
+        if (!(cand ? k->cand_total : k->ref_total))
+            continue;
+        wdg_buf_printf(b, "%s`0x%08X`", first ? "" : ", ", k->lr);
+        if (wdg_symbols_format(r->symbols, k->lr, fn, sizeof fn))
+            wdg_buf_printf(b, " (%s)", fn);
+        first = 0;
+    }
+}
+
+/* The match classes, below the key table (only when one formed). */
+static void match_classes(wdg_buf *b, const wdg_report *r)
+{
+    const wdg_keytable *kt = &r->keys;
+    if (!kt->n_classes)
+        return;
+    wdg_buf_puts(b, "\n## Match classes\n\n");
+    wdg_buf_printf(b, "Keys of one engine that stand for keys of the other (a wrapper's site "
+                      "against its callers); a class sums its keys' counts and carries their "
+                      "status, its keys are MIXED.\n\n");
+    wdg_buf_printf(b, "| class | status | category | via | %s keys | %s keys | %s | %s |\n",
+                   r->opts.ref_name, r->opts.cand_name, r->opts.ref_name, r->opts.cand_name);
+    wdg_buf_puts(b, "|---|---|---|---|---|---|---:|---:|\n");
+    for (size_t i = 0; i < kt->n_classes; i++) {
+        const wdg_match_class *m = &kt->classes[i];
+        wdg_key ck = {0};
+        char ratio[32], via[160];
+        ck.ref = m->ref, ck.cand = m->cand, ck.status = m->status;
+        wdg_fmt_ratio(&ck, ratio, sizeof ratio);
+        wdg_fmt_function(r, m->via, via, sizeof via);
+        wdg_buf_printf(b, "| %zu | %s%s%s%s | %s | `%s` in %s | ", i,
+                            wdg_status_name(m->status), ratio[0] ? " (" : "", ratio,
+                            ratio[0] ? ")" : "", wdg_category_name(m->cat), via,
+                            m->via_side == WDG_SIDE_CAND ? r->opts.cand_name : r->opts.ref_name);
+        class_keys(b, r, m, 0);
+        wdg_buf_puts(b, " | ");
+        class_keys(b, r, m, 1);
+        wdg_buf_puts(b, " | ");
+        num(b, m->ref);
+        wdg_buf_puts(b, " | ");
+        num(b, m->cand);
+        wdg_buf_puts(b, " |\n");
     }
 }
 
 static void markdown(const wdg_report *r, wdg_buf *b)
 {
-    uint64_t by_status[6] = {0};
+    uint64_t by_status[WDG_ST_MIXED + 1] = {0};
     for (size_t i = 0; i < r->keys.n; i++)
         by_status[r->keys.keys[i].status]++;
     wdg_buf_printf(b, "# wedge report: %s against %s\n\n", r->opts.cand_name, r->opts.ref_name);
@@ -229,9 +299,9 @@ static void markdown(const wdg_report *r, wdg_buf *b)
     wdg_buf_puts(b, "## First divergence\n\n");
     wdg_buf_printf(b, "%zu producer keys: ", r->keys.n);
     static const wdg_status order[] = {WDG_ST_MISSING, WDG_ST_UNDER, WDG_ST_OVER, WDG_ST_EXTRA,
-                                       WDG_ST_MATCH, WDG_ST_UNOBSERVABLE};
+                                       WDG_ST_MATCH, WDG_ST_UNOBSERVABLE, WDG_ST_MIXED};
     int first = 1;
-    for (int i = 0; i < 6; i++) {
+    for (int i = 0; i < 7; i++) {
         if (!by_status[order[i]])
             continue;
         wdg_buf_printf(b, "%s%llu %s", first ? "" : ", ", (unsigned long long)by_status[order[i]],
@@ -268,6 +338,8 @@ static void markdown(const wdg_report *r, wdg_buf *b)
             snprintf(lr, sizeof lr, "-");
             snprintf(fn, sizeof fn, "-");
         }
+        if (k->status == WDG_ST_MIXED)
+            snprintf(ratio, sizeof ratio, "class %u", k->cls);
         wdg_buf_printf(b, "| %s%s%s%s | %s | %s | %s | %s | ", wdg_status_name(k->status),
                        ratio[0] ? " (" : "", ratio, ratio[0] ? ")" : "", wdg_category_name(k->cat),
                        lr, fn, wdg_ops_name(r->ref->ops, k->op));
@@ -280,6 +352,7 @@ static void markdown(const wdg_report *r, wdg_buf *b)
         num(b, k->cand_total);
         wdg_buf_puts(b, " |\n");
     }
+    match_classes(b, r);
 }
 
 void wdg_report_markdown(const wdg_report *r, wdg_buf *b)
