@@ -252,11 +252,15 @@ static int collect(class_ctx *c, int pass)
  * fires, outside every wrapper, are its callers. */
 static void adopt_callers(class_ctx *c, const rec *r)
 {
+    /* aliases name one op: xeKeReleaseSemaphore is KeReleaseSemaphore */
+    const wdg_ops *ops = c->tr[0]->ops;
+    uint32_t op = wdg_ops_canonical(ops, r->op);
     for (size_t k = 0; k < c->kt->n; k++) {
         const wdg_key *x = &c->kt->keys[k];
         uint64_t mine = r->side == WDG_SIDE_REF ? x->ref_total : x->cand_total;
         uint64_t theirs = r->side == WDG_SIDE_REF ? x->cand_total : x->ref_total;
-        if (x->has_lr && x->cat == r->cat && x->op == r->op && !mine && theirs &&
+        if (x->has_lr && x->cat == r->cat && wdg_ops_canonical(ops, x->op) == op && !mine &&
+            theirs &&
             unit_of(c->w, x->lr) == NO_UNIT)
             join(c, (uint32_t)k, r->anchor);
     }
