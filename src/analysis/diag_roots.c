@@ -420,7 +420,8 @@ static int follow_producers(roots_ctx *x, const wdg_thread *w, uint32_t o, uint3
         const wdg_thread *ct = &cv->threads[ci];
         if (r->how == WDG_HOW_SIGNATURE)
             root.inferred |= WDG_INFER_SIGNATURE;
-        root_evidence(&root, 1, ct->last, ct->state == WDG_TS_WEDGED ? "its wait" : "its last event");
+        if (ct->count)   /* a thread created but never run has no event of its own */
+            root_evidence(&root, 1, ct->last, ct->state == WDG_TS_WEDGED ? "its wait" : "its last event");
         root.has_tid = 1;
         root.tid = ct->tid;
         if (ct->has_entry) {
