@@ -26,6 +26,7 @@ suites() {
     echo "e2e sh tests/e2e/run.sh $b"
     echo "input sh tests/e2e/input.sh $b"
     echo "diag sh tests/e2e/diag.sh $b"
+    echo "roots sh tests/e2e/roots.sh $b"
     echo "hang sh tests/e2e/hang.sh $b"
     echo "output sh tests/e2e/output.sh $b"
     echo "extremes sh tests/e2e/extremes.sh $b"

@@ -59,7 +59,9 @@ typedef struct wdg_thread {
     char family[96];           /* function of entry_pc, "0x%08X", or "-" */
 } wdg_thread;
 
-typedef enum { WDG_HOW_NONE, WDG_HOW_EXPLICIT, WDG_HOW_ENTRY_PC, WDG_HOW_SIGNATURE } wdg_map_how;
+/* WDG_HOW_MAIN: the two threads nobody created, earliest first (the mains) */
+typedef enum { WDG_HOW_NONE, WDG_HOW_EXPLICIT, WDG_HOW_ENTRY_PC, WDG_HOW_SIGNATURE,
+               WDG_HOW_MAIN } wdg_map_how;
 
 const char *wdg_map_how_name(int how);
 
@@ -82,11 +84,33 @@ typedef enum {
     WDG_ROOT_SKIPPED_PRODUCER,
     WDG_ROOT_LIVE_MISSING_PRODUCER,
     WDG_ROOT_SILENT_THREAD,
-    WDG_ROOT_UNKNOWN,
+    WDG_ROOT_UNKNOWN,          /* never a root now: see wdg_unexplained */
     WDG_ROOT_CYCLE
 } wdg_root_kind;
 
 const char *wdg_root_kind_name(int kind);
+
+/* Why a root is only inferred (bits of wdg_root.inferred); none: proven. */
+enum {
+    WDG_INFER_OBJECT = 1,      /* its object was matched by producers/waiters */
+    WDG_INFER_CAND_ITERATIONS = 2,   /* iterations were the cand thread's own */
+    WDG_INFER_SIGNATURE = 4,   /* the thread pair it rests on is by signature */
+    WDG_INFER_NO_REF_WAITS = 8 /* the reference shows no waits at all */
+};
+
+/* "proven" or "inferred" */
+const char *wdg_root_confidence_name(unsigned inferred);
+/* The rule a root of this kind rests on, one sentence (static). */
+const char *wdg_root_rule(int kind);
+
+/* One event a root rests on. */
+typedef struct wdg_evidence_event {
+    int cand;                  /* 1: the candidate's trace, 0: the reference's */
+    size_t event;              /* event index in that trace */
+    const char *what;          /* static: "wait", "producer", ... */
+} wdg_evidence_event;
+
+#define WDG_MAX_EVIDENCE 4
 
 typedef struct wdg_root {
     int kind;                  /* wdg_root_kind */
@@ -112,7 +136,33 @@ typedef struct wdg_root {
                                 * (the reference shows no waits there) */
     uint32_t *blocks;          /* cand tids, ascending */
     size_t n_blocks;
+    int has_waiter;
+    uint32_t waiter;           /* the wedged cand thread whose wait on obj
+                                * first found it (the sentences name it) */
+    unsigned inferred;         /* WDG_INFER_* bits; 0: proven */
+    wdg_evidence_event evidence[WDG_MAX_EVIDENCE];
+    size_t n_evidence;
 } wdg_root;
+
+/* A divergent wedged cand thread no root explains. */
+typedef struct wdg_unexplained {
+    uint32_t tid;
+    char family[96];
+    int has_obj;
+    uint32_t obj;              /* the object of its wait the reason is about */
+    const char *why;           /* static sentence */
+} wdg_unexplained;
+
+/* A reference thread with no analog that produces on an object wedged
+ * cand threads may wait on (listed once, not per root). */
+typedef struct wdg_suspect {
+    uint32_t ref_tid;
+    int has_entry;
+    uint32_t entry_pc;
+    char family[96];
+    uint32_t *objs;            /* ref objects, ascending */
+    size_t n_objs;
+} wdg_suspect;
 
 /* A rung: wedged cand thread `from` waits for wedged cand thread `to`,
  * which should fire the key. */
@@ -184,6 +234,10 @@ typedef struct wdg_diagnosis {
     size_t n_links;
     wdg_root *roots;           /* sorted: blocks descending, then tid */
     size_t n_roots;
+    wdg_unexplained *unexplained;   /* in cand thread order */
+    size_t n_unexplained;
+    wdg_suspect *suspects;     /* in ref thread order */
+    size_t n_suspects;
     int outcome;               /* wdg_outcome */
     uint64_t keys_diverging;   /* keys not MATCH nor UNOBSERVABLE */
     uint64_t missing_keys;

@@ -209,13 +209,37 @@ static int signature_pairs(diag_ctx *c, size_t *cap)
     return rc;
 }
 
+/* the thread nobody created whose first event comes first (the main
+ * thread), or NULL */
+static wdg_thread *main_thread(const engine_view *v)
+{
+    wdg_thread *best = NULL;
+    for (size_t k = 0; k < v->n; k++) {
+        wdg_thread *th = &v->threads[k];
+        if (!th->has_creator && th->count && (!best || th->first < best->first))
+            best = th;
+    }
+    return best;
+}
+
+/* The mains pair before signatures: their key sets differ most (boot work
+ * the other engine's main does elsewhere), and a false missing thread
+ * there would block most of the graph. */
+static int main_pair(diag_ctx *c, size_t *cap)
+{
+    wdg_thread *r = main_thread(&c->ref), *k = main_thread(&c->cand);
+    if (!r || !k || r->has_analog || k->has_analog)
+        return 0;
+    return add_pair(c, cap, r->tid, k->tid, WDG_HOW_MAIN, 1);
+}
+
 int diag_thread_map(diag_ctx *c, const char *tid_map, wdg_error *err)
 {
     size_t cap = 0;
     int rc;
     if (tid_map && (rc = explicit_pairs(c, &cap, tid_map, err)) < 0)
         return rc;
-    if (entry_pairs(c, &cap) < 0 || signature_pairs(c, &cap) < 0)
+    if (entry_pairs(c, &cap) < 0 || main_pair(c, &cap) < 0 || signature_pairs(c, &cap) < 0)
         return wdg_error_set(err, WDG_ENOMEM, NULL, 0, "out of memory");
     return 0;
 }

@@ -26,6 +26,11 @@ typedef struct roots_ctx {
     balance *bals;
     size_t n_bals, cap_bals;
     wdg_map ref_of;            /* cand obj -> ref obj */
+    wdg_map how_of;            /* cand obj -> its object map how */
+    int ref_has_waits;         /* the reference logs any wait */
+    const char **why;          /* per cand thread: why unexplained, or NULL */
+    uint32_t *why_obj;
+    char *why_has_obj;
     size_t cap_roots, cap_edges, cap_links;
 } roots_ctx;
 
@@ -174,17 +179,24 @@ static int account(roots_ctx *x)
     return rc;
 }
 
+/* One root per cause: (kind, cand tid, or ref tid where there is no cand
+ * thread; the object too for signaled_but_blocked).  A second finding of
+ * the same cause returns the first, whose key, waiter and evidence stay. */
+static int same_cause(const wdg_root *o, const wdg_root *r)
+{
+    if (o->kind != r->kind || o->has_tid != r->has_tid)
+        return 0;
+    if (o->has_tid ? o->tid != r->tid : o->has_ref_tid != r->has_ref_tid || o->ref_tid != r->ref_tid)
+        return 0;
+    return r->kind != WDG_ROOT_SIGNALED_BUT_BLOCKED || (o->has_obj == r->has_obj && o->obj == r->obj);
+}
+
 static size_t add_root(roots_ctx *x, const wdg_root *r)
 {
     wdg_diagnosis *d = x->c->d;
-    for (size_t i = 0; i < d->n_roots; i++) {
-        const wdg_root *o = &d->roots[i];
-        if (o->kind == r->kind && o->has_tid == r->has_tid && o->tid == r->tid &&
-            o->has_ref_tid == r->has_ref_tid && o->ref_tid == r->ref_tid &&
-            o->has_key == r->has_key && o->lr == r->lr && o->op == r->op && o->cat == r->cat &&
-            o->has_obj == r->has_obj && o->obj == r->obj)
+    for (size_t i = 0; i < d->n_roots; i++)
+        if (same_cause(&d->roots[i], r))
             return i;
-    }
     if (d->n_roots == x->cap_roots) {
         size_t c = x->cap_roots ? x->cap_roots * 2 : 16;
         wdg_root *p = realloc(d->roots, c * sizeof *p);
@@ -241,6 +253,42 @@ static void root_init(wdg_root *r, int kind)
     memset(r, 0, sizeof *r);
     r->kind = kind;
     snprintf(r->family, sizeof r->family, "-");
+}
+
+static void root_evidence(wdg_root *r, int cand, size_t event, const char *what)
+{
+    if (event != WDG_NO_INDEX && r->n_evidence < WDG_MAX_EVIDENCE)
+        r->evidence[r->n_evidence++] = (wdg_evidence_event){cand, event, what};
+}
+
+/* the wedged thread w (waiting on cand object o) the root is found for */
+static void root_waiter(wdg_root *r, const wdg_thread *w)
+{
+    r->has_waiter = 1;
+    r->waiter = w->tid;
+    root_evidence(r, 1, w->last, "wait");
+}
+
+/* a wedged thread no root explains, and why (the first reason stays) */
+static void unexplained(roots_ctx *x, const wdg_thread *w, int has_obj, uint32_t obj,
+                        const char *why)
+{
+    long k = diag_thread_index(&x->c->cand, w->tid);
+    if (k < 0 || x->why[k])
+        return;
+    x->why[k] = why;
+    x->why_has_obj[k] = (char)has_obj;
+    x->why_obj[k] = obj;
+}
+
+/* how the object map matched cand object o: by similarity is a guess */
+static unsigned object_inferred(const roots_ctx *x, uint32_t o)
+{
+    uint64_t *how = wdg_map_get(&x->how_of, o);
+    if (!how)
+        return 0;
+    const char *name = wdg_object_how_name((int)*how);
+    return strcmp(name, "producers") == 0 || strcmp(name, "waiters") == 0 ? WDG_INFER_OBJECT : 0;
 }
 
 static void root_key_of(wdg_root *r, const wdg_event *e)
@@ -350,12 +398,15 @@ static int follow_producers(roots_ctx *x, const wdg_thread *w, uint32_t o, uint3
         long ri = diag_thread_index(rv, e->tid);
         const wdg_thread *r = &rv->threads[ri];
         wdg_root root;
-        root_init(&root, WDG_ROOT_UNKNOWN);
+        root_init(&root, WDG_ROOT_MISSING_THREAD);
         root_key_of(&root, e);
         root.has_obj = 1;
         root.obj = o;
         root.has_ref_obj = 1;
         root.ref_obj = ro;
+        root_waiter(&root, w);
+        root_evidence(&root, 0, x->prods[p].event, "reference producer");
+        root.inferred = object_inferred(x, o) | (x->ref_has_waits ? 0 : WDG_INFER_NO_REF_WAITS);
         root.has_ref_tid = 1;
         root.ref_tid = r->tid;
         root.has_entry = r->has_entry;
@@ -363,11 +414,14 @@ static int follow_producers(roots_ctx *x, const wdg_thread *w, uint32_t o, uint3
         set_family(&root, r);
         long ci = r->has_analog ? diag_thread_index(cv, r->analog) : -1;
         if (ci < 0) {
-            root.kind = WDG_ROOT_MISSING_THREAD;
             rc = link_root(x, w->tid, add_root(x, &root));
             continue;
         }
         const wdg_thread *ct = &cv->threads[ci];
+        if (r->how == WDG_HOW_SIGNATURE)
+            root.inferred |= WDG_INFER_SIGNATURE;
+        if (ct->count)   /* a thread created but never run has no event of its own */
+            root_evidence(&root, 1, ct->last, ct->state == WDG_TS_WEDGED ? "its wait" : "its last event");
         root.has_tid = 1;
         root.tid = ct->tid;
         if (ct->has_entry) {
@@ -394,6 +448,7 @@ static int follow_producers(roots_ctx *x, const wdg_thread *w, uint32_t o, uint3
                 root.ref_fires = with;
                 root.ref_iterations = total;
                 root.evidence_from_cand = from_cand;
+                root.inferred |= from_cand ? WDG_INFER_CAND_ITERATIONS : 0;
                 rc = link_root(x, w->tid, add_root(x, &root));
             } else {
                 wdg_edge edge = {w->tid, ct->tid, e->cat, (e->flags & WDG_EV_LR) != 0,
@@ -447,6 +502,8 @@ static int examine(roots_ctx *x, const wdg_thread *w)
         uint64_t *i = wdg_map_get(&x->bal, objs[k]);
         if (x->bals[*i].last_producer != WDG_NO_INDEX)
             root_key_of(&root, &cv->t->events[x->bals[*i].last_producer]);
+        root_waiter(&root, w);
+        root_evidence(&root, 1, x->bals[*i].last_producer, "unconsumed signal");
         if (link_root(x, w->tid, add_root(x, &root)) < 0)
             return -1;
         if (all)
@@ -469,19 +526,11 @@ static int examine(roots_ctx *x, const wdg_thread *w)
             return -1;
     }
     /* an object with no ref counterpart: for a WaitAny it matters only
-     * when no other object of the wait explains it; one root per thread */
+     * when no other object of the wait explains it */
     int explained = c->d->n_links > links || c->d->n_edges > edges;
-    if (unmapped >= 0 && (all || !explained)) {
-        wdg_root root;
-        root_init(&root, WDG_ROOT_UNKNOWN);
-        root.has_tid = 1;
-        root.tid = w->tid;
-        set_family(&root, w);
-        root.has_obj = 1;
-        root.obj = objs[unmapped];
-        if (link_root(x, w->tid, add_root(x, &root)) < 0)
-            return -1;
-    }
+    if (unmapped >= 0 && (all || !explained))
+        unexplained(x, w, 1, objs[unmapped],
+                    "the object it waits on has no counterpart in the reference");
     return 0;
 }
 
@@ -597,7 +646,7 @@ static int finish_graph(roots_ctx *x)
                 cyclic = 1;
         if (!cyclic)
             continue;
-        /* a rung nobody could check makes the cycle a guess: say unknown */
+        /* a rung nobody could check makes the cycle a guess: unexplained */
         int unproven = 0;
         for (size_t e = 0; e < d->n_edges; e++) {
             long f = diag_thread_index(&c->cand, d->edges[e].from);
@@ -605,16 +654,25 @@ static int finish_graph(roots_ctx *x)
             if (f >= 0 && t2 >= 0 && seen[f] && seen[t2] && d->edges[e].unproven)
                 unproven = 1;
         }
+        const wdg_thread *th = &c->cand.threads[k];
+        if (unproven) {
+            unexplained(x, th, 0, 0, "it waits in a cycle with a rung no iteration of either "
+                                     "engine could check");
+            continue;
+        }
         wdg_root root;
-        root_init(&root, unproven ? WDG_ROOT_UNKNOWN : WDG_ROOT_CYCLE);
+        root_init(&root, WDG_ROOT_CYCLE);
         root.has_tid = 1;
         root.tid = lowest;
-        set_family(&root, &c->cand.threads[diag_thread_index(&c->cand, lowest)]);
+        long li = diag_thread_index(&c->cand, lowest);
+        set_family(&root, &c->cand.threads[li]);
+        root_waiter(&root, &c->cand.threads[li]);
+        root.inferred = x->ref_has_waits ? 0 : WDG_INFER_NO_REF_WAITS;
         size_t ri = add_root(x, &root);
         if (link_root(x, tid, ri) < 0)
             goto oom;
     }
-    /* what still reaches nothing ends in threads with no way on: unknown */
+    /* what still reaches nothing ends in threads with no way on */
     reaching_roots(c, ok, seen, stack);
     for (size_t k = 0; k < n; k++) {
         const wdg_thread *th = &c->cand.threads[k];
@@ -624,15 +682,9 @@ static int finish_graph(roots_ctx *x)
         for (size_t e = 0; e < d->n_edges; e++)
             if (d->edges[e].from == th->tid)
                 sink = 0;
-        if (!sink)
-            continue;
-        wdg_root root;
-        root_init(&root, WDG_ROOT_UNKNOWN);
-        root.has_tid = 1;
-        root.tid = th->tid;
-        set_family(&root, th);
-        if (link_root(x, th->tid, add_root(x, &root)) < 0)
-            goto oom;
+        if (sink)
+            unexplained(x, th, 0, 0, "no producer of the objects it waits on says who should "
+                                     "have signalled them");
     }
     /* blocks: the wedged threads whose edges lead to each root */
     for (size_t r = 0; r < d->n_roots; r++) {
@@ -703,6 +755,118 @@ done:
     return rc;
 }
 
+/* every divergent wedged thread no root blocks, with why */
+static int list_unexplained(roots_ctx *x)
+{
+    diag_ctx *c = x->c;
+    wdg_diagnosis *d = c->d;
+    d->unexplained = calloc(c->cand.n + 1, sizeof *d->unexplained);
+    if (!d->unexplained)
+        return -1;
+    for (size_t k = 0; k < c->cand.n; k++) {
+        const wdg_thread *th = &c->cand.threads[k];
+        if (node_of(c, th->tid) < 0)
+            continue;
+        int blocked = 0;
+        for (size_t r = 0; r < d->n_roots && !blocked; r++)
+            for (size_t i = 0; i < d->roots[r].n_blocks && !blocked; i++)
+                blocked = d->roots[r].blocks[i] == th->tid;
+        if (blocked)
+            continue;
+        wdg_unexplained *u = &d->unexplained[d->n_unexplained++];
+        u->tid = th->tid;
+        wdg_utf8_snprintf(u->family, sizeof u->family, "%s", th->family);
+        u->has_obj = x->why[k] && x->why_has_obj[k];
+        u->obj = u->has_obj ? x->why_obj[k] : 0;
+        u->why = x->why[k] ? x->why[k] : "it waits for wedged threads that are unexplained";
+    }
+    return 0;
+}
+
+static int add_u32(uint32_t **v, size_t *n, uint32_t value)
+{
+    for (size_t i = 0; i < *n; i++)
+        if ((*v)[i] == value)
+            return 0;
+    uint32_t *p = realloc(*v, (*n + 1) * sizeof *p);
+    if (!p)
+        return -1;
+    *v = p;
+    p[(*n)++] = value;
+    return 0;
+}
+
+/* Is ref object ro one a wedged cand thread may wait on: the counterpart of
+ * an object of a divergent wedged thread's wait, or (while some wedged
+ * thread waits on an object with no counterpart) an object with none? */
+static int waited_on(const roots_ctx *x, uint32_t ro, int any_unmapped)
+{
+    const wdg_diagnosis *d = x->c->d;
+    int mapped = 0;
+    for (size_t i = 0; i < d->n_objects; i++) {
+        if (d->objects[i].ref != ro)
+            continue;
+        mapped = 1;
+        for (size_t k = 0; k < x->c->cand.n; k++) {
+            const wdg_thread *th = &x->c->cand.threads[k];
+            uint32_t objs[64];
+            if (node_of(x->c, th->tid) < 0)
+                continue;
+            int n = diag_wait_objs(&x->c->cand, &x->c->cand.t->events[th->last], objs);
+            for (int j = 0; j < n; j++)
+                if (objs[j] == d->objects[i].cand)
+                    return 1;
+        }
+    }
+    return !mapped && any_unmapped;
+}
+
+static int is_missing_root(const wdg_diagnosis *d, uint32_t ref_tid)
+{
+    for (size_t r = 0; r < d->n_roots; r++)
+        if (d->roots[r].kind == WDG_ROOT_MISSING_THREAD && d->roots[r].ref_tid == ref_tid)
+            return 1;
+    return 0;
+}
+
+/* reference threads with no analog, not already a root, that produce on
+ * objects wedged threads may wait on: listed once */
+static int list_suspects(roots_ctx *x)
+{
+    diag_ctx *c = x->c;
+    wdg_diagnosis *d = c->d;
+    int any_unmapped = 0;
+    for (size_t i = 0; i < d->n_unexplained; i++)
+        any_unmapped |= d->unexplained[i].has_obj;
+    d->suspects = calloc(c->ref.n + 1, sizeof *d->suspects);
+    if (!d->suspects)
+        return -1;
+    for (size_t k = 0; k < c->ref.n; k++) {
+        const wdg_thread *r = &c->ref.threads[k];
+        if (r->has_analog || is_missing_root(d, r->tid))
+            continue;
+        wdg_suspect *s = &d->suspects[d->n_suspects];
+        memset(s, 0, sizeof *s);
+        for (size_t p = 0; p < x->n_prods; p++) {
+            const wdg_event *e = &c->ref.t->events[x->prods[p].event];
+            if (e->tid == r->tid && waited_on(x, x->prods[p].obj, any_unmapped) &&
+                add_u32(&s->objs, &s->n_objs, x->prods[p].obj) < 0) {
+                free(s->objs);
+                return -1;
+            }
+        }
+        if (!s->n_objs)
+            continue;
+        qsort(s->objs, s->n_objs, sizeof *s->objs, uint_order);
+        s->ref_tid = r->tid;
+        s->has_entry = r->has_entry;
+        s->entry_pc = r->entry_pc;
+        wdg_utf8_snprintf(s->family, sizeof s->family, "%s", r->family);
+        d->n_suspects++;
+    }
+    return 0;
+}
+
 int diag_roots(diag_ctx *c, wdg_error *err)
 {
     roots_ctx x;
@@ -711,8 +875,17 @@ int diag_roots(diag_ctx *c, wdg_error *err)
     wdg_diagnosis *d = c->d;
     int rc = 0;
     for (size_t i = 0; i < d->n_objects; i++)
-        if (!wdg_map_put(&x.ref_of, d->objects[i].cand, d->objects[i].ref, NULL))
+        if (!wdg_map_put(&x.ref_of, d->objects[i].cand, d->objects[i].ref, NULL) ||
+            !wdg_map_put(&x.how_of, d->objects[i].cand, (uint64_t)d->objects[i].how, NULL))
             goto oom;
+    x.why = calloc(c->cand.n + 1, sizeof *x.why);
+    x.why_obj = calloc(c->cand.n + 1, sizeof *x.why_obj);
+    x.why_has_obj = calloc(c->cand.n + 1, 1);
+    if (!x.why || !x.why_obj || !x.why_has_obj)
+        goto oom;
+    for (size_t i = 0; i < c->ref.t->n_events && !x.ref_has_waits; i++)
+        x.ref_has_waits = c->ref.t->events[i].cat == WDG_CAT_WAIT ||
+                          c->ref.t->events[i].cat == WDG_CAT_SIGNAL_WAIT;
     if (account(&x) < 0 || index_producers(&x) < 0)
         goto oom;
     for (size_t k = 0; k < c->cand.n; k++) {
@@ -723,15 +896,15 @@ int diag_roots(diag_ctx *c, wdg_error *err)
         if (examine(&x, th) < 0)
             goto oom;
     }
-    if (finish_graph(&x) < 0)
+    if (finish_graph(&x) < 0 || list_unexplained(&x) < 0 || list_suspects(&x) < 0)
         goto oom;
-    /* section 8 */
+    /* section 8: roots only; an unexplained wedge changes no class */
     for (size_t i = 0; i < c->kt->n; i++) {
         wdg_status st = wdg_key_verdict(c->kt, i);   /* a MIXED key's: its class's */
         d->keys_diverging += st != WDG_ST_MATCH && st != WDG_ST_UNOBSERVABLE;
         d->missing_keys += st == WDG_ST_MISSING;
     }
-    if (!d->divergent_wedged)
+    if (!d->n_roots)
         d->outcome = d->keys_diverging ? WDG_OUTCOME_DIVERGED : WDG_OUTCOME_NONE;
     else if (d->n_roots >= 2)
         d->outcome = WDG_OUTCOME_C;
@@ -745,6 +918,10 @@ oom:
 done:
     wdg_map_free(&x.bal);
     wdg_map_free(&x.ref_of);
+    wdg_map_free(&x.how_of);
+    free(x.why);
+    free(x.why_obj);
+    free(x.why_has_obj);
     free(x.bals);
     free(x.prods);
     return rc;

@@ -21,6 +21,7 @@ const char *wdg_map_how_name(int how)
     case WDG_HOW_EXPLICIT: return "explicit";
     case WDG_HOW_ENTRY_PC: return "entry_pc";
     case WDG_HOW_SIGNATURE: return "signature";
+    case WDG_HOW_MAIN: return "main";
     default: return "none";
     }
 }
@@ -36,6 +37,35 @@ const char *wdg_root_kind_name(int kind)
                                         "skipped_producer", "live_missing_producer",
                                         "silent_thread", "unknown", "cycle"};
     return kind >= 0 && kind <= WDG_ROOT_CYCLE ? names[kind] : "?";
+}
+
+const char *wdg_root_confidence_name(unsigned inferred)
+{
+    return inferred ? "inferred" : "proven";
+}
+
+const char *wdg_root_rule(int kind)
+{
+    switch (kind) {
+    case WDG_ROOT_SIGNALED_BUT_BLOCKED:
+        return "a signal on the object the thread waits on was left unconsumed while it waited";
+    case WDG_ROOT_MISSING_THREAD:
+        return "the reference thread that signals the object the wedged thread waits on has no "
+               "analog in the candidate";
+    case WDG_ROOT_SKIPPED_PRODUCER:
+        return "the producer fires the key in most iterations of its loop, but not in its last "
+               "one, and waits now";
+    case WDG_ROOT_LIVE_MISSING_PRODUCER:
+        return "the producer runs on but has not fired the key since the wedged thread began to "
+               "wait";
+    case WDG_ROOT_SILENT_THREAD:
+        return "the producer fell silent before the wedged thread began to wait, without firing "
+               "the key";
+    case WDG_ROOT_CYCLE:
+        return "the wedged threads wait for each other, every rung checked";
+    default:
+        return "the traces cannot say";
+    }
 }
 
 const char *wdg_outcome_name(int outcome)
@@ -215,5 +245,9 @@ void wdg_diagnosis_free(wdg_diagnosis *d)
     for (size_t i = 0; i < d->n_roots; i++)
         free(d->roots[i].blocks);
     free(d->roots);
+    free(d->unexplained);
+    for (size_t i = 0; i < d->n_suspects; i++)
+        free(d->suspects[i].objs);
+    free(d->suspects);
     memset(d, 0, sizeof *d);
 }

@@ -274,9 +274,14 @@ static void thread_map(wdg_buf *b, const wdg_report *r)
 {
     const wdg_diagnosis *d = &r->diag;
     wdg_buf_puts(b, "  \"thread_map\": [");
-    for (size_t i = 0; i < d->n_pairs; i++)
-        wdg_buf_printf(b, "%s\n    {\"ref\": %u, \"cand\": %u, \"how\": \"%s\"}", i ? "," : "",
+    for (size_t i = 0; i < d->n_pairs; i++) {
+        wdg_buf_printf(b, "%s\n    {\"ref\": %u, \"cand\": %u, \"how\": \"%s\", \"score\": ", i ? "," : "",
                        d->pairs[i].ref, d->pairs[i].cand, wdg_map_how_name(d->pairs[i].how));
+        if (d->pairs[i].how == WDG_HOW_SIGNATURE)
+            wdg_buf_printf(b, "%.3f}", d->pairs[i].similarity);
+        else
+            wdg_buf_puts(b, "null}");
+    }
     wdg_buf_puts(b, d->n_pairs ? "\n  ],\n" : "],\n");
 }
 
@@ -321,6 +326,24 @@ static void wedged(wdg_buf *b, const wdg_report *r)
     wdg_buf_puts(b, first ? "]" : "\n  ]");
 }
 
+/* {rule, events: [{engine, line, tid, what}]} */
+static void root_evidence(wdg_buf *b, const wdg_report *r, const wdg_root *x)
+{
+    wdg_buf_puts(b, "\"evidence\": {\"rule\": ");
+    wdg_buf_json_str(b, wdg_root_rule(x->kind));
+    wdg_buf_puts(b, ", \"events\": [");
+    for (size_t i = 0; i < x->n_evidence; i++) {
+        const wdg_evidence_event *v = &x->evidence[i];
+        const wdg_trace *t = v->cand ? r->cand : r->ref;
+        const wdg_event *e = &t->events[v->event];
+        wdg_buf_printf(b, "%s{\"engine\": \"%s\", \"line\": %llu, \"tid\": %u, \"what\": ",
+                       i ? ", " : "", v->cand ? "cand" : "ref", (unsigned long long)e->line, e->tid);
+        wdg_buf_json_str(b, v->what);
+        wdg_buf_putc(b, '}');
+    }
+    wdg_buf_puts(b, "]}");
+}
+
 static void roots(wdg_buf *b, const wdg_report *r)
 {
     const wdg_diagnosis *d = &r->diag;
@@ -349,9 +372,41 @@ static void roots(wdg_buf *b, const wdg_report *r)
         wdg_buf_puts(b, ", \"blocks\": [");
         for (size_t k = 0; k < x->n_blocks; k++)
             wdg_buf_printf(b, "%s%u", k ? ", " : "", x->blocks[k]);
-        wdg_buf_puts(b, "]}");
+        wdg_buf_printf(b, "], \"confidence\": \"%s\", ", wdg_root_confidence_name(x->inferred));
+        root_evidence(b, r, x);
+        wdg_buf_putc(b, '}');
     }
     wdg_buf_puts(b, d->n_roots ? "\n  ]" : "]");
+}
+
+/* unexplained wedged threads and suspects (after every other member) */
+static void unexplained(wdg_buf *b, const wdg_report *r)
+{
+    const wdg_diagnosis *d = &r->diag;
+    wdg_buf_puts(b, ",\n  \"unexplained\": [");
+    for (size_t i = 0; i < d->n_unexplained; i++) {
+        const wdg_unexplained *u = &d->unexplained[i];
+        wdg_buf_printf(b, "%s{\"tid\": %u, \"family\": ", i ? ", " : "", u->tid);
+        wdg_buf_json_str(b, u->family);
+        wdg_buf_puts(b, ", \"obj\": ");
+        addr(b, u->has_obj, u->obj);
+        wdg_buf_puts(b, ", \"why\": ");
+        wdg_buf_json_str(b, u->why);
+        wdg_buf_putc(b, '}');
+    }
+    wdg_buf_puts(b, "],\n  \"suspects\": [");
+    for (size_t i = 0; i < d->n_suspects; i++) {
+        const wdg_suspect *s = &d->suspects[i];
+        wdg_buf_printf(b, "%s{\"ref_tid\": %u, \"entry_pc\": ", i ? ", " : "", s->ref_tid);
+        addr(b, s->has_entry, s->entry_pc);
+        wdg_buf_puts(b, ", \"family\": ");
+        wdg_buf_json_str(b, s->family);
+        wdg_buf_puts(b, ", \"objs\": [");
+        for (size_t k = 0; k < s->n_objs; k++)
+            wdg_buf_printf(b, "%s\"0x%08X\"", k ? ", " : "", s->objs[k]);
+        wdg_buf_puts(b, "]}");
+    }
+    wdg_buf_putc(b, ']');
 }
 
 /* a run of count equal tokens there: "NAME x COUNT" when folded */
@@ -511,6 +566,7 @@ void wdg_report_json(const wdg_report *r, wdg_buf *b)
     wdg_buf_puts(b, ",\n  \"first_key_divergence\": ");
     divergence(b, r, &r->first_key_divergence);
     match_classes(b, r);
+    unexplained(b, r);
     wdg_buf_puts(b, "\n}\n");
     wdg_buf_repair_utf8(b, start);   /* strings are already; this makes it certain */
 }

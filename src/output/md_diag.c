@@ -101,30 +101,41 @@ static void warnings(wdg_buf *b, const wdg_diagnosis *d)
 void md_verdict(wdg_buf *b, const wdg_report *r)
 {
     const wdg_diagnosis *d = &r->diag;
-    size_t blocked = 0;
-    for (size_t i = 0; i < d->n_cand_threads; i++)
-        blocked += d->cand_threads[i].state == WDG_TS_WEDGED && d->cand_threads[i].divergent;
+    /* the wedged threads some root blocks; the rest are unexplained */
+    size_t blocked = (size_t)d->divergent_wedged - d->n_unexplained, u = d->n_unexplained;
     const char *o = wdg_outcome_name(d->outcome);
     switch (d->outcome) {
     case WDG_OUTCOME_INCONCLUSIVE:
         inconclusive(b, d);
         break;
     case WDG_OUTCOME_NONE:
-        wdg_buf_printf(b, "**outcome %s: every producer key matches and no %s thread is wedged.**",
-                       o, r->opts.cand_name);
+        if (u)
+            wdg_buf_printf(b, "**outcome %s: every producer key matches and no root cause blocks a "
+                              "wedged %s thread; %zu wedged thread%s unexplained.**",
+                           o, r->opts.cand_name, u, u == 1 ? " is" : "s are");
+        else
+            wdg_buf_printf(b, "**outcome %s: every producer key matches and no %s thread is "
+                              "wedged.**",
+                           o, r->opts.cand_name);
         break;
     case WDG_OUTCOME_DIVERGED:
         wdg_buf_printf(b, "**outcome %s: %llu producer key%s diverge%s, but no wedged %s thread "
-                          "explains %s.**",
+                          "explains %s",
                        o, (unsigned long long)d->keys_diverging, d->keys_diverging == 1 ? "" : "s",
                        d->keys_diverging == 1 ? "s" : "", r->opts.cand_name,
                        d->keys_diverging == 1 ? "it" : "them");
+        if (u)
+            wdg_buf_printf(b, "; %zu wedged thread%s unexplained", u, u == 1 ? " is" : "s are");
+        wdg_buf_puts(b, ".**");
         break;
     default:
-        wdg_buf_printf(b, "**outcome %s: %zu root cause%s block%s %zu wedged thread%s%s.**", o,
+        wdg_buf_printf(b, "**outcome %s: %zu root cause%s block%s %zu wedged thread%s%s", o,
                        d->n_roots, d->n_roots == 1 ? "" : "s", d->n_roots == 1 ? "s" : "", blocked,
                        blocked == 1 ? "" : "s",
                        d->outcome == WDG_OUTCOME_A ? ": a thread that never spawned" : "");
+        if (u)
+            wdg_buf_printf(b, "; %zu more %s unexplained", u, u == 1 ? "is" : "are");
+        wdg_buf_puts(b, ".**");
     }
     truncation_note(b, r->ref, r->opts.ref_name);
     truncation_note(b, r->cand, r->opts.cand_name);
@@ -141,6 +152,29 @@ void md_verdict(wdg_buf *b, const wdg_report *r)
                    r->opts.ref_name, no_analog == 1 ? "" : "s", r->opts.cand_name);
 }
 
+/* "   Confidence: inferred (why). Rule: ...; events: cand line 4 (thread 1,
+ * wait), ..." */
+static void confidence(wdg_buf *b, const wdg_report *r, const wdg_root *x)
+{
+    static const char *const why[] = {"the object was matched by similarity",
+                                      "the iterations are the candidate thread's own",
+                                      "the thread pair is by key signature",
+                                      "the reference shows no waits"};
+    wdg_buf_printf(b, "   Confidence: **%s**", wdg_root_confidence_name(x->inferred));
+    for (unsigned i = 0, n = 0; i < 4; i++)
+        if (x->inferred & (1u << i))
+            wdg_buf_printf(b, "%s%s", n++ ? "; " : " (", why[i]);
+    wdg_buf_printf(b, "%s. Rule: %s", x->inferred ? ")" : "", wdg_root_rule(x->kind));
+    for (size_t i = 0; i < x->n_evidence; i++) {
+        const wdg_evidence_event *v = &x->evidence[i];
+        const wdg_event *e = &(v->cand ? r->cand : r->ref)->events[v->event];
+        wdg_buf_printf(b, "%s%s line %llu (thread %u, %s)", i ? ", " : "; events: ",
+                       v->cand ? r->opts.cand_name : r->opts.ref_name, (unsigned long long)e->line,
+                       e->tid, v->what);
+    }
+    wdg_buf_puts(b, ".\n");
+}
+
 static void evidence(wdg_buf *b, const wdg_report *r, const wdg_root *x)
 {
     const wdg_diagnosis *d = &r->diag;
@@ -152,8 +186,11 @@ static void evidence(wdg_buf *b, const wdg_report *r, const wdg_root *x)
         site_of(r, x->key_has_lr, x->lr, x->op, site, sizeof site);
     const wdg_thread *me = root_thread(r, x);
     label(me, who, sizeof who);
-    /* the first wedged thread it blocks, for the sentences that need one */
-    const wdg_thread *first = x->n_blocks ? wdg_diag_cand_thread(d, x->blocks[0]) : NULL;
+    /* the wedged thread whose wait on the object found it (the right
+     * waiter), else the first it blocks */
+    const wdg_thread *first = x->has_waiter  ? wdg_diag_cand_thread(d, x->waiter)
+                              : x->n_blocks ? wdg_diag_cand_thread(d, x->blocks[0])
+                                            : NULL;
     label(first, w, sizeof w);
     ws[0] = 0;
     if (first) {
@@ -209,23 +246,9 @@ static void evidence(wdg_buf *b, const wdg_report *r, const wdg_root *x)
         wdg_buf_printf(b, "**%s** fell silent before firing `%s` at %s, which %s waits for on %s.",
                        who, wdg_category_name(x->cat), site, w, obj);
         break;
-    case WDG_ROOT_UNKNOWN: {
-        wdg_buf_printf(b, "**%s** waits%s%s", who, x->has_obj ? " on " : "", x->has_obj ? obj : "");
-        wdg_buf_printf(b, "%s, and the traces cannot say which producer should wake it.",
-                       x->has_obj ? ", which has no counterpart in the reference trace" : "");
-        int any = 0;
-        for (size_t i = 0; i < d->n_ref_threads; i++) {
-            const wdg_thread *t = &d->ref_threads[i];
-            if (t->has_analog)
-                continue;
-            char l[128];
-            label(t, l, sizeof l);
-            wdg_buf_printf(b, "%s%s", any ? ", " : " Reference threads with no analog, suspects: ", l);
-            any = 1;
-        }
-        wdg_buf_puts(b, any ? "." : "");
+    case WDG_ROOT_UNKNOWN:   /* not made any more: unexplained instead */
+        wdg_buf_printf(b, "**%s**: the traces cannot say.", who);
         break;
-    }
     case WDG_ROOT_CYCLE:
         wdg_buf_printf(b, "**%s** and the threads it waits for wait on each other: a true deadlock.",
                        who);
@@ -236,6 +259,7 @@ static void evidence(wdg_buf *b, const wdg_report *r, const wdg_root *x)
                        (unsigned long long)k->ref_total, k->ref_total == 1 ? "" : "s",
                        r->opts.ref_name, (unsigned long long)k->cand_total, r->opts.cand_name);
     wdg_buf_puts(b, "\n");
+    confidence(b, r, x);
 }
 
 /* the short form that ends a ladder chain */
@@ -317,11 +341,49 @@ static void chain(wdg_buf *b, const wdg_report *r, uint32_t tid, size_t ri)
     root_tail(b, r, x);
 }
 
+/* the wedged threads no root explains, and the suspects, once */
+static void md_unexplained(wdg_buf *b, const wdg_report *r)
+{
+    const wdg_diagnosis *d = &r->diag;
+    if (!d->n_unexplained && !d->n_suspects)
+        return;
+    wdg_buf_puts(b, "## Unexplained\n\n");
+    if (d->n_unexplained)
+        wdg_buf_puts(b, "Wedged threads no root cause explains:\n\n");
+    for (size_t i = 0; i < d->n_unexplained; i++) {
+        const wdg_unexplained *u = &d->unexplained[i];
+        char l[128];
+        cand_label(r, u->tid, l, sizeof l);
+        wdg_buf_printf(b, "- **%s**", l);
+        if (u->has_obj)
+            wdg_buf_printf(b, " (on 0x%08X)", u->obj);
+        wdg_buf_printf(b, ": %s.\n", u->why);
+    }
+    if (d->n_suspects)
+        wdg_buf_printf(b, "%s%s threads with no analog in %s that signal objects wedged threads "
+                          "may wait on, suspects:",
+                       d->n_unexplained ? "\n" : "", r->opts.ref_name, r->opts.cand_name);
+    for (size_t i = 0; i < d->n_suspects; i++) {
+        const wdg_suspect *s = &d->suspects[i];
+        char l[128], entry[24] = "unknown";
+        label(wdg_diag_ref_thread(d, s->ref_tid), l, sizeof l);
+        if (s->has_entry)
+            snprintf(entry, sizeof entry, "0x%08X", s->entry_pc);
+        wdg_buf_printf(b, "%s %s (entry %s, on", i ? ";" : "", l, entry);
+        for (size_t k = 0; k < s->n_objs && k < 8; k++)
+            wdg_buf_printf(b, " 0x%08X", s->objs[k]);
+        wdg_buf_puts(b, s->n_objs > 8 ? " ...)" : ")");
+    }
+    wdg_buf_puts(b, d->n_suspects ? ".\n\n" : "\n");
+}
+
 void md_roots(wdg_buf *b, const wdg_report *r)
 {
     const wdg_diagnosis *d = &r->diag;
-    if (!d->n_roots)
+    if (!d->n_roots) {
+        md_unexplained(b, r);
         return;
+    }
     wdg_buf_puts(b, d->outcome == WDG_OUTCOME_INCONCLUSIVE
                         ? "## Root causes (provisional: the verdict is INCONCLUSIVE)\n\n"
                         : "## Root causes\n\n");
@@ -350,6 +412,7 @@ void md_roots(wdg_buf *b, const wdg_report *r)
             wdg_buf_printf(b, "- ... and %zu more\n", x->n_blocks - shown);
     }
     wdg_buf_putc(b, '\n');
+    md_unexplained(b, r);
 }
 
 static void state_text(const wdg_report *r, const wdg_trace *t, const wdg_thread *th, char *out,
@@ -448,15 +511,21 @@ void md_threads(wdg_buf *b, const wdg_report *r)
                     "|---|---:|---|---|---|---:|---|---|\n");
     thread_rows(b, r, 0);
     thread_rows(b, r, 1);
-    size_t sig = 0, ent = 0, exp = 0;
+    size_t sig = 0, ent = 0, exp = 0, mains = 0;
     for (size_t i = 0; i < d->n_pairs; i++) {
         sig += d->pairs[i].how == WDG_HOW_SIGNATURE;
         ent += d->pairs[i].how == WDG_HOW_ENTRY_PC;
         exp += d->pairs[i].how == WDG_HOW_EXPLICIT;
+        mains += d->pairs[i].how == WDG_HOW_MAIN;
     }
-    wdg_buf_printf(b, "\nThread map: %zu pairs (%zu explicit, %zu by entry PC, %zu by key "
-                      "signature).",
-                   d->n_pairs, exp, ent, sig);
+    wdg_buf_printf(b, "\nThread map: %zu pairs (%zu explicit, %zu by entry PC, %zu main, %zu by "
+                      "key signature",
+                   d->n_pairs, exp, ent, mains, sig);
+    for (size_t i = 0, n = 0; i < d->n_pairs; i++)
+        if (d->pairs[i].how == WDG_HOW_SIGNATURE)
+            wdg_buf_printf(b, "%s%u=%u %.2f", n++ ? ", " : ": ", d->pairs[i].ref, d->pairs[i].cand,
+                           d->pairs[i].similarity);
+    wdg_buf_puts(b, ").");
     int any = 0;
     for (size_t i = 0; i < d->n_ref_threads; i++) {
         const wdg_thread *t = &d->ref_threads[i];
@@ -512,15 +581,20 @@ void wdg_report_dot(const wdg_report *r, wdg_buf *b)
             wdg_fmt_function(r, e->lr, site, sizeof site);
         else
             wdg_utf8_snprintf(site, sizeof site, "%s", wdg_ops_name(r->cand->ops, e->op));
-        wdg_buf_printf(b, "  t%u [shape=ellipse, label=\"", th->tid);
+        int lost = 0;
+        for (size_t u = 0; u < d->n_unexplained; u++)
+            lost |= d->unexplained[u].tid == th->tid;
+        wdg_buf_printf(b, "  t%u [shape=ellipse%s, label=\"", th->tid,
+                       lost ? ", style=dashed, color=\"#888888\"" : "");
         dot_text(b, l);
         wdg_buf_puts(b, "\\nwaits at ");
         dot_text(b, site);
-        wdg_buf_puts(b, "\"];\n");
+        wdg_buf_puts(b, lost ? "\\nunexplained\"];\n" : "\"];\n");
     }
     for (size_t i = 0; i < d->n_roots; i++) {
-        wdg_buf_printf(b, "  r%zu [shape=box, style=filled, fillcolor=\"#f4cccc\", label=\"%s\\n",
-                       i, wdg_root_kind_name(d->roots[i].kind));
+        wdg_buf_printf(b, "  r%zu [shape=box, style=filled, fillcolor=\"#f4cccc\", label=\"%s (%s)\\n",
+                       i, wdg_root_kind_name(d->roots[i].kind),
+                       wdg_root_confidence_name(d->roots[i].inferred));
         wdg_buf tail = WDG_BUF_INIT;
         root_tail(&tail, r, &d->roots[i]);
         dot_text(b, tail.ptr ? tail.ptr : "");

@@ -35,7 +35,8 @@ printf '%s\n' '{"t":1,"tid":1,"op":"NtCreateEvent","lr":"0x100","obj":"0x1004"}'
     '{"t":4,"tid":1,"op":"KeWaitForSingleObject","lr":"0x110","obj":"0x1004"}' \
     '{"t":100,"tid":5,"op":"KeQueryPerformanceCounter","lr":"0x900"}' >"$T/missing.cand"
 report missing
-eq "missing: thread map" "$(j missing '[.thread_map[] | "\(.ref)=\(.cand):\(.how)"] | join(" ")')" "6=1:signature"
+# the mains (nobody created them) pair as such, before signatures
+eq "missing: thread map" "$(j missing '[.thread_map[] | "\(.ref)=\(.cand):\(.how)"] | join(" ")')" "6=1:main"
 eq "missing: no analog" "$(j missing '[.no_analog[] | "\(.tid) \(.entry_pc)"] | join(" ")')" "7 0x00008000"
 eq "missing: wedged" "$(j missing '[.wedged[] | "\(.engine) \(.tid) \(.lr) \(.objs | join(",")) \(.since) \(.divergent)"] | join(" | ")')" \
     "cand 1 0x00000110 0x00001004 4 true"
@@ -49,8 +50,8 @@ eq "missing: verdict line" $? 0
 eq "missing: wedged members" "$(j missing '.wedged[0] | keys_unsorted | join(",")')" \
     "engine,tid,op,lr,objs,since,wedged_by,divergent,family"
 eq "missing: root members" "$(j missing '.root_causes[0] | keys_unsorted | join(",")')" \
-    "kind,tid,ref_tid,entry_pc,family,category,lr,op,obj,blocks"
-eq "missing: thread_map members" "$(j missing '.thread_map[0] | keys_unsorted | join(",")')" "ref,cand,how"
+    "kind,tid,ref_tid,entry_pc,family,category,lr,op,obj,blocks,confidence,evidence"
+eq "missing: thread_map members" "$(j missing '.thread_map[0] | keys_unsorted | join(",")')" "ref,cand,how,score"
 eq "missing: boot_delta members" "$(j missing '.boot_delta | keys_unsorted[0:4] | join(",")')" \
     "window,threads,milestones,skew_start"
 eq "missing: boot thread members" "$(j missing '.boot_delta.threads[0] | keys_unsorted[0:4] | join(",")')" \
@@ -75,7 +76,7 @@ printf '%s\n' '{"t":1,"tid":1,"op":"NtCreateEvent","lr":"0x100","obj":"0x1004"}'
     '{"t":4,"tid":1,"op":"KeWaitForSingleObject","lr":"0x110","obj":"0x1004"}' \
     '{"t":100,"tid":2,"op":"KeQueryPerformanceCounter","lr":"0x8020"}' >"$T/sbb.cand"
 report sbb
-eq "sbb: map" "$(j sbb '[.thread_map[] | "\(.ref)=\(.cand):\(.how)"] | join(" ")')" "7=2:entry_pc 6=1:signature"
+eq "sbb: map" "$(j sbb '[.thread_map[] | "\(.ref)=\(.cand):\(.how)"] | join(" ")')" "7=2:entry_pc 6=1:main"
 eq "sbb: root" "$(roots sbb)" "signaled_but_blocked 1 6 0x00008010 0x00001004 1"
 eq "sbb: outcome" "$(j sbb .outcome)" B
 
@@ -200,8 +201,12 @@ printf '%s\n' '{"t":1,"tid":1,"op":"NtCreateEvent","lr":"0x100","obj":"0x1004"}'
     '{"t":4,"tid":1,"op":"KeWaitForSingleObject","lr":"0x110","obj":"0x1040"}' \
     '{"t":100,"tid":2,"op":"KeQueryPerformanceCounter","lr":"0x8020"}' >"$T/unknown.cand"
 report unknown
-eq "unknown: root" "$(roots unknown)" "unknown 1 null null 0x00001040 1"
-eq "unknown: outcome" "$(j unknown .outcome)" B
+# not a root: the wedged thread is unexplained, and the outcome counts roots
+# only (no key diverges, no root: NONE, with the unexplained count)
+eq "unknown: no root" "$(j unknown '.root_causes | length')" 0
+eq "unknown: unexplained" "$(j unknown '[.unexplained[] | "\(.tid) \(.obj)"] | join(" | ")')" "1 0x00001040"
+eq "unknown: outcome" "$(j unknown .outcome)" NONE
+contains "unknown: verdict line" "$T/unknown.md" "no root cause blocks a wedged cand thread; 1 wedged thread is unexplained.**"
 
 # --- a true deadlock: two threads wait for each other ----------------------
 # ref: A (7) waits on a, sets b; B (8) waits on b, sets a; many rounds.
@@ -270,11 +275,11 @@ printf '%s\n' '{"t":1,"tid":1,"op":"thread.create","entry_pc":"0x8000","new_tid"
     '{"t":7,"tid":5,"op":"NtSetEvent","lr":"0x6010","obj":"0x1010"}' >"$T/map.cand"
 report map
 eq "map: entry_pc in creation order, signature" "$(j map '[.thread_map[] | "\(.ref)=\(.cand):\(.how)"] | join(" ")')" \
-    "20=2:entry_pc 10=3:entry_pc 6=1:signature 30=4:signature"
+    "20=2:entry_pc 10=3:entry_pc 6=1:main 30=4:signature"
 eq "map: no analog" "$(j map '[.no_analog[].tid] | join(",")')" "40"
 report map --tid-map 10=2
 eq "map: --tid-map first" "$(j map '[.thread_map[] | "\(.ref)=\(.cand):\(.how)"] | join(" ")')" \
-    "10=2:explicit 20=3:entry_pc 6=1:signature 30=4:signature"
+    "10=2:explicit 20=3:entry_pc 6=1:main 30=4:signature"
 "$W" report "$T/map.ref" "$T/map.cand" --tid-map 10=2,10=3 >/dev/null 2>&1
 eq "map: a tid twice" $? 64
 "$W" report "$T/map.ref" "$T/map.cand" --tid-map 10 >/dev/null 2>&1

@@ -71,7 +71,7 @@ printf '%s\n' "{\"t\":1,\"tid\":$X,\"op\":\"NtCreateEvent\",\"lr\":\"0x100\",\"o
     '{"t":100,"tid":2,"op":"KeQueryPerformanceCounter","lr":"0x8020"}' >"$T/tidx.cand"
 map() { j "$1" '[.thread_map[] | "\(.ref)=\(.cand):\(.how)"] | join(" ")'; }
 report tidx "$T/tidx.ref" "$T/tidx.cand"
-eq "tidx: paired once" "$(map tidx)" "7=2:entry_pc $X=$X:signature"
+eq "tidx: paired once" "$(map tidx)" "7=2:entry_pc $X=$X:main"
 eq "tidx: no analog" "$(j tidx '.no_analog | length')" 0
 eq "tidx: root" "$(j tidx '[.root_causes[] | "\(.kind) \(.tid) \(.ref_tid) \(.blocks | join(","))"] | join(" | ")')" \
     "signaled_but_blocked $X $X $X"
@@ -81,7 +81,7 @@ eq "tidx: boot pairs, main first" "$(j tidx '[.boot_delta.threads[] | "\(.ref)=\
     "$X=$X 7=2"
 grep -q "; 0 ref threads with no analog in cand\.$" "$T/tidx.md"
 eq "tidx: verdict counts no thread without analog" $? 0
-grep -q "^| cand | $X | - | .* | $X (signature) |$" "$T/tidx.md"
+grep -q "^| cand | $X | - | .* | $X (main) |$" "$T/tidx.md"
 eq "tidx: threads table names the analog" $? 0
 report tidx-map "$T/tidx.ref" "$T/tidx.cand" --tid-map "$X=$X"
 eq "tidx: --tid-map pairs it once" "$(map tidx-map)" "$X=$X:explicit 7=2:entry_pc"
@@ -108,7 +108,7 @@ printf '%s\n' '{"t":1,"tid":1,"op":"NtCreateEvent","lr":"0x100","obj":"0x1004"}'
     '{"t":4,"tid":1,"op":"KeWaitForSingleObject","lr":"0x110","obj":"0x1004"}' \
     '{"t":100,"tid":5,"op":"KeQueryPerformanceCounter","lr":"0x900"}' >"$T/miss.cand"
 report miss "$T/miss.ref" "$T/miss.cand"
-eq "miss: map" "$(map miss)" "6=1:signature"
+eq "miss: map" "$(map miss)" "6=1:main"
 eq "miss: no analog" "$(j miss '[.no_analog[].tid] | join(",")')" "$X"
 eq "miss: root" "$(j miss '[.root_causes[] | "\(.kind) \(.tid) \(.ref_tid) \(.blocks | join(","))"] | join(" | ")')" \
     "missing_thread null $X 1"

@@ -35,13 +35,13 @@ $r[0] as $R | $x[0] as $X
     row("wedged by"; $R | [.wedged[] | .wedged_by]; $X | [.wedged[] | .wedged_by])
   else
     # other formats and shapes: a producer-only or lr-less reference may
-    # leave roots unknown, but never names a wrong one
+    # leave wedged threads unexplained, but never names a wrong root
     row("no confident wrong root";
         ([$X.root_causes[] | [.kind, .tid, .obj]] as $truth
-         | [$R.root_causes[] | select(.kind != "unknown") | [.kind, .tid, .obj]]
+         | [$R.root_causes[] | [.kind, .tid, .obj]]
          | all(. as $c | $truth | index([$c]) != null)); true),
     row("the wedged threads"; $R | cand_wedged; $X | cand_wedged),
-    (if [$R.root_causes[] | select(.kind == "unknown")] == [] then
+    (if $R.unexplained == [] then
         row("outcome"; $R.outcome; $X.outcome) else empty end),
     (if $X.key_mode == "lr" and ($X.scenario | IN("waitany-as-all", "two-faults")) then
         row("headline"; $R.first_divergence.lr; $X.first_divergence.lr) else empty end),

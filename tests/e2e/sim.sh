@@ -194,8 +194,8 @@ done
 par_wait
 
 # --- the other reference formats --------------------------------------------
-# A producer-only or lr-less reference may leave roots unknown, but never
-# names a wrong one: every root is the truth's, or unknown (honest below).
+# A producer-only or lr-less reference may leave wedged threads unexplained,
+# but never names a wrong root: every root is the truth's (honest below).
 # --- real engines' shapes (issue 9) -----------------------------------------
 # Every reference format, the candidate also 5 times slower on its own
 # clock origin: healthy stays NONE, each fault keeps its truth.

@@ -1,0 +1,206 @@
+#!/bin/sh
+# Root causes (docs/wedge.md, Roots and blocks; Confidence; Unexplained):
+# the mains pair, roots from a producer-only reference, one root per cause,
+# confidence and evidence, unexplained wedges and suspects.  Each case's
+# expected answer is worked out in its comment.
+#   sh tests/e2e/roots.sh BUILD_DIR
+SUITE=roots
+. "$(dirname "$0")/lib.sh"
+report() {
+    n=$1
+    shift
+    report_files "$n" "$T/$n.ref" "$T/$n.cand" "$@"
+}
+j() { jq -r "$2" "$T/$1.json"; }
+roots() { j "$1" '[.root_causes[] | "\(.kind) \(.tid) \(.ref_tid) \(.obj) \(.blocks | join(",")) \(.confidence)"] | join(" | ")'; }
+
+# --- the mains pair, though their key sets differ ---------------------------
+# ref main 6 and cand main 1 create the event e (0x100) and the worker at
+# 0x8000, which waits on e; each main sets e at 0x110 and three boot keys of
+# its own (0x200.. in ref, 0x300.. in cand): Jaccard 1/7, no signature pair.
+# Nobody creates either main: they pair, how main.  The cand main falls
+# silent (t=15) before its worker's last wait (t=20): silent_thread 1, not a
+# missing_thread for a "main that never spawned".
+printf '%s\n' '{"t":1,"tid":6,"op":"NtCreateEvent","lr":"0x100","obj":"0xF10"}' \
+    '{"t":2,"tid":6,"op":"thread.create","entry_pc":"0x8000","new_tid":7}' \
+    '{"t":3,"tid":6,"op":"NtSetEvent","lr":"0x200","obj":"0xF20"}' \
+    '{"t":3,"tid":6,"op":"NtSetEvent","lr":"0x204","obj":"0xF20"}' \
+    '{"t":3,"tid":6,"op":"NtSetEvent","lr":"0x208","obj":"0xF20"}' \
+    '{"t":4,"tid":7,"op":"KeWaitForSingleObject","lr":"0x8004","obj":"0xF10"}' \
+    '{"t":5,"tid":6,"op":"NtSetEvent","lr":"0x110","obj":"0xF10"}' \
+    '{"t":20,"tid":7,"op":"KeWaitForSingleObject","lr":"0x8004","obj":"0xF10"}' \
+    '{"t":21,"tid":6,"op":"NtSetEvent","lr":"0x110","obj":"0xF10"}' \
+    '{"t":100,"tid":7,"op":"KeQueryPerformanceCounter","lr":"0x8020"}' >"$T/mains.ref"
+printf '%s\n' '{"t":1,"tid":1,"op":"NtCreateEvent","lr":"0x100","obj":"0x1004"}' \
+    '{"t":2,"tid":1,"op":"thread.create","entry_pc":"0x8000","new_tid":2}' \
+    '{"t":3,"tid":1,"op":"NtSetEvent","lr":"0x300","obj":"0x1020"}' \
+    '{"t":3,"tid":1,"op":"NtSetEvent","lr":"0x304","obj":"0x1020"}' \
+    '{"t":3,"tid":1,"op":"NtSetEvent","lr":"0x308","obj":"0x1020"}' \
+    '{"t":4,"tid":2,"op":"KeWaitForSingleObject","lr":"0x8004","obj":"0x1004"}' \
+    '{"t":5,"tid":1,"op":"NtSetEvent","lr":"0x110","obj":"0x1004"}' \
+    '{"t":15,"tid":1,"op":"KeQueryPerformanceCounter","lr":"0x120"}' \
+    '{"t":20,"tid":2,"op":"KeWaitForSingleObject","lr":"0x8004","obj":"0x1004"}' \
+    '{"t":100,"tid":3,"op":"KeQueryPerformanceCounter","lr":"0x900"}' >"$T/mains.cand"
+report mains
+eq "mains: paired as main" "$(j mains '[.thread_map[] | "\(.ref)=\(.cand):\(.how):\(.score)"] | join(" ")')" \
+    "7=2:entry_pc:null 6=1:main:null"
+eq "mains: no false missing thread" "$(roots mains)" "silent_thread 1 6 0x00001004 2 proven"
+eq "mains: outcome" "$(j mains .outcome)" B
+contains "mains: thread map line" "$T/mains.md" "Thread map: 2 pairs (0 explicit, 1 by entry PC, 1 main, 0 by key signature)."
+
+# --- one root per cause, its blocks merged; the right waiter named --------
+# ref thread 7 (entry 0x8000, no analog in cand) sets e1 at 0x8010 and at
+# 0x8014 and e2 at 0x8018; cand main 1 waits on e1, cand worker 3 (0x9000,
+# paired with ref 8) on e2.  One missing_thread 7 blocks 1 and 3, its key the
+# first found (0x8010), not one root per key (outcome A, not C).
+printf '%s\n' '{"t":1,"tid":6,"op":"NtCreateEvent","lr":"0x100","obj":"0xF10"}' \
+    '{"t":1,"tid":6,"op":"NtCreateEvent","lr":"0x101","obj":"0xF14"}' \
+    '{"t":2,"tid":6,"op":"thread.create","entry_pc":"0x8000","new_tid":7}' \
+    '{"t":2,"tid":6,"op":"thread.create","entry_pc":"0x9000","new_tid":8}' \
+    '{"t":3,"tid":7,"op":"NtSetEvent","lr":"0x8010","obj":"0xF10"}' \
+    '{"t":3,"tid":7,"op":"NtSetEvent","lr":"0x8014","obj":"0xF10"}' \
+    '{"t":3,"tid":7,"op":"NtSetEvent","lr":"0x8018","obj":"0xF14"}' \
+    '{"t":3,"tid":6,"op":"NtSetEvent","lr":"0x108","obj":"0xF18"}' \
+    '{"t":4,"tid":6,"op":"KeWaitForSingleObject","lr":"0x110","obj":"0xF10"}' \
+    '{"t":4,"tid":8,"op":"KeWaitForSingleObject","lr":"0x9004","obj":"0xF14"}' \
+    '{"t":90,"tid":6,"op":"KeQueryPerformanceCounter","lr":"0x120"}' \
+    '{"t":100,"tid":8,"op":"KeQueryPerformanceCounter","lr":"0x9020"}' >"$T/once.ref"
+printf '%s\n' '{"t":1,"tid":1,"op":"NtCreateEvent","lr":"0x100","obj":"0x1004"}' \
+    '{"t":1,"tid":1,"op":"NtCreateEvent","lr":"0x101","obj":"0x1008"}' \
+    '{"t":2,"tid":1,"op":"thread.create","entry_pc":"0x9000","new_tid":3}' \
+    '{"t":3,"tid":1,"op":"NtSetEvent","lr":"0x108","obj":"0x1018"}' \
+    '{"t":4,"tid":1,"op":"KeWaitForSingleObject","lr":"0x110","obj":"0x1004"}' \
+    '{"t":4,"tid":3,"op":"KeWaitForSingleObject","lr":"0x9004","obj":"0x1008"}' \
+    '{"t":100,"tid":5,"op":"KeQueryPerformanceCounter","lr":"0x900"}' >"$T/once.cand"
+report once
+eq "once: one root" "$(roots once)" "missing_thread null 7 0x00001004 1,3 proven"
+eq "once: its first key" "$(j once '.root_causes[0].lr')" "0x00008010"
+eq "once: outcome" "$(j once .outcome)" A
+eq "once: one root in the Markdown" "$(grep -c '^[0-9]*\. `missing_thread`' "$T/once.md")" 1
+
+# --- the audio ladder in miniature, against a producer-only reference -----
+# cand: A (2, entry 0xA000) sets evA (0x10A0) at 0xA010; B (4, 0xB000) waits
+# on evA at 0xB004 and sets evB (0x10B0) at 0xB010; dispatch D (3, 0xD000)
+# waits on evB at 0xD004.  Five rounds; then A falls silent (t=55) and B
+# (t=60) and D (t=61) wait for good.  The reference logs only its
+# producers (sets, with lr and obj): A 11, B 12 (and main 10).
+# Threads: mains pair (10=1), A and B by signature; objects by producers.
+# D waits on evB -> ref producer B (12) -> B wedged, fired evB in its own
+# earlier iterations (4 of 4 but its last: fires) -> a rung D -> B.
+# B waits on evA -> ref producer A (11) -> A silent since before B's wait:
+# silent_thread A, blocking B and D; inferred (no waits in the reference,
+# objects and threads by similarity).  The sentence names B, which waits on
+# evA (D, the first it blocks, waits on evB).
+lad_cand='{"t":1,"tid":1,"op":"thread.create","entry_pc":"0xA000","new_tid":2}
+{"t":1,"tid":1,"op":"thread.create","entry_pc":"0xD000","new_tid":3}
+{"t":1,"tid":1,"op":"thread.create","entry_pc":"0xB000","new_tid":4}
+{"t":2,"tid":1,"op":"NtSetEvent","lr":"0x108","obj":"0x1018"}'
+lad_ref='{"t":2,"tid":10,"op":"NtSetEvent","lr":"0x108","obj":"0xF18"}'
+lad_full='{"t":1,"tid":10,"op":"NtCreateEvent","lr":"0x100","obj":"0xF0A0"}
+{"t":1,"tid":10,"op":"NtCreateEvent","lr":"0x104","obj":"0xF0B0"}
+{"t":1,"tid":10,"op":"thread.create","entry_pc":"0xA000","new_tid":11}
+{"t":1,"tid":10,"op":"thread.create","entry_pc":"0xD000","new_tid":13}
+{"t":1,"tid":10,"op":"thread.create","entry_pc":"0xB000","new_tid":12}
+{"t":2,"tid":10,"op":"NtSetEvent","lr":"0x108","obj":"0xF18"}'
+for i in 1 2 3 4 5; do
+    b=$((i * 10))
+    lad_cand="$lad_cand
+{\"t\":$b,\"tid\":4,\"op\":\"KeWaitForSingleObject\",\"lr\":\"0xB004\",\"obj\":\"0x10A0\"}
+{\"t\":$((b + 1)),\"tid\":3,\"op\":\"KeWaitForSingleObject\",\"lr\":\"0xD004\",\"obj\":\"0x10B0\"}
+{\"t\":$((b + 2)),\"tid\":2,\"op\":\"NtSetEvent\",\"lr\":\"0xA010\",\"obj\":\"0x10A0\"}
+{\"t\":$((b + 3)),\"tid\":4,\"op\":\"NtSetEvent\",\"lr\":\"0xB010\",\"obj\":\"0x10B0\"}"
+    lad_ref="$lad_ref
+{\"t\":$((b + 2)),\"tid\":11,\"op\":\"NtSetEvent\",\"lr\":\"0xA010\",\"obj\":\"0xF0A0\"}
+{\"t\":$((b + 3)),\"tid\":12,\"op\":\"NtSetEvent\",\"lr\":\"0xB010\",\"obj\":\"0xF0B0\"}"
+    lad_full="$lad_full
+{\"t\":$b,\"tid\":12,\"op\":\"KeWaitForSingleObject\",\"lr\":\"0xB004\",\"obj\":\"0xF0A0\"}
+{\"t\":$((b + 1)),\"tid\":13,\"op\":\"KeWaitForSingleObject\",\"lr\":\"0xD004\",\"obj\":\"0xF0B0\"}
+{\"t\":$((b + 2)),\"tid\":11,\"op\":\"NtSetEvent\",\"lr\":\"0xA010\",\"obj\":\"0xF0A0\"}
+{\"t\":$((b + 3)),\"tid\":12,\"op\":\"NtSetEvent\",\"lr\":\"0xB010\",\"obj\":\"0xF0B0\"}"
+done
+printf '%s\n' "$lad_cand" '{"t":55,"tid":2,"op":"KeQueryPerformanceCounter","lr":"0xA020"}' \
+    '{"t":60,"tid":4,"op":"KeWaitForSingleObject","lr":"0xB004","obj":"0x10A0"}' \
+    '{"t":61,"tid":3,"op":"KeWaitForSingleObject","lr":"0xD004","obj":"0x10B0"}' \
+    '{"t":200,"tid":1,"op":"KeQueryPerformanceCounter","lr":"0x120"}' >"$T/ladder.cand"
+printf '%s\n' '{"wedge_trace":1,"engine":"canary","observes":["set","release"]}' "$lad_ref" \
+    '{"t":200,"tid":10,"op":"NtSetEvent","lr":"0x108","obj":"0xF18"}' >"$T/ladder.ref"
+report ladder
+eq "ladder: root" "$(roots ladder)" "silent_thread 2 11 0x000010A0 3,4 inferred"
+eq "ladder: rung" "$(j ladder '[.ladder[] | "\(.from)->\(.to) \(.lr)"] | join(" ")')" "3->4 0x0000B010"
+eq "ladder: outcome" "$(j ladder .outcome)" B
+eq "ladder: evidence" "$(j ladder '[.root_causes[0].evidence.events[] | "\(.engine) \(.tid) \(.what)"] | join(", ")')" \
+    "cand 4 wait, ref 11 reference producer, cand 2 its last event"
+eq "ladder: evidence lines" "$(j ladder '[.root_causes[0].evidence.events[] | .line] | join(",")')" "26,3,25"
+eq "ladder: rule" "$(j ladder '.root_causes[0].evidence.rule | test("fell silent")')" true
+contains "ladder: the right waiter" "$T/ladder.md" "which 0x0000B000 4 waits for on 0x000010A0."
+contains "ladder: chain" "$T/ladder.md" "- 0x0000D000 3 -> 0x0000B000 4 -> (0x0000A000 2 fell silent)"
+contains "ladder: confidence line" "$T/ladder.md" "Confidence: **inferred** (the object was matched by similarity; "
+
+# the same ladder with a full reference (waits, thread and event creations,
+# so threads pair by entry and objects by creation site): proven
+printf '%s\n' "$lad_full" '{"t":60,"tid":12,"op":"KeWaitForSingleObject","lr":"0xB004","obj":"0xF0A0"}' \
+    '{"t":61,"tid":13,"op":"KeWaitForSingleObject","lr":"0xD004","obj":"0xF0B0"}' \
+    '{"t":62,"tid":13,"op":"KeQueryPerformanceCounter","lr":"0xD020"}' \
+    '{"t":62,"tid":11,"op":"NtSetEvent","lr":"0xA010","obj":"0xF0A0"}' \
+    '{"t":63,"tid":12,"op":"NtSetEvent","lr":"0xB010","obj":"0xF0B0"}' \
+    '{"t":200,"tid":10,"op":"NtSetEvent","lr":"0x108","obj":"0xF18"}' >"$T/full.ref"
+printf '%s\n' '{"t":1,"tid":1,"op":"NtCreateEvent","lr":"0x100","obj":"0x10A0"}' \
+    '{"t":1,"tid":1,"op":"NtCreateEvent","lr":"0x104","obj":"0x10B0"}' >"$T/full.cand"
+cat "$T/ladder.cand" >>"$T/full.cand"
+report full
+eq "full: root proven" "$(roots full)" "silent_thread 2 11 0x000010A0 3,4 proven"
+eq "full: rung" "$(j full '[.ladder[] | "\(.from)->\(.to)"] | join(" ")')" "3->4"
+eq "full: object map" "$(j full '[.object_map[] | "\(.cand)=\(.ref)"] | sort | join(" ")')" \
+    "0x00001018=0x00000F18 0x000010A0=0x0000F0A0 0x000010B0=0x0000F0B0"
+
+# --- an unexplained wedge changes no outcome class -------------------------
+# cand 1 waits on e (0x1004), which thread 2 set and nobody took:
+# signaled_but_blocked, one root; cand 3 (0x9000, paired) waits on 0x1040,
+# which no reference object matches: unexplained, not a second root (B,
+# not C).  Ref thread 9 (no analog) sets 0xF40, which no cand object
+# matches: the one suspect, listed once.
+printf '%s\n' '{"t":1,"tid":6,"op":"NtCreateEvent","lr":"0x100","obj":"0xF10"}' \
+    '{"t":2,"tid":6,"op":"thread.create","entry_pc":"0x8000","new_tid":7}' \
+    '{"t":2,"tid":6,"op":"thread.create","entry_pc":"0x9000","new_tid":8}' \
+    '{"t":2,"tid":6,"op":"thread.create","entry_pc":"0x7000","new_tid":9}' \
+    '{"t":3,"tid":7,"op":"NtSetEvent","lr":"0x8010","obj":"0xF10"}' \
+    '{"t":3,"tid":9,"op":"NtSetEvent","lr":"0x7010","obj":"0xF40"}' \
+    '{"t":4,"tid":6,"op":"KeWaitForSingleObject","lr":"0x110","obj":"0xF10"}' \
+    '{"t":90,"tid":6,"op":"KeQueryPerformanceCounter","lr":"0x120"}' \
+    '{"t":100,"tid":8,"op":"KeQueryPerformanceCounter","lr":"0x9020"}' \
+    '{"t":100,"tid":7,"op":"KeQueryPerformanceCounter","lr":"0x8020"}' >"$T/unexp.ref"
+printf '%s\n' '{"t":1,"tid":1,"op":"NtCreateEvent","lr":"0x100","obj":"0x1004"}' \
+    '{"t":2,"tid":1,"op":"thread.create","entry_pc":"0x8000","new_tid":2}' \
+    '{"t":2,"tid":1,"op":"thread.create","entry_pc":"0x9000","new_tid":3}' \
+    '{"t":3,"tid":2,"op":"NtSetEvent","lr":"0x8010","obj":"0x1004"}' \
+    '{"t":4,"tid":1,"op":"KeWaitForSingleObject","lr":"0x110","obj":"0x1004"}' \
+    '{"t":5,"tid":3,"op":"KeWaitForSingleObject","lr":"0x9004","obj":"0x1040"}' \
+    '{"t":100,"tid":2,"op":"KeQueryPerformanceCounter","lr":"0x8020"}' >"$T/unexp.cand"
+report unexp --dot "$T/unexp.dot"
+eq "unexp: one root" "$(roots unexp)" "signaled_but_blocked 1 6 0x00001004 1 proven"
+eq "unexp: outcome" "$(j unexp .outcome)" B
+eq "unexp: unexplained" "$(j unexp '[.unexplained[] | "\(.tid) \(.obj)"] | join(" | ")')" "3 0x00001040"
+eq "unexp: suspects" "$(j unexp '[.suspects[] | "\(.ref_tid) \(.entry_pc) \(.objs | join(","))"] | join(" | ")')" \
+    "9 0x00007000 0x00000F40"
+grep -q '^\*\*outcome B: 1 root cause blocks 1 wedged thread; 1 more is unexplained\.\*\*' "$T/unexp.md"
+eq "unexp: verdict line" $? 0
+# once in the Unexplained section (the thread table names it apart)
+eq "unexp: suspect named once" "$(sed -n '/^## Unexplained/,/^## [^U]/p' "$T/unexp.md" | grep -o '0x00007000 9' | wc -l)" 1
+grep -q 't3 \[shape=ellipse, style=dashed.*unexplained"\];' "$T/unexp.dot"
+eq "unexp: dot" $? 0
+eq "unexp: top-level tail" "$(j unexp '[keys_unsorted[]][-2:] | join(",")')" "unexplained,suspects"
+
+# every divergent wedged thread unexplained, and keys diverge: DIVERGED plus
+# the count.  Without thread 2 the set at 0x8010 is MISSING, and main 1 now
+# waits on 0x1050, which matches nothing (as 3's 0x1040).
+# (both mains also set an event of their own at 0x108: the cand has a producer)
+{ cat "$T/unexp.ref"; echo '{"t":3,"tid":6,"op":"NtSetEvent","lr":"0x108","obj":"0xF18"}'; } >"$T/alldiv.ref"
+{ grep -v '"tid":2,\|"new_tid":2' "$T/unexp.cand" | sed '/KeWait/s/"obj":"0x1004"}$/"obj":"0x1050"}/'
+  echo '{"t":3,"tid":1,"op":"NtSetEvent","lr":"0x108","obj":"0x1018"}'; } >"$T/alldiv.cand"
+report alldiv
+eq "alldiv: no root" "$(j alldiv '.root_causes | length')" 0
+eq "alldiv: unexplained" "$(j alldiv '[.unexplained[] | .tid] | join(",")')" "1,3"
+eq "alldiv: outcome" "$(j alldiv .outcome)" DIVERGED
+contains "alldiv: verdict line" "$T/alldiv.md" "; 2 wedged threads are unexplained.**"
+
+finish
