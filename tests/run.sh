@@ -30,6 +30,7 @@ suites() {
     echo "output sh tests/e2e/output.sh $b"
     echo "extremes sh tests/e2e/extremes.sh $b"
     echo "span sh tests/e2e/span.sh $b"
+    echo "objects sh tests/e2e/objects.sh $b"
     echo "sim sh tests/e2e/sim.sh $b '$seeds'"
     echo "alloc sh tests/alloc/run.sh $b $step"
     echo "fuzz-corpus ./$b/fuzz-replay fuzz/corpus"
