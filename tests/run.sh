@@ -33,6 +33,7 @@ suites() {
     echo "span sh tests/e2e/span.sh $b"
     echo "boot sh tests/e2e/boot.sh $b"
     echo "wrappers sh tests/e2e/wrappers.sh $b"
+    echo "objects sh tests/e2e/objects.sh $b"
     echo "sim sh tests/e2e/sim.sh $b '$seeds'"
     echo "alloc sh tests/alloc/run.sh $b $step"
     echo "fuzz-corpus ./$b/fuzz-replay fuzz/corpus"

@@ -71,9 +71,20 @@ typedef struct wdg_thread_pair {
     double similarity;         /* signature pairs: the Jaccard index */
 } wdg_thread_pair;
 
+/* How a cand object was matched to a ref object, in the order the rules
+ * are tried (docs/wedge.md "Object map"). */
+typedef enum {
+    WDG_OBJ_HOW_NONE,
+    WDG_OBJ_HOW_IDENTITY,      /* the same guest pointer in both */
+    WDG_OBJ_HOW_CREATION_SITE, /* the k-th object created at one site */
+    WDG_OBJ_HOW_WAIT_POSITION, /* the k-th object of the waits at one site */
+    WDG_OBJ_HOW_PRODUCERS,     /* similar producer sets */
+    WDG_OBJ_HOW_WAITERS        /* similar waiter sets */
+} wdg_object_how;
+
 typedef struct wdg_object_pair {
     uint32_t cand, ref;
-    int how;                   /* 1 creation site, 2 producers, 3 waiters */
+    int how;                   /* wdg_object_how */
 } wdg_object_pair;
 
 const char *wdg_object_how_name(int how);

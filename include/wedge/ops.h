@@ -71,4 +71,33 @@ uint32_t wdg_ops_count(const wdg_ops *ops);
  * boot delta and wedge diff compare ops through it. */
 uint32_t wdg_ops_canonical(const wdg_ops *ops, uint32_t id);
 
+/* What an op's object argument is (docs/wedge.md "Op kinds"): a guest
+ * pointer to a dispatcher object (the same value in both engines), a
+ * handle (engine-specific), or unknown (treated as a handle). */
+typedef enum wdg_obj_kind { WDG_OBJ_NONE, WDG_OBJ_POINTER, WDG_OBJ_HANDLE } wdg_obj_kind;
+
+/* How a producer op's signal behaves (docs/wedge.md "Signal kinds"):
+ * latched until a wait takes it, pulsed to current waiters only, counted
+ * (a semaphore or mutant release), or a condition-variable signal (lost
+ * without a waiter).  WDG_SIG_NONE for ops that signal nothing. */
+typedef enum wdg_signal_kind {
+    WDG_SIG_NONE, WDG_SIG_LATCH, WDG_SIG_PULSE, WDG_SIG_COUNT, WDG_SIG_CONDITION
+} wdg_signal_kind;
+
+/* "none", "pointer", "handle" / "none", "latch", "pulse", "count", "condition" */
+const char *wdg_obj_kind_name(int kind);
+const char *wdg_signal_kind_name(int kind);
+
+wdg_obj_kind wdg_ops_obj_kind(const wdg_ops *ops, uint32_t id);
+/* The signal kind of id: its own, or else by its category (set and
+ * signal_wait latch, release counts, others none). */
+wdg_signal_kind wdg_ops_signal_kind(const wdg_ops *ops, uint32_t id);
+/* 1 when every wait of op id has a timeout (pthread_cond_timedwait). */
+int wdg_ops_always_timed(const wdg_ops *ops, uint32_t id);
+
+/* Apply "NAME=pointer|handle" (--op-kind) and "NAME=latch|pulse|count|
+ * condition" (--op-signal); WDG_EUSAGE on a bad spec. */
+int wdg_ops_override_kind(wdg_ops *ops, const char *spec, wdg_error *err);
+int wdg_ops_override_signal(wdg_ops *ops, const char *spec, wdg_error *err);
+
 #endif

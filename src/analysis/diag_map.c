@@ -250,8 +250,12 @@ typedef struct objinfo {
     uint32_t id;
     uint64_t create_site;      /* key of its creation, 0 = none */
     uint32_t create_ordinal;   /* k-th object created at that site */
+    int has_create_lr;
+    uint32_t create_lr;
+    int pointer;               /* a pointer-kind op names it */
     size_t first;              /* first event naming it */
     idset producers, waiters;
+    idset prod_keys;           /* the keys of its producers, any thread */
     int taken;
 } objinfo;
 
@@ -299,6 +303,27 @@ static uint64_t who_and_key(const diag_ctx *c, const engine_view *v, const wdg_e
     return x == UINT64_MAX ? 0 : x;
 }
 
+/* Marks the objects a pointer-kind op names in e as pointer objects. */
+static int mark_pointers(const engine_view *v, objtab *tab, const wdg_event *e, size_t i)
+{
+    if (wdg_ops_obj_kind(v->t->ops, e->op) != WDG_OBJ_POINTER)
+        return 0;
+    uint32_t objs[64];
+    int n = 0;
+    if (e->cat == WDG_CAT_WAIT || e->cat == WDG_CAT_SIGNAL_WAIT)
+        n = diag_wait_objs(v, e, objs);
+    /* a wait's obj is among its objects already; signal_wait's is not */
+    if ((e->flags & WDG_EV_OBJ) && (e->cat != WDG_CAT_WAIT || n == 0) && n < 64)
+        objs[n++] = diag_obj(v, e->obj);
+    for (int k = 0; k < n; k++) {
+        objinfo *o = obj_get(tab, objs[k], i);
+        if (!o)
+            return -1;
+        o->pointer = 1;
+    }
+    return 0;
+}
+
 static int objects_of(const diag_ctx *c, const engine_view *v, objtab *tab)
 {
     wdg_map site_count = WDG_MAP_INIT;
@@ -307,6 +332,8 @@ static int objects_of(const diag_ctx *c, const engine_view *v, objtab *tab)
         const wdg_event *e = &v->t->events[i];
         uint64_t key = ev_key(c->kt, e);
         uint64_t elem = who_and_key(c, v, e);
+        if (mark_pointers(v, tab, e, i) < 0)
+            goto oom;
         if (e->cat == WDG_CAT_CREATE && (e->flags & WDG_EV_OBJ)) {
             objinfo *o = obj_get(tab, diag_obj(v, e->obj), i);
             uint64_t *n = wdg_map_put(&site_count, key, 0, NULL);
@@ -315,12 +342,15 @@ static int objects_of(const diag_ctx *c, const engine_view *v, objtab *tab)
             if (!o->create_site) {
                 o->create_site = key;
                 o->create_ordinal = (uint32_t)++*n;
+                o->has_create_lr = (e->flags & WDG_EV_LR) != 0;
+                o->create_lr = e->lr;
             }
             continue;
         }
         if (wdg_category_is_producer(e->cat) && (e->flags & WDG_EV_OBJ)) {
             objinfo *o = obj_get(tab, diag_obj(v, e->obj), i);
-            if (!o || idset_add(&o->producers, elem) < 0)
+            if (!o || idset_add(&o->producers, elem) < 0 ||
+                idset_add(&o->prod_keys, key == UINT64_MAX ? 0 : key) < 0)
                 goto oom;
         }
         if (e->cat == WDG_CAT_WAIT || e->cat == WDG_CAT_SIGNAL_WAIT) {
@@ -335,6 +365,7 @@ static int objects_of(const diag_ctx *c, const engine_view *v, objtab *tab)
     for (size_t k = 0; k < tab->n; k++) {
         idset_finish(&tab->o[k].producers);
         idset_finish(&tab->o[k].waiters);
+        idset_finish(&tab->o[k].prod_keys);
     }
     wdg_map_free(&site_count);
     return 0;
@@ -348,6 +379,7 @@ static void objtab_free(objtab *t)
     for (size_t k = 0; k < t->n; k++) {
         idset_free(&t->o[k].producers);
         idset_free(&t->o[k].waiters);
+        idset_free(&t->o[k].prod_keys);
     }
     free(t->o);
     wdg_map_free(&t->by_id);
@@ -414,9 +446,291 @@ static int similar_objects(wdg_diagnosis *d, size_t *cap, objtab *rt, objtab *kt
         if (r->taken || k->taken)
             continue;
         r->taken = k->taken = 1;
-        rc = add_obj_pair(d, cap, k->id, r->id, waiters ? 3 : 2);
+        rc = add_obj_pair(d, cap, k->id, r->id, waiters ? WDG_OBJ_HOW_WAITERS : WDG_OBJ_HOW_PRODUCERS);
     }
     free(cands);
+    return rc;
+}
+
+static int pair_objects(wdg_diagnosis *d, size_t *cap, objinfo *r, objinfo *k, int how)
+{
+    r->taken = k->taken = 1;
+    return add_obj_pair(d, cap, k->id, r->id, how);
+}
+
+/* Two sorted sets share no element (both non-empty). */
+static int disjoint(const idset *a, const idset *b)
+{
+    for (size_t i = 0, j = 0; i < a->n && j < b->n;) {
+        if (a->v[i] == b->v[j])
+            return 0;
+        if (a->v[i] < b->v[j])
+            i++;
+        else
+            j++;
+    }
+    return 1;
+}
+
+/* 1. identity: a guest pointer both engines name through pointer-kind ops
+ * is one object, unless its creation sites or its producers say otherwise. */
+static int identity_objects(wdg_diagnosis *d, size_t *cap, objtab *rt, objtab *kt)
+{
+    for (size_t k = 0; k < kt->n; k++) {
+        objinfo *ko = &kt->o[k];
+        uint64_t *ri = ko->pointer ? wdg_map_get(&rt->by_id, ko->id) : NULL;
+        if (!ri || ko->taken)
+            continue;
+        objinfo *ro = &rt->o[*ri];
+        if (!ro->pointer || ro->taken)
+            continue;
+        if (ro->has_create_lr && ko->has_create_lr && ro->create_lr != ko->create_lr)
+            continue;
+        if (ro->prod_keys.n && ko->prod_keys.n && disjoint(&ro->prod_keys, &ko->prod_keys))
+            continue;
+        if (pair_objects(d, cap, ro, ko, WDG_OBJ_HOW_IDENTITY) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* 2. creation site: the k-th object created at L in both (a site key takes
+ * 41 bits, the ordinal the bits above) */
+static int creation_objects(wdg_diagnosis *d, size_t *cap, objtab *rt, objtab *kt)
+{
+    wdg_map sites = WDG_MAP_INIT;
+    int rc = 0;
+    for (size_t r = 0; rc == 0 && r < rt->n; r++)
+        if (rt->o[r].create_site && rt->o[r].create_ordinal < (1u << 19) &&
+            !wdg_map_put(&sites, rt->o[r].create_site | (uint64_t)rt->o[r].create_ordinal << 44,
+                         r, NULL))
+            rc = -1;
+    for (size_t k = 0; rc == 0 && k < kt->n; k++) {
+        if (kt->o[k].taken || !kt->o[k].create_site || kt->o[k].create_ordinal >= (1u << 19))
+            continue;
+        uint64_t *r = wdg_map_get(&sites,
+                                  kt->o[k].create_site | (uint64_t)kt->o[k].create_ordinal << 44);
+        if (r && !rt->o[*r].taken)
+            rc = pair_objects(d, cap, &rt->o[*r], &kt->o[k], WDG_OBJ_HOW_CREATION_SITE);
+    }
+    wdg_map_free(&sites);
+    return rc;
+}
+
+/* One object at one position of the waits at one site: group is (lr,
+ * number of objects, position, thread), obj an index into its objtab. */
+typedef struct slot {
+    uint64_t group;
+    size_t obj;
+    uint64_t n;
+} slot;
+
+typedef struct slots {
+    slot *s;
+    size_t n, cap;
+    wdg_map at;                /* hash of (group, obj) -> index into s */
+} slots;
+
+static int by_group_then_obj(const void *a, const void *b)
+{
+    const slot *x = a, *y = b;
+    if (x->group != y->group)
+        return x->group < y->group ? -1 : 1;
+    return x->obj < y->obj ? -1 : x->obj > y->obj;
+}
+
+static uint64_t nonmax(uint64_t h) { return h == UINT64_MAX ? 0 : h; }
+
+/* The thread a wait is by, in reference tids: a paired cand thread by its
+ * analog, any unpaired thread of either engine as one "unpaired" thread. */
+static uint64_t wait_thread(const diag_ctx *c, const engine_view *v, uint32_t tid)
+{
+    long k = diag_thread_index(v, tid);
+    if (k < 0 || !v->threads[k].has_analog)
+        return (uint64_t)1 << 32;
+    return v == &c->cand ? v->threads[k].analog : tid;
+}
+
+/* Counts, per (group, object), the waits that name the object there. */
+static int wait_slots(const diag_ctx *c, const engine_view *v, objtab *tab, slots *out)
+{
+    uint32_t objs[64];
+    for (size_t i = 0; i < v->t->n_events; i++) {
+        const wdg_event *e = &v->t->events[i];
+        if ((e->cat != WDG_CAT_WAIT && e->cat != WDG_CAT_SIGNAL_WAIT) || !(e->flags & WDG_EV_LR))
+            continue;
+        int n = diag_wait_objs(v, e, objs);
+        uint64_t site = wdg_hash64(wdg_hash64(e->lr) ^ ((uint64_t)n << 40) ^
+                                   wdg_hash64(wait_thread(c, v, e->tid) + 7));
+        for (int k = 0; k < n; k++) {
+            uint64_t group = nonmax(wdg_hash64(site + (uint64_t)k));
+            uint64_t *oi = wdg_map_get(&tab->by_id, objs[k]);
+            if (!oi)
+                continue;
+            int fresh = 0;
+            uint64_t *at = wdg_map_put(&out->at, nonmax(wdg_hash64(group ^ wdg_hash64(*oi))),
+                                       out->n, &fresh);
+            if (!at)
+                return -1;
+            if (!fresh) {
+                out->s[*at].n++;
+                continue;
+            }
+            if (out->n == out->cap) {
+                size_t cap = out->cap ? out->cap * 2 : 64;
+                slot *p = realloc(out->s, cap * sizeof *p);
+                if (!p)
+                    return -1;
+                out->s = p;
+                out->cap = cap;
+            }
+            out->s[out->n++] = (slot){group, (size_t)*oi, 1};
+        }
+    }
+    if (out->n)
+        qsort(out->s, out->n, sizeof *out->s, by_group_then_obj);
+    return 0;
+}
+
+/* A vote: cand object k -> ref object r (indexes), with its weight. */
+typedef struct vote {
+    size_t k, r;
+    double n;
+} vote;
+
+static int by_cand_then_ref(const void *a, const void *b)
+{
+    const vote *x = a, *y = b;
+    if (x->k != y->k)
+        return x->k < y->k ? -1 : 1;
+    return x->r < y->r ? -1 : x->r > y->r;
+}
+
+/* Objects more numerous than this at one position of one site (a shared
+ * wait wrapper) say nothing about positions. */
+#define WAIT_POSITION_MAX 64
+
+/* Every cand wait at lr X with n objects against every ref wait at X with
+ * n objects (of the same thread pair): each casts o_k -> p_k. */
+static int collect_votes(const slots *rs, const slots *ks, vote **out, size_t *n_out)
+{
+    vote *v = NULL;
+    size_t n = 0, cap = 0;
+    for (size_t i = 0, j = 0; i < ks->n && j < rs->n;) {
+        uint64_t g = ks->s[i].group;
+        if (g != rs->s[j].group) {
+            if (g < rs->s[j].group)
+                i++;
+            else
+                j++;
+            continue;
+        }
+        size_t ie = i, je = j;
+        while (ie < ks->n && ks->s[ie].group == g)
+            ie++;
+        while (je < rs->n && rs->s[je].group == g)
+            je++;
+        for (size_t a = i; ie - i <= WAIT_POSITION_MAX && je - j <= WAIT_POSITION_MAX && a < ie;
+             a++)
+            for (size_t b = j; b < je; b++) {
+                if (n == cap) {
+                    cap = cap ? cap * 2 : 64;
+                    vote *p = realloc(v, cap * sizeof *p);
+                    if (!p) {
+                        free(v);
+                        return -1;
+                    }
+                    v = p;
+                }
+                v[n++] = (vote){ks->s[a].obj, rs->s[b].obj,
+                                (double)ks->s[a].n * (double)rs->s[b].n};
+            }
+        i = ie, j = je;
+    }
+    /* one vote per (cand, ref): the sum */
+    if (n)
+        qsort(v, n, sizeof *v, by_cand_then_ref);
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (m && v[m - 1].k == v[i].k && v[m - 1].r == v[i].r)
+            v[m - 1].n += v[i].n;
+        else
+            v[m++] = v[i];
+    }
+    *out = v;
+    *n_out = m;
+    return 0;
+}
+
+/* One round: each untaken cand object's most-voted untaken ref object (a
+ * tie between two maps nothing), the most votes first.  The number paired,
+ * or -1 when out of memory. */
+static long vote_round(wdg_diagnosis *d, size_t *cap, objtab *rt, objtab *kt, const vote *v,
+                       size_t n)
+{
+    candidate *cands = malloc((n + 1) * sizeof *cands);
+    size_t nc = 0;
+    long paired = 0;
+    if (!cands)
+        return -1;
+    for (size_t i = 0; i < n;) {
+        size_t k = v[i].k, e = i;
+        double best = 0, second = 0;
+        size_t best_r = 0;
+        for (; e < n && v[e].k == k; e++) {
+            if (rt->o[v[e].r].taken)
+                continue;
+            if (v[e].n > best) {
+                second = best;
+                best = v[e].n;
+                best_r = v[e].r;
+            } else if (v[e].n > second) {
+                second = v[e].n;
+            }
+        }
+        if (!kt->o[k].taken && best > 0 && best != second)
+            cands[nc++] = (candidate){best, best_r, k, rt->o[best_r].first, kt->o[k].first};
+        i = e;
+    }
+    if (nc)
+        qsort(cands, nc, sizeof *cands, by_similarity);
+    for (size_t i = 0; i < nc; i++) {
+        objinfo *r = &rt->o[cands[i].r], *k = &kt->o[cands[i].k];
+        if (r->taken || k->taken)
+            continue;
+        if (pair_objects(d, cap, r, k, WDG_OBJ_HOW_WAIT_POSITION) < 0) {
+            free(cands);
+            return -1;
+        }
+        paired++;
+    }
+    free(cands);
+    return paired;
+}
+
+/* 3. wait position: the k-th object of a wait at lr X in one engine is the
+ * k-th of the wait at X in the other (WaitAny(work, quit) in both). */
+static int wait_position_objects(const diag_ctx *c, size_t *cap, objtab *rt, objtab *kt)
+{
+    slots rs = {0}, ks = {0};
+    vote *v = NULL;
+    size_t n = 0;
+    int rc = -1;
+    if (wait_slots(c, &c->ref, rt, &rs) < 0 || wait_slots(c, &c->cand, kt, &ks) < 0 ||
+        collect_votes(&rs, &ks, &v, &n) < 0)
+        goto done;
+    /* rounds until none pairs: a cand object whose choice was taken, or
+     * that tied, may have a clear choice among what is left */
+    long paired = 0;
+    for (int round = 0; round < 64 && (paired = vote_round(c->d, cap, rt, kt, v, n)) > 0; round++)
+        ;
+    rc = paired < 0 ? -1 : 0;
+done:
+    free(v);
+    free(rs.s);
+    free(ks.s);
+    wdg_map_free(&rs.at);
+    wdg_map_free(&ks.at);
     return rc;
 }
 
@@ -425,38 +739,11 @@ int diag_object_map(diag_ctx *c, wdg_error *err)
     objtab rt = {0}, kt = {0};
     size_t cap = 0;
     int rc = 0;
-    if (objects_of(c, &c->ref, &rt) < 0 || objects_of(c, &c->cand, &kt) < 0)
-        goto oom;
-    /* 1. creation site: the k-th object created at L in both (a site key
-     * takes 41 bits, the ordinal the bits above) */
-    wdg_map sites = WDG_MAP_INIT;
-    for (size_t r = 0; r < rt.n; r++)
-        if (rt.o[r].create_site && rt.o[r].create_ordinal < (1u << 19) &&
-            !wdg_map_put(&sites, rt.o[r].create_site | (uint64_t)rt.o[r].create_ordinal << 44, r,
-                         NULL)) {
-            wdg_map_free(&sites);
-            goto oom;
-        }
-    for (size_t k = 0; k < kt.n; k++) {
-        if (!kt.o[k].create_site || kt.o[k].create_ordinal >= (1u << 19))
-            continue;
-        uint64_t *r = wdg_map_get(&sites, kt.o[k].create_site | (uint64_t)kt.o[k].create_ordinal << 44);
-        if (!r || rt.o[*r].taken)
-            continue;
-        rt.o[*r].taken = kt.o[k].taken = 1;
-        if (add_obj_pair(c->d, &cap, kt.o[k].id, rt.o[*r].id, 1) < 0) {
-            wdg_map_free(&sites);
-            goto oom;
-        }
-    }
-    wdg_map_free(&sites);
-    /* 2. producers, 3. waiters */
-    if (similar_objects(c->d, &cap, &rt, &kt, 0) < 0 || similar_objects(c->d, &cap, &rt, &kt, 1) < 0)
-        goto oom;
-    goto done;
-oom:
-    rc = wdg_error_set(err, WDG_ENOMEM, NULL, 0, "out of memory");
-done:
+    if (objects_of(c, &c->ref, &rt) < 0 || objects_of(c, &c->cand, &kt) < 0 ||
+        identity_objects(c->d, &cap, &rt, &kt) < 0 || creation_objects(c->d, &cap, &rt, &kt) < 0 ||
+        wait_position_objects(c, &cap, &rt, &kt) < 0 ||
+        similar_objects(c->d, &cap, &rt, &kt, 0) < 0 || similar_objects(c->d, &cap, &rt, &kt, 1) < 0)
+        rc = wdg_error_set(err, WDG_ENOMEM, NULL, 0, "out of memory");
     objtab_free(&rt);
     objtab_free(&kt);
     return rc;

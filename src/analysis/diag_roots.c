@@ -18,8 +18,18 @@ typedef struct producer {
     size_t event;
 } producer;
 
+/* A wedged thread's last wait on obj (event wait), and the last pulse or
+ * condition signal of obj that came while it waited (by, WDG_NO_INDEX). */
+typedef struct delivery {
+    uint32_t tid, obj;
+    size_t wait, by;
+} delivery;
+
 typedef struct roots_ctx {
     diag_ctx *c;
+    delivery *dl;              /* one per (wedged thread, object of its wait) */
+    size_t n_dl;
+    wdg_map dl_objs;           /* objects some wedged thread waits on */
     producer *prods;           /* ref producers, sorted by object */
     size_t n_prods;
     wdg_map bal;               /* cand obj -> index into bals */
@@ -104,14 +114,84 @@ static int is_reset(const wdg_ops *ops, uint32_t op)
     return strcmp(n, "KeResetEvent") == 0 || strcmp(n, "NtClearEvent") == 0;
 }
 
+/* The wedged threads' last waits, one delivery slot per object. */
+static int wedged_waits(roots_ctx *x)
+{
+    const engine_view *v = &x->c->cand;
+    uint32_t objs[64];
+    for (size_t k = 0; k < v->n; k++) {
+        if (v->threads[k].state != WDG_TS_WEDGED)
+            continue;
+        size_t at = v->threads[k].last;
+        int n = diag_wait_objs(v, &v->t->events[at], objs);
+        delivery *p = realloc(x->dl, (x->n_dl + (size_t)n + 1) * sizeof *p);
+        if (!p)
+            return -1;
+        x->dl = p;
+        for (int j = 0; j < n; j++) {
+            if (!wdg_map_put(&x->dl_objs, objs[j], 1, NULL))
+                return -1;
+            x->dl[x->n_dl++] = (delivery){v->threads[k].tid, objs[j], at, WDG_NO_INDEX};
+        }
+    }
+    return 0;
+}
+
+/* A pulse or condition signal at event i reaches the wedged threads
+ * already waiting on obj: they should have woken. */
+static void deliver(roots_ctx *x, uint32_t obj, size_t i)
+{
+    if (!wdg_map_get(&x->dl_objs, obj))
+        return;
+    for (size_t j = 0; j < x->n_dl; j++)
+        if (x->dl[j].obj == obj && x->dl[j].wait < i)
+            x->dl[j].by = i;
+}
+
+/* The pulse or condition signal delivered to wedged tid on obj, or WDG_NO_INDEX. */
+static size_t delivered(const roots_ctx *x, uint32_t tid, uint32_t obj)
+{
+    for (size_t j = 0; j < x->n_dl; j++)
+        if (x->dl[j].tid == tid && x->dl[j].obj == obj)
+            return x->dl[j].by;
+    return WDG_NO_INDEX;
+}
+
+/* One producer event: a latched signal holds at most one, a count adds
+ * its count; a pulse or condition signal leaves nothing (lost without a
+ * waiter, taken by the waiter it woke) but reaches those waiting. */
+static int produce(roots_ctx *x, const wdg_event *e, size_t i)
+{
+    const engine_view *v = &x->c->cand;
+    uint32_t obj = diag_obj(v, e->obj);
+    wdg_signal_kind kind = wdg_ops_signal_kind(v->t->ops, e->op);
+    if (kind == WDG_SIG_PULSE || kind == WDG_SIG_CONDITION) {
+        deliver(x, obj, i);
+        return 0;
+    }
+    balance *b = bal_of(x, obj);
+    if (!b)
+        return -1;
+    if (kind == WDG_SIG_COUNT) {
+        const wdg_event_ext *ext = wdg_event_ext_of(v->t, e);
+        b->value += (e->flags & WDG_EV_COUNT) && ext ? ext->count : 1;
+    } else {
+        b->value = b->value + 1 > 1 ? 1 : b->value + 1;
+    }
+    b->last_producer = i;
+    return 0;
+}
+
 /* Signal accounting over every cand event, in order. */
 static int account(roots_ctx *x)
 {
     const engine_view *v = &x->c->cand;
     const wdg_trace *t = v->t;
     char *last_of_wedged = calloc(t->n_events + 1, 1);
-    if (!last_of_wedged)
+    if (!last_of_wedged || wedged_waits(x) < 0) {
+        free(last_of_wedged);
         return -1;
+    }
     for (size_t k = 0; k < v->n; k++)
         if (v->threads[k].state == WDG_TS_WEDGED)
             last_of_wedged[v->threads[k].last] = 1;
@@ -119,24 +199,11 @@ static int account(roots_ctx *x)
     int rc = 0;
     for (size_t i = 0; rc == 0 && i < t->n_events; i++) {
         const wdg_event *e = &t->events[i];
-        const wdg_event_ext *ext = wdg_event_ext_of(t, e);
-        if ((e->cat == WDG_CAT_SET || e->cat == WDG_CAT_SIGNAL_WAIT) && (e->flags & WDG_EV_OBJ)) {
-            balance *b = bal_of(x, diag_obj(v, e->obj));
-            if (!b) {
+        if (wdg_category_is_producer(e->cat) && (e->flags & WDG_EV_OBJ)) {
+            if (produce(x, e, i) < 0) {
                 rc = -1;
                 break;
             }
-            /* an event holds one signal */
-            b->value = b->value + 1 > 1 ? 1 : b->value + 1;
-            b->last_producer = i;
-        } else if (e->cat == WDG_CAT_RELEASE && (e->flags & WDG_EV_OBJ)) {
-            balance *b = bal_of(x, diag_obj(v, e->obj));
-            if (!b) {
-                rc = -1;
-                break;
-            }
-            b->value += (e->flags & WDG_EV_COUNT) && ext ? ext->count : 1;
-            b->last_producer = i;
         } else if ((e->flags & WDG_EV_OBJ) && is_reset(t->ops, e->op)) {
             balance *b = bal_of(x, diag_obj(v, e->obj));
             if (!b) {
@@ -287,8 +354,7 @@ static unsigned object_inferred(const roots_ctx *x, uint32_t o)
     uint64_t *how = wdg_map_get(&x->how_of, o);
     if (!how)
         return 0;
-    const char *name = wdg_object_how_name((int)*how);
-    return strcmp(name, "producers") == 0 || strcmp(name, "waiters") == 0 ? WDG_INFER_OBJECT : 0;
+    return *how == WDG_OBJ_HOW_PRODUCERS || *how == WDG_OBJ_HOW_WAITERS ? WDG_INFER_OBJECT : 0;
 }
 
 static void root_key_of(wdg_root *r, const wdg_event *e)
@@ -479,9 +545,13 @@ static int examine(roots_ctx *x, const wdg_thread *w)
     int n = diag_wait_objs(cv, we, objs);
     int all = n > 1 && (we->flags & WDG_EV_WAIT_ALL);
     int positive[64], n_pos = 0;
+    size_t by[64];
     for (int k = 0; k < n; k++) {
         uint64_t *i = wdg_map_get(&x->bal, objs[k]);
-        positive[k] = i && x->bals[*i].value > 0;
+        /* a latched signal left unconsumed, or a pulse while W waited */
+        by[k] = i && x->bals[*i].value > 0 ? x->bals[*i].last_producer
+                                            : delivered(x, w->tid, objs[k]);
+        positive[k] = (i && x->bals[*i].value > 0) || by[k] != WDG_NO_INDEX;
         n_pos += positive[k];
     }
     for (int k = 0; k < n; k++) {
@@ -499,11 +569,10 @@ static int examine(roots_ctx *x, const wdg_thread *w)
         set_family(&root, w);
         root.has_obj = 1;
         root.obj = objs[k];
-        uint64_t *i = wdg_map_get(&x->bal, objs[k]);
-        if (x->bals[*i].last_producer != WDG_NO_INDEX)
-            root_key_of(&root, &cv->t->events[x->bals[*i].last_producer]);
+        if (by[k] != WDG_NO_INDEX)
+            root_key_of(&root, &cv->t->events[by[k]]);
         root_waiter(&root, w);
-        root_evidence(&root, 1, x->bals[*i].last_producer, "unconsumed signal");
+        root_evidence(&root, 1, by[k], "unconsumed signal");
         if (link_root(x, w->tid, add_root(x, &root)) < 0)
             return -1;
         if (all)
@@ -922,6 +991,8 @@ done:
     free(x.why);
     free(x.why_obj);
     free(x.why_has_obj);
+    wdg_map_free(&x.dl_objs);
+    free(x.dl);
     free(x.bals);
     free(x.prods);
     return rc;

@@ -28,7 +28,9 @@ const char *wdg_map_how_name(int how)
 
 const char *wdg_object_how_name(int how)
 {
-    return how == 1 ? "creation_site" : how == 2 ? "producers" : how == 3 ? "waiters" : "none";
+    static const char *const names[] = {"none",         "identity",  "creation_site",
+                                        "wait_position", "producers", "waiters"};
+    return how >= 0 && how <= WDG_OBJ_HOW_WAITERS ? names[how] : "none";
 }
 
 const char *wdg_root_kind_name(int kind)

@@ -11,6 +11,8 @@ int cli_input_take(cli_input *in, const char *name, const char *value, wdg_error
     cli_list *l = strcmp(name, "line-format") == 0   ? &in->line_formats
                   : strcmp(name, "probe") == 0       ? &in->probes
                   : strcmp(name, "op-category") == 0 ? &in->op_categories
+                  : strcmp(name, "op-kind") == 0     ? &in->op_kinds
+                  : strcmp(name, "op-signal") == 0   ? &in->op_signals
                                                      : NULL;
     if (l)
         return cli_list_push(l, value) < 0 ? wdg_error_set(err, WDG_ENOMEM, NULL, 0, "out of memory")
@@ -27,6 +29,8 @@ void cli_input_free(cli_input *in)
     cli_list_free(&in->line_formats);
     cli_list_free(&in->probes);
     cli_list_free(&in->op_categories);
+    cli_list_free(&in->op_kinds);
+    cli_list_free(&in->op_signals);
 }
 
 int cli_input_load(cli_input *in, const char *const *paths, size_t n, wdg_trace **traces,
@@ -39,6 +43,12 @@ int cli_input_load(cli_input *in, const char *const *paths, size_t n, wdg_trace 
         goto done;
     for (size_t i = 0; i < in->op_categories.n; i++)
         if ((rc = wdg_ops_override(ops, in->op_categories.items[i], err)) < 0)
+            goto done;
+    for (size_t i = 0; i < in->op_kinds.n; i++)
+        if ((rc = wdg_ops_override_kind(ops, in->op_kinds.items[i], err)) < 0)
+            goto done;
+    for (size_t i = 0; i < in->op_signals.n; i++)
+        if ((rc = wdg_ops_override_signal(ops, in->op_signals.items[i], err)) < 0)
             goto done;
     if ((rc = wdg_templates_new(&ts, err)) < 0)
         goto done;

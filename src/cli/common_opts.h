@@ -5,7 +5,7 @@
 #include "cli.h"
 
 typedef struct cli_input {
-    cli_list line_formats, probes, op_categories;
+    cli_list line_formats, probes, op_categories, op_kinds, op_signals;
     int strict;
 } cli_input;
 
@@ -22,7 +22,7 @@ void cli_input_free(cli_input *in);
 
 #define CLI_INPUT_OPTS                                                  \
     {"line-format", 0, 1}, {"probe", 0, 1}, {"op-category", 0, 1},      \
-    {"strict", 0, 0}
+    {"op-kind", 0, 1}, {"op-signal", 0, 1}, {"strict", 0, 0}
 
 /* Two traces compared: what `report` and `diff` share. */
 typedef struct cli_pair {

@@ -92,6 +92,10 @@ const char cli_help_report[] =
     "  --probe PC=OP        the op of PC-probe events at PC (repeatable)\n"
     "  --op-category N=C    put op N in category C: set, release, wait,\n"
     "                       signal_wait, create, thread, other (repeatable)\n"
+    "  --op-kind N=K        op N's object is a guest pointer (K pointer: equal\n"
+    "                       in both engines) or a handle (K handle) (repeatable)\n"
+    "  --op-signal N=S      op N's signal: latch, pulse, count or condition\n"
+    "                       (pulse and condition reach current waiters only)\n"
     "  --strict             stop at the first malformed line (exit 65) or at a\n"
     "                       trace cut short (exit 66)\n"
     "\n"
@@ -107,7 +111,8 @@ const char cli_help_stats[] =
     "xenia debug log's line merged into its call's event counts as ignored.\n"
     "\n"
     "  --json               one JSON object instead of text\n"
-    "  --line-format T, --probe PC=OP, --op-category N=C, --strict\n"
+    "  --line-format T, --probe PC=OP, --op-category N=C, --op-kind N=K,\n"
+    "  --op-signal N=S, --strict\n"
     "                       as for 'wedge report'\n";
 
 const char cli_help_simulate[] =

@@ -13,6 +13,7 @@ struct wdg_ops {
     uint32_t *lens;
     uint32_t *next;      /* next id with the same hash, or WDG_OP_NONE */
     uint8_t *cats;
+    uint8_t *kinds;      /* obj kind | signal kind << 2 | KIND_TIMED */
     uint32_t count, cap;
 };
 
@@ -57,7 +58,62 @@ static const struct {
     {"KeSetBasePriorityThread", WDG_CAT_THREAD},
     {"ExTerminateThread", WDG_CAT_THREAD},
     {"NtSuspendThread", WDG_CAT_THREAD},
+    /* host (Win32, pthread) signals and condition variables */
+    {"SetEvent", WDG_CAT_SET},
+    {"PulseEvent", WDG_CAT_SET},
+    {"pthread_cond_signal", WDG_CAT_SET},
+    {"pthread_cond_broadcast", WDG_CAT_SET},
+    {"WakeConditionVariable", WDG_CAT_SET},
+    {"WakeAllConditionVariable", WDG_CAT_SET},
+    {"KeSignalCondition", WDG_CAT_SET},
+    {"pthread_cond_wait", WDG_CAT_WAIT},
+    {"pthread_cond_timedwait", WDG_CAT_WAIT},
+    {"SleepConditionVariableCS", WDG_CAT_WAIT},
+    {"SleepConditionVariableSRW", WDG_CAT_WAIT},
 };
+
+#define KIND_OBJ_MASK 3u
+#define KIND_SIG_SHIFT 2
+#define KIND_SIG_MASK (7u << KIND_SIG_SHIFT)
+#define KIND_TIMED (1u << 5)
+
+/* Signals that do not latch, and waits that always time out; every other
+ * producer takes its signal kind from its category. */
+static const struct {
+    const char *name;
+    unsigned kind;
+} builtin_kinds[] = {
+    {"KePulseEvent", WDG_SIG_PULSE << KIND_SIG_SHIFT},
+    {"NtPulseEvent", WDG_SIG_PULSE << KIND_SIG_SHIFT},
+    {"PulseEvent", WDG_SIG_PULSE << KIND_SIG_SHIFT},
+    {"pthread_cond_signal", WDG_SIG_CONDITION << KIND_SIG_SHIFT},
+    {"pthread_cond_broadcast", WDG_SIG_CONDITION << KIND_SIG_SHIFT},
+    {"WakeConditionVariable", WDG_SIG_CONDITION << KIND_SIG_SHIFT},
+    {"WakeAllConditionVariable", WDG_SIG_CONDITION << KIND_SIG_SHIFT},
+    {"KeSignalCondition", WDG_SIG_CONDITION << KIND_SIG_SHIFT},
+    {"pthread_cond_timedwait", KIND_TIMED},
+};
+
+static int has_prefix(const char *s, size_t n, const char *p)
+{
+    size_t m = strlen(p);
+    return n >= m && memcmp(s, p, m) == 0;
+}
+
+/* The object kind a name implies: Ke*, Kf*, xeKe* calls, XEvent::Set and
+ * the Rtl critical sections take guest pointers (the game allocates them
+ * the same way in both engines); Nt*, Xam* and Ex* calls take handles,
+ * which each engine numbers its own way. */
+static unsigned kind_of_name(const char *s, size_t n)
+{
+    if (has_prefix(s, n, "Ke") || has_prefix(s, n, "Kf") || has_prefix(s, n, "xeKe") ||
+        (n == 11 && memcmp(s, "XEvent::Set", 11) == 0) ||
+        (has_prefix(s, n, "Rtl") && n >= 15 && memcmp(s + n - 15, "CriticalSection", 15) == 0))
+        return WDG_OBJ_POINTER;
+    if (has_prefix(s, n, "Nt") || has_prefix(s, n, "Xam") || has_prefix(s, n, "Ex"))
+        return WDG_OBJ_HANDLE;
+    return WDG_OBJ_NONE;
+}
 
 const char *wdg_category_name(int c)
 {
@@ -89,6 +145,10 @@ int wdg_ops_new(wdg_ops **out, wdg_error *err)
         }
         ops->cats[id] = (uint8_t)builtin[i].cat;
     }
+    for (size_t i = 0; i < sizeof builtin_kinds / sizeof builtin_kinds[0]; i++) {
+        uint32_t id = wdg_ops_find(ops, builtin_kinds[i].name, strlen(builtin_kinds[i].name));
+        ops->kinds[id] |= (uint8_t)builtin_kinds[i].kind;
+    }
     *out = ops;
     return 0;
 }
@@ -103,6 +163,7 @@ void wdg_ops_free(wdg_ops *ops)
     free(ops->lens);
     free(ops->next);
     free(ops->cats);
+    free(ops->kinds);
     free(ops);
 }
 
@@ -145,7 +206,10 @@ uint32_t wdg_ops_intern(wdg_ops *ops, const char *s, size_t n)
         uint8_t *cats = realloc(ops->cats, cap * sizeof *cats);
         if (cats)
             ops->cats = cats;
-        if (!names || !lens || !next || !cats)
+        uint8_t *kinds = realloc(ops->kinds, cap * sizeof *kinds);
+        if (kinds)
+            ops->kinds = kinds;
+        if (!names || !lens || !next || !cats || !kinds)
             return WDG_OP_NONE;
         ops->cap = cap;
     }
@@ -162,6 +226,7 @@ uint32_t wdg_ops_intern(wdg_ops *ops, const char *s, size_t n)
     ops->names[id] = copy;
     ops->lens[id] = (uint32_t)n;
     ops->cats[id] = WDG_CAT_OTHER;
+    ops->kinds[id] = (uint8_t)kind_of_name(s, n);
     ops->count++;
     return id;
 }
@@ -216,4 +281,85 @@ uint32_t wdg_ops_canonical(const wdg_ops *ops, uint32_t id)
         }
     }
     return id;
+}
+
+static const char *const obj_kind_names[] = {"none", "pointer", "handle"};
+static const char *const signal_kind_names[] = {"none", "latch", "pulse", "count", "condition"};
+
+const char *wdg_obj_kind_name(int kind)
+{
+    return kind >= 0 && kind <= WDG_OBJ_HANDLE ? obj_kind_names[kind] : "?";
+}
+
+const char *wdg_signal_kind_name(int kind)
+{
+    return kind >= 0 && kind <= WDG_SIG_CONDITION ? signal_kind_names[kind] : "?";
+}
+
+wdg_obj_kind wdg_ops_obj_kind(const wdg_ops *ops, uint32_t id)
+{
+    return id < ops->count ? (wdg_obj_kind)(ops->kinds[id] & KIND_OBJ_MASK) : WDG_OBJ_NONE;
+}
+
+wdg_signal_kind wdg_ops_signal_kind(const wdg_ops *ops, uint32_t id)
+{
+    if (id >= ops->count)
+        return WDG_SIG_NONE;
+    unsigned own = (ops->kinds[id] & KIND_SIG_MASK) >> KIND_SIG_SHIFT;
+    if (own)
+        return (wdg_signal_kind)own;
+    switch (ops->cats[id]) {
+    case WDG_CAT_SET:
+    case WDG_CAT_SIGNAL_WAIT: return WDG_SIG_LATCH;
+    case WDG_CAT_RELEASE: return WDG_SIG_COUNT;
+    default: return WDG_SIG_NONE;
+    }
+}
+
+int wdg_ops_always_timed(const wdg_ops *ops, uint32_t id)
+{
+    return id < ops->count && (ops->kinds[id] & KIND_TIMED);
+}
+
+/* "NAME=VALUE" with VALUE one of names[1..n): the op's id and the value's index. */
+static int parse_kind_spec(wdg_ops *ops, const char *spec, const char *const *names, int n,
+                           uint32_t *id, int *value)
+{
+    const char *eq = strrchr(spec, '=');
+    if (!eq || eq == spec)
+        return -1;
+    for (int k = 1; k < n; k++)
+        if (strcmp(eq + 1, names[k]) == 0) {
+            *value = k;
+            *id = wdg_ops_intern(ops, spec, (size_t)(eq - spec));
+            return 0;
+        }
+    return -1;
+}
+
+int wdg_ops_override_kind(wdg_ops *ops, const char *spec, wdg_error *err)
+{
+    uint32_t id;
+    int kind;
+    if (parse_kind_spec(ops, spec, obj_kind_names, WDG_OBJ_HANDLE + 1, &id, &kind) < 0)
+        return wdg_error_set(err, WDG_EUSAGE, NULL, 0,
+                             "--op-kind takes NAME=KIND with KIND pointer or handle: '%s'", spec);
+    if (id == WDG_OP_NONE)
+        return wdg_error_set(err, WDG_ENOMEM, NULL, 0, "out of memory");
+    ops->kinds[id] = (uint8_t)((ops->kinds[id] & ~KIND_OBJ_MASK) | (unsigned)kind);
+    return 0;
+}
+
+int wdg_ops_override_signal(wdg_ops *ops, const char *spec, wdg_error *err)
+{
+    uint32_t id;
+    int kind;
+    if (parse_kind_spec(ops, spec, signal_kind_names, WDG_SIG_CONDITION + 1, &id, &kind) < 0)
+        return wdg_error_set(err, WDG_EUSAGE, NULL, 0,
+                             "--op-signal takes NAME=KIND with KIND one of latch, pulse, count, "
+                             "condition: '%s'", spec);
+    if (id == WDG_OP_NONE)
+        return wdg_error_set(err, WDG_ENOMEM, NULL, 0, "out of memory");
+    ops->kinds[id] = (uint8_t)((ops->kinds[id] & ~KIND_SIG_MASK) | (unsigned)kind << KIND_SIG_SHIFT);
+    return 0;
 }

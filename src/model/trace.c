@@ -176,6 +176,9 @@ int wdg_trace_append(wdg_trace *t, const wdg_rec *r, uint32_t op, uint64_t line,
             return nomem(t, line, err);
         f |= xf;
     }
+    /* a wait that always times out comes back (pthread_cond_timedwait) */
+    if (op != WDG_OP_NONE && wdg_ops_always_timed(t->ops, op))
+        f |= WDG_EV_TIMEOUT;
     e->flags = f;
     t->n_events++;
     return 0;
@@ -207,6 +210,8 @@ int wdg_trace_merge(wdg_trace *t, size_t i, const wdg_rec *r, uint32_t op, int t
     if (op != WDG_OP_NONE) {
         e->op = op;
         e->cat = (uint8_t)wdg_ops_category(t->ops, op);
+        if (wdg_ops_always_timed(t->ops, op))
+            e->flags |= WDG_EV_TIMEOUT;
     }
     if (take_tid && (r->have & R_TID))
         e->tid = r->tid;

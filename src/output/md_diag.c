@@ -539,8 +539,20 @@ void md_threads(wdg_buf *b, const wdg_report *r)
         any = 1;
     }
     wdg_buf_puts(b, any ? ".\n\n" : "\n\n");
-    wdg_buf_printf(b, "Object map: %zu %s objects matched to %s objects.\n\n", d->n_objects,
+    wdg_buf_printf(b, "Object map: %zu %s objects matched to %s objects", d->n_objects,
                    r->opts.cand_name, r->opts.ref_name);
+    /* how many by each rule, in the order the rules are tried */
+    const char *sep = ": ";
+    for (int how = WDG_OBJ_HOW_IDENTITY; how <= WDG_OBJ_HOW_WAITERS; how++) {
+        size_t n = 0;
+        for (size_t i = 0; i < d->n_objects; i++)
+            n += d->objects[i].how == how;
+        if (n) {
+            wdg_buf_printf(b, "%s%zu by %s", sep, n, wdg_object_how_name(how));
+            sep = ", ";
+        }
+    }
+    wdg_buf_puts(b, ".\n\n");
 }
 
 /* s inside a DOT string: quotes and backslashes escaped (graphviz

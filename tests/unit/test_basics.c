@@ -69,6 +69,66 @@ void test_buf(void)
     CHECK(strlen(err.msg) < sizeof err.msg && !strchr(err.msg, '\n'));
 }
 
+/* Object kinds and signal kinds by name, and their overrides. */
+void test_op_kinds(void)
+{
+    wdg_ops *ops;
+    wdg_error err;
+    CHECK_INT(wdg_ops_new(&ops, &err), 0);
+    static const struct {
+        const char *op;
+        int kind, sig;
+    } table[] = {
+        {"KeSetEvent", WDG_OBJ_POINTER, WDG_SIG_LATCH},
+        {"KfAcquireSpinLock", WDG_OBJ_POINTER, WDG_SIG_NONE},
+        {"xeKeReleaseSemaphore", WDG_OBJ_POINTER, WDG_SIG_COUNT},
+        {"XEvent::Set", WDG_OBJ_POINTER, WDG_SIG_LATCH},
+        {"RtlEnterCriticalSection", WDG_OBJ_POINTER, WDG_SIG_NONE},
+        {"NtSetEvent", WDG_OBJ_HANDLE, WDG_SIG_LATCH},
+        {"NtReleaseMutant", WDG_OBJ_HANDLE, WDG_SIG_COUNT},
+        {"ExCreateThread", WDG_OBJ_HANDLE, WDG_SIG_NONE},
+        {"XamShowMessageBoxUI", WDG_OBJ_HANDLE, WDG_SIG_NONE},
+        {"KePulseEvent", WDG_OBJ_POINTER, WDG_SIG_PULSE},
+        {"NtPulseEvent", WDG_OBJ_HANDLE, WDG_SIG_PULSE},
+        {"PulseEvent", WDG_OBJ_NONE, WDG_SIG_PULSE},
+        {"SetEvent", WDG_OBJ_NONE, WDG_SIG_LATCH},
+        {"pthread_cond_signal", WDG_OBJ_NONE, WDG_SIG_CONDITION},
+        {"WakeAllConditionVariable", WDG_OBJ_NONE, WDG_SIG_CONDITION},
+        {"KeSignalCondition", WDG_OBJ_POINTER, WDG_SIG_CONDITION},
+        {"NtSignalAndWaitForSingleObjectEx", WDG_OBJ_HANDLE, WDG_SIG_LATCH},
+        {"pthread_cond_wait", WDG_OBJ_NONE, WDG_SIG_NONE},
+        {"thread.create", WDG_OBJ_NONE, WDG_SIG_NONE},
+        {"Rtl", WDG_OBJ_NONE, WDG_SIG_NONE},
+    };
+    for (size_t i = 0; i < sizeof table / sizeof table[0]; i++) {
+        uint32_t id = wdg_ops_intern(ops, table[i].op, strlen(table[i].op));
+        CHECK_STR(wdg_obj_kind_name(wdg_ops_obj_kind(ops, id)), wdg_obj_kind_name(table[i].kind));
+        CHECK_STR(wdg_signal_kind_name(wdg_ops_signal_kind(ops, id)),
+                  wdg_signal_kind_name(table[i].sig));
+    }
+    uint32_t cond = wdg_ops_find(ops, "pthread_cond_wait", 17);
+    CHECK_INT(wdg_ops_category(ops, cond), WDG_CAT_WAIT);
+    CHECK_INT(wdg_ops_always_timed(ops, cond), 0);
+    CHECK_INT(wdg_ops_always_timed(ops, wdg_ops_find(ops, "pthread_cond_timedwait", 22)), 1);
+    /* overrides: a category change keeps the own kind, an own kind wins */
+    CHECK_INT(wdg_ops_override_kind(ops, "NtSetEvent=pointer", &err), 0);
+    CHECK_INT(wdg_ops_obj_kind(ops, wdg_ops_find(ops, "NtSetEvent", 10)), WDG_OBJ_POINTER);
+    CHECK_INT(wdg_ops_override_signal(ops, "NtSetEvent=pulse", &err), 0);
+    CHECK_INT(wdg_ops_signal_kind(ops, wdg_ops_find(ops, "NtSetEvent", 10)), WDG_SIG_PULSE);
+    CHECK_INT(wdg_ops_obj_kind(ops, wdg_ops_find(ops, "NtSetEvent", 10)), WDG_OBJ_POINTER);
+    CHECK_INT(wdg_ops_override(ops, "MyRelease=release", &err), 0);
+    CHECK_INT(wdg_ops_signal_kind(ops, wdg_ops_find(ops, "MyRelease", 9)), WDG_SIG_COUNT);
+    CHECK_INT(wdg_ops_override_signal(ops, "New=condition", &err), 0);
+    CHECK_INT(wdg_ops_signal_kind(ops, wdg_ops_find(ops, "New", 3)), WDG_SIG_CONDITION);
+    CHECK_INT(wdg_ops_override_kind(ops, "X=none", &err), WDG_EUSAGE);
+    CHECK_INT(wdg_ops_override_kind(ops, "=pointer", &err), WDG_EUSAGE);
+    CHECK_INT(wdg_ops_override_kind(ops, "X", &err), WDG_EUSAGE);
+    CHECK_INT(wdg_ops_override_signal(ops, "X=none", &err), WDG_EUSAGE);
+    CHECK_INT(wdg_ops_override_signal(ops, "X=latched", &err), WDG_EUSAGE);
+    CHECK_INT(wdg_ops_find(ops, "X", 1), WDG_OP_NONE);
+    wdg_ops_free(ops);
+}
+
 void test_ops(void)
 {
     wdg_ops *ops;

@@ -3,6 +3,7 @@
     X(numbers)         \
     X(buf)             \
     X(ops)             \
+    X(op_kinds)        \
     X(source_plain)    \
     X(source_compressed) \
     X(source_long_lines) \
