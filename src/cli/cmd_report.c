@@ -143,7 +143,7 @@ int cmd_report(int argc, char **argv)
         if (taken)
             continue;
         if (strcmp(name, "help") == 0) {
-            fputs(cli_help_report, stdout);
+            cli_help_report_print();
             goto done;
         } else if (strcmp(name, "json") == 0) {
             json_path = value;

@@ -1,3 +1,5 @@
+#include <stdio.h>
+
 #include "cli.h"
 
 const char cli_help_main[] =
@@ -30,6 +32,7 @@ const char cli_help_main[] =
     "\n"
     "See docs/wedge.md for the whole manual.\n";
 
+/* in two parts: C11 compilers need only take string literals of 4095 bytes */
 const char cli_help_report[] =
     "usage: wedge report REF CAND [options]\n"
     "\n"
@@ -83,7 +86,9 @@ const char cli_help_report[] =
     "  --key-by K           site (the default: lr, lifted out of wrappers through\n"
     "                       frames), function (the function containing it, per\n"
     "                       --symbols) or caller (the first frame when there is one)\n"
-    "\n"
+    "\n";
+
+const char cli_help_report_input[] =
     "input:\n"
     "  --line-format T      read a custom text log: literal text with {NAME:TYPE}\n"
     "                       fields, TYPE hex, dec or word; {_} skips a word\n"
@@ -180,3 +185,9 @@ const char cli_help_diff[] =
     "  --symbols FILE, --tid-map R=C,..., --span M, --ref-name, --cand-name,\n"
     "  --ended-at, --silence, --max-malformed, --wrapper, --key-by, input options\n"
     "  as for 'wedge report'\n";
+
+void cli_help_report_print(void)
+{
+    fputs(cli_help_report, stdout);
+    fputs(cli_help_report_input, stdout);
+}

@@ -13,7 +13,7 @@ int main(int argc, char **argv)
     const char *cmd = argv[1];
     if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
         if (argc > 2 && strcmp(argv[2], "report") == 0)
-            fputs(cli_help_report, stdout);
+            cli_help_report_print();
         else if (argc > 2 && strcmp(argv[2], "stats") == 0)
             fputs(cli_help_stats, stdout);
         else if (argc > 2 && strcmp(argv[2], "simulate") == 0)
