@@ -809,7 +809,7 @@ static void roots_json(wdg_buf *b, const walk *w)
 int sim_truth_json(wdg_buf *b, const sim_truth_in *in)
 {
     const sim_run *ref = in->ref, *cand = in->cand;
-    static const sim_shape plain = {1, 0, 0, 0, 0, 0};
+    static const sim_shape plain = {1, 0, 0, 0, 0, 0, 0, {0, 0, 0, 0, 0}};
     const sim_shape *sh = in->shape ? in->shape : &plain;
     side sd[2];
     side_init(&sd[0], ref, in->ref_fmt, 0);
