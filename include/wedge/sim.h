@@ -34,9 +34,15 @@ typedef struct wdg_sim_opts {
     int killed_at_hang;            /* 1: the candidate is killed at a total hang */
     int end_marker;                /* 1: a trace.end line at the candidate's kill */
     int ref_helpers;               /* > 0: host helper threads in the reference */
+    /* issue 10: the shapes of real programs and probes (docs/simulate.md) */
+    const char *cand_format;       /* "jsonl" (default) or "probe" (an IAT probe) */
+    int waitany_workers;           /* 1: the workers wait on WaitAny(work, quit) */
+    int condvar;                   /* 1: the cache handshake through condition variables */
+    int pulse;                     /* 1: vsync pulses its event */
+    int wrappers;                  /* 1: NtSetEvent callers go through a wrapper */
 } wdg_sim_opts;
 
-#define WDG_SIM_OPTS_INIT {NULL, 0, 0, NULL, 0, NULL, 0, 0, 0, 0, NULL, 0, 0, 0}
+#define WDG_SIM_OPTS_INIT {NULL, 0, 0, NULL, 0, NULL, 0, 0, 0, 0, NULL, 0, 0, 0, NULL, 0, 0, 0, 0}
 
 typedef struct wdg_sim_result {
     char ref_path[4096];           /* the files written */
@@ -56,6 +62,7 @@ typedef struct wdg_sim_scenario {
     const char *name;
     const char *faults;            /* fault specs separated by ';' */
     const char *about;
+    const char *settings;          /* scenario-file settings "KEY VALUE" separated by ';' */
 } wdg_sim_scenario;
 
 const wdg_sim_scenario *wdg_sim_scenarios(void);

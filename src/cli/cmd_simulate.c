@@ -11,7 +11,9 @@ static const cli_opt sim_opts[] = {
     {"output", 'o', 1}, {"seed", 0, 1}, {"seconds", 0, 1}, {"ref-format", 0, 1},
     {"events", 0, 1}, {"fault", 0, 1}, {"list", 0, 0}, {"quiet", 'q', 0}, {"help", 'h', 0},
     {"slowdown", 0, 1}, {"clock-offset", 0, 1}, {"cand-clock", 0, 1}, {"killed-at-hang", 0, 0},
-    {"end-marker", 0, 0}, {"ref-helpers", 0, 1}, {NULL, 0, 0}};
+    {"end-marker", 0, 0}, {"ref-helpers", 0, 1}, {"cand-format", 0, 1},
+    {"waitany-workers", 0, 0}, {"condvar", 0, 0}, {"pulse", 0, 0}, {"wrappers", 0, 0},
+    {NULL, 0, 0}};
 
 static int number(const char *name, const char *v, double max, double *out, wdg_error *err)
 {
@@ -105,6 +107,16 @@ int cmd_simulate(int argc, char **argv)
             so.has_clock_offset = 1;
         } else if (strcmp(name, "cand-clock") == 0) {
             so.cand_clock = value;
+        } else if (strcmp(name, "cand-format") == 0) {
+            so.cand_format = value;
+        } else if (strcmp(name, "waitany-workers") == 0) {
+            so.waitany_workers = 1;
+        } else if (strcmp(name, "condvar") == 0) {
+            so.condvar = 1;
+        } else if (strcmp(name, "pulse") == 0) {
+            so.pulse = 1;
+        } else if (strcmp(name, "wrappers") == 0) {
+            so.wrappers = 1;
         } else if (strcmp(name, "killed-at-hang") == 0) {
             so.killed_at_hang = 1;
         } else if (strcmp(name, "end-marker") == 0) {

@@ -7,7 +7,7 @@
 #include "sim_internal.h"
 #include "wedge/ops.h"
 
-enum { NOT_STARTED, READY, BLOCKED, EXITED };
+enum { NOT_STARTED, READY, BLOCKED, EXITED, SILENT };
 enum { MAX_THREADS = 64, MAX_DEPTH = 4, MAX_STEPS = 64 };
 enum { WAKE_NS = 2000, START_NS = 20000 };
 
@@ -19,9 +19,10 @@ typedef struct thr {
     int depth;
     int64_t t, block_t;
     uint64_t seq;
-    uint32_t skip_visits;
+    uint32_t skip_visits, silent_visits;
     uint32_t waits[MAX_STEPS];
     int misread;
+    int orphan;                 /* blocked in the orphan-wait fault's wait */
     uint64_t busy;              /* guest ns spent running: its cycle clock */
 } thr;
 
@@ -67,6 +68,8 @@ static int64_t cost(engine *e, int64_t ns)
 /* the thread runs for about ns: its time and its cycle count advance */
 static void spend(engine *e, thr *t, int64_t ns)
 {
+    if (e->f && e->f->slow_tmpl == t->tmpl && e->f->slow_step == t->pc)
+        ns = (int64_t)((double)ns * e->f->slow_factor);   /* the slow fault */
     int64_t c = cost(e, ns);
     t->t += c;
     t->busy += (uint64_t)c;
@@ -239,6 +242,10 @@ static int resize(void **p, size_t n, size_t size)
 
 static int record_producer(sim_run *r, int64_t t, uint32_t lr, int cat)
 {
+    if (r->nprod == r->capprod &&
+        resize((void **)&r->prod_pseudo, r->capprod ? r->capprod * 2 : 4096,
+               sizeof *r->prod_pseudo) < 0)
+        return -1;
     if (r->nprod == r->capprod) {
         /* the parallel arrays grow together; a failure leaves each valid */
         size_t cap = r->capprod ? r->capprod * 2 : 4096;
@@ -255,6 +262,7 @@ static int record_producer(sim_run *r, int64_t t, uint32_t lr, int cat)
     r->prod_cat[r->nprod] = (uint8_t)cat;
     r->prod_ev[r->nprod] = r->events;
     r->prod_exits[r->nprod] = r->exits;
+    r->prod_pseudo[r->nprod] = r->pseudo;
     r->nprod++;
     return 0;
 }
@@ -284,11 +292,15 @@ static int emit(engine *e, int ti, sim_event *ev)
     info->last_t = ev->t;
     info->events++;
     info->ends_in_wait = ev->cat == WDG_CAT_WAIT && !ev->has_timeout;
-    if (wdg_category_is_producer(ev->cat) && record_producer(r, ev->t, ev->lr, ev->cat) < 0)
+    /* the truth keys a wrapper's producer by its caller (the lifted site) */
+    if (wdg_category_is_producer(ev->cat) &&
+        record_producer(r, ev->t, ev->has_frame ? ev->frame : ev->lr, ev->cat) < 0)
         return -1;
     r->events++;
     if (ev->cat == WDG_CAT_THREAD && strcmp(ev->op, "thread.exit") == 0)
         r->exits++;
+    if (!ev->has_lr)
+        r->pseudo++;
     r->emit(r->emit_ud, ev);
     return 0;
 }
@@ -342,6 +354,18 @@ static uint32_t new_object_id(engine *e, int def, int instance)
     uint32_t h = e->next_handle;
     e->next_handle += 4;
     return h;
+}
+
+/* the silent fault: the thread stops for good at this producer site */
+static int falls_silent(engine *e, thr *t, int ti)
+{
+    if (!e->f || e->f->silent_tmpl != t->tmpl || e->f->silent_step != t->pc)
+        return 0;
+    if (t->silent_visits++ < e->f->silent_after)
+        return 0;
+    t->state = SILENT;
+    e->r->threads[ti].silent = 1;
+    return 1;
 }
 
 static int skipped(engine *e, thr *t, int ti)
@@ -433,6 +457,8 @@ static int step_once(engine *e, int ti)
             ev.has_obj = 1;
             ev.obj = o->id;
             ev.create_kind = d->kind;
+            if (d->kind == OBJ_CONDVAR)
+                ev.cat = WDG_CAT_OTHER;   /* pthread_cond_init: no kernel object */
             ev.sem_init = d->init;
             ev.sem_max = d->max;
             if (emit(e, ti, &ev) < 0)
@@ -446,6 +472,8 @@ static int step_once(engine *e, int ti)
         }
         case ST_SET:
         case ST_RELEASE: {
+            if (falls_silent(e, t, ti))
+                return 0;
             if (skipped(e, t, ti)) {
                 t->pc++;
                 continue;
@@ -453,6 +481,12 @@ static int step_once(engine *e, int ti)
             int set = s->kind == ST_SET;
             sim_obj_info *o = obj(e, s->obj, s->per_instance ? t->instance : 0);
             site(&ev, s, set ? WDG_CAT_SET : WDG_CAT_RELEASE);
+            if (s->via && !e->r->cand) {
+                ev.lr = s->via;   /* the reference records the wrapper's site */
+                ev.frame = s->lr;
+                ev.has_frame = 1;
+            }
+            o->producers++;
             ev.has_obj = 1;
             ev.obj = o->id;
             if (!set) {
@@ -470,12 +504,16 @@ static int step_once(engine *e, int ti)
                 for (int i = 0; i < e->n; i++)
                     had_waiter |= waits_on(e, &e->th[i], o);
                 int kind = e->p->objs[o->def].kind;
-                if (kind == OBJ_AUTO_EVENT && !had_waiter && e->f && e->f->lost_set) {
+                int pulse = strcmp(s->op, "KePulseEvent") == 0;
+                if (kind == OBJ_AUTO_EVENT && !pulse && !had_waiter && e->f && e->f->lost_set) {
                     o->lost_sets++;   /* the fault: nobody waits, the signal is gone */
                 } else {
-                    o->state = 1;
+                    /* a condition's signal raises its predicate's count */
+                    o->state = kind == OBJ_CONDVAR ? o->state + 1 : 1;
                     if (wake_waiters(e, o, t->t, &woke) < 0)
                         return -1;
+                    if (pulse)
+                        o->state = 0;   /* a pulse wakes current waiters only */
                 }
             } else {
                 int64_t max = e->p->objs[o->def].max;
@@ -501,6 +539,14 @@ static int step_once(engine *e, int ti)
         case ST_WAIT: {
             sim_obj_info *o[MAX_WAIT];
             int n = wait_slots(e, t, s, o);
+            if (e->p->objs[o[0]->def].kind == OBJ_CONDVAR && acquire(e, t, s, 1)) {
+                /* the predicate holds: the guest never calls the wait */
+                spend(e, t, s->cost);
+                t->pc++;
+                return schedule(e, ti);
+            }
+            for (int i = 0; i < n; i++)
+                o[i]->waits++;
             site(&ev, s, WDG_CAT_WAIT);
             if (n == 1 && !s->per_instance_objs) {
                 ev.has_obj = 1;
@@ -572,6 +618,23 @@ static int step_once(engine *e, int ti)
             return schedule(e, ti);
         }
         case ST_EXIT:
+            if (e->f && e->f->orphan_wait) {
+                /* the fault: instead of its exit, a wait for good on an
+                 * object nobody creates or signals */
+                memset(&ev, 0, sizeof ev);
+                ev.op = "KeWaitForSingleObject";
+                ev.lr = 0x821780E0;
+                ev.has_lr = 1;
+                ev.cat = WDG_CAT_WAIT;
+                ev.has_obj = 1;
+                ev.obj = SIM_ORPHAN_OBJ;
+                if (emit(e, ti, &ev) < 0)
+                    return -1;
+                t->state = BLOCKED;
+                t->block_t = t->t;
+                t->orphan = 1;
+                return 0;
+            }
             memset(&ev, 0, sizeof ev);
             ev.op = "thread.exit";
             ev.cat = WDG_CAT_THREAD;
@@ -632,6 +695,9 @@ int sim_run_engine(sim_run *r, wdg_error *err)
     }
     /* nothing left to run: every live thread waits for good (the waits of
      * the model have no timeout), a total hang from the last one's wait */
+    for (int i = 0; i < e->n; i++)
+        if (e->th[i].state == SILENT)
+            stopped = 1;   /* it spins on in guest code: no hang */
     if (!stopped) {
         int64_t last_block = -1;
         for (int i = 0; i < e->n; i++)
@@ -653,6 +719,14 @@ int sim_run_engine(sim_run *r, wdg_error *err)
         const step *s = &e->p->tmpls[t->tmpl].steps[t->pc];
         info->blocked = 1;
         info->since = sim_written_t(r, t->block_t);
+        info->wait_infinite = 1;
+        if (t->orphan) {
+            info->orphan = 1;   /* no object of the program: no producer */
+            info->wait_lr = 0x821780E0;
+            info->wait_op = "KeWaitForSingleObject";
+            info->waits_at_lr = 1;
+            continue;
+        }
         info->wait_lr = s->lr;
         info->wait_op = s->op;
         info->wait_all_given = s->wait_all;
@@ -683,6 +757,8 @@ void sim_run_free(sim_run *r)
     free(r->prod_cat);
     free(r->prod_ev);
     free(r->prod_exits);
+    free(r->prod_pseudo);
+    r->prod_pseudo = NULL;
     r->prod_ev = NULL;
     r->prod_exits = NULL;
     r->objs = NULL;

@@ -10,7 +10,9 @@ enum { WORKERS = 4 };
 
 /* objects */
 enum { O_SEM_WORK, O_DONE, O_CACHE_REQ, O_CACHE_DONE, O_LOADED, O_SEM_AUDIO, O_A2B, O_QUIT,
-       O_VSYNC, O_SEM_MIX, O_COUNT };
+       O_VSYNC, O_SEM_MIX,
+       /* only in the program variants (appended: the others' slots and ids stay) */
+       O_WORK_QUIT, O_CHUNK, O_AUDIO_FRAME, O_COUNT };
 
 static const objdef objs[O_COUNT] = {
     [O_SEM_WORK] = {"sem_work", OBJ_SEMAPHORE, 0, 0, 64, 1},
@@ -23,11 +25,14 @@ static const objdef objs[O_COUNT] = {
     [O_QUIT] = {"audio_quit", OBJ_MANUAL_EVENT, 1, 0, 0, 1},
     [O_VSYNC] = {"vsync", OBJ_AUTO_EVENT, 1, 0, 0, 1},
     [O_SEM_MIX] = {"sem_mix", OBJ_SEMAPHORE, 1, 0, 0x7FFFFFFF, 1},
+    [O_WORK_QUIT] = {"worker_quit", OBJ_MANUAL_EVENT, 0, 0, 0, 1},
+    [O_CHUNK] = {"chunk_ready", OBJ_AUTO_EVENT, 0, 0, 0, 1},
+    [O_AUDIO_FRAME] = {"audio_frame", OBJ_AUTO_EVENT, 1, 0, 0, 1},
 };
 
 /* templates */
 enum { T_MAIN, T_LOADER, T_WORKER, T_CACHE, T_AUDIO_TIMER, T_AUDIO_A, T_AUDIO_B, T_VSYNC,
-       T_HELPER, T_COUNT };
+       T_HELPER, T_AUDIO_DISPATCH, T_COUNT };
 
 #define NOOBJ .obj = -1
 #define INF .timeout = -1
@@ -142,6 +147,17 @@ static const step helper_steps[] = {
     {ST_END_LOOP, "host_loop_end", NULL, 0, NOOBJ},
 };
 
+/* the investigation program's audio dispatch: waits for B's mix, posts
+ * the audio frame main waits for */
+static const step audio_dispatch_steps[] = {
+    {ST_CALL, "d_init", "RtlEnterCriticalSection", 0x824D2A00, NOOBJ, .cost = 5000},
+    {ST_LOOP, "d_loop", NULL, 0, NOOBJ, .count = 0},
+    {ST_WAIT, "wait_mix", "KeWaitForMultipleObjects", 0x824D2A30, .objs = {O_SEM_MIX, O_QUIT}, .nobjs = 2, .wait_all = 0, INF, .cost = 1000},
+    {ST_WORK, "post", NULL, 0, NOOBJ, .cost = 50000},
+    {ST_SET, "set_frame", "KeSetEvent", 0x824D2A44, .obj = O_AUDIO_FRAME, .cost = 2000},
+    {ST_END_LOOP, "d_loop_end", NULL, 0, NOOBJ},
+};
+
 #define N(a) (int)(sizeof a / sizeof a[0])
 
 static const tmpl tmpls[T_COUNT] = {
@@ -154,11 +170,123 @@ static const tmpl tmpls[T_COUNT] = {
     [T_AUDIO_B] = {"audio_b", 0x824D2940, audio_b_steps, N(audio_b_steps)},
     [T_VSYNC] = {"vsync", 0x827E0000, vsync_steps, N(vsync_steps)},
     [T_HELPER] = {"host_helper", 0, helper_steps, N(helper_steps)},
+    [T_AUDIO_DISPATCH] = {"audio_dispatch", 0x824D29F0, audio_dispatch_steps, N(audio_dispatch_steps)},
 };
 
-static const program the_program = {tmpls, T_COUNT, objs, O_COUNT, WORKERS, T_HELPER};
+/* --- program variants (docs/simulate.md, the shapes) ------------------- */
 
-const program *sim_program(void) { return &the_program; }
+static int find_step(const sim_program_buf *b, int t, const char *name)
+{
+    for (int i = 0; i < b->tmpls[t].nsteps; i++)
+        if (b->steps[t][i].name && strcmp(b->steps[t][i].name, name) == 0)
+            return i;
+    return -1;
+}
+
+static step *step_of(sim_program_buf *b, int t, const char *name)
+{
+    int i = find_step(b, t, name);
+    return i < 0 ? NULL : &b->steps[t][i];
+}
+
+/* n steps into template t after its step named after */
+static void insert_after(sim_program_buf *b, int t, const char *after, const step *add, int n)
+{
+    int at = find_step(b, t, after) + 1;
+    int len = b->tmpls[t].nsteps;
+    if (at <= 0 || len + n > SIM_MAX_STEPS)
+        return;   /* the base program always has room and the step */
+    memmove(&b->steps[t][at + n], &b->steps[t][at], (size_t)(len - at) * sizeof(step));
+    memcpy(&b->steps[t][at], add, (size_t)n * sizeof(step));
+    b->tmpls[t].nsteps = len + n;
+}
+
+/* The investigation's shape: a boot of matched producers, a slow-to-start
+ * audio subsystem (main's audio_init loop) and an audio dispatch thread
+ * whose frame main waits for each frame. */
+static void investigation(sim_program_buf *b)
+{
+    static const step chunk[] = {
+        {ST_SET, "set_chunk", "NtSetEvent", 0x821780A0, .obj = O_CHUNK, .cost = 2000}};
+    insert_after(b, T_LOADER, "decode", chunk, 1);
+    static const step create[] = {
+        {ST_CREATE, "create_chunk", "NtCreateEvent", 0x820001E0, .obj = O_CHUNK, .cost = 3000},
+        {ST_CREATE, "create_audio_frame", "KeInitializeEvent", 0x820001F0, .obj = O_AUDIO_FRAME, .cost = 2000}};
+    insert_after(b, T_MAIN, "create_sem_mix", create, 2);
+    static const step warm[] = {
+        {ST_RELEASE, "warm_work", "NtReleaseSemaphore", 0x82000254, .obj = O_SEM_WORK, .count = WORKERS, .cost = 2000},
+        {ST_WAIT, "warm_wait", "KeWaitForMultipleObjects", 0x82000258, .objs = {O_DONE}, .nobjs = 1, .per_instance_objs = 1, .wait_all = 1, INF, .cost = 1000},
+        {ST_LOOP, "audio_init_loop", NULL, 0, NOOBJ, .count = 64},
+        {ST_CALL, "audio_init_poll", "KeQueryPerformanceCounter", 0x8200025C, NOOBJ, .cost = 1000},
+        {ST_WORK, "audio_init", NULL, 0, NOOBJ, .cost = 4000000},
+        {ST_END_LOOP, "audio_init_end", NULL, 0, NOOBJ}};
+    insert_after(b, T_MAIN, "spawn_cache", warm, 6);
+    static const step spawn[] = {
+        {ST_SPAWN, "spawn_audio_dispatch", "ExCreateThread", 0x82000284, NOOBJ, .tmpl = T_AUDIO_DISPATCH, .count = 1, .cost = 30000}};
+    insert_after(b, T_MAIN, "spawn_audio_b", spawn, 1);
+    static const step frame[] = {
+        {ST_WAIT, "wait_audio_frame", "KeWaitForSingleObject", 0x82000390, .objs = {O_AUDIO_FRAME}, .nobjs = 1, INF, .cost = 1000}};
+    insert_after(b, T_MAIN, "wait_vsync", frame, 1);
+}
+
+/* WaitAny(work, quit) workers: two handles with the same waiters */
+static void waitany_workers(sim_program_buf *b)
+{
+    static const step create[] = {
+        {ST_CREATE, "create_work_quit", "NtCreateEvent", 0x82000148, .obj = O_WORK_QUIT, .cost = 3000}};
+    insert_after(b, T_MAIN, "create_sem_work", create, 1);
+    step *w = step_of(b, T_WORKER, "wait_work");
+    w->op = "NtWaitForMultipleObjectsEx";
+    w->objs[1] = O_WORK_QUIT;
+    w->nobjs = 2;
+    w->wait_all = 0;
+}
+
+/* the cache handshake through condition variables */
+static void condvar(sim_program_buf *b)
+{
+    static const char *sigs[][2] = {{"main", "request_cache"}, {"main", "request_cache_again"},
+                                    {"cache", "set_done"}};
+    static const char *waits[][2] = {{"main", "wait_cache"}, {"main", "wait_cache_again"},
+                                     {"cache", "wait_request"}};
+    for (int i = 0; i < 3; i++) {
+        int t = i == 2 ? T_CACHE : T_MAIN;
+        step_of(b, t, sigs[i][1])->op = "pthread_cond_signal";
+        step_of(b, t, waits[i][1])->op = "pthread_cond_wait";
+    }
+    step_of(b, T_MAIN, "create_cache_request")->op = "pthread_cond_init";
+    step_of(b, T_MAIN, "create_cache_done")->op = "pthread_cond_init";
+    b->objs[O_CACHE_REQ].kind = OBJ_CONDVAR;
+    b->objs[O_CACHE_DONE].kind = OBJ_CONDVAR;
+    b->objs[O_CACHE_DONE].ke = 1;   /* a guest pointer (the condvar's address) */
+}
+
+void sim_program_build(sim_program_buf *b, const sim_variant *v)
+{
+    memset(b, 0, sizeof *b);
+    memcpy(b->objs, objs, sizeof objs);
+    for (int t = 0; t < T_COUNT; t++) {
+        b->tmpls[t] = tmpls[t];
+        memcpy(b->steps[t], tmpls[t].steps, (size_t)tmpls[t].nsteps * sizeof(step));
+        b->tmpls[t].steps = b->steps[t];
+    }
+    if (v && v->investigation)
+        investigation(b);
+    if (v && v->waitany_workers)
+        waitany_workers(b);
+    if (v && v->condvar)
+        condvar(b);
+    if (v && v->pulse)
+        step_of(b, T_VSYNC, "set_vsync")->op = "KePulseEvent";
+    if (v && v->wrappers) {
+        /* the NtSetEvent callers go through the game's NtSetEvent wrapper:
+         * the reference records the wrapper's site, the candidate the caller's */
+        step_of(b, T_LOADER, "set_loaded")->via = SIM_WRAPPER_LR;
+        step_of(b, T_WORKER, "set_done")->via = SIM_WRAPPER_LR;
+        step_of(b, T_CACHE, "set_done")->via = SIM_WRAPPER_LR;
+    }
+    b->p = (program){b->tmpls, T_COUNT, b->objs, O_COUNT, WORKERS, T_HELPER};
+}
 
 int sim_family(const program *p, const char *family)
 {
@@ -174,36 +302,60 @@ int sim_obj_slot(const program *p, int def, int instance)
 }
 
 static const wdg_sim_scenario scenarios[] = {
-    {"healthy", "", "both engines correct: outcome NONE"},
+    {"healthy", "", "both engines correct: outcome NONE", ""},
     {"missing-thread", "missing:cache",
-     "the cache thread never spawns: main and the workers wedge (outcome A)"},
+     "the cache thread never spawns: main and the workers wedge (outcome A)", ""},
     {"skipped-producer", "skip:cache:set_done:5",
-     "the cache thread skips its done signal after 5 rounds and waits again (outcome B)"},
+     "the cache thread skips its done signal after 5 rounds and waits again (outcome B)", ""},
     {"live-missing-producer", "skip:vsync:set_vsync:30",
-     "the vsync thread runs on but stops signalling after 30 frames (outcome B)"},
+     "the vsync thread runs on but stops signalling after 30 frames (outcome B)", ""},
     {"lost-set", "lost-set",
-     "a set of an auto-reset event with no waiter is lost: the cache handshake wedges (outcome B)"},
+     "a set of an auto-reset event with no waiter is lost: the cache handshake wedges (outcome B)", ""},
     {"waitany-as-all", "waitany-as-all",
-     "WaitAny is treated as WaitAll: the audio chain wedges (outcome B)"},
+     "WaitAny is treated as WaitAll: the audio chain wedges (outcome B)", ""},
     {"extra-poll", "extra-poll:300",
-     "main's init polls 300 more times: boot sequences part, time skews, no wedge"},
-    {"slow-init", "slow-init:6", "the whole init runs 6 times slower: time skews, no wedge"},
+     "main's init polls 300 more times: boot sequences part, time skews, no wedge", ""},
+    {"slow-init", "slow-init:6", "the whole init runs 6 times slower: time skews, no wedge", ""},
     {"two-faults", "skip:cache:set_done:5;waitany-as-all",
-     "two independent faults: the frame loop and the audio chain wedge (outcome C)"},
+     "two independent faults: the frame loop and the audio chain wedge (outcome C)", ""},
     {"total-hang", "missing:vsync;missing:audio_timer",
-     "the timer threads never spawn: every thread ends blocked, a total hang (outcome C)"},
-    {NULL, NULL, NULL},
+     "the timer threads never spawn: every thread ends blocked, a total hang (outcome C)", ""},
+    {"investigation", "slow:main:audio_init:6;silent:audio_a:set_a2b:0",
+     "the hand investigation's shape: a matched boot, the audio subsystem starting 5.7x later, "
+     "audio A silent before its first signal: dispatch, B, main, workers and cache wedge "
+     "(outcome B)", "program investigation"},
+    {NULL, NULL, NULL, NULL},
 };
 
 const wdg_sim_scenario *wdg_sim_scenarios(void) { return scenarios; }
 
-static int step_named(const tmpl *t, const char *name, size_t n)
+/* FAMILY:SITE: the template and the site's name (checked against the
+ * program later, when the variant is known); 0 or -1 */
+static int family_site(const program *p, const char *arg, size_t n, int *t, char *site,
+                       size_t cap)
 {
-    for (int i = 0; i < t->nsteps; i++)
-        if (t->steps[i].name && strlen(t->steps[i].name) == n &&
-            memcmp(t->steps[i].name, name, n) == 0)
-            return i;
-    return -1;
+    const char *c = memchr(arg, ':', n);
+    char fam[32];
+    if (!c || (size_t)(c - arg) >= sizeof fam || n - (size_t)(c - arg) - 1 >= cap ||
+        c + 1 == arg + n)
+        return -1;
+    memcpy(fam, arg, (size_t)(c - arg));
+    fam[c - arg] = 0;
+    *t = sim_family(p, fam);
+    memcpy(site, c + 1, n - (size_t)(c - arg) - 1);
+    site[n - (size_t)(c - arg) - 1] = 0;
+    return *t < 0 || *t == p->helper_tmpl ? -1 : 0;
+}
+
+/* SPEC's FAMILY:SITE:N part; the number after the last ':' */
+static int site_and_number(const program *p, const char *arg, int *t, char *site, size_t cap,
+                           const char **num)
+{
+    const char *last = strrchr(arg, ':');
+    if (!last || family_site(p, arg, (size_t)(last - arg), t, site, cap) < 0)
+        return -1;
+    *num = last + 1;
+    return 0;
 }
 
 int sim_parse_fault(faults *f, const program *p, const char *spec, wdg_error *err)
@@ -218,35 +370,45 @@ int sim_parse_fault(faults *f, const program *p, const char *spec, wdg_error *er
         if (t <= 0 || t == p->helper_tmpl)
             return wdg_error_set(err, WDG_EUSAGE, NULL, 0,
                                  "--fault missing:FAMILY: no spawned family '%s' (loader, worker, "
-                                 "cache, audio_timer, audio_a, audio_b, vsync)", arg);
+                                 "cache, audio_timer, audio_a, audio_b, vsync, audio_dispatch)", arg);
         f->missing |= 1u << t;
         return 0;
     }
-    if (head == 4 && memcmp(spec, "skip", 4) == 0) {
-        /* skip:FAMILY:SITE:K */
-        const char *c2 = strchr(arg, ':');
-        const char *c3 = c2 ? strchr(c2 + 1, ':') : NULL;
-        char fam[32];
-        if (!c2 || !c3 || (size_t)(c2 - arg) >= sizeof fam)
-            goto bad_skip;
-        memcpy(fam, arg, (size_t)(c2 - arg));
-        fam[c2 - arg] = 0;
-        int t = sim_family(p, fam);
-        int s = t < 0 || t == p->helper_tmpl ? -1 : step_named(&p->tmpls[t], c2 + 1, (size_t)(c3 - c2 - 1));
+    const char *num;
+    if ((head == 4 && memcmp(spec, "skip", 4) == 0) || (head == 6 && memcmp(spec, "silent", 6) == 0)) {
+        /* skip:FAMILY:SITE:K, silent:FAMILY:SITE:K */
+        int silent = head == 6;
+        int t;
         uint32_t k;
-        if (t < 0 || s < 0 || wdg_parse_udec32(c3 + 1, strlen(c3 + 1), &k) < 0)
-            goto bad_skip;
-        step_kind sk = p->tmpls[t].steps[s].kind;
-        if (sk != ST_SET && sk != ST_RELEASE)
-            goto bad_skip;
-        f->skip_tmpl = t;
-        f->skip_step = s;
-        f->skip_after = k;
+        char *site = silent ? f->silent_site : f->skip_site;
+        if (site_and_number(p, arg, &t, site, sizeof f->skip_site, &num) < 0 ||
+            wdg_parse_udec32(num, strlen(num), &k) < 0)
+            return wdg_error_set(err, WDG_EUSAGE, NULL, 0,
+                                 "--fault %s:FAMILY:SITE:K names a producer site (a set or "
+                                 "release step, e.g. %s:cache:set_done:5): '%s'",
+                                 silent ? "silent" : "skip", silent ? "silent" : "skip", spec);
+        if (silent)
+            f->silent_tmpl = t, f->silent_after = k;
+        else
+            f->skip_tmpl = t, f->skip_after = k;
         return 0;
-    bad_skip:
-        return wdg_error_set(err, WDG_EUSAGE, NULL, 0,
-                             "--fault skip:FAMILY:SITE:K names a producer site (a set or "
-                             "release step, e.g. skip:cache:set_done:5): '%s'", spec);
+    }
+    if (head == 4 && memcmp(spec, "slow", 4) == 0) {
+        /* slow:FAMILY:SITE:X */
+        char *end;
+        int t;
+        if (site_and_number(p, arg, &t, f->slow_site, sizeof f->slow_site, &num) < 0 ||
+            (f->slow_factor = strtod(num, &end), end == num || *end) ||
+            !(f->slow_factor >= 1) || f->slow_factor > 1000)
+            return wdg_error_set(err, WDG_EUSAGE, NULL, 0,
+                                 "--fault slow:FAMILY:SITE:X names a step and a factor from 1 "
+                                 "to 1000 (e.g. slow:main:audio_init:6): '%s'", spec);
+        f->slow_tmpl = t;
+        return 0;
+    }
+    if (strcmp(spec, "orphan-wait") == 0) {
+        f->orphan_wait = 1;
+        return 0;
     }
     if (strcmp(spec, "lost-set") == 0) {
         f->lost_set = 1;
@@ -271,6 +433,38 @@ int sim_parse_fault(faults *f, const program *p, const char *spec, wdg_error *er
         return 0;
     }
     return wdg_error_set(err, WDG_EUSAGE, NULL, 0,
-                         "unknown fault '%s' (missing:FAMILY, skip:FAMILY:SITE:K, lost-set, "
-                         "waitany-as-all, extra-poll:N, slow-init:X)", spec);
+                         "unknown fault '%s' (missing:FAMILY, skip:FAMILY:SITE:K, "
+                         "silent:FAMILY:SITE:K, slow:FAMILY:SITE:X, lost-set, waitany-as-all, "
+                         "extra-poll:N, slow-init:X, orphan-wait)", spec);
+}
+
+/* The step index of a site in the built program; producer sites for skip
+ * and silent, any step for slow. */
+static int resolve(const program *p, int t, const char *site, int producer, int *out,
+                   const char *what, wdg_error *err)
+{
+    *out = -1;
+    if (t < 0)
+        return 0;
+    const tmpl *tp = &p->tmpls[t];
+    for (int i = 0; i < tp->nsteps; i++)
+        if (tp->steps[i].name && strcmp(tp->steps[i].name, site) == 0 &&
+            (!producer || tp->steps[i].kind == ST_SET || tp->steps[i].kind == ST_RELEASE))
+            *out = i;
+    if (*out < 0)
+        return wdg_error_set(err, WDG_EUSAGE, NULL, 0,
+                             "--fault %s: %s has no %s '%s' in this program", what,
+                             tp->family, producer ? "producer site (set or release)" : "step",
+                             site);
+    return 0;
+}
+
+int sim_resolve_faults(faults *f, const program *p, wdg_error *err)
+{
+    int rc;
+    if ((rc = resolve(p, f->skip_tmpl, f->skip_site, 1, &f->skip_step, "skip", err)) < 0 ||
+        (rc = resolve(p, f->silent_tmpl, f->silent_site, 1, &f->silent_step, "silent", err)) < 0 ||
+        (rc = resolve(p, f->slow_tmpl, f->slow_site, 0, &f->slow_step, "slow", err)) < 0)
+        return rc;
+    return 0;
 }

@@ -91,9 +91,39 @@ static int set_ref_helpers(setup *s, const char *v, wdg_error *err)
     return 0;
 }
 
+static int set_program(setup *s, const char *v, wdg_error *err)
+{
+    if (strcmp(v, "game") != 0 && strcmp(v, "investigation") != 0)
+        return wdg_error_set(err, WDG_EUSAGE, NULL, 0,
+                             "program takes game or investigation: '%s'", v);
+    s->shape.v.investigation = strcmp(v, "investigation") == 0;
+    return 0;
+}
+
+static int set_cand_format(setup *s, const char *v, wdg_error *err)
+{
+    if (strcmp(v, "jsonl") != 0 && strcmp(v, "probe") != 0)
+        return wdg_error_set(err, WDG_EUSAGE, NULL, 0, "cand-format takes jsonl or probe: '%s'",
+                             v);
+    s->shape.cand_probe = strcmp(v, "probe") == 0;
+    return 0;
+}
+
 /* A shape setting of a scenario file: 1 when key names none */
 static int shape_setting(setup *s, const char *key, const char *val, wdg_error *err)
 {
+    if (strcmp(key, "program") == 0)
+        return set_program(s, val, err);
+    if (strcmp(key, "cand-format") == 0)
+        return set_cand_format(s, val, err);
+    if (strcmp(key, "waitany-workers") == 0)
+        return set_flag(&s->shape.v.waitany_workers, key, val, err);
+    if (strcmp(key, "condvar") == 0)
+        return set_flag(&s->shape.v.condvar, key, val, err);
+    if (strcmp(key, "pulse") == 0)
+        return set_flag(&s->shape.v.pulse, key, val, err);
+    if (strcmp(key, "wrappers") == 0)
+        return set_flag(&s->shape.v.wrappers, key, val, err);
     if (strcmp(key, "slowdown") == 0)
         return set_slowdown(s, val, err);
     if (strcmp(key, "clock-offset") == 0)
@@ -118,6 +148,23 @@ static int add_faults(setup *s, const program *p, const char *list, wdg_error *e
         if (*spec && sim_parse_fault(&s->f, p, spec, err) < 0)
             return WDG_EUSAGE;
     return 0;
+}
+
+/* a built-in scenario's faults and settings ("KEY VALUE;...") */
+static int add_builtin(setup *s, const program *p, const wdg_sim_scenario *sc, wdg_error *err)
+{
+    int rc = add_faults(s, p, sc->faults, err);
+    char buf[256];
+    snprintf(buf, sizeof buf, "%s", sc->settings ? sc->settings : "");
+    for (char *save = NULL, *kv = strtok_r(buf, ";", &save); rc == 0 && kv;
+         kv = strtok_r(NULL, ";", &save)) {
+        char *sp = strchr(kv, ' ');
+        if (!sp)
+            continue;
+        *sp = 0;
+        rc = shape_setting(s, kv, sp + 1, err);
+    }
+    return rc < 0 ? rc : 0;
 }
 
 static const wdg_sim_scenario *builtin(const char *name)
@@ -156,7 +203,7 @@ static int read_scenario_file(setup *s, const program *p, const char *path, wdg_
             if (!sc)
                 rc = wdg_error_set(err, WDG_EUSAGE, path, n, "no built-in scenario '%s'", val);
             else
-                rc = add_faults(s, p, sc->faults, err);
+                rc = add_builtin(s, p, sc, err);
         } else if (strcmp(key, "fault") == 0) {
             rc = add_faults(s, p, val, err);
         } else if (strcmp(key, "seed") == 0) {
@@ -216,10 +263,17 @@ static int shape_options(setup *s, const wdg_sim_opts *o, wdg_error *err)
                                  MAX_HELPERS);
         s->shape.ref_helpers = o->ref_helpers;
     }
+    if (o->cand_format && (rc = set_cand_format(s, o->cand_format, err)) < 0)
+        return rc;
+    s->shape.v.waitany_workers |= o->waitany_workers;
+    s->shape.v.condvar |= o->condvar;
+    s->shape.v.pulse |= o->pulse;
+    s->shape.v.wrappers |= o->wrappers;
     /* a trace.end line has a t, which would make a cycle-clocked trace timed */
-    if (s->shape.end_marker && s->shape.cand_cycle)
+    if (s->shape.end_marker && (s->shape.cand_cycle || s->shape.cand_probe))
         return wdg_error_set(err, WDG_EUSAGE, NULL, 0,
-                             "--end-marker needs a timed candidate (not --cand-clock cycle)");
+                             "--end-marker needs a timed candidate (not --cand-clock cycle "
+                             "or --cand-format probe)");
     return 0;
 }
 
@@ -233,6 +287,30 @@ static int put_in(wdg_outfile *f, const char *dir, const char *name, const wdg_b
     return rc < 0 ? rc : wdg_outfile_write(f, b->ptr ? b->ptr : "", b->len, err);
 }
 
+/* whether some step of p spawns template t */
+static int spawned(const program *p, int t)
+{
+    for (int u = 0; u < p->ntmpls; u++)
+        for (int k = 0; k < p->tmpls[u].nsteps; k++)
+            if (p->tmpls[u].steps[k].kind == ST_SPAWN && p->tmpls[u].steps[k].tmpl == t)
+                return 1;
+    return 0;
+}
+
+/* DIR/probes.txt: the --probe PC=OP options that resolve an IAT probe's
+ * lines (the import table a xenia log carries, for a JSONL reference) */
+static int write_probes(wdg_outfile *out, const char *dir, wdg_error *err)
+{
+    wdg_buf f = WDG_BUF_INIT;
+    size_t n;
+    const char *const *ops = sim_imports(&n);
+    for (size_t i = 0; i < n; i++)
+        wdg_buf_printf(&f, "--probe 0x%08X=%s\n", sim_thunk(ops[i]), ops[i]);
+    int rc = put_in(out, dir, "probes.txt", &f, err);
+    wdg_buf_free(&f);
+    return rc;
+}
+
 /* DIR/symbols.txt: the guest functions of the simulated title, so that a
  * report names call sites as an engineer's symbol file would. */
 static int write_symbols(wdg_outfile *out, const char *dir, const program *p, wdg_error *err)
@@ -240,8 +318,8 @@ static int write_symbols(wdg_outfile *out, const char *dir, const program *p, wd
     wdg_buf f = WDG_BUF_INIT;
     wdg_buf_printf(&f, "# guest functions of the simulated title: ADDRESS NAME SIZE\n");
     for (int t = 0; t < p->ntmpls; t++) {
-        if (t == p->helper_tmpl)
-            continue;   /* host code, no guest function */
+        if (t == p->helper_tmpl || (t > 0 && !spawned(p, t)))
+            continue;   /* host code, or no thread of this program */
         /* each thread's code spans from its entry to past its last call site */
         uint32_t end = p->tmpls[t].entry_pc;
         for (int s = 0; s < p->tmpls[t].nsteps; s++) {
@@ -256,21 +334,31 @@ static int write_symbols(wdg_outfile *out, const char *dir, const program *p, wd
     /* shared helpers called from several threads */
     wdg_buf_puts(&f, "824AB158 NtReleaseSemaphoreWrapper 0x20\n824AAF50 KeSetEventWrapper 0x100\n"
                      "824D2200 AudioDispatch 0xA0\n");
+    for (int t = 0; t < p->ntmpls; t++)
+        for (int k = 0; k < p->tmpls[t].nsteps; k++)
+            if (p->tmpls[t].steps[k].via) {
+                wdg_buf_puts(&f, "824AA2F0 NtSetEventWrapper 0x20\n");
+                t = p->ntmpls - 1;   /* once */
+                break;
+            }
     int rc = put_in(out, dir, "symbols.txt", &f, err);
     wdg_buf_free(&f);
     return rc;
 }
 
-int wdg_simulate(const char *dir, const wdg_sim_opts *opts, wdg_sim_result *res,
-                 wdg_error *err)
+/* pb: room for two programs (the run's, and the largest one faults are
+ * checked against before the variants are known) */
+static int simulate(const char *dir, const wdg_sim_opts *opts, wdg_sim_result *res,
+                    sim_program_buf *pb, wdg_error *err)
 {
-    static const wdg_sim_opts defaults = WDG_SIM_OPTS_INIT;
-    if (!opts)
-        opts = &defaults;
-    const program *p = sim_program();
+    sim_variant all = {1, 1, 1, 1, 1};
+    sim_program_build(&pb[1], &all);
+    const program *p = &pb[1].p;
     setup s;
     memset(&s, 0, sizeof s);
     s.f.skip_tmpl = -1;
+    s.f.silent_tmpl = -1;
+    s.f.slow_tmpl = -1;
     s.f.slow_init = 1;
     s.seed = 1;
     s.seconds = 10;
@@ -281,7 +369,7 @@ int wdg_simulate(const char *dir, const wdg_sim_opts *opts, wdg_sim_result *res,
     int rc;
     if (sc) {
         snprintf(s.name, sizeof s.name, "%s", sc->name);
-        if ((rc = add_faults(&s, p, sc->faults, err)) < 0)
+        if ((rc = add_builtin(&s, p, sc, err)) < 0)
             return rc;
     } else if ((rc = read_scenario_file(&s, p, scenario, err)) < 0) {
         return rc;
@@ -299,6 +387,10 @@ int wdg_simulate(const char *dir, const wdg_sim_opts *opts, wdg_sim_result *res,
         if ((rc = sim_parse_fault(&s.f, p, opts->faults[i], err)) < 0)
             return rc;
     if ((rc = shape_options(&s, opts, err)) < 0)
+        return rc;
+    sim_program_build(&pb[0], &s.shape.v);
+    p = &pb[0].p;
+    if ((rc = sim_resolve_faults(&s.f, p, err)) < 0)
         return rc;
     sim_format fmt;
     const char *ref_file;
@@ -329,16 +421,21 @@ int wdg_simulate(const char *dir, const wdg_sim_opts *opts, wdg_sim_result *res,
     sim_run runs[2];
     memset(runs, 0, sizeof runs);
     sim_writer w[2];
-    wdg_outfile more[2] = {WDG_OUTFILE_INIT, WDG_OUTFILE_INIT};   /* symbols.txt, truth.json */
+    /* symbols.txt, truth.json, probes.txt */
+    wdg_outfile more[3] = {WDG_OUTFILE_INIT, WDG_OUTFILE_INIT, WDG_OUTFILE_INIT};
+    int nmore = s.shape.cand_probe ? 3 : 2;
     int opened = 0;
     wdg_buf truth = WDG_BUF_INIT;
     const char *names[2] = {ref_file, "cand.jsonl"};
     for (int e = 0; e < 2; e++) {
-        if ((rc = sim_writer_open(&w[e], dir, names[e], e ? FMT_SIM_JSONL : fmt,
+        sim_format cf = s.shape.cand_probe ? FMT_SIM_PROBE : FMT_SIM_JSONL;
+        if ((rc = sim_writer_open(&w[e], dir, names[e], e ? cf : fmt,
                                   e ? "candidate (wedge simulate)" : "reference (wedge simulate)",
                                   err)) < 0)
             goto done;
         opened = e + 1;
+        if (!e && fmt != FMT_SIM_JSONL && s.shape.cand_probe)
+            sim_writer_imports(&w[e]);   /* what resolves the probe's pcs */
         sim_run *r = &runs[e];
         r->cand = e;
         r->prog = p;
@@ -367,7 +464,8 @@ int wdg_simulate(const char *dir, const wdg_sim_opts *opts, wdg_sim_result *res,
         killed_at = runs[1].hang_t + 5000000000;
     if (s.shape.end_marker)
         sim_writer_end_marker(&w[1], killed_at);
-    if ((rc = write_symbols(&more[0], dir, p, err)) < 0)
+    if ((rc = write_symbols(&more[0], dir, p, err)) < 0 ||
+        (nmore == 3 && (rc = write_probes(&more[2], dir, err)) < 0))
         goto done;
     sim_truth_in in = {&runs[0], &runs[1], s.name, s.f.specs, s.ref_format, ref_file,
                        "cand.jsonl", s.seed, res->outcome, &s.shape, fmt, killed_at};
@@ -380,21 +478,33 @@ int wdg_simulate(const char *dir, const wdg_sim_opts *opts, wdg_sim_result *res,
     /* every file complete before any of them replaces an older one */
     for (int e = 0; e < 2 && rc == 0; e++)
         rc = sim_writer_finish(&w[e], err);
-    for (int i = 0; i < 2 && rc == 0; i++)
+    for (int i = 0; i < nmore && rc == 0; i++)
         rc = wdg_outfile_close(&more[i], err);
     for (int e = 0; e < 2 && rc == 0; e++)
         rc = wdg_outfile_commit(&w[e].f, err);
-    for (int i = 0; i < 2 && rc == 0; i++)
+    for (int i = 0; i < nmore && rc == 0; i++)
         rc = wdg_outfile_commit(&more[i], err);
     res->ref_events = runs[0].events;
     res->cand_events = runs[1].events;
 done:
     for (int e = 0; e < opened; e++)
         sim_writer_free(&w[e]);
-    wdg_outfile_abort(&more[0]);
-    wdg_outfile_abort(&more[1]);
+    for (int i = 0; i < 3; i++)
+        wdg_outfile_abort(&more[i]);
     sim_run_free(&runs[0]);
     sim_run_free(&runs[1]);
     wdg_buf_free(&truth);
+    return rc;
+}
+
+int wdg_simulate(const char *dir, const wdg_sim_opts *opts, wdg_sim_result *res,
+                 wdg_error *err)
+{
+    static const wdg_sim_opts defaults = WDG_SIM_OPTS_INIT;
+    sim_program_buf *pb = malloc(2 * sizeof *pb);
+    if (!pb)
+        return wdg_error_set(err, WDG_ENOMEM, NULL, 0, "out of memory");
+    int rc = simulate(dir, opts ? opts : &defaults, res, pb, err);
+    free(pb);
     return rc;
 }

@@ -44,6 +44,7 @@ typedef struct step {
     uint32_t count;       /* release count; loop count; spawn count */
     int tmpl;             /* spawn: template */
     int64_t cost;         /* ns */
+    uint32_t via;         /* a wrapper's site the reference records (frames: lr) */
 } step;
 
 typedef struct tmpl {
@@ -53,7 +54,9 @@ typedef struct tmpl {
     int nsteps;
 } tmpl;
 
-typedef enum { OBJ_AUTO_EVENT, OBJ_MANUAL_EVENT, OBJ_SEMAPHORE } obj_kind;
+typedef enum { OBJ_AUTO_EVENT, OBJ_MANUAL_EVENT, OBJ_SEMAPHORE,
+               OBJ_CONDVAR  /* state: the predicate's count; a wait with it > 0 is not called */
+} obj_kind;
 
 typedef struct objdef {
     const char *name;
@@ -72,7 +75,28 @@ typedef struct program {
     int helper_tmpl;      /* the reference's host helper: never spawned by the guest */
 } program;
 
-const program *sim_program(void);
+/* Program variants: the shapes that change the guest itself (both engines). */
+typedef struct sim_variant {
+    int investigation;    /* the investigation's program: boot, slow audio init, dispatch */
+    int waitany_workers;  /* workers wait on WaitAny(work, quit) */
+    int condvar;          /* the cache handshake through condition variables */
+    int pulse;            /* vsync pulses its event */
+    int wrappers;         /* NtSetEvent callers go through a wrapper */
+} sim_variant;
+
+enum { SIM_MAX_TMPLS = 16, SIM_MAX_STEPS = 48, SIM_MAX_OBJS = 16 };
+#define SIM_WRAPPER_LR 0x824AA304u
+#define SIM_ORPHAN_OBJ 0x7016F000u    /* the orphan-wait fault's object: nobody's */    /* inside NtSetEventWrapper (0x824AA2F0) */
+
+typedef struct sim_program_buf {
+    program p;
+    tmpl tmpls[SIM_MAX_TMPLS];
+    step steps[SIM_MAX_TMPLS][SIM_MAX_STEPS];
+    objdef objs[SIM_MAX_OBJS];
+} sim_program_buf;
+
+/* The program with variant v (NULL: the base program) into b. */
+void sim_program_build(sim_program_buf *b, const sim_variant *v);
 /* template index of family, or -1 */
 int sim_family(const program *p, const char *family);
 
@@ -82,6 +106,12 @@ typedef struct faults {
     uint32_t missing;          /* bit per template: never spawns */
     int skip_tmpl, skip_step;  /* producer site skipped after its k-th visit */
     uint32_t skip_after;
+    int silent_tmpl, silent_step;  /* the thread falls silent at that site after k visits */
+    uint32_t silent_after;
+    int slow_tmpl, slow_step;  /* that step costs slow_factor times more */
+    double slow_factor;
+    int orphan_wait;           /* the loader waits for good on an object nobody signals */
+    char skip_site[32], silent_site[32], slow_site[32];   /* resolved by sim_resolve_faults */
     int lost_set;              /* set of an auto-reset event with no waiter is lost */
     int waitany_as_all;
     uint32_t extra_poll;       /* main's init polls this many more times */
@@ -98,9 +128,13 @@ typedef struct sim_shape {
     int killed_at_hang;        /* cand's trace ends at a total hang */
     int end_marker;            /* a trace.end line at the kill */
     int ref_helpers;           /* host-side helper threads in the reference */
+    int cand_probe;            /* the candidate is an IAT probe: tid, pc, lr, cycle */
+    sim_variant v;             /* the program variants */
 } sim_shape;
 
 int sim_parse_fault(faults *f, const program *p, const char *spec, wdg_error *err);
+/* the faults' sites as step indexes of program p (WDG_EUSAGE when absent) */
+int sim_resolve_faults(faults *f, const program *p, wdg_error *err);
 
 /* --- an engine run ---------------------------------------------------- */
 
@@ -118,6 +152,8 @@ typedef struct sim_event {
     int suspended, has_count, has_entry;
     int create_kind;           /* ST_CREATE: obj_kind */
     int32_t sem_init, sem_max;
+    uint32_t frame;            /* has_frame: the caller's site above a wrapper's lr */
+    int has_frame;
     uint64_t cycle;            /* the thread's instructions so far (--cand-clock cycle) */
     int use_cycle;             /* write cycle instead of t */
 } sim_event;
@@ -140,6 +176,8 @@ typedef struct sim_thread_info {
     int misread_any;           /* its last wait was a WaitAny read as WaitAll */
     int ends_in_wait;          /* its last event is a wait with no timeout */
     int helper;                /* a host-side helper thread (reference only) */
+    int orphan;                /* blocked in the orphan-wait fault's wait */
+    int silent;                /* fell silent (the silent fault): neither blocked nor exited */
 } sim_thread_info;
 
 typedef struct sim_obj_info {
@@ -151,6 +189,7 @@ typedef struct sim_obj_info {
     const char *last_producer_op;
     int lost_sets;             /* sets lost by the lost-set fault */
     int created;
+    uint64_t waits, producers; /* events naming it */
 } sim_obj_info;
 
 typedef struct sim_run {
@@ -169,12 +208,13 @@ typedef struct sim_run {
     uint8_t *prod_cat;
     uint64_t *prod_ev;         /* its index among all events */
     uint64_t *prod_exits;      /* thread.exit events before it */
+    uint64_t *prod_pseudo;     /* thread.create and thread.exit events before it */
     size_t nprod, capprod;
     sim_thread_info *threads;
     int nthreads;
     sim_obj_info *objs;        /* [def * workers + instance] */
     int nobjs;
-    uint64_t events, exits;
+    uint64_t events, exits, pseudo;   /* pseudo: thread.create and thread.exit */
     int64_t first_t, last_t;   /* written t (the candidate's clock for cand) */
     int total_hang;            /* every live thread ended blocked for good */
     int64_t hang_t;            /* written t of the total hang */
@@ -198,8 +238,14 @@ int sim_obj_slot(const program *p, int def, int instance);
 
 typedef enum {
     FMT_SIM_JSONL, FMT_SIM_XENIA_KV, FMT_SIM_XENIA_LOG,
-    FMT_SIM_XENIA_DEBUG   /* xenia-log lines plus each producer's audit line */
+    FMT_SIM_XENIA_DEBUG,  /* xenia-log lines plus each producer's audit line */
+    FMT_SIM_PROBE         /* IAT-probe JSONL: tid, pc (the import's thunk), lr, cycle */
 } sim_format;
+
+/* The import thunk an IAT probe records for op (FMT_SIM_PROBE's pc), and
+ * the import table: n entries of every op the program calls. */
+uint32_t sim_thunk(const char *op);
+const char *const *sim_imports(size_t *n);
 
 typedef struct sim_writer {
     wdg_outfile f;             /* renamed into place by sim_writer_close() */
@@ -218,6 +264,8 @@ int sim_writer_open(sim_writer *w, const char *dir, const char *name, sim_format
 void sim_writer_emit(void *ud, const sim_event *e);
 /* the {"t":T,"op":"trace.end"} line whoever stopped the engine writes (JSONL) */
 void sim_writer_end_marker(sim_writer *w, int64_t t);
+/* the import table lines of the program's imports (a xenia log's) */
+void sim_writer_imports(sim_writer *w);
 int sim_writer_finish(sim_writer *w, wdg_error *err);
 void sim_writer_free(sim_writer *w);
 

@@ -87,6 +87,7 @@ typedef struct side {
     int timed;
     int producers_only;           /* xenia-kv: only producers are events */
     int no_exits;                 /* stock logs have no thread.exit line */
+    int no_pseudo;                /* a probe has neither thread.create nor thread.exit */
     int64_t first, last;          /* positions of the first and last event */
 } side;
 
@@ -97,6 +98,8 @@ static int64_t pos(const side *s, size_t i)
         return r->prod_t[i];
     if (s->producers_only)
         return (int64_t)i;
+    if (s->no_pseudo)
+        return (int64_t)(r->prod_ev[i] - r->prod_pseudo[i]);
     return (int64_t)(r->prod_ev[i] - (s->no_exits ? r->prod_exits[i] : 0));
 }
 
@@ -110,6 +113,9 @@ static void side_init(side *s, const sim_run *r, sim_format fmt, int cycle)
         break;
     case FMT_SIM_XENIA_LOG:
         s->no_exits = 1;
+        break;
+    case FMT_SIM_PROBE:
+        s->no_pseudo = 1;   /* untimed, no thread.create or thread.exit */
         break;
     case FMT_SIM_XENIA_KV:
         s->timed = 1;
@@ -129,7 +135,9 @@ static void side_init(side *s, const sim_run *r, sim_format fmt, int cycle)
         s->first = r->first_t;
         s->last = r->last_t;
     } else {
-        uint64_t n = s->producers_only ? r->nprod : r->events - (s->no_exits ? r->exits : 0);
+        uint64_t n = s->producers_only ? r->nprod
+                     : s->no_pseudo      ? r->events - r->pseudo
+                                         : r->events - (s->no_exits ? r->exits : 0);
         s->last = n ? (int64_t)n - 1 : 0;
     }
 }
@@ -464,6 +472,8 @@ typedef struct troot {
     int has_key, has_obj;
     int blocks[64];
     int nblocks;
+    int ladder[MAXT];             /* the wedged rungs, the root's waiter first */
+    int nladder;
 } troot;
 
 typedef struct walk {
@@ -473,6 +483,8 @@ typedef struct walk {
     int nroots;
     char on_path[64];
     char reached[MAX_ROOTS];
+    int path[MAXT];               /* the threads being followed, the start first */
+    int depth;
 } walk;
 
 static int add_root(walk *w, troot r)
@@ -489,10 +501,20 @@ static int add_root(walk *w, troot r)
     return w->nroots++;
 }
 
+/* root is reached along w's path: its longest chain of rungs (the
+ * producers followed to it, nearest first) is its ladder */
 static void reach(walk *w, int root)
 {
-    if (root >= 0)
-        w->reached[root] = 1;
+    if (root < 0)
+        return;
+    w->reached[root] = 1;
+    troot *r = &w->roots[root];
+    int rungs = w->depth - 1;
+    if (strcmp(r->kind, "cycle") == 0 || strcmp(r->kind, "unknown") == 0 || rungs <= r->nladder)
+        return;
+    r->nladder = rungs;
+    for (int k = 0; k < rungs; k++)
+        r->ladder[k] = (int)w->cand->threads[w->path[w->depth - 1 - k]].tid;
 }
 
 /* Follows wedged cand thread ci to the roots that keep it waiting. */
@@ -502,11 +524,13 @@ static void follow(walk *w, int ci)
     const program *p = cand->prog;
     const sim_thread_info *t = &cand->threads[ci];
     if (w->on_path[ci]) {
-        troot r = {"cycle", (int)t->tid, -1, 0, 0, family(cand, ci), 0, 0, NULL, 0, 0, 0, {0}, 0};
+        troot r = {"cycle", (int)t->tid, -1, 0, 0, family(cand, ci), 0, 0, NULL, 0, 0, 0, {0}, 0,
+                   {0}, 0};
         reach(w, add_root(w, r));
         return;
     }
     w->on_path[ci] = 1;
+    w->path[w->depth++] = ci;
     int found = 0;
     /* a signal the candidate lost, or a WaitAny it read as WaitAll */
     for (int k = 0; k < t->wait_nobjs && !found; k++) {
@@ -514,7 +538,7 @@ static void follow(walk *w, int ci)
         if (o->lost_sets > 0 || (t->misread_any && o->state > 0)) {
             troot r = {"signaled_but_blocked", (int)t->tid, -1, 0, 0, family(cand, ci),
                        o->last_producer_cat, o->last_producer_lr, o->last_producer_op, o->id,
-                       1, 1, {0}, 0};
+                       1, 1, {0}, 0, {0}, 0};
             reach(w, add_root(w, r));
             found = 1;
         }
@@ -535,7 +559,7 @@ static void follow(walk *w, int ci)
                         continue;   /* no such producer even in the reference */
                     int c = find_thread(cand, pt, inst);
                     troot r = {NULL, -1, -1, 0, 0, p->tmpls[pt].family, cat, st->lr, st->op,
-                               o->id, 1, 1, {0}, 0};
+                               o->id, 1, 1, {0}, 0, {0}, 0};
                     found = 1;
                     if (c < 0) {
                         r.kind = "missing_thread";
@@ -569,10 +593,17 @@ static void follow(walk *w, int ci)
             }
     }
     if (!found) {
-        troot r = {"unknown", (int)t->tid, -1, 0, 0, family(cand, ci), 0, 0, NULL, 0, 0, 0, {0}, 0};
+        /* no producer explains the wait: unexplained, not a root */
+        troot r = {"unknown", (int)t->tid, -1, 0, 0, family(cand, ci), 0, 0, NULL, 0, 0, 0,
+                   {0}, 0, {0}, 0};
+        if (t->orphan)
+            r.obj = SIM_ORPHAN_OBJ, r.has_obj = 1;
+        else if (t->wait_nobjs)
+            r.obj = cand->objs[t->wait_objs[0]].id, r.has_obj = 1;
         reach(w, add_root(w, r));
     }
     w->on_path[ci] = 0;
+    w->depth--;
 }
 
 static int root_order(const void *a, const void *b)
@@ -638,6 +669,8 @@ static void blocked_list(wdg_buf *b, const tctx *c, int only_wedged, int *first)
             wdg_buf_puts(b, ", \"objs\": [");
             for (int k = 0; k < t->wait_nobjs; k++)
                 wdg_buf_printf(b, "%s\"0x%08X\"", k ? ", " : "", r->objs[t->wait_objs[k]].id);
+            if (t->orphan)
+                wdg_buf_printf(b, "\"0x%08X\"", SIM_ORPHAN_OBJ);
             wdg_buf_printf(b, "], \"since\": %lld, \"divergent\": %s, \"family\": \"%s\"",
                            (long long)t->since, e && divergent(c, i) ? "true" : "false",
                            family(r, i));
@@ -706,11 +739,16 @@ static const char *diagnose(walk *w, const keyset *keys)
     int keys_match = 1;
     for (size_t i = 0; i < keys->n; i++)
         keys_match &= strcmp(keys->k[i].status, "MATCH") == 0;
-    return !any_divergent && keys_match ? "NONE"
-           : !any_divergent             ? "DIVERGED"
-           : w->nroots >= 2             ? "C"
-           : strcmp(w->roots[0].kind, "missing_thread") == 0 ? "A"
-                                                             : "B";
+    /* the outcome counts roots only: an unexplained wedge changes nothing */
+    int nroots = 0, first = -1;
+    for (int r = 0; r < w->nroots; r++)
+        if (strcmp(w->roots[r].kind, "unknown") != 0 && nroots++ == 0)
+            first = r;
+    (void)any_divergent;
+    return nroots == 0 ? (keys_match ? "NONE" : "DIVERGED")
+           : nroots >= 2 ? "C"
+           : strcmp(w->roots[first].kind, "missing_thread") == 0 ? "A"
+                                                                 : "B";
 }
 
 static int tkey_cmp(const void *a, const void *b)
@@ -779,12 +817,30 @@ static void threads_json(wdg_buf *b, const sim_run *ref, const sim_run *cand)
     wdg_buf_putc(b, ']');
 }
 
-static void roots_json(wdg_buf *b, const walk *w)
+/* proven or inferred, as wedge's rules would rate the root: a reference
+ * without waits (xenia-kv) leaves every root inferred; a stock log names a
+ * handle object at no creation, so its roots on handles are inferred */
+static const char *confidence(const troot *x, sim_format ref_fmt, const sim_run *cand)
+{
+    if (ref_fmt == FMT_SIM_XENIA_KV)
+        return "inferred";
+    if (ref_fmt == FMT_SIM_JSONL || !x->has_obj)
+        return "proven";
+    for (int i = 0; i < cand->nobjs; i++)
+        if (cand->objs[i].id == x->obj)
+            return cand->prog->objs[cand->objs[i].def].ke ? "proven" : "inferred";
+    return "inferred";
+}
+
+static void roots_json(wdg_buf *b, const walk *w, sim_format ref_fmt)
 {
     wdg_buf_puts(b, ",\n  \"root_causes\": [");
+    int n = 0;
     for (int r = 0; r < w->nroots; r++) {
         const troot *x = &w->roots[r];
-        wdg_buf_printf(b, "%s\n    {\"kind\": \"%s\", \"tid\": ", r ? "," : "", x->kind);
+        if (strcmp(x->kind, "unknown") == 0)
+            continue;
+        wdg_buf_printf(b, "%s\n    {\"kind\": \"%s\", \"tid\": ", n++ ? "," : "", x->kind);
         opt_int(b, x->tid);
         wdg_buf_puts(b, ", \"ref_tid\": ");
         opt_int(b, x->ref_tid);
@@ -801,19 +857,118 @@ static void roots_json(wdg_buf *b, const walk *w)
         wdg_buf_puts(b, ", \"blocks\": [");
         for (int k = 0; k < x->nblocks; k++)
             wdg_buf_printf(b, "%s%d", k ? ", " : "", x->blocks[k]);
-        wdg_buf_puts(b, "]}");
+        wdg_buf_puts(b, "], \"ladder\": [");
+        for (int k = 0; k < x->nladder; k++)
+            wdg_buf_printf(b, "%s%d", k ? ", " : "", x->ladder[k]);
+        wdg_buf_printf(b, "], \"confidence\": \"%s\"}", confidence(x, ref_fmt, w->cand));
+    }
+    wdg_buf_puts(b, "\n  ],\n  \"unexplained\": [");
+    n = 0;
+    for (int r = 0; r < w->nroots; r++) {
+        const troot *x = &w->roots[r];
+        if (strcmp(x->kind, "unknown") != 0)
+            continue;
+        wdg_buf_printf(b, "%s\n    {\"tid\": %d, \"family\": \"%s\", \"obj\": ", n++ ? "," : "",
+                       x->tid, x->family);
+        addr(b, x->has_obj, x->obj);
+        wdg_buf_puts(b, ", \"why\": \"no thread of the program signals the object\"}");
     }
     wdg_buf_puts(b, "\n  ]");
+}
+
+static const char *tf(int v) { return v ? "true" : "false"; }
+
+static const char *status_of(uint64_t ref, uint64_t cand)
+{
+    return ref > 0 && cand == 0                          ? "MISSING"
+           : ref == 0 && cand > 0                        ? "EXTRA"
+           : cand > 0 && (double)cand < (double)ref / 1.25 ? "UNDER"
+           : ref > 0 && (double)cand > (double)ref * 1.25  ? "OVER"
+                                                         : "MATCH";
+}
+
+/* The wrapper shape's match class: the wrapper's site the reference
+ * records and the callers the candidate records, counts summed over the
+ * span (the truth's keys are the callers, lifted) */
+static void classes_json(wdg_buf *b, const keyset *ks, const sim_run *cand)
+{
+    const program *p = cand->prog;
+    uint64_t ref = 0, cnd = 0;
+    int n = 0;
+    wdg_buf_puts(b, ",\n  \"match_classes\": [");
+    for (int t = 0; t < p->ntmpls; t++)
+        for (int s = 0; s < p->tmpls[t].nsteps; s++) {
+            const step *st = &p->tmpls[t].steps[s];
+            if (!st->via)
+                continue;
+            if (!n++)
+                wdg_buf_printf(b, "\n    {\"category\": \"set\", \"wrapper_lr\": \"0x%08X\", "
+                                  "\"callers\": [", st->via);
+            wdg_buf_printf(b, "%s\"0x%08X\"", n > 1 ? ", " : "", st->lr);
+            for (size_t j = 0; j < ks->n; j++)
+                if (ks->k[j].lr == st->lr && ks->k[j].cat == WDG_CAT_SET)
+                    ref += ks->k[j].ref, cnd += ks->k[j].cand;
+        }
+    if (n)
+        wdg_buf_printf(b, "], \"ref\": %llu, \"cand\": %llu, \"status\": \"%s\"}",
+                       (unsigned long long)ref, (unsigned long long)cnd, status_of(ref, cnd));
+    wdg_buf_puts(b, n ? "\n  ]" : "]");
+}
+
+/* Does this engine's trace name object slot i, and is it a pointer object
+ * there (named by a Ke* op: a Ke object that is no condition variable)? */
+static int names_obj(const sim_run *r, int i, sim_format fmt)
+{
+    const sim_obj_info *o = &r->objs[i];
+    if (fmt == FMT_SIM_XENIA_KV)
+        return o->producers > 0;
+    return o->created || o->waits || o->producers;
+}
+
+/* The object map wedge's rules should find, from the simulator's own
+ * object slots (the same slot is the same object): identity for pointer
+ * objects, then creation_site, wait_position, producers.  Stated for a
+ * JSONL or xenia-kv reference and a JSONL candidate (a probe names no
+ * object); entries for the candidate's objects the reference names. */
+static void object_map_json(wdg_buf *b, const sim_run *ref, const sim_run *cand,
+                            sim_format ref_fmt, const sim_shape *sh)
+{
+    wdg_buf_puts(b, ",\n  \"object_map\": ");
+    if ((ref_fmt != FMT_SIM_JSONL && ref_fmt != FMT_SIM_XENIA_KV) || sh->cand_probe) {
+        wdg_buf_puts(b, "null");
+        return;
+    }
+    wdg_buf_puts(b, "[");
+    int n = 0;
+    for (int i = 0; i < cand->nobjs; i++) {
+        const sim_obj_info *c = &cand->objs[i], *r = &ref->objs[i];
+        if (!names_obj(cand, i, FMT_SIM_JSONL) || !names_obj(ref, i, ref_fmt))
+            continue;
+        const objdef *d = &cand->prog->objs[c->def];
+        int pointer = d->ke && d->kind != OBJ_CONDVAR;
+        int ref_jsonl = ref_fmt == FMT_SIM_JSONL;
+        const char *how = pointer                                       ? "identity"
+                          : ref_jsonl && c->created && r->created       ? "creation_site"
+                          : ref_jsonl && c->waits && r->waits           ? "wait_position"
+                          : c->producers && r->producers                ? "producers"
+                                                                        : NULL;
+        if (!how)
+            continue;
+        wdg_buf_printf(b, "%s\n    {\"cand\": \"0x%08X\", \"ref\": \"0x%08X\", \"how\": \"%s\", "
+                          "\"name\": \"%s\", \"instance\": %d}",
+                       n++ ? "," : "", c->id, r->id, how, d->name, c->instance);
+    }
+    wdg_buf_puts(b, n ? "\n  ]" : "]");
 }
 
 int sim_truth_json(wdg_buf *b, const sim_truth_in *in)
 {
     const sim_run *ref = in->ref, *cand = in->cand;
-    static const sim_shape plain = {1, 0, 0, 0, 0, 0};
+    static const sim_shape plain = {1, 0, 0, 0, 0, 0, 0, {0, 0, 0, 0, 0}};
     const sim_shape *sh = in->shape ? in->shape : &plain;
     side sd[2];
     side_init(&sd[0], ref, in->ref_fmt, 0);
-    side_init(&sd[1], cand, FMT_SIM_JSONL, sh->cand_cycle);
+    side_init(&sd[1], cand, sh->cand_probe ? FMT_SIM_PROBE : FMT_SIM_JSONL, sh->cand_cycle);
     /* keys as the truth lists them (lr), and as wedge keys them: a stock
      * log's lines carry no lr, so its keys are (category, op) */
     int by_lr = in->ref_fmt != FMT_SIM_XENIA_LOG;
@@ -851,11 +1006,15 @@ int sim_truth_json(wdg_buf *b, const sim_truth_in *in)
     wdg_buf_json_str(b, in->fault_specs);
     wdg_buf_printf(b, ",\n  \"seed\": %llu,\n  \"ref_format\": \"%s\",\n  \"shape\": "
                       "{\"slowdown\": %g, \"clock_offset\": %lld, \"cand_clock\": \"%s\", "
-                      "\"killed_at_hang\": %s, \"end_marker\": %s, \"ref_helpers\": %d},\n  \"ref\": ",
+                      "\"killed_at_hang\": %s, \"end_marker\": %s, \"ref_helpers\": %d, "
+                      "\"cand_format\": \"%s\", \"program\": \"%s\", \"waitany_workers\": %s, "
+                      "\"condvar\": %s, \"pulse\": %s, \"wrappers\": %s},\n  \"ref\": ",
                    (unsigned long long)in->seed, in->ref_format, sh->slowdown,
                    (long long)sh->clock_offset, sh->cand_cycle ? "cycle" : "t",
                    sh->killed_at_hang ? "true" : "false", sh->end_marker ? "true" : "false",
-                   sh->ref_helpers);
+                   sh->ref_helpers, sh->cand_probe ? "probe" : "jsonl",
+                   sh->v.investigation ? "investigation" : "game", tf(sh->v.waitany_workers),
+                   tf(sh->v.condvar), tf(sh->v.pulse), tf(sh->v.wrappers));
     run_obj(b, ref, in->ref_file, c, 0);
     wdg_buf_puts(b, ",\n  \"cand\": ");
     run_obj(b, cand, in->cand_file, c, 1);
@@ -879,7 +1038,9 @@ int sim_truth_json(wdg_buf *b, const sim_truth_in *in)
     first = 1;
     blocked_list(b, c, 1, &first);
     wdg_buf_puts(b, "\n  ]");
-    roots_json(b, w);
+    roots_json(b, w, in->ref_fmt);
+    classes_json(b, &keys, cand);
+    object_map_json(b, ref, cand, in->ref_fmt, sh);
     boot_truth(b, ref, cand, &keys, in->ref_fmt == FMT_SIM_JSONL && sd[1].timed);
     wdg_buf_printf(b, ",\n  \"outcome\": \"%s\"\n}\n", outcome);
     rc = b->oom ? -1 : 0;

@@ -47,6 +47,8 @@ int sim_writer_open(sim_writer *w, const char *dir, const char *name, sim_format
         wdg_outfile_abort(&w->f);
         return wdg_error_set(err, WDG_ENOMEM, NULL, 0, "out of memory");
     }
+    if (fmt == FMT_SIM_PROBE)
+        return 0;   /* a probe's log has no header */
     if (fmt == FMT_SIM_JSONL)
         out(w, "{\"wedge_trace\":1,\"engine\":\"%s\",\"observes\":[\"set\",\"release\",\"wait\","
                "\"signal_wait\",\"create\",\"thread\",\"other\"]}\n",
@@ -81,6 +83,8 @@ static void jsonl(sim_writer *w, const sim_event *e)
         out(w, "{\"t\":%lld,\"tid\":%u,\"op\":\"%s\"", (long long)e->t, e->tid, e->op);
     if (e->has_lr)
         out(w, ",\"lr\":\"0x%08X\"", e->lr);
+    if (e->has_frame)
+        out(w, ",\"frames\":[\"0x%08X\"]", e->frame);
     if (e->has_obj)
         out(w, ",\"obj\":\"0x%08X\"", e->obj);
     if (e->nobjs) {
@@ -168,6 +172,51 @@ static void xenia_log(sim_writer *w, const sim_event *e)
     out(w, ")\n");
 }
 
+/* Every import the program calls, in the order of its import table; an
+ * IAT probe records the import's thunk as pc. */
+static const char *const imports[] = {
+    "KeQueryPerformanceCounter", "NtCreateSemaphore", "NtCreateEvent", "KeInitializeEvent",
+    "KeInitializeSemaphore", "ExCreateThread", "KeResumeThread", "KeWaitForSingleObject",
+    "KeWaitForMultipleObjects", "NtWaitForSingleObjectEx", "NtWaitForMultipleObjectsEx",
+    "NtReleaseSemaphore", "KeReleaseSemaphore", "KeSetEvent", "NtSetEvent", "KePulseEvent",
+    "RtlEnterCriticalSection", "RtlLeaveCriticalSection", "NtCreateFile", "NtReadFile",
+    "NtClose", "KeDelayExecutionThread", "KeQuerySystemTime", "pthread_cond_init",
+    "pthread_cond_signal", "pthread_cond_wait",
+};
+
+const char *const *sim_imports(size_t *n)
+{
+    *n = sizeof imports / sizeof imports[0];
+    return imports;
+}
+
+uint32_t sim_thunk(const char *op)
+{
+    size_t n = sizeof imports / sizeof imports[0], i = 0;
+    while (i < n && strcmp(imports[i], op) != 0)
+        i++;
+    return 0x8284E000u + 0xC * (uint32_t)i;   /* an unknown op: past the table */
+}
+
+void sim_writer_imports(sim_writer *w)
+{
+    size_t n;
+    const char *const *ops = sim_imports(&n);
+    for (size_t i = 0; i < n; i++)
+        out(w, "  F %08X %08X %03zX (%4zu)    %s\n", 0x82000700u + 4 * (unsigned)i,
+            sim_thunk(ops[i]), i + 1, i + 1, ops[i]);
+}
+
+/* an IAT probe sees calls through the import thunks only: no pseudo op,
+ * no object, no time */
+static void probe(sim_writer *w, const sim_event *e)
+{
+    if (!e->has_lr)
+        return;   /* thread.create, thread.exit */
+    out(w, "{\"tid\":%u,\"pc\":\"0x%08X\",\"lr\":\"0x%08X\",\"cycle\":%llu}\n", e->tid,
+        sim_thunk(e->op), e->lr, (unsigned long long)e->cycle);
+}
+
 void sim_writer_end_marker(sim_writer *w, int64_t t)
 {
     if (w->fmt == FMT_SIM_JSONL)
@@ -179,6 +228,7 @@ void sim_writer_emit(void *ud, const sim_event *e)
     sim_writer *w = ud;
     switch (w->fmt) {
     case FMT_SIM_JSONL: jsonl(w, e); break;
+    case FMT_SIM_PROBE: probe(w, e); break;
     case FMT_SIM_XENIA_KV: xenia_kv(w, e); break;
     case FMT_SIM_XENIA_LOG: xenia_log(w, e); break;
     case FMT_SIM_XENIA_DEBUG:
