@@ -454,13 +454,8 @@ eq "bad scenario file" $? 64
 eq "bad scenario file names the line" "$(grep -c 'bad.txt:1' "$T/err")" 1
 
 # --- issue 10: the shapes of real programs, the investigation --------------
-# The simulator's own invariants run now; the checks of wedge report
-# against these truths need the issue-10 analysis (object map, roots'
-# confidence, unexplained, match classes): they run when the report
-# states those members, else each is counted as awaiting (I10=1 makes them
-# required).
-i10_ready() { [ "${I10:-0}" = 1 ] || jq -e 'has("unexplained") and has("object_map")' "$1" >/dev/null 2>&1; }
-awaiting=0
+# The simulator's own invariants, then wedge report against these truths
+# (object map, roots' confidence, unexplained, match classes).
 S1=$(echo "$SEEDS" | cut -d' ' -f1)
 for seed in $(echo "$SEEDS" | cut -d' ' -f1-2); do
     D="$T/inv-$seed"
@@ -486,22 +481,18 @@ for seed in $(echo "$SEEDS" | cut -d' ' -f1-2); do
     eq "investigation/$seed: report headline" "$(j "$T/inv-$seed.json" .first_divergence.lr)" 0x824D292C
     eq "investigation/$seed: report skew" "$(jq -c '.boot_delta.skew_start | [.ref_t, .cand_t]' "$T/inv-$seed.json")" \
         "$(jq -c '.boot.skew_start | [.ref_t, .cand_t]' "$X")"
-    if i10_ready "$T/inv-$seed.json"; then
-        eq "investigation/$seed: report roots" "$(jq -c '[.root_causes[] | [.kind, .tid, .blocks]]' "$T/inv-$seed.json")" \
-            "$(jq -c '[.root_causes[] | [.kind, .tid, .blocks]]' "$X")"
-        eq "investigation/$seed: report outcome" "$(j "$T/inv-$seed.json" .outcome)" B
-    else awaiting=$((awaiting + 1)); fi
+    eq "investigation/$seed: report roots" "$(jq -c '[.root_causes[] | [.kind, .tid, .blocks]]' "$T/inv-$seed.json")" \
+        "$(jq -c '[.root_causes[] | [.kind, .tid, .blocks]]' "$X")"
+    eq "investigation/$seed: report outcome" "$(j "$T/inv-$seed.json" .outcome)" B
     # the producer-only reference: the same roots, inferred
     "$W" simulate investigation -o "$D.kv" --seed "$seed" --seconds 4 --ref-format xenia-kv -q
     eq "investigation/$seed kv: the same roots, inferred" \
         "$(jq -c '[.root_causes[] | [.kind, .tid, .blocks, .confidence]]' "$D.kv/truth.json")" \
         "$(jq -c '[.root_causes[] | [.kind, .tid, .blocks, "inferred"]]' "$X")"
     report_files "inv-kv-$seed" "$D.kv/ref.log" "$D.kv/cand.jsonl"
-    if i10_ready "$T/inv-kv-$seed.json"; then
-        eq "investigation/$seed kv: report roots" \
-            "$(jq -c '[.root_causes[] | [.kind, .tid, .confidence]]' "$T/inv-kv-$seed.json")" \
-            "$(jq -c '[.root_causes[] | [.kind, .tid, .confidence]]' "$D.kv/truth.json")"
-    else awaiting=$((awaiting + 1)); fi
+    eq "investigation/$seed kv: report roots" \
+        "$(jq -c '[.root_causes[] | [.kind, .tid, .confidence]]' "$T/inv-kv-$seed.json")" \
+        "$(jq -c '[.root_causes[] | [.kind, .tid, .confidence]]' "$D.kv/truth.json")"
 done
 
 # every scenario against a producer-only reference: the truth's roots are
@@ -515,11 +506,9 @@ for sc in $SCENARIOS; do
         "$(jq -c '[.root_causes[] | [.kind, .tid, .lr, .blocks, "inferred"]]' "$D/truth.json")"
     eq "jsonl $sc: roots proven" "$(j "$D/truth.json" '[.root_causes[].confidence] | all(. == "proven")')" true
     "$W" report "$D.kv/ref.log" "$D.kv/cand.jsonl" --json "$D.kv/r.json" >/dev/null 2>&1
-    if i10_ready "$D.kv/r.json"; then
-        eq "kv $sc: report roots" "$(jq -c '[.root_causes[] | [.kind, .tid, .confidence]]' "$D.kv/r.json")" \
-            "$(jq -c '[.root_causes[] | [.kind, .tid, .confidence]]' "$D.kv/truth.json")"
-        eq "kv $sc: report outcome" "$(j "$D.kv/r.json" .outcome)" "$(j "$D/truth.json" .outcome)"
-    else awaiting=$((awaiting + 1)); fi
+    eq "kv $sc: report roots" "$(jq -c '[.root_causes[] | [.kind, .tid, .confidence]]' "$D.kv/r.json")" \
+        "$(jq -c '[.root_causes[] | [.kind, .tid, .confidence]]' "$D.kv/truth.json")"
+    eq "kv $sc: report outcome" "$(j "$D.kv/r.json" .outcome)" "$(j "$D/truth.json" .outcome)"
     # an unexplained wedge (the loader waits on nobody's object) never
     # changes the outcome class
     "$W" simulate "$sc" -o "$D.orphan" --seed "$S1" --seconds 4 --fault orphan-wait -q
@@ -527,11 +516,9 @@ for sc in $SCENARIOS; do
     eq "orphan $sc: the loader unexplained" \
         "$(j "$D.orphan/truth.json" '[.unexplained[] | "\(.family) \(.obj)"] | join(",")')" "loader 0x7016F000"
     "$W" report "$D.orphan/ref.jsonl" "$D.orphan/cand.jsonl" --json "$D.orphan/r.json" >/dev/null 2>&1
-    if i10_ready "$D.orphan/r.json"; then
-        eq "orphan $sc: report outcome" "$(j "$D.orphan/r.json" .outcome)" "$(j "$D/truth.json" .outcome)"
-        eq "orphan $sc: report unexplained" "$(jq -c '[.unexplained[].tid]' "$D.orphan/r.json")" \
-            "$(jq -c '[.unexplained[].tid]' "$D.orphan/truth.json")"
-    else awaiting=$((awaiting + 1)); fi
+    eq "orphan $sc: report outcome" "$(j "$D.orphan/r.json" .outcome)" "$(j "$D/truth.json" .outcome)"
+    eq "orphan $sc: report unexplained" "$(jq -c '[.unexplained[].tid]' "$D.orphan/r.json")" \
+        "$(jq -c '[.unexplained[].tid]' "$D.orphan/truth.json")"
 done
 
 # WaitAny(work, quit) workers, pulse events, condition variables
@@ -550,14 +537,12 @@ for sc in healthy skipped-producer live-missing-producer two-faults; do
     eq "shapes10 $sc: no condvar or pulse waiter signaled_but_blocked" \
         "$(j "$X" '[.root_causes[] | select(.kind == "signaled_but_blocked" and (.op | IN("KePulseEvent", "pthread_cond_signal")))] | length')" 0
     report_files "shapes10-$sc" "$D/ref.jsonl" "$D/cand.jsonl"
-    if i10_ready "$T/shapes10-$sc.json"; then
-        eq "shapes10 $sc: report outcome" "$(j "$T/shapes10-$sc.json" .outcome)" "$(j "$X" .outcome)"
-        eq "shapes10 $sc: report maps work and quit" \
-            "$(jq -c '[.object_map[] | [.cand, .ref]] | sort' "$T/shapes10-$sc.json" | jq -c --argjson x "$(jq -c '[.object_map[] | select(.name | IN("sem_work", "worker_quit")) | [.cand, .ref]]' "$X")" '[$x[] as $p | IN(.[]; $p)] | all')" true
-        eq "shapes10 $sc: no pulse or condvar waiter blamed" \
-            "$(jq -c '[.root_causes[] | select(.kind == "signaled_but_blocked")] | length' "$T/shapes10-$sc.json")" \
-            "$(j "$X" '[.root_causes[] | select(.kind == "signaled_but_blocked")] | length')"
-    else awaiting=$((awaiting + 1)); fi
+    eq "shapes10 $sc: report outcome" "$(j "$T/shapes10-$sc.json" .outcome)" "$(j "$X" .outcome)"
+    eq "shapes10 $sc: report maps work and quit" \
+        "$(jq -c '[.object_map[] | [.cand, .ref]] | sort' "$T/shapes10-$sc.json" | jq -c --argjson x "$(jq -c '[.object_map[] | select(.name | IN("sem_work", "worker_quit")) | [.cand, .ref]]' "$X")" '[$x[] as $p | IN(.[]; $p)] | all')" true
+    eq "shapes10 $sc: no pulse or condvar waiter blamed" \
+        "$(jq -c '[.root_causes[] | select(.kind == "signaled_but_blocked")] | length' "$T/shapes10-$sc.json")" \
+        "$(j "$X" '[.root_causes[] | select(.kind == "signaled_but_blocked")] | length')"
 done
 
 # shared wrappers: the reference records the wrapper's lr (caller in frames)
@@ -569,16 +554,12 @@ eq "wrappers: the candidate records the callers" "$(grep -c '"lr":"0x824AA304"' 
 eq "wrappers: one match class" "$(j "$D/truth.json" '.match_classes | map("\(.wrapper_lr) \(.callers | length) \(.status)") | join(",")')" \
     "0x824AA304 3 MATCH"
 report_files wrappers "$D/ref.jsonl" "$D/cand.jsonl" --symbols "$D/symbols.txt"
-if jq -e 'has("match_classes")' "$T/wrappers.json" >/dev/null 2>&1 || [ "${I10:-0}" = 1 ]; then
-    eq "wrappers: report outcome" "$(j "$T/wrappers.json" .outcome)" NONE
-else awaiting=$((awaiting + 1)); fi
+eq "wrappers: report outcome" "$(j "$T/wrappers.json" .outcome)" NONE
 "$W" simulate healthy -o "$D.kv" --seed "$S1" --seconds 4 --wrappers --ref-format xenia-kv -q
 report_files wrappers-kv "$D.kv/ref.log" "$D.kv/cand.jsonl"
-if jq -e 'has("match_classes")' "$T/wrappers-kv.json" >/dev/null 2>&1 || [ "${I10:-0}" = 1 ]; then
-    eq "wrappers kv: one match class over the callers" \
-        "$(jq -c '[.match_classes[] | [.ref, .cand, .status]]' "$T/wrappers-kv.json")" \
-        "$(jq -c '[.match_classes[] | [.ref, .cand, .status]]' "$D.kv/truth.json")"
-else awaiting=$((awaiting + 1)); fi
+eq "wrappers kv: one match class over the callers" \
+    "$(jq -c '[.match_classes[] | [.ref, .cand, .status]]' "$T/wrappers-kv.json")" \
+    "$(jq -c '[.match_classes[] | [.ref, .cand, .status]]' "$D.kv/truth.json")"
 
 # an IAT-probe candidate: tid, pc, lr, cycle; probes.txt resolves its pcs
 D="$T/probe"
@@ -600,7 +581,6 @@ eq "probe: the xenia log's import table resolves it" "$(j "$T/probe-log.json" .c
 eq "probe: no end marker" $? 64
 "$W" simulate healthy -o "$T/x" --fault silent:audio_a:mix:0 >/dev/null 2>&1
 eq "silent needs a producer site" $? 64
-echo "issue 10: $awaiting report checks await the analysis (I10=1 requires them)"
 
 # --- demo -----------------------------------------------------------------
 "$W" demo >"$T/demo" 2>&1
