@@ -14,6 +14,7 @@ void wrap_free(wrap_set *w)
 {
     free(w->funcs);
     free(w->sites);
+    free(w->spread);
     memset(w, 0, sizeof *w);
 }
 
@@ -41,15 +42,26 @@ static int has(const uint32_t *v, size_t n, uint32_t x)
 }
 
 /* The wrapper addr lies in: a given function (1 << 32 | start) or a
- * single site (addr); NO_UNIT outside every wrapper. */
-static uint64_t unit_of(const wrap_set *w, uint32_t addr)
+ * single site (addr); NO_UNIT outside every wrapper.  Sites detected by
+ * their spread over threads and objects count only with `spread` set:
+ * they have no frames to lift through, and a shared thread function's
+ * site fits them too, so they form classes but never stop a key from
+ * being another wrapper's caller. */
+static uint64_t unit_in(const wrap_set *w, uint32_t addr, int spread)
 {
     const char *name;
     uint32_t start;
     if (w->n_funcs && wdg_symbols_lookup(w->symbols, addr, &name, &start) &&
         has(w->funcs, w->n_funcs, start))
         return (uint64_t)1 << 32 | start;
-    return has(w->sites, w->n_sites, addr) ? addr : NO_UNIT;
+    if (has(w->sites, w->n_sites, addr) || (spread && has(w->spread, w->n_spread, addr)))
+        return addr;
+    return NO_UNIT;
+}
+
+static uint64_t unit_of(const wrap_set *w, uint32_t addr)
+{
+    return unit_in(w, addr, 0);
 }
 
 /* "0x824AB158" as an address; anything else names a symbol. */
@@ -132,6 +144,48 @@ static int detect(wrap_set *w, const wdg_trace *t)
     return rc;
 }
 
+/* What one trace's frameless events at a producer site name so far. */
+typedef struct site_seen {
+    uint32_t lr, tid, obj;       /* the site; its first event's thread, object */
+    uint8_t tids2, objs2, framed; /* a 2nd thread, a 2nd object, any frames */
+} site_seen;
+
+/* Wrapper sites without frames: producer sites whose events carry no
+ * frames and name >= 2 distinct threads and >= 2 distinct objects in t
+ * (a wrapper fired by several callers, each on its own object).  Appends
+ * to w->spread (room for every event given). */
+static int detect_spread(wrap_set *w, const wdg_trace *t)
+{
+    wdg_map at = WDG_MAP_INIT;
+    site_seen *seen = malloc((t->n_events + 1) * sizeof *seen);
+    size_t n = 0;
+    int rc = seen ? 0 : -1;
+    for (size_t i = 0; i < t->n_events && rc == 0; i++) {
+        const wdg_event *e = &t->events[i];
+        if (!(e->flags & WDG_EV_LR) || !(e->flags & WDG_EV_OBJ) ||
+            !wdg_category_is_producer(e->cat))
+            continue;
+        int fresh;
+        uint64_t *slot = wdg_map_put(&at, e->lr, n, &fresh);
+        if (!slot) {
+            rc = -1;
+            break;
+        }
+        site_seen *s = &seen[*slot];
+        if (fresh)
+            *s = (site_seen){e->lr, e->tid, e->obj, 0, 0, 0}, n++;
+        s->tids2 |= e->tid != s->tid;
+        s->objs2 |= e->obj != s->obj;
+        s->framed |= (e->flags & WDG_EV_FRAMES) != 0;
+    }
+    for (size_t i = 0; i < n && rc == 0; i++)
+        if (seen[i].tids2 && seen[i].objs2 && !seen[i].framed)
+            w->spread[w->n_spread++] = seen[i].lr;
+    wdg_map_free(&at);
+    free(seen);
+    return rc;
+}
+
 int wrap_init(wrap_set *w, const wdg_key_opts *ko, const wdg_trace *const tr[2],
               wdg_error *err)
 {
@@ -141,7 +195,9 @@ int wrap_init(wrap_set *w, const wdg_key_opts *ko, const wdg_trace *const tr[2],
     size_t given = ko ? ko->n_wrappers : 0;
     w->funcs = malloc((given + 1) * sizeof *w->funcs);
     w->sites = malloc((given + tr[0]->n_events + tr[1]->n_events + 1) * sizeof *w->sites);
-    if (!w->funcs || !w->sites || detect(w, tr[0]) < 0 || detect(w, tr[1]) < 0) {
+    w->spread = malloc((tr[0]->n_events + tr[1]->n_events + 1) * sizeof *w->spread);
+    if (!w->funcs || !w->sites || !w->spread || detect(w, tr[0]) < 0 || detect(w, tr[1]) < 0 ||
+        detect_spread(w, tr[0]) < 0 || detect_spread(w, tr[1]) < 0) {
         wrap_free(w);
         return wdg_error_set(err, WDG_ENOMEM, NULL, 0, "out of memory");
     }
@@ -152,6 +208,7 @@ int wrap_init(wrap_set *w, const wdg_key_opts *ko, const wdg_trace *const tr[2],
     }
     w->n_funcs = sort_unique(w->funcs, w->n_funcs);
     w->n_sites = sort_unique(w->sites, w->n_sites);
+    w->n_spread = sort_unique(w->spread, w->n_spread);
     return 0;
 }
 
@@ -226,7 +283,7 @@ static int collect(class_ctx *c, int pass)
             const wdg_event *e = &t->events[i];
             uint64_t u;
             if (per[s][i] == WDG_NO_KEY || !(e->flags & WDG_EV_LR) ||
-                (u = unit_of(c->w, e->lr)) == NO_UNIT)
+                (u = unit_in(c->w, e->lr, 1)) == NO_UNIT)
                 continue;
             int fresh;
             uint64_t *slot = wdg_map_put(&c->ids, rec_id(s, e->cat, u), c->n_recs, &fresh);
@@ -339,7 +396,7 @@ done:
 int wrap_classes(wdg_keytable *kt, const wrap_set *w, const wdg_trace *const tr[2],
                  wdg_error *err)
 {
-    if (!kt->by_lr || (!w->n_funcs && !w->n_sites) || !kt->n)
+    if (!kt->by_lr || (!w->n_funcs && !w->n_sites && !w->n_spread) || !kt->n)
         return 0;
     class_ctx c = {kt, w, tr, WDG_MAP_INIT, NULL, 0, NULL, NULL};
     int rc = -1;
@@ -350,10 +407,15 @@ int wrap_classes(wdg_keytable *kt, const wrap_set *w, const wdg_trace *const tr[
         goto done;
     for (size_t k = 0; k < kt->n; k++)
         c.parent[k] = (uint32_t)k;
-    /* a wrapper both engines record keys alike on both sides: no class */
+    /* a wrapper both engines record keys alike on both sides: no class;
+     * nor does a spread site whose key the other side fires (its events
+     * were lifted there, or it is a thread function both engines share) */
     for (size_t i = 0; i < c.n_recs; i++) {
         rec *r = &c.recs[i];
-        r->one_sided = !wdg_map_get(&c.ids, rec_id(!r->side, r->cat, r->unit));
+        const wdg_key *k = &kt->keys[r->anchor];
+        uint64_t theirs = r->side == WDG_SIDE_REF ? k->cand_total : k->ref_total;
+        r->one_sided = !wdg_map_get(&c.ids, rec_id(!r->side, r->cat, r->unit)) &&
+                       (unit_of(w, r->lr) != NO_UNIT || !theirs);
     }
     if (collect(&c, 1) < 0)
         goto done;

@@ -6,19 +6,21 @@
 #include "wedge/analysis.h"
 
 /* The wrappers of one comparison: functions given with --wrapper (their
- * starts, per the symbols) and single sites (an address --wrapper gave
- * that no symbol contains, and the sites detected from frames).  Owns its
- * arrays; borrows the symbols. */
+ * starts, per the symbols), single sites (an address --wrapper gave that
+ * no symbol contains, and the sites detected from frames) and spread
+ * sites (detected without frames: >= 2 threads on >= 2 objects; they only
+ * form match classes).  Owns its arrays; borrows the symbols. */
 typedef struct wrap_set {
-    uint32_t *funcs, *sites;    /* sorted, unique */
-    size_t n_funcs, n_sites;
+    uint32_t *funcs, *sites, *spread;   /* sorted, unique */
+    size_t n_funcs, n_sites, n_spread;
     const wdg_symbols *symbols;
     wdg_key_by by;
 } wrap_set;
 
 /* Resolves ko's --wrapper values and detects wrapper sites in tr[0..1]:
  * a producer site whose events carry frames naming >= 2 distinct first
- * frames.  WDG_EUSAGE for a value that is no address and no symbol. */
+ * frames, or (spread) whose events carry no frames and name >= 2 distinct
+ * threads and >= 2 distinct objects in one trace.  WDG_EUSAGE for a value that is no address and no symbol. */
 int wrap_init(wrap_set *w, const wdg_key_opts *ko, const wdg_trace *const tr[2],
               wdg_error *err);
 void wrap_free(wrap_set *w);
