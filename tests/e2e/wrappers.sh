@@ -138,6 +138,77 @@ eq "caller: releases at their callers" \
     "$(j caller '[.keys[] | select(.category == "release") | .lr] | sort | join(",")')" \
     "0x82450314,0x82450CE0,0x82450D2C"
 
+# --- detected without frames: >= 2 threads on >= 2 objects --------------
+# No frames anywhere.  The reference records NtSetEvent inside a wrapper
+# at 0x824AA304, fired by threads 2, 3, 4 on their own events (60); the
+# candidate records the callers: 0x82506C90 (threads 2 and 3, a shared
+# thread function: itself spread) and 0x82450314 (thread 4).  KeSetEvent
+# at 0x82506D00 is a shared thread function both engines record (spread,
+# but fired on both sides: no class).  Releases at 0x82300000 (2 threads,
+# 1 object) and 0x82310000 (1 thread, 2 objects) are no wrappers: they
+# stay MISSING against the candidate's own EXTRA releases.
+#   spread ref|ref-frames|cand
+spread() {
+    awk -v side="$1" 'BEGIN {
+        print "{\"wedge_trace\":1,\"engine\":\"" side "\",\"observes\":[\"set\",\"release\"]}"
+        t = 0
+        for (k = 1; k <= 100; k++) {
+            ev(1, "KeSetEvent", "0x82001000", "0x70000000")
+            if (k > 20)
+                continue
+            for (tid = 2; tid <= 4; tid++) {
+                h = sprintf("0xF80000%02X", 16 + 4 * tid)
+                caller = tid < 4 ? "0x82506C90" : "0x82450314"
+                ev(tid, "NtSetEvent", side == "cand" ? caller : "0x824AA304", h, side == "ref-frames" ? caller : "")
+                ev(tid, "KeSetEvent", "0x82506D00", sprintf("0x701000%02X", 16 * tid))
+            }
+            if (side == "ref-frames")
+                ev(5, "NtSetEvent", "0x82320000", "0xF8000100")
+            if (side != "cand") {
+                ev(2 + k % 2, "KeReleaseSemaphore", "0x82300000", "0x70200000")
+                ev(2, "KeReleaseSemaphore", "0x82310000", k % 2 ? "0x70200100" : "0x70200200")
+            } else {
+                ev(2, "KeReleaseSemaphore", "0x82300100", "0x70200000")
+                ev(3, "KeReleaseSemaphore", "0x82310100", "0x70200100")
+            }
+        }
+    }
+    function ev(tid, op, lr, obj, caller) {
+        t += 1000
+        f = caller != "" ? ",\"frames\":[\"" caller "\",\"0x82400000\"]" : ""
+        printf "{\"t\":%d,\"tid\":%d,\"op\":\"%s\",\"lr\":\"%s\",\"obj\":\"%s\"%s}\n", t, tid, op, lr, obj, f
+    }'
+}
+spread ref >"$T/spread-ref.jsonl"
+spread cand >"$T/spread-cand.jsonl"
+eq "spread: ref wrapper fires" "$(grep -c 0x824AA304 "$T/spread-ref.jsonl")" 60
+report_files spread "$T/spread-ref.jsonl" "$T/spread-cand.jsonl"
+eq "spread: one class" "$(j spread '.match_classes | length')" 1
+eq "spread: the class" \
+    "$(j spread '.match_classes[0] | "\(.category) \(.via.side) \(.via.lr) \(.ref_keys | join(",")) \(.cand_keys | sort | join(",")) \(.ref) \(.cand) \(.status)"')" \
+    "set ref 0x824AA304 0x824AA304 0x82450314,0x82506C90 60 60 MATCH"
+eq "spread: members MIXED" \
+    "$(j spread '[.keys[] | select(.op == "NtSetEvent") | .status] | unique | join(",")')" MIXED
+eq "spread: a thread function both record stays" \
+    "$(j spread '.keys[] | select(.lr == "0x82506D00") | "\(.status) \(.ref) \(.cand)"')" "MATCH 60 60"
+eq "spread: one thread or one object is no wrapper" \
+    "$(j spread '[.keys[] | select(.category == "release") | "\(.lr)=\(.status)"] | sort | join(" ")')" \
+    "0x82300000=MISSING 0x82300100=EXTRA 0x82310000=MISSING 0x82310100=EXTRA"
+# the same pair keyed by --key-by caller (no frames: at the lr) forms it too
+report_files spread-caller "$T/spread-ref.jsonl" "$T/spread-cand.jsonl" --key-by caller
+eq "spread: --key-by caller" "$(j spread-caller '.match_classes | length')" 1
+# the reference's wrapper events carry frames (lifted to the callers), and
+# it alone fires NtSetEvent at 0x82320000 too: the candidate's spread site
+# 0x82506C90 now has reference events, so it adopts nothing and
+# 0x82320000 stays MISSING; the lifted wrapper's callers are the class
+spread ref-frames >"$T/spread-ref-frames.jsonl"
+report_files spread-frames "$T/spread-ref-frames.jsonl" "$T/spread-cand.jsonl"
+eq "spread: lifted, the class" \
+    "$(j spread-frames '.match_classes | map("\(.ref_keys | sort | join(",")) \(.cand_keys | sort | join(",")) \(.ref) \(.cand)") | join(";")')" \
+    "0x82450314,0x82506C90 0x82450314,0x82506C90 60 60"
+eq "spread: a key fired on both sides adopts nothing" \
+    "$(j spread-frames '.keys[] | select(.lr == "0x82320000") | .status')" MISSING
+
 # --- bad values -----------------------------------------------------------
 status "bad --key-by" 64 "$W" report "$T/ref.jsonl" "$T/cand.jsonl" --key-by lr
 contains "bad --key-by: message" "$T/err" "--key-by takes site, function or caller: 'lr'"
