@@ -46,7 +46,7 @@ eq "mains: paired as main" "$(j mains '[.thread_map[] | "\(.ref)=\(.cand):\(.how
     "7=2:entry_pc:null 6=1:main:null"
 eq "mains: no false missing thread" "$(roots mains)" "silent_thread 1 6 0x00001004 2 proven"
 eq "mains: outcome" "$(j mains .outcome)" B
-contains "mains: thread map line" "$T/mains.md" "Thread map: 2 pairs (0 explicit, 1 by entry PC, 1 main, 0 by key signature)."
+contains "mains: thread map line" "$T/mains.md" "Thread map: 2 pairs (0 explicit, 1 by entry PC, 1 main, 0 by key signature, 0 by call site)."
 
 # --- one root per cause, its blocks merged; the right waiter named --------
 # ref thread 7 (entry 0x8000, no analog in cand) sets e1 at 0x8010 and at
