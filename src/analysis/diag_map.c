@@ -251,26 +251,27 @@ static int main_pair(diag_ctx *c, size_t *cap, int late)
 }
 
 /* A reference thread's most frequent producer lr (ties: the first seen):
- * 1, or 0 when it fires none with an lr. */
+ * 1, 0 when it fires none with an lr, -1 when out of memory. */
 static int top_producer_lr(const engine_view *v, size_t k, uint32_t *lr)
 {
-    uint32_t best = 0;
-    size_t best_n = 0;
+    wdg_map count = WDG_MAP_INIT;
+    uint64_t best_n = 0;
+    *lr = 0;
     for (size_t i = v->start[k]; i < v->start[k + 1]; i++) {
         const wdg_event *e = &v->t->events[v->by_thread[i]];
-        if (!wdg_category_is_producer(e->cat) || !(e->flags & WDG_EV_LR) || e->lr == best)
+        if (!wdg_category_is_producer(e->cat) || !(e->flags & WDG_EV_LR))
             continue;
-        size_t n = 0;   /* quadratic only in a thread's distinct sites */
-        for (size_t j = v->start[k]; j < v->start[k + 1]; j++) {
-            const wdg_event *f = &v->t->events[v->by_thread[j]];
-            n += wdg_category_is_producer(f->cat) && (f->flags & WDG_EV_LR) && f->lr == e->lr;
+        uint64_t *n = wdg_map_put(&count, e->lr, 0, NULL);
+        if (!n) {
+            wdg_map_free(&count);
+            return -1;
         }
-        if (n > best_n) {
-            best_n = n;
-            best = e->lr;
+        if (++*n > best_n) {
+            best_n = *n;
+            *lr = e->lr;
         }
     }
-    *lr = best;
+    wdg_map_free(&count);
     return best_n > 0;
 }
 
@@ -334,8 +335,12 @@ static int call_site_pairs(diag_ctx *c, size_t *cap)
     for (size_t i = 0; rc == 0 && i < c->ref.n; i++) {
         const wdg_thread *th = &c->ref.threads[i];
         uint32_t lr, fn;
-        if (!th->has_analog && !th->has_entry && top_producer_lr(&c->ref, i, &lr) &&
-            site_function(c, lr, &fn))
+        if (th->has_analog || th->has_entry)
+            continue;
+        int top = top_producer_lr(&c->ref, i, &lr);
+        if (top < 0)
+            rc = -1;
+        else if (top && site_function(c, lr, &fn))
             r[nr++] = (site_thread){fn, th->first, i};
     }
     for (size_t i = 0; rc == 0 && i < c->cand.n; i++) {
