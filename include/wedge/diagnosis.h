@@ -59,9 +59,11 @@ typedef struct wdg_thread {
     char family[96];           /* function of entry_pc, "0x%08X", or "-" */
 } wdg_thread;
 
-/* WDG_HOW_MAIN: the two threads nobody created, earliest first (the mains) */
+/* WDG_HOW_MAIN: the two threads nobody created, earliest first (the mains);
+ * WDG_HOW_CALL_SITE: a reference thread with no entry PC whose producer
+ * sites lie in the function a candidate thread starts in */
 typedef enum { WDG_HOW_NONE, WDG_HOW_EXPLICIT, WDG_HOW_ENTRY_PC, WDG_HOW_SIGNATURE,
-               WDG_HOW_MAIN } wdg_map_how;
+               WDG_HOW_MAIN, WDG_HOW_CALL_SITE } wdg_map_how;
 
 const char *wdg_map_how_name(int how);
 
@@ -79,7 +81,10 @@ typedef enum {
     WDG_OBJ_HOW_CREATION_SITE, /* the k-th object created at one site */
     WDG_OBJ_HOW_WAIT_POSITION, /* the k-th object of the waits at one site */
     WDG_OBJ_HOW_PRODUCERS,     /* similar producer sets */
-    WDG_OBJ_HOW_WAITERS        /* similar waiter sets */
+    WDG_OBJ_HOW_WAITERS,       /* similar waiter sets */
+    WDG_OBJ_HOW_ORPHAN         /* the one unsignalled object a wedged thread
+                                * waits on, and the one object only threads
+                                * with no analog signal */
 } wdg_object_how;
 
 typedef struct wdg_object_pair {
@@ -106,7 +111,9 @@ enum {
     WDG_INFER_OBJECT = 1,      /* its object was matched by producers/waiters */
     WDG_INFER_CAND_ITERATIONS = 2,   /* iterations were the cand thread's own */
     WDG_INFER_SIGNATURE = 4,   /* the thread pair it rests on is by signature */
-    WDG_INFER_NO_REF_WAITS = 8 /* the reference shows no waits at all */
+    WDG_INFER_NO_REF_WAITS = 8, /* the reference shows no waits at all */
+    WDG_INFER_CALL_SITE = 16,  /* the thread pair it rests on is by call site */
+    WDG_INFER_ORPHAN = 32      /* its object was matched as the orphan */
 };
 
 /* "proven" or "inferred" */

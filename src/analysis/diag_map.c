@@ -209,14 +209,26 @@ static int signature_pairs(diag_ctx *c, size_t *cap)
     return rc;
 }
 
+/* Does the trace log any thread creation?  Without one, "nobody created
+ * it" holds for every thread and says nothing about which is main. */
+static int logs_creations(const engine_view *v)
+{
+    for (size_t k = 0; k < v->n; k++)
+        if (v->threads[k].has_creator || v->threads[k].has_entry)
+            return 1;
+    return 0;
+}
+
 /* the thread nobody created whose first event comes first (the main
- * thread), or NULL */
+ * thread), or NULL; in a trace without creations, the first still unpaired */
 static wdg_thread *main_thread(const engine_view *v)
 {
+    int guess = !logs_creations(v);
     wdg_thread *best = NULL;
     for (size_t k = 0; k < v->n; k++) {
         wdg_thread *th = &v->threads[k];
-        if (!th->has_creator && th->count && (!best || th->first < best->first))
+        if (!th->has_creator && th->count && !(guess && th->has_analog) &&
+            (!best || th->first < best->first))
             best = th;
     }
     return best;
@@ -224,13 +236,137 @@ static wdg_thread *main_thread(const engine_view *v)
 
 /* The mains pair before signatures: their key sets differ most (boot work
  * the other engine's main does elsewhere), and a false missing thread
- * there would block most of the graph. */
-static int main_pair(diag_ctx *c, size_t *cap)
+ * there would block most of the graph.  Where a trace logs no creations
+ * (an audit log) its main is only a guess (whichever thread logs first),
+ * so they pair last (late), when signatures and call sites have paired
+ * what they can. */
+static int main_pair(diag_ctx *c, size_t *cap, int late)
 {
+    if (!late && (!logs_creations(&c->ref) || !logs_creations(&c->cand)))
+        return 0;
     wdg_thread *r = main_thread(&c->ref), *k = main_thread(&c->cand);
     if (!r || !k || r->has_analog || k->has_analog)
         return 0;
     return add_pair(c, cap, r->tid, k->tid, WDG_HOW_MAIN, 1);
+}
+
+/* A reference thread's most frequent producer lr (ties: the first seen):
+ * 1, 0 when it fires none with an lr, -1 when out of memory. */
+static int top_producer_lr(const engine_view *v, size_t k, uint32_t *lr)
+{
+    wdg_map count = WDG_MAP_INIT;
+    uint64_t best_n = 0;
+    *lr = 0;
+    for (size_t i = v->start[k]; i < v->start[k + 1]; i++) {
+        const wdg_event *e = &v->t->events[v->by_thread[i]];
+        if (!wdg_category_is_producer(e->cat) || !(e->flags & WDG_EV_LR))
+            continue;
+        uint64_t *n = wdg_map_put(&count, e->lr, 0, NULL);
+        if (!n) {
+            wdg_map_free(&count);
+            return -1;
+        }
+        if (++*n > best_n) {
+            best_n = *n;
+            *lr = e->lr;
+        }
+    }
+    wdg_map_free(&count);
+    return best_n > 0;
+}
+
+/* The function a call site lies in, as a start address: by the symbols
+ * when they know it, else the greatest cand entry PC at or below it within
+ * 4 KiB (a thread function holds its own sites).  1, or 0 when none. */
+#define CALL_SITE_REACH 0x1000u
+static int site_function(const diag_ctx *c, uint32_t lr, uint32_t *fn)
+{
+    const char *name;
+    if (wdg_symbols_lookup(c->symbols, lr, &name, fn))
+        return 1;
+    int found = 0;
+    for (size_t k = 0; k < c->cand.n; k++) {
+        const wdg_thread *th = &c->cand.threads[k];
+        if (th->has_entry && th->entry_pc <= lr && lr - th->entry_pc < CALL_SITE_REACH &&
+            (!found || th->entry_pc > *fn)) {
+            *fn = th->entry_pc;
+            found = 1;
+        }
+    }
+    return found;
+}
+
+/* the function a cand thread starts in, as a start address */
+static uint32_t entry_function(const diag_ctx *c, const wdg_thread *th)
+{
+    const char *name;
+    uint32_t fn;
+    return wdg_symbols_lookup(c->symbols, th->entry_pc, &name, &fn) ? fn : th->entry_pc;
+}
+
+typedef struct site_thread {
+    uint32_t fn;
+    size_t first, thread;
+} site_thread;
+
+static int by_fn_then_first(const void *a, const void *b)
+{
+    const site_thread *x = a, *y = b;
+    if (x->fn != y->fn)
+        return x->fn < y->fn ? -1 : 1;
+    return x->first < y->first ? -1 : x->first > y->first;
+}
+
+/* A cand thread that never ran sorts after those that did, by creation. */
+static size_t first_event(const wdg_thread *th)
+{
+    return th->count ? th->first : th->created_at;
+}
+
+/* Call site: an unpaired ref thread with no entry PC (an audit log names
+ * none) pairs with an unpaired cand thread that starts in the function
+ * holding the ref thread's most frequent producer site; a pool (several of
+ * one function on either side) pairs in first-event order. */
+static int call_site_pairs(diag_ctx *c, size_t *cap)
+{
+    site_thread *r = malloc((c->ref.n + 1) * sizeof *r), *k = malloc((c->cand.n + 1) * sizeof *k);
+    size_t nr = 0, nk = 0;
+    int rc = (!r || !k) ? -1 : 0;
+    for (size_t i = 0; rc == 0 && i < c->ref.n; i++) {
+        const wdg_thread *th = &c->ref.threads[i];
+        uint32_t lr, fn;
+        if (th->has_analog || th->has_entry)
+            continue;
+        int top = top_producer_lr(&c->ref, i, &lr);
+        if (top < 0)
+            rc = -1;
+        else if (top && site_function(c, lr, &fn))
+            r[nr++] = (site_thread){fn, th->first, i};
+    }
+    for (size_t i = 0; rc == 0 && i < c->cand.n; i++) {
+        const wdg_thread *th = &c->cand.threads[i];
+        if (!th->has_analog && th->has_entry)
+            k[nk++] = (site_thread){entry_function(c, th), first_event(th), i};
+    }
+    if (rc == 0) {
+        qsort(r, nr, sizeof *r, by_fn_then_first);
+        qsort(k, nk, sizeof *k, by_fn_then_first);
+    }
+    for (size_t i = 0, j = 0; rc == 0 && i < nr && j < nk;) {
+        if (r[i].fn != k[j].fn) {
+            if (r[i].fn < k[j].fn)
+                i++;
+            else
+                j++;
+            continue;
+        }
+        rc = add_pair(c, cap, c->ref.threads[r[i].thread].tid, c->cand.threads[k[j].thread].tid,
+                      WDG_HOW_CALL_SITE, 1);
+        i++, j++;
+    }
+    free(r);
+    free(k);
+    return rc;
 }
 
 int diag_thread_map(diag_ctx *c, const char *tid_map, wdg_error *err)
@@ -239,7 +375,8 @@ int diag_thread_map(diag_ctx *c, const char *tid_map, wdg_error *err)
     int rc;
     if (tid_map && (rc = explicit_pairs(c, &cap, tid_map, err)) < 0)
         return rc;
-    if (entry_pairs(c, &cap) < 0 || main_pair(c, &cap) < 0 || signature_pairs(c, &cap) < 0)
+    if (entry_pairs(c, &cap) < 0 || main_pair(c, &cap, 0) < 0 || signature_pairs(c, &cap) < 0 ||
+        call_site_pairs(c, &cap) < 0 || main_pair(c, &cap, 1) < 0)
         return wdg_error_set(err, WDG_ENOMEM, NULL, 0, "out of memory");
     return 0;
 }
@@ -256,6 +393,7 @@ typedef struct objinfo {
     size_t first;              /* first event naming it */
     idset producers, waiters;
     idset prod_keys;           /* the keys of its producers, any thread */
+    int paired_producer;       /* a thread with an analog signals it */
     int taken;
 } objinfo;
 
@@ -352,6 +490,8 @@ static int objects_of(const diag_ctx *c, const engine_view *v, objtab *tab)
             if (!o || idset_add(&o->producers, elem) < 0 ||
                 idset_add(&o->prod_keys, key == UINT64_MAX ? 0 : key) < 0)
                 goto oom;
+            long t = diag_thread_index(v, e->tid);
+            o->paired_producer |= t >= 0 && v->threads[t].has_analog;
         }
         if (e->cat == WDG_CAT_WAIT || e->cat == WDG_CAT_SIGNAL_WAIT) {
             int n = diag_wait_objs(v, e, objs);
@@ -734,6 +874,48 @@ done:
     return rc;
 }
 
+/* Is id an object of the last wait of a divergent wedged cand thread? */
+static int wedged_on(const diag_ctx *c, uint32_t id)
+{
+    uint32_t objs[64];
+    for (size_t k = 0; k < c->cand.n; k++) {
+        const wdg_thread *th = &c->cand.threads[k];
+        if (th->state != WDG_TS_WEDGED || !th->divergent)
+            continue;
+        int n = diag_wait_objs(&c->cand, &c->cand.t->events[th->last], objs);
+        for (int j = 0; j < n; j++)
+            if (objs[j] == id)
+                return 1;
+    }
+    return 0;
+}
+
+/* 6. orphan: a wedged thread waits on a cand object nobody in the
+ * candidate signals, and only reference threads with no analog signal a
+ * ref object; when each is the only one of its kind they are one object
+ * (the reference's missing thread signals what the candidate waits for).
+ * Two guest pointers are never matched this way (identity would have). */
+static int orphan_objects(const diag_ctx *c, size_t *cap, objtab *rt, objtab *kt)
+{
+    objinfo *ko = NULL, *ro = NULL;
+    size_t nk = 0, nr = 0;
+    for (size_t k = 0; k < kt->n; k++)
+        if (!kt->o[k].taken && !kt->o[k].producers.n && wedged_on(c, kt->o[k].id))
+            ko = &kt->o[k], nk++;
+    /* where the reference shows waits, an object nobody waits on there is
+     * not what the wedged thread waits for */
+    int ref_waits = 0;
+    for (size_t r = 0; r < rt->n && !ref_waits; r++)
+        ref_waits = rt->o[r].waiters.n > 0;
+    for (size_t r = 0; nk == 1 && r < rt->n; r++)
+        if (!rt->o[r].taken && rt->o[r].producers.n && !rt->o[r].paired_producer &&
+            (!ref_waits || rt->o[r].waiters.n))
+            ro = &rt->o[r], nr++;
+    if (nk != 1 || nr != 1 || (ko->pointer && ro->pointer))
+        return 0;
+    return pair_objects(c->d, cap, ro, ko, WDG_OBJ_HOW_ORPHAN);
+}
+
 int diag_object_map(diag_ctx *c, wdg_error *err)
 {
     objtab rt = {0}, kt = {0};
@@ -742,7 +924,8 @@ int diag_object_map(diag_ctx *c, wdg_error *err)
     if (objects_of(c, &c->ref, &rt) < 0 || objects_of(c, &c->cand, &kt) < 0 ||
         identity_objects(c->d, &cap, &rt, &kt) < 0 || creation_objects(c->d, &cap, &rt, &kt) < 0 ||
         wait_position_objects(c, &cap, &rt, &kt) < 0 ||
-        similar_objects(c->d, &cap, &rt, &kt, 0) < 0 || similar_objects(c->d, &cap, &rt, &kt, 1) < 0)
+        similar_objects(c->d, &cap, &rt, &kt, 0) < 0 || similar_objects(c->d, &cap, &rt, &kt, 1) < 0 ||
+        orphan_objects(c, &cap, &rt, &kt) < 0)
         rc = wdg_error_set(err, WDG_ENOMEM, NULL, 0, "out of memory");
     objtab_free(&rt);
     objtab_free(&kt);

@@ -354,6 +354,8 @@ static unsigned object_inferred(const roots_ctx *x, uint32_t o)
     uint64_t *how = wdg_map_get(&x->how_of, o);
     if (!how)
         return 0;
+    if (*how == WDG_OBJ_HOW_ORPHAN)
+        return WDG_INFER_ORPHAN;
     return *how == WDG_OBJ_HOW_PRODUCERS || *how == WDG_OBJ_HOW_WAITERS ? WDG_INFER_OBJECT : 0;
 }
 
@@ -486,6 +488,8 @@ static int follow_producers(roots_ctx *x, const wdg_thread *w, uint32_t o, uint3
         const wdg_thread *ct = &cv->threads[ci];
         if (r->how == WDG_HOW_SIGNATURE)
             root.inferred |= WDG_INFER_SIGNATURE;
+        if (r->how == WDG_HOW_CALL_SITE)
+            root.inferred |= WDG_INFER_CALL_SITE;
         if (ct->count)   /* a thread created but never run has no event of its own */
             root_evidence(&root, 1, ct->last, ct->state == WDG_TS_WEDGED ? "its wait" : "its last event");
         root.has_tid = 1;

@@ -22,6 +22,7 @@ const char *wdg_map_how_name(int how)
     case WDG_HOW_ENTRY_PC: return "entry_pc";
     case WDG_HOW_SIGNATURE: return "signature";
     case WDG_HOW_MAIN: return "main";
+    case WDG_HOW_CALL_SITE: return "call_site";
     default: return "none";
     }
 }
@@ -29,8 +30,9 @@ const char *wdg_map_how_name(int how)
 const char *wdg_object_how_name(int how)
 {
     static const char *const names[] = {"none",         "identity",  "creation_site",
-                                        "wait_position", "producers", "waiters"};
-    return how >= 0 && how <= WDG_OBJ_HOW_WAITERS ? names[how] : "none";
+                                        "wait_position", "producers", "waiters",
+                                        "orphan"};
+    return how >= 0 && how <= WDG_OBJ_HOW_ORPHAN ? names[how] : "none";
 }
 
 const char *wdg_root_kind_name(int kind)

@@ -159,9 +159,11 @@ static void confidence(wdg_buf *b, const wdg_report *r, const wdg_root *x)
     static const char *const why[] = {"the object was matched by similarity",
                                       "the iterations are the candidate thread's own",
                                       "the thread pair is by key signature",
-                                      "the reference shows no waits"};
+                                      "the reference shows no waits",
+                                      "the thread pair is by call site",
+                                      "the object is the only orphan on each side"};
     wdg_buf_printf(b, "   Confidence: **%s**", wdg_root_confidence_name(x->inferred));
-    for (unsigned i = 0, n = 0; i < 4; i++)
+    for (unsigned i = 0, n = 0; i < sizeof why / sizeof *why; i++)
         if (x->inferred & (1u << i))
             wdg_buf_printf(b, "%s%s", n++ ? "; " : " (", why[i]);
     wdg_buf_printf(b, "%s. Rule: %s", x->inferred ? ")" : "", wdg_root_rule(x->kind));
@@ -511,16 +513,17 @@ void md_threads(wdg_buf *b, const wdg_report *r)
                     "|---|---:|---|---|---|---:|---|---|\n");
     thread_rows(b, r, 0);
     thread_rows(b, r, 1);
-    size_t sig = 0, ent = 0, exp = 0, mains = 0;
+    size_t sig = 0, ent = 0, exp = 0, mains = 0, site = 0;
     for (size_t i = 0; i < d->n_pairs; i++) {
+        site += d->pairs[i].how == WDG_HOW_CALL_SITE;
         sig += d->pairs[i].how == WDG_HOW_SIGNATURE;
         ent += d->pairs[i].how == WDG_HOW_ENTRY_PC;
         exp += d->pairs[i].how == WDG_HOW_EXPLICIT;
         mains += d->pairs[i].how == WDG_HOW_MAIN;
     }
     wdg_buf_printf(b, "\nThread map: %zu pairs (%zu explicit, %zu by entry PC, %zu main, %zu by "
-                      "key signature",
-                   d->n_pairs, exp, ent, mains, sig);
+                      "key signature, %zu by call site",
+                   d->n_pairs, exp, ent, mains, sig, site);
     for (size_t i = 0, n = 0; i < d->n_pairs; i++)
         if (d->pairs[i].how == WDG_HOW_SIGNATURE)
             wdg_buf_printf(b, "%s%u=%u %.2f", n++ ? ", " : ": ", d->pairs[i].ref, d->pairs[i].cand,
@@ -543,7 +546,7 @@ void md_threads(wdg_buf *b, const wdg_report *r)
                    r->opts.cand_name, r->opts.ref_name);
     /* how many by each rule, in the order the rules are tried */
     const char *sep = ": ";
-    for (int how = WDG_OBJ_HOW_IDENTITY; how <= WDG_OBJ_HOW_WAITERS; how++) {
+    for (int how = WDG_OBJ_HOW_IDENTITY; how <= WDG_OBJ_HOW_ORPHAN; how++) {
         size_t n = 0;
         for (size_t i = 0; i < d->n_objects; i++)
             n += d->objects[i].how == how;

@@ -46,7 +46,7 @@ eq "mains: paired as main" "$(j mains '[.thread_map[] | "\(.ref)=\(.cand):\(.how
     "7=2:entry_pc:null 6=1:main:null"
 eq "mains: no false missing thread" "$(roots mains)" "silent_thread 1 6 0x00001004 2 proven"
 eq "mains: outcome" "$(j mains .outcome)" B
-contains "mains: thread map line" "$T/mains.md" "Thread map: 2 pairs (0 explicit, 1 by entry PC, 1 main, 0 by key signature)."
+contains "mains: thread map line" "$T/mains.md" "Thread map: 2 pairs (0 explicit, 1 by entry PC, 1 main, 0 by key signature, 0 by call site)."
 
 # --- one root per cause, its blocks merged; the right waiter named --------
 # ref thread 7 (entry 0x8000, no analog in cand) sets e1 at 0x8010 and at
@@ -202,5 +202,92 @@ eq "alldiv: no root" "$(j alldiv '.root_causes | length')" 0
 eq "alldiv: unexplained" "$(j alldiv '[.unexplained[] | .tid] | join(",")')" "1,3"
 eq "alldiv: outcome" "$(j alldiv .outcome)" DIVERGED
 contains "alldiv: verdict line" "$T/alldiv.md" "; 2 wedged threads are unexplained.**"
+
+# --- call site: a producer-only reference names no entry PC --------------
+# The reference (no creations, no waits, like an audit log): loader 20 logs
+# first (0x4110), main 10 sets 0x7010 (0x120) and 0x7040 (0x124), thread 30
+# sets 0x7030 at 0x9040.  The candidate: main 1 creates loader 2 (0x4100)
+# and 3 (0x9000), sets 0x7010 and 0x7040, waits on 0x7030 (0x130); 3 waits
+# at its first wait on 0x7040 (0x9010), set and never taken: signaled but
+# blocked, having fired nothing (no signature).  Loader and mains pair by
+# signature (the reference's first thread is no main: it logs no creation);
+# 30 pairs with 3 by call site (0x9040 lies 0x40 into the function 3
+# starts in): one root, 3 signaled_but_blocked, blocking 1 and 3; no false
+# missing_thread for 30 (nor for a main paired to the loader).
+printf '%s\n' '{"t":1,"tid":20,"op":"NtSetEvent","lr":"0x4110","obj":"0xF20"}' \
+    '{"t":2,"tid":10,"op":"KeSetEvent","lr":"0x120","obj":"0x7010"}' \
+    '{"t":2,"tid":10,"op":"KeSetEvent","lr":"0x124","obj":"0x7040"}' \
+    '{"t":3,"tid":30,"op":"KeSetEvent","lr":"0x9040","obj":"0x7030"}' \
+    '{"t":100,"tid":20,"op":"NtSetEvent","lr":"0x4110","obj":"0xF20"}' >"$T/site.ref"
+printf '%s\n' '{"t":1,"tid":1,"op":"thread.create","entry_pc":"0x4100","new_tid":2}' \
+    '{"t":1,"tid":1,"op":"thread.create","entry_pc":"0x9000","new_tid":3}' \
+    '{"t":2,"tid":2,"op":"NtSetEvent","lr":"0x4110","obj":"0x1020"}' \
+    '{"t":3,"tid":1,"op":"KeSetEvent","lr":"0x120","obj":"0x7010"}' \
+    '{"t":3,"tid":1,"op":"KeSetEvent","lr":"0x124","obj":"0x7040"}' \
+    '{"t":4,"tid":3,"op":"KeWaitForSingleObject","lr":"0x9010","obj":"0x7040"}' \
+    '{"t":5,"tid":1,"op":"KeWaitForSingleObject","lr":"0x130","obj":"0x7030"}' \
+    '{"t":100,"tid":2,"op":"NtSetEvent","lr":"0x4110","obj":"0x1020"}' >"$T/site.cand"
+report site
+site_map() { j "$1" '[.thread_map[] | "\(.ref)=\(.cand):\(.how)"] | sort | join(" ")'; }
+eq "site: thread map" "$(site_map site)" "10=1:signature 20=2:signature 30=3:call_site"
+eq "site: one root, no false missing thread" "$(roots site)" \
+    "signaled_but_blocked 3 30 0x00007040 1,3 proven"
+eq "site: outcome" "$(j site .outcome)" B
+contains "site: thread map line" "$T/site.md" \
+    "Thread map: 3 pairs (0 explicit, 0 by entry PC, 0 main, 2 by key signature, 1 by call site"
+# 0x9040 moved to 0xA040 (0x1040 past 0x9000): beyond 4 KiB no pair and
+# a missing_thread; --symbols saying the function at 0x9000 spans 0x2000
+# pairs them again
+sed 's/"0x9040"/"0xA040"/' "$T/site.ref" >"$T/far.ref"
+cp "$T/site.cand" "$T/far.cand"
+report far
+eq "far: beyond 4 KiB, no pair" "$(site_map far)" "10=1:signature 20=2:signature"
+eq "far: so a missing thread" "$(j far '[.root_causes[] | .kind] | sort | join(",")')" "missing_thread,signaled_but_blocked"
+printf '%s\n' '4100 loader 0x100' '9000 worker 0x2000' >"$T/far.sym"
+report_files far-sym "$T/far.ref" "$T/far.cand" --symbols "$T/far.sym"
+eq "far: by symbols" "$(site_map far-sym)" "10=1:signature 20=2:signature 30=3:call_site"
+eq "far: roots" "$(roots far-sym)" "signaled_but_blocked 3 30 0x00007040 1,3 proven"
+# 3 falls silent instead (its last event no wait): the silent_thread root
+# follows the call-site pair, so it is inferred, and the Markdown says why
+sed 's/"op":"KeWaitForSingleObject","lr":"0x9010","obj":"0x7040"/"op":"KeQueryPerformanceCounter","lr":"0x9010"/' \
+    "$T/site.cand" >"$T/quiet.cand"
+cp "$T/site.ref" "$T/quiet.ref"
+report quiet
+eq "quiet: root" "$(roots quiet)" "silent_thread 3 30 0x00007030 1 inferred"
+contains "quiet: why inferred" "$T/quiet.md" "the thread pair is by call site"
+
+# --- orphan: the object of a missing thread, against an audit log ----------
+# The reference (no creations, no waits): main 10 sets 0x7010, loader 20
+# sets 0xF20, thread 21 (no analog: the candidate never starts it) sets the
+# handle 0xF28.  Candidate main 1 creates the event 0x1018 and waits on it;
+# nobody there signals it, and the reference neither creates nor waits on
+# anything: the one such object on each side is one object (orphan), so
+# main waits on what the missing thread 21 signals: missing_thread, A.
+printf '%s\n' '{"t":1,"tid":10,"op":"KeSetEvent","lr":"0x120","obj":"0x7010"}' \
+    '{"t":2,"tid":20,"op":"NtSetEvent","lr":"0x4110","obj":"0xF20"}' \
+    '{"t":3,"tid":21,"op":"NtSetEvent","lr":"0x9040","obj":"0xF28"}' \
+    '{"t":100,"tid":20,"op":"NtSetEvent","lr":"0x4110","obj":"0xF20"}' >"$T/orphan.ref"
+printf '%s\n' '{"t":1,"tid":1,"op":"NtCreateEvent","lr":"0x100","obj":"0x1018"}' \
+    '{"t":1,"tid":1,"op":"thread.create","entry_pc":"0x4100","new_tid":2}' \
+    '{"t":2,"tid":2,"op":"NtSetEvent","lr":"0x4110","obj":"0x1020"}' \
+    '{"t":3,"tid":1,"op":"KeSetEvent","lr":"0x120","obj":"0x7010"}' \
+    '{"t":5,"tid":1,"op":"KeWaitForSingleObject","lr":"0x130","obj":"0x1018"}' \
+    '{"t":100,"tid":2,"op":"NtSetEvent","lr":"0x4110","obj":"0x1020"}' >"$T/orphan.cand"
+report orphan
+eq "orphan: object map" "$(j orphan '[.object_map[] | select(.how == "orphan") | "\(.cand)=\(.ref)"] | join(" ")')" \
+    "0x00001018=0x00000F28"
+eq "orphan: missing thread" "$(roots orphan)" "missing_thread null 21 0x00001018 1 inferred"
+eq "orphan: outcome" "$(j orphan .outcome)" A
+eq "orphan: no suspect" "$(j orphan '.suspects | length')" 0
+# a second thread with no analog signalling an object of its own: which one
+# the main waits for is ambiguous, so nothing is matched; main is
+# unexplained and both are suspects
+{ cat "$T/orphan.ref"; echo '{"t":4,"tid":22,"op":"NtSetEvent","lr":"0x9080","obj":"0xF2C"}'; } >"$T/orphan2.ref"
+cp "$T/orphan.cand" "$T/orphan2.cand"
+report orphan2
+eq "orphan2: no orphan" "$(j orphan2 '[.object_map[] | select(.how == "orphan")] | length')" 0
+eq "orphan2: unexplained" "$(j orphan2 '[.unexplained[] | "\(.tid) \(.obj)"] | join(" | ")')" "1 0x00001018"
+eq "orphan2: suspects" "$(j orphan2 '[.suspects[] | .ref_tid] | join(",")')" "21,22"
+eq "orphan2: outcome" "$(j orphan2 .outcome)" DIVERGED
 
 finish
