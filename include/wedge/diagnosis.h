@@ -61,9 +61,11 @@ typedef struct wdg_thread {
 
 /* WDG_HOW_MAIN: the two threads nobody created, earliest first (the mains);
  * WDG_HOW_CALL_SITE: a reference thread with no entry PC whose producer
- * sites lie in the function a candidate thread starts in */
+ * sites lie in the function a candidate thread starts in;
+ * WDG_HOW_ELIMINATION: the one reference thread and the one candidate
+ * thread left unpaired, against a reference that logs no creations */
 typedef enum { WDG_HOW_NONE, WDG_HOW_EXPLICIT, WDG_HOW_ENTRY_PC, WDG_HOW_SIGNATURE,
-               WDG_HOW_MAIN, WDG_HOW_CALL_SITE } wdg_map_how;
+               WDG_HOW_MAIN, WDG_HOW_CALL_SITE, WDG_HOW_ELIMINATION } wdg_map_how;
 
 const char *wdg_map_how_name(int how);
 
@@ -113,7 +115,8 @@ enum {
     WDG_INFER_SIGNATURE = 4,   /* the thread pair it rests on is by signature */
     WDG_INFER_NO_REF_WAITS = 8, /* the reference shows no waits at all */
     WDG_INFER_CALL_SITE = 16,  /* the thread pair it rests on is by call site */
-    WDG_INFER_ORPHAN = 32      /* its object was matched as the orphan */
+    WDG_INFER_ORPHAN = 32,     /* its object was matched as the orphan */
+    WDG_INFER_ELIMINATION = 64 /* the thread pair it rests on is by elimination */
 };
 
 /* "proven" or "inferred" */

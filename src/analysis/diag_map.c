@@ -323,6 +323,12 @@ static size_t first_event(const wdg_thread *th)
     return th->count ? th->first : th->created_at;
 }
 
+/* it ran, or its creation was seen */
+static int first_event_known(const wdg_thread *th)
+{
+    return th->count || th->created_at != WDG_NO_INDEX;
+}
+
 /* Call site: an unpaired ref thread with no entry PC (an audit log names
  * none) pairs with an unpaired cand thread that starts in the function
  * holding the ref thread's most frequent producer site; a pool (several of
@@ -369,6 +375,32 @@ static int call_site_pairs(diag_ctx *c, size_t *cap)
     return rc;
 }
 
+/* Elimination: against a reference that logs no creations (an audit log:
+ * no entry PC, producers only), when exactly one reference thread and one
+ * candidate thread are left unpaired they are taken for one thread.  A
+ * candidate thread that wedged before it fired anything has no key to pair
+ * by, and its producer site may lie in a helper function no call site rule
+ * reaches; a guess, so the roots resting on it are inferred. */
+static int elimination_pair(diag_ctx *c, size_t *cap)
+{
+    if (logs_creations(&c->ref))
+        return 0;
+    const wdg_thread *left[2] = {NULL, NULL};
+    const engine_view *v[2] = {&c->ref, &c->cand};
+    for (int s = 0; s < 2; s++)
+        for (size_t k = 0; k < v[s]->n; k++) {
+            const wdg_thread *th = &v[s]->threads[k];
+            if (th->has_analog || !first_event_known(th))
+                continue;
+            if (left[s])
+                return 0;   /* two or more: nothing to eliminate */
+            left[s] = th;
+        }
+    if (!left[0] || !left[1])
+        return 0;
+    return add_pair(c, cap, left[0]->tid, left[1]->tid, WDG_HOW_ELIMINATION, 1);
+}
+
 int diag_thread_map(diag_ctx *c, const char *tid_map, wdg_error *err)
 {
     size_t cap = 0;
@@ -376,7 +408,8 @@ int diag_thread_map(diag_ctx *c, const char *tid_map, wdg_error *err)
     if (tid_map && (rc = explicit_pairs(c, &cap, tid_map, err)) < 0)
         return rc;
     if (entry_pairs(c, &cap) < 0 || main_pair(c, &cap, 0) < 0 || signature_pairs(c, &cap) < 0 ||
-        call_site_pairs(c, &cap) < 0 || main_pair(c, &cap, 1) < 0)
+        call_site_pairs(c, &cap) < 0 || main_pair(c, &cap, 1) < 0 ||
+        elimination_pair(c, &cap) < 0)
         return wdg_error_set(err, WDG_ENOMEM, NULL, 0, "out of memory");
     return 0;
 }

@@ -490,6 +490,8 @@ static int follow_producers(roots_ctx *x, const wdg_thread *w, uint32_t o, uint3
             root.inferred |= WDG_INFER_SIGNATURE;
         if (r->how == WDG_HOW_CALL_SITE)
             root.inferred |= WDG_INFER_CALL_SITE;
+        if (r->how == WDG_HOW_ELIMINATION)
+            root.inferred |= WDG_INFER_ELIMINATION;
         if (ct->count)   /* a thread created but never run has no event of its own */
             root_evidence(&root, 1, ct->last, ct->state == WDG_TS_WEDGED ? "its wait" : "its last event");
         root.has_tid = 1;

@@ -23,6 +23,7 @@ const char *wdg_map_how_name(int how)
     case WDG_HOW_SIGNATURE: return "signature";
     case WDG_HOW_MAIN: return "main";
     case WDG_HOW_CALL_SITE: return "call_site";
+    case WDG_HOW_ELIMINATION: return "elimination";
     default: return "none";
     }
 }

@@ -161,7 +161,8 @@ static void confidence(wdg_buf *b, const wdg_report *r, const wdg_root *x)
                                       "the thread pair is by key signature",
                                       "the reference shows no waits",
                                       "the thread pair is by call site",
-                                      "the object is the only orphan on each side"};
+                                      "the object is the only orphan on each side",
+                                      "the thread pair is the last one left on each side"};
     wdg_buf_printf(b, "   Confidence: **%s**", wdg_root_confidence_name(x->inferred));
     for (unsigned i = 0, n = 0; i < sizeof why / sizeof *why; i++)
         if (x->inferred & (1u << i))
@@ -513,17 +514,18 @@ void md_threads(wdg_buf *b, const wdg_report *r)
                     "|---|---:|---|---|---|---:|---|---|\n");
     thread_rows(b, r, 0);
     thread_rows(b, r, 1);
-    size_t sig = 0, ent = 0, exp = 0, mains = 0, site = 0;
+    size_t sig = 0, ent = 0, exp = 0, mains = 0, site = 0, last = 0;
     for (size_t i = 0; i < d->n_pairs; i++) {
         site += d->pairs[i].how == WDG_HOW_CALL_SITE;
+        last += d->pairs[i].how == WDG_HOW_ELIMINATION;
         sig += d->pairs[i].how == WDG_HOW_SIGNATURE;
         ent += d->pairs[i].how == WDG_HOW_ENTRY_PC;
         exp += d->pairs[i].how == WDG_HOW_EXPLICIT;
         mains += d->pairs[i].how == WDG_HOW_MAIN;
     }
     wdg_buf_printf(b, "\nThread map: %zu pairs (%zu explicit, %zu by entry PC, %zu main, %zu by "
-                      "key signature, %zu by call site",
-                   d->n_pairs, exp, ent, mains, sig, site);
+                      "key signature, %zu by call site%s",
+                   d->n_pairs, exp, ent, mains, sig, site, last ? ", 1 by elimination" : "");
     for (size_t i = 0, n = 0; i < d->n_pairs; i++)
         if (d->pairs[i].how == WDG_HOW_SIGNATURE)
             wdg_buf_printf(b, "%s%u=%u %.2f", n++ ? ", " : ": ", d->pairs[i].ref, d->pairs[i].cand,

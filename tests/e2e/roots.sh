@@ -241,8 +241,20 @@ contains "site: thread map line" "$T/site.md" \
 sed 's/"0x9040"/"0xA040"/' "$T/site.ref" >"$T/far.ref"
 cp "$T/site.cand" "$T/far.cand"
 report far
-eq "far: beyond 4 KiB, no pair" "$(site_map far)" "10=1:signature 20=2:signature"
-eq "far: so a missing thread" "$(j far '[.root_causes[] | .kind] | sort | join(",")')" "missing_thread,signaled_but_blocked"
+# beyond 4 KiB no call-site pair; 30 and 3 are then the only threads left
+# unpaired on each side (the reference logs no creations): elimination
+# pairs them, and the root resting on the pair is inferred
+eq "far: beyond 4 KiB, no call-site pair; the last two pair" "$(site_map far)" \
+    "10=1:signature 20=2:signature 30=3:elimination"
+eq "far: no false missing thread" "$(j far '[.root_causes[] | .kind] | sort | join(",")')" "signaled_but_blocked"
+contains "far: by elimination" "$T/far.md" ", 1 by elimination"
+# a second candidate thread left unpaired (4, created at 0xB000, idle):
+# nothing to eliminate, so 30 has no analog: a missing thread
+{ echo '{"t":1,"tid":1,"op":"thread.create","entry_pc":"0xB000","new_tid":4}'; cat "$T/far.cand"; } >"$T/far2.cand"
+cp "$T/far.ref" "$T/far2.ref"
+report far2
+eq "far2: two left, no elimination" "$(site_map far2)" "10=1:signature 20=2:signature"
+eq "far2: so a missing thread" "$(j far2 '[.root_causes[] | .kind] | sort | join(",")')" "missing_thread,signaled_but_blocked"
 printf '%s\n' '4100 loader 0x100' '9000 worker 0x2000' >"$T/far.sym"
 report_files far-sym "$T/far.ref" "$T/far.cand" --symbols "$T/far.sym"
 eq "far: by symbols" "$(site_map far-sym)" "10=1:signature 20=2:signature 30=3:call_site"
