@@ -20,6 +20,7 @@ typedef struct thr {
     int64_t t, block_t;
     uint64_t seq;
     uint32_t skip_visits, silent_visits;
+    int silent_calls;           /* the silent fault's calls logged so far */
     uint32_t waits[MAX_STEPS];
     int misread;
     int orphan;                 /* blocked in the orphan-wait fault's wait */
@@ -356,16 +357,33 @@ static uint32_t new_object_id(engine *e, int def, int instance)
     return h;
 }
 
-/* the silent fault: the thread stops for good at this producer site */
-static int falls_silent(engine *e, thr *t, int ti)
+/* The silent fault's last calls: the thread takes and drops a spin lock
+ * (as audio A did in the investigation), then logs nothing more, so its
+ * last event is no wait. */
+static const char *const silent_ops[] = {"KeRaiseIrqlToDpcLevel", "KeAcquireSpinLockAtRaisedIrql",
+                                         "KeReleaseSpinLockFromRaisedIrql", "KfLowerIrql"};
+enum { SILENT_CALLS = (int)(sizeof silent_ops / sizeof silent_ops[0]) };
+
+/* The silent fault at producer step s: 0 when it does not apply; 1 when
+ * *ev is the next of the thread's last calls (each at its own lr just
+ * before the site's, in the thread's function); 2 when the thread has
+ * stopped for good (it runs on in guest code: no event, no wait). */
+static int falls_silent(engine *e, thr *t, int ti, const step *s, sim_event *ev)
 {
     if (!e->f || e->f->silent_tmpl != t->tmpl || e->f->silent_step != t->pc)
         return 0;
-    if (t->silent_visits++ < e->f->silent_after)
+    if (t->silent_calls == 0 && t->silent_visits++ < e->f->silent_after)
         return 0;
+    if (t->silent_calls < SILENT_CALLS) {
+        site(ev, s, WDG_CAT_OTHER);
+        ev->op = silent_ops[t->silent_calls];
+        ev->lr = s->lr - 4u * (uint32_t)(SILENT_CALLS - t->silent_calls);
+        t->silent_calls++;
+        return 1;
+    }
     t->state = SILENT;
     e->r->threads[ti].silent = 1;
-    return 1;
+    return 2;
 }
 
 static int skipped(engine *e, thr *t, int ti)
@@ -472,8 +490,15 @@ static int step_once(engine *e, int ti)
         }
         case ST_SET:
         case ST_RELEASE: {
-            if (falls_silent(e, t, ti))
+            int silent = falls_silent(e, t, ti, s, &ev);
+            if (silent == 2)
                 return 0;
+            if (silent == 1) {
+                if (emit(e, ti, &ev) < 0)
+                    return -1;
+                spend(e, t, 1000);
+                return schedule(e, ti);
+            }
             if (skipped(e, t, ti)) {
                 t->pc++;
                 continue;

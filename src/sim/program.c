@@ -224,6 +224,11 @@ static void investigation(sim_program_buf *b)
     static const step spawn[] = {
         {ST_SPAWN, "spawn_audio_dispatch", "ExCreateThread", 0x82000284, NOOBJ, .tmpl = T_AUDIO_DISPATCH, .count = 1, .cost = 30000}};
     insert_after(b, T_MAIN, "spawn_audio_b", spawn, 1);
+    /* B sets up its voices before it first waits for A (3 ms), so that A,
+     * which falls silent about 1.1 ms after it starts, is silent before
+     * B waits: a silent_thread, not a live producer that stopped */
+    static const step setup[] = {{ST_WORK, "b_setup", NULL, 0, NOOBJ, .cost = 3000000}};
+    insert_after(b, T_AUDIO_B, "b_init", setup, 1);
     static const step frame[] = {
         {ST_WAIT, "wait_audio_frame", "KeWaitForSingleObject", 0x82000390, .objs = {O_AUDIO_FRAME}, .nobjs = 1, INF, .cost = 1000}};
     insert_after(b, T_MAIN, "wait_vsync", frame, 1);

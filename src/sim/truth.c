@@ -586,6 +586,10 @@ static void follow(walk *w, int ci)
                     } else if (ct->exited || ct->last_t < t->since) {
                         r.kind = "silent_thread";
                         reach(w, add_root(w, r));
+                    } else if (ct->silent) {
+                        /* it logged on after W began to wait, never firing */
+                        r.kind = "live_missing_producer";
+                        reach(w, add_root(w, r));
                     } else {
                         found = 0;
                     }
@@ -817,11 +821,16 @@ static void threads_json(wdg_buf *b, const sim_run *ref, const sim_run *cand)
     wdg_buf_putc(b, ']');
 }
 
-/* proven or inferred, as wedge's rules would rate the root: a reference
- * without waits (xenia-kv) leaves every root inferred; a stock log names a
- * handle object at no creation, so its roots on handles are inferred */
+/* proven or inferred, as wedge's rules would rate the root: a
+ * signaled_but_blocked rests on the candidate's own signal accounting, so
+ * it is proven whatever the reference; the other roots follow reference
+ * producers: a reference without waits (xenia-kv) leaves them inferred; a
+ * stock log names a handle object at no creation, so its roots on handles
+ * are inferred */
 static const char *confidence(const troot *x, sim_format ref_fmt, const sim_run *cand)
 {
+    if (strcmp(x->kind, "signaled_but_blocked") == 0)
+        return "proven";
     if (ref_fmt == FMT_SIM_XENIA_KV)
         return "inferred";
     if (ref_fmt == FMT_SIM_JSONL || !x->has_obj)
@@ -890,20 +899,26 @@ static const char *status_of(uint64_t ref, uint64_t cand)
 /* The wrapper shape's match class: the wrapper's site the reference
  * records and the callers the candidate records, counts summed over the
  * span (the truth's keys are the callers, lifted) */
-static void classes_json(wdg_buf *b, const keyset *ks, const sim_run *cand)
+/* The wrapper shape's class, as wedge forms it: the reference's wrapper
+ * site is detected by its callers in frames (a JSONL reference) or, with
+ * no frames (audit lines), by its several threads on several objects; a
+ * stock log's keys are by op, with no site to detect: no class. */
+static void classes_json(wdg_buf *b, const keyset *ks, const sim_run *cand, sim_format ref_fmt,
+                         int by_lr)
 {
     const program *p = cand->prog;
     uint64_t ref = 0, cnd = 0;
     int n = 0;
     wdg_buf_puts(b, ",\n  \"match_classes\": [");
-    for (int t = 0; t < p->ntmpls; t++)
+    for (int t = 0; t < p->ntmpls && by_lr; t++)
         for (int s = 0; s < p->tmpls[t].nsteps; s++) {
             const step *st = &p->tmpls[t].steps[s];
             if (!st->via)
                 continue;
             if (!n++)
                 wdg_buf_printf(b, "\n    {\"category\": \"set\", \"wrapper_lr\": \"0x%08X\", "
-                                  "\"callers\": [", st->via);
+                                  "\"detected_by\": \"%s\", \"callers\": [",
+                               st->via, ref_fmt == FMT_SIM_JSONL ? "frames" : "threads");
             wdg_buf_printf(b, "%s\"0x%08X\"", n > 1 ? ", " : "", st->lr);
             for (size_t j = 0; j < ks->n; j++)
                 if (ks->k[j].lr == st->lr && ks->k[j].cat == WDG_CAT_SET)
@@ -1039,7 +1054,7 @@ int sim_truth_json(wdg_buf *b, const sim_truth_in *in)
     blocked_list(b, c, 1, &first);
     wdg_buf_puts(b, "\n  ]");
     roots_json(b, w, in->ref_fmt);
-    classes_json(b, &keys, cand);
+    classes_json(b, &keys, cand, in->ref_fmt, by_lr);
     object_map_json(b, ref, cand, in->ref_fmt, sh);
     boot_truth(b, ref, cand, &keys, in->ref_fmt == FMT_SIM_JSONL && sd[1].timed);
     wdg_buf_printf(b, ",\n  \"outcome\": \"%s\"\n}\n", outcome);

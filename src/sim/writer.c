@@ -181,7 +181,8 @@ static const char *const imports[] = {
     "NtReleaseSemaphore", "KeReleaseSemaphore", "KeSetEvent", "NtSetEvent", "KePulseEvent",
     "RtlEnterCriticalSection", "RtlLeaveCriticalSection", "NtCreateFile", "NtReadFile",
     "NtClose", "KeDelayExecutionThread", "KeQuerySystemTime", "pthread_cond_init",
-    "pthread_cond_signal", "pthread_cond_wait",
+    "pthread_cond_signal", "pthread_cond_wait", "KeRaiseIrqlToDpcLevel",
+    "KeAcquireSpinLockAtRaisedIrql", "KeReleaseSpinLockFromRaisedIrql", "KfLowerIrql",
 };
 
 const char *const *sim_imports(size_t *n)
