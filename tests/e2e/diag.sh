@@ -5,12 +5,8 @@
 SUITE=diag
 . "$(dirname "$0")/lib.sh"
 # report NAME [options]: runs wedge on $T/NAME.ref / $T/NAME.cand into $T/NAME.json
-report() {
-    n=$1
-    shift
-    report_files "$n" "$T/$n.ref" "$T/$n.cand" "$@"
-}
-j() { jq -r "$2" "$T/$1.json"; }
+report() { report_case "$@"; }
+j() { jcase "$@"; }
 roots() { j "$1" '[.root_causes[] | "\(.kind) \(.tid) \(.ref_tid) \(.lr) \(.obj) \(.blocks | join(","))"] | join(" | ")'; }
 # a ref main (6) that creates e (0xF10), spawns 7 at 0x8000, waits on e and runs on
 ref_head='{"t":1,"tid":6,"op":"NtCreateEvent","lr":"0x100","obj":"0xF10"}

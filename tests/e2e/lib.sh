@@ -31,6 +31,14 @@ report_files() {
     "$W" report "$_rf_r" "$_rf_c" --json "$T/$_rf_n.json" "$@" >"$T/$_rf_n.md" 2>"$T/$_rf_n.err"
     eq "$_rf_n: exit" $? 0
 }
+# report_case NAME [OPTIONS]: $T/NAME.ref against $T/NAME.cand, as report_files
+report_case() {
+    _rc_n=$1
+    shift
+    report_files "$_rc_n" "$T/$_rc_n.ref" "$T/$_rc_n.cand" "$@"
+}
+# jcase NAME FILTER: jq -r FILTER on $T/NAME.json
+jcase() { jq -r "$2" "$T/$1.json"; }
 # the closing line; the exit status says whether anything failed
 finish() {
     echo "$SUITE ($BUILD): $pass passed, $fail failed"

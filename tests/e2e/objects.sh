@@ -5,12 +5,8 @@
 #   sh tests/e2e/objects.sh BUILD_DIR
 SUITE=objects
 . "$(dirname "$0")/lib.sh"
-report() {
-    n=$1
-    shift
-    report_files "$n" "$T/$n.ref" "$T/$n.cand" "$@"
-}
-j() { jq -r "$2" "$T/$1.json"; }
+report() { report_case "$@"; }
+j() { jcase "$@"; }
 kinds() { j "$1" '[.root_causes[].kind] | join(",")'; }
 objmap() { j "$1" '[.object_map[] | "\(.cand)>\(.ref):\(.how)"] | join(" ")'; }
 

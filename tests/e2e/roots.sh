@@ -6,12 +6,8 @@
 #   sh tests/e2e/roots.sh BUILD_DIR
 SUITE=roots
 . "$(dirname "$0")/lib.sh"
-report() {
-    n=$1
-    shift
-    report_files "$n" "$T/$n.ref" "$T/$n.cand" "$@"
-}
-j() { jq -r "$2" "$T/$1.json"; }
+report() { report_case "$@"; }
+j() { jcase "$@"; }
 roots() { j "$1" '[.root_causes[] | "\(.kind) \(.tid) \(.ref_tid) \(.obj) \(.blocks | join(",")) \(.confidence)"] | join(" | ")'; }
 
 # --- the mains pair, though their key sets differ ---------------------------
