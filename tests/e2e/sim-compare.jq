@@ -43,6 +43,12 @@ $r[0] as $R | $x[0] as $X
     row("the wedged threads"; $R | cand_wedged; $X | cand_wedged),
     (if $R.unexplained == [] then
         row("outcome"; $R.outcome; $X.outcome) else empty end),
+    # a full or a producer-only reference (issue 10): the truth's roots,
+    # inferred where they follow a reference that logs no waits
+    (if $X.ref_format | IN("jsonl", "xenia-kv") then
+        row("roots and confidence"; $R | [.root_causes[] | [.kind, .tid, .confidence]];
+                                    $X | [.root_causes[] | [.kind, .tid, .confidence]]),
+        row("outcome by roots"; $R.outcome; $X.outcome) else empty end),
     (if $X.key_mode == "lr" and ($X.scenario | IN("waitany-as-all", "two-faults")) then
         row("headline"; $R.first_divergence.lr; $X.first_divergence.lr) else empty end),
     # the span's ends, where both traces are timed
