@@ -1,5 +1,9 @@
-# wedge - GNU Makefile.  `make` builds build/wedge; `make test` runs every
-# test plain and under ASan+UBSan; `make demo` runs wedge on an example.
+# wedge - GNU Makefile.  `make` builds build/wedge and the library
+# (build/libwedge.a, build/libwedge.so); `make test` runs every test plain and
+# under ASan+UBSan; `make demo` runs wedge on an example; `make install`
+# installs (PREFIX=/usr/local, DESTDIR).  Only `make test` and `make demo`
+# install missing Debian packages (scripts/install-deps.sh); plain `make`
+# only says what is missing.  CFLAGS, CPPFLAGS and LDFLAGS are appended.
 
 CC ?= cc
 BUILD ?= build
@@ -11,8 +15,20 @@ SAN := -O1 -g -fsanitize=address,undefined,float-cast-overflow -fno-sanitize-rec
 # pkg-config is asked when a recipe runs, after scripts/install-deps.sh.
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS = $(shell pkg-config --libs $(PKGS))
-ALL_CFLAGS = $(STD) $(OPT) $(EXTRA_CFLAGS) -Iinclude $(PKG_CFLAGS)
-ALL_LDFLAGS = $(OPT) $(EXTRA_CFLAGS) $(LDFLAGS)
+ALL_CFLAGS = $(STD) $(OPT) $(EXTRA_CFLAGS) -Iinclude $(PKG_CFLAGS) $(CPPFLAGS) $(CFLAGS)
+ALL_LDFLAGS = $(OPT) $(EXTRA_CFLAGS) $(CFLAGS) $(LDFLAGS)
+
+# the release, from include/wedge/api.h; the shared library's soname
+# carries MAJOR
+VERSION_PART = $(shell sed -n 's/^\#define WDG_VERSION_$(1) \([0-9]*\)$$/\1/p' include/wedge/api.h)
+MAJOR := $(call VERSION_PART,MAJOR)
+VERSION := $(MAJOR).$(call VERSION_PART,MINOR).$(call VERSION_PART,PATCH)
+
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+LIBDIR ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
 
 LIB_SRC := $(sort $(wildcard src/input/*.c src/formats/*.c src/model/*.c \
                              src/analysis/*.c src/output/*.c src/sim/*.c))
@@ -25,12 +41,15 @@ CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
 UNIT_OBJ := $(UNIT_SRC:%.c=$(BUILD)/obj/%.o)
 
 DEPS_STAMP := $(BUILD)/.deps-ok
+# what compiling needs (zlib, libzstd, pkg-config), checked, never installed
+BUILD_DEPS_STAMP := $(BUILD)/.build-deps-ok
 # the test builds use every core, unless make was given its own -j
 NPROC := $(shell nproc 2>/dev/null || echo 2)
 JOBS = $(if $(findstring -j,$(MAKEFLAGS)),,-j$(NPROC))
 
-.PHONY: all deps test test-plain test-asan sweep demo example bench fuzz check-memory clean
-all: $(BUILD)/wedge
+.PHONY: all lib install deps test test-plain test-asan sweep demo example bench fuzz check-memory clean
+all: $(BUILD)/wedge lib
+lib: $(BUILD)/libwedge.a $(BUILD)/libwedge.so
 
 $(DEPS_STAMP): scripts/install-deps.sh
 	@sh scripts/install-deps.sh
@@ -38,7 +57,17 @@ $(DEPS_STAMP): scripts/install-deps.sh
 
 deps: $(DEPS_STAMP)
 
-$(BUILD)/obj/%.o: %.c $(HEADERS) | $(DEPS_STAMP)
+$(BUILD_DEPS_STAMP):
+	@command -v pkg-config >/dev/null 2>&1 && pkg-config --exists $(PKGS) || { \
+	    echo "wedge: pkg-config, zlib or libzstd (Debian: pkg-config zlib1g-dev libzstd-dev) is missing;" >&2; \
+	    echo "wedge: 'make deps' (or 'make test', 'make demo') installs them" >&2; exit 1; }
+	@mkdir -p $(BUILD) && touch $@
+
+# the library's objects: position-independent (for the shared library) and
+# hidden unless WDG_API marks them, so libwedge.so exports only wdg_ names
+$(LIB_OBJ): ALL_CFLAGS += -fPIC -fvisibility=hidden
+
+$(BUILD)/obj/%.o: %.c $(HEADERS) | $(BUILD_DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	@echo "  CC    $<"
 	@$(CC) $(ALL_CFLAGS) -c $< -o $@
@@ -47,6 +76,30 @@ $(BUILD)/libwedge.a: $(LIB_OBJ)
 	@rm -f $@
 	@echo "  AR    $@"
 	@ar rcs $@ $^
+
+$(BUILD)/libwedge.so.$(VERSION): $(LIB_OBJ)
+	@echo "  LINK  $@"
+	@$(CC) -shared -Wl,-soname,libwedge.so.$(MAJOR) -Wl,-z,defs $(ALL_LDFLAGS) -o $@ \
+		$(LIB_OBJ) $(PKG_LIBS)
+
+$(BUILD)/libwedge.so: $(BUILD)/libwedge.so.$(VERSION)
+	@ln -sf libwedge.so.$(VERSION) $(BUILD)/libwedge.so.$(MAJOR)
+	@ln -sf libwedge.so.$(VERSION) $@
+
+# wedge.pc names PREFIX and LIBDIR, so every install writes it anew
+install: all
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
+	    -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' \
+	    -e 's|@PKGS@|$(PKGS)|' wedge.pc.in >$(BUILD)/wedge.pc
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR)/wedge \
+		$(DESTDIR)$(PKGCONFIGDIR)
+	install -m 755 $(BUILD)/wedge $(DESTDIR)$(BINDIR)/wedge
+	install -m 644 $(BUILD)/libwedge.a $(DESTDIR)$(LIBDIR)/libwedge.a
+	install -m 755 $(BUILD)/libwedge.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libwedge.so.$(VERSION)
+	ln -sf libwedge.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libwedge.so.$(MAJOR)
+	ln -sf libwedge.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libwedge.so
+	install -m 644 include/wedge/*.h $(DESTDIR)$(INCLUDEDIR)/wedge/
+	install -m 644 $(BUILD)/wedge.pc $(DESTDIR)$(PKGCONFIGDIR)/wedge.pc
 
 $(BUILD)/wedge: $(CLI_OBJ) $(BUILD)/libwedge.a
 	@echo "  LINK  $@"
@@ -64,12 +117,12 @@ $(BUILD)/wedge-failalloc: $(CLI_OBJ) $(BUILD)/obj/tests/alloc/failalloc.o $(BUIL
 	@$(CC) $(ALL_LDFLAGS) $(WRAP) -o $@ $(CLI_OBJ) $(BUILD)/obj/tests/alloc/failalloc.o \
 		$(BUILD)/libwedge.a $(PKG_LIBS)
 
-$(BUILD)/fuzz-replay: fuzz/replay.c fuzz/fuzz_reader.c fuzz/fuzz_files.h $(BUILD)/libwedge.a | $(DEPS_STAMP)
+$(BUILD)/fuzz-replay: fuzz/replay.c fuzz/fuzz_reader.c fuzz/fuzz_files.h $(BUILD)/libwedge.a | $(BUILD_DEPS_STAMP)
 	@echo "  LINK  $@"
 	@$(CC) $(ALL_CFLAGS) -o $@ fuzz/replay.c fuzz/fuzz_reader.c $(BUILD)/libwedge.a $(PKG_LIBS)
 
 # the other fuzz targets, one replay binary each (fuzz/corpus-NAME)
-$(BUILD)/fuzz-replay-%: fuzz/replay.c fuzz/fuzz_%.c fuzz/fuzz_files.h $(BUILD)/libwedge.a | $(DEPS_STAMP)
+$(BUILD)/fuzz-replay-%: fuzz/replay.c fuzz/fuzz_%.c fuzz/fuzz_files.h $(BUILD)/libwedge.a | $(BUILD_DEPS_STAMP)
 	@echo "  LINK  $@"
 	@$(CC) $(ALL_CFLAGS) -o $@ fuzz/replay.c fuzz/fuzz_$*.c $(BUILD)/libwedge.a $(PKG_LIBS)
 
@@ -82,6 +135,7 @@ $(BUILD)/bench-read: bench/bench_read.c $(BUILD)/libwedge.a
 # One build for each flavour; the test runner sums both into one line.
 test-plain: deps
 	@$(MAKE) --no-print-directory $(JOBS) BUILD=build build/wedge build/unit-tests build/fuzz-replay \
+		build/libwedge.so \
 		build/wedge-failalloc build/fuzz-replay-options build/fuzz-replay-transport
 
 test-asan: deps
@@ -95,7 +149,8 @@ test: test-plain test-asan
 sweep: test-plain test-asan
 	@WEDGE_SWEEP=1 sh tests/run.sh build build-asan
 
-demo: $(BUILD)/wedge
+demo: deps
+	@$(MAKE) --no-print-directory $(BUILD)/wedge
 	@$(BUILD)/wedge demo
 
 example: $(BUILD)/wedge

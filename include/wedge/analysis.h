@@ -10,9 +10,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "wedge/api.h"
 #include "wedge/error.h"
 #include "wedge/symbols.h"
 #include "wedge/trace.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
 
 typedef enum wdg_status {
     WDG_ST_MATCH,
@@ -24,7 +29,7 @@ typedef enum wdg_status {
     WDG_ST_MIXED            /* a member of a match class: the class has the status */
 } wdg_status;
 
-const char *wdg_status_name(wdg_status st);
+WDG_API const char *wdg_status_name(wdg_status st);
 
 #define WDG_NO_KEY UINT32_MAX
 
@@ -49,9 +54,9 @@ typedef enum wdg_key_by {
     WDG_KEY_BY_CALLER
 } wdg_key_by;
 
-const char *wdg_key_by_name(wdg_key_by by);
+WDG_API const char *wdg_key_by_name(wdg_key_by by);
 /* "site", "function" or "caller": 0, else -1 */
-int wdg_key_by_parse(const char *s, wdg_key_by *out);
+WDG_API int wdg_key_by_parse(const char *s, wdg_key_by *out);
 
 /* How keys are formed.  Borrowed: wrappers (the --wrapper values: a symbol
  * name, or an address) and symbols (may be NULL) must outlive the build. */
@@ -87,9 +92,9 @@ typedef enum wdg_span_method {
     WDG_SPAN_WHOLE          /* every event */
 } wdg_span_method;
 
-const char *wdg_span_method_name(wdg_span_method m);
+WDG_API const char *wdg_span_method_name(wdg_span_method m);
 /* "progress", "time" or "whole": 0, else -1 */
-int wdg_span_method_parse(const char *s, wdg_span_method *out);
+WDG_API int wdg_span_method_parse(const char *s, wdg_span_method *out);
 
 /* The two sides of a comparison, as an index into per-side arrays. */
 enum { WDG_SIDE_REF = 0, WDG_SIDE_CAND = 1 };
@@ -114,9 +119,9 @@ typedef struct wdg_span {
  * is the key index of event i (WDG_NO_KEY for other events), key_id[k] the
  * wdg_event_key id of key k, n_keys their number.  Fails only with
  * WDG_ENOMEM. */
-int wdg_span_find(wdg_span *sp, const wdg_trace *const tr[2], const uint32_t *const key[2],
-                  const uint64_t *key_id, size_t n_keys, wdg_span_method requested,
-                  wdg_error *err);
+WDG_API int wdg_span_find(wdg_span *sp, const wdg_trace *const tr[2], const uint32_t *const key[2],
+                          const uint64_t *key_id, size_t n_keys, wdg_span_method requested,
+                          wdg_error *err);
 
 typedef struct wdg_keytable {
     wdg_key *keys;          /* sorted as ANALYSIS.md section 3 says */
@@ -135,14 +140,14 @@ typedef struct wdg_keytable {
 
 /* Builds the key table over the common span chosen as span says (--span,
  * default progress); tolerance is --tolerance (default 0.25). */
-int wdg_keytable_build(wdg_keytable *kt, const wdg_trace *ref, const wdg_trace *cand,
-                       double tolerance, wdg_span_method span, wdg_error *err);
+WDG_API int wdg_keytable_build(wdg_keytable *kt, const wdg_trace *ref, const wdg_trace *cand,
+                               double tolerance, wdg_span_method span, wdg_error *err);
 /* The same, keyed as ko says (NULL: by site, no --wrapper).  WDG_EUSAGE
  * for a --wrapper that is neither an address nor a symbol's name. */
-int wdg_keytable_build_keyed(wdg_keytable *kt, const wdg_trace *ref, const wdg_trace *cand,
-                             double tolerance, wdg_span_method span, const wdg_key_opts *ko,
-                             wdg_error *err);
-void wdg_keytable_free(wdg_keytable *kt);
+WDG_API int wdg_keytable_build_keyed(wdg_keytable *kt, const wdg_trace *ref, const wdg_trace *cand,
+                                     double tolerance, wdg_span_method span, const wdg_key_opts *ko,
+                                     wdg_error *err);
+WDG_API void wdg_keytable_free(wdg_keytable *kt);
 
 /* The status that counts for key i: its class's for a MIXED key. */
 static inline wdg_status wdg_key_verdict(const wdg_keytable *kt, size_t i)
@@ -180,8 +185,12 @@ typedef struct wdg_divergence {
  * span (keys not UNOBSERVABLE); first_divergence, the headline, the first
  * such one whose key is MISSING or UNDER; first_key_divergence the first
  * whose key is MISSING or UNDER, matched or not. */
-int wdg_find_divergence(const wdg_keytable *kt, const wdg_trace *ref,
-                        wdg_divergence *first_divergence, wdg_divergence *first_shortfall,
-                        wdg_divergence *first_key_divergence, wdg_error *err);
+WDG_API int wdg_find_divergence(const wdg_keytable *kt, const wdg_trace *ref,
+                                wdg_divergence *first_divergence, wdg_divergence *first_shortfall,
+                                wdg_divergence *first_key_divergence, wdg_error *err);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

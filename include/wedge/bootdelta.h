@@ -10,7 +10,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "wedge/api.h"
 #include "wedge/error.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
 
 struct wdg_report;
 struct wdg_trace;
@@ -61,9 +66,9 @@ typedef struct wdg_boot_delta {
 } wdg_boot_delta;
 
 /* window < 0: the default window (up to the first divergence's t). */
-int wdg_boot_delta_build(wdg_boot_delta *bd, const struct wdg_report *r, int64_t window,
-                         wdg_error *err);
-void wdg_boot_delta_free(wdg_boot_delta *bd);
+WDG_API int wdg_boot_delta_build(wdg_boot_delta *bd, const struct wdg_report *r, int64_t window,
+                                 wdg_error *err);
+WDG_API void wdg_boot_delta_free(wdg_boot_delta *bd);
 
 /* One pair's token streams: the ref thread's tokens before window (all of
  * them with whole) and the cand thread's first as many plus slack (all with
@@ -75,18 +80,22 @@ typedef struct wdg_streams {
     size_t n, m;
 } wdg_streams;
 
-int wdg_boot_streams(wdg_streams *st, const struct wdg_report *r, uint32_t ref_tid,
-                     uint32_t cand_tid, uint64_t window, int whole, wdg_error *err);
-void wdg_streams_free(wdg_streams *st);
+WDG_API int wdg_boot_streams(wdg_streams *st, const struct wdg_report *r, uint32_t ref_tid,
+                             uint32_t cand_tid, uint64_t window, int whole, wdg_error *err);
+WDG_API void wdg_streams_free(wdg_streams *st);
 
 /* "KeWaitForSingleObject@sub_824D29F0+0xA0", or the op alone. */
-void wdg_token_name(const struct wdg_report *r, const struct wdg_trace *t, size_t event,
-                    char *out, size_t cap);
+WDG_API void wdg_token_name(const struct wdg_report *r, const struct wdg_trace *t, size_t event,
+                            char *out, size_t cap);
 /* The same for a run of count equal tokens: "NAME x COUNT" when count is
  * WDG_FOLD_MIN or more, else the name alone. */
-void wdg_token_run_name(const struct wdg_report *r, const struct wdg_trace *t, size_t event,
-                        size_t count, char *out, size_t cap);
+WDG_API void wdg_token_run_name(const struct wdg_report *r, const struct wdg_trace *t, size_t event,
+                                size_t count, char *out, size_t cap);
 /* The length of the run of equal tokens s[i..] (0 when i >= n). */
-size_t wdg_token_run(const uint32_t *s, size_t n, size_t i);
+WDG_API size_t wdg_token_run(const uint32_t *s, size_t n, size_t i);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -14,6 +14,12 @@
 
 #include <stddef.h>
 
+#include "wedge/api.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef struct wdg_buf {
     char *ptr;
     size_t len;
@@ -23,26 +29,30 @@ typedef struct wdg_buf {
 
 #define WDG_BUF_INIT {NULL, 0, 0, 0}
 
-void wdg_buf_init(wdg_buf *b);
-void wdg_buf_free(wdg_buf *b);
-void wdg_buf_reset(wdg_buf *b);             /* len = 0, keeps memory */
+WDG_API void wdg_buf_init(wdg_buf *b);
+WDG_API void wdg_buf_free(wdg_buf *b);
+WDG_API void wdg_buf_reset(wdg_buf *b);             /* len = 0, keeps memory */
 void wdg_buf_put(wdg_buf *b, const void *data, size_t n);
-void wdg_buf_puts(wdg_buf *b, const char *s);
-void wdg_buf_putc(wdg_buf *b, char c);
-void wdg_buf_printf(wdg_buf *b, const char *fmt, ...)
+WDG_API void wdg_buf_puts(wdg_buf *b, const char *s);
+WDG_API void wdg_buf_putc(wdg_buf *b, char c);
+WDG_API void wdg_buf_printf(wdg_buf *b, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 2, 3)))
 #endif
     ;
 /* Appends s as a JSON string literal, quotes included. */
-void wdg_buf_json_str(wdg_buf *b, const char *s);
+WDG_API void wdg_buf_json_str(wdg_buf *b, const char *s);
 /* Appends s as a CSV field, quoted when it holds , " or a newline. */
-void wdg_buf_csv_str(wdg_buf *b, const char *s);
+WDG_API void wdg_buf_csv_str(wdg_buf *b, const char *s);
 /* These three write valid UTF-8 whatever they are given: a byte outside
  * every well-formed character becomes U+FFFD (wedge/utf8.h).  The two
  * above do it as they append; wdg_buf_put_utf8() appends n bytes of s so;
  * wdg_buf_repair_utf8() rewrites what the buffer holds from offset from. */
-void wdg_buf_put_utf8(wdg_buf *b, const char *s, size_t n);
-void wdg_buf_repair_utf8(wdg_buf *b, size_t from);
+WDG_API void wdg_buf_put_utf8(wdg_buf *b, const char *s, size_t n);
+WDG_API void wdg_buf_repair_utf8(wdg_buf *b, size_t from);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

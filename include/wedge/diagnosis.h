@@ -15,29 +15,34 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "wedge/api.h"
 #include "wedge/analysis.h"
 #include "wedge/error.h"
 #include "wedge/symbols.h"
 #include "wedge/trace.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 #define WDG_NO_INDEX SIZE_MAX
 
 typedef enum { WDG_TS_RUNNING, WDG_TS_EXITED, WDG_TS_WEDGED, WDG_TS_SILENT } wdg_thread_state;
 
-const char *wdg_thread_state_name(wdg_thread_state s);
+WDG_API const char *wdg_thread_state_name(wdg_thread_state s);
 
 /* Which rule made a thread wedged (the end of a run): its silence to the end of
  * the run, or the whole trace ending with every live thread blocked. */
 typedef enum { WDG_WEDGED_NONE, WDG_WEDGED_SILENCE, WDG_WEDGED_ALL_BLOCKED } wdg_wedged_by;
 
 /* "silence", "all_blocked", or NULL for WDG_WEDGED_NONE */
-const char *wdg_wedged_by_name(int by);
+WDG_API const char *wdg_wedged_by_name(int by);
 
 /* Where a trace's end of run came from, by precedence. */
 typedef enum { WDG_END_LAST_EVENT, WDG_END_HEADER, WDG_END_MARKER, WDG_END_OPTION } wdg_end_source;
 
 /* "last_event", "header", "marker", "option" */
-const char *wdg_end_source_name(int source);
+WDG_API const char *wdg_end_source_name(int source);
 
 /* One thread of one engine (section 1). */
 typedef struct wdg_thread {
@@ -67,7 +72,7 @@ typedef struct wdg_thread {
 typedef enum { WDG_HOW_NONE, WDG_HOW_EXPLICIT, WDG_HOW_ENTRY_PC, WDG_HOW_SIGNATURE,
                WDG_HOW_MAIN, WDG_HOW_CALL_SITE, WDG_HOW_ELIMINATION } wdg_map_how;
 
-const char *wdg_map_how_name(int how);
+WDG_API const char *wdg_map_how_name(int how);
 
 typedef struct wdg_thread_pair {
     uint32_t ref, cand;
@@ -94,7 +99,7 @@ typedef struct wdg_object_pair {
     int how;                   /* wdg_object_how */
 } wdg_object_pair;
 
-const char *wdg_object_how_name(int how);
+WDG_API const char *wdg_object_how_name(int how);
 
 typedef enum {
     WDG_ROOT_SIGNALED_BUT_BLOCKED,
@@ -106,7 +111,7 @@ typedef enum {
     WDG_ROOT_CYCLE
 } wdg_root_kind;
 
-const char *wdg_root_kind_name(int kind);
+WDG_API const char *wdg_root_kind_name(int kind);
 
 /* Why a root is only inferred (bits of wdg_root.inferred); none: proven. */
 enum {
@@ -120,9 +125,9 @@ enum {
 };
 
 /* "proven" or "inferred" */
-const char *wdg_root_confidence_name(unsigned inferred);
+WDG_API const char *wdg_root_confidence_name(unsigned inferred);
 /* The rule a root of this kind rests on, one sentence (static). */
-const char *wdg_root_rule(int kind);
+WDG_API const char *wdg_root_rule(int kind);
 
 /* One event a root rests on. */
 typedef struct wdg_evidence_event {
@@ -206,7 +211,7 @@ typedef struct wdg_root_link {
 typedef enum { WDG_OUTCOME_NONE, WDG_OUTCOME_A, WDG_OUTCOME_B, WDG_OUTCOME_C,
                WDG_OUTCOME_DIVERGED, WDG_OUTCOME_INCONCLUSIVE } wdg_outcome;
 
-const char *wdg_outcome_name(int outcome);
+WDG_API const char *wdg_outcome_name(int outcome);
 
 typedef struct wdg_diagnosis_opts {
     const char *tid_map;       /* --tid-map "6=1,10=5", may be NULL */
@@ -277,32 +282,36 @@ typedef struct wdg_diagnosis {
 
 /* Parses --silence: "25%" (of the span), or a duration "2s", "500ms",
  * "1500us", "1000000ns" (a bare number is ns; lines for traces without t). */
-int wdg_parse_silence(wdg_diagnosis_opts *o, const char *text, wdg_error *err);
+WDG_API int wdg_parse_silence(wdg_diagnosis_opts *o, const char *text, wdg_error *err);
 
 /* Parses one --ended-at "ref=T" or "cand=T" (T: ns, or a duration like
  * 12.5s, 300ms, 40us, 7ns) into o. */
-int wdg_parse_ended_at(wdg_diagnosis_opts *o, const char *text, wdg_error *err);
+WDG_API int wdg_parse_ended_at(wdg_diagnosis_opts *o, const char *text, wdg_error *err);
 /* Parses --max-malformed "5%" (or "5", a percentage) into o. */
-int wdg_parse_max_malformed(wdg_diagnosis_opts *o, const char *text, wdg_error *err);
+WDG_API int wdg_parse_max_malformed(wdg_diagnosis_opts *o, const char *text, wdg_error *err);
 
-int wdg_diagnose(wdg_diagnosis *d, const wdg_trace *ref, const wdg_trace *cand,
-                 const wdg_keytable *kt, const wdg_symbols *symbols,
-                 const wdg_diagnosis_opts *opts, wdg_error *err);
-void wdg_diagnosis_free(wdg_diagnosis *d);
+WDG_API int wdg_diagnose(wdg_diagnosis *d, const wdg_trace *ref, const wdg_trace *cand,
+                         const wdg_keytable *kt, const wdg_symbols *symbols,
+                         const wdg_diagnosis_opts *opts, wdg_error *err);
+WDG_API void wdg_diagnosis_free(wdg_diagnosis *d);
 
 /* The verdict's checks, run after wdg_diagnose on the same
  * inputs: makes the outcome INCONCLUSIVE (keeping the one it replaces in
  * provisional_outcome) when the traces cannot support a verdict, and
  * fills reasons and warnings.  Cannot fail. */
-void wdg_verdict(wdg_diagnosis *d, const wdg_trace *ref, const wdg_trace *cand,
-                 const wdg_keytable *kt, const wdg_diagnosis_opts *opts);
+WDG_API void wdg_verdict(wdg_diagnosis *d, const wdg_trace *ref, const wdg_trace *cand,
+                         const wdg_keytable *kt, const wdg_diagnosis_opts *opts);
 
 /* The event indexes of thread th (an element of d's ref_threads or
  * cand_threads), in order; borrowed from d. */
-const size_t *wdg_diag_thread_events(const wdg_diagnosis *d, const wdg_thread *th, size_t *n);
+WDG_API const size_t *wdg_diag_thread_events(const wdg_diagnosis *d, const wdg_thread *th, size_t *n);
 
 /* Lookups: the thread of tid in one engine, or NULL. */
-const wdg_thread *wdg_diag_ref_thread(const wdg_diagnosis *d, uint32_t tid);
-const wdg_thread *wdg_diag_cand_thread(const wdg_diagnosis *d, uint32_t tid);
+WDG_API const wdg_thread *wdg_diag_ref_thread(const wdg_diagnosis *d, uint32_t tid);
+WDG_API const wdg_thread *wdg_diag_cand_thread(const wdg_diagnosis *d, uint32_t tid);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -12,7 +12,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "wedge/api.h"
 #include "wedge/error.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
 
 typedef enum { WDG_DIFF_EQUAL = '=', WDG_DIFF_DELETE = '-', WDG_DIFF_INSERT = '+' } wdg_diff_kind;
 
@@ -34,16 +39,20 @@ typedef struct wdg_diff {
 #define WDG_DIFF_DEFAULT_COST 200000000ull
 
 /* Diffs a[0..n) against b[0..m).  max_cost 0 takes the default. */
-int wdg_diff_tokens(wdg_diff *out, const uint32_t *a, size_t n, const uint32_t *b, size_t m,
-                    uint64_t max_cost, wdg_error *err);
+WDG_API int wdg_diff_tokens(wdg_diff *out, const uint32_t *a, size_t n, const uint32_t *b, size_t m,
+                            uint64_t max_cost, wdg_error *err);
 /* The same on the streams folded into runs of equal tokens: each maximal
  * run is one token of the diff (so the cost bound applies to the folded
  * streams), and two matched runs of one token of different lengths match
  * their common part, the rest of the longer deleted (or inserted) at its
  * end.  The runs of the script are in unfolded positions; a deletion comes
  * before the insertion beside it. */
-int wdg_diff_folded(wdg_diff *out, const uint32_t *a, size_t n, const uint32_t *b, size_t m,
-                    uint64_t max_cost, wdg_error *err);
-void wdg_diff_free(wdg_diff *d);
+WDG_API int wdg_diff_folded(wdg_diff *out, const uint32_t *a, size_t n, const uint32_t *b, size_t m,
+                            uint64_t max_cost, wdg_error *err);
+WDG_API void wdg_diff_free(wdg_diff *d);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -12,6 +12,12 @@
 
 #include <stdint.h>
 
+#include "wedge/api.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 enum {
     WDG_OK = 0,
     WDG_EUSAGE = -1,     /* bad option or argument            -> exit 64 */
@@ -34,19 +40,23 @@ typedef struct wdg_error {
 
 /* Fills err (if not NULL) and returns code, so callers can write
  * `return wdg_error_set(err, WDG_EINPUT, path, 0, "...")`. */
-int wdg_error_set(wdg_error *err, int code, const char *file, uint64_t line,
-                  const char *fmt, ...)
+WDG_API int wdg_error_set(wdg_error *err, int code, const char *file, uint64_t line,
+                          const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 5, 6)))
 #endif
     ;
 
-void wdg_error_clear(wdg_error *err);
+WDG_API void wdg_error_clear(wdg_error *err);
 
 /* "file:line: msg", "file: msg" or "msg" into out (always NUL-terminated). */
-void wdg_error_format(const wdg_error *err, char *out, unsigned out_size);
+WDG_API void wdg_error_format(const wdg_error *err, char *out, unsigned out_size);
 
 /* Process exit status for a code: 0, 64, 65, 66, 70, 71, 73. */
-int wdg_exit_status(int code);
+WDG_API int wdg_exit_status(int code);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -10,10 +10,19 @@
 
 #include <stddef.h>
 
+#include "wedge/api.h"
 #include "wedge/trace.h"
 
-int wdg_load_traces(wdg_trace **out, const char *const *paths, size_t n, wdg_ops *ops,
-                    const wdg_read_opts *opts, const char *const *probe_specs,
-                    size_t n_probe_specs, wdg_error *err);
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+WDG_API int wdg_load_traces(wdg_trace **out, const char *const *paths, size_t n, wdg_ops *ops,
+                            const wdg_read_opts *opts, const char *const *probe_specs,
+                            size_t n_probe_specs, wdg_error *err);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

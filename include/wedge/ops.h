@@ -12,7 +12,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "wedge/api.h"
 #include "wedge/error.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
 
 typedef enum wdg_category {
     WDG_CAT_SET,
@@ -35,9 +40,9 @@ static inline int wdg_category_is_producer(int c)
 }
 
 /* "set", "release", ..., "other". */
-const char *wdg_category_name(int c);
+WDG_API const char *wdg_category_name(int c);
 /* 0 and *out set when s[0..n) names a category, else -1. */
-int wdg_category_parse(const char *s, size_t n, wdg_category *out);
+WDG_API int wdg_category_parse(const char *s, size_t n, wdg_category *out);
 
 /* Ids of the pseudo ops, fixed in every table. */
 enum {
@@ -51,25 +56,25 @@ enum {
 typedef struct wdg_ops wdg_ops;
 
 /* Creates a table holding the built-in ops.  Caller frees with wdg_ops_free. */
-int wdg_ops_new(wdg_ops **out, wdg_error *err);
-void wdg_ops_free(wdg_ops *ops);
+WDG_API int wdg_ops_new(wdg_ops **out, wdg_error *err);
+WDG_API void wdg_ops_free(wdg_ops *ops);
 
 /* Applies "NAME=CATEGORY" (the --op-category option). */
-int wdg_ops_override(wdg_ops *ops, const char *spec, wdg_error *err);
+WDG_API int wdg_ops_override(wdg_ops *ops, const char *spec, wdg_error *err);
 
 /* Interns s[0..n); returns its id, or WDG_OP_NONE when out of memory.
  * Unknown names get category "other". */
-uint32_t wdg_ops_intern(wdg_ops *ops, const char *s, size_t n);
+WDG_API uint32_t wdg_ops_intern(wdg_ops *ops, const char *s, size_t n);
 /* The id of s[0..n), or WDG_OP_NONE when it was never interned. */
-uint32_t wdg_ops_find(const wdg_ops *ops, const char *s, size_t n);
+WDG_API uint32_t wdg_ops_find(const wdg_ops *ops, const char *s, size_t n);
 /* Name of id, owned by the table (valid until wdg_ops_free). */
-const char *wdg_ops_name(const wdg_ops *ops, uint32_t id);
-wdg_category wdg_ops_category(const wdg_ops *ops, uint32_t id);
-uint32_t wdg_ops_count(const wdg_ops *ops);
+WDG_API const char *wdg_ops_name(const wdg_ops *ops, uint32_t id);
+WDG_API wdg_category wdg_ops_category(const wdg_ops *ops, uint32_t id);
+WDG_API uint32_t wdg_ops_count(const wdg_ops *ops);
 /* The op that id is an engine's other name for (xeKeReleaseSemaphore ->
  * KeReleaseSemaphore, XEvent::Set -> KeSetEvent), else id itself.  The
  * boot delta and wedge diff compare ops through it. */
-uint32_t wdg_ops_canonical(const wdg_ops *ops, uint32_t id);
+WDG_API uint32_t wdg_ops_canonical(const wdg_ops *ops, uint32_t id);
 
 /* What an op's object argument is (docs/wedge.md "Op kinds"): a guest
  * pointer to a dispatcher object (the same value in both engines), a
@@ -85,19 +90,23 @@ typedef enum wdg_signal_kind {
 } wdg_signal_kind;
 
 /* "none", "pointer", "handle" / "none", "latch", "pulse", "count", "condition" */
-const char *wdg_obj_kind_name(int kind);
-const char *wdg_signal_kind_name(int kind);
+WDG_API const char *wdg_obj_kind_name(int kind);
+WDG_API const char *wdg_signal_kind_name(int kind);
 
-wdg_obj_kind wdg_ops_obj_kind(const wdg_ops *ops, uint32_t id);
+WDG_API wdg_obj_kind wdg_ops_obj_kind(const wdg_ops *ops, uint32_t id);
 /* The signal kind of id: its own, or else by its category (set and
  * signal_wait latch, release counts, others none). */
-wdg_signal_kind wdg_ops_signal_kind(const wdg_ops *ops, uint32_t id);
+WDG_API wdg_signal_kind wdg_ops_signal_kind(const wdg_ops *ops, uint32_t id);
 /* 1 when every wait of op id has a timeout (pthread_cond_timedwait). */
-int wdg_ops_always_timed(const wdg_ops *ops, uint32_t id);
+WDG_API int wdg_ops_always_timed(const wdg_ops *ops, uint32_t id);
 
 /* Apply "NAME=pointer|handle" (--op-kind) and "NAME=latch|pulse|count|
  * condition" (--op-signal); WDG_EUSAGE on a bad spec. */
-int wdg_ops_override_kind(wdg_ops *ops, const char *spec, wdg_error *err);
-int wdg_ops_override_signal(wdg_ops *ops, const char *spec, wdg_error *err);
+WDG_API int wdg_ops_override_kind(wdg_ops *ops, const char *spec, wdg_error *err);
+WDG_API int wdg_ops_override_signal(wdg_ops *ops, const char *spec, wdg_error *err);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

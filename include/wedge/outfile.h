@@ -29,7 +29,12 @@
 
 #include <stddef.h>
 
+#include "wedge/api.h"
 #include "wedge/error.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
 
 typedef struct wdg_outfile {
     int fd;            /* -1 once closed */
@@ -44,23 +49,27 @@ typedef struct wdg_outfile {
 #define WDG_OUTFILE_INIT {-1, -1, 0, 0, NULL, NULL, {0}}
 
 /* Opens path, or name inside directory dir, for writing. */
-int wdg_outfile_open(wdg_outfile *o, const char *path, wdg_error *err);
-int wdg_outfile_open_in(wdg_outfile *o, const char *dir, const char *name, wdg_error *err);
+WDG_API int wdg_outfile_open(wdg_outfile *o, const char *path, wdg_error *err);
+WDG_API int wdg_outfile_open_in(wdg_outfile *o, const char *dir, const char *name, wdg_error *err);
 /* Writes all n bytes. */
-int wdg_outfile_write(wdg_outfile *o, const void *data, size_t n, wdg_error *err);
+WDG_API int wdg_outfile_write(wdg_outfile *o, const void *data, size_t n, wdg_error *err);
 /* Closes the file (late write errors show here) without renaming it yet,
  * so that several files can be completed before any replaces its path. */
-int wdg_outfile_close(wdg_outfile *o, wdg_error *err);
+WDG_API int wdg_outfile_close(wdg_outfile *o, wdg_error *err);
 /* Closes the file if still open and renames it over its path; on failure
  * removes the temporary.  Releases o either way. */
-int wdg_outfile_commit(wdg_outfile *o, wdg_error *err);
+WDG_API int wdg_outfile_commit(wdg_outfile *o, wdg_error *err);
 /* Closes and removes the temporary; releases o. */
-void wdg_outfile_abort(wdg_outfile *o);
+WDG_API void wdg_outfile_abort(wdg_outfile *o);
 /* mkdir -p: dir and its parents, as they do not exist yet.  No copy of
  * dir is cut short, so a path too long fails (WDG_EOUTPUT naming it); an
  * empty name is WDG_EUSAGE. */
-int wdg_mkdir_p(const char *dir, wdg_error *err);
+WDG_API int wdg_mkdir_p(const char *dir, wdg_error *err);
 /* open, write, commit: path holds the n bytes at data, or is unchanged. */
-int wdg_outfile_save(const char *path, const void *data, size_t n, wdg_error *err);
+WDG_API int wdg_outfile_save(const char *path, const void *data, size_t n, wdg_error *err);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -10,6 +10,7 @@
 
 #include <stdio.h>
 
+#include "wedge/api.h"
 #include "wedge/analysis.h"
 #include "wedge/bootdelta.h"
 #include "wedge/buf.h"
@@ -17,6 +18,10 @@
 #include "wedge/outfile.h"
 #include "wedge/symbols.h"
 #include "wedge/trace.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
 
 typedef struct wdg_report_opts {
     double tolerance;        /* --tolerance, default 0.25 */
@@ -43,33 +48,37 @@ typedef struct wdg_report {
     wdg_boot_delta boot;
 } wdg_report;
 
-int wdg_report_build(wdg_report *r, const wdg_trace *ref, const wdg_trace *cand,
-                     const wdg_symbols *symbols, const wdg_report_opts *opts,
-                     wdg_error *err);
-void wdg_report_free(wdg_report *r);
+WDG_API int wdg_report_build(wdg_report *r, const wdg_trace *ref, const wdg_trace *cand,
+                             const wdg_symbols *symbols, const wdg_report_opts *opts,
+                             wdg_error *err);
+WDG_API void wdg_report_free(wdg_report *r);
 
-void wdg_report_markdown(const wdg_report *r, wdg_buf *out);
-void wdg_report_json(const wdg_report *r, wdg_buf *out);
-void wdg_report_keys_csv(const wdg_report *r, wdg_buf *out);
+WDG_API void wdg_report_markdown(const wdg_report *r, wdg_buf *out);
+WDG_API void wdg_report_json(const wdg_report *r, wdg_buf *out);
+WDG_API void wdg_report_keys_csv(const wdg_report *r, wdg_buf *out);
 /* The chronological sequence of both engines' producers side by side:
  * the n-th ref event of a key shares a row with the n-th cand event of
  * that key.  Streams to f (the caller commits or aborts it); WDG_EOUTPUT,
  * naming f's path and the reason, on a write error. */
-int wdg_report_aligned_csv(const wdg_report *r, wdg_outfile *f, wdg_error *err);
+WDG_API int wdg_report_aligned_csv(const wdg_report *r, wdg_outfile *f, wdg_error *err);
 
 /* The wait-for graph in Graphviz DOT: wedged threads, rungs, roots. */
-void wdg_report_dot(const wdg_report *r, wdg_buf *out);
+WDG_API void wdg_report_dot(const wdg_report *r, wdg_buf *out);
 
 /* wedge diff: the token streams of one thread pair side by side (the boot
  * window, or whole threads), with context lines around each change. */
-int wdg_render_diff(wdg_buf *out, const wdg_report *r, uint32_t ref_tid, uint32_t cand_tid,
-                    int whole, int context, int width, wdg_error *err);
+WDG_API int wdg_render_diff(wdg_buf *out, const wdg_report *r, uint32_t ref_tid, uint32_t cand_tid,
+                            int whole, int context, int width, wdg_error *err);
 
 /* wedge stats: what was read from one trace, as text or as one JSON object. */
-void wdg_stats_text(const wdg_trace *t, wdg_buf *out);
-void wdg_stats_json(const wdg_trace *t, wdg_buf *out);
+WDG_API void wdg_stats_text(const wdg_trace *t, wdg_buf *out);
+WDG_API void wdg_stats_json(const wdg_trace *t, wdg_buf *out);
 
 /* "277.967 ms"-style duration for ns. */
-void wdg_format_ns(int64_t ns, char *out, size_t cap);
+WDG_API void wdg_format_ns(int64_t ns, char *out, size_t cap);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -15,7 +15,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "wedge/api.h"
 #include "wedge/error.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
 
 /* Zero / NULL fields take the scenario file's value, else the default. */
 typedef struct wdg_sim_opts {
@@ -54,8 +59,8 @@ typedef struct wdg_sim_result {
 
 /* Simulates into dir (created if needed).  WDG_EUSAGE for an unknown
  * scenario or a bad fault spec, WDG_EOUTPUT when a file cannot be written. */
-int wdg_simulate(const char *dir, const wdg_sim_opts *opts, wdg_sim_result *res,
-                 wdg_error *err);
+WDG_API int wdg_simulate(const char *dir, const wdg_sim_opts *opts, wdg_sim_result *res,
+                         wdg_error *err);
 
 /* The built-in scenarios: name and one-line description, NULL-terminated. */
 typedef struct wdg_sim_scenario {
@@ -65,6 +70,10 @@ typedef struct wdg_sim_scenario {
     const char *settings;          /* scenario-file settings "KEY VALUE" separated by ';' */
 } wdg_sim_scenario;
 
-const wdg_sim_scenario *wdg_sim_scenarios(void);
+WDG_API const wdg_sim_scenario *wdg_sim_scenarios(void);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

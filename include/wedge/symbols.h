@@ -12,32 +12,41 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "wedge/api.h"
 #include "wedge/error.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
 
 typedef struct wdg_symbols wdg_symbols;
 
-int wdg_symbols_new(wdg_symbols **out, wdg_error *err);
-void wdg_symbols_free(wdg_symbols *s);
+WDG_API int wdg_symbols_new(wdg_symbols **out, wdg_error *err);
+WDG_API void wdg_symbols_free(wdg_symbols *s);
 
 /* Loads one file (plain, .gz or .zst).  WDG_EINPUT when it cannot be read
  * or holds no symbol.  *format (if not NULL) gets "plain", "msvc-map",
  * "decomp-toolkit" or "xenonrecomp-toml". */
-int wdg_symbols_load(wdg_symbols *s, const char *path, const char **format,
-                     wdg_error *err);
-size_t wdg_symbols_count(const wdg_symbols *s);
+WDG_API int wdg_symbols_load(wdg_symbols *s, const char *path, const char **format,
+                             wdg_error *err);
+WDG_API size_t wdg_symbols_count(const wdg_symbols *s);
 
 /* The function containing addr: 1 with name and start set, or 0.
  * s may be NULL. */
-int wdg_symbols_lookup(const wdg_symbols *s, uint32_t addr, const char **name,
-                       uint32_t *start);
+WDG_API int wdg_symbols_lookup(const wdg_symbols *s, uint32_t addr, const char **name,
+                               uint32_t *start);
 
 /* The start of the function named name (the lowest address when several
  * share the name): 1, or 0 when none.  s may be NULL. */
-int wdg_symbols_find(const wdg_symbols *s, const char *name, uint32_t *start);
+WDG_API int wdg_symbols_find(const wdg_symbols *s, const char *name, uint32_t *start);
 
 /* "name+0xAC", "name" at the start, or "0x%08X" outside every function;
  * a name too long for cap is cut before a character, the offset kept.
  * Returns 1 when a function was found. */
-int wdg_symbols_format(const wdg_symbols *s, uint32_t addr, char *out, size_t cap);
+WDG_API int wdg_symbols_format(const wdg_symbols *s, uint32_t addr, char *out, size_t cap);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -11,15 +11,24 @@
 #ifndef WEDGE_TEMPLATE_H
 #define WEDGE_TEMPLATE_H
 
+#include "wedge/api.h"
 #include "wedge/error.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
 
 typedef struct wdg_templates wdg_templates;
 
-int wdg_templates_new(wdg_templates **out, wdg_error *err);
+WDG_API int wdg_templates_new(wdg_templates **out, wdg_error *err);
 /* Compiles and appends one template; WDG_EUSAGE with a message when the
  * template is invalid.  text is copied. */
-int wdg_templates_add(wdg_templates *ts, const char *text, wdg_error *err);
-unsigned wdg_templates_count(const wdg_templates *ts);
-void wdg_templates_free(wdg_templates *ts);
+WDG_API int wdg_templates_add(wdg_templates *ts, const char *text, wdg_error *err);
+WDG_API unsigned wdg_templates_count(const wdg_templates *ts);
+WDG_API void wdg_templates_free(wdg_templates *ts);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

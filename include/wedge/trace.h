@@ -19,8 +19,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "wedge/api.h"
 #include "wedge/error.h"
 #include "wedge/ops.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
 
 #define WDG_T_NONE INT64_MIN
 
@@ -84,7 +89,7 @@ typedef enum wdg_malformed_reason {
     WDG_MAL_COUNT
 } wdg_malformed_reason;
 
-const char *wdg_malformed_reason_name(int reason);
+WDG_API const char *wdg_malformed_reason_name(int reason);
 
 #define WDG_MALFORMED_SAMPLES 8
 #define WDG_MAX_LINE (1u << 20)
@@ -171,8 +176,8 @@ typedef struct wdg_read_opts {
  * (reason "truncated").  Errors: WDG_EINPUT for an unreadable, corrupt or
  * unrecognised file, and for a cut-short one under opts->strict;
  * WDG_EMALFORMED under opts->strict; WDG_ENOMEM. */
-int wdg_trace_read(wdg_trace **out, const char *path, wdg_ops *ops,
-                   const wdg_read_opts *opts, wdg_error *err);
+WDG_API int wdg_trace_read(wdg_trace **out, const char *path, wdg_ops *ops,
+                           const wdg_read_opts *opts, wdg_error *err);
 
 /* PC -> op table for probe events: --probe PC=OP entries first, then the
  * import tables of the traces loaded. */
@@ -181,18 +186,18 @@ typedef struct wdg_probes {
     size_t n, cap;
 } wdg_probes;
 
-int wdg_probes_add_spec(wdg_probes *p, wdg_ops *ops, const char *spec, wdg_error *err);
-int wdg_probes_add_imports(wdg_probes *p, const wdg_trace *t, wdg_error *err);
-void wdg_probes_free(wdg_probes *p);
+WDG_API int wdg_probes_add_spec(wdg_probes *p, wdg_ops *ops, const char *spec, wdg_error *err);
+WDG_API int wdg_probes_add_imports(wdg_probes *p, const wdg_trace *t, wdg_error *err);
+WDG_API void wdg_probes_free(wdg_probes *p);
 
 /* Resolves probe events; an unresolvable one becomes malformed (fatal
  * under strict, as WDG_EMALFORMED naming its line). */
-int wdg_trace_resolve_probes(wdg_trace *t, const wdg_probes *p, int strict,
-                             wdg_error *err);
+WDG_API int wdg_trace_resolve_probes(wdg_trace *t, const wdg_probes *p, int strict,
+                                     wdg_error *err);
 
-int wdg_trace_finalize(wdg_trace *t, wdg_error *err);
+WDG_API int wdg_trace_finalize(wdg_trace *t, wdg_error *err);
 
-void wdg_trace_free(wdg_trace *t);
+WDG_API void wdg_trace_free(wdg_trace *t);
 
 static inline const wdg_event_ext *wdg_event_ext_of(const wdg_trace *t,
                                                     const wdg_event *e)
@@ -201,6 +206,10 @@ static inline const wdg_event_ext *wdg_event_ext_of(const wdg_trace *t,
 }
 
 /* Name to show for the trace: its path, or "<stdin>". */
-const char *wdg_trace_display_name(const wdg_trace *t);
+WDG_API const char *wdg_trace_display_name(const wdg_trace *t);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -13,28 +13,38 @@
 #include <stdarg.h>
 #include <stddef.h>
 
+#include "wedge/api.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* The UTF-8 encoding of U+FFFD, what an invalid byte becomes. */
 #define WDG_UTF8_REPLACEMENT "\xEF\xBF\xBD"
 
 /* Length (1-4) of the well-formed character that starts s (n bytes
  * available), 0 when s does not start one (or n is 0). */
-size_t wdg_utf8_char_len(const char *s, size_t n);
+WDG_API size_t wdg_utf8_char_len(const char *s, size_t n);
 
 /* 1 when the n bytes at s are well-formed UTF-8, else 0. */
-int wdg_utf8_valid(const char *s, size_t n);
+WDG_API int wdg_utf8_valid(const char *s, size_t n);
 
 /* The largest length <= max at which s (n bytes) can be cut without
  * splitting a well-formed character. */
-size_t wdg_utf8_cut(const char *s, size_t n, size_t max);
+WDG_API size_t wdg_utf8_cut(const char *s, size_t n, size_t max);
 
 /* snprintf() that, when the text does not fit, drops the character the
  * cut would split: out always ends on a character boundary.  Returns
  * what snprintf returns (the length the whole text needed). */
-int wdg_utf8_snprintf(char *out, size_t cap, const char *fmt, ...)
+WDG_API int wdg_utf8_snprintf(char *out, size_t cap, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 3, 4)))
 #endif
     ;
-int wdg_utf8_vsnprintf(char *out, size_t cap, const char *fmt, va_list ap);
+WDG_API int wdg_utf8_vsnprintf(char *out, size_t cap, const char *fmt, va_list ap);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -27,7 +27,7 @@ int main(int argc, char **argv)
         return 0;
     }
     if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "version") == 0) {
-        printf("wedge %s\n", WDG_VERSION);
+        printf("wedge %s\n", wdg_version());
         return 0;
     }
     if (strcmp(cmd, "report") == 0)
