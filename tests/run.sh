@@ -39,6 +39,8 @@ suites() {
     echo "fuzz-corpus ./$b/fuzz-replay fuzz/corpus"
     echo "fuzz-options ./$b/fuzz-replay-options fuzz/corpus-options"
     echo "fuzz-transport ./$b/fuzz-replay-transport fuzz/corpus-transport"
+    # the library from C++ and through pkg-config: plain build only
+    [ $asan = 1 ] || echo "lib sh tests/lib/run.sh $b"
 }
 
 # run_build BUILD: runs its suites; writes "NAME PASSED FAILED" per suite to
