@@ -24,6 +24,7 @@ suites() {
     [ $asan = 1 ] && step=3 || step=1
     echo "unit ./$b/unit-tests"
     echo "e2e sh tests/e2e/run.sh $b"
+    echo "docs sh tests/e2e/docs.sh $b"
     echo "input sh tests/e2e/input.sh $b"
     echo "diag sh tests/e2e/diag.sh $b"
     echo "roots sh tests/e2e/roots.sh $b"

@@ -1,5 +1,5 @@
 /* wedge/analysis.h - the producer key table and the first divergence
- * (ANALYSIS.md sections 3 and 4).
+ * (docs/analysis.md).
  *
  * A wdg_keytable owns its arrays; it reads the two traces it was built
  * from (which must outlive it) but keeps no pointer to them.
@@ -44,7 +44,7 @@ typedef struct wdg_key {
     uint32_t cls;           /* its match class (index), or WDG_NO_KEY */
 } wdg_key;
 
-/* What a producer is keyed by (--key-by; docs/wedge.md "Wrappers and match
+/* What a producer is keyed by (--key-by; docs/analysis.md "Wrappers and match
  * classes").  site: its lr, lifted out of wrappers through its frames;
  * function: the function containing that site (per the symbols); caller:
  * its first frame when it has frames, else its lr. */
@@ -85,7 +85,7 @@ typedef struct wdg_match_class {
     wdg_status status;
 } wdg_match_class;
 
-/* How the common span is chosen (--span; docs/wedge.md "Common span"). */
+/* How the common span is chosen (--span; docs/analysis.md "Common span"). */
 typedef enum wdg_span_method {
     WDG_SPAN_PROGRESS,      /* by a heartbeat key's beats (the default) */
     WDG_SPAN_TIME,          /* the shorter trace's length in relative time */
@@ -124,7 +124,7 @@ WDG_API int wdg_span_find(wdg_span *sp, const wdg_trace *const tr[2], const uint
                           wdg_error *err);
 
 typedef struct wdg_keytable {
-    wdg_key *keys;          /* sorted as ANALYSIS.md section 3 says */
+    wdg_key *keys;          /* sorted as docs/analysis.md "Key table" says */
     size_t n;
     int by_lr;              /* lr-keyed (else every key is (cat, op)) */
     wdg_span span;          /* the common span the counts are over */

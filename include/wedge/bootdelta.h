@@ -1,5 +1,5 @@
 /* wedge/bootdelta.h - where the early boot sequences part, and where time
- * starts to skew (ANALYSIS.md section 9).
+ * starts to skew (docs/analysis.md, "Boot delta").
  *
  * Built from a finished report (its traces, key table, first divergence and
  * thread map); owns its arrays; free with wdg_boot_delta_free().

@@ -1,5 +1,5 @@
-/* wedge/diagnosis.h - from alignment to diagnosis (ANALYSIS.md sections
- * 1, 2, 5-8): threads, the thread map, wedged threads, the object map, the
+/* wedge/diagnosis.h - from alignment to diagnosis (docs/analysis.md):
+ * threads, the thread map, wedged threads, the object map, the
  * wait-for graph with its root causes, and the outcome class.
  *
  * A wdg_diagnosis owns its arrays; it reads the traces, key table and
@@ -44,7 +44,7 @@ typedef enum { WDG_END_LAST_EVENT, WDG_END_HEADER, WDG_END_MARKER, WDG_END_OPTIO
 /* "last_event", "header", "marker", "option" */
 WDG_API const char *wdg_end_source_name(int source);
 
-/* One thread of one engine (section 1). */
+/* One thread of one engine. */
 typedef struct wdg_thread {
     uint32_t tid;
     size_t first, last;        /* event indexes */
@@ -81,7 +81,7 @@ typedef struct wdg_thread_pair {
 } wdg_thread_pair;
 
 /* How a cand object was matched to a ref object, in the order the rules
- * are tried (docs/wedge.md "Object map"). */
+ * are tried (docs/analysis.md "Object map"). */
 typedef enum {
     WDG_OBJ_HOW_NONE,
     WDG_OBJ_HOW_IDENTITY,      /* the same guest pointer in both */

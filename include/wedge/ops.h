@@ -1,7 +1,7 @@
 /* wedge/ops.h - kernel import names and their categories.
  *
  * A wdg_ops table interns op names (so an event stores a 32-bit id) and
- * knows each op's category (FORMATS.md "Op categories").  One table is
+ * knows each op's category (docs/format.md, "Op categories").  One table is
  * shared by the reference and the candidate trace of a comparison, so op
  * ids compare directly across them.  Overrides from --op-category must be
  * applied before traces are read: the category is stored in each event.
@@ -76,12 +76,12 @@ WDG_API uint32_t wdg_ops_count(const wdg_ops *ops);
  * boot delta and wedge diff compare ops through it. */
 WDG_API uint32_t wdg_ops_canonical(const wdg_ops *ops, uint32_t id);
 
-/* What an op's object argument is (docs/wedge.md "Op kinds"): a guest
+/* What an op's object argument is (docs/format.md "Op kinds"): a guest
  * pointer to a dispatcher object (the same value in both engines), a
  * handle (engine-specific), or unknown (treated as a handle). */
 typedef enum wdg_obj_kind { WDG_OBJ_NONE, WDG_OBJ_POINTER, WDG_OBJ_HANDLE } wdg_obj_kind;
 
-/* How a producer op's signal behaves (docs/wedge.md "Signal kinds"):
+/* How a producer op's signal behaves (docs/format.md "Op kinds and signal kinds"):
  * latched until a wait takes it, pulsed to current waiters only, counted
  * (a semaphore or mutant release), or a condition-variable signal (lost
  * without a waiter).  WDG_SIG_NONE for ops that signal nothing. */

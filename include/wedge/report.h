@@ -1,5 +1,5 @@
 /* wedge/report.h - a comparison of two traces and its renderings:
- * Markdown for people, JSON (ANALYSIS.md section 10) for programs, CSV.
+ * Markdown for people, JSON (docs/analysis.md) for programs, CSV.
  *
  * Ownership: wdg_report_build() borrows ref, cand and symbols (they must
  * outlive the report) and owns the analysis it computes; free it with

@@ -1,4 +1,4 @@
-/* wedge/symbols.h - guest function names for addresses (FORMATS.md 4).
+/* wedge/symbols.h - guest function names for addresses (docs/format.md, "Symbol files").
  *
  * Files are detected from their content: plain "ADDRESS NAME [SIZE]"
  * lines, MSVC .map files, decomp-toolkit symbols.txt, XenonRecomp TOML.

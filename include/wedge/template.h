@@ -1,5 +1,5 @@
 /* wedge/template.h - --line-format templates for custom text logs
- * (FORMATS.md section 3).
+ * (docs/format.md, "Templates").
  *
  * A template is literal text with fields {NAME:TYPE}: NAME a field of the
  * JSONL format (aliases allowed), TYPE one of hex (with or without 0x),

@@ -1,5 +1,5 @@
 /* wedge/trace.h - one engine's trace: its normalized events and what was
- * read (FORMATS.md).
+ * read (docs/format.md).
  *
  * Ownership: a wdg_trace owns its events, its side tables and its path
  * copy; it borrows the wdg_ops table given to wdg_trace_read(), which must

@@ -1,4 +1,4 @@
-/* Boot delta (ANALYSIS.md section 9): each thread pair's early token
+/* Boot delta (docs/analysis.md): each thread pair's early token
  * streams diffed with Myers, and the milestones whose times skew. */
 #include <stdio.h>
 #include <stdlib.h>

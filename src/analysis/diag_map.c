@@ -1,4 +1,4 @@
-/* The thread map (ANALYSIS.md section 2) and the object map (section 6). */
+/* The thread map and the object map (docs/analysis.md). */
 #include <stdlib.h>
 #include <string.h>
 

@@ -1,5 +1,5 @@
-/* The wait-for graph and its root causes (ANALYSIS.md section 7) and the
- * outcome class (section 8). */
+/* The wait-for graph and its root causes and the outcome
+ * class (docs/analysis.md). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -973,7 +973,7 @@ int diag_roots(diag_ctx *c, wdg_error *err)
     }
     if (finish_graph(&x) < 0 || list_unexplained(&x) < 0 || list_suspects(&x) < 0)
         goto oom;
-    /* section 8: roots only; an unexplained wedge changes no class */
+    /* the outcome counts roots only; an unexplained wedge changes no class */
     for (size_t i = 0; i < c->kt->n; i++) {
         wdg_status st = wdg_key_verdict(c->kt, i);   /* a MIXED key's: its class's */
         d->keys_diverging += st != WDG_ST_MATCH && st != WDG_ST_UNOBSERVABLE;

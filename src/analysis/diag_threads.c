@@ -1,4 +1,4 @@
-/* Threads per engine (ANALYSIS.md section 1) and their states (section 5). */
+/* Threads per engine and their states (docs/analysis.md). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -221,7 +221,7 @@ static int all_blocked(const engine_view *v, const wdg_run_end *re)
     return live > 0;
 }
 
-/* section 5: wedged when its last event is a wait with an infinite
+/* wedged when its last event is a wait with an infinite
  * timeout, it has not exited, and it stayed there long enough (or the
  * whole trace ended in a hang) */
 static void states(engine_view *v, wdg_run_end *re, int has_opt, int64_t opt,

@@ -1,5 +1,5 @@
-/* The producer key table (ANALYSIS.md section 3) and the first divergence
- * (section 4). */
+/* The producer key table and the first divergence (docs/analysis.md,
+ * "Key table" and "Headline"). */
 #include <stdlib.h>
 #include <string.h>
 

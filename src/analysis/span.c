@@ -1,4 +1,4 @@
-/* The common span (issue 9; docs/wedge.md "Common span"): how
+/* The common span (docs/analysis.md, "Common span"): how
  * far each trace is compared.  Engines run at different speeds and are
  * stopped at different points, so by default the span is cut by progress:
  * a heartbeat key that fires until the end of both traces says how far the

@@ -1,6 +1,6 @@
 /* Wrappers: sites lifted out of them through frames (--wrapper, detection,
  * --key-by) and the match classes they leave between the two engines'
- * keys (docs/wedge.md "Wrappers and match classes"). */
+ * keys (docs/analysis.md "Wrappers and match classes"). */
 #include "wrappers.h"
 
 #include <stdlib.h>

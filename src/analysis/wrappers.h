@@ -1,5 +1,5 @@
 /* wrappers.h - wrappers, lifted sites and match classes (internal to the
- * key table; docs/wedge.md "Wrappers and match classes"). */
+ * key table; docs/analysis.md "Wrappers and match classes"). */
 #ifndef WEDGE_WRAPPERS_H
 #define WEDGE_WRAPPERS_H
 

@@ -30,7 +30,8 @@ const char cli_help_main[] =
     "66 unreadable, corrupt or unrecognised input (or a trace cut short under\n"
     "--strict), 70 internal error, 71 out of memory, 73 cannot write output.\n"
     "\n"
-    "See docs/wedge.md for the whole manual.\n";
+    "See docs/wedge.md (the manual), docs/format.md (what wedge reads) and\n"
+    "docs/analysis.md (what it computes).\n";
 
 /* in two parts: C11 compilers need only take string literals of 4095 bytes */
 const char cli_help_report[] =

@@ -1,5 +1,5 @@
 /* The JSONL scanner: validates a whole line as JSON and extracts the event
- * fields of FORMATS.md section 1 without building a document tree. */
+ * fields of docs/format.md without building a document tree. */
 #include <stdlib.h>
 #include <string.h>
 

@@ -1,4 +1,4 @@
-/* --line-format templates (FORMATS.md section 3). */
+/* --line-format templates (docs/format.md, "Templates"). */
 #include <stdlib.h>
 #include <string.h>
 

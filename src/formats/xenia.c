@@ -1,4 +1,4 @@
-/* xenia logs (FORMATS.md section 2): kernel-call lines, thread lines,
+/* xenia logs (docs/format.md, "xenia logs"): kernel-call lines, thread lines,
  * import table lines and key=value instrumentation lines. */
 #include <stdlib.h>
 #include <string.h>

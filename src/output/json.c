@@ -1,5 +1,5 @@
-/* report.json (ANALYSIS.md section 10): member names and order as the
- * spec gives them, addresses as "0x%08X", absent values as null. */
+/* report.json (docs/analysis.md, "report.json"): member names and order as
+ * documented there, addresses as "0x%08X", absent values as null. */
 #include "render.h"
 
 #include <stdio.h>

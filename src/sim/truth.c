@@ -1,6 +1,6 @@
 /* truth.json: what the simulator knows about the two runs — per-key
  * counts, the true thread pairs, the threads blocked at the end, and the
- * injected faults as the root causes ANALYSIS.md section 7 names, found by
+ * injected faults as the root causes docs/analysis.md names, found by
  * following the program's own producer table, not by reading traces. */
 #include <stdint.h>
 #include <stdlib.h>

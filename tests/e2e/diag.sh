@@ -1,6 +1,6 @@
 #!/bin/sh
-# The diagnosis on hand-built traces, one per rule of ANALYSIS.md sections
-# 2, 5, 7 and 8.  Each case's expected answer is worked out in its comment.
+# The diagnosis on hand-built traces, one per rule of docs/analysis.md
+# (thread map, wedged threads, roots, outcome).  Each case's expected answer is worked out in its comment.
 #   sh tests/e2e/diag.sh BUILD_DIR
 SUITE=diag
 . "$(dirname "$0")/lib.sh"
@@ -43,7 +43,7 @@ eq "missing: outcome" "$(j missing .outcome)" A
 grep -q '^\*\*outcome A: 1 root cause blocks 1 wedged thread: a thread that never spawned.\*\*$' "$T/missing.md"
 eq "missing: verdict line" $? 0
 
-# member names and order as ANALYSIS.md section 10 gives them
+# member names and order as docs/analysis.md (report.json) gives them
 eq "missing: wedged members" "$(j missing '.wedged[0] | keys_unsorted | join(",")')" \
     "engine,tid,op,lr,objs,since,wedged_by,divergent,family"
 eq "missing: root members" "$(j missing '.root_causes[0] | keys_unsorted | join(",")')" \

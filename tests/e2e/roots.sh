@@ -1,5 +1,5 @@
 #!/bin/sh
-# Root causes (docs/wedge.md, Roots and blocks; Confidence; Unexplained):
+# Root causes (docs/analysis.md, Roots and blocks; Confidence; Unexplained):
 # the mains pair, roots from a producer-only reference, one root per cause,
 # confidence and evidence, unexplained wedges and suspects.  Each case's
 # expected answer is worked out in its comment.

@@ -17,6 +17,12 @@ status "--version" 0 "$W" --version
 contains "--version" "$T/out" "wedge 0."
 status "no command" 64 "$W"
 status "unknown command" 64 "$W" frobnicate
+# help on a command that does not exist is a usage error, in one line
+status "help on an unknown command" 64 "$W" help bogus
+contains "help bogus names it" "$T/err" "wedge: no command 'bogus'"
+eq "help bogus: one line on stderr" "$(wc -l <"$T/err" | tr -d ' ')" 1
+eq "help bogus: nothing on stdout" "$(wc -c <"$T/out" | tr -d ' ')" 0
+status "help on every command" 0 sh -c 'for c in report stats simulate demo diff; do "$1" help $c >/dev/null || exit 1; done' - "$W"
 status "unknown option" 64 "$W" report "$D/ref.jsonl" "$D/cand.jsonl" --bogus
 contains "unknown option message" "$T/err" "unknown option '--bogus'"
 status "one trace only" 64 "$W" report "$D/ref.jsonl"
