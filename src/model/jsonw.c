@@ -11,8 +11,11 @@ void wdg_jw_init(wdg_jw *w, wdg_buf *b)
     w->b = b;
     w->depth = 0;
     w->after_key = 0;
+    w->same_line = 0;
     w->bad = 0;
 }
+
+void wdg_jw_same_line(wdg_jw *w) { w->same_line = 1; }
 
 static void indent(wdg_buf *b, int level)
 {
@@ -34,7 +37,9 @@ static void sep(wdg_jw *w, int is_key)
     if ((w->lv[w->depth - 1].close == '}') != is_key)
         w->bad = 1;   /* a value in an object needs its key, a key its object */
     size_t n = w->lv[w->depth - 1].n++;
-    if (w->lv[w->depth - 1].layout != WDG_JW_INLINE) {
+    int same_line = w->same_line && n;
+    w->same_line = 0;
+    if (w->lv[w->depth - 1].layout != WDG_JW_INLINE && !same_line) {
         if (n)
             wdg_buf_putc(w->b, ',');
         indent(w->b, w->depth);

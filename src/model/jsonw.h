@@ -33,6 +33,7 @@ typedef struct wdg_jw {
     wdg_buf *b;
     int depth;
     int after_key;   /* a key was written; its value comes next */
+    int same_line;   /* wdg_jw_same_line() was called */
     int bad;         /* misuse, see above */
     struct {
         char close;  /* '}' or ']' */
@@ -46,6 +47,9 @@ void wdg_jw_init(wdg_jw *w, wdg_buf *b);
 void wdg_jw_object(wdg_jw *w, wdg_jw_layout layout);
 void wdg_jw_array(wdg_jw *w, wdg_jw_layout layout);
 void wdg_jw_end(wdg_jw *w);   /* closes the innermost object or array */
+/* The next item of a LINES container goes on the line of the one before,
+ * after ", " (truth.json groups a few members so). */
+void wdg_jw_same_line(wdg_jw *w);
 
 void wdg_jw_key(wdg_jw *w, const char *name);
 void wdg_jw_string(wdg_jw *w, const char *s);   /* NULL writes null */
