@@ -117,6 +117,11 @@ $(BUILD)/wedge-failalloc: $(CLI_OBJ) $(BUILD)/obj/tests/alloc/failalloc.o $(BUIL
 	@$(CC) $(ALL_LDFLAGS) $(WRAP) -o $@ $(CLI_OBJ) $(BUILD)/obj/tests/alloc/failalloc.o \
 		$(BUILD)/libwedge.a $(PKG_LIBS)
 
+# a host program in a ',' decimal-point locale (tests/e2e/locale.sh)
+$(BUILD)/locale-json: $(BUILD)/obj/tests/locale/locale_json.o $(BUILD)/libwedge.a
+	@echo "  LINK  $@"
+	@$(CC) $(ALL_LDFLAGS) -o $@ $< $(BUILD)/libwedge.a $(PKG_LIBS)
+
 $(BUILD)/fuzz-replay: fuzz/replay.c fuzz/fuzz_reader.c fuzz/fuzz_files.h $(BUILD)/libwedge.a | $(BUILD_DEPS_STAMP)
 	@echo "  LINK  $@"
 	@$(CC) $(ALL_CFLAGS) -o $@ fuzz/replay.c fuzz/fuzz_reader.c $(BUILD)/libwedge.a $(PKG_LIBS)
@@ -136,11 +141,12 @@ $(BUILD)/bench-read: bench/bench_read.c $(BUILD)/libwedge.a
 test-plain: deps
 	@$(MAKE) --no-print-directory $(JOBS) BUILD=build build/wedge build/unit-tests build/fuzz-replay \
 		build/libwedge.so \
-		build/wedge-failalloc build/fuzz-replay-options build/fuzz-replay-transport
+		build/wedge-failalloc build/fuzz-replay-options build/fuzz-replay-transport build/locale-json
 
 test-asan: deps
 	@$(MAKE) --no-print-directory $(JOBS) BUILD=build-asan OPT="$(SAN)" build-asan/wedge build-asan/unit-tests build-asan/fuzz-replay \
-		build-asan/wedge-failalloc build-asan/fuzz-replay-options build-asan/fuzz-replay-transport
+		build-asan/wedge-failalloc build-asan/fuzz-replay-options build-asan/fuzz-replay-transport \
+		build-asan/locale-json
 
 test: test-plain test-asan
 	@sh tests/run.sh build build-asan

@@ -23,8 +23,10 @@ command -v dot >/dev/null 2>&1 || missing="$missing graphviz"
 for tool in "$@"; do
     command -v "$tool" >/dev/null 2>&1 || missing="$missing $tool"
 done
-[ -z "$missing" ] && exit 0
-echo "wedge: installing missing Debian packages:$missing" >&2
+# used by the tests: a locale whose decimal point is ',' (tests/e2e/locale.sh)
+locale -a 2>/dev/null | grep -qix 'de_DE\.utf-\?8' || need_locale=1
+[ -z "$missing" ] && [ -z "${need_locale:-}" ] && exit 0
+[ -n "$missing" ] && echo "wedge: installing missing Debian packages:$missing" >&2
 if [ "$(id -u)" -eq 0 ]; then
     SUDO=""
 elif command -v sudo >/dev/null 2>&1; then
@@ -34,6 +36,16 @@ else
     exit 1
 fi
 export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq >&2
-# shellcheck disable=SC2086
-$SUDO apt-get install -y -qq --no-install-recommends $missing >&2
+if [ -n "$missing" ]; then
+    $SUDO apt-get update -qq >&2
+    # shellcheck disable=SC2086
+    $SUDO apt-get install -y -qq --no-install-recommends $missing >&2
+fi
+if [ -n "${need_locale:-}" ]; then
+    echo "wedge: generating the de_DE.UTF-8 locale" >&2
+    if ! command -v localedef >/dev/null 2>&1; then
+        [ -n "$missing" ] || $SUDO apt-get update -qq >&2
+        $SUDO apt-get install -y -qq --no-install-recommends locales >&2
+    fi
+    $SUDO localedef -i de_DE -f UTF-8 de_DE.UTF-8 >&2
+fi

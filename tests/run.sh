@@ -30,6 +30,7 @@ suites() {
     echo "roots sh tests/e2e/roots.sh $b"
     echo "hang sh tests/e2e/hang.sh $b"
     echo "output sh tests/e2e/output.sh $b"
+    echo "locale sh tests/e2e/locale.sh $b"
     echo "extremes sh tests/e2e/extremes.sh $b"
     echo "span sh tests/e2e/span.sh $b"
     echo "boot sh tests/e2e/boot.sh $b"

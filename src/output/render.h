@@ -5,6 +5,8 @@
 #include "wedge/report.h"
 #include "wedge/utf8.h"
 
+#include "../model/jsonw.h"
+
 /* "sub_824D21F0+0xAC" or "0x%08X". */
 void wdg_fmt_function(const wdg_report *r, uint32_t addr, char *out, size_t cap);
 /* "release@0x824D229C" or "release:KeSetEvent". */
@@ -19,9 +21,9 @@ void wdg_fmt_when(const wdg_trace *t, int64_t v, const char *what, char *out, si
 /* span as a number: ns when the trace carries t, else lines. */
 int wdg_trace_span(const wdg_trace *t, int64_t *span, const char **unit);
 
-/* `{reason: count, ...}, "malformed_lines": [...]` of a trace (JSON). */
-void wdg_json_malformed(wdg_buf *b, const wdg_trace *t);
+/* The "malformed_by_reason" and "malformed_lines" members of a trace object. */
+void wdg_json_malformed(wdg_jw *w, const wdg_trace *t);
 /* The "truncated" and "truncated_reason" members of a trace object. */
-void wdg_json_truncated(wdg_buf *b, const wdg_trace *t);
+void wdg_json_truncated(wdg_jw *w, const wdg_trace *t);
 
 #endif

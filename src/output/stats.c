@@ -67,27 +67,32 @@ void wdg_stats_text(const wdg_trace *t, wdg_buf *b)
 
 void wdg_stats_json(const wdg_trace *t, wdg_buf *b)
 {
-    wdg_buf_puts(b, "{\"path\": ");
-    wdg_buf_json_str(b, t->path);
-    wdg_buf_printf(b, ", \"format\": \"%s\", \"compression\": \"%s\", \"lines\": %llu, "
-                      "\"events\": %zu, \"ignored\": %llu, \"merged\": %llu, "
-                      "\"malformed\": %llu, \"malformed_by_reason\": ",
-                   t->format, t->compression, (unsigned long long)t->lines, t->n_events,
-                   (unsigned long long)t->ignored, (unsigned long long)t->merged,
-                   (unsigned long long)t->malformed);
-    wdg_json_malformed(b, t);
-    wdg_json_truncated(b, t);
-    wdg_buf_printf(b, ", \"producers\": %llu, \"producers_with_lr\": %llu, "
-                      "\"producers_without_lr\": %llu, \"placed_t\": %llu, \"threads\": %u, "
-                      "\"span\": ",
-                   (unsigned long long)t->producers, (unsigned long long)t->producers_with_lr,
-                   (unsigned long long)(t->producers - t->producers_with_lr),
-                   (unsigned long long)t->placed_t, t->threads);
+    wdg_jw jw, *w = &jw;
+    wdg_jw_init(w, b);
+    wdg_jw_object(w, WDG_JW_INLINE);
+    wdg_jw_kstring(w, "path", t->path);
+    wdg_jw_kstring(w, "format", t->format);
+    wdg_jw_kstring(w, "compression", t->compression);
+    wdg_jw_kuint(w, "lines", t->lines);
+    wdg_jw_kuint(w, "events", t->n_events);
+    wdg_jw_kuint(w, "ignored", t->ignored);
+    wdg_jw_kuint(w, "merged", t->merged);
+    wdg_jw_kuint(w, "malformed", t->malformed);
+    wdg_json_malformed(w, t);
+    wdg_json_truncated(w, t);
+    wdg_jw_kuint(w, "producers", t->producers);
+    wdg_jw_kuint(w, "producers_with_lr", t->producers_with_lr);
+    wdg_jw_kuint(w, "producers_without_lr", t->producers - t->producers_with_lr);
+    wdg_jw_kuint(w, "placed_t", t->placed_t);
+    wdg_jw_kuint(w, "threads", t->threads);
     int64_t span;
-    const char *unit;
+    const char *unit = NULL;
+    wdg_jw_key(w, "span");
     if (wdg_trace_span(t, &span, &unit))
-        wdg_buf_printf(b, "%lld, \"span_unit\": \"%s\"}\n", (long long)span, unit);
+        wdg_jw_int(w, span);
     else
-        wdg_buf_puts(b, "null, \"span_unit\": null}\n");
+        wdg_jw_null(w);
+    wdg_jw_kstring(w, "span_unit", unit);
+    wdg_jw_end(w);
+    wdg_buf_putc(b, '\n');
 }
-

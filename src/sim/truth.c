@@ -8,6 +8,7 @@
 
 #include "sim_internal.h"
 #include "sim_truth.h"
+#include "../model/jsonw.h"
 #include "wedge/buf.h"
 #include "wedge/ops.h"
 
@@ -341,11 +342,11 @@ static void common_span(tspan *sp, const keyset *ks, const side sd[2])
 /* The headline: the first reference producer (in ref order, within the span) whose
  * ordinal exceeds the candidate's count of its key in the span; and the
  * older rule, the first whose key is MISSING or UNDER. */
-static void first_events(wdg_buf *b, const keyset *ks, const side *ref, int64_t ref_end)
+static void first_events(wdg_jw *w, const keyset *ks, const side *ref, int64_t ref_end)
 {
     uint64_t *seen = calloc(ks->n + 1, sizeof *seen);
     if (!seen) {
-        b->oom = 1;   /* the caller checks the buffer */
+        w->b->oom = 1;   /* the caller checks the buffer */
         return;
     }
     const sim_run *r = ref->r;
@@ -368,15 +369,19 @@ static void first_events(wdg_buf *b, const keyset *ks, const side *ref, int64_t 
     long at[3] = {div, sh, kd};
     uint64_t ord[3] = {div_ord, sh_ord, kd_ord};
     for (int j = 0; j < 3; j++) {
-        wdg_buf_printf(b, ",\n  \"%s\": ", names[j]);
+        wdg_jw_key(w, names[j]);
         if (at[j] < 0) {
-            wdg_buf_puts(b, "null");
+            wdg_jw_null(w);
             continue;
         }
-        wdg_buf_printf(b, "{\"ref_index\": %ld, \"t\": %lld, \"category\": \"%s\", "
-                          "\"lr\": \"0x%08X\", \"ordinal\": %llu}",
-                       at[j], (long long)r->prod_t[at[j]], wdg_category_name(r->prod_cat[at[j]]),
-                       r->prod_lr[at[j]], (unsigned long long)ord[j]);
+        wdg_jw_object(w, WDG_JW_INLINE);
+        wdg_jw_kint(w, "ref_index", at[j]);
+        wdg_jw_kint(w, "t", r->prod_t[at[j]]);
+        wdg_jw_kstring(w, "category", wdg_category_name(r->prod_cat[at[j]]));
+        wdg_jw_key(w, "lr");
+        wdg_jw_addr(w, r->prod_lr[at[j]]);
+        wdg_jw_kuint(w, "ordinal", ord[j]);
+        wdg_jw_end(w);
     }
 }
 
@@ -399,13 +404,13 @@ static int mile_order(const void *a, const void *b)
 /* The skew rule from the simulator's own times, rebased to each trace's first
  * event; known only when both traces carry every event's t (a JSONL
  * reference, a timed candidate). */
-static void boot_truth(wdg_buf *b, const sim_run *ref, const sim_run *cand, const keyset *ks,
+static void boot_truth(wdg_jw *jw, const sim_run *ref, const sim_run *cand, const keyset *ks,
                        int known)
 {
     size_t cap = (size_t)ref->nthreads + ks->n + 1, n = 0;
     tmile *m = calloc(cap, sizeof *m);
     if (!m) {
-        b->oom = 1;   /* the caller checks the buffer */
+        jw->b->oom = 1;   /* the caller checks the buffer */
         return;
     }
     for (int i = 0; i < ref->nthreads; i++) {
@@ -428,30 +433,38 @@ static void boot_truth(wdg_buf *b, const sim_run *ref, const sim_run *cand, cons
             m[n++] = (tmile){rt, ct, 0, NULL, ks->k[k].lr};
     }
     qsort(m, n, sizeof *m, mile_order);
-    wdg_buf_puts(b, ",\n  \"boot\": {\"main_first_diff\": ");
+    wdg_jw_key(jw, "boot");
+    wdg_jw_object(jw, WDG_JW_INLINE);
+    wdg_jw_key(jw, "main_first_diff");
     if (cand->poll_at >= 0)
-        wdg_buf_printf(b, "%ld", cand->poll_at);
+        wdg_jw_int(jw, cand->poll_at);
     else
-        wdg_buf_puts(b, "null");
-    wdg_buf_printf(b, ", \"skew_known\": %s, \"skew_start\": ", known ? "true" : "false");
+        wdg_jw_null(jw);
+    wdg_jw_kbool(jw, "skew_known", known);
+    wdg_jw_key(jw, "skew_start");
     size_t i = 0;
     while (known && i < n && !(m[i].cand_t > 2 * m[i].ref_t && m[i].cand_t - m[i].ref_t >= 10000000))
         i++;
     if (known && i < n) {
-        wdg_buf_printf(b, "{\"ref_t\": %lld, \"cand_t\": %lld, \"ratio\": ", (long long)m[i].ref_t,
-                       (long long)m[i].cand_t);
+        wdg_jw_object(jw, WDG_JW_INLINE);
+        wdg_jw_kint(jw, "ref_t", m[i].ref_t);
+        wdg_jw_kint(jw, "cand_t", m[i].cand_t);
+        wdg_jw_key(jw, "ratio");
         if (m[i].ref_t > 0)
-            wdg_buf_printf(b, "%.6g, ", (double)m[i].cand_t / (double)m[i].ref_t);
+            wdg_jw_general(jw, (double)m[i].cand_t / (double)m[i].ref_t, 6);
         else
-            wdg_buf_puts(b, "null, ");
-        if (m[i].is_thread)
-            wdg_buf_printf(b, "\"thread\": \"%s\"}", m[i].family);
-        else
-            wdg_buf_printf(b, "\"lr\": \"0x%08X\"}", m[i].lr);
+            wdg_jw_null(jw);
+        if (m[i].is_thread) {
+            wdg_jw_kstring(jw, "thread", m[i].family);
+        } else {
+            wdg_jw_key(jw, "lr");
+            wdg_jw_addr(jw, m[i].lr);
+        }
+        wdg_jw_end(jw);
     } else {
-        wdg_buf_puts(b, "null");
+        wdg_jw_null(jw);
     }
-    wdg_buf_putc(b, '}');
+    wdg_jw_end(jw);
     free(m);
 }
 
@@ -627,98 +640,111 @@ static int int_order(const void *a, const void *b)
 
 /* --- JSON ------------------------------------------------------------------- */
 
-static void addr(wdg_buf *b, int has, uint32_t v)
+static void addr(wdg_jw *w, int has, uint32_t v)
 {
     if (has)
-        wdg_buf_printf(b, "\"0x%08X\"", v);
+        wdg_jw_addr(w, v);
     else
-        wdg_buf_puts(b, "null");
+        wdg_jw_null(w);
 }
 
-static void opt_int(wdg_buf *b, int v)
+static void opt_int(wdg_jw *w, int v)
 {
     if (v >= 0)
-        wdg_buf_printf(b, "%d", v);
+        wdg_jw_int(w, v);
     else
-        wdg_buf_puts(b, "null");
+        wdg_jw_null(w);
 }
 
 /* ended_at: the end the diagnosis measures silence to, ns since the first event */
-static void run_obj(wdg_buf *b, const sim_run *r, const char *path, const tctx *c, int e)
+static void run_obj(wdg_jw *w, const sim_run *r, const char *path, const tctx *c, int e)
 {
-    wdg_buf_puts(b, "{\"path\": ");
-    wdg_buf_json_str(b, path);
     int exits = 0;
     for (int i = 0; i < r->nthreads; i++)
         exits += r->threads[i].exited;
-    wdg_buf_printf(b, ", \"events\": %llu, \"threads\": %d, \"exits\": %d, \"first_t\": %lld, "
-                      "\"last_t\": %lld, \"ended_at\": ",
-                   (unsigned long long)r->events, r->nthreads, exits, (long long)r->first_t,
-                   (long long)r->last_t);
-    wdg_buf_printf(b, "%lld, \"end_source\": \"%s\"}", (long long)(c->end[e] - r->first_t),
-                   c->explicit_end[e] ? "marker" : "last_event");
+    wdg_jw_object(w, WDG_JW_INLINE);
+    wdg_jw_kstring(w, "path", path);
+    wdg_jw_kuint(w, "events", r->events);
+    wdg_jw_kint(w, "threads", r->nthreads);
+    wdg_jw_kint(w, "exits", exits);
+    wdg_jw_kint(w, "first_t", r->first_t);
+    wdg_jw_kint(w, "last_t", r->last_t);
+    wdg_jw_kint(w, "ended_at", c->end[e] - r->first_t);
+    wdg_jw_kstring(w, "end_source", c->explicit_end[e] ? "marker" : "last_event");
+    wdg_jw_end(w);
 }
 
-static void blocked_list(wdg_buf *b, const tctx *c, int only_wedged, int *first)
+static void blocked_list(wdg_jw *w, const tctx *c, int only_wedged)
 {
+    wdg_jw_key(w, only_wedged ? "wedged" : "blocked");
+    wdg_jw_array(w, WDG_JW_LINES_ALWAYS);
     for (int e = 0; e < 2; e++)
         for (int i = 0; i < c->run[e]->nthreads; i++) {
             const sim_run *r = c->run[e];
             const sim_thread_info *t = &r->threads[i];
             if (!t->blocked || (only_wedged && !wedged(c, r, i)))
                 continue;
-            wdg_buf_printf(b, "%s\n    {\"engine\": \"%s\", \"tid\": %u, \"op\": \"%s\", \"lr\": ",
-                           *first ? "" : ",", e ? "cand" : "ref", t->tid, t->wait_op);
-            addr(b, 1, t->wait_lr);
-            wdg_buf_puts(b, ", \"objs\": [");
+            wdg_jw_object(w, WDG_JW_INLINE);
+            wdg_jw_kstring(w, "engine", e ? "cand" : "ref");
+            wdg_jw_kuint(w, "tid", t->tid);
+            wdg_jw_kstring(w, "op", t->wait_op);
+            wdg_jw_key(w, "lr");
+            wdg_jw_addr(w, t->wait_lr);
+            wdg_jw_key(w, "objs");
+            wdg_jw_array(w, WDG_JW_INLINE);
             for (int k = 0; k < t->wait_nobjs; k++)
-                wdg_buf_printf(b, "%s\"0x%08X\"", k ? ", " : "", r->objs[t->wait_objs[k]].id);
+                wdg_jw_addr(w, r->objs[t->wait_objs[k]].id);
             if (t->orphan)
-                wdg_buf_printf(b, "\"0x%08X\"", SIM_ORPHAN_OBJ);
-            wdg_buf_printf(b, "], \"since\": %lld, \"divergent\": %s, \"family\": \"%s\"",
-                           (long long)t->since, e && divergent(c, i) ? "true" : "false",
-                           family(r, i));
+                wdg_jw_addr(w, SIM_ORPHAN_OBJ);
+            wdg_jw_end(w);
+            wdg_jw_kint(w, "since", t->since);
+            wdg_jw_kbool(w, "divergent", e && divergent(c, i));
+            wdg_jw_kstring(w, "family", family(r, i));
             if (!only_wedged)
-                wdg_buf_printf(b, ", \"wedged\": %s", wedged(c, r, i) ? "true" : "false");
+                wdg_jw_kbool(w, "wedged", wedged(c, r, i));
             else
-                wdg_buf_printf(b, ", \"wedged_by\": \"%s\"", c->wedged_by[e][i]);
-            wdg_buf_putc(b, '}');
-            *first = 0;
+                wdg_jw_kstring(w, "wedged_by", c->wedged_by[e][i]);
+            wdg_jw_end(w);
         }
+    wdg_jw_end(w);
 }
 
 /* The common span as truth.json states it: ends in ns since each trace's first
  * event (an untimed trace: the event index) */
-static void span_json(wdg_buf *b, const tspan *sp, const keyset *ks, const side sd[2])
+static void span_json(wdg_jw *w, const tspan *sp, const keyset *ks, const side sd[2])
 {
-    wdg_buf_printf(b, ",\n  \"key_mode\": \"%s\",\n  \"common_span\": {\"method\": \"%s\"",
-                   ks->by_lr ? "lr" : "op", sp->method);
-    const char *names[2] = {"ref", "cand"};
-    for (int e = 0; e < 2; e++)
-        wdg_buf_printf(b, ", \"%s_end\": %lld, \"%s_unit\": \"%s\"", names[e],
-                       (long long)(sp->end[e] - sd[e].first), names[e],
-                       sd[e].timed ? "ns" : "index");
-    wdg_buf_puts(b, ", \"heartbeat\": ");
-    if (sp->hb < 0) {
-        wdg_buf_puts(b, "null}");
-        return;
+    wdg_jw_kstring(w, "key_mode", ks->by_lr ? "lr" : "op");
+    wdg_jw_key(w, "common_span");
+    wdg_jw_object(w, WDG_JW_INLINE);
+    wdg_jw_kstring(w, "method", sp->method);
+    const char *end[2] = {"ref_end", "cand_end"}, *unit[2] = {"ref_unit", "cand_unit"};
+    for (int e = 0; e < 2; e++) {
+        wdg_jw_kint(w, end[e], sp->end[e] - sd[e].first);
+        wdg_jw_kstring(w, unit[e], sd[e].timed ? "ns" : "index");
     }
-    const tkey *h = &ks->k[sp->hb];
-    wdg_buf_printf(b, "{\"category\": \"%s\", \"lr\": ", wdg_category_name(h->cat));
-    if (ks->by_lr)
-        wdg_buf_printf(b, "\"0x%08X\"", h->lr);
-    else
-        wdg_buf_puts(b, "null");
-    wdg_buf_printf(b, ", \"op\": \"%s\", \"ref_beats\": %llu, \"cand_beats\": %llu}}", h->op,
-                   (unsigned long long)h->ref_total, (unsigned long long)h->cand_total);
+    wdg_jw_key(w, "heartbeat");
+    if (sp->hb < 0) {
+        wdg_jw_null(w);
+    } else {
+        const tkey *h = &ks->k[sp->hb];
+        wdg_jw_object(w, WDG_JW_INLINE);
+        wdg_jw_kstring(w, "category", wdg_category_name(h->cat));
+        wdg_jw_key(w, "lr");
+        addr(w, ks->by_lr, h->lr);
+        wdg_jw_kstring(w, "op", h->op);
+        wdg_jw_kuint(w, "ref_beats", h->ref_total);
+        wdg_jw_kuint(w, "cand_beats", h->cand_total);
+        wdg_jw_end(w);
+    }
+    wdg_jw_end(w);
 }
 
-static void opt_t(wdg_buf *b, int has, int64_t t)
+static void opt_t(wdg_jw *w, int has, int64_t t)
 {
     if (has)
-        wdg_buf_printf(b, "%lld", (long long)t);
+        wdg_jw_int(w, t);
     else
-        wdg_buf_puts(b, "null");
+        wdg_jw_null(w);
 }
 
 /* The outcome of the diagnosis: which roots hold the divergent wedged
@@ -760,65 +786,76 @@ static int tkey_cmp(const void *a, const void *b)
     return key_order(*(const tkey *const *)a, *(const tkey *const *)b);
 }
 
-static void keys_json(wdg_buf *b, const keyset *ks)
+static void keys_json(wdg_jw *w, const keyset *ks)
 {
     const tkey **order = malloc((ks->n + 1) * sizeof *order);
     if (!order) {
-        b->oom = 1;
+        w->b->oom = 1;
         return;
     }
     for (size_t i = 0; i < ks->n; i++)
         order[i] = &ks->k[i];
     qsort(order, ks->n, sizeof *order, tkey_cmp);
-    wdg_buf_puts(b, ",\n  \"keys\": [");
+    wdg_jw_key(w, "keys");
+    wdg_jw_array(w, WDG_JW_LINES_ALWAYS);
     for (size_t i = 0; i < ks->n; i++) {
         const tkey *x = order[i];
-        wdg_buf_printf(b, "%s\n    {\"category\": \"%s\", \"lr\": \"0x%08X\", \"op\": \"%s\", "
-                          "\"ref\": %llu, \"cand\": %llu, \"ref_total\": %llu, "
-                          "\"cand_total\": %llu, \"status\": \"%s\"}",
-                       i ? "," : "", wdg_category_name(x->cat), x->lr, x->op,
-                       (unsigned long long)x->ref, (unsigned long long)x->cand,
-                       (unsigned long long)x->ref_total, (unsigned long long)x->cand_total,
-                       x->status);
+        wdg_jw_object(w, WDG_JW_INLINE);
+        wdg_jw_kstring(w, "category", wdg_category_name(x->cat));
+        wdg_jw_key(w, "lr");
+        wdg_jw_addr(w, x->lr);
+        wdg_jw_kstring(w, "op", x->op);
+        wdg_jw_kuint(w, "ref", x->ref);
+        wdg_jw_kuint(w, "cand", x->cand);
+        wdg_jw_kuint(w, "ref_total", x->ref_total);
+        wdg_jw_kuint(w, "cand_total", x->cand_total);
+        wdg_jw_kstring(w, "status", x->status);
+        wdg_jw_end(w);
     }
-    wdg_buf_puts(b, "\n  ]");
+    wdg_jw_end(w);
     free(order);
 }
 
-static void threads_json(wdg_buf *b, const sim_run *ref, const sim_run *cand)
+static void threads_json(wdg_jw *w, const sim_run *ref, const sim_run *cand)
 {
     const program *p = ref->prog;
-    wdg_buf_puts(b, ",\n  \"thread_pairs\": [");
-    int first = 1;
+    wdg_jw_key(w, "thread_pairs");
+    wdg_jw_array(w, WDG_JW_LINES_ALWAYS);
     for (int ri = 0; ri < ref->nthreads; ri++) {
         const sim_thread_info *rt = &ref->threads[ri];
         int ci = find_thread(cand, rt->tmpl, rt->instance);
         if (ci < 0 || !rt->spawned || rt->helper)
             continue;
-        wdg_buf_printf(b, "%s\n    {\"ref\": %u, \"cand\": %u, \"family\": \"%s\", \"instance\": %d, "
-                          "\"entry_pc\": \"0x%08X\"}",
-                       first ? "" : ",", rt->tid, cand->threads[ci].tid, family(ref, ri),
-                       rt->instance, p->tmpls[rt->tmpl].entry_pc);
-        first = 0;
+        wdg_jw_object(w, WDG_JW_INLINE);
+        wdg_jw_kuint(w, "ref", rt->tid);
+        wdg_jw_kuint(w, "cand", cand->threads[ci].tid);
+        wdg_jw_kstring(w, "family", family(ref, ri));
+        wdg_jw_kint(w, "instance", rt->instance);
+        wdg_jw_key(w, "entry_pc");
+        wdg_jw_addr(w, p->tmpls[rt->tmpl].entry_pc);
+        wdg_jw_end(w);
     }
-    wdg_buf_puts(b, "\n  ],\n  \"ref_only_threads\": [");
-    first = 1;
+    wdg_jw_end(w);
+    wdg_jw_key(w, "ref_only_threads");
+    wdg_jw_array(w, WDG_JW_INLINE);
     for (int ri = 0; ri < ref->nthreads; ri++) {
         const sim_thread_info *rt = &ref->threads[ri];
         if (find_thread(cand, rt->tmpl, rt->instance) >= 0 || !rt->spawned || rt->helper)
             continue;
-        wdg_buf_printf(b, "%s{\"tid\": %u, \"family\": \"%s\", \"entry_pc\": \"0x%08X\"}",
-                       first ? "" : ", ", rt->tid, family(ref, ri), p->tmpls[rt->tmpl].entry_pc);
-        first = 0;
+        wdg_jw_object(w, WDG_JW_INLINE);
+        wdg_jw_kuint(w, "tid", rt->tid);
+        wdg_jw_kstring(w, "family", family(ref, ri));
+        wdg_jw_key(w, "entry_pc");
+        wdg_jw_addr(w, p->tmpls[rt->tmpl].entry_pc);
+        wdg_jw_end(w);
     }
-    wdg_buf_puts(b, "],\n  \"ref_helper_threads\": [");
-    first = 1;
+    wdg_jw_end(w);
+    wdg_jw_key(w, "ref_helper_threads");
+    wdg_jw_array(w, WDG_JW_INLINE);
     for (int ri = 0; ri < ref->nthreads; ri++)
-        if (ref->threads[ri].helper) {
-            wdg_buf_printf(b, "%s%u", first ? "" : ", ", ref->threads[ri].tid);
-            first = 0;
-        }
-    wdg_buf_putc(b, ']');
+        if (ref->threads[ri].helper)
+            wdg_jw_uint(w, ref->threads[ri].tid);
+    wdg_jw_end(w);
 }
 
 /* proven or inferred, as wedge's rules would rate the root: a
@@ -841,51 +878,59 @@ static const char *confidence(const troot *x, sim_format ref_fmt, const sim_run 
     return "inferred";
 }
 
-static void roots_json(wdg_buf *b, const walk *w, sim_format ref_fmt)
+static void roots_json(wdg_jw *jw, const walk *w, sim_format ref_fmt)
 {
-    wdg_buf_puts(b, ",\n  \"root_causes\": [");
-    int n = 0;
+    wdg_jw_key(jw, "root_causes");
+    wdg_jw_array(jw, WDG_JW_LINES_ALWAYS);
     for (int r = 0; r < w->nroots; r++) {
         const troot *x = &w->roots[r];
         if (strcmp(x->kind, "unknown") == 0)
             continue;
-        wdg_buf_printf(b, "%s\n    {\"kind\": \"%s\", \"tid\": ", n++ ? "," : "", x->kind);
-        opt_int(b, x->tid);
-        wdg_buf_puts(b, ", \"ref_tid\": ");
-        opt_int(b, x->ref_tid);
-        wdg_buf_puts(b, ", \"entry_pc\": ");
-        addr(b, x->has_entry, x->entry_pc);
-        wdg_buf_printf(b, ", \"family\": \"%s\", \"category\": ", x->family);
-        if (x->has_key)
-            wdg_buf_printf(b, "\"%s\", \"lr\": \"0x%08X\", \"op\": \"%s\"",
-                           wdg_category_name(x->cat), x->lr, x->op);
-        else
-            wdg_buf_puts(b, "null, \"lr\": null, \"op\": null");
-        wdg_buf_puts(b, ", \"obj\": ");
-        addr(b, x->has_obj, x->obj);
-        wdg_buf_puts(b, ", \"blocks\": [");
+        wdg_jw_object(jw, WDG_JW_INLINE);
+        wdg_jw_kstring(jw, "kind", x->kind);
+        wdg_jw_key(jw, "tid");
+        opt_int(jw, x->tid);
+        wdg_jw_key(jw, "ref_tid");
+        opt_int(jw, x->ref_tid);
+        wdg_jw_key(jw, "entry_pc");
+        addr(jw, x->has_entry, x->entry_pc);
+        wdg_jw_kstring(jw, "family", x->family);
+        wdg_jw_kstring(jw, "category", x->has_key ? wdg_category_name(x->cat) : NULL);
+        wdg_jw_key(jw, "lr");
+        addr(jw, x->has_key, x->lr);
+        wdg_jw_kstring(jw, "op", x->has_key ? x->op : NULL);
+        wdg_jw_key(jw, "obj");
+        addr(jw, x->has_obj, x->obj);
+        wdg_jw_key(jw, "blocks");
+        wdg_jw_array(jw, WDG_JW_INLINE);
         for (int k = 0; k < x->nblocks; k++)
-            wdg_buf_printf(b, "%s%d", k ? ", " : "", x->blocks[k]);
-        wdg_buf_puts(b, "], \"ladder\": [");
+            wdg_jw_int(jw, x->blocks[k]);
+        wdg_jw_end(jw);
+        wdg_jw_key(jw, "ladder");
+        wdg_jw_array(jw, WDG_JW_INLINE);
         for (int k = 0; k < x->nladder; k++)
-            wdg_buf_printf(b, "%s%d", k ? ", " : "", x->ladder[k]);
-        wdg_buf_printf(b, "], \"confidence\": \"%s\"}", confidence(x, ref_fmt, w->cand));
+            wdg_jw_int(jw, x->ladder[k]);
+        wdg_jw_end(jw);
+        wdg_jw_kstring(jw, "confidence", confidence(x, ref_fmt, w->cand));
+        wdg_jw_end(jw);
     }
-    wdg_buf_puts(b, "\n  ],\n  \"unexplained\": [");
-    n = 0;
+    wdg_jw_end(jw);
+    wdg_jw_key(jw, "unexplained");
+    wdg_jw_array(jw, WDG_JW_LINES_ALWAYS);
     for (int r = 0; r < w->nroots; r++) {
         const troot *x = &w->roots[r];
         if (strcmp(x->kind, "unknown") != 0)
             continue;
-        wdg_buf_printf(b, "%s\n    {\"tid\": %d, \"family\": \"%s\", \"obj\": ", n++ ? "," : "",
-                       x->tid, x->family);
-        addr(b, x->has_obj, x->obj);
-        wdg_buf_puts(b, ", \"why\": \"no thread of the program signals the object\"}");
+        wdg_jw_object(jw, WDG_JW_INLINE);
+        wdg_jw_kint(jw, "tid", x->tid);
+        wdg_jw_kstring(jw, "family", x->family);
+        wdg_jw_key(jw, "obj");
+        addr(jw, x->has_obj, x->obj);
+        wdg_jw_kstring(jw, "why", "no thread of the program signals the object");
+        wdg_jw_end(jw);
     }
-    wdg_buf_puts(b, "\n  ]");
+    wdg_jw_end(jw);
 }
-
-static const char *tf(int v) { return v ? "true" : "false"; }
 
 static const char *status_of(uint64_t ref, uint64_t cand)
 {
@@ -903,31 +948,41 @@ static const char *status_of(uint64_t ref, uint64_t cand)
  * site is detected by its callers in frames (a JSONL reference) or, with
  * no frames (audit lines), by its several threads on several objects; a
  * stock log's keys are by op, with no site to detect: no class. */
-static void classes_json(wdg_buf *b, const keyset *ks, const sim_run *cand, sim_format ref_fmt,
+static void classes_json(wdg_jw *w, const keyset *ks, const sim_run *cand, sim_format ref_fmt,
                          int by_lr)
 {
     const program *p = cand->prog;
     uint64_t ref = 0, cnd = 0;
     int n = 0;
-    wdg_buf_puts(b, ",\n  \"match_classes\": [");
+    wdg_jw_key(w, "match_classes");
+    wdg_jw_array(w, WDG_JW_LINES);
     for (int t = 0; t < p->ntmpls && by_lr; t++)
         for (int s = 0; s < p->tmpls[t].nsteps; s++) {
             const step *st = &p->tmpls[t].steps[s];
             if (!st->via)
                 continue;
-            if (!n++)
-                wdg_buf_printf(b, "\n    {\"category\": \"set\", \"wrapper_lr\": \"0x%08X\", "
-                                  "\"detected_by\": \"%s\", \"callers\": [",
-                               st->via, ref_fmt == FMT_SIM_JSONL ? "frames" : "threads");
-            wdg_buf_printf(b, "%s\"0x%08X\"", n > 1 ? ", " : "", st->lr);
+            if (!n++) {
+                wdg_jw_object(w, WDG_JW_INLINE);
+                wdg_jw_kstring(w, "category", "set");
+                wdg_jw_key(w, "wrapper_lr");
+                wdg_jw_addr(w, st->via);
+                wdg_jw_kstring(w, "detected_by", ref_fmt == FMT_SIM_JSONL ? "frames" : "threads");
+                wdg_jw_key(w, "callers");
+                wdg_jw_array(w, WDG_JW_INLINE);
+            }
+            wdg_jw_addr(w, st->lr);
             for (size_t j = 0; j < ks->n; j++)
                 if (ks->k[j].lr == st->lr && ks->k[j].cat == WDG_CAT_SET)
                     ref += ks->k[j].ref, cnd += ks->k[j].cand;
         }
-    if (n)
-        wdg_buf_printf(b, "], \"ref\": %llu, \"cand\": %llu, \"status\": \"%s\"}",
-                       (unsigned long long)ref, (unsigned long long)cnd, status_of(ref, cnd));
-    wdg_buf_puts(b, n ? "\n  ]" : "]");
+    if (n) {
+        wdg_jw_end(w);
+        wdg_jw_kuint(w, "ref", ref);
+        wdg_jw_kuint(w, "cand", cnd);
+        wdg_jw_kstring(w, "status", status_of(ref, cnd));
+        wdg_jw_end(w);
+    }
+    wdg_jw_end(w);
 }
 
 /* Does this engine's trace name object slot i, and is it a pointer object
@@ -945,16 +1000,15 @@ static int names_obj(const sim_run *r, int i, sim_format fmt)
  * objects, then creation_site, wait_position, producers.  Stated for a
  * JSONL or xenia-kv reference and a JSONL candidate (a probe names no
  * object); entries for the candidate's objects the reference names. */
-static void object_map_json(wdg_buf *b, const sim_run *ref, const sim_run *cand,
+static void object_map_json(wdg_jw *w, const sim_run *ref, const sim_run *cand,
                             sim_format ref_fmt, const sim_shape *sh)
 {
-    wdg_buf_puts(b, ",\n  \"object_map\": ");
+    wdg_jw_key(w, "object_map");
     if ((ref_fmt != FMT_SIM_JSONL && ref_fmt != FMT_SIM_XENIA_KV) || sh->cand_probe) {
-        wdg_buf_puts(b, "null");
+        wdg_jw_null(w);
         return;
     }
-    wdg_buf_puts(b, "[");
-    int n = 0;
+    wdg_jw_array(w, WDG_JW_LINES);
     for (int i = 0; i < cand->nobjs; i++) {
         const sim_obj_info *c = &cand->objs[i], *r = &ref->objs[i];
         if (!names_obj(cand, i, FMT_SIM_JSONL) || !names_obj(ref, i, ref_fmt))
@@ -969,11 +1023,38 @@ static void object_map_json(wdg_buf *b, const sim_run *ref, const sim_run *cand,
                                                                         : NULL;
         if (!how)
             continue;
-        wdg_buf_printf(b, "%s\n    {\"cand\": \"0x%08X\", \"ref\": \"0x%08X\", \"how\": \"%s\", "
-                          "\"name\": \"%s\", \"instance\": %d}",
-                       n++ ? "," : "", c->id, r->id, how, d->name, c->instance);
+        wdg_jw_object(w, WDG_JW_INLINE);
+        wdg_jw_key(w, "cand");
+        wdg_jw_addr(w, c->id);
+        wdg_jw_key(w, "ref");
+        wdg_jw_addr(w, r->id);
+        wdg_jw_kstring(w, "how", how);
+        wdg_jw_kstring(w, "name", d->name);
+        wdg_jw_kint(w, "instance", c->instance);
+        wdg_jw_end(w);
     }
-    wdg_buf_puts(b, n ? "\n  ]" : "]");
+    wdg_jw_end(w);
+}
+
+/* the simulate options that shaped the traces */
+static void shape_json(wdg_jw *w, const sim_shape *sh)
+{
+    wdg_jw_key(w, "shape");
+    wdg_jw_object(w, WDG_JW_INLINE);
+    wdg_jw_key(w, "slowdown");
+    wdg_jw_general(w, sh->slowdown, 6);
+    wdg_jw_kint(w, "clock_offset", sh->clock_offset);
+    wdg_jw_kstring(w, "cand_clock", sh->cand_cycle ? "cycle" : "t");
+    wdg_jw_kbool(w, "killed_at_hang", sh->killed_at_hang);
+    wdg_jw_kbool(w, "end_marker", sh->end_marker);
+    wdg_jw_kint(w, "ref_helpers", sh->ref_helpers);
+    wdg_jw_kstring(w, "cand_format", sh->cand_probe ? "probe" : "jsonl");
+    wdg_jw_kstring(w, "program", sh->v.investigation ? "investigation" : "game");
+    wdg_jw_kbool(w, "waitany_workers", sh->v.waitany_workers);
+    wdg_jw_kbool(w, "condvar", sh->v.condvar);
+    wdg_jw_kbool(w, "pulse", sh->v.pulse);
+    wdg_jw_kbool(w, "wrappers", sh->v.wrappers);
+    wdg_jw_end(w);
 }
 
 int sim_truth_json(wdg_buf *b, const sim_truth_in *in)
@@ -1015,49 +1096,46 @@ int sim_truth_json(wdg_buf *b, const sim_truth_in *in)
     const char *outcome = diagnose(w, &keys);
     snprintf(in->outcome, 16, "%s", outcome);
 
-    wdg_buf_puts(b, "{\n  \"wedge_truth\": 1,\n  \"scenario\": ");
-    wdg_buf_json_str(b, in->scenario);
-    wdg_buf_puts(b, ",\n  \"faults\": ");
-    wdg_buf_json_str(b, in->fault_specs);
-    wdg_buf_printf(b, ",\n  \"seed\": %llu,\n  \"ref_format\": \"%s\",\n  \"shape\": "
-                      "{\"slowdown\": %g, \"clock_offset\": %lld, \"cand_clock\": \"%s\", "
-                      "\"killed_at_hang\": %s, \"end_marker\": %s, \"ref_helpers\": %d, "
-                      "\"cand_format\": \"%s\", \"program\": \"%s\", \"waitany_workers\": %s, "
-                      "\"condvar\": %s, \"pulse\": %s, \"wrappers\": %s},\n  \"ref\": ",
-                   (unsigned long long)in->seed, in->ref_format, sh->slowdown,
-                   (long long)sh->clock_offset, sh->cand_cycle ? "cycle" : "t",
-                   sh->killed_at_hang ? "true" : "false", sh->end_marker ? "true" : "false",
-                   sh->ref_helpers, sh->cand_probe ? "probe" : "jsonl",
-                   sh->v.investigation ? "investigation" : "game", tf(sh->v.waitany_workers),
-                   tf(sh->v.condvar), tf(sh->v.pulse), tf(sh->v.wrappers));
-    run_obj(b, ref, in->ref_file, c, 0);
-    wdg_buf_puts(b, ",\n  \"cand\": ");
-    run_obj(b, cand, in->cand_file, c, 1);
+    wdg_jw jw, *jp = &jw;
+    wdg_jw_init(jp, b);
+    wdg_jw_object(jp, WDG_JW_LINES);
+    wdg_jw_kint(jp, "wedge_truth", 1);
+    wdg_jw_kstring(jp, "scenario", in->scenario);
+    wdg_jw_kstring(jp, "faults", in->fault_specs);
+    wdg_jw_kuint(jp, "seed", in->seed);
+    wdg_jw_kstring(jp, "ref_format", in->ref_format);
+    shape_json(jp, sh);
+    wdg_jw_key(jp, "ref");
+    run_obj(jp, ref, in->ref_file, c, 0);
+    wdg_jw_key(jp, "cand");
+    run_obj(jp, cand, in->cand_file, c, 1);
     /* the candidate's stop: a total hang (every live thread waits for good)
      * and the kill, 5 s later with --killed-at-hang, else the timeout */
-    wdg_buf_printf(b, ",\n  \"total_hang\": %s, \"hang_at\": ", cand->total_hang ? "true" : "false");
-    opt_t(b, cand->total_hang, cand->hang_t);
-    wdg_buf_printf(b, ", \"killed_at\": %lld, \"killed_by\": \"%s\", \"end_marker\": ",
-                   (long long)in->killed_at,
-                   sh->killed_at_hang && cand->total_hang ? "hang" : "timeout");
-    opt_t(b, sh->end_marker, in->killed_at);
-    span_json(b, &sp, &akeys, sd);
-    wdg_buf_printf(b, ",\n  \"common_span_end\": %lld", (long long)sp.end[0]);
-    keys_json(b, &keys);
-    first_events(b, &akeys, &sd[0], sp.end[0]);
-    threads_json(b, ref, cand);
-    wdg_buf_puts(b, ",\n  \"blocked\": [");
-    int first = 1;
-    blocked_list(b, c, 0, &first);
-    wdg_buf_puts(b, "\n  ],\n  \"wedged\": [");
-    first = 1;
-    blocked_list(b, c, 1, &first);
-    wdg_buf_puts(b, "\n  ]");
-    roots_json(b, w, in->ref_fmt);
-    classes_json(b, &keys, cand, in->ref_fmt, by_lr);
-    object_map_json(b, ref, cand, in->ref_fmt, sh);
-    boot_truth(b, ref, cand, &keys, in->ref_fmt == FMT_SIM_JSONL && sd[1].timed);
-    wdg_buf_printf(b, ",\n  \"outcome\": \"%s\"\n}\n", outcome);
+    wdg_jw_kbool(jp, "total_hang", cand->total_hang);
+    wdg_jw_same_line(jp);
+    wdg_jw_key(jp, "hang_at");
+    opt_t(jp, cand->total_hang, cand->hang_t);
+    wdg_jw_same_line(jp);
+    wdg_jw_kint(jp, "killed_at", in->killed_at);
+    wdg_jw_same_line(jp);
+    wdg_jw_kstring(jp, "killed_by", sh->killed_at_hang && cand->total_hang ? "hang" : "timeout");
+    wdg_jw_same_line(jp);
+    wdg_jw_key(jp, "end_marker");
+    opt_t(jp, sh->end_marker, in->killed_at);
+    span_json(jp, &sp, &akeys, sd);
+    wdg_jw_kint(jp, "common_span_end", sp.end[0]);
+    keys_json(jp, &keys);
+    first_events(jp, &akeys, &sd[0], sp.end[0]);
+    threads_json(jp, ref, cand);
+    blocked_list(jp, c, 0);
+    blocked_list(jp, c, 1);
+    roots_json(jp, w, in->ref_fmt);
+    classes_json(jp, &keys, cand, in->ref_fmt, by_lr);
+    object_map_json(jp, ref, cand, in->ref_fmt, sh);
+    boot_truth(jp, ref, cand, &keys, in->ref_fmt == FMT_SIM_JSONL && sd[1].timed);
+    wdg_jw_kstring(jp, "outcome", outcome);
+    wdg_jw_end(jp);
+    wdg_buf_putc(b, '\n');
     rc = b->oom ? -1 : 0;
 done:
     keyset_free(&keys);

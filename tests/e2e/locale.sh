@@ -1,0 +1,33 @@
+#!/bin/sh
+# JSON is the same whatever the host's locale: sh tests/e2e/locale.sh BUILD_DIR
+# BUILD_DIR/locale-json (tests/locale/locale_json.c) is a host program that
+# calls setlocale(LC_ALL, "de_DE.UTF-8"), whose decimal point is ',', and
+# writes truth.json, report.json and stats.json through the library; each
+# must be valid JSON with its fractions written with '.'.
+SUITE=locale
+. "$(dirname "$0")/lib.sh"
+LJ="$(dirname "$W")/locale-json"
+# the locale missing is a failure, not a skip: this suite would prove nothing
+"$LJ" de_DE.UTF-8 "$T/run" 2>"$T/err"
+rc=$?
+if [ $rc -eq 2 ]; then
+    bad "$(cat "$T/err")"
+    finish
+    exit 1
+fi
+eq "locale-json exit status" "$rc" 0
+for f in truth report stats; do
+    if jq -e . "$T/run/$f.json" >/dev/null 2>&1; then
+        ok
+    else
+        bad "$f.json is not valid JSON under de_DE.UTF-8: $(grep -m1 -n '[0-9],[0-9]' "$T/run/$f.json")"
+    fi
+done
+# the numbers with fractions, read back as numbers
+eq "tolerance" "$(jq -r '.tolerance' "$T/run/report.json" 2>&1)" 0.25
+eq "report ratios are numbers" \
+    "$(jq -r '[.boot_delta.milestones[].ratio | select(. != null) | type] | unique | join(",")' \
+        "$T/run/report.json" 2>&1)" number
+eq "truth skew ratio is a number" \
+    "$(jq -r '.boot.skew_start.ratio | type' "$T/run/truth.json" 2>&1)" number
+finish

@@ -1,0 +1,79 @@
+/* A host program that runs in a locale whose decimal point is ',' (it
+ * calls setlocale(LC_ALL, LOCALE), as a program embedding libwedge may)
+ * and writes, through the library, the three JSON files wedge makes:
+ * truth.json (wdg_simulate), report.json and stats.json.  tests/e2e/locale.sh
+ * checks them with jq.  Exits 2, saying so, when the locale cannot be had:
+ * a test that cannot set the locale must not pass.
+ *   locale-json LOCALE DIR
+ */
+#include <locale.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "wedge/wedge.h"
+
+static int write_file(const char *dir, const char *name, const wdg_buf *b)
+{
+    char path[4200];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "w");
+    if (!f || fwrite(b->ptr, 1, b->len, f) != b->len || fclose(f) != 0) {
+        fprintf(stderr, "locale-json: cannot write %s\n", path);
+        return -1;
+    }
+    return 0;
+}
+
+static int fail(const wdg_error *err)
+{
+    fprintf(stderr, "locale-json: %s%s%s\n", err->file, err->file[0] ? ": " : "", err->msg);
+    return 1;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc != 3) {
+        fprintf(stderr, "usage: locale-json LOCALE DIR\n");
+        return 64;
+    }
+    if (!setlocale(LC_ALL, argv[1]) || strcmp(localeconv()->decimal_point, ",") != 0) {
+        fprintf(stderr, "locale-json: locale %s is not installed or has no ',' decimal point "
+                        "(scripts/install-deps.sh generates de_DE.UTF-8)\n", argv[1]);
+        return 2;
+    }
+    wdg_error err = {0};
+    wdg_sim_opts so = WDG_SIM_OPTS_INIT;
+    so.scenario = "two-faults";
+    so.seconds = 2;
+    so.slowdown = 3;   /* boot skew: the truth's and the report's ratios */
+    wdg_sim_result res;
+    if (wdg_simulate(argv[2], &so, &res, &err) < 0)
+        return fail(&err);
+    wdg_ops *ops = NULL;
+    wdg_trace *t[2] = {NULL, NULL};
+    const char *paths[2] = {res.ref_path, res.cand_path};
+    wdg_read_opts ro = {NULL, 0, NULL, NULL};
+    if (wdg_ops_new(&ops, &err) < 0 || wdg_load_traces(t, paths, 2, ops, &ro, NULL, 0, &err) < 0) {
+        wdg_ops_free(ops);
+        return fail(&err);
+    }
+    wdg_report r;
+    wdg_report_opts opts = WDG_REPORT_OPTS_INIT;
+    int rc = 1;
+    if (wdg_report_build(&r, t[0], t[1], NULL, &opts, &err) < 0) {
+        fail(&err);
+    } else {
+        wdg_buf report = WDG_BUF_INIT, stats = WDG_BUF_INIT;
+        wdg_report_json(&r, &report);
+        wdg_stats_json(t[1], &stats);
+        rc = report.oom || stats.oom || write_file(argv[2], "report.json", &report) < 0 ||
+             write_file(argv[2], "stats.json", &stats) < 0;
+        wdg_buf_free(&report);
+        wdg_buf_free(&stats);
+        wdg_report_free(&r);
+    }
+    wdg_trace_free(t[0]);
+    wdg_trace_free(t[1]);
+    wdg_ops_free(ops);
+    return rc;
+}
