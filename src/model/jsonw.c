@@ -146,6 +146,22 @@ void wdg_jw_null(wdg_jw *w)
     wdg_buf_puts(w->b, "null");
 }
 
+void wdg_jw_opt_int(wdg_jw *w, int has, int64_t v)
+{
+    if (has)
+        wdg_jw_int(w, v);
+    else
+        wdg_jw_null(w);
+}
+
+void wdg_jw_opt_uint(wdg_jw *w, int has, uint64_t v)
+{
+    if (has)
+        wdg_jw_uint(w, v);
+    else
+        wdg_jw_null(w);
+}
+
 void wdg_jw_addr(wdg_jw *w, uint32_t v)
 {
     sep(w, 0);

@@ -13,22 +13,6 @@ static void addr(wdg_jw *w, int has, uint32_t v)
         wdg_jw_null(w);
 }
 
-static void opt_tid(wdg_jw *w, int has, uint32_t tid)
-{
-    if (has)
-        wdg_jw_uint(w, tid);
-    else
-        wdg_jw_null(w);
-}
-
-static void opt_int(wdg_jw *w, int has, int64_t v)
-{
-    if (has)
-        wdg_jw_int(w, v);
-    else
-        wdg_jw_null(w);
-}
-
 static void trace_obj(wdg_jw *w, const wdg_trace *t, const char *name, const wdg_run_end *re)
 {
     wdg_jw_object(w, WDG_JW_INLINE);
@@ -43,13 +27,13 @@ static void trace_obj(wdg_jw *w, const wdg_trace *t, const char *name, const wdg
     const char *unit = NULL;
     int has_span = wdg_trace_span(t, &span, &unit);
     wdg_jw_key(w, "span");
-    opt_int(w, has_span, span);
+    wdg_jw_opt_int(w, has_span, span);
     /* members beyond the spec's minimum */
     wdg_jw_kstring(w, "span_unit", unit);
     wdg_jw_key(w, "first_t");
-    opt_int(w, t->all_t, t->first_t);
+    wdg_jw_opt_int(w, t->all_t, t->first_t);
     wdg_jw_key(w, "last_t");
-    opt_int(w, t->all_t, t->last_t);
+    wdg_jw_opt_int(w, t->all_t, t->last_t);
     wdg_jw_kstring(w, "name", name);
     wdg_jw_kstring(w, "format", t->format);
     wdg_jw_kstring(w, "engine", t->engine[0] ? t->engine : NULL);
@@ -63,7 +47,7 @@ static void trace_obj(wdg_jw *w, const wdg_trace *t, const char *name, const wdg
     wdg_json_truncated(w, t);
     /* the end of the run the diagnosis used */
     wdg_jw_key(w, "ended_at");
-    opt_int(w, re->has_ended_at, re->ended_at);
+    wdg_jw_opt_int(w, re->has_ended_at, re->ended_at);
     wdg_jw_kstring(w, "end_source", wdg_end_source_name(re->source));
     wdg_jw_end(w);
 }
@@ -136,11 +120,11 @@ static void divergence(wdg_jw *w, const wdg_report *r, const char *name, const w
     wdg_jw_object(w, WDG_JW_INLINE);
     wdg_jw_kuint(w, "ref_index", d->ref_index);
     wdg_jw_key(w, "t");
-    opt_int(w, e->flags & WDG_EV_T, e->t);
+    wdg_jw_opt_int(w, e->flags & WDG_EV_T, e->t);
     wdg_jw_kuint(w, "tid", e->tid);
     wdg_jw_key(w, "cand_tid");
     const wdg_thread *rt = wdg_diag_ref_thread(&r->diag, e->tid);
-    opt_tid(w, rt && rt->has_analog, rt ? rt->analog : 0);
+    wdg_jw_opt_uint(w, rt && rt->has_analog, rt ? rt->analog : 0);
     wdg_jw_kstring(w, "category", wdg_category_name(e->cat));
     wdg_jw_key(w, "lr");
     addr(w, e->flags & WDG_EV_LR, e->lr);
@@ -341,9 +325,9 @@ static void roots(wdg_jw *w, const wdg_report *r)
         wdg_jw_object(w, WDG_JW_INLINE);
         wdg_jw_kstring(w, "kind", wdg_root_kind_name(x->kind));
         wdg_jw_key(w, "tid");
-        opt_tid(w, x->has_tid, x->tid);
+        wdg_jw_opt_uint(w, x->has_tid, x->tid);
         wdg_jw_key(w, "ref_tid");
-        opt_tid(w, x->has_ref_tid, x->ref_tid);
+        wdg_jw_opt_uint(w, x->has_ref_tid, x->ref_tid);
         wdg_jw_key(w, "entry_pc");
         addr(w, x->has_entry, x->entry_pc);
         wdg_jw_kstring(w, "family", x->family);
@@ -419,7 +403,7 @@ static void milestone(wdg_jw *w, const wdg_milestone *m)
     wdg_jw_kstring(w, "what", m->what);
     wdg_jw_kint(w, "ref_t", m->ref_t);
     wdg_jw_key(w, "cand_t");
-    opt_int(w, m->has_cand, m->cand_t);
+    wdg_jw_opt_int(w, m->has_cand, m->cand_t);
     wdg_jw_key(w, "ratio");
     if (m->has_ratio)
         wdg_jw_fixed(w, m->ratio, 3);
@@ -427,7 +411,7 @@ static void milestone(wdg_jw *w, const wdg_milestone *m)
         wdg_jw_null(w);
     wdg_jw_kuint(w, "ref_tid", m->ref_tid);
     wdg_jw_key(w, "cand_tid");
-    opt_tid(w, m->has_cand, m->cand_tid);
+    wdg_jw_opt_uint(w, m->has_cand, m->cand_tid);
     wdg_jw_end(w);
 }
 

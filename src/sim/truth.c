@@ -739,14 +739,6 @@ static void span_json(wdg_jw *w, const tspan *sp, const keyset *ks, const side s
     wdg_jw_end(w);
 }
 
-static void opt_t(wdg_jw *w, int has, int64_t t)
-{
-    if (has)
-        wdg_jw_int(w, t);
-    else
-        wdg_jw_null(w);
-}
-
 /* The outcome of the diagnosis: which roots hold the divergent wedged
  * threads; the key statuses tell NONE from DIVERGED. */
 static const char *diagnose(walk *w, const keyset *keys)
@@ -1114,14 +1106,14 @@ int sim_truth_json(wdg_buf *b, const sim_truth_in *in)
     wdg_jw_kbool(jp, "total_hang", cand->total_hang);
     wdg_jw_same_line(jp);
     wdg_jw_key(jp, "hang_at");
-    opt_t(jp, cand->total_hang, cand->hang_t);
+    wdg_jw_opt_int(jp, cand->total_hang, cand->hang_t);
     wdg_jw_same_line(jp);
     wdg_jw_kint(jp, "killed_at", in->killed_at);
     wdg_jw_same_line(jp);
     wdg_jw_kstring(jp, "killed_by", sh->killed_at_hang && cand->total_hang ? "hang" : "timeout");
     wdg_jw_same_line(jp);
     wdg_jw_key(jp, "end_marker");
-    opt_t(jp, sh->end_marker, in->killed_at);
+    wdg_jw_opt_int(jp, sh->end_marker, in->killed_at);
     span_json(jp, &sp, &akeys, sd);
     wdg_jw_kint(jp, "common_span_end", sp.end[0]);
     keys_json(jp, &keys);
