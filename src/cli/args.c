@@ -6,54 +6,109 @@
 
 #include "cli.h"
 
-int cli_next(cli_iter *it, const cli_opt *opts, const char **name, const char **value,
-             wdg_error *err)
+/* The option a names, searched in every table; *ctx is its table's. */
+static const cli_opt *find(const cli_table *tables, const char *a, void **ctx,
+                           const char **inline_value)
 {
-    *name = *value = NULL;
-    if (it->i >= it->argc)
-        return CLI_END;
-    const char *a = it->argv[it->i++];
-    if (it->positional_only || a[0] != '-' || a[1] == 0) {
-        *value = a;
-        return CLI_POSITIONAL;
-    }
-    if (strcmp(a, "--") == 0) {
-        it->positional_only = 1;
-        return cli_next(it, opts, name, value, err);
-    }
-    const cli_opt *o = NULL;
-    const char *inline_value = NULL;
+    *inline_value = NULL;
     if (a[1] == '-') {
         const char *n = a + 2;
         const char *eq = strchr(n, '=');
         size_t len = eq ? (size_t)(eq - n) : strlen(n);
-        for (const cli_opt *p = opts; p->name; p++)
-            if (strlen(p->name) == len && memcmp(p->name, n, len) == 0)
-                o = p;
         if (eq)
-            inline_value = eq + 1;
+            *inline_value = eq + 1;
+        for (const cli_table *t = tables; t->opts; t++)
+            for (const cli_opt *o = t->opts; o->name; o++)
+                if (strlen(o->name) == len && memcmp(o->name, n, len) == 0) {
+                    *ctx = t->ctx;
+                    return o;
+                }
     } else if (a[2] == 0) {
-        for (const cli_opt *p = opts; p->name; p++)
-            if (p->short_name && p->short_name == a[1])
-                o = p;
+        for (const cli_table *t = tables; t->opts; t++)
+            for (const cli_opt *o = t->opts; o->name; o++)
+                if (o->short_name && o->short_name == a[1]) {
+                    *ctx = t->ctx;
+                    return o;
+                }
     }
-    if (!o)
-        return wdg_error_set(err, WDG_EUSAGE, NULL, 0, "unknown option '%s'", a);
-    *name = o->name;
-    if (!o->takes_value) {
-        if (inline_value)
-            return wdg_error_set(err, WDG_EUSAGE, NULL, 0, "option --%s takes no value", o->name);
-        return CLI_OPTION;
-    }
-    if (inline_value) {
-        *value = inline_value;
-        return CLI_OPTION;
-    }
-    if (it->i >= it->argc)
-        return wdg_error_set(err, WDG_EUSAGE, NULL, 0, "option --%s needs a value", o->name);
-    *value = it->argv[it->i++];
-    return CLI_OPTION;
+    return NULL;
 }
+
+static int oom(wdg_error *err)
+{
+    return wdg_error_set(err, WDG_ENOMEM, NULL, 0, "out of memory");
+}
+
+/* Stores value as o says: 0, CLI_DONE after an action, < 0 on failure. */
+static int take(const cli_opt *o, void *ctx, const char *value, wdg_error *err)
+{
+    char *at = (char *)ctx + o->off;
+    int rc;
+    switch (o->kind) {
+    case CLI_FLAG:
+        *(int *)(void *)at = 1;
+        return 0;
+    case CLI_STR:
+        *(const char **)(void *)at = value;
+        return 0;
+    case CLI_LIST:
+        return cli_list_push((cli_list *)(void *)at, value) < 0 ? oom(err) : 0;
+    case CLI_PARSE:
+        return o->fn(ctx, o->name, value, err);
+    case CLI_ACTION:
+        rc = o->fn(ctx, o->name, NULL, err);
+        return rc < 0 ? rc : CLI_DONE;
+    }
+    return wdg_error_set(err, WDG_EINTERNAL, NULL, 0, "option --%s: no such kind", o->name);
+}
+
+int cli_parse(int argc, char **argv, const cli_table *tables, cli_take_fn positional,
+              void *pos_ctx, wdg_error *err)
+{
+    int positional_only = 0;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        int rc;
+        if (positional_only || a[0] != '-' || a[1] == 0) {
+            if ((rc = positional(pos_ctx, NULL, a, err)) < 0)
+                return rc;
+            continue;
+        }
+        if (strcmp(a, "--") == 0) {
+            positional_only = 1;
+            continue;
+        }
+        void *ctx = NULL;
+        const char *value;
+        const cli_opt *o = find(tables, a, &ctx, &value);
+        if (!o)
+            return wdg_error_set(err, WDG_EUSAGE, NULL, 0, "unknown option '%s'", a);
+        int wants_value = o->kind == CLI_STR || o->kind == CLI_LIST || o->kind == CLI_PARSE;
+        if (!wants_value && value)
+            return wdg_error_set(err, WDG_EUSAGE, NULL, 0, "option --%s takes no value", o->name);
+        if (wants_value && !value) {
+            if (i + 1 >= argc)
+                return wdg_error_set(err, WDG_EUSAGE, NULL, 0, "option --%s needs a value",
+                                     o->name);
+            value = argv[++i];
+        }
+        if ((rc = take(o, ctx, value, err)) != 0)
+            return rc;
+    }
+    return 0;
+}
+
+static int print_help(void *ctx, const char *name, const char *value, wdg_error *err)
+{
+    const cli_help *h = ctx;
+    (void)name, (void)value, (void)err;
+    fputs(h->text, stdout);
+    if (h->more)
+        fputs(h->more, stdout);
+    return 0;
+}
+
+const cli_opt cli_help_opts[] = {{"help", 'h', CLI_ACTION, 0, print_help}, CLI_OPT_END};
 
 int cli_list_push(cli_list *l, const char *v)
 {

@@ -8,26 +8,55 @@
 #include "wedge/wedge.h"
 
 /* Option parsing: long options (--name VALUE or --name=VALUE), a few short
- * ones (-o DIR, -h), "-" as a positional (stdin), "--" ends options. */
+ * ones (-o DIR, -h), "-" as a positional (stdin), "--" ends options.
+ *
+ * Each command declares its options as tables; the options several
+ * commands share (input, pair, --help) are tables of their own, declared
+ * once in common_opts.c.  An option says where its value goes in the
+ * context its table is given. */
+typedef enum cli_kind {
+    CLI_FLAG,    /* no value: sets the int at off to 1 */
+    CLI_STR,     /* a value, kept as given in the const char * at off */
+    CLI_LIST,    /* a repeatable value, pushed on the cli_list at off */
+    CLI_PARSE,   /* a value, handed to fn */
+    CLI_ACTION   /* no value: fn runs and the command ends, done (--help) */
+} cli_kind;
+
+/* Takes one option's value (NULL for CLI_ACTION) into ctx: 0 or < 0 with
+ * err set.  name is the option's name without "--". */
+typedef int (*cli_take_fn)(void *ctx, const char *name, const char *value, wdg_error *err);
+
 typedef struct cli_opt {
-    const char *name;     /* without "--" */
+    const char *name;     /* without "--"; NULL ends a table */
     char short_name;      /* 0 when none */
-    int takes_value;
+    cli_kind kind;
+    size_t off;           /* CLI_FLAG, CLI_STR, CLI_LIST: offsetof in ctx */
+    cli_take_fn fn;       /* CLI_PARSE, CLI_ACTION */
 } cli_opt;
 
-typedef struct cli_iter {
-    int argc;
-    char **argv;
-    int i;
-    int positional_only;
-} cli_iter;
+#define CLI_OPT_END {NULL, 0, CLI_FLAG, 0, NULL}
 
-enum { CLI_END = 0, CLI_POSITIONAL = 1, CLI_OPTION = 2 };
+/* A table of options and the context its options write into. */
+typedef struct cli_table {
+    const cli_opt *opts;  /* NULL ends a list of tables */
+    void *ctx;
+} cli_table;
 
-/* Next item; for options *name is the spec's name.  WDG_EUSAGE for an
- * unknown option or a missing value. */
-int cli_next(cli_iter *it, const cli_opt *opts, const char **name, const char **value,
-             wdg_error *err);
+enum { CLI_DONE = 1 };
+
+/* Parses argv[1..argc) left to right: options through tables, the other
+ * arguments through positional(pos_ctx, NULL, arg, err).  0 when every
+ * argument was taken, CLI_DONE when an action ended the command (the
+ * command exits 0), < 0 (err set) at the first failure: WDG_EUSAGE for an
+ * unknown option, a missing value or a value given to a flag. */
+int cli_parse(int argc, char **argv, const cli_table *tables, cli_take_fn positional,
+              void *pos_ctx, wdg_error *err);
+
+/* --help: ctx is a cli_help, whose texts are printed to stdout. */
+typedef struct cli_help {
+    const char *text, *more;   /* more: NULL or printed after text */
+} cli_help;
+extern const cli_opt cli_help_opts[];
 
 /* Repeatable option values. */
 typedef struct cli_list {

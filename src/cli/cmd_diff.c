@@ -1,14 +1,19 @@
 /* wedge diff REF CAND --tid R[=C]: one thread pair, side by side. */
 #include <errno.h>
 #include <stdio.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "common_opts.h"
 
-static const cli_opt diff_opts[] = {
-    {"tid", 0, 1}, {"context", 'C', 1}, {"all", 0, 0}, {"width", 0, 1}, {"help", 'h', 0},
-    CLI_PAIR_OPTS, CLI_INPUT_OPTS, {NULL, 0, 0}};
+/* What the command line asks of diff. */
+typedef struct diff_args {
+    const char *paths[2], *tid;
+    size_t npaths;
+    long context, width;
+    int whole;
+} diff_args;
 
 static int whole_number(const char *name, const char *v, long max, long *out, wdg_error *err)
 {
@@ -21,57 +26,48 @@ static int whole_number(const char *name, const char *v, long max, long *out, wd
     return 0;
 }
 
+static int context(void *ctx, const char *name, const char *value, wdg_error *err)
+{
+    return whole_number(name, value, 100000, &((diff_args *)ctx)->context, err);
+}
+
+static int width(void *ctx, const char *name, const char *value, wdg_error *err)
+{
+    return whole_number(name, value, 200, &((diff_args *)ctx)->width, err);
+}
+
+static const cli_opt diff_opts[] = {
+    {"tid", 0, CLI_STR, offsetof(diff_args, tid), NULL},
+    {"context", 'C', CLI_PARSE, 0, context},
+    {"all", 0, CLI_FLAG, offsetof(diff_args, whole), NULL},
+    {"width", 0, CLI_PARSE, 0, width},
+    CLI_OPT_END};
+
+static int trace_path(void *ctx, const char *name, const char *value, wdg_error *err)
+{
+    diff_args *a = ctx;
+    (void)name;
+    if (a->npaths == 2)
+        return wdg_error_set(err, WDG_EUSAGE, NULL, 0, "diff takes two traces");
+    a->paths[a->npaths++] = value;
+    return 0;
+}
+
 int cmd_diff(int argc, char **argv)
 {
-    cli_iter it = {argc, argv, 1, 0};
     cli_input in = {0};
     cli_pair pair = CLI_PAIR_INIT;
-    const char *paths[2] = {NULL, NULL}, *tid = NULL;
-    size_t npaths = 0;
-    long context = 3, width = 48;
-    int whole = 0, rc = 0;
+    diff_args args = {{NULL, NULL}, NULL, 0, 3, 48, 0};
+    cli_help help = {cli_help_diff, NULL};
+    const cli_table tables[] = {{diff_opts, &args}, {cli_pair_opts, &pair},
+                                {cli_input_opts, &in}, {cli_help_opts, &help}, {NULL, NULL}};
     wdg_error err = {0};
     wdg_buf out = WDG_BUF_INIT;
-    for (;;) {
-        const char *name, *value;
-        int kind = cli_next(&it, diff_opts, &name, &value, &err);
-        if (kind < 0) {
-            rc = kind;
-            goto done;
-        }
-        if (kind == CLI_END)
-            break;
-        if (kind == CLI_POSITIONAL) {
-            if (npaths == 2) {
-                rc = wdg_error_set(&err, WDG_EUSAGE, NULL, 0, "diff takes two traces");
-                goto done;
-            }
-            paths[npaths++] = value;
-            continue;
-        }
-        int taken = cli_pair_take(&pair, &in, name, value, &err);
-        if (taken < 0) {
-            rc = taken;
-            goto done;
-        }
-        if (taken)
-            continue;
-        if (strcmp(name, "help") == 0) {
-            fputs(cli_help_diff, stdout);
-            goto done;
-        } else if (strcmp(name, "tid") == 0) {
-            tid = value;
-        } else if (strcmp(name, "all") == 0) {
-            whole = 1;
-        } else if (strcmp(name, "context") == 0) {
-            if ((rc = whole_number(name, value, 100000, &context, &err)) < 0)
-                goto done;
-        } else if (strcmp(name, "width") == 0) {
-            if ((rc = whole_number(name, value, 200, &width, &err)) < 0)
-                goto done;
-        }
-    }
-    if (npaths != 2 || !tid) {
+    int rc = cli_parse(argc, argv, tables, trace_path, &args, &err);
+    if (rc != 0)
+        goto done;
+    const char *tid = args.tid;
+    if (args.npaths != 2 || !tid) {
         rc = wdg_error_set(&err, WDG_EUSAGE, NULL, 0, "usage: wedge diff REF CAND --tid R[=C]");
         goto done;
     }
@@ -94,7 +90,7 @@ int cmd_diff(int argc, char **argv)
                            tid);
         goto done;
     }
-    if ((rc = cli_pair_open(&pair, &in, paths, &err)) < 0)
+    if ((rc = cli_pair_open(&pair, &in, args.paths, &err)) < 0)
         goto done;
     const wdg_thread *r = wdg_diag_ref_thread(&pair.rep.diag, rt);
     if (!r) {
@@ -112,7 +108,8 @@ int cmd_diff(int argc, char **argv)
         rc = wdg_error_set(&err, WDG_EUSAGE, NULL, 0, "cand has no thread %u", ct);
         goto done;
     }
-    if ((rc = wdg_render_diff(&out, &pair.rep, rt, ct, whole, (int)context, (int)width, &err)) < 0)
+    if ((rc = wdg_render_diff(&out, &pair.rep, rt, ct, args.whole, (int)args.context,
+                               (int)args.width, &err)) < 0)
         goto done;
     rc = cli_write_stdout(&out, &err);
 done:

@@ -1,15 +1,35 @@
 /* wedge report REF CAND */
-#include <errno.h>
 #include <stdio.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "common_opts.h"
 
+/* What the command line asks of report. */
+typedef struct report_args {
+    const char *paths[2];
+    size_t npaths;
+    const char *json_path, *out_dir, *dot_path;
+} report_args;
+
 static const cli_opt report_opts[] = {
-    {"json", 0, 1}, {"output", 'o', 1}, {"tolerance", 0, 1}, {"dot", 0, 1},
-    {"help", 'h', 0}, CLI_PAIR_OPTS, CLI_INPUT_OPTS, {NULL, 0, 0}};
+    {"json", 0, CLI_STR, offsetof(report_args, json_path), NULL},
+    {"output", 'o', CLI_STR, offsetof(report_args, out_dir), NULL},
+    {"dot", 0, CLI_STR, offsetof(report_args, dot_path), NULL},
+    CLI_OPT_END};
+
+static int trace_path(void *ctx, const char *name, const char *value, wdg_error *err)
+{
+    report_args *a = ctx;
+    (void)name;
+    if (a->npaths == 2)
+        return wdg_error_set(err, WDG_EUSAGE, NULL, 0,
+                             "report takes two traces, REF and CAND; '%s' is a third", value);
+    a->paths[a->npaths++] = value;
+    return 0;
+}
 
 /* The files one run writes.  Each is written under a temporary name and
  * all are renamed over their paths only once every one is complete, so a
@@ -108,67 +128,24 @@ static int write_files(outset *s, const wdg_report *rep, const char *json_path,
 
 int cmd_report(int argc, char **argv)
 {
-    cli_iter it = {argc, argv, 1, 0};
     cli_input in = {0};
     cli_pair pair = CLI_PAIR_INIT;
-    const char *paths[2] = {NULL, NULL};
-    size_t npaths = 0;
-    const char *json_path = NULL, *out_dir = NULL, *dot_path = NULL;
+    report_args args = {{NULL, NULL}, 0, NULL, NULL, NULL};
+    cli_help help = {cli_help_report, cli_help_report_input};
+    const cli_table tables[] = {{report_opts, &args}, {cli_pair_opts, &pair},
+                                {cli_input_opts, &in}, {cli_help_opts, &help}, {NULL, NULL}};
     wdg_error err = {0};
     wdg_buf md = WDG_BUF_INIT, json = WDG_BUF_INIT;
-    int rc = 0;
-    for (;;) {
-        const char *name, *value;
-        int kind = cli_next(&it, report_opts, &name, &value, &err);
-        if (kind < 0) {
-            rc = kind;
-            goto done;
-        }
-        if (kind == CLI_END)
-            break;
-        if (kind == CLI_POSITIONAL) {
-            if (npaths == 2) {
-                rc = wdg_error_set(&err, WDG_EUSAGE, NULL, 0,
-                                   "report takes two traces, REF and CAND; '%s' is a third", value);
-                goto done;
-            }
-            paths[npaths++] = value;
-            continue;
-        }
-        int taken = cli_pair_take(&pair, &in, name, value, &err);
-        if (taken < 0) {
-            rc = taken;
-            goto done;
-        }
-        if (taken)
-            continue;
-        if (strcmp(name, "help") == 0) {
-            cli_help_report_print();
-            goto done;
-        } else if (strcmp(name, "json") == 0) {
-            json_path = value;
-        } else if (strcmp(name, "output") == 0) {
-            out_dir = value;
-        } else if (strcmp(name, "dot") == 0) {
-            dot_path = value;
-        } else if (strcmp(name, "tolerance") == 0) {
-            char *end;
-            errno = 0;
-            pair.ro.tolerance = strtod(value, &end);
-            if (errno || end == value || *end || !(pair.ro.tolerance >= 0) ||
-                pair.ro.tolerance > 1e9) {
-                rc = wdg_error_set(&err, WDG_EUSAGE, NULL, 0,
-                                   "--tolerance takes a number >= 0, e.g. 0.25: '%s'", value);
-                goto done;
-            }
-        }
-    }
-    if (npaths != 2) {
+    int rc = cli_parse(argc, argv, tables, trace_path, &args, &err);
+    if (rc != 0)
+        goto done;
+    if (args.npaths != 2) {
         rc = wdg_error_set(&err, WDG_EUSAGE, NULL, 0,
                            "report needs two traces: wedge report REF CAND");
         goto done;
     }
-    if ((rc = cli_pair_open(&pair, &in, paths, &err)) < 0)
+    const char *json_path = args.json_path, *out_dir = args.out_dir, *dot_path = args.dot_path;
+    if ((rc = cli_pair_open(&pair, &in, args.paths, &err)) < 0)
         goto done;
     const wdg_report *rep = &pair.rep;
     wdg_report_markdown(rep, &md);

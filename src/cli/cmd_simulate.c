@@ -1,5 +1,6 @@
 /* wedge simulate [SCENARIO|FILE] -o DIR ...  and  wedge demo */
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,13 +8,13 @@
 
 #include "cli.h"
 
-static const cli_opt sim_opts[] = {
-    {"output", 'o', 1}, {"seed", 0, 1}, {"seconds", 0, 1}, {"ref-format", 0, 1},
-    {"events", 0, 1}, {"fault", 0, 1}, {"list", 0, 0}, {"quiet", 'q', 0}, {"help", 'h', 0},
-    {"slowdown", 0, 1}, {"clock-offset", 0, 1}, {"cand-clock", 0, 1}, {"killed-at-hang", 0, 0},
-    {"end-marker", 0, 0}, {"ref-helpers", 0, 1}, {"cand-format", 0, 1},
-    {"waitany-workers", 0, 0}, {"condvar", 0, 0}, {"pulse", 0, 0}, {"wrappers", 0, 0},
-    {NULL, 0, 0}};
+/* What the command line asks of simulate. */
+typedef struct sim_args {
+    wdg_sim_opts so;
+    const char *dir;
+    int quiet;
+    cli_list faults;
+} sim_args;
 
 static int number(const char *name, const char *v, double max, double *out, wdg_error *err)
 {
@@ -26,6 +27,70 @@ static int number(const char *name, const char *v, double max, double *out, wdg_
     return 0;
 }
 
+static int seed(void *ctx, const char *name, const char *value, wdg_error *err)
+{
+    sim_args *a = ctx;
+    char *end;
+    (void)name;
+    errno = 0;
+    a->so.seed = strtoull(value, &end, 10);
+    if (errno || end == value || *end || a->so.seed == 0)
+        return wdg_error_set(err, WDG_EUSAGE, NULL, 0, "--seed takes a whole number from 1: '%s'",
+                             value);
+    return 0;
+}
+
+static int seconds(void *ctx, const char *name, const char *value, wdg_error *err)
+{
+    return number(name, value, 1e6, &((sim_args *)ctx)->so.seconds, err);
+}
+
+static int slowdown(void *ctx, const char *name, const char *value, wdg_error *err)
+{
+    sim_args *a = ctx;
+    int rc = number(name, value, 1000, &a->so.slowdown, err);
+    if (rc == 0 && a->so.slowdown < 1)
+        rc = wdg_error_set(err, WDG_EUSAGE, NULL, 0,
+                           "--slowdown takes a factor from 1 to 1000: '%s'", value);
+    return rc;
+}
+
+static int clock_offset(void *ctx, const char *name, const char *value, wdg_error *err)
+{
+    sim_args *a = ctx;
+    char *end;
+    (void)name;
+    errno = 0;
+    long long ns = strtoll(value, &end, 10);
+    if (errno || end == value || *end || ns < 0 || ns > (long long)4e18)
+        return wdg_error_set(err, WDG_EUSAGE, NULL, 0,
+                             "--clock-offset takes whole nanoseconds from 0: '%s'", value);
+    a->so.clock_offset = ns;
+    a->so.has_clock_offset = 1;
+    return 0;
+}
+
+static int ref_helpers(void *ctx, const char *name, const char *value, wdg_error *err)
+{
+    sim_args *a = ctx;
+    char *end;
+    (void)name;
+    long n = strtol(value, &end, 10);
+    if (end == value || *end || n < 1 || n > 16)
+        return wdg_error_set(err, WDG_EUSAGE, NULL, 0, "--ref-helpers takes 1 to 16: '%s'", value);
+    a->so.ref_helpers = (int)n;
+    return 0;
+}
+
+static int events(void *ctx, const char *name, const char *value, wdg_error *err)
+{
+    double d;
+    int rc = number(name, value, 1e10, &d, err);
+    if (rc == 0)
+        ((sim_args *)ctx)->so.events = (uint64_t)d;
+    return rc;
+}
+
 static void list_scenarios(void)
 {
     for (const wdg_sim_scenario *s = wdg_sim_scenarios(); s->name; s++)
@@ -33,124 +98,72 @@ static void list_scenarios(void)
                s->faults[0] ? s->faults : "none");
 }
 
+static int list(void *ctx, const char *name, const char *value, wdg_error *err)
+{
+    (void)ctx, (void)name, (void)value, (void)err;
+    list_scenarios();
+    return 0;
+}
+
+#define SO(field) offsetof(sim_args, so.field)
+static const cli_opt sim_opts[] = {
+    {"output", 'o', CLI_STR, offsetof(sim_args, dir), NULL},
+    {"quiet", 'q', CLI_FLAG, offsetof(sim_args, quiet), NULL},
+    {"fault", 0, CLI_LIST, offsetof(sim_args, faults), NULL},
+    {"list", 0, CLI_ACTION, 0, list},
+    {"seed", 0, CLI_PARSE, 0, seed},
+    {"seconds", 0, CLI_PARSE, 0, seconds},
+    {"events", 0, CLI_PARSE, 0, events},
+    {"slowdown", 0, CLI_PARSE, 0, slowdown},
+    {"clock-offset", 0, CLI_PARSE, 0, clock_offset},
+    {"ref-helpers", 0, CLI_PARSE, 0, ref_helpers},
+    {"ref-format", 0, CLI_STR, SO(ref_format), NULL},
+    {"cand-clock", 0, CLI_STR, SO(cand_clock), NULL},
+    {"cand-format", 0, CLI_STR, SO(cand_format), NULL},
+    {"killed-at-hang", 0, CLI_FLAG, SO(killed_at_hang), NULL},
+    {"end-marker", 0, CLI_FLAG, SO(end_marker), NULL},
+    {"waitany-workers", 0, CLI_FLAG, SO(waitany_workers), NULL},
+    {"condvar", 0, CLI_FLAG, SO(condvar), NULL},
+    {"pulse", 0, CLI_FLAG, SO(pulse), NULL},
+    {"wrappers", 0, CLI_FLAG, SO(wrappers), NULL},
+    CLI_OPT_END};
+#undef SO
+
+static int scenario(void *ctx, const char *name, const char *value, wdg_error *err)
+{
+    sim_args *a = ctx;
+    (void)name;
+    if (a->so.scenario)
+        return wdg_error_set(err, WDG_EUSAGE, NULL, 0, "simulate takes one scenario");
+    a->so.scenario = value;
+    return 0;
+}
+
 int cmd_simulate(int argc, char **argv)
 {
-    cli_iter it = {argc, argv, 1, 0};
-    cli_list faults = {0};
-    wdg_sim_opts so = WDG_SIM_OPTS_INIT;
-    const char *dir = NULL;
-    int quiet = 0, rc = 0;
+    sim_args args = {WDG_SIM_OPTS_INIT, NULL, 0, {0}};
+    cli_help help = {cli_help_simulate, NULL};
+    const cli_table tables[] = {{sim_opts, &args}, {cli_help_opts, &help}, {NULL, NULL}};
+    wdg_sim_opts *so = &args.so;
     wdg_error err = {0};
-    for (;;) {
-        const char *name, *value;
-        int kind = cli_next(&it, sim_opts, &name, &value, &err);
-        if (kind < 0) {
-            rc = kind;
-            goto done;
-        }
-        if (kind == CLI_END)
-            break;
-        double d;
-        if (kind == CLI_POSITIONAL) {
-            if (so.scenario) {
-                rc = wdg_error_set(&err, WDG_EUSAGE, NULL, 0, "simulate takes one scenario");
-                goto done;
-            }
-            so.scenario = value;
-        } else if (strcmp(name, "help") == 0) {
-            fputs(cli_help_simulate, stdout);
-            goto done;
-        } else if (strcmp(name, "list") == 0) {
-            list_scenarios();
-            goto done;
-        } else if (strcmp(name, "output") == 0) {
-            dir = value;
-        } else if (strcmp(name, "quiet") == 0) {
-            quiet = 1;
-        } else if (strcmp(name, "ref-format") == 0) {
-            so.ref_format = value;
-        } else if (strcmp(name, "fault") == 0) {
-            if (cli_list_push(&faults, value) < 0) {
-                rc = wdg_error_set(&err, WDG_ENOMEM, NULL, 0, "out of memory");
-                goto done;
-            }
-        } else if (strcmp(name, "seed") == 0) {
-            char *end;
-            errno = 0;
-            so.seed = strtoull(value, &end, 10);
-            if (errno || end == value || *end || so.seed == 0) {
-                rc = wdg_error_set(&err, WDG_EUSAGE, NULL, 0,
-                                   "--seed takes a whole number from 1: '%s'", value);
-                goto done;
-            }
-        } else if (strcmp(name, "seconds") == 0) {
-            if ((rc = number(name, value, 1e6, &so.seconds, &err)) < 0)
-                goto done;
-        } else if (strcmp(name, "slowdown") == 0) {
-            if ((rc = number(name, value, 1000, &so.slowdown, &err)) < 0)
-                goto done;
-            if (so.slowdown < 1) {
-                rc = wdg_error_set(&err, WDG_EUSAGE, NULL, 0,
-                                   "--slowdown takes a factor from 1 to 1000: '%s'", value);
-                goto done;
-            }
-        } else if (strcmp(name, "clock-offset") == 0) {
-            char *end;
-            errno = 0;
-            long long ns = strtoll(value, &end, 10);
-            if (errno || end == value || *end || ns < 0 || ns > (long long)4e18) {
-                rc = wdg_error_set(&err, WDG_EUSAGE, NULL, 0,
-                                   "--clock-offset takes whole nanoseconds from 0: '%s'", value);
-                goto done;
-            }
-            so.clock_offset = ns;
-            so.has_clock_offset = 1;
-        } else if (strcmp(name, "cand-clock") == 0) {
-            so.cand_clock = value;
-        } else if (strcmp(name, "cand-format") == 0) {
-            so.cand_format = value;
-        } else if (strcmp(name, "waitany-workers") == 0) {
-            so.waitany_workers = 1;
-        } else if (strcmp(name, "condvar") == 0) {
-            so.condvar = 1;
-        } else if (strcmp(name, "pulse") == 0) {
-            so.pulse = 1;
-        } else if (strcmp(name, "wrappers") == 0) {
-            so.wrappers = 1;
-        } else if (strcmp(name, "killed-at-hang") == 0) {
-            so.killed_at_hang = 1;
-        } else if (strcmp(name, "end-marker") == 0) {
-            so.end_marker = 1;
-        } else if (strcmp(name, "ref-helpers") == 0) {
-            char *end;
-            long n = strtol(value, &end, 10);
-            if (end == value || *end || n < 1 || n > 16) {
-                rc = wdg_error_set(&err, WDG_EUSAGE, NULL, 0,
-                                   "--ref-helpers takes 1 to 16: '%s'", value);
-                goto done;
-            }
-            so.ref_helpers = (int)n;
-        } else if (strcmp(name, "events") == 0) {
-            if ((rc = number(name, value, 1e10, &d, &err)) < 0)
-                goto done;
-            so.events = (uint64_t)d;
-        }
-    }
-    if (!dir) {
+    int rc = cli_parse(argc, argv, tables, scenario, &args, &err);
+    if (rc != 0)
+        goto done;
+    if (!args.dir) {
         rc = wdg_error_set(&err, WDG_EUSAGE, NULL, 0, "simulate needs -o DIR");
         goto done;
     }
-    so.faults = faults.items;
-    so.n_faults = faults.n;
+    so->faults = args.faults.items;
+    so->n_faults = args.faults.n;
     wdg_sim_result res;
-    if ((rc = wdg_simulate(dir, &so, &res, &err)) < 0)
+    if ((rc = wdg_simulate(args.dir, so, &res, &err)) < 0)
         goto done;
-    if (!quiet)
+    if (!args.quiet)
         printf("%s: %llu events\n%s: %llu events\n%s: outcome %s\n", res.ref_path,
                (unsigned long long)res.ref_events, res.cand_path,
                (unsigned long long)res.cand_events, res.truth_path, res.outcome);
 done:
-    cli_list_free(&faults);
+    cli_list_free(&args.faults);
     return rc < 0 ? cli_fail(&err) : 0;
 }
 

@@ -1,28 +1,20 @@
 #include "common_opts.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-int cli_input_take(cli_input *in, const char *name, const char *value, wdg_error *err)
-{
-    cli_list *l = strcmp(name, "line-format") == 0   ? &in->line_formats
-                  : strcmp(name, "probe") == 0       ? &in->probes
-                  : strcmp(name, "op-category") == 0 ? &in->op_categories
-                  : strcmp(name, "op-kind") == 0     ? &in->op_kinds
-                  : strcmp(name, "op-signal") == 0   ? &in->op_signals
-                                                     : NULL;
-    if (l)
-        return cli_list_push(l, value) < 0 ? wdg_error_set(err, WDG_ENOMEM, NULL, 0, "out of memory")
-                                           : 1;
-    if (strcmp(name, "strict") == 0) {
-        in->strict = 1;
-        return 1;
-    }
-    return 0;
-}
+const cli_opt cli_input_opts[] = {
+    {"line-format", 0, CLI_LIST, offsetof(cli_input, line_formats), NULL},
+    {"probe", 0, CLI_LIST, offsetof(cli_input, probes), NULL},
+    {"op-category", 0, CLI_LIST, offsetof(cli_input, op_categories), NULL},
+    {"op-kind", 0, CLI_LIST, offsetof(cli_input, op_kinds), NULL},
+    {"op-signal", 0, CLI_LIST, offsetof(cli_input, op_signals), NULL},
+    {"strict", 0, CLI_FLAG, offsetof(cli_input, strict), NULL},
+    CLI_OPT_END};
 
 void cli_input_free(cli_input *in)
 {
@@ -71,66 +63,90 @@ done:
     return 0;
 }
 
-int cli_pair_take(cli_pair *p, cli_input *in, const char *name, const char *value,
-                  wdg_error *err)
+static int key_by(void *ctx, const char *name, const char *value, wdg_error *err)
 {
-    int taken = cli_input_take(in, name, value, err);
-    if (taken)
-        return taken;
-    if (strcmp(name, "symbols") == 0)
-        return cli_list_push(&p->symbol_files, value) < 0
-                   ? wdg_error_set(err, WDG_ENOMEM, NULL, 0, "out of memory")
-                   : 1;
-    if (strcmp(name, "wrapper") == 0)
-        return cli_list_push(&p->wrappers, value) < 0
-                   ? wdg_error_set(err, WDG_ENOMEM, NULL, 0, "out of memory")
-                   : 1;
-    if (strcmp(name, "key-by") == 0) {
-        if (wdg_key_by_parse(value, &p->ro.keys.by) < 0)
-            return wdg_error_set(err, WDG_EUSAGE, NULL, 0,
-                                 "--key-by takes site, function or caller: '%s'", value);
-        return 1;
-    }
-    if (strcmp(name, "tid-map") == 0) {
-        p->ro.diag.tid_map = value;
-        return 1;
-    }
-    if (strcmp(name, "silence") == 0) {
-        int rc = wdg_parse_silence(&p->ro.diag, value, err);
-        return rc < 0 ? rc : 1;
-    }
-    if (strcmp(name, "ended-at") == 0 || strcmp(name, "max-malformed") == 0) {
-        int rc = name[0] == 'e' ? wdg_parse_ended_at(&p->ro.diag, value, err)
-                                : wdg_parse_max_malformed(&p->ro.diag, value, err);
-        return rc < 0 ? rc : 1;
-    }
-    if (strcmp(name, "boot-window") == 0) {
-        char *end;
-        errno = 0;
-        long long v = strtoll(value, &end, 10);
-        if (errno || end == value || *end || v < 0)
-            return wdg_error_set(err, WDG_EUSAGE, NULL, 0,
-                                 "--boot-window takes a time in ns (an event index for traces "
-                                 "without t): '%s'", value);
-        p->ro.boot_window = v;
-        return 1;
-    }
-    if (strcmp(name, "span") == 0) {
-        if (wdg_span_method_parse(value, &p->ro.span) < 0)
-            return wdg_error_set(err, WDG_EUSAGE, NULL, 0,
-                                 "--span takes progress, time or whole: '%s'", value);
-        return 1;
-    }
-    if (strcmp(name, "ref-name") == 0) {
-        p->ro.ref_name = value;
-        return 1;
-    }
-    if (strcmp(name, "cand-name") == 0) {
-        p->ro.cand_name = value;
-        return 1;
-    }
+    cli_pair *p = ctx;
+    (void)name;
+    if (wdg_key_by_parse(value, &p->ro.keys.by) < 0)
+        return wdg_error_set(err, WDG_EUSAGE, NULL, 0,
+                             "--key-by takes site, function or caller: '%s'", value);
     return 0;
 }
+
+static int silence(void *ctx, const char *name, const char *value, wdg_error *err)
+{
+    cli_pair *p = ctx;
+    (void)name;
+    return wdg_parse_silence(&p->ro.diag, value, err);
+}
+
+static int ended_at(void *ctx, const char *name, const char *value, wdg_error *err)
+{
+    cli_pair *p = ctx;
+    (void)name;
+    return wdg_parse_ended_at(&p->ro.diag, value, err);
+}
+
+static int max_malformed(void *ctx, const char *name, const char *value, wdg_error *err)
+{
+    cli_pair *p = ctx;
+    (void)name;
+    return wdg_parse_max_malformed(&p->ro.diag, value, err);
+}
+
+static int boot_window(void *ctx, const char *name, const char *value, wdg_error *err)
+{
+    cli_pair *p = ctx;
+    char *end;
+    (void)name;
+    errno = 0;
+    long long v = strtoll(value, &end, 10);
+    if (errno || end == value || *end || v < 0)
+        return wdg_error_set(err, WDG_EUSAGE, NULL, 0,
+                             "--boot-window takes a time in ns (an event index for traces "
+                             "without t): '%s'", value);
+    p->ro.boot_window = v;
+    return 0;
+}
+
+static int span(void *ctx, const char *name, const char *value, wdg_error *err)
+{
+    cli_pair *p = ctx;
+    (void)name;
+    if (wdg_span_method_parse(value, &p->ro.span) < 0)
+        return wdg_error_set(err, WDG_EUSAGE, NULL, 0,
+                             "--span takes progress, time or whole: '%s'", value);
+    return 0;
+}
+
+static int tolerance(void *ctx, const char *name, const char *value, wdg_error *err)
+{
+    cli_pair *p = ctx;
+    char *end;
+    (void)name;
+    errno = 0;
+    double x = strtod(value, &end);
+    if (errno || end == value || *end || !(x >= 0) || x > 1e9)
+        return wdg_error_set(err, WDG_EUSAGE, NULL, 0,
+                             "--tolerance takes a number >= 0, e.g. 0.25: '%s'", value);
+    p->ro.tolerance = x;
+    return 0;
+}
+
+const cli_opt cli_pair_opts[] = {
+    {"symbols", 0, CLI_LIST, offsetof(cli_pair, symbol_files), NULL},
+    {"wrapper", 0, CLI_LIST, offsetof(cli_pair, wrappers), NULL},
+    {"tid-map", 0, CLI_STR, offsetof(cli_pair, ro.diag.tid_map), NULL},
+    {"ref-name", 0, CLI_STR, offsetof(cli_pair, ro.ref_name), NULL},
+    {"cand-name", 0, CLI_STR, offsetof(cli_pair, ro.cand_name), NULL},
+    {"key-by", 0, CLI_PARSE, 0, key_by},
+    {"silence", 0, CLI_PARSE, 0, silence},
+    {"ended-at", 0, CLI_PARSE, 0, ended_at},
+    {"max-malformed", 0, CLI_PARSE, 0, max_malformed},
+    {"boot-window", 0, CLI_PARSE, 0, boot_window},
+    {"span", 0, CLI_PARSE, 0, span},
+    {"tolerance", 0, CLI_PARSE, 0, tolerance},
+    CLI_OPT_END};
 
 /* What a path reads: stdin's file for "-"; 0 when it cannot be told. */
 static int identity(const char *path, struct stat *st)

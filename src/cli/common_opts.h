@@ -9,9 +9,9 @@ typedef struct cli_input {
     int strict;
 } cli_input;
 
-/* Takes the option if it is one of the input options: 1 when taken, 0
- * when not one of them, < 0 (err set) on failure. */
-int cli_input_take(cli_input *in, const char *name, const char *value, wdg_error *err);
+/* --line-format, --probe, --op-category, --op-kind, --op-signal,
+ * --strict: a table over a cli_input. */
+extern const cli_opt cli_input_opts[];
 
 /* Loads paths with the input options: ops table, templates, probes. On
  * success the caller frees traces, *ops and *templates. */
@@ -19,10 +19,6 @@ int cli_input_load(cli_input *in, const char *const *paths, size_t n, wdg_trace 
                    wdg_ops **ops, wdg_templates **templates, wdg_error *err);
 
 void cli_input_free(cli_input *in);
-
-#define CLI_INPUT_OPTS                                                  \
-    {"line-format", 0, 1}, {"probe", 0, 1}, {"op-category", 0, 1},      \
-    {"op-kind", 0, 1}, {"op-signal", 0, 1}, {"strict", 0, 0}
 
 /* Two traces compared: what `report` and `diff` share. */
 typedef struct cli_pair {
@@ -39,16 +35,10 @@ typedef struct cli_pair {
 
 #define CLI_PAIR_INIT {{0}, {0}, WDG_REPORT_OPTS_INIT, {NULL, NULL}, NULL, NULL, NULL, {0}, 0}
 
-#define CLI_PAIR_OPTS                                                         \
-    {"symbols", 0, 1}, {"tid-map", 0, 1}, {"silence", 0, 1},                  \
-    {"boot-window", 0, 1}, {"ref-name", 0, 1}, {"cand-name", 0, 1},          \
-    {"span", 0, 1}, {"ended-at", 0, 1}, {"max-malformed", 0, 1},             \
-    {"wrapper", 0, 1}, {"key-by", 0, 1}
-
-/* Takes one of CLI_INPUT_OPTS or CLI_PAIR_OPTS: 1 taken, 0 not one of
- * them, < 0 an error (err set). */
-int cli_pair_take(cli_pair *p, cli_input *in, const char *name, const char *value,
-                  wdg_error *err);
+/* --symbols, --tid-map, --silence, --boot-window, --ref-name,
+ * --cand-name, --span, --ended-at, --max-malformed, --wrapper, --key-by,
+ * --tolerance: a table over a cli_pair (what report and diff share). */
+extern const cli_opt cli_pair_opts[];
 /* Loads symbols and both traces (warning about malformed lines) and builds
  * the report. */
 int cli_pair_open(cli_pair *p, cli_input *in, const char *const paths[2], wdg_error *err);
