@@ -197,6 +197,8 @@ const char cli_help_diff[] =
     "  --boot-window NS     another window (ns; an event index without t)\n"
     "  -C, --context N      equal lines shown around changes (default 3)\n"
     "  --width N            width of the ref column (default 48)\n"
+    "  --tolerance X        as for 'wedge report'; it decides the first divergence,\n"
+    "                       where the boot window ends by default\n"
     "  --symbols FILE, --tid-map R=C,..., --span M, --ref-name, --cand-name,\n"
     "  --ended-at, --silence, --max-malformed, --wrapper, --key-by, input options\n"
     "  as for 'wedge report'\n";

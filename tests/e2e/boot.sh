@@ -88,4 +88,48 @@ eq "runs of two are not folded" "$(grep -c '^ *[01]  A@0x00000010  ' "$T/out")" 
 status "runs: a narrow column" 0 "$W" diff "$T/run.ref" "$T/run.cand" --tid 1=1 --all --width 12
 eq "runs: the count survives the cut" "$(grep -c '^ *0  KeSetEv x 40 ' "$T/out")" 1
 
+
+# --- --tolerance moves the boot window (report and diff alike) --------------
+# ref: 10 sets at 0x100 (t 10..100), a set at 0x200 (t 110), 5 releases;
+# cand: 7 sets at 0x100, the releases.  At the default tolerance 7 of 10
+# is UNDER: the first divergence, so the window's end, is the 8th set
+# (t 80; 7 ref tokens).  With --tolerance 1 it is a MATCH and the
+# divergence is the MISSING set at 0x200 (t 110; 10 ref tokens).
+{
+    i=1
+    while [ $i -le 10 ]; do ev $((i * 10)) 1 KeSetEvent 0x82000100 0x10; i=$((i + 1)); done
+    ev 110 1 KeSetEvent 0x82000200 0x20
+    i=1
+    while [ $i -le 5 ]; do ev $((110 + i * 10)) 1 KeReleaseSemaphore 0x82000300 0x30; i=$((i + 1)); done
+} >"$T/tol.ref"
+{
+    i=1
+    while [ $i -le 7 ]; do ev $((i * 10)) 1 KeSetEvent 0x82000100 0x10; i=$((i + 1)); done
+    i=1
+    while [ $i -le 5 ]; do ev $((70 + i * 10)) 1 KeReleaseSemaphore 0x82000300 0x30; i=$((i + 1)); done
+} >"$T/tol.cand"
+report_files tol "$T/tol.ref" "$T/tol.cand"
+eq "tolerance: the default window ends at the UNDER key" "$(j tol '.boot_delta.window')" 80
+report_files tol1 "$T/tol.ref" "$T/tol.cand" --tolerance 1
+eq "tolerance 1: the window ends at the MISSING key" "$(j tol1 '.boot_delta.window')" 110
+eq "tolerance 1: report's ref tokens" "$(j tol1 '.boot_delta.threads[0].tokens.ref')" 10
+status "tolerance: wedge diff, default" 0 "$W" diff "$T/tol.ref" "$T/tol.cand" --tid 1
+eq "tolerance: diff's default window" "$(sed -n 1p "$T/out")" \
+    "--- ref thread 1: 7 tokens (the boot window)"
+status "tolerance: wedge diff --tolerance 1" 0 "$W" diff "$T/tol.ref" "$T/tol.cand" --tid 1 \
+    --tolerance 1
+eq "tolerance 1: diff's window is the report's" "$(sed -n 1p "$T/out")" \
+    "--- ref thread 1: 10 tokens (the boot window)"
+eq "tolerance 1: diff's edits" "$(sed -n 3p "$T/out")" "5 inserted, 3 deleted"
+status "tolerance: wedge diff --tolerance=1" 0 "$W" diff "$T/tol.ref" "$T/tol.cand" --tid 1 \
+    --tolerance=1
+eq "tolerance=1: the same window" "$(sed -n 1p "$T/out")" \
+    "--- ref thread 1: 10 tokens (the boot window)"
+status "tolerance: diff refuses a bad one" 64 "$W" diff "$T/tol.ref" "$T/tol.cand" --tid 1 \
+    --tolerance -1
+contains "tolerance: diff's message is report's" "$T/err" \
+    "wedge: --tolerance takes a number >= 0, e.g. 0.25: '-1'"
+status "tolerance: diff --help" 0 "$W" diff --help
+contains "tolerance: diff --help names it" "$T/out" "--tolerance X"
+
 finish
