@@ -30,6 +30,20 @@ status "three traces" 64 "$W" report "$D/ref.jsonl" "$D/cand.jsonl" "$D/cand.jso
 status "bad tolerance" 64 "$W" report "$D/ref.jsonl" "$D/cand.jsonl" --tolerance abc
 status "negative tolerance" 64 "$W" report "$D/ref.jsonl" "$D/cand.jsonl" --tolerance -1
 status "missing option value" 64 "$W" report "$D/ref.jsonl" "$D/cand.jsonl" --json
+contains "missing option value message" "$T/err" "wedge: option --json needs a value"
+# the option tables: a flag takes no value, "--" ends options, the shared
+# options belong to the commands that read them only
+status "a value to a flag" 64 "$W" stats "$D/ref.jsonl" --strict=1
+contains "a value to a flag says so" "$T/err" "wedge: option --strict takes no value"
+status "-- ends options" 64 "$W" report "$D/ref.jsonl" "$D/cand.jsonl" -- --json
+contains "-- makes --json a third trace" "$T/err" "'--json' is a third"
+status "stats takes no pair option" 64 "$W" stats "$D/ref.jsonl" --tolerance 1
+contains "stats: --tolerance unknown" "$T/err" "unknown option '--tolerance'"
+status "a short option with its value attached is unknown" 64 "$W" report "$D/ref.jsonl" \
+    "$D/cand.jsonl" -oX
+status "--help ends the command" 0 "$W" report --help --bogus
+status "simulate --list ends the command" 0 "$W" simulate --list --bogus
+contains "simulate --list lists" "$T/out" "two-faults"
 status "bad --probe" 64 "$W" report "$D/ref.jsonl" "$D/cand.jsonl" --probe nothex=KeSetEvent
 # pseudo ops need fields a probe cannot give; op names are one printable word
 status "--probe thread.create" 64 "$W" report "$D/ref.jsonl" "$D/cand.jsonl" --probe 0x1=thread.create
