@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "wedge/utf8.h"
+#include "../model/grow.h"
 #include "diag_internal.h"
 
 typedef struct balance {
@@ -28,7 +29,7 @@ typedef struct delivery {
 typedef struct roots_ctx {
     diag_ctx *c;
     delivery *dl;              /* one per (wedged thread, object of its wait) */
-    size_t n_dl;
+    size_t n_dl, cap_dl;
     wdg_map dl_objs;           /* objects some wedged thread waits on */
     producer *prods;           /* ref producers, sorted by object */
     size_t n_prods;
@@ -49,14 +50,8 @@ static balance *bal_of(roots_ctx *x, uint32_t obj)
     uint64_t *i = wdg_map_get(&x->bal, obj);
     if (i)
         return &x->bals[*i];
-    if (x->n_bals == x->cap_bals) {
-        size_t c = x->cap_bals ? x->cap_bals * 2 : 64;
-        balance *p = realloc(x->bals, c * sizeof *p);
-        if (!p)
-            return NULL;
-        x->bals = p;
-        x->cap_bals = c;
-    }
+    if (wdg_grow((void **)&x->bals, &x->cap_bals, x->n_bals + 1, sizeof *x->bals, 64) < 0)
+        return NULL;
     if (!wdg_map_put(&x->bal, obj, x->n_bals, NULL))
         return NULL;
     x->bals[x->n_bals] = (balance){0, WDG_NO_INDEX};
@@ -91,14 +86,9 @@ static int index_producers(roots_ctx *x)
         }
         if (!fresh)
             continue;
-        if (x->n_prods == cap) {
-            cap = cap ? cap * 2 : 256;
-            producer *p = realloc(x->prods, cap * sizeof *p);
-            if (!p) {
-                rc = -1;
-                break;
-            }
-            x->prods = p;
+        if (wdg_grow((void **)&x->prods, &cap, x->n_prods + 1, sizeof *x->prods, 256) < 0) {
+            rc = -1;
+            break;
         }
         x->prods[x->n_prods++] = (producer){obj, i};
     }
@@ -124,10 +114,8 @@ static int wedged_waits(roots_ctx *x)
             continue;
         size_t at = v->threads[k].last;
         int n = diag_wait_objs(v, &v->t->events[at], objs);
-        delivery *p = realloc(x->dl, (x->n_dl + (size_t)n + 1) * sizeof *p);
-        if (!p)
+        if (wdg_grow((void **)&x->dl, &x->cap_dl, x->n_dl + (size_t)n + 1, sizeof *x->dl, 16) < 0)
             return -1;
-        x->dl = p;
         for (int j = 0; j < n; j++) {
             if (!wdg_map_put(&x->dl_objs, objs[j], 1, NULL))
                 return -1;
@@ -264,14 +252,8 @@ static size_t add_root(roots_ctx *x, const wdg_root *r)
     for (size_t i = 0; i < d->n_roots; i++)
         if (same_cause(&d->roots[i], r))
             return i;
-    if (d->n_roots == x->cap_roots) {
-        size_t c = x->cap_roots ? x->cap_roots * 2 : 16;
-        wdg_root *p = realloc(d->roots, c * sizeof *p);
-        if (!p)
-            return WDG_NO_INDEX;
-        d->roots = p;
-        x->cap_roots = c;
-    }
+    if (wdg_grow((void **)&d->roots, &x->cap_roots, d->n_roots + 1, sizeof *d->roots, 16) < 0)
+        return WDG_NO_INDEX;
     d->roots[d->n_roots] = *r;
     return d->n_roots++;
 }
@@ -284,14 +266,8 @@ static int link_root(roots_ctx *x, uint32_t tid, size_t root)
     for (size_t i = 0; i < d->n_links; i++)
         if (d->links[i].tid == tid && d->links[i].root == root)
             return 0;
-    if (d->n_links == x->cap_links) {
-        size_t c = x->cap_links ? x->cap_links * 2 : 16;
-        wdg_root_link *p = realloc(d->links, c * sizeof *p);
-        if (!p)
-            return -1;
-        d->links = p;
-        x->cap_links = c;
-    }
+    if (wdg_grow((void **)&d->links, &x->cap_links, d->n_links + 1, sizeof *d->links, 16) < 0)
+        return -1;
     d->links[d->n_links++] = (wdg_root_link){tid, root};
     return 0;
 }
@@ -303,14 +279,8 @@ static int add_edge(roots_ctx *x, const wdg_edge *e)
         if (d->edges[i].from == e->from && d->edges[i].to == e->to && d->edges[i].lr == e->lr &&
             d->edges[i].op == e->op && d->edges[i].cat == e->cat)
             return 0;
-    if (d->n_edges == x->cap_edges) {
-        size_t c = x->cap_edges ? x->cap_edges * 2 : 16;
-        wdg_edge *p = realloc(d->edges, c * sizeof *p);
-        if (!p)
-            return -1;
-        d->edges = p;
-        x->cap_edges = c;
-    }
+    if (wdg_grow((void **)&d->edges, &x->cap_edges, d->n_edges + 1, sizeof *d->edges, 16) < 0)
+        return -1;
     d->edges[d->n_edges++] = *e;
     return 0;
 }
@@ -858,16 +828,15 @@ static int list_unexplained(roots_ctx *x)
     return 0;
 }
 
-static int add_u32(uint32_t **v, size_t *n, uint32_t value)
+/* value added to the set *v (of *n, room for *cap) unless there */
+static int add_u32(uint32_t **v, size_t *n, size_t *cap, uint32_t value)
 {
     for (size_t i = 0; i < *n; i++)
         if ((*v)[i] == value)
             return 0;
-    uint32_t *p = realloc(*v, (*n + 1) * sizeof *p);
-    if (!p)
+    if (wdg_grow((void **)v, cap, *n + 1, sizeof **v, 8) < 0)
         return -1;
-    *v = p;
-    p[(*n)++] = value;
+    (*v)[(*n)++] = value;
     return 0;
 }
 
@@ -922,10 +891,11 @@ static int list_suspects(roots_ctx *x)
             continue;
         wdg_suspect *s = &d->suspects[d->n_suspects];
         memset(s, 0, sizeof *s);
+        size_t cap = 0;
         for (size_t p = 0; p < x->n_prods; p++) {
             const wdg_event *e = &c->ref.t->events[x->prods[p].event];
             if (e->tid == r->tid && waited_on(x, x->prods[p].obj, any_unmapped) &&
-                add_u32(&s->objs, &s->n_objs, x->prods[p].obj) < 0) {
+                add_u32(&s->objs, &s->n_objs, &cap, x->prods[p].obj) < 0) {
                 free(s->objs);
                 return -1;
             }

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../model/grow.h"
 #include "../model/map.h"
 #include "wedge/analysis.h"
 #include "wrappers.h"
@@ -120,14 +121,8 @@ static int count_trace(wdg_keytable *kt, const wrap_set *w, wdg_map *ids, wdg_ma
         if (!slot)
             return -1;
         if (inserted) {
-            if (kt->n == *cap) {
-                size_t c = *cap ? *cap * 2 : 64;
-                wdg_key *p = realloc(kt->keys, c * sizeof *p);
-                if (!p)
-                    return -1;
-                kt->keys = p;
-                *cap = c;
-            }
+            if (wdg_grow((void **)&kt->keys, cap, kt->n + 1, sizeof *kt->keys, 64) < 0)
+                return -1;
             wdg_key *k = &kt->keys[kt->n++];
             memset(k, 0, sizeof *k);
             k->cat = e->cat;

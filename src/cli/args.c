@@ -4,6 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../model/grow.h"
 #include "cli.h"
 
 int cli_next(cli_iter *it, const cli_opt *opts, const char **name, const char **value,
@@ -57,14 +58,8 @@ int cli_next(cli_iter *it, const cli_opt *opts, const char **name, const char **
 
 int cli_list_push(cli_list *l, const char *v)
 {
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? l->cap * 2 : 8;
-        const char **p = realloc(l->items, cap * sizeof *p);
-        if (!p)
-            return -1;
-        l->items = p;
-        l->cap = cap;
-    }
+    if (wdg_grow((void **)&l->items, &l->cap, l->n + 1, sizeof *l->items, 8) < 0)
+        return -1;
     l->items[l->n++] = v;
     return 0;
 }
