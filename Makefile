@@ -117,6 +117,12 @@ $(BUILD)/wedge-failalloc: $(CLI_OBJ) $(BUILD)/obj/tests/alloc/failalloc.o $(BUIL
 	@$(CC) $(ALL_LDFLAGS) $(WRAP) -o $@ $(CLI_OBJ) $(BUILD)/obj/tests/alloc/failalloc.o \
 		$(BUILD)/libwedge.a $(PKG_LIBS)
 
+# two reports built at once in two threads (tests/threads/)
+$(BUILD)/obj/tests/threads/report_threads.o: ALL_CFLAGS += -pthread
+$(BUILD)/report-threads: $(BUILD)/obj/tests/threads/report_threads.o $(BUILD)/libwedge.a
+	@echo "  LINK  $@"
+	@$(CC) $(ALL_LDFLAGS) -pthread -o $@ $< $(BUILD)/libwedge.a $(PKG_LIBS)
+
 # a host program in a ',' decimal-point locale (tests/e2e/locale.sh)
 $(BUILD)/locale-json: $(BUILD)/obj/tests/locale/locale_json.o $(BUILD)/libwedge.a
 	@echo "  LINK  $@"
@@ -141,12 +147,13 @@ $(BUILD)/bench-read: bench/bench_read.c $(BUILD)/libwedge.a
 test-plain: deps
 	@$(MAKE) --no-print-directory $(JOBS) BUILD=build build/wedge build/unit-tests build/fuzz-replay \
 		build/libwedge.so \
-		build/wedge-failalloc build/fuzz-replay-options build/fuzz-replay-transport build/locale-json
+		build/wedge-failalloc build/fuzz-replay-options build/fuzz-replay-transport build/locale-json \
+		build/report-threads
 
 test-asan: deps
 	@$(MAKE) --no-print-directory $(JOBS) BUILD=build-asan OPT="$(SAN)" build-asan/wedge build-asan/unit-tests build-asan/fuzz-replay \
 		build-asan/wedge-failalloc build-asan/fuzz-replay-options build-asan/fuzz-replay-transport \
-		build-asan/locale-json
+		build-asan/locale-json build-asan/report-threads
 
 test: test-plain test-asan
 	@sh tests/run.sh build build-asan

@@ -38,6 +38,7 @@ suites() {
     echo "objects sh tests/e2e/objects.sh $b"
     echo "sim sh tests/e2e/sim.sh $b '$seeds'"
     echo "alloc sh tests/alloc/run.sh $b $step"
+    echo "threads ./$b/report-threads"
     echo "fuzz-corpus ./$b/fuzz-replay fuzz/corpus"
     echo "fuzz-options ./$b/fuzz-replay-options fuzz/corpus-options"
     echo "fuzz-transport ./$b/fuzz-replay-transport fuzz/corpus-transport"

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "wedge/utf8.h"
+#include "../model/grow.h"
 #include "../model/map.h"
 #include "wedge/bootdelta.h"
 #include "wedge/diff.h"
@@ -210,14 +211,9 @@ static int by_ref_t(const void *x, const void *y)
 
 static int add_milestone(wdg_boot_delta *bd, size_t *cap, const wdg_milestone *m)
 {
-    if (bd->n_milestones == *cap) {
-        size_t c = *cap ? *cap * 2 : 32;
-        wdg_milestone *p = realloc(bd->milestones, c * sizeof *p);
-        if (!p)
-            return -1;
-        bd->milestones = p;
-        *cap = c;
-    }
+    if (wdg_grow((void **)&bd->milestones, cap, bd->n_milestones + 1, sizeof *bd->milestones,
+                 32) < 0)
+        return -1;
     bd->milestones[bd->n_milestones++] = *m;
     return 0;
 }

@@ -3,19 +3,14 @@
 #include <string.h>
 
 #include "../formats/formats.h"
+#include "../model/grow.h"
 #include "diag_internal.h"
 
 static int add_pair(diag_ctx *c, size_t *cap, uint32_t ref, uint32_t cand, int how, double sim)
 {
     wdg_diagnosis *d = c->d;
-    if (d->n_pairs == *cap) {
-        size_t n = *cap ? *cap * 2 : 32;
-        wdg_thread_pair *p = realloc(d->pairs, n * sizeof *p);
-        if (!p)
-            return -1;
-        d->pairs = p;
-        *cap = n;
-    }
+    if (wdg_grow((void **)&d->pairs, cap, d->n_pairs + 1, sizeof *d->pairs, 32) < 0)
+        return -1;
     d->pairs[d->n_pairs++] = (wdg_thread_pair){ref, cand, how, sim};
     wdg_thread *r = &c->ref.threads[diag_thread_index(&c->ref, ref)];
     wdg_thread *k = &c->cand.threads[diag_thread_index(&c->cand, cand)];
@@ -184,14 +179,9 @@ static int signature_pairs(diag_ctx *c, size_t *cap)
             double j = idset_jaccard(&rs[r], &ks[k]);
             if (j < 0.5)
                 continue;
-            if (n == ncap) {
-                ncap = ncap ? ncap * 2 : 64;
-                candidate *p = realloc(cands, ncap * sizeof *p);
-                if (!p) {
-                    rc = -1;
-                    break;
-                }
-                cands = p;
+            if (wdg_grow((void **)&cands, &ncap, n + 1, sizeof *cands, 64) < 0) {
+                rc = -1;
+                break;
             }
             cands[n++] = (candidate){j, r, k, c->ref.threads[r].first, c->cand.threads[k].first};
         }
@@ -441,14 +431,8 @@ static objinfo *obj_get(objtab *t, uint32_t id, size_t at)
     uint64_t *slot = wdg_map_get(&t->by_id, id);
     if (slot)
         return &t->o[*slot];
-    if (t->n == t->cap) {
-        size_t c = t->cap ? t->cap * 2 : 64;
-        objinfo *p = realloc(t->o, c * sizeof *p);
-        if (!p)
-            return NULL;
-        t->o = p;
-        t->cap = c;
-    }
+    if (wdg_grow((void **)&t->o, &t->cap, t->n + 1, sizeof *t->o, 64) < 0)
+        return NULL;
     if (!wdg_map_put(&t->by_id, id, t->n, NULL))
         return NULL;
     objinfo *o = &t->o[t->n++];
@@ -560,14 +544,8 @@ static void objtab_free(objtab *t)
 
 static int add_obj_pair(wdg_diagnosis *d, size_t *cap, uint32_t cand, uint32_t ref, int how)
 {
-    if (d->n_objects == *cap) {
-        size_t n = *cap ? *cap * 2 : 64;
-        wdg_object_pair *p = realloc(d->objects, n * sizeof *p);
-        if (!p)
-            return -1;
-        d->objects = p;
-        *cap = n;
-    }
+    if (wdg_grow((void **)&d->objects, cap, d->n_objects + 1, sizeof *d->objects, 64) < 0)
+        return -1;
     d->objects[d->n_objects++] = (wdg_object_pair){cand, ref, how};
     return 0;
 }
@@ -601,14 +579,9 @@ static int similar_objects(wdg_diagnosis *d, size_t *cap, objtab *rt, objtab *kt
         }
         if (best < 0.5 || second == best)
             continue;
-        if (n == ncap) {
-            ncap = ncap ? ncap * 2 : 64;
-            candidate *p = realloc(cands, ncap * sizeof *p);
-            if (!p) {
-                free(cands);
-                return -1;
-            }
-            cands = p;
+        if (wdg_grow((void **)&cands, &ncap, n + 1, sizeof *cands, 64) < 0) {
+            free(cands);
+            return -1;
         }
         cands[n++] = (candidate){best, best_r, k, rt->o[best_r].first, kt->o[k].first};
     }
@@ -749,14 +722,8 @@ static int wait_slots(const diag_ctx *c, const engine_view *v, objtab *tab, slot
                 out->s[*at].n++;
                 continue;
             }
-            if (out->n == out->cap) {
-                size_t cap = out->cap ? out->cap * 2 : 64;
-                slot *p = realloc(out->s, cap * sizeof *p);
-                if (!p)
-                    return -1;
-                out->s = p;
-                out->cap = cap;
-            }
+            if (wdg_grow((void **)&out->s, &out->cap, out->n + 1, sizeof *out->s, 64) < 0)
+                return -1;
             out->s[out->n++] = (slot){group, (size_t)*oi, 1};
         }
     }
@@ -806,14 +773,9 @@ static int collect_votes(const slots *rs, const slots *ks, vote **out, size_t *n
         for (size_t a = i; ie - i <= WAIT_POSITION_MAX && je - j <= WAIT_POSITION_MAX && a < ie;
              a++)
             for (size_t b = j; b < je; b++) {
-                if (n == cap) {
-                    cap = cap ? cap * 2 : 64;
-                    vote *p = realloc(v, cap * sizeof *p);
-                    if (!p) {
-                        free(v);
-                        return -1;
-                    }
-                    v = p;
+                if (wdg_grow((void **)&v, &cap, n + 1, sizeof *v, 64) < 0) {
+                    free(v);
+                    return -1;
                 }
                 v[n++] = (vote){ks->s[a].obj, rs->s[b].obj,
                                 (double)ks->s[a].n * (double)rs->s[b].n};

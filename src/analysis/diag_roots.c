@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "wedge/utf8.h"
+#include "../model/grow.h"
 #include "diag_internal.h"
 
 typedef struct balance {
@@ -28,7 +29,7 @@ typedef struct delivery {
 typedef struct roots_ctx {
     diag_ctx *c;
     delivery *dl;              /* one per (wedged thread, object of its wait) */
-    size_t n_dl;
+    size_t n_dl, cap_dl;
     wdg_map dl_objs;           /* objects some wedged thread waits on */
     producer *prods;           /* ref producers, sorted by object */
     size_t n_prods;
@@ -49,14 +50,8 @@ static balance *bal_of(roots_ctx *x, uint32_t obj)
     uint64_t *i = wdg_map_get(&x->bal, obj);
     if (i)
         return &x->bals[*i];
-    if (x->n_bals == x->cap_bals) {
-        size_t c = x->cap_bals ? x->cap_bals * 2 : 64;
-        balance *p = realloc(x->bals, c * sizeof *p);
-        if (!p)
-            return NULL;
-        x->bals = p;
-        x->cap_bals = c;
-    }
+    if (wdg_grow((void **)&x->bals, &x->cap_bals, x->n_bals + 1, sizeof *x->bals, 64) < 0)
+        return NULL;
     if (!wdg_map_put(&x->bal, obj, x->n_bals, NULL))
         return NULL;
     x->bals[x->n_bals] = (balance){0, WDG_NO_INDEX};
@@ -91,14 +86,9 @@ static int index_producers(roots_ctx *x)
         }
         if (!fresh)
             continue;
-        if (x->n_prods == cap) {
-            cap = cap ? cap * 2 : 256;
-            producer *p = realloc(x->prods, cap * sizeof *p);
-            if (!p) {
-                rc = -1;
-                break;
-            }
-            x->prods = p;
+        if (wdg_grow((void **)&x->prods, &cap, x->n_prods + 1, sizeof *x->prods, 256) < 0) {
+            rc = -1;
+            break;
         }
         x->prods[x->n_prods++] = (producer){obj, i};
     }
@@ -124,10 +114,8 @@ static int wedged_waits(roots_ctx *x)
             continue;
         size_t at = v->threads[k].last;
         int n = diag_wait_objs(v, &v->t->events[at], objs);
-        delivery *p = realloc(x->dl, (x->n_dl + (size_t)n + 1) * sizeof *p);
-        if (!p)
+        if (wdg_grow((void **)&x->dl, &x->cap_dl, x->n_dl + (size_t)n + 1, sizeof *x->dl, 16) < 0)
             return -1;
-        x->dl = p;
         for (int j = 0; j < n; j++) {
             if (!wdg_map_put(&x->dl_objs, objs[j], 1, NULL))
                 return -1;
@@ -264,14 +252,8 @@ static size_t add_root(roots_ctx *x, const wdg_root *r)
     for (size_t i = 0; i < d->n_roots; i++)
         if (same_cause(&d->roots[i], r))
             return i;
-    if (d->n_roots == x->cap_roots) {
-        size_t c = x->cap_roots ? x->cap_roots * 2 : 16;
-        wdg_root *p = realloc(d->roots, c * sizeof *p);
-        if (!p)
-            return WDG_NO_INDEX;
-        d->roots = p;
-        x->cap_roots = c;
-    }
+    if (wdg_grow((void **)&d->roots, &x->cap_roots, d->n_roots + 1, sizeof *d->roots, 16) < 0)
+        return WDG_NO_INDEX;
     d->roots[d->n_roots] = *r;
     return d->n_roots++;
 }
@@ -284,14 +266,8 @@ static int link_root(roots_ctx *x, uint32_t tid, size_t root)
     for (size_t i = 0; i < d->n_links; i++)
         if (d->links[i].tid == tid && d->links[i].root == root)
             return 0;
-    if (d->n_links == x->cap_links) {
-        size_t c = x->cap_links ? x->cap_links * 2 : 16;
-        wdg_root_link *p = realloc(d->links, c * sizeof *p);
-        if (!p)
-            return -1;
-        d->links = p;
-        x->cap_links = c;
-    }
+    if (wdg_grow((void **)&d->links, &x->cap_links, d->n_links + 1, sizeof *d->links, 16) < 0)
+        return -1;
     d->links[d->n_links++] = (wdg_root_link){tid, root};
     return 0;
 }
@@ -303,14 +279,8 @@ static int add_edge(roots_ctx *x, const wdg_edge *e)
         if (d->edges[i].from == e->from && d->edges[i].to == e->to && d->edges[i].lr == e->lr &&
             d->edges[i].op == e->op && d->edges[i].cat == e->cat)
             return 0;
-    if (d->n_edges == x->cap_edges) {
-        size_t c = x->cap_edges ? x->cap_edges * 2 : 16;
-        wdg_edge *p = realloc(d->edges, c * sizeof *p);
-        if (!p)
-            return -1;
-        d->edges = p;
-        x->cap_edges = c;
-    }
+    if (wdg_grow((void **)&d->edges, &x->cap_edges, d->n_edges + 1, sizeof *d->edges, 16) < 0)
+        return -1;
     d->edges[d->n_edges++] = *e;
     return 0;
 }
@@ -609,7 +579,7 @@ static int examine(roots_ctx *x, const wdg_thread *w)
     return 0;
 }
 
-/* --- graph: reachability, cycles, blocks -------------------------------- */
+/* --- graph: components, cycles, blocks ---------------------------------- */
 
 static long node_of(const diag_ctx *c, uint32_t tid)
 {
@@ -619,48 +589,183 @@ static long node_of(const diag_ctx *c, uint32_t tid)
                : -1;
 }
 
-/* reach[k] marks the cand thread indexes node k can reach (itself too) */
-static void reachable(const diag_ctx *c, long from, char *seen, long *stack)
+/* The wait-for graph: its nodes are the wedged divergent cand threads (by
+ * cand thread index), its edges the wait edges between two nodes, kept
+ * both ways in compressed rows (node k's successors are
+ * out[out_at[k] .. out_at[k + 1]), its predecessors likewise in in[]).
+ * comp[k] is k's strongly connected component; components are numbered in
+ * the order Tarjan's algorithm completes them, so every edge between two
+ * components leads to a lower number; members[] lists the nodes component
+ * by component (component i from comp_at[i]). */
+typedef struct wgraph {
+    size_t n;                  /* cand threads, nodes or not */
+    size_t *out_at, *out, *in_at, *in;
+    size_t *comp;              /* NO_COMP for a thread that is no node */
+    size_t n_comps;
+    size_t *comp_at, *members;
+    char *linked;              /* per thread: it has a root link */
+} wgraph;
+
+#define NO_COMP SIZE_MAX
+
+static void graph_free(wgraph *g)
+{
+    free(g->out_at);
+    free(g->out);
+    free(g->in_at);
+    free(g->in);
+    free(g->comp);
+    free(g->comp_at);
+    free(g->members);
+    free(g->linked);
+}
+
+/* the rows: at[] counts first, then offsets, then the filled rows */
+static void graph_rows(const diag_ctx *c, size_t *at, size_t *row, int forward)
 {
     const wdg_diagnosis *d = c->d;
-    size_t sp = 0;
-    stack[sp++] = from;
-    seen[from] = 1;
-    while (sp) {
-        long k = stack[--sp];
-        for (size_t i = 0; i < d->n_edges; i++) {
-            if (d->edges[i].from != c->cand.threads[k].tid)
+    size_t n = c->cand.n;
+    memset(at, 0, (n + 2) * sizeof *at);
+    for (size_t e = 0; e < d->n_edges; e++) {
+        long f = node_of(c, d->edges[e].from), t = node_of(c, d->edges[e].to);
+        if (f >= 0 && t >= 0)
+            at[(size_t)(forward ? f : t) + 2]++;
+    }
+    for (size_t k = 0; k < n; k++)
+        at[k + 2] += at[k + 1];
+    for (size_t e = 0; e < d->n_edges; e++) {
+        long f = node_of(c, d->edges[e].from), t = node_of(c, d->edges[e].to);
+        if (f >= 0 && t >= 0)
+            row[at[(size_t)(forward ? f : t) + 1]++] = (size_t)(forward ? t : f);
+    }
+}
+
+/* Tarjan's strongly connected components, with explicit stacks (no
+ * recursion, whatever the graph's depth).  Returns 0 or -1 (memory). */
+static int graph_components(const diag_ctx *c, wgraph *g)
+{
+    size_t n = g->n, counter = 0, sp = 0, cp = 0, done = 0;
+    size_t *index = malloc((n + 1) * sizeof *index), *low = malloc((n + 1) * sizeof *low);
+    size_t *stack = malloc((n + 1) * sizeof *stack), *calls = malloc((n + 1) * sizeof *calls);
+    size_t *next = malloc((n + 1) * sizeof *next);
+    char *on = calloc(n + 1, 1);
+    int rc = -1;
+    if (!index || !low || !stack || !calls || !next || !on)
+        goto out;
+    for (size_t k = 0; k < n; k++) {
+        index[k] = NO_COMP;
+        g->comp[k] = NO_COMP;
+    }
+    g->n_comps = 0;
+    for (size_t s = 0; s < n; s++) {
+        if (index[s] != NO_COMP || node_of(c, c->cand.threads[s].tid) < 0)
+            continue;
+        index[s] = low[s] = counter++;
+        stack[sp++] = s, on[s] = 1;
+        calls[cp++] = s, next[s] = g->out_at[s];
+        while (cp) {
+            size_t v = calls[cp - 1];
+            if (next[v] < g->out_at[v + 1]) {
+                size_t w = g->out[next[v]++];
+                if (index[w] == NO_COMP) {
+                    index[w] = low[w] = counter++;
+                    stack[sp++] = w, on[w] = 1;
+                    calls[cp++] = w, next[w] = g->out_at[w];
+                } else if (on[w] && index[w] < low[v]) {
+                    low[v] = index[w];
+                }
                 continue;
-            long to = node_of(c, d->edges[i].to);
-            if (to >= 0 && !seen[to]) {
-                seen[to] = 1;
-                stack[sp++] = to;
             }
+            cp--;
+            if (cp && low[v] < low[calls[cp - 1]])
+                low[calls[cp - 1]] = low[v];
+            if (low[v] != index[v])
+                continue;
+            /* v roots a component: everything above it on the stack */
+            g->comp_at[g->n_comps] = done;
+            size_t w;
+            do {
+                w = stack[--sp];
+                on[w] = 0;
+                g->comp[w] = g->n_comps;
+                g->members[done++] = w;
+            } while (w != v);
+            g->n_comps++;
+        }
+    }
+    g->comp_at[g->n_comps] = done;
+    rc = 0;
+out:
+    free(index);
+    free(low);
+    free(stack);
+    free(calls);
+    free(next);
+    free(on);
+    return rc;
+}
+
+static int graph_build(const diag_ctx *c, wgraph *g)
+{
+    size_t n = c->cand.n;
+    memset(g, 0, sizeof *g);
+    g->n = n;
+    size_t m = c->d->n_edges;
+    g->out_at = malloc((n + 2) * sizeof *g->out_at);
+    g->in_at = malloc((n + 2) * sizeof *g->in_at);
+    g->out = malloc((m + 1) * sizeof *g->out);
+    g->in = malloc((m + 1) * sizeof *g->in);
+    g->comp = malloc((n + 1) * sizeof *g->comp);
+    g->comp_at = malloc((n + 1) * sizeof *g->comp_at);
+    g->members = malloc((n + 1) * sizeof *g->members);
+    g->linked = malloc(n + 1);
+    if (!g->out_at || !g->in_at || !g->out || !g->in || !g->comp || !g->comp_at || !g->members ||
+        !g->linked)
+        return -1;
+    graph_rows(c, g->out_at, g->out, 1);
+    graph_rows(c, g->in_at, g->in, 0);
+    return graph_components(c, g);
+}
+
+/* g->linked from the root links as they stand */
+static void graph_links(const diag_ctx *c, wgraph *g)
+{
+    memset(g->linked, 0, g->n + 1);
+    for (size_t l = 0; l < c->d->n_links; l++) {
+        long j = diag_thread_index(&c->cand, c->d->links[l].tid);
+        if (j >= 0)
+            g->linked[j] = 1;
+    }
+}
+
+/* ok[i]: component i reaches (or holds) a node with a root link.  Edges
+ * between components lead to lower numbers, so one pass upward does. */
+static void reaching_roots(const diag_ctx *c, wgraph *g, char *ok)
+{
+    graph_links(c, g);
+    for (size_t i = 0; i < g->n_comps; i++) {
+        ok[i] = 0;
+        for (size_t m = g->comp_at[i]; m < g->comp_at[i + 1] && !ok[i]; m++) {
+            size_t v = g->members[m];
+            ok[i] = g->linked[v];
+            for (size_t e = g->out_at[v]; e < g->out_at[v + 1] && !ok[i]; e++)
+                ok[i] = g->comp[g->out[e]] != i && ok[g->comp[g->out[e]]];
         }
     }
 }
 
-static int has_root(const wdg_diagnosis *d, uint32_t tid)
+/* seen[] marks the nodes reachable from the marked nodes in stack[0..sp)
+ * along out (forward) or in (backward) */
+static void graph_walk(const wgraph *g, int forward, char *seen, size_t *stack, size_t sp)
 {
-    for (size_t i = 0; i < d->n_links; i++)
-        if (d->links[i].tid == tid)
-            return 1;
-    return 0;
-}
-
-/* nodes that reach a node with a root */
-static void reaching_roots(const diag_ctx *c, char *ok, char *seen, long *stack)
-{
-    size_t n = c->cand.n;
-    for (size_t k = 0; k < n; k++) {
-        ok[k] = 0;
-        if (node_of(c, c->cand.threads[k].tid) < 0)
-            continue;
-        memset(seen, 0, n);
-        reachable(c, (long)k, seen, stack);
-        for (size_t j = 0; j < n && !ok[k]; j++)
-            if (seen[j] && has_root(c->d, c->cand.threads[j].tid))
-                ok[k] = 1;
+    const size_t *at = forward ? g->out_at : g->in_at, *row = forward ? g->out : g->in;
+    while (sp) {
+        size_t v = stack[--sp];
+        for (size_t e = at[v]; e < at[v + 1]; e++)
+            if (!seen[row[e]]) {
+                seen[row[e]] = 1;
+                stack[sp++] = row[e];
+            }
     }
 }
 
@@ -682,107 +787,127 @@ static int root_order(const void *a, const void *b)
     return x->kind - y->kind;
 }
 
+/* Does component i close a cycle: two members, or one waiting on itself? */
+static int cyclic(const wgraph *g, size_t i)
+{
+    if (g->comp_at[i + 1] - g->comp_at[i] > 1)
+        return 1;
+    size_t v = g->members[g->comp_at[i]];
+    for (size_t e = g->out_at[v]; e < g->out_at[v + 1]; e++)
+        if (g->out[e] == v)
+            return 1;
+    return 0;
+}
+
+/* A rung nobody could check, among the nodes component i reaches, makes
+ * its cycle a guess. */
+static int unproven_from(const diag_ctx *c, const wgraph *g, size_t i, char *seen, size_t *stack)
+{
+    const wdg_diagnosis *d = c->d;
+    memset(seen, 0, g->n + 1);
+    size_t v = g->members[g->comp_at[i]];
+    seen[v] = 1;
+    stack[0] = v;
+    graph_walk(g, 1, seen, stack, 1);
+    for (size_t e = 0; e < d->n_edges; e++) {
+        long f = diag_thread_index(&c->cand, d->edges[e].from);
+        long t = diag_thread_index(&c->cand, d->edges[e].to);
+        if (f >= 0 && t >= 0 && seen[f] && seen[t] && d->edges[e].unproven)
+            return 1;
+    }
+    return 0;
+}
+
+/* The cycle roots: a cyclic component that reaches no root is a true
+ * deadlock, one root (named by its lowest thread id) linked to each
+ * member, or each member unexplained when a rung is unproven. */
+static int cycle_roots(roots_ctx *x, const wgraph *g, const char *ok, char *seen, size_t *stack)
+{
+    diag_ctx *c = x->c;
+    for (size_t k = 0; k < g->n; k++) {
+        size_t i = g->comp[k];
+        if (i == NO_COMP || ok[i] || g->linked[k] || !cyclic(g, i))
+            continue;
+        const wdg_thread *th = &c->cand.threads[k];
+        if (unproven_from(c, g, i, seen, stack)) {
+            unexplained(x, th, 0, 0, "it waits in a cycle with a rung no iteration of either "
+                                     "engine could check");
+            continue;
+        }
+        size_t li = k;
+        for (size_t m = g->comp_at[i]; m < g->comp_at[i + 1]; m++)
+            if (c->cand.threads[g->members[m]].tid < c->cand.threads[li].tid)
+                li = g->members[m];
+        wdg_root root;
+        root_init(&root, WDG_ROOT_CYCLE);
+        root.has_tid = 1;
+        root.tid = c->cand.threads[li].tid;
+        set_family(&root, &c->cand.threads[li]);
+        root_waiter(&root, &c->cand.threads[li]);
+        root.inferred = x->ref_has_waits ? 0 : WDG_INFER_NO_REF_WAITS;
+        size_t ri = add_root(x, &root);
+        if (ri == WDG_NO_INDEX || link_root(x, th->tid, ri) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* blocks: the nodes whose edges lead to a node linked to each root */
+static int root_blocks(const diag_ctx *c, const wgraph *g, char *seen, size_t *stack)
+{
+    wdg_diagnosis *d = c->d;
+    for (size_t r = 0; r < d->n_roots; r++) {
+        d->roots[r].blocks = malloc((g->n + 1) * sizeof *d->roots[r].blocks);
+        if (!d->roots[r].blocks)
+            return -1;
+        d->roots[r].n_blocks = 0;
+        memset(seen, 0, g->n + 1);
+        size_t sp = 0;
+        for (size_t l = 0; l < d->n_links; l++) {
+            long j = diag_thread_index(&c->cand, d->links[l].tid);
+            if (d->links[l].root == r && j >= 0 && g->comp[j] != NO_COMP && !seen[j]) {
+                seen[j] = 1;
+                stack[sp++] = (size_t)j;
+            }
+        }
+        graph_walk(g, 0, seen, stack, sp);
+        for (size_t k = 0; k < g->n; k++)
+            if (seen[k])
+                d->roots[r].blocks[d->roots[r].n_blocks++] = c->cand.threads[k].tid;
+    }
+    return 0;
+}
+
 static int finish_graph(roots_ctx *x)
 {
     diag_ctx *c = x->c;
     wdg_diagnosis *d = c->d;
     size_t n = c->cand.n;
-    char *ok = calloc(n + 1, 1), *seen = calloc(n + 1, 1), *seen2 = calloc(n + 1, 1);
-    long *stack = calloc(n + 1, sizeof *stack);
+    wgraph g;
+    char *ok = calloc(n + 1, 1), *seen = calloc(n + 1, 1), *out_any = calloc(n + 1, 1);
+    size_t *stack = calloc(n + 1, sizeof *stack);
     int rc = 0;
-    if (!ok || !seen || !seen2 || !stack)
+    if (graph_build(c, &g) < 0 || !ok || !seen || !out_any || !stack)
         goto oom;
-    /* nodes that reach no root: mutual reachability among them makes a
-     * cycle (a true deadlock), one root per strongly connected component */
-    reaching_roots(c, ok, seen, stack);
-    for (size_t k = 0; k < n; k++) {
-        uint32_t tid = c->cand.threads[k].tid;
-        if (node_of(c, tid) < 0 || ok[k] || has_root(d, tid))
-            continue;
-        memset(seen, 0, n);
-        reachable(c, (long)k, seen, stack);
-        /* members: j reachable from k and k reachable from j */
-        uint32_t lowest = tid;
-        int cyclic = 0;
-        for (size_t j = 0; j < n; j++) {
-            if (!seen[j] || node_of(c, c->cand.threads[j].tid) < 0)
-                continue;
-            memset(seen2, 0, n);
-            reachable(c, (long)j, seen2, stack);
-            if (!seen2[k])
-                continue;
-            if (j != k)
-                cyclic = 1;
-            if (c->cand.threads[j].tid < lowest)
-                lowest = c->cand.threads[j].tid;
-        }
-        for (size_t e = 0; e < d->n_edges; e++)
-            if (d->edges[e].from == tid && d->edges[e].to == tid)
-                cyclic = 1;
-        if (!cyclic)
-            continue;
-        /* a rung nobody could check makes the cycle a guess: unexplained */
-        int unproven = 0;
-        for (size_t e = 0; e < d->n_edges; e++) {
-            long f = diag_thread_index(&c->cand, d->edges[e].from);
-            long t2 = diag_thread_index(&c->cand, d->edges[e].to);
-            if (f >= 0 && t2 >= 0 && seen[f] && seen[t2] && d->edges[e].unproven)
-                unproven = 1;
-        }
-        const wdg_thread *th = &c->cand.threads[k];
-        if (unproven) {
-            unexplained(x, th, 0, 0, "it waits in a cycle with a rung no iteration of either "
-                                     "engine could check");
-            continue;
-        }
-        wdg_root root;
-        root_init(&root, WDG_ROOT_CYCLE);
-        root.has_tid = 1;
-        root.tid = lowest;
-        long li = diag_thread_index(&c->cand, lowest);
-        set_family(&root, &c->cand.threads[li]);
-        root_waiter(&root, &c->cand.threads[li]);
-        root.inferred = x->ref_has_waits ? 0 : WDG_INFER_NO_REF_WAITS;
-        size_t ri = add_root(x, &root);
-        if (link_root(x, tid, ri) < 0)
-            goto oom;
-    }
+    /* nodes that reach no root: a cycle among them is a true deadlock */
+    reaching_roots(c, &g, ok);
+    if (cycle_roots(x, &g, ok, seen, stack) < 0)
+        goto oom;
     /* what still reaches nothing ends in threads with no way on */
-    reaching_roots(c, ok, seen, stack);
+    reaching_roots(c, &g, ok);
+    for (size_t e = 0; e < d->n_edges; e++) {
+        long f = diag_thread_index(&c->cand, d->edges[e].from);
+        if (f >= 0)
+            out_any[f] = 1;
+    }
     for (size_t k = 0; k < n; k++) {
         const wdg_thread *th = &c->cand.threads[k];
-        if (node_of(c, th->tid) < 0 || ok[k])
-            continue;
-        int sink = 1;
-        for (size_t e = 0; e < d->n_edges; e++)
-            if (d->edges[e].from == th->tid)
-                sink = 0;
-        if (sink)
+        if (g.comp[k] != NO_COMP && !ok[g.comp[k]] && !out_any[k])
             unexplained(x, th, 0, 0, "no producer of the objects it waits on says who should "
                                      "have signalled them");
     }
-    /* blocks: the wedged threads whose edges lead to each root */
-    for (size_t r = 0; r < d->n_roots; r++) {
-        d->roots[r].blocks = malloc((n + 1) * sizeof *d->roots[r].blocks);
-        if (!d->roots[r].blocks)
-            goto oom;
-        d->roots[r].n_blocks = 0;
-    }
-    for (size_t k = 0; k < n; k++) {
-        if (node_of(c, c->cand.threads[k].tid) < 0)
-            continue;
-        memset(seen, 0, n);
-        reachable(c, (long)k, seen, stack);
-        for (size_t r = 0; r < d->n_roots; r++) {
-            int reaches = 0;
-            for (size_t l = 0; l < d->n_links && !reaches; l++) {
-                long j = diag_thread_index(&c->cand, d->links[l].tid);
-                reaches = d->links[l].root == r && j >= 0 && seen[j];
-            }
-            if (reaches)
-                d->roots[r].blocks[d->roots[r].n_blocks++] = c->cand.threads[k].tid;
-        }
-    }
+    if (root_blocks(c, &g, seen, stack) < 0)
+        goto oom;
     /* sort the roots; links follow the new order */
     size_t *order = malloc((d->n_roots + 1) * sizeof *order);
     wdg_root *sorted = malloc((d->n_roots + 1) * sizeof *sorted);
@@ -823,9 +948,10 @@ static int finish_graph(roots_ctx *x)
 oom:
     rc = -1;
 done:
+    graph_free(&g);
     free(ok);
     free(seen);
-    free(seen2);
+    free(out_any);
     free(stack);
     return rc;
 }
@@ -858,16 +984,15 @@ static int list_unexplained(roots_ctx *x)
     return 0;
 }
 
-static int add_u32(uint32_t **v, size_t *n, uint32_t value)
+/* value added to the set *v (of *n, room for *cap) unless there */
+static int add_u32(uint32_t **v, size_t *n, size_t *cap, uint32_t value)
 {
     for (size_t i = 0; i < *n; i++)
         if ((*v)[i] == value)
             return 0;
-    uint32_t *p = realloc(*v, (*n + 1) * sizeof *p);
-    if (!p)
+    if (wdg_grow((void **)v, cap, *n + 1, sizeof **v, 8) < 0)
         return -1;
-    *v = p;
-    p[(*n)++] = value;
+    (*v)[(*n)++] = value;
     return 0;
 }
 
@@ -922,10 +1047,11 @@ static int list_suspects(roots_ctx *x)
             continue;
         wdg_suspect *s = &d->suspects[d->n_suspects];
         memset(s, 0, sizeof *s);
+        size_t cap = 0;
         for (size_t p = 0; p < x->n_prods; p++) {
             const wdg_event *e = &c->ref.t->events[x->prods[p].event];
             if (e->tid == r->tid && waited_on(x, x->prods[p].obj, any_unmapped) &&
-                add_u32(&s->objs, &s->n_objs, x->prods[p].obj) < 0) {
+                add_u32(&s->objs, &s->n_objs, &cap, x->prods[p].obj) < 0) {
                 free(s->objs);
                 return -1;
             }

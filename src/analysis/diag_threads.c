@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../model/grow.h"
 #include "diag_internal.h"
 
 long diag_thread_index(const engine_view *v, uint32_t tid)
@@ -43,14 +44,8 @@ int diag_wait_objs(const engine_view *v, const wdg_event *e, uint32_t *out)
 
 static int add_thread(engine_view *v, uint32_t tid, size_t at, size_t *cap)
 {
-    if (v->n == *cap) {
-        size_t c = *cap ? *cap * 2 : 32;
-        wdg_thread *p = realloc(v->threads, c * sizeof *p);
-        if (!p)
-            return -1;
-        v->threads = p;
-        *cap = c;
-    }
+    if (wdg_grow((void **)&v->threads, cap, v->n + 1, sizeof *v->threads, 32) < 0)
+        return -1;
     wdg_thread *th = &v->threads[v->n];
     memset(th, 0, sizeof *th);
     th->tid = tid;
@@ -282,14 +277,8 @@ void diag_states(diag_ctx *c, const wdg_diagnosis_opts *o)
 
 int idset_add(idset *s, uint64_t x)
 {
-    if (s->n == s->cap) {
-        size_t c = s->cap ? s->cap * 2 : 16;
-        uint64_t *p = realloc(s->v, c * sizeof *p);
-        if (!p)
-            return -1;
-        s->v = p;
-        s->cap = c;
-    }
+    if (wdg_grow((void **)&s->v, &s->cap, s->n + 1, sizeof *s->v, 16) < 0)
+        return -1;
     s->v[s->n++] = x;
     return 0;
 }

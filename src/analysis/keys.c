@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../model/grow.h"
 #include "../model/map.h"
 #include "wedge/analysis.h"
 #include "wrappers.h"
@@ -48,17 +49,19 @@ void wdg_keytable_free(wdg_keytable *kt)
     memset(kt, 0, sizeof *kt);
 }
 
-/* for the key order: names of ops compare by text (qsort has no context) */
-static const wdg_ops *sort_ops;
-
+/* A key as sorted: ops compare by name, carried along because qsort's
+ * comparison has no context (and a global one would make report building
+ * unsafe in threads). */
 typedef struct sorted_key {
     wdg_key k;
     uint32_t old;
+    const char *name;   /* the op's name, owned by the ops table */
 } sorted_key;
 
 static int key_order(const void *a, const void *b)
 {
-    const wdg_key *x = &((const sorted_key *)a)->k, *y = &((const sorted_key *)b)->k;
+    const sorted_key *sa = a, *sb = b;
+    const wdg_key *x = &sa->k, *y = &sb->k;
     if (x->ref != y->ref)
         return x->ref > y->ref ? -1 : 1;
     if (x->cand != y->cand)
@@ -69,7 +72,7 @@ static int key_order(const void *a, const void *b)
         return x->has_lr ? -1 : 1;
     if (x->has_lr && x->lr != y->lr)
         return x->lr < y->lr ? -1 : 1;
-    return strcmp(wdg_ops_name(sort_ops, x->op), wdg_ops_name(sort_ops, y->op));
+    return strcmp(sa->name, sb->name);
 }
 
 /* The usual rule, on a key's counts or a match class's summed ones. */
@@ -120,14 +123,8 @@ static int count_trace(wdg_keytable *kt, const wrap_set *w, wdg_map *ids, wdg_ma
         if (!slot)
             return -1;
         if (inserted) {
-            if (kt->n == *cap) {
-                size_t c = *cap ? *cap * 2 : 64;
-                wdg_key *p = realloc(kt->keys, c * sizeof *p);
-                if (!p)
-                    return -1;
-                kt->keys = p;
-                *cap = c;
-            }
+            if (wdg_grow((void **)&kt->keys, cap, kt->n + 1, sizeof *kt->keys, 64) < 0)
+                return -1;
             wdg_key *k = &kt->keys[kt->n++];
             memset(k, 0, sizeof *k);
             k->cat = e->cat;
@@ -260,8 +257,7 @@ int wdg_keytable_build_keyed(wdg_keytable *kt, const wdg_trace *ref, const wdg_t
         goto oom;
     }
     for (size_t i = 0; i < kt->n; i++)
-        tmp[i].k = kt->keys[i], tmp[i].old = (uint32_t)i;
-    sort_ops = ref->ops;
+        tmp[i] = (sorted_key){kt->keys[i], (uint32_t)i, wdg_ops_name(ref->ops, kt->keys[i].op)};
     qsort(tmp, kt->n, sizeof *tmp, key_order);
     for (size_t i = 0; i < kt->n; i++) {
         kt->keys[i] = tmp[i].k;

@@ -1,5 +1,6 @@
 /* Myers' O(ND) diff with linear space (bisection at the middle snake), an
  * explicit work stack instead of recursion, and a cost bound. */
+#include "../model/grow.h"
 #include "wedge/diff.h"
 
 #include <stdlib.h>
@@ -34,14 +35,8 @@ static int emit(ctx *c, int kind, size_t a, size_t b, size_t len)
             goto count;
         }
     }
-    if (d->n_runs == c->cap_runs) {
-        size_t cap = c->cap_runs ? c->cap_runs * 2 : 64;
-        wdg_diff_run *p = realloc(d->runs, cap * sizeof *p);
-        if (!p)
-            return -1;
-        d->runs = p;
-        c->cap_runs = cap;
-    }
+    if (wdg_grow((void **)&d->runs, &c->cap_runs, d->n_runs + 1, sizeof *d->runs, 64) < 0)
+        return -1;
     d->runs[d->n_runs++] = (wdg_diff_run){kind, a, b, len};
 count:
     if (kind == WDG_DIFF_INSERT)
@@ -53,14 +48,8 @@ count:
 
 static int push(ctx *c, task t)
 {
-    if (c->sp == c->cap_stack) {
-        size_t cap = c->cap_stack ? c->cap_stack * 2 : 64;
-        task *p = realloc(c->stack, cap * sizeof *p);
-        if (!p)
-            return -1;
-        c->stack = p;
-        c->cap_stack = cap;
-    }
+    if (wdg_grow((void **)&c->stack, &c->cap_stack, c->sp + 1, sizeof *c->stack, 64) < 0)
+        return -1;
     c->stack[c->sp++] = t;
     return 0;
 }

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../model/grow.h"
 #include "cli.h"
 
 /* The option a names, searched in every table; *ctx is its table's. */
@@ -112,14 +113,8 @@ const cli_opt cli_help_opts[] = {{"help", 'h', CLI_ACTION, 0, print_help}, CLI_O
 
 int cli_list_push(cli_list *l, const char *v)
 {
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? l->cap * 2 : 8;
-        const char **p = realloc(l->items, cap * sizeof *p);
-        if (!p)
-            return -1;
-        l->items = p;
-        l->cap = cap;
-    }
+    if (wdg_grow((void **)&l->items, &l->cap, l->n + 1, sizeof *l->items, 8) < 0)
+        return -1;
     l->items[l->n++] = v;
     return 0;
 }

@@ -8,6 +8,7 @@
 #include "wedge/utf8.h"
 
 #include "../input/source.h"
+#include "../model/grow.h"
 #include "../model/arena.h"
 #include "formats.h"
 
@@ -48,14 +49,8 @@ size_t wdg_symbols_count(const wdg_symbols *s) { return s ? s->n : 0; }
 
 static int add(wdg_symbols *s, uint32_t start, uint32_t size, const char *name, size_t n)
 {
-    if (s->n == s->cap) {
-        size_t cap = s->cap ? s->cap * 2 : 256;
-        sym *p = realloc(s->items, cap * sizeof *p);
-        if (!p)
-            return -1;
-        s->items = p;
-        s->cap = cap;
-    }
+    if (wdg_grow((void **)&s->items, &s->cap, s->n + 1, sizeof *s->items, 256) < 0)
+        return -1;
     char *copy = wdg_arena_strndup(&s->arena, name, n);
     if (!copy)
         return -1;
@@ -257,19 +252,17 @@ int wdg_symbols_load(wdg_symbols *s, const char *path, const char **format, wdg_
     if (kind == TOML) {
         /* TOML arrays span lines: gather the whole text (bounded). */
         char *all = NULL;
-        size_t len = 0;
+        size_t len = 0, cap = 0;
         const char *line;
         size_t ln;
         int too_long;
         int got;
         while ((got = wdg_source_next_line(src, &line, &ln, &too_long, err)) > 0) {
-            char *p = realloc(all, len + ln + 1);
-            if (!p) {
+            if (wdg_grow((void **)&all, &cap, len + ln + 1, 1, 4096) < 0) {
                 free(all);
                 rc = wdg_error_set(err, WDG_ENOMEM, path, 0, "out of memory");
                 goto done;
             }
-            all = p;
             memcpy(all + len, line, ln);
             len += ln;
             all[len++] = '\n';

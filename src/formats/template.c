@@ -24,7 +24,7 @@ typedef struct tmpl {
 
 struct wdg_templates {
     tmpl *items;
-    unsigned n, cap;
+    size_t n, cap;
 };
 
 /* Templates are quoted in messages up to this many bytes. */
@@ -217,14 +217,8 @@ int wdg_templates_add(wdg_templates *ts, const char *text, wdg_error *err)
     int rc = compile(&t, text, err);
     if (rc == 0)
         rc = check_tmpl(&t, text, err);
-    if (rc == 0 && ts->n == ts->cap) {
-        unsigned cap = ts->cap ? ts->cap * 2 : 4;
-        tmpl *items = cap > ts->cap ? realloc(ts->items, cap * sizeof *items) : NULL;
-        if (!items)
-            rc = wdg_error_set(err, WDG_ENOMEM, NULL, 0, "out of memory");
-        else
-            ts->items = items, ts->cap = cap;
-    }
+    if (rc == 0 && wdg_grow((void **)&ts->items, &ts->cap, ts->n + 1, sizeof *ts->items, 4) < 0)
+        rc = wdg_error_set(err, WDG_ENOMEM, NULL, 0, "out of memory");
     if (rc < 0) {
         free_tmpl(&t);
         return rc;

@@ -619,14 +619,9 @@ wdg_line_kind wdg_xenia_parse(wdg_xenia *x, wdg_trace *trace, const char *line, 
 
 int wdg_xenia_note_unbound(wdg_xenia *x, size_t event_index)
 {
-    if (x->n_unbound == x->cap_unbound) {
-        size_t cap = x->cap_unbound ? x->cap_unbound * 2 : 256;
-        size_t *p = realloc(x->unbound, cap * sizeof *p);
-        if (!p)
-            return -1;
-        x->unbound = p;
-        x->cap_unbound = cap;
-    }
+    if (wdg_grow((void **)&x->unbound, &x->cap_unbound, x->n_unbound + 1, sizeof *x->unbound,
+                 256) < 0)
+        return -1;
     x->unbound[x->n_unbound++] = event_index;
     return 0;
 }

@@ -2,7 +2,10 @@
 
 #include "wedge/utf8.h"
 
+#include "grow.h"
+
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,18 +34,11 @@ static int reserve(wdg_buf *b, size_t extra)
 {
     if (b->oom)
         return 0;
-    if (b->len + extra + 1 <= b->cap)
-        return 1;
-    size_t cap = b->cap ? b->cap : 256;
-    while (cap < b->len + extra + 1)
-        cap *= 2;
-    char *p = realloc(b->ptr, cap);
-    if (!p) {
+    if (extra >= SIZE_MAX - b->len ||
+        wdg_grow((void **)&b->ptr, &b->cap, b->len + extra + 1, 1, 256) < 0) {
         b->oom = 1;
         return 0;
     }
-    b->ptr = p;
-    b->cap = cap;
     return 1;
 }
 

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "arena.h"
+#include "grow.h"
 #include "map.h"
 
 struct wdg_ops {
@@ -14,7 +15,8 @@ struct wdg_ops {
     uint32_t *next;      /* next id with the same hash, or WDG_OP_NONE */
     uint8_t *cats;
     uint8_t *kinds;      /* obj kind | signal kind << 2 | KIND_TIMED */
-    uint32_t count, cap;
+    uint32_t count;
+    size_t cap;          /* of each array above */
 };
 
 static const char *const category_names[WDG_CAT_COUNT] = {
@@ -185,6 +187,27 @@ uint32_t wdg_ops_find(const wdg_ops *ops, const char *s, size_t n)
     return WDG_OP_NONE;
 }
 
+/* *p, one of the arrays sharing capacity cap, grown to hold need elements;
+ * *next gets the new capacity (the same for every array) */
+static int grow_one(void **p, size_t cap, size_t need, size_t size, size_t *next)
+{
+    return wdg_grow(p, &cap, need, size, 64) < 0 ? -1 : (*next = cap, 0);
+}
+
+/* room for one more op in every array; a failure leaves each valid */
+static int grow_all(wdg_ops *ops)
+{
+    size_t cap = ops->cap, need = (size_t)ops->count + 1;
+    if (grow_one((void **)&ops->names, ops->cap, need, sizeof *ops->names, &cap) < 0 ||
+        grow_one((void **)&ops->lens, ops->cap, need, sizeof *ops->lens, &cap) < 0 ||
+        grow_one((void **)&ops->next, ops->cap, need, sizeof *ops->next, &cap) < 0 ||
+        grow_one((void **)&ops->cats, ops->cap, need, sizeof *ops->cats, &cap) < 0 ||
+        grow_one((void **)&ops->kinds, ops->cap, need, sizeof *ops->kinds, &cap) < 0)
+        return -1;
+    ops->cap = cap;
+    return 0;
+}
+
 uint32_t wdg_ops_intern(wdg_ops *ops, const char *s, size_t n)
 {
     uint32_t found = wdg_ops_find(ops, s, n);
@@ -192,27 +215,8 @@ uint32_t wdg_ops_intern(wdg_ops *ops, const char *s, size_t n)
         return found;
     if (n > UINT32_MAX || ops->count == WDG_OP_NONE - 1)
         return WDG_OP_NONE;
-    if (ops->count == ops->cap) {
-        uint32_t cap = ops->cap ? ops->cap * 2 : 64;
-        const char **names = realloc(ops->names, cap * sizeof *names);
-        if (names)
-            ops->names = names;
-        uint32_t *lens = realloc(ops->lens, cap * sizeof *lens);
-        if (lens)
-            ops->lens = lens;
-        uint32_t *next = realloc(ops->next, cap * sizeof *next);
-        if (next)
-            ops->next = next;
-        uint8_t *cats = realloc(ops->cats, cap * sizeof *cats);
-        if (cats)
-            ops->cats = cats;
-        uint8_t *kinds = realloc(ops->kinds, cap * sizeof *kinds);
-        if (kinds)
-            ops->kinds = kinds;
-        if (!names || !lens || !next || !cats || !kinds)
-            return WDG_OP_NONE;
-        ops->cap = cap;
-    }
+    if (grow_all(ops) < 0)
+        return WDG_OP_NONE;
     char *copy = wdg_arena_strndup(&ops->arena, s, n);
     if (!copy)
         return WDG_OP_NONE;

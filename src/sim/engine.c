@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../model/grow.h"
 #include "sim_internal.h"
 #include "wedge/ops.h"
 
@@ -85,14 +86,8 @@ static int heap_less(const item *a, const item *b)
 
 static int schedule(engine *e, int ti)
 {
-    if (e->hn == e->hcap) {
-        size_t cap = e->hcap ? e->hcap * 2 : 64;
-        item *h = realloc(e->heap, cap * sizeof *h);
-        if (!h)
-            return -1;
-        e->heap = h;
-        e->hcap = cap;
-    }
+    if (wdg_grow((void **)&e->heap, &e->hcap, e->hn + 1, sizeof *e->heap, 64) < 0)
+        return -1;
     thr *t = &e->th[ti];
     t->seq = ++e->seq;
     size_t i = e->hn++;
@@ -231,33 +226,25 @@ static int wake_waiters(engine *e, sim_obj_info *o, int64_t now, int *woke)
 
 /* --- events ----------------------------------------------------------- */
 
-/* *p to n elements of size bytes; *p unchanged when memory runs out */
-static int resize(void **p, size_t n, size_t size)
+/* *p, one of the producer arrays sharing capacity cap, grown to hold need
+ * elements; *next gets the new capacity (the same for every array) */
+static int grow_prod(void **p, size_t cap, size_t need, size_t size, size_t *next)
 {
-    void *q = realloc(*p, n * size);
-    if (!q)
-        return -1;
-    *p = q;
-    return 0;
+    return wdg_grow(p, &cap, need, size, 4096) < 0 ? -1 : (*next = cap, 0);
 }
 
 static int record_producer(sim_run *r, int64_t t, uint32_t lr, int cat)
 {
-    if (r->nprod == r->capprod &&
-        resize((void **)&r->prod_pseudo, r->capprod ? r->capprod * 2 : 4096,
-               sizeof *r->prod_pseudo) < 0)
+    /* the parallel arrays grow together; a failure leaves each valid */
+    size_t cap = r->capprod, need = r->nprod + 1;
+    if (grow_prod((void **)&r->prod_pseudo, r->capprod, need, sizeof *r->prod_pseudo, &cap) < 0 ||
+        grow_prod((void **)&r->prod_ev, r->capprod, need, sizeof *r->prod_ev, &cap) < 0 ||
+        grow_prod((void **)&r->prod_exits, r->capprod, need, sizeof *r->prod_exits, &cap) < 0 ||
+        grow_prod((void **)&r->prod_t, r->capprod, need, sizeof *r->prod_t, &cap) < 0 ||
+        grow_prod((void **)&r->prod_lr, r->capprod, need, sizeof *r->prod_lr, &cap) < 0 ||
+        grow_prod((void **)&r->prod_cat, r->capprod, need, sizeof *r->prod_cat, &cap) < 0)
         return -1;
-    if (r->nprod == r->capprod) {
-        /* the parallel arrays grow together; a failure leaves each valid */
-        size_t cap = r->capprod ? r->capprod * 2 : 4096;
-        if (resize((void **)&r->prod_ev, cap, sizeof *r->prod_ev) < 0 ||
-            resize((void **)&r->prod_exits, cap, sizeof *r->prod_exits) < 0 ||
-            resize((void **)&r->prod_t, cap, sizeof *r->prod_t) < 0 ||
-            resize((void **)&r->prod_lr, cap, sizeof *r->prod_lr) < 0 ||
-            resize((void **)&r->prod_cat, cap, sizeof *r->prod_cat) < 0)
-            return -1;
-        r->capprod = cap;
-    }
+    r->capprod = cap;
     r->prod_t[r->nprod] = t;
     r->prod_lr[r->nprod] = lr;
     r->prod_cat[r->nprod] = (uint8_t)cat;

@@ -8,6 +8,7 @@
 
 #include "sim_internal.h"
 #include "sim_truth.h"
+#include "../model/grow.h"
 #include "../model/jsonw.h"
 #include "wedge/buf.h"
 #include "wedge/ops.h"
@@ -231,13 +232,8 @@ static int keyset_build(keyset *ks, const side sd[2], int by_lr, const wdg_ops *
             while (j < ks->n && ks->k[j].id != id)
                 j++;
             if (j == ks->n) {
-                if (ks->n == cap) {
-                    tkey *nk = realloc(ks->k, 2 * cap * sizeof *nk);
-                    if (!nk)
-                        return -1;
-                    ks->k = nk;
-                    cap *= 2;
-                }
+                if (wdg_grow((void **)&ks->k, &cap, ks->n + 1, sizeof *ks->k, 64) < 0)
+                    return -1;
                 memset(&ks->k[j], 0, sizeof ks->k[j]);
                 ks->k[j].cat = r->prod_cat[i];
                 ks->k[j].lr = r->prod_lr[i];

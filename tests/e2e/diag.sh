@@ -242,6 +242,60 @@ grep -q 't2 -> t3 \[label="rung: set 0x00009010"\];' "$T/cycle.dot" &&
     grep -q 'r0 \[shape=box.*cycle' "$T/cycle.dot"
 eq "cycle: dot" $? 0
 
+# --- a ring of 400 threads, each waiting on the one before: one cycle -----
+# ref: thread 100+i waits on its event i and sets event i+1 (the last sets
+# event 0), round after round; cand: each waits once and nobody sets.  The
+# cycle search is linear (strongly connected components): it must finish
+# well within 10 s (the search that walked every pair took over 30 s).
+# ring N DIR: writes DIR/ring.ref and DIR/ring.cand
+ring() {
+    n=$1 d=$2
+    {
+        i=0
+        while [ $i -lt $n ]; do
+            printf '{"t":1,"tid":6,"op":"NtCreateEvent","lr":"0x%X","obj":"0x%X"}\n' $((0x1000 + i)) $((0xF000 + 4 * i))
+            printf '{"t":2,"tid":6,"op":"thread.create","entry_pc":"0x%X","new_tid":%d}\n' $((0x100000 + i * 0x100)) $((100 + i))
+            i=$((i + 1))
+        done
+        printf '{"t":3,"tid":%d,"op":"NtSetEvent","lr":"0x%X","obj":"0x%X"}\n' $((100 + n - 1)) $((0x100000 + (n - 1) * 0x100 + 0x10)) $((0xF000))
+        r=1; t=10
+        while [ $r -le 3 ]; do
+            i=0
+            while [ $i -lt $n ]; do
+                e=$((0x100000 + i * 0x100))
+                printf '{"t":%d,"tid":%d,"op":"KeWaitForSingleObject","lr":"0x%X","obj":"0x%X"}\n' $t $((100 + i)) $((e + 4)) $((0xF000 + 4 * i))
+                printf '{"t":%d,"tid":%d,"op":"NtSetEvent","lr":"0x%X","obj":"0x%X"}\n' $((t + 1)) $((100 + i)) $((e + 0x10)) $((0xF000 + 4 * ((i + 1) % n)))
+                t=$((t + 2)); i=$((i + 1))
+            done
+            r=$((r + 1))
+        done
+        printf '{"t":%d,"tid":6,"op":"NtSetEvent","lr":"0x108","obj":"0xEF18"}\n' $t
+        printf '{"t":%d,"tid":6,"op":"KeQueryPerformanceCounter","lr":"0x120"}\n' $((t * 10))
+    } >"$d/ring.ref"
+    {
+        i=0
+        while [ $i -lt $n ]; do
+            printf '{"t":1,"tid":1,"op":"NtCreateEvent","lr":"0x%X","obj":"0x%X"}\n' $((0x1000 + i)) $((0x10000 + 4 * i))
+            printf '{"t":2,"tid":1,"op":"thread.create","entry_pc":"0x%X","new_tid":%d}\n' $((0x100000 + i * 0x100)) $((2 + i))
+            i=$((i + 1))
+        done
+        printf '{"t":3,"tid":1,"op":"NtSetEvent","lr":"0x108","obj":"0x1018"}\n'
+        i=0
+        while [ $i -lt $n ]; do
+            printf '{"t":%d,"tid":%d,"op":"KeWaitForSingleObject","lr":"0x%X","obj":"0x%X"}\n' $((4 + i)) $((2 + i)) $((0x100000 + i * 0x100 + 4)) $((0x10000 + 4 * i))
+            i=$((i + 1))
+        done
+        printf '{"t":%d,"tid":1,"op":"KeQueryPerformanceCounter","lr":"0x120"}\n' $((t * 10))
+    } >"$d/ring.cand"
+}
+ring 400 "$T"
+timeout 10 "$W" report "$T/ring.ref" "$T/ring.cand" --json "$T/ring.json" >/dev/null 2>&1
+eq "ring: exit (in time)" $? 0
+eq "ring: one cycle root, lowest tid, every member blocked" \
+    "$(j ring '[.root_causes[] | "\(.kind) \(.tid) \(.blocks | length) \(.blocks | min) \(.blocks | max)"] | join(" | ")')" \
+    "cycle 2 400 2 401"
+eq "ring: nothing unexplained" "$(j ring '.unexplained | length')" 0
+
 # --- both engines idle at the same wait: not divergent --------------------
 # ref main also ends in its wait at 0x110 long before the end.
 printf '%s\n' "$ref_head" \
