@@ -169,7 +169,8 @@ coverage: deps
 	@$(MAKE) --no-print-directory $(JOBS) CC=gcc BUILD=$(COV) OPT="-O0 -g --coverage" \
 		$(COV)/wedge $(COV)/unit-tests $(COV)/fuzz-replay $(COV)/wedge-failalloc \
 		$(COV)/fuzz-replay-options $(COV)/fuzz-replay-transport $(COV)/locale-json
-	@sh scripts/coverage.sh $(COV)
+	@find $(COV) -name '*.gcda' -delete
+	@sh tests/run.sh $(COV); rc=$$?; sh scripts/coverage.sh $(COV) && exit $$rc
 
 demo: deps
 	@$(MAKE) --no-print-directory $(BUILD)/wedge
