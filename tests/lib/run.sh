@@ -103,4 +103,16 @@ grep 'src/cli/main.c' "$T/flags.n" | grep -q -- '-DWDG_MARK_P -DWDG_MARK_C' && o
     bad "make: CPPFLAGS and CFLAGS not appended"
 grep -- '-o .*/wedge ' "$T/flags.n" | grep -q -- '-Wl,-O1' && ok || bad "make: LDFLAGS not used to link wedge"
 grep -- '-shared' "$T/flags.n" | grep -q -- '-Wl,-O1' && ok || bad "make: LDFLAGS not used to link libwedge.so"
+# WERROR=1 (CI) makes warnings errors, a plain build does not; test-long
+# (and its old name sweep) runs the sweep; coverage builds with gcov
+grep 'src/model/buf.c' "$T/flags.n" | grep -q -- '-Werror' && bad "make: -Werror without WERROR=1" || ok
+make -n -B BUILD="$T/nb" WERROR=1 all >"$T/werror.n" 2>&1
+grep 'src/cli/main.c' "$T/werror.n" | grep -q -- '-Werror' && ok || bad "make WERROR=1: no -Werror"
+for t in test-long sweep; do
+    make -n BUILD="$T/nb" $t >"$T/$t.n" 2>&1
+    contains "make $t: the sweep" "$T/$t.n" "WEDGE_SWEEP=1 sh tests/run.sh build build-asan"
+done
+make -n BUILD="$T/nb" coverage >"$T/cov.n" 2>&1
+contains "make coverage: a --coverage build" "$T/cov.n" "--coverage"
+contains "make coverage: the report" "$T/cov.n" "scripts/coverage.sh build-cov"
 finish
