@@ -9,8 +9,9 @@ SUITE=lib
 . "$(dirname "$0")/../e2e/lib.sh"
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$ROOT" || exit 1
-# the tests' own make runs are not part of the make that started them
-unset MAKEFLAGS MFLAGS MAKELEVEL
+# the tests' own make runs are not part of the make that started them, nor
+# its WERROR=1 (CI), which make puts in the environment
+unset MAKEFLAGS MFLAGS MAKELEVEL WERROR
 CC=${CC:-cc}
 VERSION=$("$W" --version | sed -n 's/^wedge //p')
 R=tests/e2e/data/ref.jsonl
