@@ -3,13 +3,16 @@
 # under ASan+UBSan; `make demo` runs wedge on an example; `make install`
 # installs (PREFIX=/usr/local, DESTDIR).  Only `make test` and `make demo`
 # install missing Debian packages (scripts/install-deps.sh); plain `make`
-# only says what is missing.  CFLAGS, CPPFLAGS and LDFLAGS are appended.
+# only says what is missing.  CFLAGS, CPPFLAGS and LDFLAGS are appended;
+# WERROR=1 makes every warning an error (CI, .ci/run).
 
 CC ?= cc
 BUILD ?= build
 PKGS := zlib libzstd
 OPT ?= -O2 -g
 STD := -std=c11 -Wall -Wextra -Wpedantic -D_POSIX_C_SOURCE=200809L
+# CI builds with WERROR=1; a user's newer compiler may warn, so not by default
+STD += $(if $(filter 1,$(WERROR)),-Werror)
 SAN := -O1 -g -fsanitize=address,undefined,float-cast-overflow -fno-sanitize-recover=all -fno-omit-frame-pointer
 
 # pkg-config is asked when a recipe runs, after scripts/install-deps.sh.
@@ -47,7 +50,7 @@ BUILD_DEPS_STAMP := $(BUILD)/.build-deps-ok
 NPROC := $(shell nproc 2>/dev/null || echo 2)
 JOBS = $(if $(findstring -j,$(MAKEFLAGS)),,-j$(NPROC))
 
-.PHONY: all lib install deps test test-plain test-asan sweep demo example bench fuzz check-memory clean
+.PHONY: all lib install deps test test-plain test-asan test-long sweep coverage demo example bench fuzz check-memory clean
 all: $(BUILD)/wedge lib
 lib: $(BUILD)/libwedge.a $(BUILD)/libwedge.so
 
@@ -158,9 +161,23 @@ test-asan: deps
 test: test-plain test-asan
 	@sh tests/run.sh build build-asan
 
-# the long simulator sweep: every scenario over 20 seeds (5 under ASan)
-sweep: test-plain test-asan
+# the long simulator sweep: every scenario over 20 seeds (5 under ASan);
+# `make sweep` is its older name
+test-long: test-plain test-asan
 	@WEDGE_SWEEP=1 sh tests/run.sh build build-asan
+
+sweep: test-long
+
+# line coverage of the plain suites (gcc and its gcov): per layer, and the
+# 20 least-covered functions (scripts/coverage.sh).  Not part of make test.
+COV := build-cov
+coverage: deps
+	@sh scripts/install-deps.sh gcov
+	@$(MAKE) --no-print-directory $(JOBS) CC=gcc BUILD=$(COV) OPT="-O0 -g --coverage" \
+		$(COV)/wedge $(COV)/unit-tests $(COV)/fuzz-replay $(COV)/wedge-failalloc \
+		$(COV)/fuzz-replay-options $(COV)/fuzz-replay-transport $(COV)/locale-json
+	@find $(COV) -name '*.gcda' -delete
+	@sh tests/run.sh $(COV); rc=$$?; sh scripts/coverage.sh $(COV) && exit $$rc
 
 demo: deps
 	@$(MAKE) --no-print-directory $(BUILD)/wedge
@@ -184,4 +201,4 @@ check-memory: deps
 	@sh tests/memcheck.sh build-memcheck
 
 clean:
-	rm -rf build build-asan build-fuzz build-memcheck
+	rm -rf build build-asan build-fuzz build-memcheck build-cov build-clang

@@ -19,9 +19,11 @@ command -v zstd >/dev/null 2>&1 || missing="$missing zstd"
 # used by the tests: graphviz's dot must read the wait-for graph
 command -v dot >/dev/null 2>&1 || missing="$missing graphviz"
 # tools one make target needs, named as arguments (make check-memory:
-# valgrind); each is a Debian package of the same name
+# valgrind); each is a Debian package of the same name but gcov (make
+# coverage), which comes with gcc
 for tool in "$@"; do
-    command -v "$tool" >/dev/null 2>&1 || missing="$missing $tool"
+    case $tool in gcov) pkg=gcc ;; *) pkg=$tool ;; esac
+    command -v "$tool" >/dev/null 2>&1 || missing="$missing $pkg"
 done
 # used by the tests: a locale whose decimal point is ',' (tests/e2e/locale.sh)
 locale -a 2>/dev/null | grep -qix 'de_DE\.utf-\?8' || need_locale=1

@@ -3,7 +3,7 @@
 # sanitizers), the builds side by side (one per core), and closes with one
 # line: "N passed, N failed".  Exits 1 on any failure.
 #   sh tests/run.sh BUILD_DIR...
-# WEDGE_SWEEP=1 (make sweep) runs the long simulator sweep: every scenario
+# WEDGE_SWEEP=1 (make test-long) runs the long simulator sweep: every scenario
 # over 20 seeds (5 under the sanitizers) instead of 4 (1).
 set -u
 cd "$(dirname "$0")/.."
@@ -42,8 +42,9 @@ suites() {
     echo "fuzz-corpus ./$b/fuzz-replay fuzz/corpus"
     echo "fuzz-options ./$b/fuzz-replay-options fuzz/corpus-options"
     echo "fuzz-transport ./$b/fuzz-replay-transport fuzz/corpus-transport"
-    # the library from C++ and through pkg-config: plain build only
-    [ $asan = 1 ] || echo "lib sh tests/lib/run.sh $b"
+    # the library from C++ and through pkg-config: plain build only (the
+    # sanitizer and coverage builds' objects need their runtimes to link)
+    case $b in *asan* | *cov*) ;; *) echo "lib sh tests/lib/run.sh $b" ;; esac
 }
 
 # run_build BUILD: runs its suites; writes "NAME PASSED FAILED" per suite to

@@ -9,8 +9,9 @@ SUITE=lib
 . "$(dirname "$0")/../e2e/lib.sh"
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$ROOT" || exit 1
-# the tests' own make runs are not part of the make that started them
-unset MAKEFLAGS MFLAGS MAKELEVEL
+# the tests' own make runs are not part of the make that started them, nor
+# its WERROR=1 (CI), which make puts in the environment
+unset MAKEFLAGS MFLAGS MAKELEVEL WERROR
 CC=${CC:-cc}
 VERSION=$("$W" --version | sed -n 's/^wedge //p')
 R=tests/e2e/data/ref.jsonl
@@ -103,4 +104,44 @@ grep 'src/cli/main.c' "$T/flags.n" | grep -q -- '-DWDG_MARK_P -DWDG_MARK_C' && o
     bad "make: CPPFLAGS and CFLAGS not appended"
 grep -- '-o .*/wedge ' "$T/flags.n" | grep -q -- '-Wl,-O1' && ok || bad "make: LDFLAGS not used to link wedge"
 grep -- '-shared' "$T/flags.n" | grep -q -- '-Wl,-O1' && ok || bad "make: LDFLAGS not used to link libwedge.so"
+# WERROR=1 (CI) makes warnings errors, a plain build does not; test-long
+# (and its old name sweep) runs the sweep; coverage builds with gcov
+grep 'src/model/buf.c' "$T/flags.n" | grep -q -- '-Werror' && bad "make: -Werror without WERROR=1" || ok
+make -n -B BUILD="$T/nb" WERROR=1 all >"$T/werror.n" 2>&1
+grep 'src/cli/main.c' "$T/werror.n" | grep -q -- '-Werror' && ok || bad "make WERROR=1: no -Werror"
+for t in test-long sweep; do
+    make -n BUILD="$T/nb" $t >"$T/$t.n" 2>&1
+    contains "make $t: the sweep" "$T/$t.n" "WEDGE_SWEEP=1 sh tests/run.sh build build-asan"
+done
+make -n BUILD="$T/nb" coverage >"$T/cov.n" 2>&1
+contains "make coverage: a --coverage build" "$T/cov.n" "--coverage"
+contains "make coverage: the report" "$T/cov.n" "scripts/coverage.sh build-cov"
+
+# --- make coverage's summary (scripts/coverage.sh) over a stand-in gcov:
+# a header line reached from one object counts once, as reached
+mkdir -p "$T/fakegcov"
+for l in model input formats analysis output sim cli; do mkdir -p "$T/cb/obj/src/$l"; done
+cat >"$T/fakegcov/gcov" <<'FAKE'
+#!/bin/sh
+ln() { printf '{"line_number": %s, "count": %s, "function_name": "%s"}' "$1" "$2" "$3"; }
+case $4 in
+*/model)
+    echo "{\"files\": [{\"file\": \"src/model/a.c\", \"lines\": [$(ln 1 5 f), $(ln 2 5 f), $(ln 3 0 f), $(ln 4 0 f)]},"
+    echo " {\"file\": \"src/model/h.h\", \"lines\": [$(ln 10 0 inl)]}, {\"file\": \"/usr/include/x.h\", \"lines\": [$(ln 1 0 sys)]}]}"
+    echo "{\"files\": [{\"file\": \"src/model/h.h\", \"lines\": [$(ln 10 3 inl)]}]}" ;;
+*/cli) echo "{\"files\": [{\"file\": \"src/cli/m.c\", \"lines\": [$(ln 7 0 g), $(ln 8 0 g)]}]}" ;;
+*) echo '{"files": []}' ;;
+esac
+FAKE
+chmod +x "$T/fakegcov/gcov"
+GCOV="$T/fakegcov/gcov" sh scripts/coverage.sh "$T/cb" >"$T/cov.out" 2>&1
+eq "coverage: exit" $? 0
+contains "coverage: a layer" "$T/cov.out" "model       60.0%       3 of      5 lines"
+contains "coverage: an empty layer" "$T/cov.out" "input        0.0%       0 of      0 lines"
+contains "coverage: a layer never run" "$T/cov.out" "cli          0.0%       0 of      2 lines"
+contains "coverage: the total" "$T/cov.out" "total       42.8%       3 of      7 lines"
+eq "coverage: least-covered functions first" "$(sed -n '/least-covered/,$p' "$T/cov.out" | sed 1d)" \
+"    0.0%     0 of    2 lines  g (src/cli/m.c:7)
+   50.0%     2 of    4 lines  f (src/model/a.c:1)
+  100.0%     1 of    1 lines  inl (src/model/h.h:10)"
 finish
