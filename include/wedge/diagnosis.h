@@ -70,7 +70,8 @@ typedef struct wdg_thread {
  * WDG_HOW_ELIMINATION: the one reference thread and the one candidate
  * thread left unpaired, against a reference that logs no creations */
 typedef enum { WDG_HOW_NONE, WDG_HOW_EXPLICIT, WDG_HOW_ENTRY_PC, WDG_HOW_SIGNATURE,
-               WDG_HOW_MAIN, WDG_HOW_CALL_SITE, WDG_HOW_ELIMINATION } wdg_map_how;
+               WDG_HOW_MAIN, WDG_HOW_CALL_SITE, WDG_HOW_ELIMINATION,
+               WDG_HOW_COUNT /* how many: not a how */ } wdg_map_how;
 
 WDG_API const char *wdg_map_how_name(int how);
 
@@ -89,9 +90,10 @@ typedef enum {
     WDG_OBJ_HOW_WAIT_POSITION, /* the k-th object of the waits at one site */
     WDG_OBJ_HOW_PRODUCERS,     /* similar producer sets */
     WDG_OBJ_HOW_WAITERS,       /* similar waiter sets */
-    WDG_OBJ_HOW_ORPHAN         /* the one unsignalled object a wedged thread
+    WDG_OBJ_HOW_ORPHAN,        /* the one unsignalled object a wedged thread
                                 * waits on, and the one object only threads
                                 * with no analog signal */
+    WDG_OBJ_HOW_COUNT          /* how many: not a how */
 } wdg_object_how;
 
 typedef struct wdg_object_pair {
@@ -108,7 +110,8 @@ typedef enum {
     WDG_ROOT_LIVE_MISSING_PRODUCER,
     WDG_ROOT_SILENT_THREAD,
     WDG_ROOT_UNKNOWN,          /* never a root now: see wdg_unexplained */
-    WDG_ROOT_CYCLE
+    WDG_ROOT_CYCLE,
+    WDG_ROOT_KIND_COUNT        /* how many: not a kind */
 } wdg_root_kind;
 
 WDG_API const char *wdg_root_kind_name(int kind);
@@ -209,7 +212,8 @@ typedef struct wdg_root_link {
 } wdg_root_link;
 
 typedef enum { WDG_OUTCOME_NONE, WDG_OUTCOME_A, WDG_OUTCOME_B, WDG_OUTCOME_C,
-               WDG_OUTCOME_DIVERGED, WDG_OUTCOME_INCONCLUSIVE } wdg_outcome;
+               WDG_OUTCOME_DIVERGED, WDG_OUTCOME_INCONCLUSIVE,
+               WDG_OUTCOME_COUNT /* how many: not an outcome */ } wdg_outcome;
 
 WDG_API const char *wdg_outcome_name(int outcome);
 

@@ -15,33 +15,56 @@ const char *wdg_thread_state_name(wdg_thread_state s)
     return "?";
 }
 
+/* One table per kind, sized by its enum's count: a kind added to the enum
+ * without its row fails to compile instead of printing "?". */
+#define TABLE_CHECK(table, count) \
+    _Static_assert(sizeof(table) / sizeof *(table) == (count), #table " needs one row per kind")
+
+static const char *const map_how_names[] = {"none",      "explicit", "entry_pc",   "signature",
+                                            "main",      "call_site", "elimination"};
+TABLE_CHECK(map_how_names, WDG_HOW_COUNT);
+
 const char *wdg_map_how_name(int how)
 {
-    switch (how) {
-    case WDG_HOW_EXPLICIT: return "explicit";
-    case WDG_HOW_ENTRY_PC: return "entry_pc";
-    case WDG_HOW_SIGNATURE: return "signature";
-    case WDG_HOW_MAIN: return "main";
-    case WDG_HOW_CALL_SITE: return "call_site";
-    case WDG_HOW_ELIMINATION: return "elimination";
-    default: return "none";
-    }
+    return how >= 0 && how < WDG_HOW_COUNT ? map_how_names[how] : "none";
 }
+
+static const char *const object_how_names[] = {"none",          "identity",  "creation_site",
+                                               "wait_position", "producers", "waiters",
+                                               "orphan"};
+TABLE_CHECK(object_how_names, WDG_OBJ_HOW_COUNT);
 
 const char *wdg_object_how_name(int how)
 {
-    static const char *const names[] = {"none",         "identity",  "creation_site",
-                                        "wait_position", "producers", "waiters",
-                                        "orphan"};
-    return how >= 0 && how <= WDG_OBJ_HOW_ORPHAN ? names[how] : "none";
+    return how >= 0 && how < WDG_OBJ_HOW_COUNT ? object_how_names[how] : "none";
 }
+
+/* each root kind's name and the rule it rests on, in one sentence */
+static const struct {
+    const char *name, *rule;
+} root_kinds[] = {
+    [WDG_ROOT_SIGNALED_BUT_BLOCKED] = {"signaled_but_blocked",
+        "a signal on the object the thread waits on was left unconsumed while it waited"},
+    [WDG_ROOT_MISSING_THREAD] = {"missing_thread",
+        "the reference thread that signals the object the wedged thread waits on has no "
+        "analog in the candidate"},
+    [WDG_ROOT_SKIPPED_PRODUCER] = {"skipped_producer",
+        "the producer fires the key in most iterations of its loop, but not in its last "
+        "one, and waits now"},
+    [WDG_ROOT_LIVE_MISSING_PRODUCER] = {"live_missing_producer",
+        "the producer runs on but has not fired the key since the wedged thread began to "
+        "wait"},
+    [WDG_ROOT_SILENT_THREAD] = {"silent_thread",
+        "the producer fell silent before the wedged thread began to wait, without firing "
+        "the key"},
+    [WDG_ROOT_UNKNOWN] = {"unknown", "the traces cannot say"},
+    [WDG_ROOT_CYCLE] = {"cycle", "the wedged threads wait for each other, every rung checked"},
+};
+TABLE_CHECK(root_kinds, WDG_ROOT_KIND_COUNT);
 
 const char *wdg_root_kind_name(int kind)
 {
-    static const char *const names[] = {"signaled_but_blocked", "missing_thread",
-                                        "skipped_producer", "live_missing_producer",
-                                        "silent_thread", "unknown", "cycle"};
-    return kind >= 0 && kind <= WDG_ROOT_CYCLE ? names[kind] : "?";
+    return kind >= 0 && kind < WDG_ROOT_KIND_COUNT ? root_kinds[kind].name : "?";
 }
 
 const char *wdg_root_confidence_name(unsigned inferred)
@@ -51,32 +74,16 @@ const char *wdg_root_confidence_name(unsigned inferred)
 
 const char *wdg_root_rule(int kind)
 {
-    switch (kind) {
-    case WDG_ROOT_SIGNALED_BUT_BLOCKED:
-        return "a signal on the object the thread waits on was left unconsumed while it waited";
-    case WDG_ROOT_MISSING_THREAD:
-        return "the reference thread that signals the object the wedged thread waits on has no "
-               "analog in the candidate";
-    case WDG_ROOT_SKIPPED_PRODUCER:
-        return "the producer fires the key in most iterations of its loop, but not in its last "
-               "one, and waits now";
-    case WDG_ROOT_LIVE_MISSING_PRODUCER:
-        return "the producer runs on but has not fired the key since the wedged thread began to "
-               "wait";
-    case WDG_ROOT_SILENT_THREAD:
-        return "the producer fell silent before the wedged thread began to wait, without firing "
-               "the key";
-    case WDG_ROOT_CYCLE:
-        return "the wedged threads wait for each other, every rung checked";
-    default:
-        return "the traces cannot say";
-    }
+    return kind >= 0 && kind < WDG_ROOT_KIND_COUNT ? root_kinds[kind].rule
+                                                   : "the traces cannot say";
 }
+
+static const char *const outcome_names[] = {"NONE", "A", "B", "C", "DIVERGED", "INCONCLUSIVE"};
+TABLE_CHECK(outcome_names, WDG_OUTCOME_COUNT);
 
 const char *wdg_outcome_name(int outcome)
 {
-    static const char *const names[] = {"NONE", "A", "B", "C", "DIVERGED", "INCONCLUSIVE"};
-    return outcome >= 0 && outcome <= WDG_OUTCOME_INCONCLUSIVE ? names[outcome] : "?";
+    return outcome >= 0 && outcome < WDG_OUTCOME_COUNT ? outcome_names[outcome] : "?";
 }
 
 const char *wdg_wedged_by_name(int by)

@@ -548,7 +548,7 @@ void md_threads(wdg_buf *b, const wdg_report *r)
                    r->opts.cand_name, r->opts.ref_name);
     /* how many by each rule, in the order the rules are tried */
     const char *sep = ": ";
-    for (int how = WDG_OBJ_HOW_IDENTITY; how <= WDG_OBJ_HOW_ORPHAN; how++) {
+    for (int how = WDG_OBJ_HOW_IDENTITY; how < WDG_OBJ_HOW_COUNT; how++) {
         size_t n = 0;
         for (size_t i = 0; i < d->n_objects; i++)
             n += d->objects[i].how == how;

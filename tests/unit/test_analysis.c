@@ -248,3 +248,30 @@ void test_divergence(void)
     wdg_trace_free(t[1]);
     wdg_ops_free(ops);
 }
+
+/* every kind of every enum the report prints has its own name (and a root
+ * kind its rule); one past the last prints the fallback */
+void test_kind_names(void)
+{
+    for (int k = 0; k < WDG_ROOT_KIND_COUNT; k++) {
+        CHECK(strcmp(wdg_root_kind_name(k), "?") != 0);
+        CHECK(strcmp(wdg_root_rule(k), "") != 0);
+        for (int j = 0; j < k; j++)
+            CHECK(strcmp(wdg_root_kind_name(k), wdg_root_kind_name(j)) != 0);
+    }
+    CHECK_STR(wdg_root_kind_name(WDG_ROOT_KIND_COUNT), "?");
+    CHECK_STR(wdg_root_kind_name(WDG_ROOT_CYCLE), "cycle");
+    CHECK_STR(wdg_root_rule(WDG_ROOT_UNKNOWN), "the traces cannot say");
+    for (int k = 0; k < WDG_OUTCOME_COUNT; k++)
+        CHECK(strcmp(wdg_outcome_name(k), "?") != 0);
+    CHECK_STR(wdg_outcome_name(WDG_OUTCOME_INCONCLUSIVE), "INCONCLUSIVE");
+    CHECK_STR(wdg_outcome_name(WDG_OUTCOME_COUNT), "?");
+    for (int k = 1; k < WDG_OBJ_HOW_COUNT; k++)
+        CHECK(strcmp(wdg_object_how_name(k), "none") != 0);
+    CHECK_STR(wdg_object_how_name(WDG_OBJ_HOW_ORPHAN), "orphan");
+    CHECK_STR(wdg_object_how_name(WDG_OBJ_HOW_COUNT), "none");
+    for (int k = 1; k < WDG_HOW_COUNT; k++)
+        CHECK(strcmp(wdg_map_how_name(k), "none") != 0);
+    CHECK_STR(wdg_map_how_name(WDG_HOW_ELIMINATION), "elimination");
+    CHECK_STR(wdg_map_how_name(WDG_HOW_COUNT), "none");
+}
