@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,9 +38,12 @@ static void release(wdg_outfile *o)
 /* A fresh temporary in o->dirfd, with the mode of the file it replaces. */
 static int open_temp(wdg_outfile *o, const struct stat *old)
 {
-    static unsigned counter;
+    /* atomic: two threads writing output at once must not race on it (the
+     * O_EXCL open already keeps them from sharing a file) */
+    static atomic_uint counter;
     for (int tries = 0; tries < 100; tries++) {
-        snprintf(o->tmp, sizeof o->tmp, ".wedge-%ld-%u.tmp", (long)getpid(), counter++);
+        snprintf(o->tmp, sizeof o->tmp, ".wedge-%ld-%u.tmp", (long)getpid(),
+                 atomic_fetch_add(&counter, 1u));
         o->fd = openat(o->dirfd, o->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
         if (o->fd >= 0 || errno != EEXIST)
             break;
