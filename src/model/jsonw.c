@@ -162,6 +162,14 @@ void wdg_jw_opt_uint(wdg_jw *w, int has, uint64_t v)
         wdg_jw_null(w);
 }
 
+void wdg_jw_opt_addr(wdg_jw *w, int has, uint32_t v)
+{
+    if (has)
+        wdg_jw_addr(w, v);
+    else
+        wdg_jw_null(w);
+}
+
 void wdg_jw_addr(wdg_jw *w, uint32_t v)
 {
     sep(w, 0);

@@ -65,6 +65,7 @@ void wdg_jw_null(wdg_jw *w);
 /* v when has, else null: the shape of every optional number */
 void wdg_jw_opt_int(wdg_jw *w, int has, int64_t v);
 void wdg_jw_opt_uint(wdg_jw *w, int has, uint64_t v);
+void wdg_jw_opt_addr(wdg_jw *w, int has, uint32_t v);
 /* v as printf's %.*f (fixed) or %.*g (general) would write it in the C locale */
 void wdg_jw_fixed(wdg_jw *w, double v, int decimals);
 void wdg_jw_general(wdg_jw *w, double v, int digits);

@@ -5,14 +5,6 @@
 #include <stdio.h>
 
 /* an address, or null when the event has none */
-static void addr(wdg_jw *w, int has, uint32_t v)
-{
-    if (has)
-        wdg_jw_addr(w, v);
-    else
-        wdg_jw_null(w);
-}
-
 static void trace_obj(wdg_jw *w, const wdg_trace *t, const char *name, const wdg_run_end *re)
 {
     wdg_jw_object(w, WDG_JW_INLINE);
@@ -127,10 +119,10 @@ static void divergence(wdg_jw *w, const wdg_report *r, const char *name, const w
     wdg_jw_opt_uint(w, rt && rt->has_analog, rt ? rt->analog : 0);
     wdg_jw_kstring(w, "category", wdg_category_name(e->cat));
     wdg_jw_key(w, "lr");
-    addr(w, e->flags & WDG_EV_LR, e->lr);
+    wdg_jw_opt_addr(w, e->flags & WDG_EV_LR, e->lr);
     wdg_jw_kstring(w, "op", wdg_ops_name(r->ref->ops, e->op));
     wdg_jw_key(w, "obj");
-    addr(w, e->flags & WDG_EV_OBJ, e->obj);
+    wdg_jw_opt_addr(w, e->flags & WDG_EV_OBJ, e->obj);
     wdg_jw_kuint(w, "ordinal", d->ordinal);
     wdg_jw_kuint(w, "ref_count", k->ref);
     wdg_jw_kuint(w, "cand_count", k->cand);
@@ -219,7 +211,7 @@ static void common_span(wdg_jw *w, const wdg_report *r)
         wdg_jw_object(w, WDG_JW_INLINE);
         wdg_jw_kstring(w, "category", wdg_category_name(k->cat));
         wdg_jw_key(w, "lr");
-        addr(w, k->has_lr, k->lr);
+        wdg_jw_opt_addr(w, k->has_lr, k->lr);
         wdg_jw_kstring(w, "op", wdg_ops_name(r->ref->ops, k->op));
         wdg_jw_kuint(w, "ref_beats", sp->beats[0]);
         wdg_jw_kuint(w, "cand_beats", sp->beats[1]);
@@ -257,7 +249,7 @@ static void last_wait(wdg_jw *w, const wdg_trace *t, const wdg_thread *th)
     const wdg_event_ext *x = wdg_event_ext_of(t, e);
     wdg_jw_kstring(w, "op", wdg_ops_name(t->ops, e->op));
     wdg_jw_key(w, "lr");
-    addr(w, e->flags & WDG_EV_LR, e->lr);
+    wdg_jw_opt_addr(w, e->flags & WDG_EV_LR, e->lr);
     wdg_jw_key(w, "objs");
     wdg_jw_array(w, WDG_JW_INLINE);
     if (e->flags & WDG_EV_OBJ && e->cat != WDG_CAT_SIGNAL_WAIT)
@@ -329,14 +321,14 @@ static void roots(wdg_jw *w, const wdg_report *r)
         wdg_jw_key(w, "ref_tid");
         wdg_jw_opt_uint(w, x->has_ref_tid, x->ref_tid);
         wdg_jw_key(w, "entry_pc");
-        addr(w, x->has_entry, x->entry_pc);
+        wdg_jw_opt_addr(w, x->has_entry, x->entry_pc);
         wdg_jw_kstring(w, "family", x->family);
         wdg_jw_kstring(w, "category", x->has_key ? wdg_category_name(x->cat) : NULL);
         wdg_jw_key(w, "lr");
-        addr(w, x->has_key && x->key_has_lr, x->lr);
+        wdg_jw_opt_addr(w, x->has_key && x->key_has_lr, x->lr);
         wdg_jw_kstring(w, "op", x->has_key ? wdg_ops_name(r->ref->ops, x->op) : NULL);
         wdg_jw_key(w, "obj");
-        addr(w, x->has_obj, x->obj);
+        wdg_jw_opt_addr(w, x->has_obj, x->obj);
         wdg_jw_key(w, "blocks");
         wdg_jw_array(w, WDG_JW_INLINE);
         for (size_t k = 0; k < x->n_blocks; k++)
@@ -361,7 +353,7 @@ static void unexplained(wdg_jw *w, const wdg_report *r)
         wdg_jw_kuint(w, "tid", u->tid);
         wdg_jw_kstring(w, "family", u->family);
         wdg_jw_key(w, "obj");
-        addr(w, u->has_obj, u->obj);
+        wdg_jw_opt_addr(w, u->has_obj, u->obj);
         wdg_jw_kstring(w, "why", u->why);
         wdg_jw_end(w);
     }
@@ -373,7 +365,7 @@ static void unexplained(wdg_jw *w, const wdg_report *r)
         wdg_jw_object(w, WDG_JW_INLINE);
         wdg_jw_kuint(w, "ref_tid", s->ref_tid);
         wdg_jw_key(w, "entry_pc");
-        addr(w, s->has_entry, s->entry_pc);
+        wdg_jw_opt_addr(w, s->has_entry, s->entry_pc);
         wdg_jw_kstring(w, "family", s->family);
         wdg_jw_key(w, "objs");
         wdg_jw_array(w, WDG_JW_INLINE);
@@ -496,7 +488,7 @@ static void extras(wdg_jw *w, const wdg_report *r)
         wdg_jw_object(w, WDG_JW_INLINE);
         wdg_jw_kuint(w, "tid", t->tid);
         wdg_jw_key(w, "entry_pc");
-        addr(w, t->has_entry, t->entry_pc);
+        wdg_jw_opt_addr(w, t->has_entry, t->entry_pc);
         wdg_jw_kstring(w, "family", t->family);
         wdg_jw_end(w);
     }
@@ -510,7 +502,7 @@ static void extras(wdg_jw *w, const wdg_report *r)
         wdg_jw_kuint(w, "to", e->to);
         wdg_jw_kstring(w, "category", wdg_category_name(e->cat));
         wdg_jw_key(w, "lr");
-        addr(w, e->key_has_lr, e->lr);
+        wdg_jw_opt_addr(w, e->key_has_lr, e->lr);
         wdg_jw_kstring(w, "op", wdg_ops_name(r->ref->ops, e->op));
         wdg_jw_key(w, "obj");
         wdg_jw_addr(w, e->obj);
@@ -536,7 +528,7 @@ static void key_entry(wdg_jw *w, const wdg_report *r, const wdg_key *k)
     wdg_jw_object(w, WDG_JW_INLINE);
     wdg_jw_kstring(w, "category", wdg_category_name(k->cat));
     wdg_jw_key(w, "lr");
-    addr(w, k->has_lr, k->lr);
+    wdg_jw_opt_addr(w, k->has_lr, k->lr);
     wdg_jw_kstring(w, "op", wdg_ops_name(r->ref->ops, k->op));
     wdg_jw_key(w, "function");
     function_of(w, r, k->has_lr, k->lr);

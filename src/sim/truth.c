@@ -636,22 +636,6 @@ static int int_order(const void *a, const void *b)
 
 /* --- JSON ------------------------------------------------------------------- */
 
-static void addr(wdg_jw *w, int has, uint32_t v)
-{
-    if (has)
-        wdg_jw_addr(w, v);
-    else
-        wdg_jw_null(w);
-}
-
-static void opt_int(wdg_jw *w, int v)
-{
-    if (v >= 0)
-        wdg_jw_int(w, v);
-    else
-        wdg_jw_null(w);
-}
-
 /* ended_at: the end the diagnosis measures silence to, ns since the first event */
 static void run_obj(wdg_jw *w, const sim_run *r, const char *path, const tctx *c, int e)
 {
@@ -726,7 +710,7 @@ static void span_json(wdg_jw *w, const tspan *sp, const keyset *ks, const side s
         wdg_jw_object(w, WDG_JW_INLINE);
         wdg_jw_kstring(w, "category", wdg_category_name(h->cat));
         wdg_jw_key(w, "lr");
-        addr(w, ks->by_lr, h->lr);
+        wdg_jw_opt_addr(w, ks->by_lr, h->lr);
         wdg_jw_kstring(w, "op", h->op);
         wdg_jw_kuint(w, "ref_beats", h->ref_total);
         wdg_jw_kuint(w, "cand_beats", h->cand_total);
@@ -877,18 +861,18 @@ static void roots_json(wdg_jw *jw, const walk *w, sim_format ref_fmt)
         wdg_jw_object(jw, WDG_JW_INLINE);
         wdg_jw_kstring(jw, "kind", x->kind);
         wdg_jw_key(jw, "tid");
-        opt_int(jw, x->tid);
+        wdg_jw_opt_int(jw, x->tid >= 0, x->tid);
         wdg_jw_key(jw, "ref_tid");
-        opt_int(jw, x->ref_tid);
+        wdg_jw_opt_int(jw, x->ref_tid >= 0, x->ref_tid);
         wdg_jw_key(jw, "entry_pc");
-        addr(jw, x->has_entry, x->entry_pc);
+        wdg_jw_opt_addr(jw, x->has_entry, x->entry_pc);
         wdg_jw_kstring(jw, "family", x->family);
         wdg_jw_kstring(jw, "category", x->has_key ? wdg_category_name(x->cat) : NULL);
         wdg_jw_key(jw, "lr");
-        addr(jw, x->has_key, x->lr);
+        wdg_jw_opt_addr(jw, x->has_key, x->lr);
         wdg_jw_kstring(jw, "op", x->has_key ? x->op : NULL);
         wdg_jw_key(jw, "obj");
-        addr(jw, x->has_obj, x->obj);
+        wdg_jw_opt_addr(jw, x->has_obj, x->obj);
         wdg_jw_key(jw, "blocks");
         wdg_jw_array(jw, WDG_JW_INLINE);
         for (int k = 0; k < x->nblocks; k++)
@@ -913,7 +897,7 @@ static void roots_json(wdg_jw *jw, const walk *w, sim_format ref_fmt)
         wdg_jw_kint(jw, "tid", x->tid);
         wdg_jw_kstring(jw, "family", x->family);
         wdg_jw_key(jw, "obj");
-        addr(jw, x->has_obj, x->obj);
+        wdg_jw_opt_addr(jw, x->has_obj, x->obj);
         wdg_jw_kstring(jw, "why", "no thread of the program signals the object");
         wdg_jw_end(jw);
     }
