@@ -33,13 +33,16 @@ LIBDIR ?= $(PREFIX)/lib
 INCLUDEDIR ?= $(PREFIX)/include
 PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
 
-LIB_SRC := $(sort $(wildcard src/input/*.c src/formats/*.c src/model/*.c \
-                             src/analysis/*.c src/output/*.c src/sim/*.c))
+LIB_SRC := $(sort $(wildcard src/base/*.c src/input/*.c src/model/*.c src/formats/*.c \
+                             src/analysis/*.c src/output/*.c))
+# the simulator: its own static library, used by the command and the tests
+SIM_SRC := $(sort $(wildcard src/sim/*.c))
 CLI_SRC := $(sort $(wildcard src/cli/*.c))
 UNIT_SRC := $(sort $(wildcard tests/unit/*.c))
 HEADERS := $(wildcard include/wedge/*.h src/*/*.h tests/unit/*.h)
 
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
+SIM_OBJ := $(SIM_SRC:%.c=$(BUILD)/obj/%.o)
 CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
 UNIT_OBJ := $(UNIT_SRC:%.c=$(BUILD)/obj/%.o)
 
@@ -50,7 +53,7 @@ BUILD_DEPS_STAMP := $(BUILD)/.build-deps-ok
 NPROC := $(shell nproc 2>/dev/null || echo 2)
 JOBS = $(if $(findstring -j,$(MAKEFLAGS)),,-j$(NPROC))
 
-.PHONY: all lib install deps test test-plain test-asan test-long sweep coverage demo example bench fuzz check-memory clean
+.PHONY: all lib install deps check-layers test test-plain test-asan test-long sweep coverage demo example bench fuzz check-memory clean
 all: $(BUILD)/wedge lib
 lib: $(BUILD)/libwedge.a $(BUILD)/libwedge.so
 
@@ -68,7 +71,7 @@ $(BUILD_DEPS_STAMP):
 
 # the library's objects: position-independent (for the shared library) and
 # hidden unless WDG_API marks them, so libwedge.so exports only wdg_ names
-$(LIB_OBJ): ALL_CFLAGS += -fPIC -fvisibility=hidden
+$(LIB_OBJ) $(SIM_OBJ): ALL_CFLAGS += -fPIC -fvisibility=hidden
 
 $(BUILD)/obj/%.o: %.c $(HEADERS) | $(BUILD_DEPS_STAMP)
 	@mkdir -p $(dir $@)
@@ -76,6 +79,11 @@ $(BUILD)/obj/%.o: %.c $(HEADERS) | $(BUILD_DEPS_STAMP)
 	@$(CC) $(ALL_CFLAGS) -c $< -o $@
 
 $(BUILD)/libwedge.a: $(LIB_OBJ)
+	@rm -f $@
+	@echo "  AR    $@"
+	@ar rcs $@ $^
+
+$(BUILD)/libwedge-sim.a: $(SIM_OBJ)
 	@rm -f $@
 	@echo "  AR    $@"
 	@ar rcs $@ $^
@@ -104,9 +112,9 @@ install: all
 	install -m 644 include/wedge/*.h $(DESTDIR)$(INCLUDEDIR)/wedge/
 	install -m 644 $(BUILD)/wedge.pc $(DESTDIR)$(PKGCONFIGDIR)/wedge.pc
 
-$(BUILD)/wedge: $(CLI_OBJ) $(BUILD)/libwedge.a
+$(BUILD)/wedge: $(CLI_OBJ) $(BUILD)/libwedge-sim.a $(BUILD)/libwedge.a
 	@echo "  LINK  $@"
-	@$(CC) $(ALL_LDFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libwedge.a $(PKG_LIBS)
+	@$(CC) $(ALL_LDFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libwedge-sim.a $(BUILD)/libwedge.a $(PKG_LIBS)
 
 $(BUILD)/unit-tests: $(UNIT_OBJ) $(BUILD)/libwedge.a
 	@echo "  LINK  $@"
@@ -115,10 +123,11 @@ $(BUILD)/unit-tests: $(UNIT_OBJ) $(BUILD)/libwedge.a
 # wedge with an allocation-failure injector (tests/alloc/): the test build
 # that proves every failed allocation ends in exit 71 or changes nothing.
 WRAP := -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=strdup
-$(BUILD)/wedge-failalloc: $(CLI_OBJ) $(BUILD)/obj/tests/alloc/failalloc.o $(BUILD)/libwedge.a
+$(BUILD)/wedge-failalloc: $(CLI_OBJ) $(BUILD)/obj/tests/alloc/failalloc.o $(BUILD)/libwedge-sim.a \
+		$(BUILD)/libwedge.a
 	@echo "  LINK  $@"
 	@$(CC) $(ALL_LDFLAGS) $(WRAP) -o $@ $(CLI_OBJ) $(BUILD)/obj/tests/alloc/failalloc.o \
-		$(BUILD)/libwedge.a $(PKG_LIBS)
+		$(BUILD)/libwedge-sim.a $(BUILD)/libwedge.a $(PKG_LIBS)
 
 # two reports built at once in two threads (tests/threads/)
 $(BUILD)/obj/tests/threads/report_threads.o: ALL_CFLAGS += -pthread
@@ -127,9 +136,9 @@ $(BUILD)/report-threads: $(BUILD)/obj/tests/threads/report_threads.o $(BUILD)/li
 	@$(CC) $(ALL_LDFLAGS) -pthread -o $@ $< $(BUILD)/libwedge.a $(PKG_LIBS)
 
 # a host program in a ',' decimal-point locale (tests/e2e/locale.sh)
-$(BUILD)/locale-json: $(BUILD)/obj/tests/locale/locale_json.o $(BUILD)/libwedge.a
+$(BUILD)/locale-json: $(BUILD)/obj/tests/locale/locale_json.o $(BUILD)/libwedge-sim.a $(BUILD)/libwedge.a
 	@echo "  LINK  $@"
-	@$(CC) $(ALL_LDFLAGS) -o $@ $< $(BUILD)/libwedge.a $(PKG_LIBS)
+	@$(CC) $(ALL_LDFLAGS) -o $@ $< $(BUILD)/libwedge-sim.a $(BUILD)/libwedge.a $(PKG_LIBS)
 
 $(BUILD)/fuzz-replay: fuzz/replay.c fuzz/fuzz_reader.c fuzz/fuzz_files.h $(BUILD)/libwedge.a | $(BUILD_DEPS_STAMP)
 	@echo "  LINK  $@"
@@ -167,6 +176,11 @@ test-long: test-plain test-asan
 	@WEDGE_SWEEP=1 sh tests/run.sh build build-asan
 
 sweep: test-long
+
+# layers only call downward (HACKING.md): nm on the objects, and the
+# includes; also run by make test (tests/layers/)
+check-layers: all
+	@sh scripts/check-layers.sh $(BUILD)
 
 # line coverage of the plain suites (gcc and its gcov): per layer, and the
 # 20 least-covered functions (scripts/coverage.sh).  Not part of make test.

@@ -18,7 +18,7 @@ for t in ${FUZZ_TARGETS:-reader options transport}; do
     mkdir -p "$out"
     # shellcheck disable=SC2046,SC2086
     clang $CFLAGS -o $B/fuzz-$t fuzz/fuzz_$t.c \
-        $(ls src/input/*.c src/formats/*.c src/model/*.c src/analysis/*.c src/output/*.c) \
+        $(ls src/base/*.c src/input/*.c src/model/*.c src/formats/*.c src/analysis/*.c src/output/*.c) \
         $(pkg-config --libs zlib libzstd)
     dict=""
     [ -f "fuzz/$t.dict" ] && dict="-dict=fuzz/$t.dict"

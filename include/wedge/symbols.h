@@ -1,9 +1,9 @@
 /* wedge/symbols.h - guest function names for addresses (docs/format.md, "Symbol files").
  *
- * Files are detected from their content: plain "ADDRESS NAME [SIZE]"
- * lines, MSVC .map files, decomp-toolkit symbols.txt, XenonRecomp TOML.
- * A function without a size extends to the next function's start (the last
- * one to the end of the address space).  When two files name the same
+ * The table (model layer).  Symbol files are read into it by
+ * wdg_symbols_load() in wedge/load.h.  A function without a size extends
+ * to the next function's start (the last one to the end of the address
+ * space).  When two files name the same
  * address, the first loaded wins.  The table owns its names.
  */
 #ifndef WEDGE_SYMBOLS_H
@@ -24,11 +24,6 @@ typedef struct wdg_symbols wdg_symbols;
 WDG_API int wdg_symbols_new(wdg_symbols **out, wdg_error *err);
 WDG_API void wdg_symbols_free(wdg_symbols *s);
 
-/* Loads one file (plain, .gz or .zst).  WDG_EINPUT when it cannot be read
- * or holds no symbol.  *format (if not NULL) gets "plain", "msvc-map",
- * "decomp-toolkit" or "xenonrecomp-toml". */
-WDG_API int wdg_symbols_load(wdg_symbols *s, const char *path, const char **format,
-                             wdg_error *err);
 WDG_API size_t wdg_symbols_count(const wdg_symbols *s);
 
 /* The function containing addr: 1 with name and start set, or 0.

@@ -5,13 +5,9 @@
  * copy; it borrows the wdg_ops table given to wdg_trace_read(), which must
  * outlive it.  Free with wdg_trace_free().
  *
- * Loading is three steps, so that PC-probe events of one trace can be
- * resolved with the import table found in the other:
- *   wdg_trace_read()           parse every line (counts are final per line)
- *   wdg_trace_resolve_probes() give probe events their op, or make them
- *                              malformed when no op is known for their pc
- *   wdg_trace_finalize()       order events, compute threads/span/observes
- * wdg_load_traces() in wedge/load.h does all three for a pair.
+ * Reading is in wedge/load.h (the formats layer): wdg_trace_read(), probe
+ * resolution, then wdg_trace_finalize() here, which orders events and
+ * computes threads, span and observes.
  */
 #ifndef WEDGE_TRACE_H
 #define WEDGE_TRACE_H
@@ -156,44 +152,6 @@ typedef struct wdg_trace {
     uint64_t producers_with_lr;
     uint32_t threads;           /* distinct tids */
 } wdg_trace;
-
-typedef struct wdg_templates wdg_templates;
-
-typedef void (*wdg_progress_fn)(void *ud, const char *path, uint64_t done,
-                                uint64_t total);
-
-typedef struct wdg_read_opts {
-    const wdg_templates *templates; /* --line-format, may be NULL */
-    int strict;                     /* first malformed line is fatal */
-    wdg_progress_fn progress;       /* may be NULL */
-    void *progress_ud;
-} wdg_read_opts;
-
-/* Reads path ("-" = stdin), detecting compression and format from the
- * content.  On success *out owns a new trace.  A trace cut short (a killed
- * engine's compressed stream, a file truncated while read) keeps every
- * complete line and sets t->truncated; its partial last line is malformed
- * (reason "truncated").  Errors: WDG_EINPUT for an unreadable, corrupt or
- * unrecognised file, and for a cut-short one under opts->strict;
- * WDG_EMALFORMED under opts->strict; WDG_ENOMEM. */
-WDG_API int wdg_trace_read(wdg_trace **out, const char *path, wdg_ops *ops,
-                           const wdg_read_opts *opts, wdg_error *err);
-
-/* PC -> op table for probe events: --probe PC=OP entries first, then the
- * import tables of the traces loaded. */
-typedef struct wdg_probes {
-    wdg_import *items;
-    size_t n, cap;
-} wdg_probes;
-
-WDG_API int wdg_probes_add_spec(wdg_probes *p, wdg_ops *ops, const char *spec, wdg_error *err);
-WDG_API int wdg_probes_add_imports(wdg_probes *p, const wdg_trace *t, wdg_error *err);
-WDG_API void wdg_probes_free(wdg_probes *p);
-
-/* Resolves probe events; an unresolvable one becomes malformed (fatal
- * under strict, as WDG_EMALFORMED naming its line). */
-WDG_API int wdg_trace_resolve_probes(wdg_trace *t, const wdg_probes *p, int strict,
-                                     wdg_error *err);
 
 WDG_API int wdg_trace_finalize(wdg_trace *t, wdg_error *err);
 

@@ -18,7 +18,6 @@
 #include "wedge/ops.h"
 #include "wedge/outfile.h"
 #include "wedge/report.h"
-#include "wedge/sim.h"
 #include "wedge/symbols.h"
 #include "wedge/template.h"
 #include "wedge/trace.h"

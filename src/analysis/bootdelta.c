@@ -5,8 +5,8 @@
 #include <string.h>
 
 #include "wedge/utf8.h"
-#include "../model/grow.h"
-#include "../model/map.h"
+#include "../base/grow.h"
+#include "../base/map.h"
 #include "wedge/bootdelta.h"
 #include "wedge/diff.h"
 #include "wedge/report.h"

@@ -2,7 +2,7 @@
 #ifndef WEDGE_DIAG_INTERNAL_H
 #define WEDGE_DIAG_INTERNAL_H
 
-#include "../model/map.h"
+#include "../base/map.h"
 #include "wedge/diagnosis.h"
 
 /* One engine's view: its trace, thread table, and events grouped by thread. */

@@ -2,8 +2,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../formats/formats.h"
-#include "../model/grow.h"
+#include "../base/numparse.h"
+#include "../base/grow.h"
 #include "diag_internal.h"
 
 static int add_pair(diag_ctx *c, size_t *cap, uint32_t ref, uint32_t cand, int how, double sim)

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "wedge/utf8.h"
-#include "../model/grow.h"
+#include "../base/grow.h"
 #include "diag_internal.h"
 
 typedef struct balance {

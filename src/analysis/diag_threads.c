@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../model/grow.h"
+#include "../base/grow.h"
 #include "diag_internal.h"
 
 long diag_thread_index(const engine_view *v, uint32_t tid)

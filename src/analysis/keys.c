@@ -3,8 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../model/grow.h"
-#include "../model/map.h"
+#include "../base/grow.h"
+#include "../base/map.h"
 #include "wedge/analysis.h"
 #include "wrappers.h"
 

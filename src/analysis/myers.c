@@ -1,6 +1,6 @@
 /* Myers' O(ND) diff with linear space (bisection at the middle snake), an
  * explicit work stack instead of recursion, and a cost bound. */
-#include "../model/grow.h"
+#include "../base/grow.h"
 #include "wedge/diff.h"
 
 #include <stdlib.h>

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../model/map.h"
+#include "../base/map.h"
 
 #define NO_UNIT UINT64_MAX
 

@@ -4,7 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../model/grow.h"
+#include "../base/grow.h"
 #include "cli.h"
 
 /* The option a names, searched in every table; *ctx is its table's. */

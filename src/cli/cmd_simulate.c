@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "../sim/sim.h"
 
 /* What the command line asks of simulate. */
 typedef struct sim_args {

@@ -11,7 +11,9 @@
 #include <stdint.h>
 
 #include "wedge/template.h"
+#include "wedge/load.h"
 #include "wedge/trace.h"
+#include "../base/numparse.h"
 
 #define WDG_MAX_OBJS 64
 #define WDG_MAX_FRAMES 64
@@ -61,14 +63,16 @@ wdg_line_kind wdg_malformed(wdg_line_result *res, int reason, const char *fmt, .
 #endif
     ;
 
-/* --- numbers (numparse.c) ------------------------------------------ */
-/* All return 0 on success, -1 = not a number of that form, -2 = out of range. */
-int wdg_parse_hex32(const char *s, size_t n, uint32_t *out);   /* opt. 0x */
-int wdg_parse_dec64(const char *s, size_t n, int64_t *out);    /* opt. - */
-int wdg_parse_udec32(const char *s, size_t n, uint32_t *out);
-/* decimal, or hex with 0x */
-int wdg_parse_int64(const char *s, size_t n, int64_t *out);
-
+/* --- records into events (append.c) --------------------------------- */
+/* Appends rec as an event with op id op (WDG_OP_NONE for a probe event). */
+int wdg_trace_append(wdg_trace *t, const wdg_rec *rec, uint32_t op, uint64_t line,
+                     wdg_error *err);
+/* Merges rec into event i, the same call logged by a partner line: the
+ * event keeps the fields it has and takes those it lacks from rec; it
+ * takes op unless op is WDG_OP_NONE, and rec's tid when take_tid (the
+ * partner is the authority for them).  0, or WDG_ENOMEM (err set). */
+int wdg_trace_merge(wdg_trace *t, size_t i, const wdg_rec *rec, uint32_t op,
+                    int take_tid, uint64_t line, wdg_error *err);
 /* --- field names shared by JSONL and key=value lines ---------------- */
 typedef enum {
     F_UNKNOWN, F_T, F_CYCLE, F_TID, F_OP, F_LR, F_FRAMES, F_PC, F_OBJ, F_OBJS,

@@ -9,9 +9,11 @@
 #include <string.h>
 
 #include "../input/source.h"
-#include "../model/grow.h"
+#include "../base/grow.h"
 #include "../model/trace_build.h"
 #include "formats.h"
+
+_Static_assert(WDG_SOURCE_MAX_LINE == WDG_MAX_LINE, "sources and traces agree on the longest line");
 
 enum {
     PROGRESS_EVERY = 1 << 18,

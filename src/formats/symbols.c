@@ -1,5 +1,6 @@
-/* Symbol files: plain, MSVC .map, decomp-toolkit symbols.txt, XenonRecomp TOML. */
-#include "wedge/symbols.h"
+/* Symbol files: plain, MSVC .map, decomp-toolkit symbols.txt, XenonRecomp TOML.
+ * The table they fill is src/model/symtab.c. */
+#include "wedge/load.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,63 +9,15 @@
 #include "wedge/utf8.h"
 
 #include "../input/source.h"
-#include "../model/grow.h"
-#include "../model/arena.h"
+#include "../base/grow.h"
+#include "../model/symtab.h"
 #include "formats.h"
-
-typedef struct sym {
-    uint32_t start;
-    uint32_t size;      /* 0 = unknown */
-    uint32_t order;     /* load order, so the first loaded wins */
-    const char *name;
-} sym;
-
-struct wdg_symbols {
-    wdg_arena arena;
-    sym *items;
-    size_t n, cap;
-    uint32_t loads;
-};
-
-int wdg_symbols_new(wdg_symbols **out, wdg_error *err)
-{
-    wdg_symbols *s = calloc(1, sizeof *s);
-    if (!s)
-        return wdg_error_set(err, WDG_ENOMEM, NULL, 0, "out of memory");
-    wdg_arena_init(&s->arena);
-    *out = s;
-    return 0;
-}
-
-void wdg_symbols_free(wdg_symbols *s)
-{
-    if (!s)
-        return;
-    wdg_arena_free(&s->arena);
-    free(s->items);
-    free(s);
-}
-
-size_t wdg_symbols_count(const wdg_symbols *s) { return s ? s->n : 0; }
-
-static int add(wdg_symbols *s, uint32_t start, uint32_t size, const char *name, size_t n)
-{
-    if (wdg_grow((void **)&s->items, &s->cap, s->n + 1, sizeof *s->items, 256) < 0)
-        return -1;
-    char *copy = wdg_arena_strndup(&s->arena, name, n);
-    if (!copy)
-        return -1;
-    /* order: items loaded earlier keep lower indexes after sort_unique */
-    s->items[s->n] = (sym){start, size, (uint32_t)s->n, copy};
-    s->n++;
-    return 0;
-}
 
 static int add_sub(wdg_symbols *s, uint32_t start, uint32_t size)
 {
     char name[16];
     snprintf(name, sizeof name, "sub_%08X", start);
-    return add(s, start, size, name, strlen(name));
+    return wdg_symtab_add(s, start, size, name, strlen(name));
 }
 
 static int is_space(char c) { return c == ' ' || c == '\t'; }
@@ -108,7 +61,7 @@ static int plain_line(wdg_symbols *s, const char *l, size_t n)
     size_t zs = skip(l, ne, n), ze = word(l, zs, n);
     if (ze > zs && wdg_parse_hex32(l + zs, ze - zs, &size) < 0)
         size = 0;
-    return add(s, addr, size, l + ns, ne - ns) < 0 ? -1 : 1;
+    return wdg_symtab_add(s, addr, size, l + ns, ne - ns) < 0 ? -1 : 1;
 }
 
 /* " 0001:00000000       _name      82000000 f   obj.obj" */
@@ -125,7 +78,7 @@ static int map_line(wdg_symbols *s, const char *l, size_t n)
     uint32_t addr;
     if (ns == ne || wdg_parse_hex32(l + as, ae - as, &addr) < 0)
         return 0;
-    return add(s, addr, 0, l + ns, ne - ns) < 0 ? -1 : 1;
+    return wdg_symtab_add(s, addr, 0, l + ns, ne - ns) < 0 ? -1 : 1;
 }
 
 /* "NAME = .text:0xADDR; // type:function size:0xSIZE" */
@@ -153,7 +106,7 @@ static int dtk_line(wdg_symbols *s, const char *l, size_t n)
         if (wdg_parse_hex32(l + ss, se - ss, &size) < 0)
             size = 0;
     }
-    return add(s, addr, size, l + i, ne - i) < 0 ? -1 : 1;
+    return wdg_symtab_add(s, addr, size, l + i, ne - i) < 0 ? -1 : 1;
 }
 
 /* the value after "key" and "=" inside [p, end) */
@@ -206,27 +159,6 @@ static int parse_toml(wdg_symbols *s, const char *d, size_t n)
     return found;
 }
 
-static int by_addr(const void *a, const void *b)
-{
-    const sym *x = a, *y = b;
-    if (x->start != y->start)
-        return x->start < y->start ? -1 : 1;
-    return x->order < y->order ? -1 : x->order > y->order;
-}
-
-/* Sorts by address; of two symbols at one address the first loaded stays. */
-static void sort_unique(wdg_symbols *s)
-{
-    qsort(s->items, s->n, sizeof *s->items, by_addr);
-    size_t w = 0;
-    for (size_t i = 0; i < s->n; i++)
-        if (w == 0 || s->items[w - 1].start != s->items[i].start)
-            s->items[w++] = s->items[i];
-    s->n = w;
-    for (size_t i = 0; i < s->n; i++)
-        s->items[i].order = (uint32_t)i;
-}
-
 int wdg_symbols_load(wdg_symbols *s, const char *path, const char **format, wdg_error *err)
 {
     wdg_source *src = NULL;
@@ -248,7 +180,7 @@ int wdg_symbols_load(wdg_symbols *s, const char *path, const char **format, wdg_
                                         "xenonrecomp-toml"};
     if (format)
         *format = names[kind];
-    size_t before = s->n;
+    size_t before = wdg_symbols_count(s);
     if (kind == TOML) {
         /* TOML arrays span lines: gather the whole text (bounded). */
         char *all = NULL;
@@ -312,66 +244,13 @@ int wdg_symbols_load(wdg_symbols *s, const char *path, const char **format, wdg_
                            wdg_source_truncated(src));
         goto done;
     }
-    if (s->n == before) {
+    if (wdg_symbols_count(s) == before) {
         rc = wdg_error_set(err, WDG_EINPUT, path, 0, "no symbols found (read as %s)",
                            names[kind]);
         goto done;
     }
-    sort_unique(s);
+    wdg_symtab_finish(s);
 done:
     wdg_source_close(src);
     return rc;
-}
-
-int wdg_symbols_lookup(const wdg_symbols *s, uint32_t addr, const char **name,
-                       uint32_t *start)
-{
-    if (!s || !s->n || addr < s->items[0].start)
-        return 0;
-    size_t lo = 0, hi = s->n;   /* greatest start <= addr */
-    while (hi - lo > 1) {
-        size_t mid = (lo + hi) / 2;
-        if (s->items[mid].start <= addr)
-            lo = mid;
-        else
-            hi = mid;
-    }
-    const sym *f = &s->items[lo];
-    if (f->size && (uint64_t)addr >= (uint64_t)f->start + f->size)
-        return 0;
-    *name = f->name;
-    *start = f->start;
-    return 1;
-}
-
-int wdg_symbols_format(const wdg_symbols *s, uint32_t addr, char *out, size_t cap)
-{
-    const char *name;
-    uint32_t start;
-    if (!wdg_symbols_lookup(s, addr, &name, &start)) {
-        snprintf(out, cap, "0x%08X", addr);
-        return 0;
-    }
-    /* a name too long for out is cut before a character, and the offset
-     * kept: "+0x1C" tells call sites apart */
-    char off[16] = "";
-    if (addr != start)
-        snprintf(off, sizeof off, "+0x%X", addr - start);
-    size_t room = cap > strlen(off) ? cap - 1 - strlen(off) : 0;
-    size_t n = wdg_utf8_cut(name, strlen(name), room);
-    wdg_utf8_snprintf(out, cap, "%.*s%s", (int)n, name, off);
-    return 1;
-}
-
-int wdg_symbols_find(const wdg_symbols *s, const char *name, uint32_t *start)
-{
-    if (!s || !name)
-        return 0;
-    /* linear: asked once per --wrapper, never per event */
-    for (size_t i = 0; i < s->n; i++)
-        if (strcmp(s->items[i].name, name) == 0) {
-            *start = s->items[i].start;
-            return 1;
-        }
-    return 0;
 }

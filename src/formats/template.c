@@ -2,7 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../model/grow.h"
+#include "../base/grow.h"
 #include "formats.h"
 
 typedef enum { SEG_LIT, SEG_SPACE, SEG_FIELD, SEG_SKIP } seg_kind;

@@ -11,14 +11,13 @@
 #include <zstd.h>
 #include <zstd_errors.h>
 
-#include "wedge/trace.h"
 
 enum { CODEC_NONE, CODEC_GZIP, CODEC_ZSTD };
 enum {
     RAW_CHUNK = 1 << 18,
     PEEK_MIN = 1 << 16,
     /* room for the longest line plus a large read, so most reads are big */
-    BUF_CAP = WDG_MAX_LINE + (1 << 22)
+    BUF_CAP = WDG_SOURCE_MAX_LINE + (1 << 22)
 };
 
 /* Why plain files are read, not mapped: a mapped file that another process
@@ -377,18 +376,18 @@ int wdg_source_next_line(wdg_source *s, const char **line, size_t *len, int *fla
                 continue;
             }
             s->pos = s->fill = 0;
-        } else if (nl && (size_t)(nl - start) <= WDG_MAX_LINE) {
+        } else if (nl && (size_t)(nl - start) <= WDG_SOURCE_MAX_LINE) {
             *line = start;
             *len = (size_t)(nl - start);
             take(s, *len + 1);
             trim_cr(start, len);
             return 1;
-        } else if (avail > WDG_MAX_LINE) {
+        } else if (avail > WDG_SOURCE_MAX_LINE) {
             *line = start;
-            *len = WDG_MAX_LINE;
+            *len = WDG_SOURCE_MAX_LINE;
             *flag = WDG_LINE_TOO_LONG;
             s->skipping = 1;
-            take(s, WDG_MAX_LINE);
+            take(s, WDG_SOURCE_MAX_LINE);
             return 1;
         } else if (s->eof) {
             if (!avail)

@@ -20,6 +20,11 @@
 
 #include "wedge/error.h"
 
+/* The longest line a source hands out whole; a longer one comes as a
+ * too_long flag.  The public WDG_MAX_LINE (wedge/trace.h) equals it, checked
+ * where both are seen (src/formats/reader.c). */
+#define WDG_SOURCE_MAX_LINE (1u << 20)
+
 typedef struct wdg_source wdg_source;
 
 int wdg_source_open(wdg_source **out, const char *path, wdg_error *err);

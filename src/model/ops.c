@@ -3,9 +3,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "arena.h"
-#include "grow.h"
-#include "map.h"
+#include "../base/arena.h"
+#include "../base/grow.h"
+#include "../base/map.h"
 
 struct wdg_ops {
     wdg_arena arena;

@@ -5,7 +5,7 @@
 #include "wedge/report.h"
 #include "wedge/utf8.h"
 
-#include "../model/jsonw.h"
+#include "../base/jsonw.h"
 
 /* "sub_824D21F0+0xAC" or "0x%08X". */
 void wdg_fmt_function(const wdg_report *r, uint32_t addr, char *out, size_t cap);

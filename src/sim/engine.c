@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../model/grow.h"
+#include "../base/grow.h"
 #include "sim_internal.h"
 #include "wedge/ops.h"
 

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../formats/formats.h"
+#include "../base/numparse.h"
 #include "sim_internal.h"
 
 enum { WORKERS = 4 };

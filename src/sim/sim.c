@@ -6,7 +6,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "../formats/formats.h"
+#include "../base/numparse.h"
 #include "sim_internal.h"
 #include "sim_truth.h"
 #include "wedge/buf.h"

@@ -5,9 +5,9 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "../model/map.h"
+#include "../base/map.h"
 #include "wedge/outfile.h"
-#include "wedge/sim.h"
+#include "sim.h"
 
 /* --- the guest program --------------------------------------------- */
 

@@ -8,8 +8,8 @@
 
 #include "sim_internal.h"
 #include "sim_truth.h"
-#include "../model/grow.h"
-#include "../model/jsonw.h"
+#include "../base/grow.h"
+#include "../base/jsonw.h"
 #include "wedge/buf.h"
 #include "wedge/ops.h"
 

@@ -98,7 +98,7 @@ make -n BUILD="$T/nb" test-plain >"$T/test.n" 2>&1
 contains "make test: installs what is missing" "$T/test.n" "scripts/install-deps.sh"
 make -n -B BUILD="$T/nb" CFLAGS=-DWDG_MARK_C CPPFLAGS=-DWDG_MARK_P LDFLAGS=-Wl,-O1 all \
     >"$T/flags.n" 2>&1
-grep 'src/model/buf.c' "$T/flags.n" | grep -q -- '-fvisibility=hidden.*' && ok ||
+grep 'src/base/buf.c' "$T/flags.n" | grep -q -- '-fvisibility=hidden.*' && ok ||
     bad "make: the library objects are not compiled with hidden visibility"
 grep 'src/cli/main.c' "$T/flags.n" | grep -q -- '-DWDG_MARK_P -DWDG_MARK_C' && ok ||
     bad "make: CPPFLAGS and CFLAGS not appended"
@@ -106,7 +106,7 @@ grep -- '-o .*/wedge ' "$T/flags.n" | grep -q -- '-Wl,-O1' && ok || bad "make: L
 grep -- '-shared' "$T/flags.n" | grep -q -- '-Wl,-O1' && ok || bad "make: LDFLAGS not used to link libwedge.so"
 # WERROR=1 (CI) makes warnings errors, a plain build does not; test-long
 # (and its old name sweep) runs the sweep; coverage builds with gcov
-grep 'src/model/buf.c' "$T/flags.n" | grep -q -- '-Werror' && bad "make: -Werror without WERROR=1" || ok
+grep 'src/base/buf.c' "$T/flags.n" | grep -q -- '-Werror' && bad "make: -Werror without WERROR=1" || ok
 make -n -B BUILD="$T/nb" WERROR=1 all >"$T/werror.n" 2>&1
 grep 'src/cli/main.c' "$T/werror.n" | grep -q -- '-Werror' && ok || bad "make WERROR=1: no -Werror"
 for t in test-long sweep; do
@@ -120,7 +120,7 @@ contains "make coverage: the report" "$T/cov.n" "scripts/coverage.sh build-cov"
 # --- make coverage's summary (scripts/coverage.sh) over a stand-in gcov:
 # a header line reached from one object counts once, as reached
 mkdir -p "$T/fakegcov"
-for l in model input formats analysis output sim cli; do mkdir -p "$T/cb/obj/src/$l"; done
+for l in base input model formats analysis output sim cli; do mkdir -p "$T/cb/obj/src/$l"; done
 cat >"$T/fakegcov/gcov" <<'FAKE'
 #!/bin/sh
 ln() { printf '{"line_number": %s, "count": %s, "function_name": "%s"}' "$1" "$2" "$3"; }

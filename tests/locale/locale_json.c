@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "wedge/wedge.h"
+#include "../../src/sim/sim.h"
 
 static int write_file(const char *dir, const char *name, const wdg_buf *b)
 {

@@ -3,7 +3,7 @@
 #include <locale.h>
 #include <math.h>
 
-#include "../../src/model/jsonw.h"
+#include "../../src/base/jsonw.h"
 #include "harness.h"
 #include "wedge/utf8.h"
 

@@ -1,5 +1,8 @@
-/* wedge/sim.h - a guest program run on a correct reference engine and on a
- * faulty candidate engine, writing both traces and the ground truth.
+/* sim.h - the simulator: a guest program run on a correct reference engine
+ * and on a faulty candidate engine, writing both traces and the ground
+ * truth.  Its own module (src/sim/, built as libwedge-sim.a for the wedge
+ * command and the tests), above the library's model layer; it is not part
+ * of libwedge and not installed.
  *
  * The guest is a small model of a game: a main thread that creates events
  * and semaphores, spawns thread families (a worker pool, a cache thread, an
@@ -15,12 +18,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "wedge/api.h"
 #include "wedge/error.h"
 
-#ifdef __cplusplus
-extern "C" {
-#endif
 
 /* Zero / NULL fields take the scenario file's value, else the default. */
 typedef struct wdg_sim_opts {
@@ -59,7 +58,7 @@ typedef struct wdg_sim_result {
 
 /* Simulates into dir (created if needed).  WDG_EUSAGE for an unknown
  * scenario or a bad fault spec, WDG_EOUTPUT when a file cannot be written. */
-WDG_API int wdg_simulate(const char *dir, const wdg_sim_opts *opts, wdg_sim_result *res,
+int wdg_simulate(const char *dir, const wdg_sim_opts *opts, wdg_sim_result *res,
                          wdg_error *err);
 
 /* The built-in scenarios: name and one-line description, NULL-terminated. */
@@ -70,10 +69,7 @@ typedef struct wdg_sim_scenario {
     const char *settings;          /* scenario-file settings "KEY VALUE" separated by ';' */
 } wdg_sim_scenario;
 
-WDG_API const wdg_sim_scenario *wdg_sim_scenarios(void);
+const wdg_sim_scenario *wdg_sim_scenarios(void);
 
-#ifdef __cplusplus
-}
-#endif
 
 #endif
