@@ -527,9 +527,11 @@ void md_threads(wdg_buf *b, const wdg_report *r)
                       "key signature, %zu by call site%s",
                    d->n_pairs, exp, ent, mains, sig, site, last ? ", 1 by elimination" : "");
     for (size_t i = 0, n = 0; i < d->n_pairs; i++)
-        if (d->pairs[i].how == WDG_HOW_SIGNATURE)
-            wdg_buf_printf(b, "%s%u=%u %.2f", n++ ? ", " : ": ", d->pairs[i].ref, d->pairs[i].cand,
-                           d->pairs[i].similarity);
+        if (d->pairs[i].how == WDG_HOW_SIGNATURE) {
+            char sim[64];
+            wdg_buf_printf(b, "%s%u=%u %s", n++ ? ", " : ": ", d->pairs[i].ref, d->pairs[i].cand,
+                           wdg_fmt_num(sim, sizeof sim, d->pairs[i].similarity, 'f', 2));
+        }
     wdg_buf_puts(b, ").");
     int any = 0;
     for (size_t i = 0; i < d->n_ref_threads; i++) {
@@ -667,8 +669,10 @@ void md_boot(wdg_buf *b, const wdg_report *r)
         char a[32], z[32], x[32] = "";
         wdg_format_ns(m->ref_t, a, sizeof a);
         wdg_format_ns(m->cand_t, z, sizeof z);
-        if (m->has_ratio)
-            snprintf(x, sizeof x, ", %.1fx later", m->ratio);
+        if (m->has_ratio) {
+            char n[64];
+            snprintf(x, sizeof x, ", %sx later", wdg_fmt_num(n, sizeof n, m->ratio, 'f', 1));
+        }
         wdg_buf_printf(b, "**The skew starts at: %s%s in %s: %s vs %s after each trace's first "
                           "event.** It is the first milestone more than twice as late and at "
                           "least 10 ms late.",
@@ -734,7 +738,7 @@ void md_boot(wdg_buf *b, const wdg_report *r)
             if (m->has_cand)
                 wdg_format_ns(m->cand_t, z, sizeof z);
             if (m->has_ratio)
-                snprintf(ratio, sizeof ratio, "%.2f", m->ratio);
+                wdg_fmt_num(ratio, sizeof ratio, m->ratio, 'f', 2);
             if ((long)i == bd->skew_start)
                 snprintf(ratio + strlen(ratio), sizeof ratio - strlen(ratio), " **skew starts**");
             wdg_buf_printf(b, "| %s | %s | %s | %s |\n", m->what, a, z, ratio);
