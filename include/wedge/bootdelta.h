@@ -40,7 +40,9 @@ typedef struct wdg_thread_delta {
     int bounded;                     /* the diff hit its cost bound */
 } wdg_thread_delta;
 
+#ifndef WDG_NO_EVENT
 #define WDG_NO_EVENT SIZE_MAX
+#endif
 
 typedef struct wdg_milestone {
     int is_thread;                   /* a thread start, else a key's first event */

@@ -17,6 +17,7 @@
     X(probes)          \
     X(keytable)        \
     X(divergence)      \
+    X(align)           \
     X(kind_names)      \
     X(diff)              \
     X(cases)           \

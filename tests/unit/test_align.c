@@ -1,0 +1,68 @@
+/* The producer alignment (wdg_align_next), on a pair worked out by hand. */
+#include "harness.h"
+#include "wedge/wedge.h"
+
+static uint32_t key_at(const wdg_keytable *kt, uint32_t lr)
+{
+    for (uint32_t k = 0; k < kt->n; k++)
+        if (kt->keys[k].lr == lr)
+            return k;
+    return WDG_NO_KEY;
+}
+
+#define SET(t, lr) "{\"t\":" #t ",\"tid\":1,\"op\":\"KeSetEvent\",\"lr\":\"" lr "\"}\n"
+
+void test_align(void)
+{
+    wdg_error err = {0};
+    wdg_ops *ops = NULL;
+    wdg_ops_new(&ops, &err);
+    /* ref producers A A B; cand producers C B A C (keys by lr).  Rows:
+     *  1. C#1 cand only: it comes before A#1's partner (cand 2) in cand
+     *     and no ref event pairs with it (C's ref total is 0);
+     *     B#1 (cand 1) is skipped there: it has a ref partner to come
+     *  2. A#1: ref 0 with cand 2
+     *  3. A#2: ref 1 alone (cand has one A)
+     *  4. B#1: ref 2 with cand 1
+     *  5. C#2 cand only, after the last ref event */
+    const char *ref = SET(1, "0xA") SET(2, "0xA") SET(3, "0xB");
+    const char *cand = SET(1, "0xC") SET(2, "0xB") SET(3, "0xA") SET(4, "0xC");
+    const char *paths[2] = {t_tempfile(ref, strlen(ref)), t_tempfile(cand, strlen(cand))};
+    wdg_trace *t[2] = {NULL, NULL};
+    CHECK_INT(wdg_load_traces(t, paths, 2, ops, NULL, NULL, 0, &err), 0);
+    wdg_keytable kt;
+    CHECK_INT(wdg_keytable_build(&kt, t[0], t[1], 0.25, WDG_SPAN_TIME, &err), 0);
+    uint32_t A = key_at(&kt, 0xA), B = key_at(&kt, 0xB), C = key_at(&kt, 0xC);
+    CHECK(A != WDG_NO_KEY && B != WDG_NO_KEY && C != WDG_NO_KEY);
+    const struct {
+        uint32_t key;
+        uint64_t ordinal;
+        size_t ref_event, cand_event;
+    } want[] = {{C, 1, WDG_NO_EVENT, 0}, {A, 1, 0, 2}, {A, 2, 1, WDG_NO_EVENT},
+                {B, 1, 2, 1},            {C, 2, WDG_NO_EVENT, 3}};
+    wdg_align *a = NULL;
+    CHECK_INT(wdg_align_new(&a, &kt, t[0], t[1], &err), 0);
+    wdg_aligned_row row;
+    size_t n = 0;
+    while (a && n < 8 && wdg_align_next(a, &row)) {
+        if (n < sizeof want / sizeof *want) {
+            CHECK_INT(row.key, want[n].key);
+            CHECK_INT(row.ordinal, want[n].ordinal);
+            CHECK_INT(row.ref_event, want[n].ref_event);
+            CHECK_INT(row.cand_event, want[n].cand_event);
+            /* every event here is a producer: its index is its place */
+            if (row.ref_event != WDG_NO_EVENT)
+                CHECK_INT(row.ref_index, row.ref_event);
+            if (row.cand_event != WDG_NO_EVENT)
+                CHECK_INT(row.cand_index, row.cand_event);
+        }
+        n++;
+    }
+    CHECK_INT(n, 5);
+    CHECK_INT(a ? wdg_align_next(a, &row) : 0, 0);   /* it stays at the end */
+    wdg_align_free(a);
+    wdg_keytable_free(&kt);
+    wdg_trace_free(t[0]);
+    wdg_trace_free(t[1]);
+    wdg_ops_free(ops);
+}
