@@ -171,6 +171,14 @@ typedef struct wdg_root {
     unsigned inferred;         /* WDG_INFER_* bits; 0: proven */
     wdg_evidence_event evidence[WDG_MAX_EVIDENCE];
     size_t n_evidence;
+    /* Facts the sentences about a root need, computed so that renderers
+     * compute none: */
+    uint32_t key;              /* its key's index in the key table the
+                                * diagnosis was built with; WDG_NO_KEY when
+                                * it has none or the table lacks it */
+    uint64_t ref_thread_fires; /* has_ref_tid and has_key: how often ref
+                                * thread ref_tid fires the key over the
+                                * whole reference trace */
 } wdg_root;
 
 /* A divergent wedged cand thread no root explains. */

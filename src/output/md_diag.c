@@ -45,33 +45,6 @@ static void site_of(const wdg_report *r, int has_lr, uint32_t lr, uint32_t op, c
     }
 }
 
-static const wdg_key *key_of(const wdg_report *r, int cat, int has_lr, uint32_t lr, uint32_t op)
-{
-    for (size_t i = 0; i < r->keys.n; i++) {
-        const wdg_key *k = &r->keys.keys[i];
-        if (k->cat != cat)
-            continue;
-        if (k->has_lr ? has_lr && k->lr == lr : k->op == op)
-            return k;
-    }
-    return NULL;
-}
-
-/* how often thread tid of trace t fires the key */
-static uint64_t fires(const wdg_report *r, const wdg_trace *t, uint32_t tid, const wdg_root *x)
-{
-    uint64_t n = 0;
-    for (size_t i = 0; i < t->n_events; i++) {
-        const wdg_event *e = &t->events[i];
-        if (e->tid != tid || e->cat != x->cat)
-            continue;
-        if (r->keys.by_lr && x->key_has_lr ? (e->flags & WDG_EV_LR) && e->lr == x->lr
-                                           : e->op == x->op)
-            n++;
-    }
-    return n;
-}
-
 /* A trace cut short changes what the verdict can claim: say so on its line. */
 static void truncation_note(wdg_buf *b, const wdg_trace *t, const char *name)
 {
@@ -182,7 +155,7 @@ static void evidence(wdg_buf *b, const wdg_report *r, const wdg_root *x)
 {
     const wdg_diagnosis *d = &r->diag;
     char who[128], site[256], obj[16] = "?", w[128], ws[256];
-    const wdg_key *k = x->has_key ? key_of(r, x->cat, x->key_has_lr, x->lr, x->op) : NULL;
+    const wdg_key *k = x->key != WDG_NO_KEY ? &r->keys.keys[x->key] : NULL;
     if (x->has_obj)
         snprintf(obj, sizeof obj, "0x%08X", x->obj);
     if (x->has_key)
@@ -224,7 +197,7 @@ static void evidence(wdg_buf *b, const wdg_report *r, const wdg_root *x)
                           "creates and resumes the thread that starts at %s.",
                        r->opts.ref_name, x->ref_tid, x->family, entry, r->opts.cand_name,
                        r->opts.ref_name, wdg_category_name(x->cat), site,
-                       (unsigned long long)fires(r, r->ref, x->ref_tid, x), w, obj,
+                       (unsigned long long)x->ref_thread_fires, w, obj,
                        r->opts.cand_name, r->opts.cand_name, entry);
         break;
     }

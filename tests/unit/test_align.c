@@ -66,3 +66,46 @@ void test_align(void)
     wdg_trace_free(t[1]);
     wdg_ops_free(ops);
 }
+
+/* A root carries its key's index and how often its reference thread fires
+ * that key, so the renderers look nothing up: the simulator's cache thread
+ * never spawns in cand, and in ref it fires the key the waiters need. */
+void test_root_facts(void)
+{
+    wdg_error err = {0};
+    char dir[320];   /* inside the harness's folder, which it removes */
+    snprintf(dir, sizeof dir, "%s.d", t_tempfile("", 0));
+    wdg_sim_opts so = WDG_SIM_OPTS_INIT;
+    so.scenario = "missing-thread";
+    so.seconds = 1;
+    wdg_sim_result res;
+    CHECK_INT(wdg_simulate(dir, &so, &res, &err), 0);
+    wdg_ops *ops = NULL;
+    wdg_trace *t[2] = {NULL, NULL};
+    const char *paths[2] = {res.ref_path, res.cand_path};
+    wdg_ops_new(&ops, &err);
+    CHECK_INT(wdg_load_traces(t, paths, 2, ops, NULL, NULL, 0, &err), 0);
+    wdg_report r;
+    CHECK_INT(wdg_report_build(&r, t[0], t[1], NULL, NULL, &err), 0);
+    CHECK(r.diag.n_roots > 0);
+    for (size_t i = 0; i < r.diag.n_roots; i++) {
+        const wdg_root *x = &r.diag.roots[i];
+        CHECK(x->has_key ? x->key < r.keys.n : x->key == WDG_NO_KEY);
+        if (x->key != WDG_NO_KEY) {
+            const wdg_key *k = &r.keys.keys[x->key];
+            CHECK(k->cat == x->cat && (k->has_lr ? k->lr == x->lr : k->op == x->op));
+        }
+        if (x->kind != WDG_ROOT_MISSING_THREAD)
+            continue;
+        /* by hand: the ref thread's events of the key, no more than the key's */
+        uint64_t n = 0;
+        for (size_t e = 0; e < t[0]->n_events; e++)
+            n += t[0]->events[e].tid == x->ref_tid && r.keys.ref_key[e] == x->key;
+        CHECK(x->ref_thread_fires > 0);
+        CHECK_INT(x->ref_thread_fires, n);
+    }
+    wdg_report_free(&r);
+    wdg_trace_free(t[0]);
+    wdg_trace_free(t[1]);
+    wdg_ops_free(ops);
+}

@@ -18,6 +18,7 @@
     X(keytable)        \
     X(divergence)      \
     X(align)           \
+    X(root_facts)      \
     X(kind_names)      \
     X(diff)              \
     X(cases)           \
