@@ -639,7 +639,8 @@ void md_boot(wdg_buf *b, const wdg_report *r)
     }
     if (bd->skew_start >= 0) {
         const wdg_milestone *m = &bd->milestones[bd->skew_start];
-        char a[32], z[32], x[32] = "";
+        char a[32], z[32], x[32] = "", what[192];
+        wdg_milestone_text(r, m, what, sizeof what);
         wdg_format_ns(m->ref_t, a, sizeof a);
         wdg_format_ns(m->cand_t, z, sizeof z);
         if (m->has_ratio) {
@@ -649,7 +650,7 @@ void md_boot(wdg_buf *b, const wdg_report *r)
         wdg_buf_printf(b, "**The skew starts at: %s%s in %s: %s vs %s after each trace's first "
                           "event.** It is the first milestone more than twice as late and at "
                           "least 10 ms late.",
-                       m->what, x, r->opts.cand_name, a, z);
+                       what, x, r->opts.cand_name, a, z);
         if (bd->n_threads && bd->threads[0].differs) {
             char l[128];
             label(wdg_diag_ref_thread(&r->diag, bd->threads[0].ref_tid), l, sizeof l);
@@ -706,7 +707,8 @@ void md_boot(wdg_buf *b, const wdg_report *r)
         size_t shown = 0;
         for (size_t i = 0; i < bd->n_milestones && shown < 40; i++, shown++) {
             const wdg_milestone *m = &bd->milestones[i];
-            char a[32], z[32] = "-", ratio[32] = "-";
+            char a[32], z[32] = "-", ratio[32] = "-", what[192];
+            wdg_milestone_text(r, m, what, sizeof what);
             wdg_format_ns(m->ref_t, a, sizeof a);
             if (m->has_cand)
                 wdg_format_ns(m->cand_t, z, sizeof z);
@@ -714,7 +716,7 @@ void md_boot(wdg_buf *b, const wdg_report *r)
                 wdg_fmt_num(ratio, sizeof ratio, m->ratio, 'f', 2);
             if ((long)i == bd->skew_start)
                 snprintf(ratio + strlen(ratio), sizeof ratio - strlen(ratio), " **skew starts**");
-            wdg_buf_printf(b, "| %s | %s | %s | %s |\n", m->what, a, z, ratio);
+            wdg_buf_printf(b, "| %s | %s | %s | %s |\n", what, a, z, ratio);
         }
         if (bd->n_milestones > shown)
             wdg_buf_printf(b, "| ... %zu more in report.json | | | |\n", bd->n_milestones - shown);

@@ -1,6 +1,7 @@
 #include "render.h"
 
 #include <stdio.h>
+#include <string.h>
 
 const char *wdg_fmt_num(char *out, size_t cap, double v, char conv, int prec)
 {
@@ -24,6 +25,26 @@ void wdg_format_ns(int64_t ns, char *out, size_t cap)
         snprintf(out, cap, "%s%s ms", sign, wdg_fmt_num(n, sizeof n, v / 1e6, 'f', 3));
     else
         snprintf(out, cap, "%s%s s", sign, wdg_fmt_num(n, sizeof n, v / 1e9, 'f', 3));
+}
+
+void wdg_milestone_text(const wdg_report *r, const wdg_milestone *m, char *out, size_t cap)
+{
+    char what[192];   /* the size report.json's "what" always had */
+    if (m->kind == WDG_MILESTONE_THREAD_START) {
+        const wdg_thread *t = wdg_diag_ref_thread(&r->diag, m->ref_tid);
+        if (!t || strncmp(t->family, "0x", 2) == 0)
+            snprintf(what, sizeof what, "thread %u starts (entry 0x%08X)", m->ref_tid, m->entry_pc);
+        else
+            wdg_utf8_snprintf(what, sizeof what, "%s %u starts (entry 0x%08X)", t->family,
+                              m->ref_tid, m->entry_pc);
+    } else {
+        char tok[224];
+        wdg_token_name(r, r->ref, m->ref_event, tok, sizeof tok);
+        tok[wdg_utf8_cut(tok, strlen(tok), 150)] = 0;
+        wdg_utf8_snprintf(what, sizeof what, "first %s %s",
+                          wdg_category_name(r->ref->events[m->ref_event].cat), tok);
+    }
+    wdg_utf8_snprintf(out, cap, "%s", what);
 }
 
 void wdg_fmt_function(const wdg_report *r, uint32_t addr, char *out, size_t cap)

@@ -104,6 +104,31 @@ void test_root_facts(void)
         CHECK(x->ref_thread_fires > 0);
         CHECK_INT(x->ref_thread_fires, n);
     }
+    /* milestones are facts; the words come from wdg_milestone_text() */
+    const wdg_boot_delta *bd = &r.boot;
+    CHECK(bd->n_milestones > 0);
+    int threads = 0, keys = 0;
+    for (size_t i = 0; i < bd->n_milestones; i++) {
+        const wdg_milestone *m = &bd->milestones[i];
+        char what[192];
+        wdg_milestone_text(&r, m, what, sizeof what);
+        if (i)   /* by ref t; a thread start before a key's first at the same t */
+            CHECK(m[-1].ref_t < m->ref_t ||
+                  (m[-1].ref_t == m->ref_t && m[-1].kind <= m->kind));
+        if (m->kind == WDG_MILESTONE_THREAD_START) {
+            const wdg_thread *th = wdg_diag_ref_thread(&r.diag, m->ref_tid);
+            CHECK(th && th->first == m->ref_event && th->entry_pc == m->entry_pc);
+            CHECK(strstr(what, " starts (entry 0x") != NULL);
+            threads++;
+        } else {
+            CHECK_INT(m->kind, WDG_MILESTONE_KEY_FIRST);
+            CHECK_INT(r.keys.ref_key[m->ref_event], m->key);
+            CHECK(!m->has_cand || r.keys.cand_key[m->cand_event] == m->key);
+            CHECK(strncmp(what, "first ", 6) == 0);
+            keys++;
+        }
+    }
+    CHECK(threads > 0 && keys > 0);
     wdg_report_free(&r);
     wdg_trace_free(t[0]);
     wdg_trace_free(t[1]);
