@@ -287,6 +287,10 @@ typedef struct wdg_diagnosis {
     size_t n_reasons;
     wdg_warning warnings[WDG_MAX_WARNINGS];
     size_t n_warnings;
+    /* counts the summaries print, so renderers count nothing */
+    size_t n_no_analog;                        /* ref threads with no analog */
+    size_t pairs_by_how[WDG_HOW_COUNT];        /* thread pairs by wdg_map_how */
+    size_t objects_by_how[WDG_OBJ_HOW_COUNT];  /* object pairs by wdg_object_how */
     /* each engine's event indexes grouped by thread, in thread-table order:
      * thread k's are events[start[k] .. start[k + 1]) */
     size_t *ref_events, *ref_start, *cand_events, *cand_start;

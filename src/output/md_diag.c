@@ -114,9 +114,7 @@ void md_verdict(wdg_buf *b, const wdg_report *r)
     truncation_note(b, r->cand, r->opts.cand_name);
     warnings(b, d);
     wdg_buf_puts(b, "\n\n");
-    size_t no_analog = 0;
-    for (size_t i = 0; i < d->n_ref_threads; i++)
-        no_analog += !d->ref_threads[i].has_analog;
+    size_t no_analog = d->n_no_analog;
     wdg_buf_printf(b, "Behind it: %llu of %zu producer keys diverge (%llu MISSING); %llu %s thread%s "
                       "wedged for good; %zu %s thread%s with no analog in %s.\n\n",
                    (unsigned long long)d->keys_diverging, r->keys.n,
@@ -487,15 +485,9 @@ void md_threads(wdg_buf *b, const wdg_report *r)
                     "|---|---:|---|---|---|---:|---|---|\n");
     thread_rows(b, r, 0);
     thread_rows(b, r, 1);
-    size_t sig = 0, ent = 0, exp = 0, mains = 0, site = 0, last = 0;
-    for (size_t i = 0; i < d->n_pairs; i++) {
-        site += d->pairs[i].how == WDG_HOW_CALL_SITE;
-        last += d->pairs[i].how == WDG_HOW_ELIMINATION;
-        sig += d->pairs[i].how == WDG_HOW_SIGNATURE;
-        ent += d->pairs[i].how == WDG_HOW_ENTRY_PC;
-        exp += d->pairs[i].how == WDG_HOW_EXPLICIT;
-        mains += d->pairs[i].how == WDG_HOW_MAIN;
-    }
+    const size_t *by = d->pairs_by_how;
+    size_t sig = by[WDG_HOW_SIGNATURE], ent = by[WDG_HOW_ENTRY_PC], exp = by[WDG_HOW_EXPLICIT],
+           mains = by[WDG_HOW_MAIN], site = by[WDG_HOW_CALL_SITE], last = by[WDG_HOW_ELIMINATION];
     wdg_buf_printf(b, "\nThread map: %zu pairs (%zu explicit, %zu by entry PC, %zu main, %zu by "
                       "key signature, %zu by call site%s",
                    d->n_pairs, exp, ent, mains, sig, site, last ? ", 1 by elimination" : "");
@@ -524,9 +516,7 @@ void md_threads(wdg_buf *b, const wdg_report *r)
     /* how many by each rule, in the order the rules are tried */
     const char *sep = ": ";
     for (int how = WDG_OBJ_HOW_IDENTITY; how < WDG_OBJ_HOW_COUNT; how++) {
-        size_t n = 0;
-        for (size_t i = 0; i < d->n_objects; i++)
-            n += d->objects[i].how == how;
+        size_t n = d->objects_by_how[how];
         if (n) {
             wdg_buf_printf(b, "%s%zu by %s", sep, n, wdg_object_how_name(how));
             sep = ", ";
