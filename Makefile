@@ -116,9 +116,9 @@ $(BUILD)/wedge: $(CLI_OBJ) $(BUILD)/libwedge-sim.a $(BUILD)/libwedge.a
 	@echo "  LINK  $@"
 	@$(CC) $(ALL_LDFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libwedge-sim.a $(BUILD)/libwedge.a $(PKG_LIBS)
 
-$(BUILD)/unit-tests: $(UNIT_OBJ) $(BUILD)/libwedge.a
+$(BUILD)/unit-tests: $(UNIT_OBJ) $(BUILD)/libwedge-sim.a $(BUILD)/libwedge.a
 	@echo "  LINK  $@"
-	@$(CC) $(ALL_LDFLAGS) -o $@ $(UNIT_OBJ) $(BUILD)/libwedge.a $(PKG_LIBS)
+	@$(CC) $(ALL_LDFLAGS) -o $@ $(UNIT_OBJ) $(BUILD)/libwedge-sim.a $(BUILD)/libwedge.a $(PKG_LIBS)
 
 # wedge with an allocation-failure injector (tests/alloc/): the test build
 # that proves every failed allocation ends in exit 71 or changes nothing.

@@ -189,6 +189,38 @@ WDG_API int wdg_find_divergence(const wdg_keytable *kt, const wdg_trace *ref,
                                 wdg_divergence *first_divergence, wdg_divergence *first_shortfall,
                                 wdg_divergence *first_key_divergence, wdg_error *err);
 
+/* The producer alignment (aligned-sequence.csv): the n-th ref event of a
+ * key pairs with the n-th cand event of that key.  Rows come in ref's
+ * producer order; a cand event no ref event pairs with comes just before
+ * the row of the first ref event whose partner lies after it in cand's
+ * order, and those left after the last ref event come at the end in cand's
+ * order.  A streaming iterator: it holds a few indexes per producer, never
+ * the rows.
+ *
+ * Ownership: wdg_align_new() borrows kt, ref and cand (they must outlive
+ * the iterator) and fills *out with an iterator the caller frees with
+ * wdg_align_free() (NULL is fine).  Fails only with WDG_ENOMEM. */
+#ifndef WDG_NO_EVENT
+#define WDG_NO_EVENT SIZE_MAX
+#endif
+
+typedef struct wdg_aligned_row {
+    uint32_t key;            /* index into kt->keys */
+    uint64_t ordinal;        /* the n-th event of its key on each side (1-based) */
+    size_t ref_event;        /* index into ref->events, or WDG_NO_EVENT */
+    size_t cand_event;       /* index into cand->events, or WDG_NO_EVENT */
+    uint64_t ref_index;      /* ref_event's place among ref's producers (0-based) */
+    uint64_t cand_index;     /* cand_event's among cand's */
+} wdg_aligned_row;
+
+typedef struct wdg_align wdg_align;
+
+WDG_API int wdg_align_new(wdg_align **out, const wdg_keytable *kt, const wdg_trace *ref,
+                          const wdg_trace *cand, wdg_error *err);
+/* The next row into *row: 1, or 0 when there are no more. */
+WDG_API int wdg_align_next(wdg_align *a, wdg_aligned_row *row);
+WDG_API void wdg_align_free(wdg_align *a);
+
 #ifdef __cplusplus
 }
 #endif

@@ -26,6 +26,10 @@ struct wdg_trace;
  * tokens; a run of WDG_FOLD_MIN or more equal tokens prints as one. */
 #define WDG_FOLD_MIN 3
 
+#ifndef WDG_NO_EVENT
+#define WDG_NO_EVENT SIZE_MAX
+#endif
+
 typedef struct wdg_thread_delta {
     uint32_t ref_tid, cand_tid;
     size_t ref_tokens, cand_tokens;  /* compared: ref window, cand prefix */
@@ -40,11 +44,20 @@ typedef struct wdg_thread_delta {
     int bounded;                     /* the diff hit its cost bound */
 } wdg_thread_delta;
 
-#define WDG_NO_EVENT SIZE_MAX
+/* What a milestone is; renderers build its words (wdg_milestone_text(),
+ * wedge/report.h). */
+typedef enum wdg_milestone_kind {
+    WDG_MILESTONE_THREAD_START,      /* a ref thread's first event, its analog's */
+    WDG_MILESTONE_KEY_FIRST,         /* a key's first event in each trace */
+    WDG_MILESTONE_KIND_COUNT
+} wdg_milestone_kind;
 
 typedef struct wdg_milestone {
-    int is_thread;                   /* a thread start, else a key's first event */
-    char what[192];
+    int kind;                        /* wdg_milestone_kind */
+    uint32_t entry_pc;               /* THREAD_START: the ref thread's entry */
+    uint32_t key;                    /* KEY_FIRST: index into the report's key table */
+    size_t ref_event;                /* the event it stands for in ref */
+    size_t cand_event;               /* ... in cand, WDG_NO_EVENT unless has_cand */
     int64_t ref_t, cand_t;           /* ns since each trace's first event */
     int has_cand;
     int has_ratio;                   /* has_cand and ref_t > 0 */
@@ -59,7 +72,8 @@ typedef struct wdg_boot_delta {
     int window_given;                /* --boot-window */
     wdg_thread_delta *threads;       /* main thread first */
     size_t n_threads;
-    wdg_milestone *milestones;       /* in ref order */
+    wdg_milestone *milestones;       /* in ref order (ties: thread starts in
+                                      * thread order, then keys in key order) */
     size_t n_milestones;
     long skew_start;                 /* index into milestones, -1 when none */
     unsigned left_out;               /* category bits one engine only observes */

@@ -171,6 +171,14 @@ typedef struct wdg_root {
     unsigned inferred;         /* WDG_INFER_* bits; 0: proven */
     wdg_evidence_event evidence[WDG_MAX_EVIDENCE];
     size_t n_evidence;
+    /* Facts the sentences about a root need, computed so that renderers
+     * compute none: */
+    uint32_t key;              /* its key's index in the key table the
+                                * diagnosis was built with; WDG_NO_KEY when
+                                * it has none or the table lacks it */
+    uint64_t ref_thread_fires; /* has_ref_tid and has_key: how often ref
+                                * thread ref_tid fires the key over the
+                                * whole reference trace */
 } wdg_root;
 
 /* A divergent wedged cand thread no root explains. */
@@ -279,6 +287,10 @@ typedef struct wdg_diagnosis {
     size_t n_reasons;
     wdg_warning warnings[WDG_MAX_WARNINGS];
     size_t n_warnings;
+    /* counts the summaries print, so renderers count nothing */
+    size_t n_no_analog;                        /* ref threads with no analog */
+    size_t pairs_by_how[WDG_HOW_COUNT];        /* thread pairs by wdg_map_how */
+    size_t objects_by_how[WDG_OBJ_HOW_COUNT];  /* object pairs by wdg_object_how */
     /* each engine's event indexes grouped by thread, in thread-table order:
      * thread k's are events[start[k] .. start[k + 1]) */
     size_t *ref_events, *ref_start, *cand_events, *cand_start;

@@ -74,6 +74,13 @@ WDG_API int wdg_render_diff(wdg_buf *out, const wdg_report *r, uint32_t ref_tid,
 WDG_API void wdg_stats_text(const wdg_trace *t, wdg_buf *out);
 WDG_API void wdg_stats_json(const wdg_trace *t, wdg_buf *out);
 
+/* A boot milestone in words (report.json's "what"): "cache_thread 7
+ * starts (entry 0x82001000)", "thread 9 starts (...)" when the family is
+ * an address, or "first set KeSetEvent@sub_824D2000+0x10".  At most 191
+ * bytes, cut on a character boundary. */
+WDG_API void wdg_milestone_text(const wdg_report *r, const wdg_milestone *m, char *out,
+                                size_t cap);
+
 /* "277.967 ms"-style duration for ns. */
 WDG_API void wdg_format_ns(int64_t ns, char *out, size_t cap);
 

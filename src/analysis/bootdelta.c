@@ -203,10 +203,42 @@ done:
     return rc;
 }
 
+typedef struct by_t {
+    int64_t t;
+    size_t i;
+} by_t;
+
 static int by_ref_t(const void *x, const void *y)
 {
-    const wdg_milestone *a = x, *b = y;
-    return a->ref_t < b->ref_t ? -1 : a->ref_t > b->ref_t;
+    const by_t *a = x, *b = y;
+    if (a->t != b->t)
+        return a->t < b->t ? -1 : 1;
+    return a->i < b->i ? -1 : a->i > b->i;
+}
+
+/* By ref_t, ties in the order they were added: qsort alone is not stable
+ * everywhere, and the order of ties shows in report.md. */
+static int sort_milestones(wdg_boot_delta *bd)
+{
+    size_t n = bd->n_milestones;
+    if (n < 2)
+        return 0;
+    by_t *o = malloc(n * sizeof *o);
+    wdg_milestone *sorted = malloc(n * sizeof *sorted);
+    if (!o || !sorted) {
+        free(o);
+        free(sorted);
+        return -1;
+    }
+    for (size_t i = 0; i < n; i++)
+        o[i] = (by_t){bd->milestones[i].ref_t, i};
+    qsort(o, n, sizeof *o, by_ref_t);
+    for (size_t i = 0; i < n; i++)
+        sorted[i] = bd->milestones[o[i].i];
+    free(o);
+    free(bd->milestones);
+    bd->milestones = sorted;
+    return 0;
 }
 
 static int add_milestone(wdg_boot_delta *bd, size_t *cap, const wdg_milestone *m)
@@ -229,20 +261,19 @@ static int milestones(const wdg_report *r, wdg_boot_delta *bd)
             continue;
         wdg_milestone m;
         memset(&m, 0, sizeof m);
-        m.is_thread = 1;
+        m.kind = WDG_MILESTONE_THREAD_START;
+        m.entry_pc = t->entry_pc;
+        m.ref_event = t->first;
+        m.cand_event = WDG_NO_EVENT;
         m.ref_tid = t->tid;
         m.ref_t = r->ref->events[t->first].t - r->ref->first_t;
         const wdg_thread *c = t->has_analog ? wdg_diag_cand_thread(d, t->analog) : NULL;
         if (c && c->count) {
             m.has_cand = 1;
+            m.cand_event = c->first;
             m.cand_tid = c->tid;
             m.cand_t = r->cand->events[c->first].t - r->cand->first_t;
         }
-        if (strncmp(t->family, "0x", 2) == 0)
-            snprintf(m.what, sizeof m.what, "thread %u starts (entry 0x%08X)", t->tid, t->entry_pc);
-        else
-            wdg_utf8_snprintf(m.what, sizeof m.what, "%s %u starts (entry 0x%08X)", t->family, t->tid,
-                     t->entry_pc);
         if (add_milestone(bd, &cap, &m) < 0)
             return -1;
     }
@@ -270,6 +301,10 @@ static int milestones(const wdg_report *r, wdg_boot_delta *bd)
         const wdg_event *e = &r->ref->events[first_ref[k]];
         wdg_milestone m;
         memset(&m, 0, sizeof m);
+        m.kind = WDG_MILESTONE_KEY_FIRST;
+        m.key = (uint32_t)k;
+        m.ref_event = first_ref[k];
+        m.cand_event = first_cand[k];
         m.ref_tid = e->tid;
         m.ref_t = e->t - r->ref->first_t;
         if (first_cand[k] != WDG_NO_EVENT) {
@@ -277,18 +312,14 @@ static int milestones(const wdg_report *r, wdg_boot_delta *bd)
             m.cand_tid = r->cand->events[first_cand[k]].tid;
             m.cand_t = r->cand->events[first_cand[k]].t - r->cand->first_t;
         }
-        char tok[224];
-        wdg_token_name(r, r->ref, first_ref[k], tok, sizeof tok);
-        tok[wdg_utf8_cut(tok, strlen(tok), 150)] = 0;
-        wdg_utf8_snprintf(m.what, sizeof m.what, "first %s %s", wdg_category_name(e->cat), tok);
         rc = add_milestone(bd, &cap, &m);
     }
     free(first_ref);
     free(first_cand);
     if (rc < 0)
         return rc;
-    if (bd->n_milestones)
-        qsort(bd->milestones, bd->n_milestones, sizeof *bd->milestones, by_ref_t);
+    if (sort_milestones(bd) < 0)
+        return -1;
     bd->skew_start = -1;
     /* The skew rule: late by more than twice and by 10 ms at least, so that tiny
      * early times (4.8 us against 5.4 ms) never start a skew */

@@ -1068,6 +1068,45 @@ static int list_suspects(roots_ctx *x)
     return 0;
 }
 
+/* the key of the root's (cat, site): lr-keyed where the key is */
+static uint32_t root_key(const wdg_keytable *kt, const wdg_root *x)
+{
+    for (size_t i = 0; i < kt->n; i++) {
+        const wdg_key *k = &kt->keys[i];
+        if (k->cat != x->cat)
+            continue;
+        if (k->has_lr ? x->key_has_lr && k->lr == x->lr : k->op == x->op)
+            return (uint32_t)i;
+    }
+    return WDG_NO_KEY;
+}
+
+/* how often thread tid of trace t fires the root's key */
+static uint64_t thread_fires(const wdg_keytable *kt, const wdg_trace *t, uint32_t tid,
+                             const wdg_root *x)
+{
+    uint64_t n = 0;
+    for (size_t i = 0; i < t->n_events; i++) {
+        const wdg_event *e = &t->events[i];
+        if (e->tid != tid || e->cat != x->cat)
+            continue;
+        if (kt->by_lr && x->key_has_lr ? (e->flags & WDG_EV_LR) && e->lr == x->lr : e->op == x->op)
+            n++;
+    }
+    return n;
+}
+
+/* the facts each root's sentences need (wdg_root's last members) */
+static void root_facts(const diag_ctx *c)
+{
+    for (size_t i = 0; i < c->d->n_roots; i++) {
+        wdg_root *x = &c->d->roots[i];
+        x->key = x->has_key ? root_key(c->kt, x) : WDG_NO_KEY;
+        if (x->has_key && x->has_ref_tid)
+            x->ref_thread_fires = thread_fires(c->kt, c->ref.t, x->ref_tid, x);
+    }
+}
+
 int diag_roots(diag_ctx *c, wdg_error *err)
 {
     roots_ctx x;
@@ -1099,6 +1138,7 @@ int diag_roots(diag_ctx *c, wdg_error *err)
     }
     if (finish_graph(&x) < 0 || list_unexplained(&x) < 0 || list_suspects(&x) < 0)
         goto oom;
+    root_facts(c);
     /* the outcome counts roots only; an unexplained wedge changes no class */
     for (size_t i = 0; i < c->kt->n; i++) {
         wdg_status st = wdg_key_verdict(c->kt, i);   /* a MIXED key's: its class's */

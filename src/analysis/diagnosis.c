@@ -189,6 +189,19 @@ const wdg_thread *wdg_diag_cand_thread(const wdg_diagnosis *d, uint32_t tid)
     return find(d->cand_threads, d->n_cand_threads, tid);
 }
 
+/* the thread and object map summaries: how many by each rule */
+static void count_maps(wdg_diagnosis *d)
+{
+    for (size_t i = 0; i < d->n_ref_threads; i++)
+        d->n_no_analog += !d->ref_threads[i].has_analog;
+    for (size_t i = 0; i < d->n_pairs; i++)
+        if (d->pairs[i].how >= 0 && d->pairs[i].how < WDG_HOW_COUNT)
+            d->pairs_by_how[d->pairs[i].how]++;
+    for (size_t i = 0; i < d->n_objects; i++)
+        if (d->objects[i].how >= 0 && d->objects[i].how < WDG_OBJ_HOW_COUNT)
+            d->objects_by_how[d->objects[i].how]++;
+}
+
 int wdg_diagnose(wdg_diagnosis *d, const wdg_trace *ref, const wdg_trace *cand,
                  const wdg_keytable *kt, const wdg_symbols *symbols,
                  const wdg_diagnosis_opts *opts, wdg_error *err)
@@ -230,6 +243,8 @@ done:
     diag_free_view(&c.cand);
     if (rc < 0)
         wdg_diagnosis_free(d);
+    else
+        count_maps(d);
     return rc;
 }
 

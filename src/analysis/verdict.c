@@ -7,6 +7,8 @@
 
 #include "wedge/diagnosis.h"
 
+#include "../base/jsonw.h"
+
 static void reason(wdg_diagnosis *d, const char *fmt, ...)
 {
     if (d->n_reasons == WDG_MAX_REASONS)
@@ -42,10 +44,15 @@ static void too_malformed(wdg_diagnosis *d, const wdg_trace *t, const char *side
 {
     if (!t->lines || !((double)t->malformed > max * (double)t->lines))
         return;
-    reason(d, "%llu of the %llu lines of the %s trace are malformed (%.1f%%), more than "
-              "--max-malformed %g%%",
-           (unsigned long long)t->malformed, (unsigned long long)t->lines, side,
-           100.0 * (double)t->malformed / (double)t->lines, max * 100);
+    /* the numbers as the C locale writes them, whatever the host's locale */
+    char share[64], limit[64];
+    if (wdg_json_number(share, sizeof share, 100.0 * (double)t->malformed / (double)t->lines, 'f',
+                        1) < 0 ||
+        wdg_json_number(limit, sizeof limit, max * 100, 'g', 6) < 0)
+        share[0] = limit[0] = 0;
+    reason(d, "%llu of the %llu lines of the %s trace are malformed (%s%%), more than "
+              "--max-malformed %s%%",
+           (unsigned long long)t->malformed, (unsigned long long)t->lines, side, share, limit);
 }
 
 static void reasons(wdg_diagnosis *d, const wdg_trace *ref, const wdg_trace *cand,

@@ -389,10 +389,12 @@ static void token(wdg_jw *w, const wdg_report *r, const wdg_trace *t, size_t eve
     wdg_jw_string(w, name);
 }
 
-static void milestone(wdg_jw *w, const wdg_milestone *m)
+static void milestone(wdg_jw *w, const wdg_report *r, const wdg_milestone *m)
 {
+    char what[192];
+    wdg_milestone_text(r, m, what, sizeof what);
     wdg_jw_object(w, WDG_JW_INLINE);
-    wdg_jw_kstring(w, "what", m->what);
+    wdg_jw_kstring(w, "what", what);
     wdg_jw_kint(w, "ref_t", m->ref_t);
     wdg_jw_key(w, "cand_t");
     wdg_jw_opt_int(w, m->has_cand, m->cand_t);
@@ -457,11 +459,11 @@ static void boot_delta(wdg_jw *w, const wdg_report *r)
     wdg_jw_key(w, "milestones");
     wdg_jw_array(w, WDG_JW_LINES);
     for (size_t i = 0; i < bd->n_milestones; i++)
-        milestone(w, &bd->milestones[i]);
+        milestone(w, r, &bd->milestones[i]);
     wdg_jw_end(w);
     wdg_jw_key(w, "skew_start");
     if (bd->skew_start >= 0)
-        milestone(w, &bd->milestones[bd->skew_start]);
+        milestone(w, r, &bd->milestones[bd->skew_start]);
     else
         wdg_jw_null(w);
     wdg_jw_kstring(w, "window_unit", r->ref->all_t ? "ns" : "events");

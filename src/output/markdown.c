@@ -317,9 +317,10 @@ static void markdown(const wdg_report *r, wdg_buf *b)
     trace_table(b, r);
     wdg_buf_puts(b, "\n## Producer keys\n\n");
     wdg_buf_puts(b, "Counts over the common span (see above); whole-trace totals beside them. ");
-    wdg_buf_printf(b, "Keys are `(category, %s)`; tolerance %g.\n\n",
+    char tol[64];
+    wdg_buf_printf(b, "Keys are `(category, %s)`; tolerance %s.\n\n",
                    r->keys.by_lr ? "lr)` where lr is known, else `(category, op" : "op",
-                   r->keys.tolerance);
+                   wdg_fmt_num(tol, sizeof tol, r->keys.tolerance, 'g', 6));
     if (!r->keys.n) {
         wdg_buf_puts(b, "No producer events in either trace.\n");
         return;

@@ -45,33 +45,6 @@ static void site_of(const wdg_report *r, int has_lr, uint32_t lr, uint32_t op, c
     }
 }
 
-static const wdg_key *key_of(const wdg_report *r, int cat, int has_lr, uint32_t lr, uint32_t op)
-{
-    for (size_t i = 0; i < r->keys.n; i++) {
-        const wdg_key *k = &r->keys.keys[i];
-        if (k->cat != cat)
-            continue;
-        if (k->has_lr ? has_lr && k->lr == lr : k->op == op)
-            return k;
-    }
-    return NULL;
-}
-
-/* how often thread tid of trace t fires the key */
-static uint64_t fires(const wdg_report *r, const wdg_trace *t, uint32_t tid, const wdg_root *x)
-{
-    uint64_t n = 0;
-    for (size_t i = 0; i < t->n_events; i++) {
-        const wdg_event *e = &t->events[i];
-        if (e->tid != tid || e->cat != x->cat)
-            continue;
-        if (r->keys.by_lr && x->key_has_lr ? (e->flags & WDG_EV_LR) && e->lr == x->lr
-                                           : e->op == x->op)
-            n++;
-    }
-    return n;
-}
-
 /* A trace cut short changes what the verdict can claim: say so on its line. */
 static void truncation_note(wdg_buf *b, const wdg_trace *t, const char *name)
 {
@@ -141,9 +114,7 @@ void md_verdict(wdg_buf *b, const wdg_report *r)
     truncation_note(b, r->cand, r->opts.cand_name);
     warnings(b, d);
     wdg_buf_puts(b, "\n\n");
-    size_t no_analog = 0;
-    for (size_t i = 0; i < d->n_ref_threads; i++)
-        no_analog += !d->ref_threads[i].has_analog;
+    size_t no_analog = d->n_no_analog;
     wdg_buf_printf(b, "Behind it: %llu of %zu producer keys diverge (%llu MISSING); %llu %s thread%s "
                       "wedged for good; %zu %s thread%s with no analog in %s.\n\n",
                    (unsigned long long)d->keys_diverging, r->keys.n,
@@ -182,7 +153,7 @@ static void evidence(wdg_buf *b, const wdg_report *r, const wdg_root *x)
 {
     const wdg_diagnosis *d = &r->diag;
     char who[128], site[256], obj[16] = "?", w[128], ws[256];
-    const wdg_key *k = x->has_key ? key_of(r, x->cat, x->key_has_lr, x->lr, x->op) : NULL;
+    const wdg_key *k = x->key != WDG_NO_KEY ? &r->keys.keys[x->key] : NULL;
     if (x->has_obj)
         snprintf(obj, sizeof obj, "0x%08X", x->obj);
     if (x->has_key)
@@ -224,7 +195,7 @@ static void evidence(wdg_buf *b, const wdg_report *r, const wdg_root *x)
                           "creates and resumes the thread that starts at %s.",
                        r->opts.ref_name, x->ref_tid, x->family, entry, r->opts.cand_name,
                        r->opts.ref_name, wdg_category_name(x->cat), site,
-                       (unsigned long long)fires(r, r->ref, x->ref_tid, x), w, obj,
+                       (unsigned long long)x->ref_thread_fires, w, obj,
                        r->opts.cand_name, r->opts.cand_name, entry);
         break;
     }
@@ -514,22 +485,18 @@ void md_threads(wdg_buf *b, const wdg_report *r)
                     "|---|---:|---|---|---|---:|---|---|\n");
     thread_rows(b, r, 0);
     thread_rows(b, r, 1);
-    size_t sig = 0, ent = 0, exp = 0, mains = 0, site = 0, last = 0;
-    for (size_t i = 0; i < d->n_pairs; i++) {
-        site += d->pairs[i].how == WDG_HOW_CALL_SITE;
-        last += d->pairs[i].how == WDG_HOW_ELIMINATION;
-        sig += d->pairs[i].how == WDG_HOW_SIGNATURE;
-        ent += d->pairs[i].how == WDG_HOW_ENTRY_PC;
-        exp += d->pairs[i].how == WDG_HOW_EXPLICIT;
-        mains += d->pairs[i].how == WDG_HOW_MAIN;
-    }
+    const size_t *by = d->pairs_by_how;
+    size_t sig = by[WDG_HOW_SIGNATURE], ent = by[WDG_HOW_ENTRY_PC], exp = by[WDG_HOW_EXPLICIT],
+           mains = by[WDG_HOW_MAIN], site = by[WDG_HOW_CALL_SITE], last = by[WDG_HOW_ELIMINATION];
     wdg_buf_printf(b, "\nThread map: %zu pairs (%zu explicit, %zu by entry PC, %zu main, %zu by "
                       "key signature, %zu by call site%s",
                    d->n_pairs, exp, ent, mains, sig, site, last ? ", 1 by elimination" : "");
     for (size_t i = 0, n = 0; i < d->n_pairs; i++)
-        if (d->pairs[i].how == WDG_HOW_SIGNATURE)
-            wdg_buf_printf(b, "%s%u=%u %.2f", n++ ? ", " : ": ", d->pairs[i].ref, d->pairs[i].cand,
-                           d->pairs[i].similarity);
+        if (d->pairs[i].how == WDG_HOW_SIGNATURE) {
+            char sim[64];
+            wdg_buf_printf(b, "%s%u=%u %s", n++ ? ", " : ": ", d->pairs[i].ref, d->pairs[i].cand,
+                           wdg_fmt_num(sim, sizeof sim, d->pairs[i].similarity, 'f', 2));
+        }
     wdg_buf_puts(b, ").");
     int any = 0;
     for (size_t i = 0; i < d->n_ref_threads; i++) {
@@ -549,9 +516,7 @@ void md_threads(wdg_buf *b, const wdg_report *r)
     /* how many by each rule, in the order the rules are tried */
     const char *sep = ": ";
     for (int how = WDG_OBJ_HOW_IDENTITY; how < WDG_OBJ_HOW_COUNT; how++) {
-        size_t n = 0;
-        for (size_t i = 0; i < d->n_objects; i++)
-            n += d->objects[i].how == how;
+        size_t n = d->objects_by_how[how];
         if (n) {
             wdg_buf_printf(b, "%s%zu by %s", sep, n, wdg_object_how_name(how));
             sep = ", ";
@@ -664,15 +629,18 @@ void md_boot(wdg_buf *b, const wdg_report *r)
     }
     if (bd->skew_start >= 0) {
         const wdg_milestone *m = &bd->milestones[bd->skew_start];
-        char a[32], z[32], x[32] = "";
+        char a[32], z[32], x[32] = "", what[192];
+        wdg_milestone_text(r, m, what, sizeof what);
         wdg_format_ns(m->ref_t, a, sizeof a);
         wdg_format_ns(m->cand_t, z, sizeof z);
-        if (m->has_ratio)
-            snprintf(x, sizeof x, ", %.1fx later", m->ratio);
+        if (m->has_ratio) {
+            char n[64];
+            snprintf(x, sizeof x, ", %sx later", wdg_fmt_num(n, sizeof n, m->ratio, 'f', 1));
+        }
         wdg_buf_printf(b, "**The skew starts at: %s%s in %s: %s vs %s after each trace's first "
                           "event.** It is the first milestone more than twice as late and at "
                           "least 10 ms late.",
-                       m->what, x, r->opts.cand_name, a, z);
+                       what, x, r->opts.cand_name, a, z);
         if (bd->n_threads && bd->threads[0].differs) {
             char l[128];
             label(wdg_diag_ref_thread(&r->diag, bd->threads[0].ref_tid), l, sizeof l);
@@ -729,15 +697,16 @@ void md_boot(wdg_buf *b, const wdg_report *r)
         size_t shown = 0;
         for (size_t i = 0; i < bd->n_milestones && shown < 40; i++, shown++) {
             const wdg_milestone *m = &bd->milestones[i];
-            char a[32], z[32] = "-", ratio[32] = "-";
+            char a[32], z[32] = "-", ratio[32] = "-", what[192];
+            wdg_milestone_text(r, m, what, sizeof what);
             wdg_format_ns(m->ref_t, a, sizeof a);
             if (m->has_cand)
                 wdg_format_ns(m->cand_t, z, sizeof z);
             if (m->has_ratio)
-                snprintf(ratio, sizeof ratio, "%.2f", m->ratio);
+                wdg_fmt_num(ratio, sizeof ratio, m->ratio, 'f', 2);
             if ((long)i == bd->skew_start)
                 snprintf(ratio + strlen(ratio), sizeof ratio - strlen(ratio), " **skew starts**");
-            wdg_buf_printf(b, "| %s | %s | %s | %s |\n", m->what, a, z, ratio);
+            wdg_buf_printf(b, "| %s | %s | %s | %s |\n", what, a, z, ratio);
         }
         if (bd->n_milestones > shown)
             wdg_buf_printf(b, "| ... %zu more in report.json | | | |\n", bd->n_milestones - shown);

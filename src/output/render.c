@@ -1,9 +1,18 @@
 #include "render.h"
 
 #include <stdio.h>
+#include <string.h>
+
+const char *wdg_fmt_num(char *out, size_t cap, double v, char conv, int prec)
+{
+    if (wdg_json_number(out, cap, v, conv, prec) < 0 && cap)
+        out[0] = 0;
+    return out;
+}
 
 void wdg_format_ns(int64_t ns, char *out, size_t cap)
 {
+    char n[64];
     /* the magnitude in unsigned arithmetic: -INT64_MIN does not fit */
     uint64_t mag = ns < 0 ? 0 - (uint64_t)ns : (uint64_t)ns;
     double v = (double)mag;
@@ -11,11 +20,31 @@ void wdg_format_ns(int64_t ns, char *out, size_t cap)
     if (v < 1e3)
         snprintf(out, cap, "%s%llu ns", sign, (unsigned long long)mag);
     else if (v < 1e6)
-        snprintf(out, cap, "%s%.3f µs", sign, v / 1e3);
+        snprintf(out, cap, "%s%s µs", sign, wdg_fmt_num(n, sizeof n, v / 1e3, 'f', 3));
     else if (v < 1e9)
-        snprintf(out, cap, "%s%.3f ms", sign, v / 1e6);
+        snprintf(out, cap, "%s%s ms", sign, wdg_fmt_num(n, sizeof n, v / 1e6, 'f', 3));
     else
-        snprintf(out, cap, "%s%.3f s", sign, v / 1e9);
+        snprintf(out, cap, "%s%s s", sign, wdg_fmt_num(n, sizeof n, v / 1e9, 'f', 3));
+}
+
+void wdg_milestone_text(const wdg_report *r, const wdg_milestone *m, char *out, size_t cap)
+{
+    char what[192];   /* the size report.json's "what" always had */
+    if (m->kind == WDG_MILESTONE_THREAD_START) {
+        const wdg_thread *t = wdg_diag_ref_thread(&r->diag, m->ref_tid);
+        if (!t || strncmp(t->family, "0x", 2) == 0)
+            snprintf(what, sizeof what, "thread %u starts (entry 0x%08X)", m->ref_tid, m->entry_pc);
+        else
+            wdg_utf8_snprintf(what, sizeof what, "%s %u starts (entry 0x%08X)", t->family,
+                              m->ref_tid, m->entry_pc);
+    } else {
+        char tok[224];
+        wdg_token_name(r, r->ref, m->ref_event, tok, sizeof tok);
+        tok[wdg_utf8_cut(tok, strlen(tok), 150)] = 0;
+        wdg_utf8_snprintf(what, sizeof what, "first %s %s",
+                          wdg_category_name(r->ref->events[m->ref_event].cat), tok);
+    }
+    wdg_utf8_snprintf(out, cap, "%s", what);
 }
 
 void wdg_fmt_function(const wdg_report *r, uint32_t addr, char *out, size_t cap)
@@ -34,6 +63,7 @@ void wdg_fmt_key(const wdg_report *r, const wdg_key *k, char *out, size_t cap)
 void wdg_fmt_ratio(const wdg_key *k, char *out, size_t cap)
 {
     double ratio = 0;
+    char n[64];
     if (k->status == WDG_ST_UNDER && k->cand)
         ratio = (double)k->ref / (double)k->cand;
     else if (k->status == WDG_ST_OVER && k->ref)
@@ -41,9 +71,9 @@ void wdg_fmt_ratio(const wdg_key *k, char *out, size_t cap)
     if (ratio <= 0)
         out[0] = 0;
     else if (ratio >= 10 || ratio - (double)(long long)ratio < 0.05)
-        snprintf(out, cap, "x%.0f", ratio);
+        snprintf(out, cap, "x%s", wdg_fmt_num(n, sizeof n, ratio, 'f', 0));
     else
-        snprintf(out, cap, "x%.1f", ratio);
+        snprintf(out, cap, "x%s", wdg_fmt_num(n, sizeof n, ratio, 'f', 1));
 }
 
 void wdg_fmt_ordinal(uint64_t n, char *out, size_t cap)

@@ -7,6 +7,10 @@
 
 #include "../base/jsonw.h"
 
+/* v as "%.*f" (conv 'f') or "%.*g" (conv 'g') writes it in the C locale,
+ * whatever the host's LC_NUMERIC: renderers format every fraction through
+ * this, never through printf's %f or %g.  Returns out ("" if too small). */
+const char *wdg_fmt_num(char *out, size_t cap, double v, char conv, int prec);
 /* "sub_824D21F0+0xAC" or "0x%08X". */
 void wdg_fmt_function(const wdg_report *r, uint32_t addr, char *out, size_t cap);
 /* "release@0x824D229C" or "release:KeSetEvent". */

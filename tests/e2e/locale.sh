@@ -3,7 +3,9 @@
 # BUILD_DIR/locale-json (tests/locale/locale_json.c) is a host program that
 # calls setlocale(LC_ALL, "de_DE.UTF-8"), whose decimal point is ',', and
 # writes truth.json, report.json and stats.json through the library; each
-# must be valid JSON with its fractions written with '.'.
+# must be valid JSON with its fractions written with '.'.  It also writes
+# report.md, keys.csv and aligned-sequence.csv in that locale and again
+# in the C locale: the two must be the same bytes.
 SUITE=locale
 . "$(dirname "$0")/lib.sh"
 LJ="$(dirname "$W")/locale-json"
@@ -12,7 +14,16 @@ LJ="$(dirname "$W")/locale-json"
 rc=$?
 if [ $rc -eq 2 ]; then
     bad "$(cat "$T/err")"
-    finish
+    # Markdown and CSV: every number as the C locale writes it
+for f in report.md keys.csv aligned-sequence.csv; do
+    if cmp -s "$T/run/$f" "$T/run/$f.c"; then
+        ok
+    else
+        bad "$f differs under de_DE.UTF-8: $(diff "$T/run/$f.c" "$T/run/$f" | grep -m1 '^>')"
+    fi
+done
+contains "report.md tolerance" "$T/run/report.md" "tolerance 0.25."
+finish
     exit 1
 fi
 eq "locale-json exit status" "$rc" 0
@@ -30,4 +41,13 @@ eq "report ratios are numbers" \
         "$T/run/report.json" 2>&1)" number
 eq "truth skew ratio is a number" \
     "$(jq -r '.boot.skew_start.ratio | type' "$T/run/truth.json" 2>&1)" number
+# Markdown and CSV: every number as the C locale writes it
+for f in report.md keys.csv aligned-sequence.csv; do
+    if cmp -s "$T/run/$f" "$T/run/$f.c"; then
+        ok
+    else
+        bad "$f differs under de_DE.UTF-8: $(diff "$T/run/$f.c" "$T/run/$f" | grep -m1 '^>')"
+    fi
+done
+contains "report.md tolerance" "$T/run/report.md" "tolerance 0.25."
 finish

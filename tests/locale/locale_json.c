@@ -2,8 +2,11 @@
  * calls setlocale(LC_ALL, LOCALE), as a program embedding libwedge may)
  * and writes, through the library, the three JSON files wedge makes:
  * truth.json (wdg_simulate), report.json and stats.json.  tests/e2e/locale.sh
- * checks them with jq.  Exits 2, saying so, when the locale cannot be had:
- * a test that cannot set the locale must not pass.
+ * checks them with jq.  It also renders report.md, keys.csv and
+ * aligned-sequence.csv twice from the same report, in LOCALE and then in
+ * the C locale (as NAME.c), for locale.sh to compare byte for byte.
+ * Exits 2, saying so, when the locale cannot be had: a test that cannot
+ * set the locale must not pass.
  *   locale-json LOCALE DIR
  */
 #include <locale.h>
@@ -23,6 +26,36 @@ static int write_file(const char *dir, const char *name, const wdg_buf *b)
         return -1;
     }
     return 0;
+}
+
+static int write_aligned(const char *dir, const char *name, const wdg_report *r)
+{
+    wdg_outfile o = WDG_OUTFILE_INIT;
+    wdg_error err = {0};
+    if (wdg_outfile_open_in(&o, dir, name, &err) < 0)
+        return -1;
+    if (wdg_report_aligned_csv(r, &o, &err) < 0) {
+        wdg_outfile_abort(&o);
+        return -1;
+    }
+    return wdg_outfile_commit(&o, &err);
+}
+
+/* report.md, keys.csv and aligned-sequence.csv, names ending in suffix */
+static int write_text(const char *dir, const char *suffix, const wdg_report *r)
+{
+    char md[64], keys[64], aligned[64];
+    snprintf(md, sizeof md, "report.md%s", suffix);
+    snprintf(keys, sizeof keys, "keys.csv%s", suffix);
+    snprintf(aligned, sizeof aligned, "aligned-sequence.csv%s", suffix);
+    wdg_buf m = WDG_BUF_INIT, k = WDG_BUF_INIT;
+    wdg_report_markdown(r, &m);
+    wdg_report_keys_csv(r, &k);
+    int rc = m.oom || k.oom || write_file(dir, md, &m) < 0 || write_file(dir, keys, &k) < 0 ||
+             write_aligned(dir, aligned, r) < 0;
+    wdg_buf_free(&m);
+    wdg_buf_free(&k);
+    return rc ? -1 : 0;
 }
 
 static int fail(const wdg_error *err)
@@ -68,7 +101,10 @@ int main(int argc, char **argv)
         wdg_report_json(&r, &report);
         wdg_stats_json(t[1], &stats);
         rc = report.oom || stats.oom || write_file(argv[2], "report.json", &report) < 0 ||
-             write_file(argv[2], "stats.json", &stats) < 0;
+             write_file(argv[2], "stats.json", &stats) < 0 || write_text(argv[2], "", &r) < 0;
+        /* the same renderings in the C locale, to compare with */
+        if (!rc && (!setlocale(LC_ALL, "C") || write_text(argv[2], ".c", &r) < 0))
+            rc = 1;
         wdg_buf_free(&report);
         wdg_buf_free(&stats);
         wdg_report_free(&r);

@@ -1,4 +1,4 @@
-/* The JSON writer (src/model/jsonw.h): commas, layouts, escaping, misuse,
+/* The JSON writer (src/base/jsonw.h): commas, layouts, escaping, misuse,
  * and numbers that ignore the C locale's decimal point. */
 #include <locale.h>
 #include <math.h>

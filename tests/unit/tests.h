@@ -17,6 +17,8 @@
     X(probes)          \
     X(keytable)        \
     X(divergence)      \
+    X(align)           \
+    X(root_facts)      \
     X(kind_names)      \
     X(diff)              \
     X(cases)           \
