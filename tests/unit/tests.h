@@ -1,6 +1,7 @@
 /* The list of unit tests: X(name) for each void test_name(void). */
 #define WEDGE_TESTS(X) \
     X(numbers)         \
+    X(decimal)         \
     X(jsonw)           \
     X(buf)             \
     X(ops)             \
