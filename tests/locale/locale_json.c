@@ -30,6 +30,32 @@ static int fail(const wdg_error *err)
     return 1;
 }
 
+/* The library's own decimals, read in this ',' locale: a scenario file's
+ * seconds and slowdown and a fault's factor ("1.5", never "1,5") must be
+ * read, not refused.  Runs the simulator into DIR/decimals. */
+static int decimals(const char *dir)
+{
+    char path[4200], out[4200];
+    snprintf(path, sizeof path, "%s/decimals.scenario", dir);
+    snprintf(out, sizeof out, "%s/decimals", dir);
+    FILE *f = fopen(path, "w");
+    if (!f || fputs("scenario healthy\nseconds 1.5\nslowdown 2.5\n"
+                    "fault slow:main:request_cache:1.5\n", f) < 0 || fclose(f) != 0) {
+        fprintf(stderr, "locale-json: cannot write %s\n", path);
+        return 1;
+    }
+    static const char *const faults[] = {"slow-init:1.5"};
+    wdg_error err = {0};
+    wdg_sim_opts so = WDG_SIM_OPTS_INIT;
+    so.scenario = path;
+    so.faults = faults;
+    so.n_faults = 1;
+    wdg_sim_result res;
+    if (wdg_simulate(out, &so, &res, &err) < 0)
+        return fail(&err);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 3) {
@@ -75,5 +101,5 @@ int main(int argc, char **argv)
     wdg_trace_free(t[0]);
     wdg_trace_free(t[1]);
     wdg_ops_free(ops);
-    return rc;
+    return rc ? rc : decimals(argv[2]);
 }
