@@ -43,6 +43,33 @@ void test_numbers(void)
     CHECK_INT(wdg_parse_int64("0x1g", 4, &i), -1);
 }
 
+/* every error code's exit status, wdg_error_format's three shapes and
+ * wdg_error_clear */
+void test_errors(void)
+{
+    CHECK_INT(wdg_exit_status(WDG_OK), 0);
+    CHECK_INT(wdg_exit_status(WDG_EUSAGE), 64);
+    CHECK_INT(wdg_exit_status(WDG_EMALFORMED), 65);
+    CHECK_INT(wdg_exit_status(WDG_EINPUT), 66);
+    CHECK_INT(wdg_exit_status(WDG_ENOMEM), 71);
+    CHECK_INT(wdg_exit_status(WDG_EOUTPUT), 73);
+    CHECK_INT(wdg_exit_status(WDG_EINTERNAL), 70);
+    CHECK_INT(wdg_exit_status(-99), 70);
+    wdg_error err = {0};
+    char out[128];
+    CHECK_INT(wdg_error_set(&err, WDG_EINPUT, "a.jsonl", 7, "bad %s", "line"), WDG_EINPUT);
+    wdg_error_format(&err, out, sizeof out);
+    CHECK_STR(out, "a.jsonl:7: bad line");
+    wdg_error_set(&err, WDG_EINPUT, "a.jsonl", 0, "gone");
+    wdg_error_format(&err, out, sizeof out);
+    CHECK_STR(out, "a.jsonl: gone");
+    wdg_error_clear(&err);
+    CHECK_INT(err.code, 0);
+    CHECK_STR(err.file, "");
+    CHECK_STR(err.msg, "");
+    wdg_error_clear(NULL);   /* allowed */
+}
+
 /* s as wdg_parse_decimal reads it equals want exactly */
 static int decimal_is(const char *s, double want)
 {

@@ -2,6 +2,7 @@
 #define WEDGE_TESTS(X) \
     X(numbers)         \
     X(decimal)         \
+    X(errors)          \
     X(jsonw)           \
     X(buf)             \
     X(ops)             \
