@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../base/numparse.h"
 #include "diag_internal.h"
 
 const char *wdg_thread_state_name(wdg_thread_state s)
@@ -100,8 +101,8 @@ const char *wdg_end_source_name(int source)
 /* "12.5s", "300ms", "40us", "7ns" or a bare number of ns; -1 when not one */
 static int parse_duration(const char *text, int64_t *out)
 {
-    char *end;
-    double v = strtod(text, &end);
+    double v;
+    const char *end = text + wdg_scan_decimal(text, strlen(text), &v);   /* not strtod: locale-free */
     if (end == text || !(v >= 0))
         return -1;
     double scale = 1;
@@ -136,8 +137,8 @@ int wdg_parse_ended_at(wdg_diagnosis_opts *o, const char *text, wdg_error *err)
 
 int wdg_parse_max_malformed(wdg_diagnosis_opts *o, const char *text, wdg_error *err)
 {
-    char *end;
-    double v = strtod(text, &end);
+    double v;
+    const char *end = text + wdg_scan_decimal(text, strlen(text), &v);
     if (end == text || !(v >= 0) || v > 100 || (*end && strcmp(end, "%") != 0))
         return wdg_error_set(err, WDG_EUSAGE, NULL, 0,
                              "--max-malformed takes a share of the lines from 0%% to 100%%, "
@@ -148,8 +149,8 @@ int wdg_parse_max_malformed(wdg_diagnosis_opts *o, const char *text, wdg_error *
 
 int wdg_parse_silence(wdg_diagnosis_opts *o, const char *text, wdg_error *err)
 {
-    char *end;
-    double v = strtod(text, &end);
+    double v;
+    const char *end = text + wdg_scan_decimal(text, strlen(text), &v);
     if (end == text || !(v >= 0))
         goto bad;
     if (strcmp(end, "%") == 0) {

@@ -2,6 +2,7 @@
  * the command line: byte ranges in, no NUL needed, no locale consulted. */
 #include "numparse.h"
 
+#include <math.h>
 #include <stdint.h>
 
 static int hexval(char c)
@@ -99,4 +100,94 @@ int wdg_parse_int64(const char *s, size_t n, int64_t *out)
         return 0;
     }
     return wdg_parse_dec64(s, n, out);
+}
+
+/* 10^e for e in 0..22: exact in a double, so one multiplication or
+ * division by them rounds once, as strtod would */
+static const double pow10_exact[] = {
+    1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+    1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+};
+
+/* mant * 10^e; exact to one rounding for mant < 2^53 and |e| <= 22 (every
+ * option value a person types), within a few roundings beyond */
+static double scale10(uint64_t mant, long e)
+{
+    double v = (double)mant;
+    if (mant == 0)
+        return 0;
+    for (; e > 22 && v < 1e308; e -= 22)
+        v *= 1e22;
+    for (; e < -22 && v > 0; e += 22)
+        v /= 1e22;
+    if (e > 22)
+        return v * 1e22 * 1e22;   /* already past DBL_MAX: infinity */
+    if (e < -22)
+        return 0;
+    return e >= 0 ? v * pow10_exact[e] : v / pow10_exact[-e];
+}
+
+/* digits from s[*i]: into *mant while it has room (19 digits fit in a
+ * uint64_t), counting in *dropped those that did not fit */
+static size_t digits(const char *s, size_t n, size_t *i, uint64_t *mant, long *dropped)
+{
+    size_t start = *i;
+    for (; *i < n && s[*i] >= '0' && s[*i] <= '9'; (*i)++) {
+        if (*mant < UINT64_MAX / 10 - 9)
+            *mant = *mant * 10 + (uint64_t)(s[*i] - '0');
+        else
+            (*dropped)++;
+    }
+    return *i - start;
+}
+
+size_t wdg_scan_decimal(const char *s, size_t n, double *out)
+{
+    size_t i = 0;
+    int neg = 0;
+    if (i < n && (s[i] == '+' || s[i] == '-'))
+        neg = s[i++] == '-';
+    uint64_t mant = 0;
+    long int_dropped = 0, frac_dropped = 0;
+    size_t n_int = digits(s, n, &i, &mant, &int_dropped), n_frac = 0;
+    long e = int_dropped;   /* integer digits that did not fit still count */
+    if (i < n && s[i] == '.') {
+        size_t dot = i++;
+        n_frac = digits(s, n, &i, &mant, &frac_dropped);
+        e -= (long)n_frac - frac_dropped;
+        if (n_int == 0 && n_frac == 0)
+            i = dot;
+    }
+    if (n_int == 0 && n_frac == 0)
+        return 0;
+    /* an exponent only when digits follow it: "1e" is 1 then "e" */
+    if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+        size_t j = i + 1;
+        int eneg = 0;
+        if (j < n && (s[j] == '+' || s[j] == '-'))
+            eneg = s[j++] == '-';
+        long x = 0;
+        size_t d0 = j;
+        for (; j < n && s[j] >= '0' && s[j] <= '9'; j++)
+            if (x < 100000)   /* 10^100000 is infinity or 0 already */
+                x = x * 10 + (s[j] - '0');
+        if (j > d0) {
+            e += eneg ? -x : x;
+            i = j;
+        }
+    }
+    double v = scale10(mant, e);
+    *out = neg ? -v : v;
+    return i;
+}
+
+int wdg_parse_decimal(const char *s, size_t n, double *out)
+{
+    double v;
+    if (n == 0 || wdg_scan_decimal(s, n, &v) != n)
+        return -1;
+    if (!isfinite(v))
+        return -2;
+    *out = v;
+    return 0;
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../base/numparse.h"
 #include "cli.h"
 #include "../sim/sim.h"
 
@@ -19,10 +20,8 @@ typedef struct sim_args {
 
 static int number(const char *name, const char *v, double max, double *out, wdg_error *err)
 {
-    char *end;
-    errno = 0;
-    *out = strtod(v, &end);
-    if (errno || end == v || *end || !(*out > 0) || *out > max)
+    /* locale-free, unlike strtod */
+    if (wdg_parse_decimal(v, strlen(v), out) < 0 || !(*out > 0) || *out > max)
         return wdg_error_set(err, WDG_EUSAGE, NULL, 0, "--%s takes a positive number: '%s'",
                              name, v);
     return 0;

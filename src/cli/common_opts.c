@@ -1,4 +1,5 @@
 #include "common_opts.h"
+#include "../base/numparse.h"
 
 #include <errno.h>
 #include <stddef.h>
@@ -122,11 +123,10 @@ static int span(void *ctx, const char *name, const char *value, wdg_error *err)
 static int tolerance(void *ctx, const char *name, const char *value, wdg_error *err)
 {
     cli_pair *p = ctx;
-    char *end;
+    double x;
     (void)name;
-    errno = 0;
-    double x = strtod(value, &end);
-    if (errno || end == value || *end || !(x >= 0) || x > 1e9)
+    /* not strtod: a ',' locale would stop it at the '.' of 0.25 */
+    if (wdg_parse_decimal(value, strlen(value), &x) < 0 || !(x >= 0) || x > 1e9)
         return wdg_error_set(err, WDG_EUSAGE, NULL, 0,
                              "--tolerance takes a number >= 0, e.g. 0.25: '%s'", value);
     p->ro.tolerance = x;

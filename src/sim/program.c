@@ -400,10 +400,9 @@ int sim_parse_fault(faults *f, const program *p, const char *spec, wdg_error *er
     }
     if (head == 4 && memcmp(spec, "slow", 4) == 0) {
         /* slow:FAMILY:SITE:X */
-        char *end;
         int t;
         if (site_and_number(p, arg, &t, f->slow_site, sizeof f->slow_site, &num) < 0 ||
-            (f->slow_factor = strtod(num, &end), end == num || *end) ||
+            wdg_parse_decimal(num, strlen(num), &f->slow_factor) < 0 ||
             !(f->slow_factor >= 1) || f->slow_factor > 1000)
             return wdg_error_set(err, WDG_EUSAGE, NULL, 0,
                                  "--fault slow:FAMILY:SITE:X names a step and a factor from 1 "
@@ -430,9 +429,8 @@ int sim_parse_fault(faults *f, const program *p, const char *spec, wdg_error *er
         return 0;
     }
     if (head == 9 && memcmp(spec, "slow-init", 9) == 0) {
-        char *end;
-        f->slow_init = strtod(arg, &end);
-        if (end == arg || *end || !(f->slow_init >= 1) || f->slow_init > 1000)
+        if (wdg_parse_decimal(arg, strlen(arg), &f->slow_init) < 0 || !(f->slow_init >= 1) ||
+            f->slow_init > 1000)
             return wdg_error_set(err, WDG_EUSAGE, NULL, 0,
                                  "--fault slow-init:X takes a factor from 1 to 1000: '%s'", spec);
         return 0;

@@ -38,9 +38,8 @@ typedef struct setup {
  * 0 or a negative WDG_E* code (message without file and line). */
 static int set_slowdown(setup *s, const char *v, wdg_error *err)
 {
-    char *end;
-    double k = strtod(v, &end);
-    if (end == v || *end || !(k >= 1) || k > 1000)
+    double k;
+    if (wdg_parse_decimal(v, strlen(v), &k) < 0 || !(k >= 1) || k > 1000)
         return wdg_error_set(err, WDG_EUSAGE, NULL, 0,
                              "slowdown takes a factor from 1 to 1000: '%s'", v);
     s->shape.slowdown = k;
@@ -211,8 +210,7 @@ static int read_scenario_file(setup *s, const program *p, const char *path, wdg_
             if (*end)
                 rc = wdg_error_set(err, WDG_EUSAGE, path, n, "seed takes a number");
         } else if (strcmp(key, "seconds") == 0) {
-            s->seconds = strtod(val, &end);
-            if (*end || !(s->seconds > 0))
+            if (wdg_parse_decimal(val, strlen(val), &s->seconds) < 0 || !(s->seconds > 0))
                 rc = wdg_error_set(err, WDG_EUSAGE, path, n, "seconds takes a positive number");
         } else if (strcmp(key, "events") == 0) {
             s->events = strtoull(val, &end, 10);

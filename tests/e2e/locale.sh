@@ -50,4 +50,16 @@ for f in report.md keys.csv aligned-sequence.csv; do
     fi
 done
 contains "report.md tolerance" "$T/run/report.md" "tolerance 0.25."
+# the wedge command in the same locale: options with decimals mean the
+# same (its parsers never ask the locale, should it ever call setlocale)
+LC_ALL=de_DE.UTF-8 "$W" report "$T/run/ref.jsonl" "$T/run/cand.jsonl" --tolerance 0.25 \
+    --max-malformed 2.5% --silence 0.5s --ended-at ref=1.5s --json "$T/de.json" >/dev/null 2>"$T/de.err"
+eq "wedge report under de_DE (exit status)" $? 0
+eq "--tolerance 0.25 under de_DE" "$(jq -r '.tolerance' "$T/de.json" 2>&1)" 0.25
+LC_ALL=de_DE.UTF-8 "$W" simulate -o "$T/sim" --seconds 1.5 --slowdown 2.5 --fault slow-init:1.5 \
+    >/dev/null 2>"$T/sim.err"
+eq "wedge simulate --seconds 1.5 --slowdown 2.5 under de_DE (exit status)" $? 0
+status "--tolerance 0,25 is not a number" 64 "$W" report "$T/run/ref.jsonl" "$T/run/cand.jsonl" \
+    --tolerance 0,25
+contains "--tolerance 0,25: the message" "$T/err" "--tolerance takes a number >= 0, e.g. 0.25: '0,25'"
 finish

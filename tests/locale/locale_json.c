@@ -64,6 +64,49 @@ static int fail(const wdg_error *err)
     return 1;
 }
 
+/* The library's own decimals, read in this ',' locale: a scenario file's
+ * seconds and slowdown, a fault's factor ("1.5", never "1,5") and the
+ * exported option parsers' shares and durations must be read, not refused.
+ * Runs the simulator into DIR/decimals. */
+static int decimals(const char *dir)
+{
+    char path[4200], out[4200];
+    snprintf(path, sizeof path, "%s/decimals.scenario", dir);
+    snprintf(out, sizeof out, "%s/decimals", dir);
+    FILE *f = fopen(path, "w");
+    if (!f || fputs("scenario healthy\nseconds 1.5\nslowdown 2.5\n"
+                    "fault slow:main:request_cache:1.5\n", f) < 0 || fclose(f) != 0) {
+        fprintf(stderr, "locale-json: cannot write %s\n", path);
+        return 1;
+    }
+    static const char *const faults[] = {"slow-init:1.5"};
+    wdg_error err = {0};
+    wdg_sim_opts so = WDG_SIM_OPTS_INIT;
+    so.scenario = path;
+    so.faults = faults;
+    so.n_faults = 1;
+    wdg_sim_result res;
+    if (wdg_simulate(out, &so, &res, &err) < 0)
+        return fail(&err);
+    /* the option parsers the library exports */
+    wdg_diagnosis_opts d = WDG_DIAGNOSIS_OPTS_INIT;
+    if (wdg_parse_max_malformed(&d, "2.5%", &err) < 0 || wdg_parse_silence(&d, "2.5%", &err) < 0 ||
+        wdg_parse_ended_at(&d, "ref=1.5s", &err) < 0)
+        return fail(&err);
+    if (d.max_malformed != 0.025 || d.silence_fraction != 0.025 || d.ref_end != 1500000000) {
+        fprintf(stderr, "locale-json: 2.5%%, 2.5%% and 1.5s read as %g, %g and %lld\n",
+                d.max_malformed, d.silence_fraction, (long long)d.ref_end);
+        return 1;
+    }
+    if (wdg_parse_silence(&d, "0.5s", &err) < 0)
+        return fail(&err);
+    if (d.silence_is_fraction || d.silence != 500000000) {
+        fprintf(stderr, "locale-json: --silence 0.5s read as %lld ns\n", (long long)d.silence);
+        return 1;
+    }
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 3) {
@@ -112,5 +155,5 @@ int main(int argc, char **argv)
     wdg_trace_free(t[0]);
     wdg_trace_free(t[1]);
     wdg_ops_free(ops);
-    return rc;
+    return rc ? rc : decimals(argv[2]);
 }

@@ -1,4 +1,6 @@
 /* Numbers, buffers and the op table. */
+#include <locale.h>
+
 #include "../../src/formats/formats.h"
 #include "harness.h"
 #include "wedge/wedge.h"
@@ -34,6 +36,100 @@ void test_numbers(void)
     CHECK_INT(i, 16);
     CHECK_INT(wdg_parse_int64("10", 2, &i), 0);
     CHECK_INT(i, 10);
+    /* hex past INT64_MAX: too many digits, and 16 digits with the top bit */
+    CHECK_INT(wdg_parse_int64("0x1000000000000000000", 21, &i), -2);
+    CHECK_INT(wdg_parse_int64("0x8000000000000000", 18, &i), -2);
+    CHECK_INT(wdg_parse_int64("0x", 2, &i), -1);
+    CHECK_INT(wdg_parse_int64("0x1g", 4, &i), -1);
+}
+
+/* every error code's exit status, wdg_error_format's three shapes and
+ * wdg_error_clear */
+void test_errors(void)
+{
+    CHECK_INT(wdg_exit_status(WDG_OK), 0);
+    CHECK_INT(wdg_exit_status(WDG_EUSAGE), 64);
+    CHECK_INT(wdg_exit_status(WDG_EMALFORMED), 65);
+    CHECK_INT(wdg_exit_status(WDG_EINPUT), 66);
+    CHECK_INT(wdg_exit_status(WDG_ENOMEM), 71);
+    CHECK_INT(wdg_exit_status(WDG_EOUTPUT), 73);
+    CHECK_INT(wdg_exit_status(WDG_EINTERNAL), 70);
+    CHECK_INT(wdg_exit_status(-99), 70);
+    wdg_error err = {0};
+    char out[128];
+    CHECK_INT(wdg_error_set(&err, WDG_EINPUT, "a.jsonl", 7, "bad %s", "line"), WDG_EINPUT);
+    wdg_error_format(&err, out, sizeof out);
+    CHECK_STR(out, "a.jsonl:7: bad line");
+    wdg_error_set(&err, WDG_EINPUT, "a.jsonl", 0, "gone");
+    wdg_error_format(&err, out, sizeof out);
+    CHECK_STR(out, "a.jsonl: gone");
+    wdg_error_clear(&err);
+    CHECK_INT(err.code, 0);
+    CHECK_STR(err.file, "");
+    CHECK_STR(err.msg, "");
+    wdg_error_clear(NULL);   /* allowed */
+}
+
+/* s as wdg_parse_decimal reads it equals want exactly */
+static int decimal_is(const char *s, double want)
+{
+    double v = -12345;
+    return wdg_parse_decimal(s, strlen(s), &v) == 0 && v == want;
+}
+
+static void decimal_cases(void)
+{
+    double v = 0;
+    CHECK(decimal_is("0.25", 0.25));
+    CHECK(decimal_is("2.5", 2.5));
+    CHECK(decimal_is("15.000003", 15.000003));   /* one rounding, as strtod */
+    CHECK(decimal_is("0.1", 0.1));
+    CHECK(decimal_is(".5", 0.5));
+    CHECK(decimal_is("5.", 5));
+    CHECK(decimal_is("-3", -3));
+    CHECK(decimal_is("+3", 3));
+    CHECK(decimal_is("1e3", 1000));
+    CHECK(decimal_is("2.5E-2", 0.025));
+    CHECK(decimal_is("1e400000", 0) == 0);   /* not finite: rejected */
+    CHECK_INT(wdg_parse_decimal("1e400", 5, &v), -2);
+    CHECK(decimal_is("1e-400", 0));
+    /* past 10^-22 two roundings: within a few units in the last place */
+    CHECK_INT(wdg_parse_decimal("0.00000000000000000000000000001", 31, &v), 0);
+    CHECK(v > 1e-29 * (1 - 1e-15) && v < 1e-29 * (1 + 1e-15));
+    CHECK(decimal_is("123456789012345678901234567890", 123456789012345678901234567890.0));
+    CHECK_INT(wdg_parse_decimal("", 0, &v), -1);
+    CHECK_INT(wdg_parse_decimal(".", 1, &v), -1);
+    CHECK_INT(wdg_parse_decimal("-", 1, &v), -1);
+    CHECK_INT(wdg_parse_decimal("0,25", 4, &v), -1);
+    CHECK_INT(wdg_parse_decimal(" 1", 2, &v), -1);
+    CHECK_INT(wdg_parse_decimal("nan", 3, &v), -1);
+    CHECK_INT(wdg_parse_decimal("inf", 3, &v), -1);
+    CHECK_INT(wdg_parse_decimal("0x10", 4, &v), -1);
+    /* the prefix: "12.5" of "12.5s"; an 'e' without digits is not an exponent */
+    CHECK_INT(wdg_scan_decimal("12.5s", 5, &v), 4);
+    CHECK(v == 12.5);
+    CHECK_INT(wdg_scan_decimal("1e", 2, &v), 1);
+    CHECK_INT(wdg_scan_decimal("3ms", 3, &v), 1);
+    CHECK_INT(wdg_scan_decimal("5%", 2, &v), 1);
+    CHECK_INT(wdg_scan_decimal("x", 1, &v), 0);
+    CHECK_INT(wdg_scan_decimal(".e1", 3, &v), 0);
+}
+
+/* '.' is the point in every locale: the same answers in de_DE, whose
+ * decimal point is ',' (strtod would stop at the '.' of 0.25 there) */
+void test_decimal(void)
+{
+    decimal_cases();
+    char *was = setlocale(LC_NUMERIC, NULL);
+    char saved[64];
+    snprintf(saved, sizeof saved, "%s", was ? was : "C");
+    const char *de = setlocale(LC_NUMERIC, "de_DE.UTF-8");
+    CHECK(de != NULL);   /* scripts/install-deps.sh generates it */
+    if (de) {
+        CHECK_STR(localeconv()->decimal_point, ",");
+        decimal_cases();
+    }
+    setlocale(LC_NUMERIC, saved);
 }
 
 void test_buf(void)

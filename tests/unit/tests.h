@@ -1,6 +1,8 @@
 /* The list of unit tests: X(name) for each void test_name(void). */
 #define WEDGE_TESTS(X) \
     X(numbers)         \
+    X(decimal)         \
+    X(errors)          \
     X(jsonw)           \
     X(buf)             \
     X(ops)             \
