@@ -48,6 +48,7 @@ suites() {
     case $b in *asan* | *cov*) ;; *) echo "lib sh tests/lib/run.sh $b" ;; esac
     # layers only call downward (make check-layers): one build is enough
     case $b in *asan*) ;; *) echo "layers sh tests/layers/run.sh $b" ;; esac
+    case $b in *asan*) ;; *) echo "opnames sh tests/layers/opnames.sh $b" ;; esac
 }
 
 # run_build BUILD: runs its suites; writes "NAME PASSED FAILED" per suite to

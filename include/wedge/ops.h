@@ -100,6 +100,42 @@ WDG_API wdg_signal_kind wdg_ops_signal_kind(const wdg_ops *ops, uint32_t id);
 /* 1 when every wait of op id has a timeout (pthread_cond_timedwait). */
 WDG_API int wdg_ops_always_timed(const wdg_ops *ops, uint32_t id);
 
+/* What an op's name tells beyond its category (docs/format.md "Op facts"),
+ * set once when the op is interned, so that no reader or analysis compares
+ * op names per event.  An alias (wdg_ops_canonical) has its canonical op's
+ * facts. */
+enum {
+    WDG_OPF_RESET = 1u << 0,     /* unsignals its object: KeResetEvent, NtClearEvent */
+    WDG_OPF_TERMINATE = 1u << 1  /* ends the calling thread: ExTerminateThread, thread.exit */
+};
+WDG_API unsigned wdg_ops_flags(const wdg_ops *ops, uint32_t id);
+
+/* Where a xenia stock call line "NAME(ARG, ARG, ...)" holds what wedge
+ * reads: 0-based argument positions, -1 for none.  They follow the op's
+ * category: the positions its name gives apply while it keeps its built-in
+ * category (set and release count as one); under another category (from
+ * --op-category) or for an op without its own, the category's: a producer
+ * or a wait takes its object at 0, a signal_wait its signaled object at 0,
+ * the object it waits on at 1 and its timeout pointer at 4. */
+typedef struct wdg_op_args {
+    int8_t obj;          /* the object: guest pointer or handle (wdg_ops_obj_kind) */
+    int8_t obj2;         /* a second object, the one a signal_wait waits on */
+    int8_t timeout;      /* a pointer to the timeout; null is an infinite wait */
+    int8_t count;        /* a release count */
+    int8_t wait_type;    /* WaitType: 0 waits for all objects, 1 for any */
+    int8_t entry;        /* a new thread's start address (thread creation) */
+    int8_t create_flags; /* a new thread's creation flags: bit 0 = suspended */
+    int8_t sleeps;       /* 1: a delay, always a finite timeout (KeDelayExecutionThread) */
+} wdg_op_args;
+WDG_API wdg_op_args wdg_ops_args(const wdg_ops *ops, uint32_t id);
+
+/* The audit hook whose key=value line a debug-level xenia log writes with
+ * op's stock call line (XEvent::Set for KeSetEvent, NtSetEvent and
+ * KeSetEventBoostPriority; xeKeReleaseSemaphore for KeReleaseSemaphore and
+ * NtReleaseSemaphore), else WDG_OP_NONE.  A hook line and a stock line of
+ * one call are one event. */
+WDG_API uint32_t wdg_ops_hook(const wdg_ops *ops, uint32_t id);
+
 /* Apply "NAME=pointer|handle" (--op-kind) and "NAME=latch|pulse|count|
  * condition" (--op-signal); WDG_EUSAGE on a bad spec. */
 WDG_API int wdg_ops_override_kind(wdg_ops *ops, const char *spec, wdg_error *err);

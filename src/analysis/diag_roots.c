@@ -98,12 +98,6 @@ static int index_producers(roots_ctx *x)
     return rc;
 }
 
-static int is_reset(const wdg_ops *ops, uint32_t op)
-{
-    const char *n = wdg_ops_name(ops, op);
-    return strcmp(n, "KeResetEvent") == 0 || strcmp(n, "NtClearEvent") == 0;
-}
-
 /* The wedged threads' last waits, one delivery slot per object. */
 static int wedged_waits(roots_ctx *x)
 {
@@ -192,7 +186,7 @@ static int account(roots_ctx *x)
                 rc = -1;
                 break;
             }
-        } else if ((e->flags & WDG_EV_OBJ) && is_reset(t->ops, e->op)) {
+        } else if ((e->flags & WDG_EV_OBJ) && (wdg_ops_flags(t->ops, e->op) & WDG_OPF_RESET)) {
             balance *b = bal_of(x, diag_obj(v, e->obj));
             if (!b) {
                 rc = -1;

@@ -79,8 +79,7 @@ int diag_build_threads(engine_view *v, const wdg_trace *t, const wdg_symbols *s)
         wdg_thread *th = &v->threads[k];
         th->last = i;
         th->count++;
-        if (e->op == WDG_OP_THREAD_EXIT ||
-            strcmp(wdg_ops_name(t->ops, e->op), "ExTerminateThread") == 0)
+        if (wdg_ops_flags(t->ops, e->op) & WDG_OPF_TERMINATE)   /* thread.exit, ExTerminateThread */
             th->exited = 1;
     }
     /* creations: thread.create (or ExCreateThread with new_tid) names the

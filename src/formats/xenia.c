@@ -29,8 +29,6 @@ struct wdg_xenia {
     wdg_map pending;   /* logging handle -> entry_pc | suspended << 32 */
     size_t *unbound;   /* events whose tid is still a raw handle */
     size_t n_unbound, cap_unbound;
-    uint32_t op_ex_create_thread;
-    uint32_t op_delay;
     wdg_map slot_of;   /* logging handle -> index + 1 into partners */
     partner *partners;
     size_t n_partners, cap_partners;
@@ -42,12 +40,6 @@ int wdg_xenia_new(wdg_xenia **out, wdg_ops *ops)
     if (!x)
         return WDG_ENOMEM;
     x->ops = ops;
-    x->op_ex_create_thread = wdg_ops_intern(ops, "ExCreateThread", 14);
-    x->op_delay = wdg_ops_intern(ops, "KeDelayExecutionThread", 22);
-    if (x->op_ex_create_thread == WDG_OP_NONE || x->op_delay == WDG_OP_NONE) {
-        free(x);
-        return WDG_ENOMEM;
-    }
     *out = x;
     return 0;
 }
@@ -346,11 +338,6 @@ static int arg_hex(const char **a, const size_t *al, unsigned nargs, unsigned i,
     return wdg_parse_hex32(a[i], al[i], out) == 0 ? 1 : -1;
 }
 
-static int same(const char *s, size_t n, const char *p)
-{
-    return strlen(p) == n && memcmp(s, p, n) == 0;
-}
-
 /* NAME(ARG, ARG, ...) */
 static wdg_line_kind kernel_call(wdg_xenia *x, uint32_t handle, const char *m, size_t n,
                                  wdg_rec *rec, wdg_line_result *res)
@@ -402,64 +389,47 @@ static wdg_line_kind kernel_call(wdg_xenia *x, uint32_t handle, const char *m, s
     if (op == WDG_OP_NONE)
         return LINE_NOMEM;
     rec->op_id = op;
-    wdg_category cat = wdg_ops_category(x->ops, op);
+    /* where the arguments sit: facts of the op table, set at intern time */
+    wdg_op_args a = wdg_ops_args(x->ops, op);
     uint32_t v;
-    int rc = 1;
-    int obj_arg = -1, timeout_arg = -1, count_arg = -1, kind_arg = -1;
-    if (cat == WDG_CAT_SET || cat == WDG_CAT_RELEASE) {
-        obj_arg = 0;
-        if (same(name, name_len, "NtReleaseSemaphore"))
-            count_arg = 1;
-        else if (same(name, name_len, "KeReleaseSemaphore"))
-            count_arg = 2;
-    } else if (cat == WDG_CAT_WAIT) {
-        if (op == x->op_delay) {
-            rec->have |= R_TIMEOUT_PTR;
-        } else if (same(name, name_len, "KeWaitForMultipleObjects")) {
-            kind_arg = 2, timeout_arg = 6;
-        } else if (same(name, name_len, "NtWaitForMultipleObjectsEx")) {
-            kind_arg = 2, timeout_arg = 5;
-        } else if (same(name, name_len, "KeWaitForSingleObject")) {
-            obj_arg = 0, timeout_arg = 4;
-        } else if (same(name, name_len, "NtWaitForSingleObjectEx")) {
-            obj_arg = 0, timeout_arg = 3;
-        } else {
-            obj_arg = 0;   /* other single-object waits, e.g. from --op-category */
-        }
-    } else if (cat == WDG_CAT_SIGNAL_WAIT) {
-        obj_arg = 0, timeout_arg = 4;
-        if ((rc = arg_hex(args, alen, nargs, 1, &v)) > 0) {
+    int rc;
+    if (a.sleeps)
+        rec->have |= R_TIMEOUT_PTR;
+    if (a.obj2 >= 0) {
+        if ((rc = arg_hex(args, alen, nargs, (unsigned)a.obj2, &v)) > 0) {
             rec->objs[0] = v;
             rec->n_objs = 1;
             rec->have |= R_OBJS;
         }
         if (rc < 0)
-            return wdg_malformed(res, WDG_MAL_TYPE, "%.*s: argument 2 is not hex",
-                                 (int)name_len, name);
+            return wdg_malformed(res, WDG_MAL_TYPE, "%.*s: argument %d is not hex",
+                                 (int)name_len, name, a.obj2 + 1);
     }
-    if (obj_arg >= 0 && (rc = arg_hex(args, alen, nargs, (unsigned)obj_arg, &v)) != 0) {
+    if (a.obj >= 0 && (rc = arg_hex(args, alen, nargs, (unsigned)a.obj, &v)) != 0) {
         if (rc < 0)
             return wdg_malformed(res, WDG_MAL_TYPE, "%.*s: argument %d is not hex",
-                                 (int)name_len, name, obj_arg + 1);
+                                 (int)name_len, name, a.obj + 1);
         rec->obj = v;
         rec->have |= R_OBJ;
     }
-    if (count_arg >= 0 && arg_hex(args, alen, nargs, (unsigned)count_arg, &v) > 0) {
+    if (a.count >= 0 && arg_hex(args, alen, nargs, (unsigned)a.count, &v) > 0) {
         rec->count = v;
         rec->have |= R_COUNT;
     }
-    if (kind_arg >= 0 && arg_hex(args, alen, nargs, (unsigned)kind_arg, &v) > 0) {
+    if (a.wait_type >= 0 && arg_hex(args, alen, nargs, (unsigned)a.wait_type, &v) > 0) {
         rec->wait_all = v == 0;   /* WaitType: 0 = WaitAll, 1 = WaitAny */
         rec->have |= R_WAIT_ALL;
     }
-    if (timeout_arg >= 0 && arg_hex(args, alen, nargs, (unsigned)timeout_arg, &v) > 0 && v)
+    if (a.timeout >= 0 && arg_hex(args, alen, nargs, (unsigned)a.timeout, &v) > 0 && v)
         rec->have |= R_TIMEOUT_PTR;  /* a pointer: finite, value not logged */
-    if (op == x->op_ex_create_thread) {
+    if (a.entry >= 0) {
         uint32_t entry = 0, flags = 0;
-        if ((rc = arg_hex(args, alen, nargs, 4, &entry)) <= 0)
+        if ((rc = arg_hex(args, alen, nargs, (unsigned)a.entry, &entry)) <= 0)
             return wdg_malformed(res, rc < 0 ? WDG_MAL_TYPE : WDG_MAL_MISSING,
-                                 "ExCreateThread: no start address (argument 5)");
-        arg_hex(args, alen, nargs, 6, &flags);
+                                 "%.*s: no start address (argument %d)", (int)name_len, name,
+                                 a.entry + 1);
+        if (a.create_flags >= 0)
+            arg_hex(args, alen, nargs, (unsigned)a.create_flags, &flags);
         uint64_t *slot = wdg_map_put(&x->pending, handle, 0, NULL);
         if (!slot)
             return LINE_NOMEM;
@@ -472,25 +442,13 @@ static wdg_line_kind kernel_call(wdg_xenia *x, uint32_t handle, const char *m, s
     return LINE_EVENT;
 }
 
-/* The audit hooks' names for the calls behind them: XEvent::Set is what
- * KeSetEvent, NtSetEvent and KeSetEventBoostPriority reach, and
- * xeKeReleaseSemaphore what KeReleaseSemaphore and NtReleaseSemaphore
- * reach; so a hook line pairs with a stock line of any of those calls. */
+/* A hook line pairs with a stock line of a call that reaches the hook
+ * (wdg_ops_hook: XEvent::Set for KeSetEvent, NtSetEvent and
+ * KeSetEventBoostPriority; xeKeReleaseSemaphore for KeReleaseSemaphore and
+ * NtReleaseSemaphore). */
 static int same_call(const wdg_ops *ops, uint32_t a, uint32_t b)
 {
-    static const char *const hooks[][2] = {
-        {"XEvent::Set", "KeSetEvent"}, {"XEvent::Set", "NtSetEvent"},
-        {"XEvent::Set", "KeSetEventBoostPriority"},
-        {"xeKeReleaseSemaphore", "KeReleaseSemaphore"},
-        {"xeKeReleaseSemaphore", "NtReleaseSemaphore"}};
-    if (a == b)
-        return 1;
-    const char *na = wdg_ops_name(ops, a), *nb = wdg_ops_name(ops, b);
-    for (size_t i = 0; i < sizeof hooks / sizeof hooks[0]; i++)
-        if ((strcmp(na, hooks[i][0]) == 0 && strcmp(nb, hooks[i][1]) == 0) ||
-            (strcmp(na, hooks[i][1]) == 0 && strcmp(nb, hooks[i][0]) == 0))
-            return 1;
-    return 0;
+    return a == b || wdg_ops_hook(ops, a) == b || wdg_ops_hook(ops, b) == a;
 }
 
 /* The thread's slot; a new thread's map entry is 0 until its slot exists. */

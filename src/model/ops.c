@@ -15,9 +15,21 @@ struct wdg_ops {
     uint32_t *next;      /* next id with the same hash, or WDG_OP_NONE */
     uint8_t *cats;
     uint8_t *kinds;      /* obj kind | signal kind << 2 | KIND_TIMED */
+    struct op_fact *facts;
     uint32_t count;
     size_t cap;          /* of each array above */
 };
+
+/* What a name tells beyond its category (ops.h, wdg_ops_flags and friends). */
+typedef struct op_fact {
+    wdg_op_args shape;   /* the positions the name gives, for category shape_cat */
+    wdg_op_args args;    /* in effect: shape under its own category, else the category's */
+    uint32_t canon;      /* the op this one is another name for, else itself */
+    uint32_t hook;       /* the audit hook paired with its stock line, or WDG_OP_NONE */
+    uint8_t flags;       /* WDG_OPF_* */
+    uint8_t has_shape;
+    uint8_t shape_cat;
+} op_fact;
 
 static const char *const category_names[WDG_CAT_COUNT] = {
     "set", "release", "wait", "signal_wait", "create", "thread", "other"};
@@ -79,6 +91,42 @@ static const struct {
 #define KIND_SIG_MASK (7u << KIND_SIG_SHIFT)
 #define KIND_TIMED (1u << 5)
 
+#define NA (-1)
+/* obj, obj2, timeout, count, wait_type, entry, create_flags, sleeps */
+#define ARGS(o, o2, to, c, wt, e, cf, sl) {o, o2, to, c, wt, e, cf, sl}
+#define NO_ARGS ARGS(NA, NA, NA, NA, NA, NA, NA, 0)
+
+/* Per-op facts (docs/format.md "Op facts"): flags, the argument positions
+ * of a xenia stock call line where they differ from the category's, and
+ * the audit hook a debug-level log writes with the stock line.  Names
+ * outside `builtin` (KeResetEvent) get theirs when first interned. */
+static const struct {
+    const char *name;
+    unsigned flags;
+    int has_shape;
+    wdg_op_args shape;
+    const char *hook;
+} builtin_facts[] = {
+    {"thread.exit", WDG_OPF_TERMINATE, 0, NO_ARGS, NULL},
+    {"ExTerminateThread", WDG_OPF_TERMINATE, 0, NO_ARGS, NULL},
+    {"KeResetEvent", WDG_OPF_RESET, 0, NO_ARGS, NULL},
+    {"NtClearEvent", WDG_OPF_RESET, 0, NO_ARGS, NULL},
+    {"KeSetEvent", 0, 0, NO_ARGS, "XEvent::Set"},
+    {"NtSetEvent", 0, 0, NO_ARGS, "XEvent::Set"},
+    {"KeSetEventBoostPriority", 0, 0, NO_ARGS, "XEvent::Set"},
+    /* (handle, count, previous) and (pointer, increment, count, wait) */
+    {"NtReleaseSemaphore", 0, 1, ARGS(0, NA, NA, 1, NA, NA, NA, 0), "xeKeReleaseSemaphore"},
+    {"KeReleaseSemaphore", 0, 1, ARGS(0, NA, NA, 2, NA, NA, NA, 0), "xeKeReleaseSemaphore"},
+    /* (count, objects, wait type, reason, mode, alertable, timeout, ...) */
+    {"KeWaitForMultipleObjects", 0, 1, ARGS(NA, NA, 6, NA, 2, NA, NA, 0), NULL},
+    {"NtWaitForMultipleObjectsEx", 0, 1, ARGS(NA, NA, 5, NA, 2, NA, NA, 0), NULL},
+    {"KeWaitForSingleObject", 0, 1, ARGS(0, NA, 4, NA, NA, NA, NA, 0), NULL},
+    {"NtWaitForSingleObjectEx", 0, 1, ARGS(0, NA, 3, NA, NA, NA, NA, 0), NULL},
+    {"KeDelayExecutionThread", 0, 1, ARGS(NA, NA, NA, NA, NA, NA, NA, 1), NULL},
+    /* (handle out, stack size, id out, xapi start, start address, context, flags) */
+    {"ExCreateThread", 0, 1, ARGS(NA, NA, NA, NA, NA, 4, 6, 0), NULL},
+};
+
 /* Signals that do not latch, and waits that always time out; every other
  * producer takes its signal kind from its category. */
 static const struct {
@@ -117,6 +165,55 @@ static unsigned kind_of_name(const char *s, size_t n)
     return WDG_OBJ_NONE;
 }
 
+/* set and release are one class: a release's positions hold as a set */
+static int cat_class(unsigned c) { return c == WDG_CAT_RELEASE ? WDG_CAT_SET : (int)c; }
+
+/* The positions in effect for an op of facts f under category cat. */
+static wdg_op_args derive_args(const op_fact *f, unsigned cat)
+{
+    static const wdg_op_args none = NO_ARGS;
+    wdg_op_args a = none;
+    int own = f->has_shape && cat_class(cat) == cat_class(f->shape_cat);
+    if (f->has_shape)
+        a.entry = f->shape.entry, a.create_flags = f->shape.create_flags;
+    switch (cat) {
+    case WDG_CAT_SET:
+    case WDG_CAT_RELEASE:
+        a.obj = 0;
+        if (own)
+            a.count = f->shape.count;
+        break;
+    case WDG_CAT_WAIT:
+        if (own)
+            a.obj = f->shape.obj, a.timeout = f->shape.timeout,
+            a.wait_type = f->shape.wait_type, a.sleeps = f->shape.sleeps;
+        else
+            a.obj = 0;   /* other single-object waits, e.g. from --op-category */
+        break;
+    case WDG_CAT_SIGNAL_WAIT:
+        a.obj = 0, a.obj2 = 1, a.timeout = 4;
+        break;
+    default: break;
+    }
+    return a;
+}
+
+/* A new op's facts from its name: looked up once, when it is interned. */
+static void init_facts(op_fact *f, uint32_t id, const char *s, size_t n)
+{
+    static const wdg_op_args none = NO_ARGS;
+    *f = (op_fact){none, none, id, WDG_OP_NONE, 0, 0, WDG_CAT_OTHER};
+    for (size_t i = 0; i < sizeof builtin_facts / sizeof builtin_facts[0]; i++) {
+        if (strlen(builtin_facts[i].name) == n && memcmp(builtin_facts[i].name, s, n) == 0) {
+            f->flags = (uint8_t)builtin_facts[i].flags;
+            f->has_shape = (uint8_t)builtin_facts[i].has_shape;
+            f->shape = builtin_facts[i].shape;
+            break;
+        }
+    }
+    f->args = derive_args(f, WDG_CAT_OTHER);
+}
+
 const char *wdg_category_name(int c)
 {
     return c >= 0 && c < WDG_CAT_COUNT ? category_names[c] : "?";
@@ -132,6 +229,8 @@ int wdg_category_parse(const char *s, size_t n, wdg_category *out)
     }
     return -1;
 }
+
+static void builtin_hooks_and_aliases(wdg_ops *ops);
 
 int wdg_ops_new(wdg_ops **out, wdg_error *err)
 {
@@ -151,6 +250,7 @@ int wdg_ops_new(wdg_ops **out, wdg_error *err)
         uint32_t id = wdg_ops_find(ops, builtin_kinds[i].name, strlen(builtin_kinds[i].name));
         ops->kinds[id] |= (uint8_t)builtin_kinds[i].kind;
     }
+    builtin_hooks_and_aliases(ops);
     *out = ops;
     return 0;
 }
@@ -166,6 +266,7 @@ void wdg_ops_free(wdg_ops *ops)
     free(ops->next);
     free(ops->cats);
     free(ops->kinds);
+    free(ops->facts);
     free(ops);
 }
 
@@ -202,7 +303,8 @@ static int grow_all(wdg_ops *ops)
         grow_one((void **)&ops->lens, ops->cap, need, sizeof *ops->lens, &cap) < 0 ||
         grow_one((void **)&ops->next, ops->cap, need, sizeof *ops->next, &cap) < 0 ||
         grow_one((void **)&ops->cats, ops->cap, need, sizeof *ops->cats, &cap) < 0 ||
-        grow_one((void **)&ops->kinds, ops->cap, need, sizeof *ops->kinds, &cap) < 0)
+        grow_one((void **)&ops->kinds, ops->cap, need, sizeof *ops->kinds, &cap) < 0 ||
+        grow_one((void **)&ops->facts, ops->cap, need, sizeof *ops->facts, &cap) < 0)
         return -1;
     ops->cap = cap;
     return 0;
@@ -231,6 +333,7 @@ uint32_t wdg_ops_intern(wdg_ops *ops, const char *s, size_t n)
     ops->lens[id] = (uint32_t)n;
     ops->cats[id] = WDG_CAT_OTHER;
     ops->kinds[id] = (uint8_t)kind_of_name(s, n);
+    init_facts(&ops->facts[id], id, s, n);
     ops->count++;
     return id;
 }
@@ -249,6 +352,7 @@ int wdg_ops_override(wdg_ops *ops, const char *spec, wdg_error *err)
     if (id == WDG_OP_NONE)
         return wdg_error_set(err, WDG_ENOMEM, NULL, 0, "out of memory");
     ops->cats[id] = (uint8_t)cat;
+    ops->facts[id].args = derive_args(&ops->facts[id], cat);
     return 0;
 }
 
@@ -272,19 +376,48 @@ static const struct {
     {"XEvent::Set", "KeSetEvent"},
 };
 
+/* Once the built-in ops have their categories: each one's positions under
+ * its own category, the hooks (built-in names both), and each alias's
+ * canonical op with that op's facts. */
+static void builtin_hooks_and_aliases(wdg_ops *ops)
+{
+    for (uint32_t id = 0; id < ops->count; id++)
+        ops->facts[id].shape_cat = ops->cats[id];
+    for (size_t i = 0; i < sizeof builtin_facts / sizeof builtin_facts[0]; i++) {
+        const char *name = builtin_facts[i].name, *hook = builtin_facts[i].hook;
+        uint32_t id = wdg_ops_find(ops, name, strlen(name));
+        if (hook && id != WDG_OP_NONE)
+            ops->facts[id].hook = wdg_ops_find(ops, hook, strlen(hook));
+    }
+    for (size_t i = 0; i < sizeof aliases / sizeof aliases[0]; i++) {
+        uint32_t from = wdg_ops_find(ops, aliases[i].alias, strlen(aliases[i].alias));
+        uint32_t to = wdg_ops_find(ops, aliases[i].canonical, strlen(aliases[i].canonical));
+        ops->facts[from] = ops->facts[to];
+        ops->facts[from].canon = to;
+    }
+    for (uint32_t id = 0; id < ops->count; id++)
+        ops->facts[id].args = derive_args(&ops->facts[id], ops->cats[id]);
+}
+
 uint32_t wdg_ops_canonical(const wdg_ops *ops, uint32_t id)
 {
-    if (id >= ops->count)
-        return id;
-    for (size_t i = 0; i < sizeof aliases / sizeof aliases[0]; i++) {
-        size_t n = strlen(aliases[i].alias);
-        if (ops->lens[id] == n && memcmp(ops->names[id], aliases[i].alias, n) == 0) {
-            const char *c = aliases[i].canonical;
-            uint32_t to = wdg_ops_find(ops, c, strlen(c));
-            return to != WDG_OP_NONE ? to : id;
-        }
-    }
-    return id;
+    return id < ops->count ? ops->facts[id].canon : id;
+}
+
+unsigned wdg_ops_flags(const wdg_ops *ops, uint32_t id)
+{
+    return id < ops->count ? ops->facts[id].flags : 0;
+}
+
+wdg_op_args wdg_ops_args(const wdg_ops *ops, uint32_t id)
+{
+    static const wdg_op_args none = NO_ARGS;
+    return id < ops->count ? ops->facts[id].args : none;
+}
+
+uint32_t wdg_ops_hook(const wdg_ops *ops, uint32_t id)
+{
+    return id < ops->count ? ops->facts[id].hook : WDG_OP_NONE;
 }
 
 static const char *const obj_kind_names[] = {"none", "pointer", "handle"};

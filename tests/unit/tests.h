@@ -7,6 +7,7 @@
     X(buf)             \
     X(ops)             \
     X(op_kinds)        \
+    X(op_facts)        \
     X(source_plain)    \
     X(source_compressed) \
     X(source_long_lines) \
