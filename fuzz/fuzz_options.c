@@ -182,6 +182,18 @@ static const char *temp_path(int which)
     return path[which];
 }
 
+/* wedge diff as cmd_diff runs it: the analysis, then the renderer */
+static int render_diff(wdg_buf *b, wdg_report *rep, uint32_t rt, uint32_t ct, int whole,
+                       int context, int width, wdg_error *err)
+{
+    wdg_pair_diff pd;
+    int rc = wdg_pair_diff_build(&pd, rep, rt, ct, whole, err);
+    if (rc >= 0)
+        wdg_render_diff(b, rep, &pd, context, width);
+    wdg_pair_diff_free(&pd);
+    return rc;
+}
+
 static void render_all(wdg_report *rep)
 {
     wdg_error err = {0};
@@ -193,12 +205,12 @@ static void render_all(wdg_report *rep)
     wdg_stats_text(rep->ref, &b);
     wdg_stats_json(rep->cand, &b);
     for (size_t i = 0; i < rep->diag.n_pairs && i < 2; i++) {
-        int rc = wdg_render_diff(&b, rep, rep->diag.pairs[i].ref, rep->diag.pairs[i].cand,
-                                 (int)i, 2, 60, &err);
+        int rc = render_diff(&b, rep, rep->diag.pairs[i].ref, rep->diag.pairs[i].cand, (int)i,
+                             2, 60, &err);
         check_error(rc, &err, CODE(WDG_EUSAGE), "diff");
     }
     /* a thread pair that need not exist: a usage error, never a crash */
-    int rc = wdg_render_diff(&b, rep, 1, 1, 0, 1, 40, &err);
+    int rc = render_diff(&b, rep, 1, 1, 0, 1, 40, &err);
     check_error(rc, &err, CODE(WDG_EUSAGE), "diff 1=1");
     wdg_buf_free(&b);
     wdg_outfile null;

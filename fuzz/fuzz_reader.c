@@ -59,9 +59,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             wdg_report_json(&rep, &b);
             wdg_report_keys_csv(&rep, &b);
             wdg_report_dot(&rep, &b);
-            if (rep.diag.n_pairs)
-                wdg_render_diff(&b, &rep, rep.diag.pairs[0].ref, rep.diag.pairs[0].cand, 1, 3, 48,
-                                &err);
+            wdg_pair_diff pd;
+            if (rep.diag.n_pairs && wdg_pair_diff_build(&pd, &rep, rep.diag.pairs[0].ref,
+                                                        rep.diag.pairs[0].cand, 1, &err) == 0) {
+                wdg_render_diff(&b, &rep, &pd, 3, 48);
+                wdg_pair_diff_free(&pd);
+            }
             /* whatever the input held, the output is valid UTF-8 */
             if (!b.oom && !wdg_utf8_valid(b.ptr ? b.ptr : "", b.len))
                 abort();

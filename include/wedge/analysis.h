@@ -31,6 +31,8 @@ typedef enum wdg_status {
 
 WDG_API const char *wdg_status_name(wdg_status st);
 
+#define WDG_ST_COUNT (WDG_ST_MIXED + 1)   /* how many statuses */
+
 #define WDG_NO_KEY UINT32_MAX
 
 typedef struct wdg_key {
@@ -136,6 +138,8 @@ typedef struct wdg_keytable {
     wdg_match_class *classes;
     size_t n_classes;
     uint32_t *class_keys;   /* the classes' member lists */
+    uint64_t by_status[WDG_ST_COUNT];   /* how many keys have each status
+                                         * (a class's members count as MIXED) */
 } wdg_keytable;
 
 /* Builds the key table over the common span chosen as span says (--span,

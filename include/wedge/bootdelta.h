@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "wedge/api.h"
+#include "wedge/diff.h"
 #include "wedge/error.h"
 
 #ifdef __cplusplus
@@ -98,13 +99,31 @@ WDG_API int wdg_boot_streams(wdg_streams *st, const struct wdg_report *r, uint32
                              uint32_t cand_tid, uint64_t window, int whole, wdg_error *err);
 WDG_API void wdg_streams_free(wdg_streams *st);
 
-/* "KeWaitForSingleObject@sub_824D29F0+0xA0", or the op alone. */
-WDG_API void wdg_token_name(const struct wdg_report *r, const struct wdg_trace *t, size_t event,
-                            char *out, size_t cap);
-/* The same for a run of count equal tokens: "NAME x COUNT" when count is
- * WDG_FOLD_MIN or more, else the name alone. */
-WDG_API void wdg_token_run_name(const struct wdg_report *r, const struct wdg_trace *t, size_t event,
-                                size_t count, char *out, size_t cap);
+/* wedge diff's analysis: one pair's streams (the boot window, or whole
+ * threads with whole) and their edit script (wdg_diff_folded()).  Owns
+ * both: free with wdg_pair_diff_free(). */
+typedef struct wdg_pair_diff {
+    uint32_t ref_tid, cand_tid;
+    int whole;
+    wdg_streams st;
+    wdg_diff diff;
+} wdg_pair_diff;
+
+/* WDG_EUSAGE when either thread is not in the report's diagnosis. */
+WDG_API int wdg_pair_diff_build(wdg_pair_diff *pd, const struct wdg_report *r, uint32_t ref_tid,
+                                uint32_t cand_tid, int whole, wdg_error *err);
+WDG_API void wdg_pair_diff_free(wdg_pair_diff *pd);
+
+/* What the token of an event is made of, for its name: the op as trace t
+ * names it (borrowed from its op table), and its call site when known.
+ * The words are the output layer's (wdg_token_name(), wedge/report.h). */
+typedef struct wdg_token_parts {
+    const char *op;
+    int has_lr;
+    uint32_t lr;
+} wdg_token_parts;
+
+WDG_API wdg_token_parts wdg_token_of(const struct wdg_trace *t, size_t event);
 /* The length of the run of equal tokens s[i..] (0 when i >= n). */
 WDG_API size_t wdg_token_run(const uint32_t *s, size_t n, size_t i);
 

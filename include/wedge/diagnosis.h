@@ -61,6 +61,7 @@ typedef struct wdg_thread {
     int has_analog;            /* paired in the thread map */
     uint32_t analog;           /* the other engine's tid, when has_analog */
     int how;                   /* wdg_map_how of its pair, WDG_HOW_NONE when none */
+    int unexplained;           /* cand: listed in the diagnosis's unexplained */
     char family[96];           /* function of entry_pc, "0x%08X", or "-" */
 } wdg_thread;
 
@@ -179,7 +180,23 @@ typedef struct wdg_root {
     uint64_t ref_thread_fires; /* has_ref_tid and has_key: how often ref
                                 * thread ref_tid fires the key over the
                                 * whole reference trace */
+    size_t ladder, n_ladders;  /* its ladders: the diagnosis's
+                                * ladders[ladder .. ladder + n_ladders), one
+                                * per thread of blocks, the first
+                                * WDG_MAX_LADDERS of them */
 } wdg_root;
+
+/* A root's ladders stop at this many (report.md lists these). */
+#define WDG_MAX_LADDERS 32
+
+/* A ladder: a wedged cand thread a root blocks, then the thread it waits
+ * for along the rungs, and so on down to the thread linked to the root (or
+ * to where the rungs stop).  Its tids are the diagnosis's
+ * ladder_tids[first .. first + n_tids). */
+typedef struct wdg_ladder {
+    size_t root;               /* index into roots */
+    size_t first, n_tids;
+} wdg_ladder;
 
 /* A divergent wedged cand thread no root explains. */
 typedef struct wdg_unexplained {
@@ -276,6 +293,10 @@ typedef struct wdg_diagnosis {
     size_t n_unexplained;
     wdg_suspect *suspects;     /* in ref thread order */
     size_t n_suspects;
+    wdg_ladder *ladders;       /* root by root, in each root's blocks order */
+    size_t n_ladders;
+    uint32_t *ladder_tids;     /* the ladders' cand tids */
+    size_t n_ladder_tids;
     int outcome;               /* wdg_outcome */
     uint64_t keys_diverging;   /* keys not MATCH nor UNOBSERVABLE */
     uint64_t missing_keys;

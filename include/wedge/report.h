@@ -65,10 +65,11 @@ WDG_API int wdg_report_aligned_csv(const wdg_report *r, wdg_outfile *f, wdg_erro
 /* The wait-for graph in Graphviz DOT: wedged threads, rungs, roots. */
 WDG_API void wdg_report_dot(const wdg_report *r, wdg_buf *out);
 
-/* wedge diff: the token streams of one thread pair side by side (the boot
- * window, or whole threads), with context lines around each change. */
-WDG_API int wdg_render_diff(wdg_buf *out, const wdg_report *r, uint32_t ref_tid, uint32_t cand_tid,
-                            int whole, int context, int width, wdg_error *err);
+/* wedge diff: a pair diff (wdg_pair_diff_build(), wedge/bootdelta.h) side
+ * by side, with context lines around each change and the ref column
+ * width characters wide. */
+WDG_API void wdg_render_diff(wdg_buf *out, const wdg_report *r, const wdg_pair_diff *pd,
+                             int context, int width);
 
 /* wedge stats: what was read from one trace, as text or as one JSON object. */
 WDG_API void wdg_stats_text(const wdg_trace *t, wdg_buf *out);
@@ -80,6 +81,15 @@ WDG_API void wdg_stats_json(const wdg_trace *t, wdg_buf *out);
  * bytes, cut on a character boundary. */
 WDG_API void wdg_milestone_text(const wdg_report *r, const wdg_milestone *m, char *out,
                                 size_t cap);
+
+/* A token in words (wdg_token_of()'s parts, wedge/bootdelta.h):
+ * "KeWaitForSingleObject@sub_824D29F0+0xA0", or the op alone. */
+WDG_API void wdg_token_name(const wdg_report *r, const wdg_trace *t, size_t event, char *out,
+                            size_t cap);
+/* The same for a run of count equal tokens: "NAME x COUNT" when count is
+ * WDG_FOLD_MIN or more, else the name alone. */
+WDG_API void wdg_token_run_name(const wdg_report *r, const wdg_trace *t, size_t event,
+                                size_t count, char *out, size_t cap);
 
 /* "277.967 ms"-style duration for ns. */
 WDG_API void wdg_format_ns(int64_t ns, char *out, size_t cap);

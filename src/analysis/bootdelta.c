@@ -1,10 +1,8 @@
 /* Boot delta (docs/analysis.md): each thread pair's early token
  * streams diffed with Myers, and the milestones whose times skew. */
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "wedge/utf8.h"
 #include "../base/grow.h"
 #include "../base/map.h"
 #include "wedge/bootdelta.h"
@@ -14,26 +12,11 @@
 enum { SLACK_MIN = 64 };
 #define SKEW_MIN_NS 10000000  /* 10 ms */
 
-void wdg_token_name(const wdg_report *r, const wdg_trace *t, size_t event, char *out, size_t cap)
+wdg_token_parts wdg_token_of(const wdg_trace *t, size_t event)
 {
     const wdg_event *e = &t->events[event];
-    if (e->flags & WDG_EV_LR) {
-        char fn[160];
-        wdg_symbols_format(r->symbols, e->lr, fn, sizeof fn);
-        wdg_utf8_snprintf(out, cap, "%s@%s", wdg_ops_name(t->ops, e->op), fn);
-    } else {
-        wdg_utf8_snprintf(out, cap, "%s", wdg_ops_name(t->ops, e->op));
-    }
-}
-
-void wdg_token_run_name(const wdg_report *r, const wdg_trace *t, size_t event, size_t count,
-                        char *out, size_t cap)
-{
-    wdg_token_name(r, t, event, out, cap);
-    if (count >= WDG_FOLD_MIN) {
-        size_t len = strlen(out);
-        snprintf(out + len, cap - len, " x %zu", count);
-    }
+    wdg_token_parts p = {wdg_ops_name(t->ops, e->op), (e->flags & WDG_EV_LR) != 0, e->lr};
+    return p;
 }
 
 size_t wdg_token_run(const uint32_t *s, size_t n, size_t i)
@@ -129,6 +112,27 @@ void wdg_streams_free(wdg_streams *st)
     free(st->a);
     free(st->b);
     memset(st, 0, sizeof *st);
+}
+
+int wdg_pair_diff_build(wdg_pair_diff *pd, const wdg_report *r, uint32_t ref_tid,
+                        uint32_t cand_tid, int whole, wdg_error *err)
+{
+    memset(pd, 0, sizeof *pd);
+    pd->ref_tid = ref_tid;
+    pd->cand_tid = cand_tid;
+    pd->whole = whole;
+    int rc = wdg_boot_streams(&pd->st, r, ref_tid, cand_tid, r->boot.window, whole, err);
+    if (rc >= 0)
+        rc = wdg_diff_folded(&pd->diff, pd->st.a, pd->st.n, pd->st.b, pd->st.m, 0, err);
+    if (rc < 0)
+        wdg_pair_diff_free(pd);
+    return rc;
+}
+
+void wdg_pair_diff_free(wdg_pair_diff *pd)
+{
+    wdg_streams_free(&pd->st);
+    wdg_diff_free(&pd->diff);
 }
 
 /* The runs of a (up to 3) that end at index, in order: a run that goes

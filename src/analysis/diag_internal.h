@@ -50,6 +50,9 @@ void diag_states(diag_ctx *c, const wdg_diagnosis_opts *o);
 int diag_thread_map(diag_ctx *c, const char *tid_map, wdg_error *err);
 int diag_object_map(diag_ctx *c, wdg_error *err);
 int diag_roots(diag_ctx *c, wdg_error *err);
+/* the ladders of every root, once roots, rungs and links are final;
+ * -1 when out of memory */
+int diag_ladders(wdg_diagnosis *d);
 
 /* Sorted unique sets of 64-bit ids, and their Jaccard index. */
 typedef struct idset {

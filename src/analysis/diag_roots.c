@@ -968,6 +968,7 @@ static int list_unexplained(roots_ctx *x)
                 blocked = d->roots[r].blocks[i] == th->tid;
         if (blocked)
             continue;
+        c->cand.threads[k].unexplained = 1;   /* the DOT graph marks it */
         wdg_unexplained *u = &d->unexplained[d->n_unexplained++];
         u->tid = th->tid;
         wdg_utf8_snprintf(u->family, sizeof u->family, "%s", th->family);

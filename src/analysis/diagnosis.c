@@ -242,10 +242,13 @@ done:
     c.ref.start = c.cand.start = NULL;
     diag_free_view(&c.ref);
     diag_free_view(&c.cand);
+    if (rc >= 0) {
+        count_maps(d);
+        if (diag_ladders(d) < 0)
+            rc = wdg_error_set(err, WDG_ENOMEM, NULL, 0, "out of memory");
+    }
     if (rc < 0)
         wdg_diagnosis_free(d);
-    else
-        count_maps(d);
     return rc;
 }
 
@@ -277,5 +280,7 @@ void wdg_diagnosis_free(wdg_diagnosis *d)
     for (size_t i = 0; i < d->n_suspects; i++)
         free(d->suspects[i].objs);
     free(d->suspects);
+    free(d->ladders);
+    free(d->ladder_tids);
     memset(d, 0, sizeof *d);
 }

@@ -199,6 +199,14 @@ static int classes(wdg_keytable *kt, const wrap_set *w, const wdg_trace *ref,
     return rc;
 }
 
+/* the keys by status, once the classes have made their members MIXED */
+static void count_statuses(wdg_keytable *kt)
+{
+    for (size_t i = 0; i < kt->n; i++)
+        if ((unsigned)kt->keys[i].status < WDG_ST_COUNT)
+            kt->by_status[kt->keys[i].status]++;
+}
+
 int wdg_keytable_build_keyed(wdg_keytable *kt, const wdg_trace *ref, const wdg_trace *cand,
                              double tolerance, wdg_span_method span, const wdg_key_opts *ko,
                              wdg_error *err)
@@ -274,6 +282,8 @@ int wdg_keytable_build_keyed(wdg_keytable *kt, const wdg_trace *ref, const wdg_t
             kt->cand_key[i] = remap[kt->cand_key[i]];
     if ((rc = classes(kt, &w, ref, cand, err)) < 0)
         wdg_keytable_free(kt);
+    else
+        count_statuses(kt);
     goto done;
 oom:
     rc = wdg_error_set(err, WDG_ENOMEM, NULL, 0, "out of memory");

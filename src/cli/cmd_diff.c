@@ -63,6 +63,7 @@ int cmd_diff(int argc, char **argv)
                                 {cli_input_opts, &in}, {cli_help_opts, &help}, {NULL, NULL}};
     wdg_error err = {0};
     wdg_buf out = WDG_BUF_INIT;
+    wdg_pair_diff pd = {0};
     int rc = cli_parse(argc, argv, tables, trace_path, &args, &err);
     if (rc != 0)
         goto done;
@@ -108,11 +109,12 @@ int cmd_diff(int argc, char **argv)
         rc = wdg_error_set(&err, WDG_EUSAGE, NULL, 0, "cand has no thread %u", ct);
         goto done;
     }
-    if ((rc = wdg_render_diff(&out, &pair.rep, rt, ct, args.whole, (int)args.context,
-                               (int)args.width, &err)) < 0)
+    if ((rc = wdg_pair_diff_build(&pd, &pair.rep, rt, ct, args.whole, &err)) < 0)
         goto done;
+    wdg_render_diff(&out, &pair.rep, &pd, (int)args.context, (int)args.width);
     rc = cli_write_stdout(&out, &err);
 done:
+    wdg_pair_diff_free(&pd);
     wdg_buf_free(&out);
     cli_pair_close(&pair);
     cli_input_free(&in);

@@ -290,9 +290,7 @@ static void match_classes(wdg_buf *b, const wdg_report *r)
 
 static void markdown(const wdg_report *r, wdg_buf *b)
 {
-    uint64_t by_status[WDG_ST_MIXED + 1] = {0};
-    for (size_t i = 0; i < r->keys.n; i++)
-        by_status[r->keys.keys[i].status]++;
+    const uint64_t *by_status = r->keys.by_status;
     wdg_buf_printf(b, "# wedge report: %s against %s\n\n", r->opts.cand_name, r->opts.ref_name);
     md_verdict(b, r);
     md_roots(b, r);

@@ -277,42 +277,16 @@ static void root_tail(wdg_buf *b, const wdg_report *r, const wdg_root *x)
     }
 }
 
-static int linked(const wdg_diagnosis *d, uint32_t tid, size_t root)
-{
-    for (size_t i = 0; i < d->n_links; i++)
-        if (d->links[i].tid == tid && d->links[i].root == root)
-            return 1;
-    return 0;
-}
-
-static int blocks(const wdg_root *x, uint32_t tid)
-{
-    for (size_t i = 0; i < x->n_blocks; i++)
-        if (x->blocks[i] == tid)
-            return 1;
-    return 0;
-}
-
-/* prints one chain from tid to a thread that holds root ri */
-static void chain(wdg_buf *b, const wdg_report *r, uint32_t tid, size_t ri)
+/* one ladder: each thread, then the root's short form */
+static void ladder(wdg_buf *b, const wdg_report *r, const wdg_ladder *l)
 {
     const wdg_diagnosis *d = &r->diag;
-    const wdg_root *x = &d->roots[ri];
-    char l[128];
-    for (size_t hops = 0; hops <= d->n_cand_threads; hops++) {
-        cand_label(r, tid, l, sizeof l);
-        wdg_buf_printf(b, "%s -> ", l);
-        if (linked(d, tid, ri))
-            break;
-        size_t e = 0;
-        while (e < d->n_edges &&
-               !(d->edges[e].from == tid && d->edges[e].to != tid && blocks(x, d->edges[e].to)))
-            e++;
-        if (e == d->n_edges)
-            break;
-        tid = d->edges[e].to;
+    char name[128];
+    for (size_t i = 0; i < l->n_tids; i++) {
+        cand_label(r, d->ladder_tids[l->first + i], name, sizeof name);
+        wdg_buf_printf(b, "%s -> ", name);
     }
-    root_tail(b, r, x);
+    root_tail(b, r, &d->roots[l->root]);
 }
 
 /* the wedged threads no root explains, and the suspects, once */
@@ -376,14 +350,13 @@ void md_roots(wdg_buf *b, const wdg_report *r)
     wdg_buf_puts(b, "\n### Ladders\n\nEach wedged thread, then who it waits for, down to the root.\n\n");
     for (size_t i = 0; i < d->n_roots; i++) {
         const wdg_root *x = &d->roots[i];
-        size_t shown = 0;
-        for (size_t k = 0; k < x->n_blocks && shown < 32; k++, shown++) {
+        for (size_t k = 0; k < x->n_ladders; k++) {
             wdg_buf_puts(b, "- ");
-            chain(b, r, x->blocks[k], i);
+            ladder(b, r, &d->ladders[x->ladder + k]);
             wdg_buf_putc(b, '\n');
         }
-        if (x->n_blocks > shown)
-            wdg_buf_printf(b, "- ... and %zu more\n", x->n_blocks - shown);
+        if (x->n_blocks > x->n_ladders)
+            wdg_buf_printf(b, "- ... and %zu more\n", x->n_blocks - x->n_ladders);
     }
     wdg_buf_putc(b, '\n');
     md_unexplained(b, r);
@@ -563,9 +536,7 @@ void wdg_report_dot(const wdg_report *r, wdg_buf *b)
             wdg_fmt_function(r, e->lr, site, sizeof site);
         else
             wdg_utf8_snprintf(site, sizeof site, "%s", wdg_ops_name(r->cand->ops, e->op));
-        int lost = 0;
-        for (size_t u = 0; u < d->n_unexplained; u++)
-            lost |= d->unexplained[u].tid == th->tid;
+        int lost = th->unexplained;
         wdg_buf_printf(b, "  t%u [shape=ellipse%s, label=\"", th->tid,
                        lost ? ", style=dashed, color=\"#888888\"" : "");
         dot_text(b, l);

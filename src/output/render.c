@@ -27,6 +27,28 @@ void wdg_format_ns(int64_t ns, char *out, size_t cap)
         snprintf(out, cap, "%s%s s", sign, wdg_fmt_num(n, sizeof n, v / 1e9, 'f', 3));
 }
 
+void wdg_token_name(const wdg_report *r, const wdg_trace *t, size_t event, char *out, size_t cap)
+{
+    wdg_token_parts p = wdg_token_of(t, event);
+    if (p.has_lr) {
+        char fn[160];
+        wdg_fmt_function(r, p.lr, fn, sizeof fn);
+        wdg_utf8_snprintf(out, cap, "%s@%s", p.op, fn);
+    } else {
+        wdg_utf8_snprintf(out, cap, "%s", p.op);
+    }
+}
+
+void wdg_token_run_name(const wdg_report *r, const wdg_trace *t, size_t event, size_t count,
+                        char *out, size_t cap)
+{
+    wdg_token_name(r, t, event, out, cap);
+    if (count >= WDG_FOLD_MIN) {
+        size_t len = strlen(out);
+        snprintf(out + len, cap - len, " x %zu", count);
+    }
+}
+
 void wdg_milestone_text(const wdg_report *r, const wdg_milestone *m, char *out, size_t cap)
 {
     char what[192];   /* the size report.json's "what" always had */

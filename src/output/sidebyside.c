@@ -121,45 +121,36 @@ static void change_rows(wdg_buf *out, const wdg_report *r, const wdg_streams *st
     }
 }
 
-int wdg_render_diff(wdg_buf *out, const wdg_report *r, uint32_t ref_tid, uint32_t cand_tid,
-                    int whole, int context, int width, wdg_error *err)
+void wdg_render_diff(wdg_buf *out, const wdg_report *r, const wdg_pair_diff *pd, int context,
+                     int width)
 {
-    wdg_streams st;
-    wdg_diff d = {0};
+    const wdg_streams *st = &pd->st;
+    const wdg_diff *d = &pd->diff;
     size_t start = out->len;
-    int rc = wdg_boot_streams(&st, r, ref_tid, cand_tid, r->boot.window, whole, err);
-    if (rc < 0)
-        return rc;
-    if ((rc = wdg_diff_folded(&d, st.a, st.n, st.b, st.m, 0, err)) < 0)
-        goto done;
     wdg_buf_printf(out, "--- %s thread %u: %zu tokens%s\n+++ %s thread %u: %zu tokens\n",
-                   r->opts.ref_name, ref_tid, st.n, whole ? "" : " (the boot window)",
-                   r->opts.cand_name, cand_tid, st.m);
-    wdg_buf_printf(out, "%zu inserted, %zu deleted%s\n", d.inserted, d.deleted,
-                   d.bounded ? " (the diff hit its cost bound: not minimal)" : "");
+                   r->opts.ref_name, pd->ref_tid, st->n, pd->whole ? "" : " (the boot window)",
+                   r->opts.cand_name, pd->cand_tid, st->m);
+    wdg_buf_printf(out, "%zu inserted, %zu deleted%s\n", d->inserted, d->deleted,
+                   d->bounded ? " (the diff hit its cost bound: not minimal)" : "");
     /* rows: equal runs, then each change block with deletes and inserts
      * side by side */
-    for (size_t i = 0; i < d.n_runs; i++) {
-        const wdg_diff_run *run = &d.runs[i];
+    for (size_t i = 0; i < d->n_runs; i++) {
+        const wdg_diff_run *run = &d->runs[i];
         if (run->kind == WDG_DIFF_EQUAL) {
-            equal_rows(out, r, &st, run, i == 0, i + 1 == d.n_runs, context, width);
+            equal_rows(out, r, st, run, i == 0, i + 1 == d->n_runs, context, width);
             continue;
         }
         size_t da = 0, dn = 0, ia = 0, in = 0;
         if (run->kind == WDG_DIFF_DELETE) {
             da = run->a_pos, dn = run->len;
-            if (i + 1 < d.n_runs && d.runs[i + 1].kind == WDG_DIFF_INSERT) {
+            if (i + 1 < d->n_runs && d->runs[i + 1].kind == WDG_DIFF_INSERT) {
                 i++;
-                ia = d.runs[i].b_pos, in = d.runs[i].len;
+                ia = d->runs[i].b_pos, in = d->runs[i].len;
             }
         } else {
             ia = run->b_pos, in = run->len;
         }
-        change_rows(out, r, &st, da, dn, ia, in, width);
+        change_rows(out, r, st, da, dn, ia, in, width);
     }
-done:
     wdg_buf_repair_utf8(out, start);   /* names from the input as they came */
-    wdg_diff_free(&d);
-    wdg_streams_free(&st);
-    return rc;
 }

@@ -22,6 +22,7 @@
     X(divergence)      \
     X(align)           \
     X(root_facts)      \
+    X(render_facts)    \
     X(kind_names)      \
     X(diff)              \
     X(cases)           \
