@@ -85,6 +85,14 @@ sweep stats stats "$T/ref.jsonl.gz"
 sweep stats-json stats --json "$D/ref-kv.log"
 # a debug-level xenia log: merged pairs, placed t
 sweep stats-debug stats --json "$D/ref-debug.log"
+# the other symbol-file readers (TOML gathered whole, MSVC map) and a
+# debug-level xenia reference in a report (merged pairs, handles bound late)
+printf '%s\n' 'functions = [' '  { address = 0x824AB100, size = 0x100 },' \
+    '  { address = 0x824AA300, size = 0x40 },' ']' >"$T/syms.toml"
+printf '%s\n' ' Address         Publics by Value              Rva+Base       Lib:Object' '' \
+    ' 0001:00000010       _worker                    824d2280 f   w.obj' >"$T/syms.map"
+sweep report-debug report "$D/ref-debug.log" "$D/cand.jsonl" --symbols "$T/syms.toml" \
+    --symbols "$T/syms.map"
 sweep simulate simulate two-faults -o "$O/sim" --events 300 -q
 sweep simulate-kv simulate lost-set -o "$O/sim" --events 300 --ref-format xenia-kv -q
 finish
