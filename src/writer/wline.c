@@ -18,17 +18,29 @@ static char *put_lit(char *p, const char *s, size_t n)
 }
 #define LIT(p, s) put_lit((p), (s), sizeof(s) - 1)
 
+/* two digits per division: t has 13 to 19 of them on most hosts */
+static const char DIGITS2[] = "00010203040506070809101112131415161718192021222324"
+                              "25262728293031323334353637383940414243444546474849"
+                              "50515253545556575859606162636465666768697071727374"
+                              "75767778798081828384858687888990919293949596979899";
+
 static char *put_u64(char *p, uint64_t v)
 {
     char tmp[20];
-    size_t n = 0;
-    do {
-        tmp[n++] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v);
-    while (n)
-        *p++ = tmp[--n];
-    return p;
+    size_t n = sizeof tmp;
+    while (v >= 100) {
+        unsigned d = (unsigned)(v % 100) * 2;
+        v /= 100;
+        tmp[--n] = DIGITS2[d + 1];
+        tmp[--n] = DIGITS2[d];
+    }
+    if (v >= 10) {
+        tmp[--n] = DIGITS2[v * 2 + 1];
+        tmp[--n] = DIGITS2[v * 2];
+    } else {
+        tmp[--n] = (char)('0' + v);
+    }
+    return put_lit(p, tmp + n, sizeof tmp - n);
 }
 
 static char *put_i64(char *p, int64_t v)
