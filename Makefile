@@ -198,7 +198,8 @@ coverage: deps
 	@sh scripts/install-deps.sh gcov
 	@$(MAKE) --no-print-directory $(JOBS) CC=gcc BUILD=$(COV) OPT="-O0 -g --coverage" \
 		$(COV)/wedge $(COV)/unit-tests $(COV)/fuzz-replay $(COV)/wedge-failalloc \
-		$(COV)/fuzz-replay-options $(COV)/fuzz-replay-transport $(COV)/locale-json
+		$(COV)/fuzz-replay-options $(COV)/fuzz-replay-transport $(COV)/locale-json \
+		$(COV)/example-engine
 	@find $(COV) -name '*.gcda' -delete
 	@sh tests/run.sh $(COV); rc=$$?; sh scripts/coverage.sh $(COV) && exit $$rc
 
