@@ -24,23 +24,48 @@ static const char DIGITS2[] = "0001020304050607080910111213141516171819202122232
                               "50515253545556575859606162636465666768697071727374"
                               "75767778798081828384858687888990919293949596979899";
 
+/* v's digits backwards ending at end, 32-bit arithmetic only (a 64-bit
+ * division costs several times more); returns the first digit */
+static char *digits32(char *end, uint32_t v)
+{
+    while (v >= 100) {
+        unsigned d = (v % 100) * 2;
+        v /= 100;
+        *--end = DIGITS2[d + 1];
+        *--end = DIGITS2[d];
+    }
+    if (v >= 10) {
+        *--end = DIGITS2[v * 2 + 1];
+        *--end = DIGITS2[v * 2];
+    } else {
+        *--end = (char)('0' + v);
+    }
+    return end;
+}
+
+/* exactly 8 digits, leading zeros kept */
+static void digits8(char *end, uint32_t v)
+{
+    for (int i = 0; i < 4; i++) {
+        unsigned d = (v % 100) * 2;
+        v /= 100;
+        *--end = DIGITS2[d + 1];
+        *--end = DIGITS2[d];
+    }
+}
+
 static char *put_u64(char *p, uint64_t v)
 {
     char tmp[20];
-    size_t n = sizeof tmp;
-    while (v >= 100) {
-        unsigned d = (unsigned)(v % 100) * 2;
-        v /= 100;
-        tmp[--n] = DIGITS2[d + 1];
-        tmp[--n] = DIGITS2[d];
+    char *end = tmp + sizeof tmp;
+    /* in chunks of 8 digits, each in 32 bits */
+    while (v > UINT32_MAX) {
+        digits8(end, (uint32_t)(v % 100000000u));
+        v /= 100000000u;
+        end -= 8;
     }
-    if (v >= 10) {
-        tmp[--n] = DIGITS2[v * 2 + 1];
-        tmp[--n] = DIGITS2[v * 2];
-    } else {
-        tmp[--n] = (char)('0' + v);
-    }
-    return put_lit(p, tmp + n, sizeof tmp - n);
+    char *start = digits32(end, (uint32_t)v);
+    return put_lit(p, start, (size_t)(tmp + sizeof tmp - start));
 }
 
 static char *put_i64(char *p, int64_t v)

@@ -282,3 +282,41 @@ void test_writer_flusher(void)
     CHECK(w == NULL);
     CHECK_STR(err.file, "/nonexistent-dir/t.jsonl");
 }
+
+/* t across the formatter's chunks of 8 digits and 32 bits */
+void test_writer_numbers(void)
+{
+    static const char *const want[] = {"1", "9", "10", "99", "100", "99999999", "100000000",
+                                       "4294967295", "4294967296", "10000000000000001",
+                                       "100000000000000000", "1000000000000000000",
+                                       "9223372036854775807"};
+    enum { N = sizeof want / sizeof want[0] };
+    char path[256];
+    tmp_path(path, sizeof path, "numbers.jsonl");
+    wdg_writer_opts o;
+    memset(&o, 0, sizeof o);
+    o.no_handlers = 1;
+    wdg_writer *w = NULL;
+    CHECK_INT(wdg_writer_open(&w, path, &o, NULL), 0);
+    if (!w)
+        return;
+    for (int i = 0; i < N; i++) {
+        wdg_writer_event ev;
+        memset(&ev, 0, sizeof ev);
+        ev.op = "x", ev.tid = 1, ev.t = strtoull(want[i], NULL, 10);
+        ev.has_timeout = 1, ev.timeout = -(int64_t)ev.t;
+        CHECK_INT(wdg_writer_emit(w, &ev), 0);
+    }
+    CHECK_INT(wdg_writer_close(w, NULL), 0);
+    char *s = slurp(path, NULL);
+    CHECK(s != NULL);
+    for (int i = 0; s && i < N; i++) {
+        char line[256], expect[256];
+        nth_line(s, i + 1, line, sizeof line);
+        snprintf(expect, sizeof expect, "{\"t\":%s,\"tid\":1,\"op\":\"x\",\"timeout\":-%s}", want[i],
+                 want[i]);
+        CHECK_STR(line, expect);
+    }
+    free(s);
+    unlink(path);
+}

@@ -28,4 +28,5 @@
     X(symbols_cut)     \
     X(writer_lines)    \
     X(writer_threads)  \
-    X(writer_flusher)
+    X(writer_flusher)  \
+    X(writer_numbers)
