@@ -18,8 +18,9 @@ SAN := -O1 -g -fsanitize=address,undefined,float-cast-overflow -fno-sanitize-rec
 # pkg-config is asked when a recipe runs, after scripts/install-deps.sh.
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS = $(shell pkg-config --libs $(PKGS))
-ALL_CFLAGS = $(STD) $(OPT) $(EXTRA_CFLAGS) -Iinclude $(PKG_CFLAGS) $(CPPFLAGS) $(CFLAGS)
-ALL_LDFLAGS = $(OPT) $(EXTRA_CFLAGS) $(CFLAGS) $(LDFLAGS)
+# -pthread: the trace writer (src/writer/) runs a flusher thread
+ALL_CFLAGS = $(STD) $(OPT) $(EXTRA_CFLAGS) -pthread -Iinclude $(PKG_CFLAGS) $(CPPFLAGS) $(CFLAGS)
+ALL_LDFLAGS = $(OPT) $(EXTRA_CFLAGS) -pthread $(CFLAGS) $(LDFLAGS)
 
 # the release, from include/wedge/api.h; the shared library's soname
 # carries MAJOR
@@ -34,7 +35,7 @@ INCLUDEDIR ?= $(PREFIX)/include
 PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
 
 LIB_SRC := $(sort $(wildcard src/base/*.c src/input/*.c src/model/*.c src/formats/*.c \
-                             src/analysis/*.c src/output/*.c))
+                             src/analysis/*.c src/output/*.c src/writer/*.c))
 # the simulator: its own static library, used by the command and the tests
 SIM_SRC := $(sort $(wildcard src/sim/*.c))
 CLI_SRC := $(sort $(wildcard src/cli/*.c))
@@ -140,6 +141,14 @@ $(BUILD)/locale-json: $(BUILD)/obj/tests/locale/locale_json.o $(BUILD)/libwedge-
 	@echo "  LINK  $@"
 	@$(CC) $(ALL_LDFLAGS) -o $@ $< $(BUILD)/libwedge-sim.a $(BUILD)/libwedge.a $(PKG_LIBS)
 
+# the trace writer's example engine (examples/engine/) and its benchmark
+$(BUILD)/example-engine: $(BUILD)/obj/examples/engine/engine.o $(BUILD)/libwedge.a
+	@echo "  LINK  $@"
+	@$(CC) $(ALL_LDFLAGS) -o $@ $< $(BUILD)/libwedge.a $(PKG_LIBS)
+
+$(BUILD)/bench-writer: bench/bench_writer.c $(BUILD)/libwedge.a
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libwedge.a $(PKG_LIBS)
+
 $(BUILD)/fuzz-replay: fuzz/replay.c fuzz/fuzz_reader.c fuzz/fuzz_files.h $(BUILD)/libwedge.a | $(BUILD_DEPS_STAMP)
 	@echo "  LINK  $@"
 	@$(CC) $(ALL_CFLAGS) -o $@ fuzz/replay.c fuzz/fuzz_reader.c $(BUILD)/libwedge.a $(PKG_LIBS)
@@ -160,12 +169,12 @@ test-plain: deps
 	@$(MAKE) --no-print-directory $(JOBS) BUILD=build build/wedge build/unit-tests build/fuzz-replay \
 		build/libwedge.so \
 		build/wedge-failalloc build/fuzz-replay-options build/fuzz-replay-transport build/locale-json \
-		build/report-threads
+		build/report-threads build/example-engine
 
 test-asan: deps
 	@$(MAKE) --no-print-directory $(JOBS) BUILD=build-asan OPT="$(SAN)" build-asan/wedge build-asan/unit-tests build-asan/fuzz-replay \
 		build-asan/wedge-failalloc build-asan/fuzz-replay-options build-asan/fuzz-replay-transport \
-		build-asan/locale-json build-asan/report-threads
+		build-asan/locale-json build-asan/report-threads build-asan/example-engine
 
 test: test-plain test-asan
 	@sh tests/run.sh build build-asan
@@ -190,7 +199,8 @@ coverage: deps
 	@$(MAKE) --no-print-directory $(JOBS) CC=gcc BUILD=$(COV) OPT="-O0 -g --coverage" \
 		$(COV)/wedge $(COV)/unit-tests $(COV)/fuzz-replay $(COV)/wedge-failalloc \
 		$(COV)/fuzz-replay-options $(COV)/fuzz-replay-transport $(COV)/locale-json \
-		$(COV)/report-threads
+		$(COV)/report-threads \
+		$(COV)/example-engine
 	@find $(COV) -name '*.gcda' -delete
 	@sh tests/run.sh $(COV); rc=$$?; sh scripts/coverage.sh $(COV) && exit $$rc
 
@@ -201,7 +211,7 @@ demo: deps
 example: $(BUILD)/wedge
 	@sh examples/demo.sh $(BUILD)/wedge
 
-bench: $(BUILD)/wedge $(BUILD)/bench-read $(BUILD)/bench-diff
+bench: $(BUILD)/wedge $(BUILD)/bench-read $(BUILD)/bench-diff $(BUILD)/bench-writer
 	@sh bench/run.sh $(BUILD)
 
 fuzz: deps

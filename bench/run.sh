@@ -2,7 +2,8 @@
 # make bench: reading speed against a baseline measured in the same run
 # (mmap + memchr over the same file), then the whole pipeline on a
 # simulated pair: wedge simulate, and wedge report against `wc -l` of the
-# same two files as its baseline.
+# same two files as its baseline.  The trace writer's cost per event, 1 and
+# 2 threads, against fprintf() of the same line (bench/bench_writer.c).
 set -eu
 B=${1:-build}
 N=${WEDGE_BENCH_EVENTS:-2000000}
@@ -12,6 +13,8 @@ now() { date +%s.%N; }
 secs() { awk -v a="$1" -v b="$2" 'BEGIN { print b - a }'; }
 echo "== reading ($N events per trace)"
 "$B/bench-read" "$N"
+echo "== trace writer (per event, in the emitting threads)"
+"$B/bench-writer" "${WEDGE_BENCH_WRITER_EVENTS:-2000000}" "$T"
 echo "== diff (Myers)"
 "$B/bench-diff" 1000000
 echo "== pipeline"

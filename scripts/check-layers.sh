@@ -11,6 +11,7 @@
 #   analysis  base model
 #   output    base model analysis
 #   sim       base model            (the simulator, libwedge-sim.a)
+#   writer    base                  (the trace writer, for engines)
 #   cli       everything
 # Two checks, because either alone can be fooled:
 #   calls     every undefined symbol of an object file in BUILD/obj/src/L/
@@ -34,7 +35,8 @@ allowed() {   # allowed LAYER -> the layers it may use, itself included
     analysis) echo "analysis base model" ;;
     output) echo "output base model analysis" ;;
     sim) echo "sim base model" ;;
-    cli) echo "cli base input model formats analysis output sim" ;;
+    writer) echo "writer base" ;;
+    cli) echo "cli base input model formats analysis output sim writer" ;;
     *) echo "" ;;
     esac
 }
@@ -45,12 +47,13 @@ header_layer() {   # the layer of public header wedge/NAME.h
     trace | ops | symbols) echo model ;;
     load | template) echo formats ;;
     analysis | diagnosis | bootdelta | diff | report) echo analysis ;;
+    writer) echo writer ;;
     wedge) echo cli ;;
     *) echo unknown ;;
     esac
 }
 
-LAYERS="base input model formats analysis output sim cli"
+LAYERS="base input model formats analysis output sim writer cli"
 T=$(mktemp -d) || exit 2
 trap 'rm -rf "$T"' EXIT INT TERM
 

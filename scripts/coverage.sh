@@ -10,7 +10,7 @@ set -eu
 cd "$(dirname "$0")/.."
 B=${1:?usage: sh scripts/coverage.sh BUILD_DIR}
 GCOV=${GCOV:-gcov}
-layers="base input model formats analysis output sim cli"
+layers="base input model formats analysis output sim writer cli"
 work=$(mktemp -d /tmp/wedge-cov-XXXXXX)
 trap 'rm -rf "$work"' EXIT
 

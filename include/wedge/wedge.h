@@ -22,5 +22,6 @@
 #include "wedge/template.h"
 #include "wedge/trace.h"
 #include "wedge/utf8.h"
+#include "wedge/writer.h"
 
 #endif

@@ -120,7 +120,7 @@ contains "make coverage: the report" "$T/cov.n" "scripts/coverage.sh build-cov"
 # --- make coverage's summary (scripts/coverage.sh) over a stand-in gcov:
 # a header line reached from one object counts once, as reached
 mkdir -p "$T/fakegcov"
-for l in base input model formats analysis output sim cli; do mkdir -p "$T/cb/obj/src/$l"; done
+for l in base input model formats analysis output sim writer cli; do mkdir -p "$T/cb/obj/src/$l"; done
 cat >"$T/fakegcov/gcov" <<'FAKE'
 #!/bin/sh
 ln() { printf '{"line_number": %s, "count": %s, "function_name": "%s"}' "$1" "$2" "$3"; }

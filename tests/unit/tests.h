@@ -29,4 +29,8 @@
     X(utf8)            \
     X(buf_utf8)        \
     X(outfile)         \
-    X(symbols_cut)
+    X(symbols_cut)     \
+    X(writer_lines)    \
+    X(writer_threads)  \
+    X(writer_flusher)  \
+    X(writer_numbers)
