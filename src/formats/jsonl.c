@@ -222,6 +222,66 @@ static int literal(scan *s, const char *word)
     return 0;
 }
 
+static int skip_value(scan *s, int depth);
+
+/* After '{': the members of an object nested depth deep, up to its '}'. */
+static int skip_object(scan *s, int depth)
+{
+    const char *a;
+    size_t n;
+    int flag;
+    ws(s);
+    if (s->p < s->end && *s->p == '}') {
+        s->p++;
+        return 0;
+    }
+    for (;;) {
+        ws(s);
+        if (s->p >= s->end || *s->p != '"' || scan_string(s, &a, &n, &flag) < 0)
+            return -1;
+        ws(s);
+        if (s->p >= s->end || *s->p != ':')
+            return -1;
+        s->p++;
+        if (skip_value(s, depth + 1) < 0)
+            return -1;
+        ws(s);
+        if (s->p < s->end && *s->p == ',') {
+            s->p++;
+            continue;
+        }
+        if (s->p < s->end && *s->p == '}') {
+            s->p++;
+            return 0;
+        }
+        return -1;
+    }
+}
+
+/* After '[': the elements of an array nested depth deep, up to its ']'. */
+static int skip_array(scan *s, int depth)
+{
+    ws(s);
+    if (s->p < s->end && *s->p == ']') {
+        s->p++;
+        return 0;
+    }
+    for (;;) {
+        if (skip_value(s, depth + 1) < 0)
+            return -1;
+        ws(s);
+        if (s->p < s->end && *s->p == ',') {
+            s->p++;
+            continue;
+        }
+        if (s->p < s->end && *s->p == ']') {
+            s->p++;
+            return 0;
+        }
+        return -1;
+    }
+}
+
 static int skip_value(scan *s, int depth)
 {
     const char *a;
@@ -233,57 +293,13 @@ static int skip_value(scan *s, int depth)
     if (s->p >= s->end)
         return -1;
     switch (*s->p) {
-    case '"':
-        return scan_string(s, &a, &n, &flag);
+    case '"': return scan_string(s, &a, &n, &flag);
     case '{':
         s->p++;
-        ws(s);
-        if (s->p < s->end && *s->p == '}') {
-            s->p++;
-            return 0;
-        }
-        for (;;) {
-            ws(s);
-            if (s->p >= s->end || *s->p != '"' || scan_string(s, &a, &n, &flag) < 0)
-                return -1;
-            ws(s);
-            if (s->p >= s->end || *s->p != ':')
-                return -1;
-            s->p++;
-            if (skip_value(s, depth + 1) < 0)
-                return -1;
-            ws(s);
-            if (s->p < s->end && *s->p == ',') {
-                s->p++;
-                continue;
-            }
-            if (s->p < s->end && *s->p == '}') {
-                s->p++;
-                return 0;
-            }
-            return -1;
-        }
+        return skip_object(s, depth);
     case '[':
         s->p++;
-        ws(s);
-        if (s->p < s->end && *s->p == ']') {
-            s->p++;
-            return 0;
-        }
-        for (;;) {
-            if (skip_value(s, depth + 1) < 0)
-                return -1;
-            ws(s);
-            if (s->p < s->end && *s->p == ',') {
-                s->p++;
-                continue;
-            }
-            if (s->p < s->end && *s->p == ']') {
-                s->p++;
-                return 0;
-            }
-            return -1;
-        }
+        return skip_array(s, depth);
     case 't': return literal(s, "true");
     case 'f': return literal(s, "false");
     case 'n': return literal(s, "null");
