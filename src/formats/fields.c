@@ -29,88 +29,99 @@ wdg_line_kind wdg_malformed(wdg_line_result *res, int reason, const char *fmt, .
     return LINE_MALFORMED;
 }
 
-/* A name and its length: lookups compare lengths first. */
-typedef struct field_name {
-    const char *s;
-    size_t len;
-} field_name;
-#define NM(x) {x, sizeof x - 1}
-
-enum { MAX_NAMES = 5 };
-
-/* One row per field: its names (the canonical one first), the type of its
- * value, its wdg_rec flag and where the value is stored. */
-typedef struct field_row {
-    field_name names[MAX_NAMES];
-    wdg_field_type type;
-    uint32_t flag;            /* wdg_rec.have bit; 0 for header members */
-    size_t off;               /* the value in wdg_rec */
-    size_t count_off;         /* FT_ADDR_LIST: its count */
-    uint32_t max;             /* FT_ADDR_LIST: most entries */
-    int null_unsets;
-} field_row;
-
 #define AT(m) offsetof(wdg_rec, m)
+#define NM(x) x, sizeof x - 1
 
-static const field_row rows[F_FIELD_COUNT] = {
-    [F_UNKNOWN] = {{NM("?")}, FT_NONE, 0, 0, 0, 0, 0},
-    [F_T] = {{NM("t"), NM("host_ns"), NM("ts_ns"), NM("time_ns")}, FT_TIME, R_T, AT(t), 0, 0, 0},
-    [F_CYCLE] = {{NM("cycle")}, FT_INT, R_CYCLE, AT(cycle), 0, 0, 0},
-    [F_TID] = {{NM("tid"), NM("thread"), NM("thread_id")}, FT_U32, R_TID, AT(tid), 0, 0, 0},
-    [F_OP] = {{NM("op"), NM("name"), NM("event"), NM("fn"), NM("import")}, FT_OP, R_OP, 0, 0, 0,
-              1},
-    [F_LR] = {{NM("lr")}, FT_ADDR, R_LR, AT(lr), 0, 0, 0},
-    [F_FRAMES] = {{NM("frames"), NM("stack")}, FT_ADDR_LIST, R_FRAMES, AT(frames), AT(n_frames),
-                  WDG_MAX_FRAMES, 0},
-    [F_PC] = {{NM("pc")}, FT_ADDR, R_PC, AT(pc), 0, 0, 0},
-    [F_OBJ] = {{NM("obj"), NM("handle")}, FT_ADDR, R_OBJ, AT(obj), 0, 0, 0},
-    [F_OBJS] = {{NM("objs"), NM("handles")}, FT_ADDR_LIST, R_OBJS, AT(objs), AT(n_objs),
-                WDG_MAX_OBJS, 0},
-    [F_WAIT_ALL] = {{NM("wait_all")}, FT_BOOL, R_WAIT_ALL, AT(wait_all), 0, 0, 0},
-    [F_TIMEOUT] = {{NM("timeout")}, FT_INT, R_TIMEOUT, AT(timeout), 0, 0, 1},
-    [F_ENTRY_PC] = {{NM("entry_pc"), NM("start_address"), NM("entry")}, FT_ADDR, R_ENTRY,
-                    AT(entry_pc), 0, 0, 0},
-    [F_NEW_TID] = {{NM("new_tid"), NM("child_tid")}, FT_U32, R_NEW_TID, AT(new_tid), 0, 0, 0},
-    [F_RET] = {{NM("ret")}, FT_INT, R_RET, AT(ret), 0, 0, 0},
-    [F_SUSPENDED] = {{NM("suspended")}, FT_BOOL, R_SUSPENDED, AT(suspended), 0, 0, 0},
-    [F_ALIAS] = {{NM("alias")}, FT_ADDR, R_ALIAS, AT(alias), 0, 0, 0},
-    [F_COUNT] = {{NM("count")}, FT_U32, R_COUNT, AT(count), 0, 0, 0},
-    [F_HEADER] = {{NM("wedge_trace")}, FT_HEADER, 0, 0, 0, 0, 0},
-    [F_ENGINE] = {{NM("engine")}, FT_HEADER, 0, 0, 0, 0, 0},
-    [F_TITLE_ID] = {{NM("title_id")}, FT_HEADER, 0, 0, 0, 0, 0},
-    [F_MODULE_HASH] = {{NM("module_hash")}, FT_HEADER, 0, 0, 0, 0, 0},
-    [F_OBSERVES] = {{NM("observes")}, FT_HEADER, 0, 0, 0, 0, 0},
-    [F_ENDED_AT] = {{NM("ended_at")}, FT_HEADER, 0, 0, 0, 0, 0},
+/* One row per field, in wdg_field order: its canonical name, the type of
+ * its value, its wdg_rec flag and where the value is stored.  Its aliases
+ * are in names[] below. */
+const wdg_field_info wdg_fields[F_FIELD_COUNT] = {
+    [F_UNKNOWN] = {NM("?"), FT_NONE, 0, 0, 0, 0, 0},
+    [F_T] = {NM("t"), FT_TIME, R_T, AT(t), 0, 0, 0},
+    [F_CYCLE] = {NM("cycle"), FT_INT, R_CYCLE, AT(cycle), 0, 0, 0},
+    [F_TID] = {NM("tid"), FT_U32, R_TID, AT(tid), 0, 0, 0},
+    [F_OP] = {NM("op"), FT_OP, R_OP, 0, 0, 0, 1},
+    [F_LR] = {NM("lr"), FT_ADDR, R_LR, AT(lr), 0, 0, 0},
+    [F_FRAMES] = {NM("frames"), FT_ADDR_LIST, R_FRAMES, AT(frames), AT(n_frames), WDG_MAX_FRAMES, 0},
+    [F_PC] = {NM("pc"), FT_ADDR, R_PC, AT(pc), 0, 0, 0},
+    [F_OBJ] = {NM("obj"), FT_ADDR, R_OBJ, AT(obj), 0, 0, 0},
+    [F_OBJS] = {NM("objs"), FT_ADDR_LIST, R_OBJS, AT(objs), AT(n_objs), WDG_MAX_OBJS, 0},
+    [F_WAIT_ALL] = {NM("wait_all"), FT_BOOL, R_WAIT_ALL, AT(wait_all), 0, 0, 0},
+    [F_TIMEOUT] = {NM("timeout"), FT_INT, R_TIMEOUT, AT(timeout), 0, 0, 1},
+    [F_ENTRY_PC] = {NM("entry_pc"), FT_ADDR, R_ENTRY, AT(entry_pc), 0, 0, 0},
+    [F_NEW_TID] = {NM("new_tid"), FT_U32, R_NEW_TID, AT(new_tid), 0, 0, 0},
+    [F_RET] = {NM("ret"), FT_INT, R_RET, AT(ret), 0, 0, 0},
+    [F_SUSPENDED] = {NM("suspended"), FT_BOOL, R_SUSPENDED, AT(suspended), 0, 0, 0},
+    [F_ALIAS] = {NM("alias"), FT_ADDR, R_ALIAS, AT(alias), 0, 0, 0},
+    [F_COUNT] = {NM("count"), FT_U32, R_COUNT, AT(count), 0, 0, 0},
+    [F_HEADER] = {NM("wedge_trace"), FT_HEADER, 0, 0, 0, 0, 0},
+    [F_ENGINE] = {NM("engine"), FT_HEADER, 0, 0, 0, 0, 0},
+    [F_TITLE_ID] = {NM("title_id"), FT_HEADER, 0, 0, 0, 0, 0},
+    [F_MODULE_HASH] = {NM("module_hash"), FT_HEADER, 0, 0, 0, 0, 0},
+    [F_OBSERVES] = {NM("observes"), FT_HEADER, 0, 0, 0, 0, 0},
+    [F_ENDED_AT] = {NM("ended_at"), FT_HEADER, 0, 0, 0, 0, 0},
 };
 
-/* Called for every member of every JSONL line: compare only names of the
- * right length. */
+/* Every name a field answers to, its canonical one included, in the order
+ * lookups try them: the names traces use most first (wedge JSONL and the
+ * key=value lines engines write), then the other aliases, then the header
+ * members.  A unit test checks that each canonical name is here. */
+static const struct {
+    const char *name;
+    size_t len;
+    wdg_field field;
+} names[] = {
+    {NM("t"), F_T},
+    {NM("tid"), F_TID},
+    {NM("op"), F_OP},
+    {NM("lr"), F_LR},
+    {NM("obj"), F_OBJ},
+    {NM("handle"), F_OBJ},
+    {NM("host_ns"), F_T},
+    {NM("objs"), F_OBJS},
+    {NM("handles"), F_OBJS},
+    {NM("pc"), F_PC},
+    {NM("cycle"), F_CYCLE},
+    {NM("timeout"), F_TIMEOUT},
+    {NM("wait_all"), F_WAIT_ALL},
+    {NM("ret"), F_RET},
+    {NM("frames"), F_FRAMES},
+    {NM("entry_pc"), F_ENTRY_PC},
+    {NM("new_tid"), F_NEW_TID},
+    {NM("suspended"), F_SUSPENDED},
+    {NM("alias"), F_ALIAS},
+    {NM("count"), F_COUNT},
+    {NM("stack"), F_FRAMES},
+    {NM("ts_ns"), F_T},
+    {NM("time_ns"), F_T},
+    {NM("thread"), F_TID},
+    {NM("thread_id"), F_TID},
+    {NM("name"), F_OP},
+    {NM("event"), F_OP},
+    {NM("fn"), F_OP},
+    {NM("import"), F_OP},
+    {NM("start_address"), F_ENTRY_PC},
+    {NM("entry"), F_ENTRY_PC},
+    {NM("child_tid"), F_NEW_TID},
+    {NM("wedge_trace"), F_HEADER},
+    {NM("engine"), F_ENGINE},
+    {NM("title_id"), F_TITLE_ID},
+    {NM("module_hash"), F_MODULE_HASH},
+    {NM("observes"), F_OBSERVES},
+    {NM("ended_at"), F_ENDED_AT},
+};
+
+/* Called for every member of every line: compare only names of the right
+ * length. */
 wdg_field wdg_field_lookup(const char *s, size_t n)
 {
-    for (size_t f = F_UNKNOWN + 1; f < F_FIELD_COUNT; f++)
-        for (const field_name *nm = rows[f].names; nm < rows[f].names + MAX_NAMES && nm->s; nm++)
-            if (nm->len == n && nm->s[0] == s[0] && memcmp(nm->s, s, n) == 0)
-                return (wdg_field)f;
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (names[i].len == n && names[i].name[0] == s[0] && memcmp(names[i].name, s, n) == 0)
+            return names[i].field;
     return F_UNKNOWN;
 }
 
-static const field_row *row(wdg_field f)
-{
-    return (unsigned)f < F_FIELD_COUNT ? &rows[f] : &rows[F_UNKNOWN];
-}
-
-const char *wdg_field_name(wdg_field f) { return row(f)->names[0].s; }
-
-wdg_field_type wdg_field_type_of(wdg_field f) { return row(f)->type; }
-
-int wdg_field_is_address(wdg_field f)
-{
-    return row(f)->type == FT_ADDR || row(f)->type == FT_ADDR_LIST;
-}
-
-int wdg_field_is_event(wdg_field f) { return row(f)->flag != 0; }
-
-int wdg_field_null_unsets(wdg_field f) { return row(f)->null_unsets; }
+static const wdg_field_info *row(wdg_field f) { return &wdg_fields[wdg_field_ok(f)]; }
 
 /* Addresses are 32-bit hex today; a wider or symbolic address changes
  * these two functions. */
@@ -124,16 +135,16 @@ int wdg_addr_from_int(int64_t v, uint32_t *out)
     return 0;
 }
 
-static void *slot(wdg_rec *r, const field_row *w) { return (char *)r + w->off; }
+static void *slot(wdg_rec *r, const wdg_field_info *w) { return (char *)r + w->off; }
 
-static uint32_t *count_of(wdg_rec *r, const field_row *w)
+static uint32_t *count_of(wdg_rec *r, const wdg_field_info *w)
 {
     return (uint32_t *)((char *)r + w->count_off);
 }
 
 int wdg_rec_set_int(wdg_rec *r, wdg_field f, int64_t v)
 {
-    const field_row *w = row(f);
+    const wdg_field_info *w = row(f);
     uint32_t a;
     switch (w->type) {
     case FT_TIME:
@@ -162,7 +173,7 @@ int wdg_rec_set_int(wdg_rec *r, wdg_field f, int64_t v)
 
 int wdg_rec_set_addr(wdg_rec *r, wdg_field f, uint32_t v)
 {
-    const field_row *w = row(f);
+    const wdg_field_info *w = row(f);
     if (w->type == FT_ADDR_LIST) {
         wdg_rec_list_clear(r, f);
         return wdg_rec_list_add(r, f, v);
@@ -176,7 +187,7 @@ int wdg_rec_set_addr(wdg_rec *r, wdg_field f, uint32_t v)
 
 int wdg_rec_set_bool(wdg_rec *r, wdg_field f, int v)
 {
-    const field_row *w = row(f);
+    const wdg_field_info *w = row(f);
     if (w->type != FT_BOOL)
         return -1;
     *(int *)slot(r, w) = v;
@@ -204,14 +215,14 @@ void wdg_rec_list_clear(wdg_rec *r, wdg_field f)
 
 int wdg_rec_list_full(const wdg_rec *r, wdg_field f)
 {
-    const field_row *w = row(f);
+    const wdg_field_info *w = row(f);
     return w->type == FT_ADDR_LIST &&
            *(const uint32_t *)((const char *)r + w->count_off) >= w->max;
 }
 
 int wdg_rec_list_add(wdg_rec *r, wdg_field f, uint32_t v)
 {
-    const field_row *w = row(f);
+    const wdg_field_info *w = row(f);
     if (w->type != FT_ADDR_LIST)
         return -1;
     uint32_t *n = count_of(r, w);

@@ -97,16 +97,45 @@ typedef enum {
     FT_HEADER       /* a JSONL header member, not an event field */
 } wdg_field_type;
 
+/* A field's row of the table (fields.c). */
+typedef struct wdg_field_info {
+    const char *name;         /* canonical */
+    size_t len;
+    wdg_field_type type;
+    uint32_t flag;            /* wdg_rec.have bit; 0 for header members */
+    size_t off;               /* where the value is in a wdg_rec */
+    size_t count_off;         /* FT_ADDR_LIST: where its count is */
+    uint32_t max;             /* FT_ADDR_LIST: most entries */
+    int null_unsets;          /* "null" unsets it (timeout: null is an
+                               * infinite wait) rather than leaving it */
+} wdg_field_info;
+
+extern const wdg_field_info wdg_fields[F_FIELD_COUNT];
+
+/* By name or alias; F_UNKNOWN when none. */
 wdg_field wdg_field_lookup(const char *s, size_t n);
-const char *wdg_field_name(wdg_field f);
-wdg_field_type wdg_field_type_of(wdg_field f);
-/* Fields whose values are addresses (hex strings): FT_ADDR, FT_ADDR_LIST. */
-int wdg_field_is_address(wdg_field f);
+
+/* The accessors are inline: readers ask them for every member. */
+static inline wdg_field wdg_field_ok(wdg_field f)
+{
+    return (unsigned)f < F_FIELD_COUNT ? f : F_UNKNOWN;
+}
+static inline const char *wdg_field_name(wdg_field f) { return wdg_fields[wdg_field_ok(f)].name; }
+static inline wdg_field_type wdg_field_type_of(wdg_field f)
+{
+    return wdg_fields[wdg_field_ok(f)].type;
+}
+/* Values are addresses: FT_ADDR, FT_ADDR_LIST. */
+static inline int wdg_field_is_address(wdg_field f)
+{
+    return wdg_field_type_of(f) == FT_ADDR || wdg_field_type_of(f) == FT_ADDR_LIST;
+}
 /* An event field (stored in a wdg_rec), not a header member or unknown. */
-int wdg_field_is_event(wdg_field f);
-/* "null" unsets the field instead of leaving it as it was (timeout:
- * null is an infinite wait). */
-int wdg_field_null_unsets(wdg_field f);
+static inline int wdg_field_is_event(wdg_field f) { return wdg_fields[wdg_field_ok(f)].flag != 0; }
+static inline int wdg_field_null_unsets(wdg_field f)
+{
+    return wdg_fields[wdg_field_ok(f)].null_unsets;
+}
 
 /* Addresses: the one place that turns text or a number into an address.
  * 0, -1 when not one, -2 out of range. */
