@@ -13,6 +13,8 @@
     X(jsonl_malformed) \
     X(xenia)           \
     X(templates)       \
+    X(fields)          \
+    X(detect)          \
     X(symbols)         \
     X(probes)          \
     X(keytable)        \
