@@ -1,5 +1,6 @@
-/* Field names shared by the line parsers, and the wdg_rec helpers. */
+/* The field table shared by every reader, and the wdg_rec helpers. */
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -28,97 +29,210 @@ wdg_line_kind wdg_malformed(wdg_line_result *res, int reason, const char *fmt, .
     return LINE_MALFORMED;
 }
 
+#define AT(m) offsetof(wdg_rec, m)
+#define NM(x) x, sizeof x - 1
+
+/* One row per field, in wdg_field order: its canonical name, the type of
+ * its value, its wdg_rec flag and where the value is stored.  Its aliases
+ * are in names[] below. */
+const wdg_field_info wdg_fields[F_FIELD_COUNT] = {
+    [F_UNKNOWN] = {NM("?"), FT_NONE, 0, 0, 0, 0, 0},
+    [F_T] = {NM("t"), FT_TIME, R_T, AT(t), 0, 0, 0},
+    [F_CYCLE] = {NM("cycle"), FT_INT, R_CYCLE, AT(cycle), 0, 0, 0},
+    [F_TID] = {NM("tid"), FT_U32, R_TID, AT(tid), 0, 0, 0},
+    [F_OP] = {NM("op"), FT_OP, R_OP, 0, 0, 0, 1},
+    [F_LR] = {NM("lr"), FT_ADDR, R_LR, AT(lr), 0, 0, 0},
+    [F_FRAMES] = {NM("frames"), FT_ADDR_LIST, R_FRAMES, AT(frames), AT(n_frames), WDG_MAX_FRAMES, 0},
+    [F_PC] = {NM("pc"), FT_ADDR, R_PC, AT(pc), 0, 0, 0},
+    [F_OBJ] = {NM("obj"), FT_ADDR, R_OBJ, AT(obj), 0, 0, 0},
+    [F_OBJS] = {NM("objs"), FT_ADDR_LIST, R_OBJS, AT(objs), AT(n_objs), WDG_MAX_OBJS, 0},
+    [F_WAIT_ALL] = {NM("wait_all"), FT_BOOL, R_WAIT_ALL, AT(wait_all), 0, 0, 0},
+    [F_TIMEOUT] = {NM("timeout"), FT_INT, R_TIMEOUT, AT(timeout), 0, 0, 1},
+    [F_ENTRY_PC] = {NM("entry_pc"), FT_ADDR, R_ENTRY, AT(entry_pc), 0, 0, 0},
+    [F_NEW_TID] = {NM("new_tid"), FT_U32, R_NEW_TID, AT(new_tid), 0, 0, 0},
+    [F_RET] = {NM("ret"), FT_INT, R_RET, AT(ret), 0, 0, 0},
+    [F_SUSPENDED] = {NM("suspended"), FT_BOOL, R_SUSPENDED, AT(suspended), 0, 0, 0},
+    [F_ALIAS] = {NM("alias"), FT_ADDR, R_ALIAS, AT(alias), 0, 0, 0},
+    [F_COUNT] = {NM("count"), FT_U32, R_COUNT, AT(count), 0, 0, 0},
+    [F_HEADER] = {NM("wedge_trace"), FT_HEADER, 0, 0, 0, 0, 0},
+    [F_ENGINE] = {NM("engine"), FT_HEADER, 0, 0, 0, 0, 0},
+    [F_TITLE_ID] = {NM("title_id"), FT_HEADER, 0, 0, 0, 0, 0},
+    [F_MODULE_HASH] = {NM("module_hash"), FT_HEADER, 0, 0, 0, 0, 0},
+    [F_OBSERVES] = {NM("observes"), FT_HEADER, 0, 0, 0, 0, 0},
+    [F_ENDED_AT] = {NM("ended_at"), FT_HEADER, 0, 0, 0, 0, 0},
+};
+
+/* Every name a field answers to, its canonical one included, in the order
+ * lookups try them: the names traces use most first (wedge JSONL and the
+ * key=value lines engines write), then the other aliases, then the header
+ * members.  A unit test checks that each canonical name is here. */
 static const struct {
     const char *name;
     size_t len;
     wdg_field field;
-} field_names[] = {
-    {"t", 1, F_T},
-    {"host_ns", 7, F_T},
-    {"ts_ns", 5, F_T},
-    {"time_ns", 7, F_T},
-    {"cycle", 5, F_CYCLE},
-    {"tid", 3, F_TID},
-    {"thread", 6, F_TID},
-    {"thread_id", 9, F_TID},
-    {"op", 2, F_OP},
-    {"name", 4, F_OP},
-    {"event", 5, F_OP},
-    {"fn", 2, F_OP},
-    {"import", 6, F_OP},
-    {"lr", 2, F_LR},
-    {"frames", 6, F_FRAMES},
-    {"stack", 5, F_FRAMES},
-    {"pc", 2, F_PC},
-    {"obj", 3, F_OBJ},
-    {"handle", 6, F_OBJ},
-    {"objs", 4, F_OBJS},
-    {"handles", 7, F_OBJS},
-    {"wait_all", 8, F_WAIT_ALL},
-    {"timeout", 7, F_TIMEOUT},
-    {"entry_pc", 8, F_ENTRY_PC},
-    {"start_address", 13, F_ENTRY_PC},
-    {"entry", 5, F_ENTRY_PC},
-    {"new_tid", 7, F_NEW_TID},
-    {"child_tid", 9, F_NEW_TID},
-    {"ret", 3, F_RET},
-    {"suspended", 9, F_SUSPENDED},
-    {"alias", 5, F_ALIAS},
-    {"count", 5, F_COUNT},
-    {"wedge_trace", 11, F_HEADER},
-    {"engine", 6, F_ENGINE},
-    {"title_id", 8, F_TITLE_ID},
-    {"module_hash", 11, F_MODULE_HASH},
-    {"observes", 8, F_OBSERVES},
-    {"ended_at", 8, F_ENDED_AT},
+} names[] = {
+    {NM("t"), F_T},
+    {NM("tid"), F_TID},
+    {NM("op"), F_OP},
+    {NM("lr"), F_LR},
+    {NM("obj"), F_OBJ},
+    {NM("handle"), F_OBJ},
+    {NM("host_ns"), F_T},
+    {NM("objs"), F_OBJS},
+    {NM("handles"), F_OBJS},
+    {NM("pc"), F_PC},
+    {NM("cycle"), F_CYCLE},
+    {NM("timeout"), F_TIMEOUT},
+    {NM("wait_all"), F_WAIT_ALL},
+    {NM("ret"), F_RET},
+    {NM("frames"), F_FRAMES},
+    {NM("entry_pc"), F_ENTRY_PC},
+    {NM("new_tid"), F_NEW_TID},
+    {NM("suspended"), F_SUSPENDED},
+    {NM("alias"), F_ALIAS},
+    {NM("count"), F_COUNT},
+    {NM("stack"), F_FRAMES},
+    {NM("ts_ns"), F_T},
+    {NM("time_ns"), F_T},
+    {NM("thread"), F_TID},
+    {NM("thread_id"), F_TID},
+    {NM("name"), F_OP},
+    {NM("event"), F_OP},
+    {NM("fn"), F_OP},
+    {NM("import"), F_OP},
+    {NM("start_address"), F_ENTRY_PC},
+    {NM("entry"), F_ENTRY_PC},
+    {NM("child_tid"), F_NEW_TID},
+    {NM("wedge_trace"), F_HEADER},
+    {NM("engine"), F_ENGINE},
+    {NM("title_id"), F_TITLE_ID},
+    {NM("module_hash"), F_MODULE_HASH},
+    {NM("observes"), F_OBSERVES},
+    {NM("ended_at"), F_ENDED_AT},
 };
 
-/* canonical names, in wdg_field order */
-static const char *const canonical[] = {
-    "?",
-    "t",
-    "cycle",
-    "tid",
-    "op",
-    "lr",
-    "frames",
-    "pc",
-    "obj",
-    "objs",
-    "wait_all",
-    "timeout",
-    "entry_pc",
-    "new_tid",
-    "ret",
-    "suspended",
-    "alias",
-    "count",
-    "wedge_trace",
-    "engine",
-    "title_id",
-    "module_hash",
-    "observes",
-    "ended_at",
-};
-
-/* Called for every member of every JSONL line: compare only names of the
- * right length. */
+/* Called for every member of every line: compare only names of the right
+ * length. */
 wdg_field wdg_field_lookup(const char *s, size_t n)
 {
-    for (size_t i = 0; i < sizeof field_names / sizeof field_names[0]; i++)
-        if (field_names[i].len == n && field_names[i].name[0] == s[0] &&
-            memcmp(field_names[i].name, s, n) == 0)
-            return field_names[i].field;
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (names[i].len == n && names[i].name[0] == s[0] && memcmp(names[i].name, s, n) == 0)
+            return names[i].field;
     return F_UNKNOWN;
 }
 
-const char *wdg_field_name(wdg_field f)
+static const wdg_field_info *row(wdg_field f) { return &wdg_fields[wdg_field_ok(f)]; }
+
+/* Addresses are 32-bit hex today; a wider or symbolic address changes
+ * these two functions. */
+int wdg_addr_parse(const char *s, size_t n, uint32_t *out) { return wdg_parse_hex32(s, n, out); }
+
+int wdg_addr_from_int(int64_t v, uint32_t *out)
 {
-    return (size_t)f < sizeof canonical / sizeof canonical[0] ? canonical[f] : "?";
+    if (v < 0 || v > UINT32_MAX)
+        return -2;
+    *out = (uint32_t)v;
+    return 0;
 }
 
-int wdg_field_is_address(wdg_field f)
+static void *slot(wdg_rec *r, const wdg_field_info *w) { return (char *)r + w->off; }
+
+static uint32_t *count_of(wdg_rec *r, const wdg_field_info *w)
 {
-    return f == F_LR || f == F_PC || f == F_OBJ || f == F_ENTRY_PC || f == F_ALIAS ||
-           f == F_OBJS || f == F_FRAMES;
+    return (uint32_t *)((char *)r + w->count_off);
 }
+
+int wdg_rec_set_int(wdg_rec *r, wdg_field f, int64_t v)
+{
+    const wdg_field_info *w = row(f);
+    uint32_t a;
+    switch (w->type) {
+    case FT_TIME:
+        if (v < 0)
+            return -2;
+        /* fall through */
+    case FT_INT:
+        *(int64_t *)slot(r, w) = v;
+        break;
+    case FT_U32:
+        if (v < 0 || v > UINT32_MAX)
+            return -2;
+        *(uint32_t *)slot(r, w) = (uint32_t)v;
+        break;
+    case FT_ADDR:
+    case FT_ADDR_LIST:
+        if (wdg_addr_from_int(v, &a) < 0)
+            return -2;
+        return wdg_rec_set_addr(r, f, a);
+    default:
+        return -1;
+    }
+    r->have |= w->flag;
+    return 0;
+}
+
+int wdg_rec_set_addr(wdg_rec *r, wdg_field f, uint32_t v)
+{
+    const wdg_field_info *w = row(f);
+    if (w->type == FT_ADDR_LIST) {
+        wdg_rec_list_clear(r, f);
+        return wdg_rec_list_add(r, f, v);
+    }
+    if (w->type != FT_ADDR)
+        return -1;
+    *(uint32_t *)slot(r, w) = v;
+    r->have |= w->flag;
+    return 0;
+}
+
+int wdg_rec_set_bool(wdg_rec *r, wdg_field f, int v)
+{
+    const wdg_field_info *w = row(f);
+    if (w->type != FT_BOOL)
+        return -1;
+    *(int *)slot(r, w) = v;
+    r->have |= w->flag;
+    return 0;
+}
+
+int wdg_rec_set_op(wdg_rec *r, const char *s, size_t n)
+{
+    if (n == 0)
+        return -1;
+    if (n > 255)   /* the op name limit of every reader */
+        return -2;
+    r->op = s;
+    r->op_len = n;
+    r->have |= R_OP;
+    return 0;
+}
+
+void wdg_rec_list_clear(wdg_rec *r, wdg_field f)
+{
+    if (row(f)->type == FT_ADDR_LIST)
+        *count_of(r, row(f)) = 0;
+}
+
+int wdg_rec_list_full(const wdg_rec *r, wdg_field f)
+{
+    const wdg_field_info *w = row(f);
+    return w->type == FT_ADDR_LIST &&
+           *(const uint32_t *)((const char *)r + w->count_off) >= w->max;
+}
+
+int wdg_rec_list_add(wdg_rec *r, wdg_field f, uint32_t v)
+{
+    const wdg_field_info *w = row(f);
+    if (w->type != FT_ADDR_LIST)
+        return -1;
+    uint32_t *n = count_of(r, w);
+    if (*n >= w->max)
+        return -2;
+    ((uint32_t *)slot(r, w))[(*n)++] = v;
+    r->have |= w->flag;
+    return 0;
+}
+
+void wdg_rec_mark(wdg_rec *r, wdg_field f) { r->have |= row(f)->flag; }
+
+void wdg_rec_unset(wdg_rec *r, wdg_field f) { r->have &= ~row(f)->flag; }

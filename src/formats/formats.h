@@ -73,17 +73,93 @@ int wdg_trace_append(wdg_trace *t, const wdg_rec *rec, uint32_t op, uint64_t lin
  * partner is the authority for them).  0, or WDG_ENOMEM (err set). */
 int wdg_trace_merge(wdg_trace *t, size_t i, const wdg_rec *rec, uint32_t op,
                     int take_tid, uint64_t line, wdg_error *err);
-/* --- field names shared by JSONL and key=value lines ---------------- */
+/* --- the field table (fields.c) ------------------------------------- */
+/* Every field a reader knows, event fields first, then the JSONL header's
+ * members.  Names and aliases, value types, ranges and the wdg_rec flag
+ * live in one table in fields.c; readers parse the text of a value and
+ * store it through the wdg_rec_set_* functions, which apply the ranges. */
 typedef enum {
     F_UNKNOWN, F_T, F_CYCLE, F_TID, F_OP, F_LR, F_FRAMES, F_PC, F_OBJ, F_OBJS,
     F_WAIT_ALL, F_TIMEOUT, F_ENTRY_PC, F_NEW_TID, F_RET, F_SUSPENDED, F_ALIAS,
-    F_COUNT, F_HEADER, F_ENGINE, F_TITLE_ID, F_MODULE_HASH, F_OBSERVES, F_ENDED_AT
+    F_COUNT, F_HEADER, F_ENGINE, F_TITLE_ID, F_MODULE_HASH, F_OBSERVES, F_ENDED_AT,
+    F_FIELD_COUNT
 } wdg_field;
 
+typedef enum {
+    FT_NONE,        /* unknown name */
+    FT_TIME,        /* int64, >= 0 */
+    FT_INT,         /* int64 */
+    FT_U32,         /* an integer of 32 bits: thread ids, counts */
+    FT_ADDR,        /* an address (wdg_addr_parse) */
+    FT_ADDR_LIST,   /* up to WDG_MAX_OBJS / WDG_MAX_FRAMES addresses */
+    FT_BOOL,
+    FT_OP,          /* an op name, 1 to 255 bytes */
+    FT_HEADER       /* a JSONL header member, not an event field */
+} wdg_field_type;
+
+/* A field's row of the table (fields.c). */
+typedef struct wdg_field_info {
+    const char *name;         /* canonical */
+    size_t len;
+    wdg_field_type type;
+    uint32_t flag;            /* wdg_rec.have bit; 0 for header members */
+    size_t off;               /* where the value is in a wdg_rec */
+    size_t count_off;         /* FT_ADDR_LIST: where its count is */
+    uint32_t max;             /* FT_ADDR_LIST: most entries */
+    int null_unsets;          /* "null" unsets it (timeout: null is an
+                               * infinite wait) rather than leaving it */
+} wdg_field_info;
+
+extern const wdg_field_info wdg_fields[F_FIELD_COUNT];
+
+/* By name or alias; F_UNKNOWN when none. */
 wdg_field wdg_field_lookup(const char *s, size_t n);
-const char *wdg_field_name(wdg_field f);
-/* Fields whose values are addresses (hex strings). */
-int wdg_field_is_address(wdg_field f);
+
+/* The accessors are inline: readers ask them for every member. */
+static inline wdg_field wdg_field_ok(wdg_field f)
+{
+    return (unsigned)f < F_FIELD_COUNT ? f : F_UNKNOWN;
+}
+static inline const char *wdg_field_name(wdg_field f) { return wdg_fields[wdg_field_ok(f)].name; }
+static inline wdg_field_type wdg_field_type_of(wdg_field f)
+{
+    return wdg_fields[wdg_field_ok(f)].type;
+}
+/* Values are addresses: FT_ADDR, FT_ADDR_LIST. */
+static inline int wdg_field_is_address(wdg_field f)
+{
+    return wdg_field_type_of(f) == FT_ADDR || wdg_field_type_of(f) == FT_ADDR_LIST;
+}
+/* An event field (stored in a wdg_rec), not a header member or unknown. */
+static inline int wdg_field_is_event(wdg_field f) { return wdg_fields[wdg_field_ok(f)].flag != 0; }
+static inline int wdg_field_null_unsets(wdg_field f)
+{
+    return wdg_fields[wdg_field_ok(f)].null_unsets;
+}
+
+/* Addresses: the one place that turns text or a number into an address.
+ * 0, -1 when not one, -2 out of range. */
+int wdg_addr_parse(const char *s, size_t n, uint32_t *out);
+int wdg_addr_from_int(int64_t v, uint32_t *out);
+
+/* Storing a value: 0, or -2 when it is out of the field's range (negative
+ * time, a tid beyond 32 bits, an address beyond 32 bits, a full list), or
+ * -1 when the field does not take that kind of value.  A reader words
+ * the message.  An integer stored into an address field goes through
+ * wdg_addr_from_int; an address stored into a list field makes a list of
+ * one. */
+int wdg_rec_set_int(wdg_rec *r, wdg_field f, int64_t v);
+int wdg_rec_set_addr(wdg_rec *r, wdg_field f, uint32_t v);
+int wdg_rec_set_bool(wdg_rec *r, wdg_field f, int v);
+/* op text of 1 to 255 bytes (not copied): -1 empty, -2 too long. */
+int wdg_rec_set_op(wdg_rec *r, const char *s, size_t n);
+/* Lists: clear (count 0, flag unchanged), add (sets the flag; -2 when
+ * full), full, and mark (the flag alone: an empty list). */
+void wdg_rec_list_clear(wdg_rec *r, wdg_field f);
+int wdg_rec_list_add(wdg_rec *r, wdg_field f, uint32_t v);
+int wdg_rec_list_full(const wdg_rec *r, wdg_field f);
+void wdg_rec_mark(wdg_rec *r, wdg_field f);
+void wdg_rec_unset(wdg_rec *r, wdg_field f);
 
 /* --- JSONL (jsonl.c) ------------------------------------------------ */
 typedef struct wdg_jsonl_header {
@@ -126,23 +202,61 @@ wdg_line_kind wdg_kv_parse(const char *msg, size_t len, wdg_rec *rec,
 wdg_line_kind wdg_templates_parse(const wdg_templates *ts, const char *line,
                                   size_t len, wdg_rec *rec, wdg_line_result *res);
 
-/* --- detection (detect.c) ------------------------------------------- */
-typedef enum { FMT_UNKNOWN, FMT_EMPTY, FMT_JSONL, FMT_XENIA, FMT_TEMPLATE } wdg_format;
+/* --- the format registry (detect.c) --------------------------------- */
+/* What a format's parser may use besides the line. */
+typedef struct wdg_format_ctx {
+    wdg_trace *trace;
+    wdg_ops *ops;
+    const wdg_templates *templates;
+    void *state;                  /* from state_new, or NULL */
+} wdg_format_ctx;
+
+/* wdg_format_def.flags */
+enum {
+    WDG_FMT_FIRST_LINE = 1u << 0,   /* only the first non-blank line is looked at */
+    WDG_FMT_TEMPLATES = 1u << 1     /* only when --line-format gave templates */
+};
+
+/* One trace format.  Detection feeds each sample line (trailing '\r'
+ * dropped) to line_looks; the first format of the registry that some line
+ * looked like is the trace's format. */
+typedef struct wdg_format_def {
+    const char *name;             /* wdg_trace.format */
+    unsigned flags;
+    int (*line_looks)(const wdg_templates *ts, const char *line, size_t n);
+    /* State across lines, or both NULL: 0, or -1 out of memory. */
+    int (*state_new)(void **state, wdg_ops *ops);
+    void (*state_free)(void *state);
+    wdg_line_kind (*parse_line)(const wdg_format_ctx *c, const char *line, size_t len,
+                                wdg_rec *rec, wdg_line_result *res);
+    /* Optional: event index took a handle as tid (rec.tid_from_handle);
+     * 0, or -1 out of memory. */
+    int (*note_unbound)(void *state, size_t index);
+    /* Optional: called once after the last line. */
+    void (*finish)(void *state, wdg_trace *trace);
+} wdg_format_def;
+
+/* The formats, each defined in its own file; the registry (detect.c)
+ * lists them in order of precedence. */
+extern const wdg_format_def wdg_format_template;
+extern const wdg_format_def wdg_format_jsonl;
+extern const wdg_format_def wdg_format_xenia;
 
 /* Fed a trace's lines in order until settled (or the caller's sample
  * bound is reached), then asked for the format. */
 typedef struct wdg_detector {
     const wdg_templates *ts;   /* NULL when no --line-format was given */
     uint64_t seen;             /* non-blank lines fed */
-    int first_is_json;         /* -1 before the first non-blank line */
-    int xenia, tmpl;
+    uint32_t hit;              /* bit i: a line looked like registry entry i */
 } wdg_detector;
 
 void wdg_detect_init(wdg_detector *d, const wdg_templates *ts);
 void wdg_detect_line(wdg_detector *d, const char *line, size_t n);
 /* No later line can change the answer. */
 int wdg_detect_settled(const wdg_detector *d);
-wdg_format wdg_detect_result(const wdg_detector *d);
-const char *wdg_format_name(wdg_format f);
+/* The format, or NULL when no line looked like any. */
+const wdg_format_def *wdg_detect_result(const wdg_detector *d);
+/* "empty" when no non-blank line was fed, else "unknown". */
+const char *wdg_detect_none_name(const wdg_detector *d);
 
 #endif

@@ -5,6 +5,7 @@
 
 #include "wedge/utf8.h"
 
+#include "../model/trace_build.h"
 #include "formats.h"
 
 enum { MAX_DEPTH = 64, KEY_MAX = 64 };
@@ -221,6 +222,66 @@ static int literal(scan *s, const char *word)
     return 0;
 }
 
+static int skip_value(scan *s, int depth);
+
+/* After '{': the members of an object nested depth deep, up to its '}'. */
+static int skip_object(scan *s, int depth)
+{
+    const char *a;
+    size_t n;
+    int flag;
+    ws(s);
+    if (s->p < s->end && *s->p == '}') {
+        s->p++;
+        return 0;
+    }
+    for (;;) {
+        ws(s);
+        if (s->p >= s->end || *s->p != '"' || scan_string(s, &a, &n, &flag) < 0)
+            return -1;
+        ws(s);
+        if (s->p >= s->end || *s->p != ':')
+            return -1;
+        s->p++;
+        if (skip_value(s, depth + 1) < 0)
+            return -1;
+        ws(s);
+        if (s->p < s->end && *s->p == ',') {
+            s->p++;
+            continue;
+        }
+        if (s->p < s->end && *s->p == '}') {
+            s->p++;
+            return 0;
+        }
+        return -1;
+    }
+}
+
+/* After '[': the elements of an array nested depth deep, up to its ']'. */
+static int skip_array(scan *s, int depth)
+{
+    ws(s);
+    if (s->p < s->end && *s->p == ']') {
+        s->p++;
+        return 0;
+    }
+    for (;;) {
+        if (skip_value(s, depth + 1) < 0)
+            return -1;
+        ws(s);
+        if (s->p < s->end && *s->p == ',') {
+            s->p++;
+            continue;
+        }
+        if (s->p < s->end && *s->p == ']') {
+            s->p++;
+            return 0;
+        }
+        return -1;
+    }
+}
+
 static int skip_value(scan *s, int depth)
 {
     const char *a;
@@ -232,57 +293,13 @@ static int skip_value(scan *s, int depth)
     if (s->p >= s->end)
         return -1;
     switch (*s->p) {
-    case '"':
-        return scan_string(s, &a, &n, &flag);
+    case '"': return scan_string(s, &a, &n, &flag);
     case '{':
         s->p++;
-        ws(s);
-        if (s->p < s->end && *s->p == '}') {
-            s->p++;
-            return 0;
-        }
-        for (;;) {
-            ws(s);
-            if (s->p >= s->end || *s->p != '"' || scan_string(s, &a, &n, &flag) < 0)
-                return -1;
-            ws(s);
-            if (s->p >= s->end || *s->p != ':')
-                return -1;
-            s->p++;
-            if (skip_value(s, depth + 1) < 0)
-                return -1;
-            ws(s);
-            if (s->p < s->end && *s->p == ',') {
-                s->p++;
-                continue;
-            }
-            if (s->p < s->end && *s->p == '}') {
-                s->p++;
-                return 0;
-            }
-            return -1;
-        }
+        return skip_object(s, depth);
     case '[':
         s->p++;
-        ws(s);
-        if (s->p < s->end && *s->p == ']') {
-            s->p++;
-            return 0;
-        }
-        for (;;) {
-            if (skip_value(s, depth + 1) < 0)
-                return -1;
-            ws(s);
-            if (s->p < s->end && *s->p == ',') {
-                s->p++;
-                continue;
-            }
-            if (s->p < s->end && *s->p == ']') {
-                s->p++;
-                return 0;
-            }
-            return -1;
-        }
+        return skip_array(s, depth);
     case 't': return literal(s, "true");
     case 'f': return literal(s, "false");
     case 'n': return literal(s, "null");
@@ -319,8 +336,8 @@ static int read_null(ctx *c)
     return 0;
 }
 
-/* An integer field, or (address) a 32-bit address: JSON integers are
- * decimal; strings are hex for addresses, decimal or 0x-hex otherwise. */
+/* An integer field, or (address) an address: JSON integers are decimal;
+ * strings are addresses (wdg_addr_parse), decimal or 0x-hex otherwise. */
 static int read_number(ctx *c, int address, int64_t *out)
 {
     int nl = read_null(c);
@@ -337,7 +354,7 @@ static int read_number(ctx *c, int address, int64_t *out)
         if (scan_string(&c->s, &a, &n, &flag) < 0)
             return syntax(c);
         uint32_t v32 = 0;
-        int rc = flag ? -1 : address ? wdg_parse_hex32(a, n, &v32) : wdg_parse_int64(a, n, out);
+        int rc = flag ? -1 : address ? wdg_addr_parse(a, n, &v32) : wdg_parse_int64(a, n, out);
         if (rc == -2)
             return fail(c, WDG_MAL_RANGE, range);
         if (rc < 0)
@@ -351,7 +368,8 @@ static int read_number(ctx *c, int address, int64_t *out)
             return syntax(c);
         if (!flag)
             return fail(c, WDG_MAL_TYPE, address ? "not an integer address" : "not an integer");
-        if (wdg_parse_dec64(a, n, out) < 0 || (address && (*out < 0 || *out > UINT32_MAX)))
+        uint32_t v32;
+        if (wdg_parse_dec64(a, n, out) < 0 || (address && wdg_addr_from_int(*out, &v32) < 0))
             return fail(c, WDG_MAL_RANGE, range);
         return 1;
     }
@@ -427,30 +445,23 @@ static int read_array(ctx *c, const char *what, int (*item)(ctx *, void *), void
     }
 }
 
-typedef struct addr_list {
-    uint32_t *out, *count, max;
-} addr_list;
+typedef struct list_item {
+    wdg_rec *rec;
+    wdg_field f;
+} list_item;
 
 static int addr_item(ctx *c, void *ud)
 {
-    addr_list *l = ud;
+    list_item *l = ud;
     uint32_t v = 0;
     int rc = read_addr(c, &v);
     if (rc < 0)
         return rc;
     if (rc == 0)
         return fail(c, WDG_MAL_TYPE, "null inside the array");
-    if (*l->count == l->max)
+    if (wdg_rec_list_add(l->rec, l->f, v) < 0)
         return fail(c, WDG_MAL_RANGE, "too many entries");
-    l->out[(*l->count)++] = v;
     return 0;
-}
-
-static int read_addr_array(ctx *c, uint32_t *out, uint32_t *count, uint32_t max)
-{
-    addr_list l = {out, count, max};
-    *count = 0;
-    return read_array(c, "not an array", addr_item, &l);
 }
 
 static int observes_item(ctx *c, void *ud)
@@ -510,9 +521,220 @@ static void copy_header_string(ctx *c, char *out, size_t cap)
     }
 }
 
+/* --- event fields, one reader per value type of the field table ------ */
+
+static int skip_member(ctx *c) { return skip_value(&c->s, 1) < 0 ? syntax(c) : 1; }
+
+static int read_int_field(ctx *c, wdg_field f, wdg_rec *rec)
+{
+    int64_t v;
+    int rc = read_int(c, &v);
+    if (rc == 0 && wdg_field_null_unsets(f))
+        wdg_rec_unset(rec, f);
+    if (rc <= 0)
+        return rc;
+    if (wdg_rec_set_int(rec, f, v) < 0)
+        return fail(c, WDG_MAL_RANGE,
+                    wdg_field_type_of(f) == FT_TIME ? "negative time" : "out of range");
+    return 1;
+}
+
+static int read_addr_field(ctx *c, wdg_field f, wdg_rec *rec)
+{
+    uint32_t v;
+    int rc = read_addr(c, &v);
+    if (rc > 0)
+        wdg_rec_set_addr(rec, f, v);
+    return rc;
+}
+
+static int read_list_field(ctx *c, wdg_field f, wdg_rec *rec)
+{
+    list_item l = {rec, f};
+    wdg_rec_list_clear(rec, f);
+    int rc = read_array(c, "not an array", addr_item, &l);
+    if (rc > 0)
+        wdg_rec_mark(rec, f);   /* [] is a list, empty */
+    return rc;
+}
+
+static int read_bool_field(ctx *c, wdg_field f, wdg_rec *rec)
+{
+    int b = 0;
+    int rc = read_bool(c, &b);
+    if (rc > 0)
+        wdg_rec_set_bool(rec, f, b);
+    return rc;
+}
+
+static int read_op(ctx *c, wdg_rec *rec)
+{
+    int nl = read_null(c);
+    if (nl == 1) {
+        wdg_rec_unset(rec, F_OP);
+        return 0;
+    }
+    const char *a;
+    size_t n;
+    int esc;
+    if (nl < 0 || c->s.p >= c->s.end || *c->s.p != '"') {
+        if (nl < 0 || skip_value(&c->s, 1) < 0)
+            return syntax(c);
+        return fail(c, WDG_MAL_TYPE, "not a string");
+    }
+    if (scan_string(&c->s, &a, &n, &esc) < 0)
+        return syntax(c);
+    if (esc) {
+        long dn = decode_string(a, n, rec->op_buf, sizeof rec->op_buf, 0);
+        if (dn < 0)
+            return fail(c, WDG_MAL_RANGE, "name too long");
+        a = rec->op_buf;
+        n = (size_t)dn;
+    }
+    int rc = wdg_rec_set_op(rec, a, n);
+    if (rc == -1)
+        return fail(c, WDG_MAL_MISSING, "empty name");
+    if (rc < 0)
+        return fail(c, WDG_MAL_RANGE, "name too long");
+    return 1;
+}
+
+static int read_event_field(ctx *c, wdg_field f, wdg_rec *rec)
+{
+    switch (wdg_field_type_of(f)) {
+    case FT_TIME:
+    case FT_INT:
+    case FT_U32: return read_int_field(c, f, rec);
+    case FT_ADDR: return read_addr_field(c, f, rec);
+    case FT_ADDR_LIST: return read_list_field(c, f, rec);
+    case FT_BOOL: return read_bool_field(c, f, rec);
+    case FT_OP: return read_op(c, rec);
+    default: return skip_member(c);   /* unknown names are skipped */
+    }
+}
+
+/* --- header members --------------------------------------------------- */
+
+/* engine, title_id, module_hash: copied as far as they fit, then the
+ * value is validated as any JSON value. */
+static int read_header_string(ctx *c, char *dst, size_t cap)
+{
+    const unsigned char *start = c->s.p;
+    copy_header_string(c, dst, cap);
+    c->s.p = start;
+    return skip_member(c);
+}
+
+static int read_ended_at(ctx *c, wdg_jsonl_header *hdr)
+{
+    int64_t v;
+    int rc = read_int(c, &v);
+    if (rc > 0 && v < 0)
+        return fail(c, WDG_MAL_RANGE, "negative time");
+    if (rc > 0)
+        hdr->ended_at = v, hdr->has_ended_at = 1;
+    return rc;
+}
+
+static int read_header_member(ctx *c, wdg_field f, wdg_jsonl_header *hdr)
+{
+    switch (f) {
+    case F_HEADER:
+        hdr->is_header = 1;
+        return skip_member(c);
+    case F_ENGINE: return read_header_string(c, hdr->engine, sizeof hdr->engine);
+    case F_TITLE_ID: return read_header_string(c, hdr->title_id, sizeof hdr->title_id);
+    case F_MODULE_HASH: return read_header_string(c, hdr->module_hash, sizeof hdr->module_hash);
+    case F_OBSERVES: return read_observes(c, hdr);
+    case F_ENDED_AT: return read_ended_at(c, hdr);
+    default: return skip_member(c);
+    }
+}
+
+/* --- the line ------------------------------------------------------------ */
+
+/* At a member's key: reads "key": value into rec or hdr. */
+static int read_member(ctx *c, wdg_rec *rec, wdg_jsonl_header *hdr)
+{
+    const char *k;
+    size_t kn;
+    int esc;
+    char keybuf[KEY_MAX];
+    if (c->s.p >= c->s.end || *c->s.p != '"' || scan_string(&c->s, &k, &kn, &esc) < 0)
+        return syntax(c);
+    if (esc) {
+        long dn = decode_string(k, kn, keybuf, sizeof keybuf, 0);
+        k = dn < 0 ? "" : keybuf;
+        kn = dn < 0 ? 0 : (size_t)dn;
+    }
+    ws(&c->s);
+    if (c->s.p >= c->s.end || *c->s.p != ':')
+        return syntax(c);
+    c->s.p++;
+    ws(&c->s);
+    wdg_field f = wdg_field_lookup(k, kn);
+    c->key = wdg_field_name(f);
+    if (wdg_field_type_of(f) == FT_HEADER)
+        return read_header_member(c, f, hdr);
+    return read_event_field(c, f, rec);
+}
+
+/* After the '{': the members up to and including the '}'. */
+static int read_members(ctx *c, wdg_rec *rec, wdg_jsonl_header *hdr)
+{
+    ws(&c->s);
+    if (c->s.p < c->s.end && *c->s.p == '}') {
+        c->s.p++;
+        return 0;
+    }
+    for (;;) {
+        ws(&c->s);
+        if (read_member(c, rec, hdr) < 0)
+            return -1;
+        ws(&c->s);
+        if (c->s.p < c->s.end && *c->s.p == ',') {
+            c->s.p++;
+            continue;
+        }
+        if (c->s.p < c->s.end && *c->s.p == '}') {
+            c->s.p++;
+            return 0;
+        }
+        return syntax(c);
+    }
+}
+
+/* Every member is reset per line: a header without observes or engine
+ * must not keep what an earlier line (or trace) left in *hdr. */
+static void header_reset(wdg_jsonl_header *hdr)
+{
+    hdr->is_header = 0;
+    hdr->has_observes = 0;
+    hdr->observes = 0;
+    hdr->has_ended_at = 0;
+    hdr->ended_at = 0;
+    hdr->engine[0] = hdr->title_id[0] = hdr->module_hash[0] = 0;
+}
+
 static int is_trace_end(const wdg_rec *rec)
 {
     return (rec->have & R_OP) && rec->op_len == 9 && memcmp(rec->op, "trace.end", 9) == 0;
+}
+
+/* After the object: nothing but white space, and the fields an event needs. */
+static wdg_line_kind finish_line(ctx *c, const wdg_rec *rec, const wdg_jsonl_header *hdr)
+{
+    ws(&c->s);
+    if (c->s.p != c->s.end)
+        return wdg_malformed(c->res, WDG_MAL_SYNTAX, "text after the JSON object");
+    if (hdr->is_header)
+        return LINE_IGNORED;
+    /* the end-of-run marker belongs to no thread: tid is optional there */
+    if (!(rec->have & R_TID) && !is_trace_end(rec))
+        return wdg_malformed(c->res, WDG_MAL_MISSING, "missing tid");
+    if (!(rec->have & (R_OP | R_PC)))
+        return wdg_malformed(c->res, WDG_MAL_MISSING, "missing op");
+    return LINE_EVENT;
 }
 
 wdg_line_kind wdg_jsonl_parse(const char *line, size_t len, wdg_rec *rec,
@@ -520,207 +742,45 @@ wdg_line_kind wdg_jsonl_parse(const char *line, size_t len, wdg_rec *rec,
 {
     ctx c = {{(const unsigned char *)line, (const unsigned char *)line + len},
              (const unsigned char *)line, res, ""};
-    /* Every member is reset per line: a header without observes or engine
-     * must not keep what an earlier line (or trace) left in *hdr. */
-    hdr->is_header = 0;
-    hdr->has_observes = 0;
-    hdr->observes = 0;
-    hdr->has_ended_at = 0;
-    hdr->ended_at = 0;
-    hdr->engine[0] = hdr->title_id[0] = hdr->module_hash[0] = 0;
+    header_reset(hdr);
     wdg_rec_clear(rec);
     ws(&c.s);
     if (c.s.p >= c.s.end || *c.s.p != '{')
         return wdg_malformed(res, WDG_MAL_SYNTAX, "not a JSON object");
     c.s.p++;
-    ws(&c.s);
-    if (c.s.p < c.s.end && *c.s.p == '}') {
-        c.s.p++;
-        goto after_object;
-    }
-    for (;;) {
-        ws(&c.s);
-        const char *k;
-        size_t kn;
-        int esc;
-        char keybuf[KEY_MAX];
-        if (c.s.p >= c.s.end || *c.s.p != '"' || scan_string(&c.s, &k, &kn, &esc) < 0) {
-            syntax(&c);
-            return LINE_MALFORMED;
-        }
-        if (esc) {
-            long dn = decode_string(k, kn, keybuf, sizeof keybuf, 0);
-            k = dn < 0 ? "" : keybuf;
-            kn = dn < 0 ? 0 : (size_t)dn;
-        }
-        ws(&c.s);
-        if (c.s.p >= c.s.end || *c.s.p != ':') {
-            syntax(&c);
-            return LINE_MALFORMED;
-        }
-        c.s.p++;
-        ws(&c.s);
-        wdg_field f = wdg_field_lookup(k, kn);
-        c.key = wdg_field_name(f);
-        int rc = 1;
-        int64_t iv;
-        uint32_t av;
-        switch (f) {
-        case F_T:
-            rc = read_int(&c, &iv);
-            if (rc > 0 && iv < 0)
-                return wdg_malformed(res, WDG_MAL_RANGE, "t: negative time");
-            if (rc > 0)
-                rec->t = iv, rec->have |= R_T;
-            break;
-        case F_CYCLE:
-            rc = read_int(&c, &iv);
-            if (rc > 0)
-                rec->cycle = iv, rec->have |= R_CYCLE;
-            break;
-        case F_TIMEOUT:
-            rc = read_int(&c, &iv);
-            if (rc > 0)
-                rec->timeout = iv, rec->have |= R_TIMEOUT;
-            else if (rc == 0)
-                rec->have &= ~(uint32_t)R_TIMEOUT;
-            break;
-        case F_RET:
-            rc = read_int(&c, &iv);
-            if (rc > 0)
-                rec->ret = iv, rec->have |= R_RET;
-            break;
-        case F_TID:
-        case F_NEW_TID:
-        case F_COUNT:
-            rc = read_int(&c, &iv);
-            if (rc > 0 && (iv < 0 || iv > UINT32_MAX))
-                return wdg_malformed(res, WDG_MAL_RANGE, "%s: out of range", c.key);
-            if (rc > 0 && f == F_TID)
-                rec->tid = (uint32_t)iv, rec->have |= R_TID;
-            else if (rc > 0 && f == F_NEW_TID)
-                rec->new_tid = (uint32_t)iv, rec->have |= R_NEW_TID;
-            else if (rc > 0)
-                rec->count = (uint32_t)iv, rec->have |= R_COUNT;
-            break;
-        case F_LR:
-        case F_PC:
-        case F_OBJ:
-        case F_ENTRY_PC:
-        case F_ALIAS:
-            rc = read_addr(&c, &av);
-            if (rc > 0) {
-                if (f == F_LR) rec->lr = av, rec->have |= R_LR;
-                if (f == F_PC) rec->pc = av, rec->have |= R_PC;
-                if (f == F_OBJ) rec->obj = av, rec->have |= R_OBJ;
-                if (f == F_ENTRY_PC) rec->entry_pc = av, rec->have |= R_ENTRY;
-                if (f == F_ALIAS) rec->alias = av, rec->have |= R_ALIAS;
-            }
-            break;
-        case F_OBJS:
-            rc = read_addr_array(&c, rec->objs, &rec->n_objs, WDG_MAX_OBJS);
-            if (rc > 0)
-                rec->have |= R_OBJS;
-            break;
-        case F_FRAMES:
-            rc = read_addr_array(&c, rec->frames, &rec->n_frames, WDG_MAX_FRAMES);
-            if (rc > 0)
-                rec->have |= R_FRAMES;
-            break;
-        case F_WAIT_ALL:
-        case F_SUSPENDED: {
-            int b = 0;
-            rc = read_bool(&c, &b);
-            if (rc > 0 && f == F_WAIT_ALL)
-                rec->wait_all = b, rec->have |= R_WAIT_ALL;
-            if (rc > 0 && f == F_SUSPENDED)
-                rec->suspended = b, rec->have |= R_SUSPENDED;
-            break;
-        }
-        case F_OP: {
-            int nl = read_null(&c);
-            if (nl == 1) {
-                rec->have &= ~(uint32_t)R_OP;
-                break;
-            }
-            const char *a;
-            size_t n;
-            if (nl < 0 || c.s.p >= c.s.end || *c.s.p != '"') {
-                if (nl < 0 || skip_value(&c.s, 1) < 0)
-                    return syntax(&c), LINE_MALFORMED;
-                return wdg_malformed(res, WDG_MAL_TYPE, "%s: not a string", c.key);
-            }
-            if (scan_string(&c.s, &a, &n, &esc) < 0)
-                return syntax(&c), LINE_MALFORMED;
-            if (esc) {
-                long dn = decode_string(a, n, rec->op_buf, sizeof rec->op_buf, 0);
-                if (dn < 0)
-                    return wdg_malformed(res, WDG_MAL_RANGE, "op: name too long");
-                a = rec->op_buf;
-                n = (size_t)dn;
-            }
-            if (n == 0)
-                return wdg_malformed(res, WDG_MAL_MISSING, "op: empty name");
-            if (n > 255)
-                return wdg_malformed(res, WDG_MAL_RANGE, "op: name too long");
-            rec->op = a;
-            rec->op_len = n;
-            rec->have |= R_OP;
-            break;
-        }
-        case F_HEADER:
-            hdr->is_header = 1;
-            rc = skip_value(&c.s, 1) < 0 ? syntax(&c) : 1;
-            break;
-        case F_ENGINE:
-        case F_TITLE_ID:
-        case F_MODULE_HASH: {
-            const unsigned char *start = c.s.p;
-            char *dst = f == F_ENGINE ? hdr->engine : f == F_TITLE_ID ? hdr->title_id : hdr->module_hash;
-            size_t cap = f == F_ENGINE ? sizeof hdr->engine : f == F_TITLE_ID ? sizeof hdr->title_id : sizeof hdr->module_hash;
-            copy_header_string(&c, dst, cap);
-            c.s.p = start;
-            rc = skip_value(&c.s, 1) < 0 ? syntax(&c) : 1;
-            break;
-        }
-        case F_OBSERVES:
-            rc = read_observes(&c, hdr);
-            break;
-        case F_ENDED_AT:
-            rc = read_int(&c, &iv);
-            if (rc > 0 && iv < 0)
-                return wdg_malformed(res, WDG_MAL_RANGE, "ended_at: negative time");
-            if (rc > 0)
-                hdr->ended_at = iv, hdr->has_ended_at = 1;
-            break;
-        default:
-            rc = skip_value(&c.s, 1) < 0 ? syntax(&c) : 1;
-            break;
-        }
-        if (rc < 0)
-            return LINE_MALFORMED;
-        ws(&c.s);
-        if (c.s.p < c.s.end && *c.s.p == ',') {
-            c.s.p++;
-            continue;
-        }
-        if (c.s.p < c.s.end && *c.s.p == '}') {
-            c.s.p++;
-            break;
-        }
-        syntax(&c);
+    if (read_members(&c, rec, hdr) < 0)
         return LINE_MALFORMED;
-    }
-after_object:
-    ws(&c.s);
-    if (c.s.p != c.s.end)
-        return wdg_malformed(res, WDG_MAL_SYNTAX, "text after the JSON object");
-    if (hdr->is_header)
-        return LINE_IGNORED;
-    /* the end-of-run marker belongs to no thread: tid is optional there */
-    if (!(rec->have & R_TID) && !is_trace_end(rec))
-        return wdg_malformed(res, WDG_MAL_MISSING, "missing tid");
-    if (!(rec->have & (R_OP | R_PC)))
-        return wdg_malformed(res, WDG_MAL_MISSING, "missing op");
-    return LINE_EVENT;
+    return finish_line(&c, rec, hdr);
 }
+
+/* --- the registry's entry ---------------------------------------------- */
+
+static int jsonl_looks(const wdg_templates *ts, const char *line, size_t n)
+{
+    (void)ts;
+    size_t i = 0;
+    while (i < n && (line[i] == ' ' || line[i] == '\t' || line[i] == '\r'))
+        i++;
+    return i < n && line[i] == '{';
+}
+
+/* A header line sets the trace's header; other lines are events. */
+static wdg_line_kind jsonl_parse_line(const wdg_format_ctx *fc, const char *line, size_t len,
+                                      wdg_rec *rec, wdg_line_result *res)
+{
+    wdg_jsonl_header hdr;
+    wdg_line_kind kind = wdg_jsonl_parse(line, len, rec, &hdr, res);
+    if (hdr.is_header && kind == LINE_IGNORED) {
+        wdg_trace_set_header(fc->trace, hdr.has_observes, hdr.observes, hdr.engine,
+                             hdr.title_id, hdr.module_hash);
+        if (hdr.has_ended_at) {
+            fc->trace->has_header_end = 1;
+            fc->trace->header_end = hdr.ended_at;
+        }
+    }
+    return kind;
+}
+
+const wdg_format_def wdg_format_jsonl = {
+    "jsonl", WDG_FMT_FIRST_LINE, jsonl_looks, NULL, NULL, jsonl_parse_line, NULL, NULL,
+};

@@ -34,8 +34,9 @@ typedef struct reader {
     const wdg_read_opts *opts;
     const char *name;
     wdg_rec *rec;
-    wdg_xenia *xenia;
-    wdg_format fmt;             /* FMT_UNKNOWN until decided */
+    const wdg_format_def *fmt;  /* NULL until decided */
+    int decided;
+    wdg_format_ctx fc;          /* what the format's parser uses */
     wdg_detector det;
     char *held;                 /* the held-back lines' bytes */
     size_t held_len, held_cap;
@@ -70,27 +71,9 @@ static int oom(reader *r, uint64_t line, wdg_error *err)
 
 static wdg_line_kind parse_line(reader *r, const char *line, size_t len, wdg_line_result *res)
 {
-    switch (r->fmt) {
-    case FMT_JSONL: {
-        wdg_jsonl_header hdr;
-        wdg_line_kind kind = wdg_jsonl_parse(line, len, r->rec, &hdr, res);
-        if (hdr.is_header && kind == LINE_IGNORED) {
-            wdg_trace_set_header(r->t, hdr.has_observes, hdr.observes, hdr.engine,
-                                 hdr.title_id, hdr.module_hash);
-            if (hdr.has_ended_at) {
-                r->t->has_header_end = 1;
-                r->t->header_end = hdr.ended_at;
-            }
-        }
-        return kind;
-    }
-    case FMT_XENIA:
-        return wdg_xenia_parse(r->xenia, r->t, line, len, r->rec, res);
-    case FMT_TEMPLATE:
-        return wdg_templates_parse(r->opts->templates, line, len, r->rec, res);
-    default:
+    if (!r->fmt)   /* an empty trace: only cut lines reach here */
         return LINE_IGNORED;
-    }
+    return r->fmt->parse_line(&r->fc, line, len, r->rec, res);
 }
 
 /* Counts one non-blank line of the decided format as exactly one of
@@ -131,8 +114,8 @@ static int process(reader *r, const char *line, size_t len, int flag, uint64_t l
             int rc = wdg_trace_append(t, rec, op, line_no, err);
             if (rc < 0)
                 return rc;
-            if (rec->tid_from_handle && r->xenia &&
-                wdg_xenia_note_unbound(r->xenia, t->n_events - 1) < 0)
+            if (rec->tid_from_handle && r->fmt->note_unbound &&
+                r->fmt->note_unbound(r->fc.state, t->n_events - 1) < 0)
                 return oom(r, line_no, err);
             return 0;
         }
@@ -163,14 +146,15 @@ static int hold(reader *r, const char *line, size_t len, int flag, uint64_t line
 static int decide(reader *r, wdg_error *err)
 {
     r->fmt = wdg_detect_result(&r->det);
-    if (r->fmt == FMT_UNKNOWN)
+    r->decided = 1;
+    if (!r->fmt && r->det.seen)
         return wdg_error_set(err, WDG_EINPUT, r->name, 0,
                              "no known trace format (not wedge JSONL, not a xenia log%s)",
                              wdg_templates_count(r->opts->templates)
                                  ? ", no --line-format template matches"
                                  : "; for another text log give --line-format");
-    r->t->format = wdg_format_name(r->fmt);
-    if (r->fmt == FMT_XENIA && wdg_xenia_new(&r->xenia, r->ops) < 0)
+    r->t->format = r->fmt ? r->fmt->name : wdg_detect_none_name(&r->det);
+    if (r->fmt && r->fmt->state_new && r->fmt->state_new(&r->fc.state, r->ops) < 0)
         return oom(r, 0, err);
     for (size_t i = 0; i < r->n_lines; i++) {
         const held_line *h = &r->lines[i];
@@ -236,7 +220,7 @@ static int read_lines(reader *r, wdg_source *src, wdg_error *err)
             t->ignored++;   /* blank in every format */
             continue;
         }
-        if (r->fmt != FMT_UNKNOWN) {
+        if (r->decided) {
             rc = process(r, line, len, flag, t->lines, err);
         } else {
             rc = hold(r, line, len, flag, t->lines, err);
@@ -263,6 +247,7 @@ int wdg_trace_read(wdg_trace **out, const char *path, wdg_ops *ops,
     if (rc < 0)
         goto done;
     r.name = wdg_trace_display_name(r.t);
+    r.fc = (wdg_format_ctx){r.t, ops, r.opts->templates, NULL};
     if (!r.rec) {
         rc = oom(&r, 0, err);
         goto done;
@@ -277,17 +262,18 @@ int wdg_trace_read(wdg_trace **out, const char *path, wdg_ops *ops,
         rc = wdg_error_set(err, WDG_EINPUT, r.name, 0, "truncated: %s", r.t->truncated);
         goto done;
     }
-    if (r.fmt == FMT_UNKNOWN && (rc = decide(&r, err)) < 0)
+    if (!r.decided && (rc = decide(&r, err)) < 0)
         goto done;
-    if (r.xenia)
-        wdg_xenia_rebind(r.xenia, r.t);
+    if (r.fmt && r.fmt->finish)
+        r.fmt->finish(r.fc.state, r.t);
     r.t->bytes = wdg_source_bytes(src);
     if (r.opts->progress)
         r.opts->progress(r.opts->progress_ud, r.name, wdg_source_raw_total(src),
                          wdg_source_raw_total(src));
 done:
     wdg_source_close(src);
-    wdg_xenia_free(r.xenia);
+    if (r.fmt && r.fmt->state_free)
+        r.fmt->state_free(r.fc.state);
     free(r.rec);
     free(r.held);
     free(r.lines);

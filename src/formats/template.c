@@ -109,8 +109,8 @@ static int parse_field(const char *text, const char *p, const char *close, seg *
         return wdg_error_set(err, WDG_EUSAGE, NULL, 0,
                              "--line-format: unknown type in '%.*s' (hex, dec, word)",
                              (int)(close - p + 1), p);
-    if (sg->field == F_UNKNOWN || sg->field >= F_HEADER || sg->field == F_WAIT_ALL ||
-        sg->field == F_SUSPENDED)
+    /* an event field the field table can store from a word or a number */
+    if (!wdg_field_is_event(sg->field) || wdg_field_type_of(sg->field) == FT_BOOL)
         return wdg_error_set(err, WDG_EUSAGE, NULL, 0,
                              "--line-format: '%.*s' is not an event field",
                              (int)(colon - p - 1), p + 1);
@@ -229,6 +229,29 @@ int wdg_templates_add(wdg_templates *ts, const char *text, wdg_error *err)
 
 static int is_space(char c) { return c == ' ' || c == '\t'; }
 
+/* Stores a field's word: 0, -1 not a number, -2 out of range (an op name
+ * of more than 255 bytes included). */
+static int store(const seg *sg, const char *v, size_t vn, wdg_rec *rec)
+{
+    if (sg->type == TY_WORD)
+        return wdg_rec_set_op(rec, v, vn);   /* never empty: a field takes a byte */
+    int64_t iv = 0;
+    int rc;
+    if (sg->type == TY_HEX && wdg_field_is_address(sg->field)) {
+        uint32_t a = 0;
+        rc = wdg_addr_parse(v, vn, &a);
+        return rc < 0 ? rc : wdg_rec_set_addr(rec, sg->field, a);
+    }
+    if (sg->type == TY_HEX) {
+        uint32_t h = 0;
+        rc = wdg_parse_hex32(v, vn, &h);
+        iv = h;
+    } else {
+        rc = wdg_parse_dec64(v, vn, &iv);
+    }
+    return rc < 0 ? rc : wdg_rec_set_int(rec, sg->field, iv);
+}
+
 /* Matches one template; LINE_IGNORED when the shape does not match. */
 static wdg_line_kind match(const tmpl *t, const char *s, size_t n, wdg_rec *rec,
                            wdg_line_result *res)
@@ -237,7 +260,7 @@ static wdg_line_kind match(const tmpl *t, const char *s, size_t n, wdg_rec *rec,
     while (n && is_space(s[n - 1]))
         n--;
     wdg_rec_clear(rec);
-    int bad = 0, bad_reason = 0;
+    int bad = 0;
     const char *bad_field = NULL, *bad_what = NULL;
     for (size_t k = 0; k < t->n; k++) {
         const seg *sg = &t->segs[k];
@@ -271,73 +294,21 @@ static wdg_line_kind match(const tmpl *t, const char *s, size_t n, wdg_rec *rec,
         const char *v = s + i;
         size_t vn = e - i;
         i = e;
-        if (sg->type == TY_WORD && vn > 255) {
-            /* the op name limit every reader keeps */
-            if (!bad) {
-                bad = 1;
-                bad_reason = WDG_MAL_RANGE;
-                bad_field = "op";
-                bad_what = "name too long";
-            }
-            continue;
-        }
-        if (sg->type == TY_WORD) {
-            rec->op = v;
-            rec->op_len = vn;
-            rec->have |= R_OP;
-            continue;
-        }
-        int rc;
-        int64_t iv = 0;
-        uint32_t av = 0;
-        if (sg->type == TY_HEX) {
-            rc = wdg_parse_hex32(v, vn, &av);
-            iv = av;
-        } else {
-            rc = wdg_parse_dec64(v, vn, &iv);
-        }
-        if (rc == -1) {
-            /* not a number where one stands: the line has another shape */
+        int rc = store(sg, v, vn, rec);
+        if (rc == -1)   /* not a number where one stands: another shape */
             return LINE_IGNORED;
-        }
-        if (rc == 0 && (sg->field == F_TID || sg->field == F_NEW_TID ||
-                        sg->field == F_COUNT || wdg_field_is_address(sg->field)) &&
-            (iv < 0 || iv > UINT32_MAX))
-            rc = -2;
-        if (rc == 0 && sg->field == F_T && iv < 0)
-            rc = -2;
-        if (rc == -2 && !bad) {
+        if (rc < 0 && !bad) {
+            /* kept until the whole line matched: the line may still have
+             * another shape */
             bad = 1;
-            bad_reason = WDG_MAL_RANGE;
             bad_field = wdg_field_name(sg->field);
-            bad_what = "number out of range";
-            continue;
-        }
-        av = (uint32_t)iv;
-        switch (sg->field) {
-        case F_T: rec->t = iv, rec->have |= R_T; break;
-        case F_CYCLE: rec->cycle = iv, rec->have |= R_CYCLE; break;
-        case F_TID: rec->tid = av, rec->have |= R_TID; break;
-        case F_NEW_TID: rec->new_tid = av, rec->have |= R_NEW_TID; break;
-        case F_COUNT: rec->count = av, rec->have |= R_COUNT; break;
-        case F_TIMEOUT: rec->timeout = iv, rec->have |= R_TIMEOUT; break;
-        case F_RET: rec->ret = iv, rec->have |= R_RET; break;
-        case F_LR: rec->lr = av, rec->have |= R_LR; break;
-        case F_PC: rec->pc = av, rec->have |= R_PC; break;
-        case F_OBJ: rec->obj = av, rec->have |= R_OBJ; break;
-        case F_OBJS:
-            rec->objs[0] = av, rec->n_objs = 1, rec->have |= R_OBJS; break;
-        case F_FRAMES:
-            rec->frames[0] = av, rec->n_frames = 1, rec->have |= R_FRAMES; break;
-        case F_ENTRY_PC: rec->entry_pc = av, rec->have |= R_ENTRY; break;
-        case F_ALIAS: rec->alias = av, rec->have |= R_ALIAS; break;
-        default: break;
+            bad_what = sg->type == TY_WORD ? "name too long" : "number out of range";
         }
     }
     if (i != n)
         return LINE_IGNORED;
     if (bad)
-        return wdg_malformed(res, bad_reason, "%s: %s", bad_field, bad_what);
+        return wdg_malformed(res, WDG_MAL_RANGE, "%s: %s", bad_field, bad_what);
     return LINE_EVENT;
 }
 
@@ -351,3 +322,24 @@ wdg_line_kind wdg_templates_parse(const wdg_templates *ts, const char *line, siz
     }
     return LINE_IGNORED;
 }
+
+/* --- the registry's entry ------------------------------------------------ */
+
+/* A line looks like a template trace when some template matches it (as an
+ * event or as a malformed line of the template's shape). */
+static int template_looks(const wdg_templates *ts, const char *line, size_t n)
+{
+    wdg_rec rec;
+    wdg_line_result res;
+    return wdg_templates_parse(ts, line, n, &rec, &res) != LINE_IGNORED;
+}
+
+static wdg_line_kind template_parse_line(const wdg_format_ctx *c, const char *line,
+                                         size_t len, wdg_rec *rec, wdg_line_result *res)
+{
+    return wdg_templates_parse(c->templates, line, len, rec, res);
+}
+
+const wdg_format_def wdg_format_template = {
+    "template", WDG_FMT_TEMPLATES, template_looks, NULL, NULL, template_parse_line, NULL, NULL,
+};

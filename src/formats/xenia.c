@@ -163,24 +163,74 @@ int wdg_xenia_line_looks(const char *line, size_t len)
     return wdg_kv_line_looks(line, len);
 }
 
-static int parse_list(const char *v, size_t n, uint32_t *out, uint32_t *count, uint32_t max)
+/* "a,b,c": addresses into the list field f; an empty value is an empty
+ * list.  0, -1 not an address, -2 too many. */
+static int parse_list(wdg_rec *rec, wdg_field f, const char *v, size_t n)
 {
-    *count = 0;
+    wdg_rec_list_clear(rec, f);
+    wdg_rec_mark(rec, f);
     size_t i = 0;
     while (i < n) {
         const char *comma = memchr(v + i, ',', n - i);
         size_t e = comma ? (size_t)(comma - v) : n;
-        if (*count == max)
+        if (wdg_rec_list_full(rec, f))
             return -2;
-        int rc = wdg_parse_hex32(v + i, e - i, &out[*count]);
+        uint32_t a;
+        int rc = wdg_addr_parse(v + i, e - i, &a);
         if (rc < 0)
             return rc;
-        (*count)++;
+        wdg_rec_list_add(rec, f, a);
         i = e + 1;
         if (comma && i == n)
             return -1;
     }
     return 0;
+}
+
+static int kv_is(const char *v, size_t n, const char *word)
+{
+    return strlen(word) == n && memcmp(v, word, n) == 0;
+}
+
+/* One key=value pair of an event field into rec, by the field's type. */
+static wdg_line_kind kv_field(wdg_field f, const char *v, size_t vn, wdg_rec *rec,
+                              wdg_line_result *res)
+{
+    const char *key = wdg_field_name(f);
+    wdg_field_type ty = wdg_field_type_of(f);
+    int rc;
+    if (ty == FT_OP) {
+        if (wdg_rec_set_op(rec, v, vn) < 0)
+            return wdg_malformed(res, WDG_MAL_SYNTAX, "op: empty or too long");
+        return LINE_EVENT;
+    }
+    if (ty == FT_BOOL) {
+        int b = kv_is(v, vn, "true") || kv_is(v, vn, "1") ? 1
+                : kv_is(v, vn, "false") || kv_is(v, vn, "0") ? 0 : -1;
+        if (b < 0)
+            return wdg_malformed(res, WDG_MAL_TYPE, "%s: not a boolean", key);
+        wdg_rec_set_bool(rec, f, b);
+        return LINE_EVENT;
+    }
+    if (ty == FT_ADDR_LIST) {
+        rc = parse_list(rec, f, v, vn);
+    } else if (ty == FT_ADDR) {
+        uint32_t a = 0;
+        rc = wdg_addr_parse(v, vn, &a);
+        if (rc == 0)
+            wdg_rec_set_addr(rec, f, a);
+    } else {
+        int64_t iv = 0;
+        rc = wdg_parse_dec64(v, vn, &iv);
+        if (rc == 0)
+            rc = wdg_rec_set_int(rec, f, iv);
+    }
+    if (rc == -2)
+        return wdg_malformed(res, WDG_MAL_RANGE, "%s: out of range", key);
+    if (rc < 0)
+        return wdg_malformed(res, WDG_MAL_TYPE, "%s: not a %s number", key,
+                             wdg_field_is_address(f) ? "hex" : "decimal");
+    return LINE_EVENT;
 }
 
 wdg_line_kind wdg_kv_parse(const char *msg, size_t len, wdg_rec *rec, wdg_line_result *res)
@@ -192,74 +242,15 @@ wdg_line_kind wdg_kv_parse(const char *msg, size_t len, wdg_rec *rec, wdg_line_r
             i = e;
             continue;
         }
-        size_t kn = (size_t)(eq - (msg + i));
         const char *v = eq + 1;
         size_t vn = (size_t)(msg + e - v);
-        wdg_field f = wdg_field_lookup(msg + i, kn);
-        const char *key = wdg_field_name(f);
+        wdg_field f = wdg_field_lookup(msg + i, (size_t)(eq - (msg + i)));
         i = e;
-        if (f == F_UNKNOWN || f >= F_HEADER)
+        /* unknown keys and header members are skipped; null is absent */
+        if (!wdg_field_is_event(f) || kv_is(v, vn, "null"))
             continue;
-        if (vn == 4 && memcmp(v, "null", 4) == 0)
-            continue;
-        int rc = 0;
-        int64_t iv = 0;
-        uint32_t av = 0;
-        if (f == F_OP) {
-            if (vn == 0 || vn > 255)
-                return wdg_malformed(res, WDG_MAL_SYNTAX, "op: empty or too long");
-            rec->op = v;
-            rec->op_len = vn;
-            rec->have |= R_OP;
-            continue;
-        }
-        if (f == F_OBJS || f == F_FRAMES) {
-            rc = f == F_OBJS ? parse_list(v, vn, rec->objs, &rec->n_objs, WDG_MAX_OBJS)
-                             : parse_list(v, vn, rec->frames, &rec->n_frames, WDG_MAX_FRAMES);
-            rec->have |= f == F_OBJS ? R_OBJS : R_FRAMES;
-        } else if (f == F_WAIT_ALL || f == F_SUSPENDED) {
-            int b;
-            if ((vn == 4 && memcmp(v, "true", 4) == 0) || (vn == 1 && v[0] == '1'))
-                b = 1;
-            else if ((vn == 5 && memcmp(v, "false", 5) == 0) || (vn == 1 && v[0] == '0'))
-                b = 0;
-            else
-                return wdg_malformed(res, WDG_MAL_TYPE, "%s: not a boolean", key);
-            if (f == F_WAIT_ALL)
-                rec->wait_all = b, rec->have |= R_WAIT_ALL;
-            else
-                rec->suspended = b, rec->have |= R_SUSPENDED;
-            continue;
-        } else if (wdg_field_is_address(f)) {
-            rc = wdg_parse_hex32(v, vn, &av);
-        } else {
-            rc = wdg_parse_dec64(v, vn, &iv);
-            if (rc == 0 && (f == F_TID || f == F_NEW_TID || f == F_COUNT) &&
-                (iv < 0 || iv > UINT32_MAX))
-                rc = -2;
-            if (rc == 0 && f == F_T && iv < 0)
-                rc = -2;
-        }
-        if (rc == -2)
-            return wdg_malformed(res, WDG_MAL_RANGE, "%s: out of range", key);
-        if (rc < 0)
-            return wdg_malformed(res, WDG_MAL_TYPE, "%s: not a %s number", key,
-                                 wdg_field_is_address(f) ? "hex" : "decimal");
-        switch (f) {
-        case F_T: rec->t = iv, rec->have |= R_T; break;
-        case F_CYCLE: rec->cycle = iv, rec->have |= R_CYCLE; break;
-        case F_TID: rec->tid = (uint32_t)iv, rec->have |= R_TID; break;
-        case F_NEW_TID: rec->new_tid = (uint32_t)iv, rec->have |= R_NEW_TID; break;
-        case F_COUNT: rec->count = (uint32_t)iv, rec->have |= R_COUNT; break;
-        case F_TIMEOUT: rec->timeout = iv, rec->have |= R_TIMEOUT; break;
-        case F_RET: rec->ret = iv, rec->have |= R_RET; break;
-        case F_LR: rec->lr = av, rec->have |= R_LR; break;
-        case F_PC: rec->pc = av, rec->have |= R_PC; break;
-        case F_OBJ: rec->obj = av, rec->have |= R_OBJ; break;
-        case F_ENTRY_PC: rec->entry_pc = av, rec->have |= R_ENTRY; break;
-        case F_ALIAS: rec->alias = av, rec->have |= R_ALIAS; break;
-        default: break;
-        }
+        if (kv_field(f, v, vn, rec, res) != LINE_EVENT)
+            return LINE_MALFORMED;
     }
     if (!(rec->have & R_TID))
         return wdg_malformed(res, WDG_MAL_MISSING, "missing tid");
@@ -593,3 +584,39 @@ void wdg_xenia_rebind(wdg_xenia *x, wdg_trace *trace)
             e->tid = (uint32_t)*t;
     }
 }
+
+/* --- the registry's entry ------------------------------------------------ */
+
+static int xenia_looks(const wdg_templates *ts, const char *line, size_t n)
+{
+    (void)ts;
+    return wdg_xenia_line_looks(line, n);
+}
+
+static int xenia_state_new(void **state, wdg_ops *ops)
+{
+    wdg_xenia *x = NULL;
+    int rc = wdg_xenia_new(&x, ops);
+    *state = x;
+    return rc;
+}
+
+static void xenia_state_free(void *state) { wdg_xenia_free(state); }
+
+static wdg_line_kind xenia_parse_line(const wdg_format_ctx *c, const char *line, size_t len,
+                                      wdg_rec *rec, wdg_line_result *res)
+{
+    return wdg_xenia_parse(c->state, c->trace, line, len, rec, res);
+}
+
+static int xenia_note_unbound(void *state, size_t index)
+{
+    return wdg_xenia_note_unbound(state, index);
+}
+
+static void xenia_finish(void *state, wdg_trace *trace) { wdg_xenia_rebind(state, trace); }
+
+const wdg_format_def wdg_format_xenia = {
+    "xenia-log", 0, xenia_looks, xenia_state_new, xenia_state_free, xenia_parse_line,
+    xenia_note_unbound, xenia_finish,
+};

@@ -16,6 +16,8 @@
     X(jsonl_malformed) \
     X(xenia)           \
     X(templates)       \
+    X(fields)          \
+    X(detect)          \
     X(symbols)         \
     X(probes)          \
     X(keytable)        \
