@@ -65,18 +65,23 @@ if ! command -v nm >/dev/null 2>&1; then
     exit 2
 fi
 
-# defined symbols: "symbol layer"; undefined ones: "symbol layer object"
+# defined symbols: "symbol layer"; undefined ones: "symbol layer source".
+# One nm per layer (nm -A prefixes each line with its object).
 for l in $LAYERS; do
+    objs=""
     for o in "$B/obj/src/$l"/*.o; do
-        [ -f "$o" ] || continue
         # an object left behind by a source file since moved or deleted
         # would report breaks the tree no longer has
-        src="src/$l/$(basename "$o" .o).c"
-        [ -f "$src" ] || continue
-        nm "$o" | awk -v l="$l" '$2 ~ /^[TDBRC]$/ && NF == 3 {print $3, l}' >>"$T/def"
-        nm "$o" | awk -v l="$l" -v o="$src" '$1 == "U" {print $2, l, o}' >>"$T/undef"
+        [ -f "$o" ] && [ -f "src/$l/$(basename "$o" .o).c" ] && objs="$objs $o"
     done
+    [ -n "$objs" ] || continue
+    # shellcheck disable=SC2086 # objs is a list of paths without spaces
+    nm -A $objs | awk -v l="$l" '
+        { split($1, p, ":"); n = split(p[1], d, "/"); src = "src/" l "/" d[n]; sub(/\.o$/, ".c", src) }
+        NF == 3 && $2 ~ /^[TDBRC]$/ { print $3, l >> "'"$T/def"'"; next }
+        NF == 3 && $2 == "U" { print $3, l, src >> "'"$T/undef"'" }'
 done
+touch "$T/def" "$T/undef"
 : >"$T/breaks"
 for l in $LAYERS; do
     echo "$l $(allowed "$l")"
@@ -87,23 +92,22 @@ awk 'FILENAME == ARGV[1] { for (i = 2; i <= NF; i++) ok[$1 " " $i] = 1; next }
          printf "calls: %s (%s) uses %s from %s\n", $3, $2, $1, def[$1] }' \
     "$T/rules" "$T/def" "$T/undef" >>"$T/breaks"
 
-# includes: "file layer included-layer"
-for f in src/*/*.c src/*/*.h; do
-    l=$(echo "$f" | cut -d/ -f2)
-    sed -n 's|^#include "\.\./\([a-z]*\)/.*|\1|p' "$f" | while read -r d; do
-        echo "$f $l $d"
+# includes: "file layer included-layer [header]", one awk over every file
+hl() {   # the header_layer table as "NAME LAYER" lines
+    for h in include/wedge/*.h; do
+        n=$(basename "$h" .h)
+        echo "$n $(header_layer "$n")"
     done
-    sed -n 's|^#include "wedge/\([a-z0-9_]*\)\.h".*|\1|p' "$f" | while read -r h; do
-        echo "$f $l $(header_layer "$h") wedge/$h.h"
-    done
-done >"$T/inc"
-for f in include/wedge/*.h; do
-    h=$(basename "$f" .h)
-    l=$(header_layer "$h")
-    sed -n 's|^#include "wedge/\([a-z0-9_]*\)\.h".*|\1|p' "$f" | while read -r i; do
-        echo "$f $l $(header_layer "$i") wedge/$i.h"
-    done
-done >>"$T/inc"
+}
+hl >"$T/hl"
+awk 'FILENAME == ARGV[1] { layer[$1] = $2; next }
+     FNR == 1 { n = split(FILENAME, d, "/")
+                if (d[1] == "src") own = d[2]
+                else { h = d[n]; sub(/\.h$/, "", h); own = (h in layer) ? layer[h] : "unknown" } }
+     /^#include "\.\.\/[a-z]*\// { split($2, q, "/"); print FILENAME, own, q[2] }
+     /^#include "wedge\/[a-z0-9_]*\.h"/ { h = $2; gsub(/"|wedge\/|\.h/, "", h)
+                                           print FILENAME, own, ((h in layer) ? layer[h] : "unknown"), "wedge/" h ".h" }' \
+    "$T/hl" src/*/*.c src/*/*.h include/wedge/*.h >"$T/inc"
 awk 'FILENAME == ARGV[1] { for (i = 2; i <= NF; i++) ok[$1 " " $i] = 1; next }
      !(($2 " " $3) in ok) {
          what = NF > 3 ? $4 : $3 "/"

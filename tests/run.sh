@@ -59,6 +59,7 @@ run_build() {
     : >"$work/$b.sum"
     suites "$b" | while read -r name cmd; do
         log="$work/$b.$name.log"
+        t0=$(date +%s%N)
         eval "$cmd" >"$log" 2>&1
         rc=$?
         # the last "N passed, N failed" line of the suite's output
@@ -76,7 +77,8 @@ run_build() {
         fi
         grep -E '^FAIL|ERROR|runtime error' "$log" | head -n 40 >&2
         echo "$name $p $f" >>"$work/$b.sum"
-        echo "$name ($b): $p passed, $f failed"
+        ms=$((($(date +%s%N) - t0) / 1000000))
+        echo "$name ($b): $p passed, $f failed ($((ms / 1000)).$((ms % 1000 / 100)) s)"
     done
 }
 
