@@ -1,7 +1,7 @@
 #!/bin/sh
 # Runs every test suite against each build directory given (plain,
-# sanitizers), the builds side by side (one per core), and closes with one
-# line: "N passed, N failed".  Exits 1 on any failure.
+# sanitizers), one suite per core at a time, and closes with one line:
+# "N passed, N failed".  Exits 1 on any failure.
 #   sh tests/run.sh BUILD_DIR...
 # WEDGE_SWEEP=1 (make test-long) runs the long simulator sweep: every scenario
 # over 20 seeds (5 under the sanitizers) instead of 4 (1).
@@ -52,38 +52,68 @@ suites() {
     case $b in *asan*) ;; *) echo "opnames sh tests/layers/opnames.sh $b" ;; esac
 }
 
-# run_build BUILD: runs its suites; writes "NAME PASSED FAILED" per suite to
-# $work/BUILD.sum and one progress line per suite to stdout
-run_build() {
-    b=$1
-    : >"$work/$b.sum"
-    suites "$b" | while read -r name cmd; do
-        log="$work/$b.$name.log"
-        t0=$(date +%s%N)
-        eval "$cmd" >"$log" 2>&1
-        rc=$?
-        # the last "N passed, N failed" line of the suite's output
-        line=$(grep -E '[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
-        if [ -z "$line" ]; then
-            p=0 f=1
-            echo "  $name ($b): no result line: the suite crashed (exit $rc)" >&2
-        else
-            p=$(echo "$line" | sed -E 's/(^|.* )([0-9]+) passed.*/\2/')
-            f=$(echo "$line" | sed -E 's/.* ([0-9]+) failed.*/\1/')
-            if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
-                echo "  $name ($b): exited $rc with no failed check" >&2
-                f=1
-            fi
+# run_one BUILD NAME CMD...: runs one suite; appends "NAME PASSED FAILED" to
+# $work/BUILD.sum and prints one progress line
+run_one() {
+    b=$1 name=$2
+    shift 2
+    cmd=$*
+    log="$work/$b.$name.log"
+    t0=$(date +%s%N)
+    eval "$cmd" >"$log" 2>&1
+    rc=$?
+    # the last "N passed, N failed" line of the suite's output
+    line=$(grep -E '[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
+    if [ -z "$line" ]; then
+        p=0 f=1
+        echo "  $name ($b): no result line: the suite crashed (exit $rc)" >&2
+    else
+        p=$(echo "$line" | sed -E 's/(^|.* )([0-9]+) passed.*/\2/')
+        f=$(echo "$line" | sed -E 's/.* ([0-9]+) failed.*/\1/')
+        if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+            echo "  $name ($b): exited $rc with no failed check" >&2
+            f=1
         fi
-        grep -E '^FAIL|ERROR|runtime error' "$log" | head -n 40 >&2
-        echo "$name $p $f" >>"$work/$b.sum"
-        ms=$((($(date +%s%N) - t0) / 1000000))
-        echo "$name ($b): $p passed, $f failed ($((ms / 1000)).$((ms % 1000 / 100)) s)"
-    done
+    fi
+    grep -E '^FAIL|ERROR|runtime error' "$log" | head -n 40 >&2
+    echo "$name $p $f" >>"$work/$b.sum"
+    ms=$((($(date +%s%N) - t0) / 1000000))
+    echo "$name ($b): $p passed, $f failed ($((ms / 1000)).$((ms % 1000 / 100)) s)"
 }
 
+# The suites of every build form one queue, the longest first, taken by
+# one worker per core: the builds' suites interleave, so both cores stay
+# busy until the end.
+LONG="sim alloc unit input writer layers"
 for build in "$@"; do
-    run_build "$build" &
+    : >"$work/$build.sum"
+    suites "$build" | sed "s|^|$build |"
+done >"$work/all"
+{
+    for n in $LONG; do awk -v n="$n" '$2 == n' "$work/all"; done
+    awk -v l=" $LONG " 'index(l, " " $2 " ") == 0' "$work/all"
+} >"$work/queue"
+
+# take: the next job into $job, under a lock (mkdir is atomic); 1 when none
+take() {
+    while ! mkdir "$work/lock" 2>/dev/null; do sleep 0.02; done
+    job=$(head -n 1 "$work/queue")
+    sed -i 1d "$work/queue"
+    rmdir "$work/lock"
+    [ -n "$job" ]
+}
+worker() {
+    while take; do
+        # shellcheck disable=SC2086 # a job line is words: BUILD NAME CMD...
+        run_one $job
+    done
+}
+workers=$(nproc 2>/dev/null || echo 2)
+[ "$workers" -ge 2 ] || workers=2
+i=0
+while [ "$i" -lt "$workers" ]; do
+    worker &
+    i=$((i + 1))
 done
 wait
 
