@@ -14,16 +14,7 @@ LJ="$(dirname "$W")/locale-json"
 rc=$?
 if [ $rc -eq 2 ]; then
     bad "$(cat "$T/err")"
-    # Markdown and CSV: every number as the C locale writes it
-for f in report.md keys.csv aligned-sequence.csv; do
-    if cmp -s "$T/run/$f" "$T/run/$f.c"; then
-        ok
-    else
-        bad "$f differs under de_DE.UTF-8: $(diff "$T/run/$f.c" "$T/run/$f" | grep -m1 '^>')"
-    fi
-done
-contains "report.md tolerance" "$T/run/report.md" "tolerance 0.25."
-finish
+    finish
     exit 1
 fi
 eq "locale-json exit status" "$rc" 0
