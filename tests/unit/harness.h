@@ -58,5 +58,9 @@ struct wdg_trace *t_load(const char *path, struct wdg_ops *ops,
                          const struct wdg_read_opts *opts, struct wdg_error *err);
 /* Runs a command; returns its exit status. */
 int t_run(const char *cmd);
+/* Runs the simulator's scenario for seconds into a new folder inside the
+ * harness's (removed at the end); 0 with res filled, or a WDG_E* code. */
+struct wdg_sim_result;
+int t_simulate(const char *scenario, double seconds, struct wdg_sim_result *res);
 
 #endif

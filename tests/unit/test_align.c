@@ -74,13 +74,8 @@ void test_align(void)
 void test_root_facts(void)
 {
     wdg_error err = {0};
-    char dir[320];   /* inside the harness's folder, which it removes */
-    snprintf(dir, sizeof dir, "%s.d", t_tempfile("", 0));
-    wdg_sim_opts so = WDG_SIM_OPTS_INIT;
-    so.scenario = "missing-thread";
-    so.seconds = 1;
     wdg_sim_result res;
-    CHECK_INT(wdg_simulate(dir, &so, &res, &err), 0);
+    CHECK_INT(t_simulate("missing-thread", 1, &res), 0);
     wdg_ops *ops = NULL;
     wdg_trace *t[2] = {NULL, NULL};
     const char *paths[2] = {res.ref_path, res.cand_path};

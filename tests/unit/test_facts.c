@@ -105,13 +105,8 @@ static void check_by_status(const wdg_keytable *kt)
 static void scenario_facts(void)
 {
     wdg_error err = {0};
-    char dir[320];   /* inside the harness's folder, which it removes */
-    snprintf(dir, sizeof dir, "%s.d", t_tempfile("", 0));
-    wdg_sim_opts so = WDG_SIM_OPTS_INIT;
-    so.scenario = "investigation";
-    so.seconds = 3;
     wdg_sim_result res;
-    CHECK_INT(wdg_simulate(dir, &so, &res, &err), 0);
+    CHECK_INT(t_simulate("investigation", 3, &res), 0);
     loaded l;
     CHECK_INT(load_pair(&l, res.ref_path, res.cand_path), 0);
     const wdg_report *r = &l.r;

@@ -5,6 +5,7 @@
 #include "harness.h"
 #include "tests.h"
 #include "wedge/wedge.h"
+#include "../../src/sim/sim.h"
 
 int t_pass, t_fail;
 const char *t_current = "";
@@ -38,6 +39,17 @@ wdg_trace *t_load(const char *path, wdg_ops *ops, const wdg_read_opts *opts, wdg
     if (wdg_load_traces(&t, &path, 1, ops, opts, NULL, 0, err) < 0)
         return NULL;
     return t;
+}
+
+int t_simulate(const char *scenario, double seconds, wdg_sim_result *res)
+{
+    char dir[320];
+    snprintf(dir, sizeof dir, "%s.d", t_tempfile("", 0));
+    wdg_sim_opts so = WDG_SIM_OPTS_INIT;
+    so.scenario = scenario;
+    so.seconds = seconds;
+    wdg_error err = {0};
+    return wdg_simulate(dir, &so, res, &err);
 }
 
 int t_run(const char *cmd)
