@@ -55,7 +55,7 @@ NPROC := $(shell nproc 2>/dev/null || echo 2)
 JOBS = $(if $(findstring -j,$(MAKEFLAGS)),,-j$(NPROC))
 
 .PHONY: all lib install deps check-layers test test-plain test-asan test-long sweep coverage demo example bench fuzz check-memory clean
-all: $(BUILD)/wedge lib
+all: $(BUILD)/wedge lib $(BUILD)/libwedge-record.so
 lib: $(BUILD)/libwedge.a $(BUILD)/libwedge.so
 
 $(DEPS_STAMP): scripts/install-deps.sh
@@ -146,6 +146,31 @@ $(BUILD)/example-engine: $(BUILD)/obj/examples/engine/engine.o $(BUILD)/libwedge
 	@echo "  LINK  $@"
 	@$(CC) $(ALL_LDFLAGS) -o $@ $< $(BUILD)/libwedge.a $(PKG_LIBS)
 
+# wedge record's LD_PRELOAD library (src/record/): the writer and the
+# base files it uses compiled again, position-independent and never with
+# sanitizers (OPT of this build dropped: a preloaded ASan runtime would
+# have to come first in every recorded program); exports.map leaves only
+# the interposed calls exported
+REC_SRC := $(sort $(wildcard src/record/*.c)) src/writer/writer.c src/writer/wline.c \
+	src/base/error.c src/base/buf.c src/base/grow.c src/base/utf8.c
+REC_OBJ := $(REC_SRC:%.c=$(BUILD)/obj-record/%.o)
+REC_CFLAGS = $(STD) -O2 -g -fPIC -fvisibility=hidden -fno-omit-frame-pointer -pthread -Iinclude \
+	$(PKG_CFLAGS) $(CPPFLAGS)
+$(BUILD)/obj-record/%.o: %.c $(HEADERS) src/record/rec.h | $(BUILD_DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	@echo "  CC    $< (record)"
+	@$(CC) $(REC_CFLAGS) -c $< -o $@
+
+$(BUILD)/libwedge-record.so: $(REC_OBJ) src/record/exports.map
+	@echo "  LINK  $@"
+	@$(CC) -shared -Wl,-z,defs -Wl,--version-script=src/record/exports.map -pthread -o $@ \
+		$(REC_OBJ) $(PKG_LIBS) -ldl
+
+# tests/e2e/record.sh's small programs, also without sanitizers
+$(BUILD)/record-progs: tests/record/progs.c | $(BUILD_DEPS_STAMP)
+	@echo "  LINK  $@"
+	@$(CC) $(STD) -O1 -g -pthread -o $@ $<
+
 $(BUILD)/bench-writer: bench/bench_writer.c $(BUILD)/libwedge.a
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libwedge.a $(PKG_LIBS)
 
@@ -169,12 +194,13 @@ test-plain: deps
 	@$(MAKE) --no-print-directory $(JOBS) BUILD=build build/wedge build/unit-tests build/fuzz-replay \
 		build/libwedge.so \
 		build/wedge-failalloc build/fuzz-replay-options build/fuzz-replay-transport build/locale-json \
-		build/report-threads build/example-engine
+		build/report-threads build/example-engine build/libwedge-record.so build/record-progs
 
 test-asan: deps
 	@$(MAKE) --no-print-directory $(JOBS) BUILD=build-asan OPT="$(SAN)" build-asan/wedge build-asan/unit-tests build-asan/fuzz-replay \
 		build-asan/wedge-failalloc build-asan/fuzz-replay-options build-asan/fuzz-replay-transport \
-		build-asan/locale-json build-asan/report-threads build-asan/example-engine
+		build-asan/locale-json build-asan/report-threads build-asan/example-engine \
+		build-asan/libwedge-record.so build-asan/record-progs
 
 test: test-plain test-asan
 	@sh tests/run.sh build build-asan

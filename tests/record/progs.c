@@ -1,0 +1,202 @@
+/* progs.c - small programs for tests/e2e/record.sh, one per mode:
+ *   sem       a producer posts a semaphore 20 times, a consumer waits 20
+ *             (with WEDGE_RECORD_DROP at the post it hangs: a lost signal)
+ *   cond      the same through a queue, a mutex and a condition variable
+ *   deadlock  two threads lock two mutexes in opposite orders (hangs)
+ *   pipe      the main thread reads stdin and hands each chunk to a worker
+ *             (hangs while stdin gives nothing)
+ *   eventfd   a producer writes an eventfd 5 times, a consumer reads it
+ *   timed     sem_timedwait, sem_trywait, pthread_mutex_trylock and
+ *             pthread_cond_timedwait that all time out or fail
+ * Built without sanitizers: it runs under LD_PRELOAD. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <pthread.h>
+#include <semaphore.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <time.h>
+#include <unistd.h>
+
+#define N 20
+
+static sem_t items;
+static void *sem_producer(void *p)
+{
+    (void)p;
+    for (int i = 0; i < N; i++)
+        sem_post(&items);
+    return NULL;
+}
+
+static void *sem_consumer(void *p)
+{
+    (void)p;
+    for (int i = 0; i < N; i++)
+        sem_wait(&items);
+    return NULL;
+}
+
+static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER, mu2 = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t cv = PTHREAD_COND_INITIALIZER;
+static int queued, done_producing;
+
+static void *cond_producer(void *p)
+{
+    (void)p;
+    for (int i = 0; i < N; i++) {
+        pthread_mutex_lock(&mu);
+        queued++;
+        pthread_cond_signal(&cv);
+        pthread_mutex_unlock(&mu);
+    }
+    return NULL;
+}
+
+static void *cond_consumer(void *p)
+{
+    (void)p;
+    for (int got = 0; got < N;) {
+        pthread_mutex_lock(&mu);
+        while (!queued && !done_producing)
+            pthread_cond_wait(&cv, &mu);
+        got += queued;
+        queued = 0;
+        pthread_mutex_unlock(&mu);
+    }
+    return NULL;
+}
+
+static sem_t held_a, held_b;
+static void *lock_ab(void *p)
+{
+    (void)p;
+    pthread_mutex_lock(&mu);
+    sem_post(&held_a);
+    sem_wait(&held_b);
+    pthread_mutex_lock(&mu2);
+    return NULL;
+}
+
+static void *lock_ba(void *p)
+{
+    (void)p;
+    pthread_mutex_lock(&mu2);
+    sem_post(&held_b);
+    sem_wait(&held_a);
+    pthread_mutex_lock(&mu);
+    return NULL;
+}
+
+static void *chunk_worker(void *p)
+{
+    (void)p;
+    pthread_mutex_lock(&mu);
+    while (!done_producing) {
+        while (!queued && !done_producing)
+            pthread_cond_wait(&cv, &mu);
+        queued = 0;
+    }
+    pthread_mutex_unlock(&mu);
+    return NULL;
+}
+
+static int efd;
+static void *efd_producer(void *p)
+{
+    (void)p;
+    for (int i = 0; i < 5; i++)
+        eventfd_write(efd, 1);
+    return NULL;
+}
+
+static void *efd_consumer(void *p)
+{
+    (void)p;
+    eventfd_t v, total = 0;
+    while (total < 5 && eventfd_read(efd, &v) == 0)
+        total += v;
+    return NULL;
+}
+
+static int two(void *(*a)(void *), void *(*b)(void *))
+{
+    pthread_t ta, tb;
+    if (pthread_create(&ta, NULL, a, NULL) != 0 || pthread_create(&tb, NULL, b, NULL) != 0)
+        return 1;
+    pthread_join(ta, NULL);
+    pthread_join(tb, NULL);
+    return 0;
+}
+
+static int pipe_mode(void)
+{
+    pthread_t w;
+    char buf[4096];
+    if (pthread_create(&w, NULL, chunk_worker, NULL) != 0)
+        return 1;
+    for (;;) {
+        ssize_t n = read(0, buf, sizeof buf);
+        pthread_mutex_lock(&mu);
+        if (n <= 0)
+            done_producing = 1;
+        else
+            queued++;
+        pthread_cond_signal(&cv);
+        pthread_mutex_unlock(&mu);
+        if (n <= 0)
+            break;
+    }
+    pthread_join(w, NULL);
+    return 0;
+}
+
+static int timed_mode(void)
+{
+    struct timespec ts;
+    sem_t s;
+    sem_init(&s, 0, 0);
+    clock_gettime(CLOCK_REALTIME, &ts);
+    ts.tv_nsec += 20 * 1000000;
+    if (ts.tv_nsec >= 1000000000)
+        ts.tv_sec++, ts.tv_nsec -= 1000000000;
+    if (sem_timedwait(&s, &ts) == 0 || sem_trywait(&s) == 0)
+        return 1;
+    pthread_mutex_lock(&mu);
+    if (pthread_cond_timedwait(&cv, &mu, &ts) != ETIMEDOUT)
+        return 1;
+    pthread_mutex_unlock(&mu);
+    pthread_mutex_lock(&mu2);
+    pthread_t t;
+    /* another thread's trylock of a held mutex fails */
+    if (pthread_create(&t, NULL, (void *(*)(void *))pthread_mutex_trylock, &mu2) != 0)
+        return 1;
+    void *rc;
+    pthread_join(t, &rc);
+    return rc == NULL;   /* 0 (success) would be wrong: EBUSY expected */
+}
+
+int main(int argc, char **argv)
+{
+    const char *m = argc > 1 ? argv[1] : "";
+    sem_init(&items, 0, 0);
+    sem_init(&held_a, 0, 0);
+    sem_init(&held_b, 0, 0);
+    if (strcmp(m, "sem") == 0)
+        return two(sem_producer, sem_consumer);
+    if (strcmp(m, "cond") == 0)
+        return two(cond_producer, cond_consumer);
+    if (strcmp(m, "deadlock") == 0)
+        return two(lock_ab, lock_ba);
+    if (strcmp(m, "pipe") == 0)
+        return pipe_mode();
+    if (strcmp(m, "eventfd") == 0) {
+        efd = eventfd(0, 0);
+        return efd < 0 || two(efd_producer, efd_consumer);
+    }
+    if (strcmp(m, "timed") == 0)
+        return timed_mode();
+    fprintf(stderr, "usage: record-progs sem|cond|deadlock|pipe|eventfd|timed\n");
+    return 2;
+}
