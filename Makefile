@@ -79,6 +79,9 @@ $(BUILD)/obj/%.o: %.c $(HEADERS) | $(BUILD_DEPS_STAMP)
 	@echo "  CC    $<"
 	@$(CC) $(ALL_CFLAGS) -c $< -o $@
 
+# wedge record looks for libwedge-record.so in the install's libdir too
+$(BUILD)/obj/src/cli/cmd_record.o: ALL_CFLAGS += -DWDG_RECORD_LIBDIR='"$(LIBDIR)"'
+
 $(BUILD)/libwedge.a: $(LIB_OBJ)
 	@rm -f $@
 	@echo "  AR    $@"
@@ -108,6 +111,7 @@ install: all
 	install -m 755 $(BUILD)/wedge $(DESTDIR)$(BINDIR)/wedge
 	install -m 644 $(BUILD)/libwedge.a $(DESTDIR)$(LIBDIR)/libwedge.a
 	install -m 755 $(BUILD)/libwedge.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libwedge.so.$(VERSION)
+	install -m 755 $(BUILD)/libwedge-record.so $(DESTDIR)$(LIBDIR)/libwedge-record.so
 	ln -sf libwedge.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libwedge.so.$(MAJOR)
 	ln -sf libwedge.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libwedge.so
 	install -m 644 include/wedge/*.h $(DESTDIR)$(INCLUDEDIR)/wedge/
@@ -151,12 +155,17 @@ $(BUILD)/example-engine: $(BUILD)/obj/examples/engine/engine.o $(BUILD)/libwedge
 # sanitizers (OPT of this build dropped: a preloaded ASan runtime would
 # have to come first in every recorded program); exports.map leaves only
 # the interposed calls exported
-REC_SRC := $(sort $(wildcard src/record/*.c)) src/writer/writer.c src/writer/wline.c \
-	src/base/error.c src/base/buf.c src/base/grow.c src/base/utf8.c
-REC_OBJ := $(REC_SRC:%.c=$(BUILD)/obj-record/%.o)
+REC_OWN := $(sort $(wildcard src/record/*.c))
+REC_SRC := src/writer/writer.c src/writer/wline.c src/base/error.c src/base/buf.c src/base/grow.c \
+	src/base/utf8.c
 REC_CFLAGS = $(STD) -O2 -g -fPIC -fvisibility=hidden -fno-omit-frame-pointer -pthread -Iinclude \
 	$(PKG_CFLAGS) $(CPPFLAGS)
-$(BUILD)/obj-record/%.o: %.c $(HEADERS) src/record/rec.h | $(BUILD_DEPS_STAMP)
+# the layer's own objects where check-layers looks (BUILD/obj/src/record/)
+REC_OWN_OBJ := $(REC_OWN:%.c=$(BUILD)/obj/%.o)
+$(REC_OWN_OBJ): ALL_CFLAGS = $(REC_CFLAGS)
+$(REC_OWN_OBJ): src/record/rec.h
+REC_OBJ := $(REC_OWN_OBJ) $(REC_SRC:%.c=$(BUILD)/obj-record/%.o)
+$(BUILD)/obj-record/%.o: %.c $(HEADERS) | $(BUILD_DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	@echo "  CC    $< (record)"
 	@$(CC) $(REC_CFLAGS) -c $< -o $@

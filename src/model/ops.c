@@ -101,6 +101,7 @@ static const struct {
     {"eventfd_read", WDG_CAT_WAIT},
     {"write", WDG_CAT_RELEASE},
     {"read", WDG_CAT_WAIT},
+    {"poll", WDG_CAT_WAIT},
 };
 
 #define KIND_OBJ_MASK 3u

@@ -6,6 +6,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <pthread.h>
 #include <semaphore.h>
 #include <stdint.h>
@@ -52,6 +53,11 @@ static int64_t rel_timeout(const struct timespec *abs, clockid_t c)
 {
     if (!abs)
         return 0;
+    /* a condition may wait on CLOCK_MONOTONIC (pthread_condattr_setclock,
+     * which xz uses), unseen here: a time before 2001 cannot be on the
+     * realtime clock */
+    if (c == CLOCK_REALTIME && abs->tv_sec < 1000000000)
+        c = CLOCK_MONOTONIC;
     int64_t t = (int64_t)abs->tv_sec * 1000000000 + abs->tv_nsec;
     int64_t d = t - (int64_t)now_ns(c);
     return d > 0 ? -(d / 100) : 0;
@@ -364,6 +370,33 @@ EXPORT ssize_t write(int fd, const void *buf, size_t n)
             return (ssize_t)n;
     }
     return r_(fd, buf, n);
+}
+
+/* a poll for input on pipes or sockets with a timeout other than 0 is a
+ * wait for any of them (the way xz reads its non-blocking input) */
+EXPORT int poll(struct pollfd *fds, nfds_t n, int ms)
+{
+    REAL(poll);
+    if (!r_)
+        return errno = ENOSYS, -1;
+    uint64_t objs[64];
+    uint32_t k = 0;
+    for (nfds_t i = 0; ms != 0 && rec_writer() && i < n && k < 64; i++) {
+        uint64_t ino;
+        if ((fds[i].events & POLLIN) && rec_fd_kind(fds[i].fd, &ino) == REC_FD_PIPE && ino)
+            objs[k++] = ino;
+    }
+    if (k && rec_enter()) {
+        EVENT(ev, "poll", 0);
+        ev.objs = objs, ev.n_objs = k;
+        ev.has_timeout = ms > 0, ev.timeout = -(int64_t)ms * 10000;
+        char site[REC_SITE_MAX];
+        uint64_t frames[REC_FRAMES];
+        rec_where(&ev, __builtin_return_address(0), __builtin_frame_address(0), site, frames);
+        wdg_writer_emit(rec_writer(), &ev);
+        rec_leave();
+    }
+    return r_(fds, n, ms);
 }
 
 EXPORT int close(int fd)

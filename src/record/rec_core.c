@@ -130,8 +130,8 @@ void rec_where(wdg_writer_event *ev, void *ret, void *fp, char *site, uint64_t *
         uintptr_t next = ((uintptr_t *)cur)[0];
         if (next <= cur || next >= stack_hi - 2 * sizeof(uintptr_t) || (next & 7))
             break;
-        uintptr_t r = ((uintptr_t *)next)[1];
-        if (r < 4096)
+        uintptr_t r = ((uintptr_t *)next)[1], b;
+        if (r < 4096 || !module_of(r, &b))   /* not a return address */
             break;
         frames[n++] = r;
         cur = next;

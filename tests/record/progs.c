@@ -3,6 +3,9 @@
  *             (with WEDGE_RECORD_DROP at the post it hangs: a lost signal)
  *   cond      the same through a queue, a mutex and a condition variable
  *   deadlock  two threads lock two mutexes in opposite orders (hangs)
+ *   serial    the same two threads one after the other (ends: the
+ *             reference for deadlock, from the same call sites)
+ *   stubborn  deadlock, ignoring SIGTERM (only SIGKILL ends it)
  *   pipe      the main thread reads stdin and hands each chunk to a worker
  *             (hangs while stdin gives nothing)
  *   eventfd   a producer writes an eventfd 5 times, a consumer reads it
@@ -13,6 +16,8 @@
 #include <errno.h>
 #include <pthread.h>
 #include <semaphore.h>
+#include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/eventfd.h>
@@ -68,14 +73,21 @@ static void *cond_consumer(void *p)
     return NULL;
 }
 
+/* each thread holds its first mutex before either takes its second (the
+ * semaphores), unless the threads run one after the other */
 static sem_t held_a, held_b;
+static int serial;
 static void *lock_ab(void *p)
 {
     (void)p;
     pthread_mutex_lock(&mu);
-    sem_post(&held_a);
-    sem_wait(&held_b);
+    if (!serial) {
+        sem_post(&held_a);
+        sem_wait(&held_b);
+    }
     pthread_mutex_lock(&mu2);
+    pthread_mutex_unlock(&mu2);
+    pthread_mutex_unlock(&mu);
     return NULL;
 }
 
@@ -83,10 +95,27 @@ static void *lock_ba(void *p)
 {
     (void)p;
     pthread_mutex_lock(&mu2);
-    sem_post(&held_b);
-    sem_wait(&held_a);
+    if (!serial) {
+        sem_post(&held_b);
+        sem_wait(&held_a);
+    }
     pthread_mutex_lock(&mu);
+    pthread_mutex_unlock(&mu);
+    pthread_mutex_unlock(&mu2);
     return NULL;
+}
+
+static int one_then_other(void)
+{
+    pthread_t ta, tb;
+    serial = 1;
+    if (pthread_create(&ta, NULL, lock_ab, NULL) != 0)
+        return 1;
+    pthread_join(ta, NULL);
+    if (pthread_create(&tb, NULL, lock_ba, NULL) != 0)
+        return 1;
+    pthread_join(tb, NULL);
+    return 0;
 }
 
 static void *chunk_worker(void *p)
@@ -152,6 +181,12 @@ static int pipe_mode(void)
     return 0;
 }
 
+static void *try_mu2(void *p)
+{
+    (void)p;
+    return (void *)(intptr_t)(pthread_mutex_trylock(&mu2) == EBUSY);
+}
+
 static int timed_mode(void)
 {
     struct timespec ts;
@@ -169,12 +204,12 @@ static int timed_mode(void)
     pthread_mutex_unlock(&mu);
     pthread_mutex_lock(&mu2);
     pthread_t t;
-    /* another thread's trylock of a held mutex fails */
-    if (pthread_create(&t, NULL, (void *(*)(void *))pthread_mutex_trylock, &mu2) != 0)
-        return 1;
     void *rc;
+    /* another thread's trylock of a held mutex fails */
+    if (pthread_create(&t, NULL, try_mu2, NULL) != 0)
+        return 1;
     pthread_join(t, &rc);
-    return rc == NULL;   /* 0 (success) would be wrong: EBUSY expected */
+    return rc != (void *)1;
 }
 
 int main(int argc, char **argv)
@@ -189,6 +224,12 @@ int main(int argc, char **argv)
         return two(cond_producer, cond_consumer);
     if (strcmp(m, "deadlock") == 0)
         return two(lock_ab, lock_ba);
+    if (strcmp(m, "serial") == 0)
+        return one_then_other();
+    if (strcmp(m, "stubborn") == 0) {
+        signal(SIGTERM, SIG_IGN);
+        return two(lock_ab, lock_ba);
+    }
     if (strcmp(m, "pipe") == 0)
         return pipe_mode();
     if (strcmp(m, "eventfd") == 0) {
@@ -197,6 +238,6 @@ int main(int argc, char **argv)
     }
     if (strcmp(m, "timed") == 0)
         return timed_mode();
-    fprintf(stderr, "usage: record-progs sem|cond|deadlock|pipe|eventfd|timed\n");
+    fprintf(stderr, "usage: record-progs sem|cond|deadlock|serial|stubborn|pipe|eventfd|timed\n");
     return 2;
 }

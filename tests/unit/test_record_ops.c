@@ -32,6 +32,7 @@ void test_record_ops(void)
         {"eventfd_read", WDG_CAT_WAIT, WDG_SIG_NONE, 0},
         {"write", WDG_CAT_RELEASE, WDG_SIG_LATCH, 0},
         {"read", WDG_CAT_WAIT, WDG_SIG_NONE, 0},
+        {"poll", WDG_CAT_WAIT, WDG_SIG_NONE, 0},
     };
     for (size_t i = 0; i < sizeof table / sizeof table[0]; i++) {
         uint32_t id = wdg_ops_find(ops, table[i].op, strlen(table[i].op));
