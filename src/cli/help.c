@@ -107,6 +107,10 @@ const char cli_help_report_input[] =
     "                       in both engines) or a handle (K handle) (repeatable)\n"
     "  --op-signal N=S      op N's signal: latch, pulse, count or condition\n"
     "                       (pulse and condition reach current waiters only)\n"
+    "  --profile P          op categories for a log of POSIX calls (posix:\n"
+    "                       rwlocks, spinlocks, futexes, timed locks, send,\n"
+    "                       recv, message queues) or of more Xbox kernel calls\n"
+    "                       (xbox: critical sections, queues, I/O completion)\n"
     "  --strict             stop at the first malformed line (exit 65) or at a\n"
     "                       trace cut short (exit 66)\n"
     "\n"
@@ -123,7 +127,7 @@ const char cli_help_stats[] =
     "\n"
     "  --json               one JSON object instead of text\n"
     "  --line-format T, --probe PC=OP, --op-category N=C, --op-kind N=K,\n"
-    "  --op-signal N=S, --strict\n"
+    "  --op-signal N=S, --profile P, --strict\n"
     "                       as for 'wedge report'\n";
 
 const char cli_help_simulate[] =

@@ -166,7 +166,7 @@ eq "drop: hangs, killed" $? 124
 contains "drop: the library says what it dropped" drop.err "dropped a producer call at $site"
 eq "drop: 19 posts in the trace" "$(count drop sem_post)" 19
 eq "drop: the consumer waits" \
-    "$(last_of drop "$(jq -r 'select(.op == "thread.create") | .new_tid' drop.jsonl | tail -n 1)")" sem_wait
+    "$(last_of drop "$(jq -r 'select(.op == "sem_wait") | .tid' drop.jsonl | head -n 1)")" sem_wait
 WEDGE_RECORD_DROP="nowhere+0x1:1" "$W" record -o nodrop.jsonl -- "$P" sem >/dev/null 2>&1
 eq "drop: another site drops nothing" "$(count nodrop sem_post)" 20
 
@@ -180,6 +180,18 @@ status "record: no such qemu" 66 "$W" record -o x.jsonl --qemu=/no/qemu -- "$P" 
     "$W" record -o x.jsonl -- /sbin/ldconfig -p
 "$W" record -o x.jsonl -- sh -c 'exit 3' >/dev/null 2>&1
 eq "record: the program's exit status" $? 3
+
+# --- --profile: categories for a log's other POSIX and Xbox calls
+printf '%s\n' '{"wedge_trace":1}' '{"t":1,"tid":1,"op":"pthread_rwlock_unlock","lr":"0x10","obj":"0x20"}' \
+    '{"t":2,"tid":1,"op":"pthread_rwlock_wrlock","lr":"0x14","obj":"0x20"}' \
+    '{"t":3,"tid":1,"op":"RtlLeaveCriticalSection","lr":"0x18","obj":"0x30"}' >prof.jsonl
+cats() { "$W" stats prof.jsonl "$@" | sed -n 's/^categories: //p'; }
+eq "profile: none" "$(cats)" "set 0, release 0, wait 0, signal_wait 0, create 0, thread 0, other 3"
+eq "profile: posix" "$(cats --profile posix)" "set 0, release 1, wait 1, signal_wait 0, create 0, thread 0, other 1"
+eq "profile: xbox" "$(cats --profile xbox)" "set 0, release 1, wait 0, signal_wait 0, create 0, thread 0, other 2"
+eq "profile: --op-category wins" "$(cats --op-category pthread_rwlock_unlock=other --profile posix)" \
+    "set 0, release 0, wait 1, signal_wait 0, create 0, thread 0, other 2"
+status "profile: another name" 64 "$W" stats prof.jsonl --profile win32
 
 # --- the verdicts (need the reader's site support)
 report_gated() {   # NAME REF CAND: wedge report into NAME.json when sites are read
