@@ -105,8 +105,9 @@ eq "cond: exit" "$(rc cond)" 0
 eq "cond: 20 signals" "$(count cond pthread_cond_signal)" 20
 eq "cond: locks and unlocks pair" "$(count cond pthread_mutex_lock)" "$(count cond pthread_mutex_unlock)"
 eq "cond: a wait is an unlock, the wait and a lock at one site" \
-    "$(jq -sr '[range(0; length - 2) as $i | select(.[$i + 1].op == "pthread_cond_wait") |
-        [.[$i].op, .[$i + 2].op, (.[$i].lr == .[$i + 1].lr)]] | unique | .[] | join(" ")' cond.jsonl)" \
+    "$(jq -sr '[.[] | select(.tid != null)] | group_by(.tid) | map(. as $e |
+        [range(0; length - 2) as $i | select($e[$i + 1].op == "pthread_cond_wait") |
+        [$e[$i].op, $e[$i + 2].op, ($e[$i].lr == $e[$i + 1].lr)]]) | add | unique | .[] | join(" ")' cond.jsonl)" \
     "$(if [ "$(count cond pthread_cond_wait)" -gt 0 ]; then echo "pthread_mutex_unlock pthread_mutex_lock true"; fi)"
 
 # --- eventfd, timed waits
