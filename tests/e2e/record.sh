@@ -170,6 +170,13 @@ eq "drop: the consumer waits" \
     "$(last_of drop "$(jq -r 'select(.op == "sem_wait") | .tid' drop.jsonl | head -n 1)")" sem_wait
 WEDGE_RECORD_DROP="nowhere+0x1:1" "$W" record -o nodrop.jsonl -- "$P" sem >/dev/null 2>&1
 eq "drop: another site drops nothing" "$(count nodrop sem_post)" 20
+# wedge record turns address randomisation off: two runs, one set of addresses
+addrs() { jq -r 'select(.op == "thread.create" or .op == "sem_post") | "\(.entry_pc) \(.obj)"' "$1.jsonl" | sort -u; }
+if setarch "$(uname -m)" -R true 2>/dev/null; then
+    eq "two runs: the same entry points and objects" "$(addrs nodrop)" "$(addrs sem-native)"
+else
+    echo "note: this system refuses to turn address randomisation off (setarch -R): not checked"
+fi
 
 # --- usage and errors
 status "record: no -o" 64 "$W" record -- "$P" sem
