@@ -73,35 +73,54 @@ static void *cond_consumer(void *p)
     return NULL;
 }
 
-/* each thread holds its first mutex before either takes its second (the
- * semaphores), unless the threads run one after the other */
-static sem_t held_a, held_b;
+/* Two threads each take both mutexes ROUNDS times, in opposite orders.
+ * Their first ROUNDS - 1 rounds do not overlap (done_a, done_b); in the
+ * last round each holds its first mutex before either takes its second
+ * (held_a, held_b): a deadlock, unless the threads run one after the
+ * other (serial: the reference, from the same call sites, whose earlier
+ * rounds show each lock's wait site going round) */
+#define ROUNDS 4
+static sem_t held_a, held_b, done_a, done_b;
 static int serial;
+
+/* one round, from one call site for every round and both threads (so
+ * that each wait site goes round), holding first while it takes second;
+ * with a handshake, after the other thread holds its first */
+__attribute__((noinline)) static void lock_round(pthread_mutex_t *first, pthread_mutex_t *second,
+                                                 sem_t *mine, sem_t *other, int handshake)
+{
+    pthread_mutex_lock(first);
+    if (handshake) {
+        sem_post(mine);
+        sem_wait(other);
+    }
+    pthread_mutex_lock(second);
+    pthread_mutex_unlock(second);
+    pthread_mutex_unlock(first);
+}
+
 static void *lock_ab(void *p)
 {
     (void)p;
-    pthread_mutex_lock(&mu);
-    if (!serial) {
-        sem_post(&held_a);
-        sem_wait(&held_b);
+    for (int i = 0; i < ROUNDS; i++) {
+        if (i == ROUNDS - 1) {
+            sem_post(&done_a);
+            sem_wait(&done_b);
+        }
+        lock_round(&mu, &mu2, &held_a, &held_b, i == ROUNDS - 1 && !serial);
     }
-    pthread_mutex_lock(&mu2);
-    pthread_mutex_unlock(&mu2);
-    pthread_mutex_unlock(&mu);
     return NULL;
 }
 
 static void *lock_ba(void *p)
 {
     (void)p;
-    pthread_mutex_lock(&mu2);
-    if (!serial) {
-        sem_post(&held_b);
-        sem_wait(&held_a);
+    sem_wait(&done_a);
+    for (int i = 0; i < ROUNDS; i++) {
+        if (i == ROUNDS - 1)
+            sem_post(&done_b);
+        lock_round(&mu2, &mu, &held_b, &held_a, i == ROUNDS - 1 && !serial);
     }
-    pthread_mutex_lock(&mu);
-    pthread_mutex_unlock(&mu);
-    pthread_mutex_unlock(&mu2);
     return NULL;
 }
 
@@ -109,6 +128,7 @@ static int one_then_other(void)
 {
     pthread_t ta, tb;
     serial = 1;
+    sem_post(&done_b);   /* the first thread's last round need not wait */
     if (pthread_create(&ta, NULL, lock_ab, NULL) != 0)
         return 1;
     pthread_join(ta, NULL);
@@ -218,6 +238,8 @@ int main(int argc, char **argv)
     sem_init(&items, 0, 0);
     sem_init(&held_a, 0, 0);
     sem_init(&held_b, 0, 0);
+    sem_init(&done_a, 0, 0);
+    sem_init(&done_b, 0, 0);
     if (strcmp(m, "sem") == 0)
         return two(sem_producer, sem_consumer);
     if (strcmp(m, "cond") == 0)
