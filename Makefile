@@ -55,7 +55,7 @@ NPROC := $(shell nproc 2>/dev/null || echo 2)
 JOBS = $(if $(findstring -j,$(MAKEFLAGS)),,-j$(NPROC))
 
 .PHONY: all lib install deps check-layers test test-plain test-asan test-long sweep coverage demo example bench fuzz check-memory clean
-all: $(BUILD)/wedge lib
+all: $(BUILD)/wedge lib $(BUILD)/libwedge-record.so
 lib: $(BUILD)/libwedge.a $(BUILD)/libwedge.so
 
 $(DEPS_STAMP): scripts/install-deps.sh
@@ -78,6 +78,9 @@ $(BUILD)/obj/%.o: %.c $(HEADERS) | $(BUILD_DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	@echo "  CC    $<"
 	@$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+# wedge record looks for libwedge-record.so in the install's libdir too
+$(BUILD)/obj/src/cli/cmd_record.o: ALL_CFLAGS += -DWDG_RECORD_LIBDIR='"$(LIBDIR)"'
 
 $(BUILD)/libwedge.a: $(LIB_OBJ)
 	@rm -f $@
@@ -108,6 +111,7 @@ install: all
 	install -m 755 $(BUILD)/wedge $(DESTDIR)$(BINDIR)/wedge
 	install -m 644 $(BUILD)/libwedge.a $(DESTDIR)$(LIBDIR)/libwedge.a
 	install -m 755 $(BUILD)/libwedge.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libwedge.so.$(VERSION)
+	install -m 755 $(BUILD)/libwedge-record.so $(DESTDIR)$(LIBDIR)/libwedge-record.so
 	ln -sf libwedge.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libwedge.so.$(MAJOR)
 	ln -sf libwedge.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libwedge.so
 	install -m 644 include/wedge/*.h $(DESTDIR)$(INCLUDEDIR)/wedge/
@@ -146,6 +150,36 @@ $(BUILD)/example-engine: $(BUILD)/obj/examples/engine/engine.o $(BUILD)/libwedge
 	@echo "  LINK  $@"
 	@$(CC) $(ALL_LDFLAGS) -o $@ $< $(BUILD)/libwedge.a $(PKG_LIBS)
 
+# wedge record's LD_PRELOAD library (src/record/): the writer and the
+# base files it uses compiled again, position-independent and never with
+# sanitizers (OPT of this build dropped: a preloaded ASan runtime would
+# have to come first in every recorded program); exports.map leaves only
+# the interposed calls exported
+REC_OWN := $(sort $(wildcard src/record/*.c))
+REC_SRC := src/writer/writer.c src/writer/wline.c src/base/error.c src/base/buf.c src/base/grow.c \
+	src/base/utf8.c
+REC_CFLAGS = $(STD) -O2 -g -fPIC -fvisibility=hidden -fno-omit-frame-pointer -pthread -Iinclude \
+	$(PKG_CFLAGS) $(CPPFLAGS)
+# the layer's own objects where check-layers looks (BUILD/obj/src/record/)
+REC_OWN_OBJ := $(REC_OWN:%.c=$(BUILD)/obj/%.o)
+$(REC_OWN_OBJ): ALL_CFLAGS = $(REC_CFLAGS)
+$(REC_OWN_OBJ): src/record/rec.h
+REC_OBJ := $(REC_OWN_OBJ) $(REC_SRC:%.c=$(BUILD)/obj-record/%.o)
+$(BUILD)/obj-record/%.o: %.c $(HEADERS) | $(BUILD_DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	@echo "  CC    $< (record)"
+	@$(CC) $(REC_CFLAGS) -c $< -o $@
+
+$(BUILD)/libwedge-record.so: $(REC_OBJ) src/record/exports.map
+	@echo "  LINK  $@"
+	@$(CC) -shared -Wl,-z,defs -Wl,--version-script=src/record/exports.map -pthread -o $@ \
+		$(REC_OBJ) $(PKG_LIBS) -ldl
+
+# tests/e2e/record.sh's small programs, also without sanitizers
+$(BUILD)/record-progs: tests/record/progs.c | $(BUILD_DEPS_STAMP)
+	@echo "  LINK  $@"
+	@$(CC) $(STD) -O1 -g -pthread -o $@ $<
+
 $(BUILD)/bench-writer: bench/bench_writer.c $(BUILD)/libwedge.a
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libwedge.a $(PKG_LIBS)
 
@@ -169,12 +203,13 @@ test-plain: deps
 	@$(MAKE) --no-print-directory $(JOBS) BUILD=build build/wedge build/unit-tests build/fuzz-replay \
 		build/libwedge.so \
 		build/wedge-failalloc build/fuzz-replay-options build/fuzz-replay-transport build/locale-json \
-		build/report-threads build/example-engine
+		build/report-threads build/example-engine build/libwedge-record.so build/record-progs
 
 test-asan: deps
 	@$(MAKE) --no-print-directory $(JOBS) BUILD=build-asan OPT="$(SAN)" build-asan/wedge build-asan/unit-tests build-asan/fuzz-replay \
 		build-asan/wedge-failalloc build-asan/fuzz-replay-options build-asan/fuzz-replay-transport \
-		build-asan/locale-json build-asan/report-threads build-asan/example-engine
+		build-asan/locale-json build-asan/report-threads build-asan/example-engine \
+		build-asan/libwedge-record.so build-asan/record-progs
 
 test: test-plain test-asan
 	@sh tests/run.sh build build-asan

@@ -12,6 +12,7 @@
 #   output    base model analysis
 #   sim       base model            (the simulator, libwedge-sim.a)
 #   writer    base                  (the trace writer, for engines)
+#   record    base writer           (wedge record's LD_PRELOAD library)
 #   cli       everything
 # Two checks, because either alone can be fooled:
 #   calls     every undefined symbol of an object file in BUILD/obj/src/L/
@@ -36,6 +37,7 @@ allowed() {   # allowed LAYER -> the layers it may use, itself included
     output) echo "output base model analysis" ;;
     sim) echo "sim base model" ;;
     writer) echo "writer base" ;;
+    record) echo "record base writer" ;;
     cli) echo "cli base input model formats analysis output sim writer" ;;
     *) echo "" ;;
     esac
@@ -53,7 +55,7 @@ header_layer() {   # the layer of public header wedge/NAME.h
     esac
 }
 
-LAYERS="base input model formats analysis output sim writer cli"
+LAYERS="base input model formats analysis output sim writer record cli"
 T=$(mktemp -d) || exit 2
 trap 'rm -rf "$T"' EXIT INT TERM
 
@@ -78,7 +80,10 @@ for l in $LAYERS; do
     # shellcheck disable=SC2086 # objs is a list of paths without spaces
     nm -A $objs | awk -v l="$l" '
         { split($1, p, ":"); n = split(p[1], d, "/"); src = "src/" l "/" d[n]; sub(/\.o$/, ".c", src) }
-        NF == 3 && $2 ~ /^[TDBRC]$/ { print $3, l >> "'"$T/def"'"; next }
+        # record's interposers (pthread_mutex_lock, write, ...) are libc's
+        # names: a layer calling them calls libc, not record
+        NF == 3 && $2 ~ /^[TDBRC]$/ && (l != "record" || $3 ~ /^rec_/) { print $3, l >> "'"$T/def"'"; next }
+        NF == 3 && $2 ~ /^[TDBRC]$/ { next }
         NF == 3 && $2 == "U" { print $3, l, src >> "'"$T/undef"'" }'
 done
 touch "$T/def" "$T/undef"

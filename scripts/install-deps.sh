@@ -18,6 +18,11 @@ command -v gzip >/dev/null 2>&1 || missing="$missing gzip"
 command -v zstd >/dev/null 2>&1 || missing="$missing zstd"
 # used by the tests: graphviz's dot must read the wait-for graph
 command -v dot >/dev/null 2>&1 || missing="$missing graphviz"
+# used by the tests: wedge record runs real programs natively and under
+# qemu-user (tests/e2e/record.sh)
+command -v qemu-x86_64 >/dev/null 2>&1 || missing="$missing qemu-user"
+command -v pigz >/dev/null 2>&1 || missing="$missing pigz"
+command -v xz >/dev/null 2>&1 || missing="$missing xz-utils"
 # tools one make target needs, named as arguments (make check-memory:
 # valgrind); each is a Debian package of the same name but gcov (make
 # coverage), which comes with gcc

@@ -84,9 +84,11 @@ int cmd_stats(int argc, char **argv);
 int cmd_simulate(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
+int cmd_record(int argc, char **argv);
 
 extern const char cli_help_main[], cli_help_report[], cli_help_report_input[],
-    cli_help_stats[], cli_help_simulate[], cli_help_demo[], cli_help_diff[];
+    cli_help_stats[], cli_help_simulate[], cli_help_demo[], cli_help_diff[],
+    cli_help_record[];
 
 /* wedge report --help: both parts */
 void cli_help_report_print(void);

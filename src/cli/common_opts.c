@@ -8,12 +8,61 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* --profile NAME: op settings for a user's own log of one family of
+ * calls, applied before --op-category, --op-kind and --op-signal (which
+ * may change them).  Calls that wedge record writes are built in; these
+ * are the ones a log may hold besides (docs/wedge.md, Profiles).  Each
+ * entry is "c:NAME=CATEGORY" or "s:NAME=SIGNAL". */
+static const char *const profile_posix[] = {
+    "c:pthread_mutex_timedlock=wait", "c:pthread_mutex_clocklock=wait",
+    "c:sem_clockwait=wait", "c:pthread_cond_clockwait=wait",
+    "c:pthread_rwlock_rdlock=wait", "c:pthread_rwlock_wrlock=wait",
+    "c:pthread_rwlock_unlock=release",
+    "c:pthread_spin_lock=wait", "c:pthread_spin_unlock=release",
+    "c:futex_wait=wait", "c:futex_wake=set", "s:futex_wake=condition",
+    "c:recv=wait", "c:send=release", "s:send=latch",
+    "c:mq_receive=wait", "c:mq_send=release",
+    NULL};
+static const char *const profile_xbox[] = {
+    "c:RtlEnterCriticalSection=wait", "c:RtlTryEnterCriticalSection=wait",
+    "c:RtlLeaveCriticalSection=release",
+    "c:KeInsertQueue=release", "c:KeRemoveQueue=wait",
+    "c:NtSetIoCompletion=release", "c:NtRemoveIoCompletion=wait",
+    "c:NtCreateIoCompletion=create",
+    NULL};
+
+static int profile(void *ctx, const char *name, const char *value, wdg_error *err)
+{
+    cli_input *in = ctx;
+    (void)name;
+    if (strcmp(value, "posix") == 0)
+        in->profile = profile_posix;
+    else if (strcmp(value, "xbox") == 0)
+        in->profile = profile_xbox;
+    else
+        return wdg_error_set(err, WDG_EUSAGE, NULL, 0, "--profile takes posix or xbox: '%s'",
+                             value);
+    return 0;
+}
+
+static int apply_profile(wdg_ops *ops, const char *const *p, wdg_error *err)
+{
+    for (; p && *p; p++) {
+        int rc = (*p)[0] == 'c' ? wdg_ops_override(ops, *p + 2, err)
+                                : wdg_ops_override_signal(ops, *p + 2, err);
+        if (rc < 0)
+            return rc;
+    }
+    return 0;
+}
+
 const cli_opt cli_input_opts[] = {
     {"line-format", 0, CLI_LIST, offsetof(cli_input, line_formats), NULL},
     {"probe", 0, CLI_LIST, offsetof(cli_input, probes), NULL},
     {"op-category", 0, CLI_LIST, offsetof(cli_input, op_categories), NULL},
     {"op-kind", 0, CLI_LIST, offsetof(cli_input, op_kinds), NULL},
     {"op-signal", 0, CLI_LIST, offsetof(cli_input, op_signals), NULL},
+    {"profile", 0, CLI_PARSE, 0, profile},
     {"strict", 0, CLI_FLAG, offsetof(cli_input, strict), NULL},
     CLI_OPT_END};
 
@@ -32,7 +81,7 @@ int cli_input_load(cli_input *in, const char *const *paths, size_t n, wdg_trace 
     wdg_ops *ops = NULL;
     wdg_templates *ts = NULL;
     int rc = wdg_ops_new(&ops, err);
-    if (rc < 0)
+    if (rc < 0 || (rc = apply_profile(ops, in->profile, err)) < 0)
         goto done;
     for (size_t i = 0; i < in->op_categories.n; i++)
         if ((rc = wdg_ops_override(ops, in->op_categories.items[i], err)) < 0)

@@ -7,10 +7,11 @@
 typedef struct cli_input {
     cli_list line_formats, probes, op_categories, op_kinds, op_signals;
     int strict;
+    const char *const *profile;   /* --profile: its op settings, NULL-ended; NULL none */
 } cli_input;
 
 /* --line-format, --probe, --op-category, --op-kind, --op-signal,
- * --strict: a table over a cli_input. */
+ * --profile, --strict: a table over a cli_input. */
 extern const cli_opt cli_input_opts[];
 
 /* Loads paths with the input options: ops table, templates, probes. On

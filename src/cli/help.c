@@ -18,6 +18,9 @@ const char cli_help_main[] =
     "  demo              simulate a two-fault run and report on it\n"
     "  diff REF CAND --tid R[=C]\n"
     "                    one thread pair's early token streams side by side\n"
+    "  record -o TRACE [--timeout T] [--qemu[=BIN]] -- PROGRAM ARGS...\n"
+    "                    record a Linux program's threads, locks, semaphores,\n"
+    "                    condition variables and pipes (natively or under qemu)\n"
     "  help [COMMAND]    this text, or a command's\n"
     "  --version         print the version\n"
     "\n"
@@ -104,6 +107,10 @@ const char cli_help_report_input[] =
     "                       in both engines) or a handle (K handle) (repeatable)\n"
     "  --op-signal N=S      op N's signal: latch, pulse, count or condition\n"
     "                       (pulse and condition reach current waiters only)\n"
+    "  --profile P          op categories for a log of POSIX calls (posix:\n"
+    "                       rwlocks, spinlocks, futexes, timed locks, send,\n"
+    "                       recv, message queues) or of more Xbox kernel calls\n"
+    "                       (xbox: critical sections, queues, I/O completion)\n"
     "  --strict             stop at the first malformed line (exit 65) or at a\n"
     "                       trace cut short (exit 66)\n"
     "\n"
@@ -120,7 +127,7 @@ const char cli_help_stats[] =
     "\n"
     "  --json               one JSON object instead of text\n"
     "  --line-format T, --probe PC=OP, --op-category N=C, --op-kind N=K,\n"
-    "  --op-signal N=S, --strict\n"
+    "  --op-signal N=S, --profile P, --strict\n"
     "                       as for 'wedge report'\n";
 
 const char cli_help_simulate[] =
@@ -208,3 +215,32 @@ void cli_help_report_print(void)
     fputs(cli_help_report, stdout);
     fputs(cli_help_report_input, stdout);
 }
+
+const char cli_help_record[] =
+    "usage: wedge record -o TRACE [--timeout T] [--qemu[=BIN]] -- PROGRAM ARGS...\n"
+    "\n"
+    "Runs PROGRAM with libwedge-record.so preloaded and writes its\n"
+    "synchronisation to TRACE (wedge JSONL): thread create, exit and join;\n"
+    "semaphores; mutexes (lock a wait, unlock a release); condition variables\n"
+    "(the mutex released and taken again around a wait); eventfd; blocking\n"
+    "reads and writes on pipes and sockets.  Each event's lr is its call site\n"
+    "as MODULE+0xOFFSET, the same natively and under an emulator.  A wait is\n"
+    "written as it begins, so a call that never returns is in the trace.\n"
+    "Programs that PROGRAM runs in turn are not recorded.\n"
+    "\n"
+    "  -o, --output TRACE   the trace to write (replaced)\n"
+    "  --timeout T          kill PROGRAM after T seconds (2, 1.5, 300ms):\n"
+    "                       SIGTERM, then SIGKILL a second later; exit 124\n"
+    "  --qemu[=BIN]         run PROGRAM under qemu-user (default qemu-x86_64)\n"
+    "                       with the library in the guest: an emulated run to\n"
+    "                       compare with the native one\n"
+    "\n"
+    "The trace always ends with trace.end: written by the library when\n"
+    "PROGRAM exits or dies of a signal, else appended by wedge record with the\n"
+    "time of the kill.  WEDGE_RECORD_DROP=SITE:N in the environment makes the\n"
+    "library skip the N-th producer call (sem_post, unlock, condition signal,\n"
+    "eventfd or pipe write) at SITE (MODULE+0xOFFSET): a lost signal.\n"
+    "\n"
+    "exit status: PROGRAM's (128+N when signal N ended it), 124 when\n"
+    "--timeout killed it, 64 usage error, 66 no library, no program or no\n"
+    "trace written.\n";

@@ -21,6 +21,8 @@ static int help(const char *cmd)
         fputs(cli_help_demo, stdout);
     else if (strcmp(cmd, "diff") == 0)
         fputs(cli_help_diff, stdout);
+    else if (strcmp(cmd, "record") == 0)
+        fputs(cli_help_record, stdout);
     else {
         fprintf(stderr, "wedge: no command '%s'; try 'wedge --help'\n", cmd);
         return 64;
@@ -51,6 +53,8 @@ int main(int argc, char **argv)
         return cmd_demo(argc - 1, argv + 1);
     if (strcmp(cmd, "diff") == 0)
         return cmd_diff(argc - 1, argv + 1);
+    if (strcmp(cmd, "record") == 0)
+        return cmd_record(argc - 1, argv + 1);
     fprintf(stderr, "wedge: unknown command '%s'\nTry 'wedge --help'.\n", cmd);
     return 64;
 }

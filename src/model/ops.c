@@ -84,6 +84,24 @@ static const struct {
     {"pthread_cond_timedwait", WDG_CAT_WAIT},
     {"SleepConditionVariableCS", WDG_CAT_WAIT},
     {"SleepConditionVariableSRW", WDG_CAT_WAIT},
+    /* POSIX calls as wedge record writes them (docs/wedge.md): a mutex is
+     * locked by a wait on it and unlocked by a release; a thread's end
+     * sets its thread object, which pthread_join waits on; a pipe (or
+     * socket) is waited on by a blocking read and released by a write */
+    {"sem_post", WDG_CAT_RELEASE},
+    {"sem_wait", WDG_CAT_WAIT},
+    {"sem_timedwait", WDG_CAT_WAIT},
+    {"sem_trywait", WDG_CAT_WAIT},
+    {"pthread_mutex_lock", WDG_CAT_WAIT},
+    {"pthread_mutex_trylock", WDG_CAT_WAIT},
+    {"pthread_mutex_unlock", WDG_CAT_RELEASE},
+    {"pthread_join", WDG_CAT_WAIT},
+    {"pthread_exit", WDG_CAT_SET},
+    {"eventfd_write", WDG_CAT_RELEASE},
+    {"eventfd_read", WDG_CAT_WAIT},
+    {"write", WDG_CAT_RELEASE},
+    {"read", WDG_CAT_WAIT},
+    {"poll", WDG_CAT_WAIT},
 };
 
 #define KIND_OBJ_MASK 3u
@@ -142,6 +160,13 @@ static const struct {
     {"WakeAllConditionVariable", WDG_SIG_CONDITION << KIND_SIG_SHIFT},
     {"KeSignalCondition", WDG_SIG_CONDITION << KIND_SIG_SHIFT},
     {"pthread_cond_timedwait", KIND_TIMED},
+    {"sem_timedwait", KIND_TIMED},
+    {"sem_trywait", KIND_TIMED},
+    {"pthread_mutex_trylock", KIND_TIMED},
+    /* data in a pipe, or an eventfd's counter, is taken whole by a read
+     * however many writes put it there: a latch, not a count */
+    {"write", WDG_SIG_LATCH << KIND_SIG_SHIFT},
+    {"eventfd_write", WDG_SIG_LATCH << KIND_SIG_SHIFT},
 };
 
 static int has_prefix(const char *s, size_t n, const char *p)

@@ -57,7 +57,7 @@ for o in $(grep -oE '^  +(-o, )?--[a-z-]+' "$T/help" | grep -oE -- '--[a-z-]+');
     contains "docs/wedge.md documents report $o" docs/wedge.md "\`$o"
 done
 # every command is in both synopses
-for c in report stats simulate demo diff help; do
+for c in report stats simulate demo diff record help; do
     contains "README synopsis names $c" README.md "wedge $c"
     contains "docs/wedge.md synopsis names $c" docs/wedge.md "wedge $c"
 done

@@ -8,6 +8,7 @@
     X(ops)             \
     X(op_kinds)        \
     X(op_facts)        \
+    X(record_ops)      \
     X(source_plain)    \
     X(source_compressed) \
     X(source_long_lines) \
