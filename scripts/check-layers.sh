@@ -80,8 +80,8 @@ for l in $LAYERS; do
     # shellcheck disable=SC2086 # objs is a list of paths without spaces
     nm -A $objs | awk -v l="$l" '
         { split($1, p, ":"); n = split(p[1], d, "/"); src = "src/" l "/" d[n]; sub(/\.o$/, ".c", src) }
-        # record's interposers (pthread_mutex_lock, write, ...) are libc's
-        # names: a layer calling them calls libc, not record
+        # the interposers of record (pthread_mutex_lock, write, ...) have
+        # libc names: a layer calling them calls libc, not record
         NF == 3 && $2 ~ /^[TDBRC]$/ && (l != "record" || $3 ~ /^rec_/) { print $3, l >> "'"$T/def"'"; next }
         NF == 3 && $2 ~ /^[TDBRC]$/ { next }
         NF == 3 && $2 == "U" { print $3, l, src >> "'"$T/undef"'" }'
