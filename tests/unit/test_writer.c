@@ -151,6 +151,7 @@ void test_writer_lines(void)
     /* wedge's parser reads the 32-bit line back as written */
     nth_line(s, 2, line, sizeof line);
     wdg_rec r;
+    wdg_rec_init(&r, NULL);
     wdg_line_result res;
     wdg_jsonl_header hdr;
     CHECK_INT(wdg_jsonl_parse(line, strlen(line), &r, &hdr, &res), LINE_EVENT);
