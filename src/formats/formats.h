@@ -172,6 +172,11 @@ int wdg_rec_list_full(const wdg_rec *r, wdg_field f);
 void wdg_rec_mark(wdg_rec *r, wdg_field f);
 void wdg_rec_unset(wdg_rec *r, wdg_field f);
 
+/* --- ELF symbols (elf.c) ------------------------------------------- */
+/* Adds the functions of the ELF image d[0..n) to s (in its current
+ * module): their count, -1 out of memory, -2 not an ELF file. */
+int wdg_elf_symbols(wdg_symbols *s, const unsigned char *d, size_t n);
+
 /* --- JSONL (jsonl.c) ------------------------------------------------ */
 typedef struct wdg_jsonl_header {
     int is_header;
