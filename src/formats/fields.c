@@ -148,12 +148,17 @@ int wdg_addr_from_int(wdg_sites *sites, int64_t v, wdg_addr *out)
     return v < 0 ? -2 : wdg_addr_from_u64(sites, (uint64_t)v, out);
 }
 
-int wdg_addr_parse(wdg_sites *sites, const char *s, size_t n, wdg_addr *out)
+int wdg_addr_parse_any(wdg_sites *sites, const char *s, size_t n, wdg_addr *out)
 {
     uint64_t v;
     const char *m;
     size_t mn;
-    int rc = wdg_addr_text(s, n, &v, &m, &mn);
+    /* the common case first: plain hex, read in one pass */
+    int rc = wdg_parse_hex64(s, n, &v);
+    if (rc == 0)
+        return wdg_addr_from_u64(sites, v, out);
+    if (rc == -1)
+        rc = wdg_addr_text(s, n, &v, &m, &mn);
     if (rc < 0)
         return rc;
     if (!m)
