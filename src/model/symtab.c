@@ -82,7 +82,8 @@ static int by_addr(const void *a, const void *b)
  * loaded stays. */
 void wdg_symtab_finish(wdg_symbols *s)
 {
-    qsort(s->items, s->n, sizeof *s->items, by_addr);
+    if (s->n)   /* items is NULL while empty */
+        qsort(s->items, s->n, sizeof *s->items, by_addr);
     size_t w = 0;
     for (size_t i = 0; i < s->n; i++)
         if (w == 0 || s->items[w - 1].start != s->items[i].start ||
