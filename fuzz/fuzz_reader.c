@@ -45,6 +45,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     wdg_templates_add(ts, "[{t:dec}] T{tid:dec} {op:word} lr={lr:hex} h={obj:hex}", &err);
     wdg_templates_add(ts, "{tid:dec}:{op:word}:{pc:hex}", &err);
     wdg_symbols_load(syms, path, NULL, &err);
+    /* the same bytes as a module's symbols (an ELF file's too) */
+    wdg_symbols_load_module(syms, "libx.so", path, NULL, &err);
     wdg_read_opts ro = {ts, 0, NULL, NULL};
     const char *paths[2] = {path, cand};
     const char *probes[] = {"0x8284E49C=KeReleaseSemaphore"};
@@ -53,7 +55,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             t[1]->lines != t[1]->n_events + t[1]->ignored + t[1]->malformed)
             abort();
         wdg_report rep;
-        if (wdg_report_build(&rep, t[0], t[1], syms, NULL, &err) == 0) {
+        if (wdg_symbols_bind(syms, wdg_ops_sites(ops), &err) == 0 &&
+            wdg_report_build(&rep, t[0], t[1], syms, NULL, &err) == 0) {
             wdg_buf b = WDG_BUF_INIT;
             wdg_report_markdown(&rep, &b);
             wdg_report_json(&rep, &b);

@@ -46,7 +46,7 @@ allowed() {   # allowed LAYER -> the layers it may use, itself included
 header_layer() {   # the layer of public header wedge/NAME.h
     case $1 in
     api | buf | error | outfile | utf8) echo base ;;
-    trace | ops | symbols) echo model ;;
+    trace | ops | symbols | sites) echo model ;;
     load | template) echo formats ;;
     analysis | diagnosis | bootdelta | diff | report) echo analysis ;;
     writer) echo writer ;;

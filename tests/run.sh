@@ -39,6 +39,7 @@ suites() {
     echo "objects sh tests/e2e/objects.sh $b"
     echo "writer sh tests/e2e/writer.sh $b"
     echo "record sh tests/e2e/record.sh $b"
+    echo "sites sh tests/e2e/sites.sh $b"
     echo "sim sh tests/e2e/sim.sh $b '$seeds'"
     echo "alloc sh tests/alloc/run.sh $b $step"
     echo "threads ./$b/report-threads"

@@ -38,7 +38,7 @@ WDG_API const char *wdg_status_name(wdg_status st);
 typedef struct wdg_key {
     uint8_t cat;            /* wdg_category */
     uint8_t has_lr;         /* keyed by (cat, lr); else by (cat, op) */
-    uint32_t lr;
+    wdg_addr lr;
     uint32_t op;            /* the key's op; for lr keys the op most seen there */
     uint64_t ref, cand;     /* counts over the common span */
     uint64_t ref_total, cand_total;
@@ -79,7 +79,7 @@ typedef struct wdg_match_class {
     uint32_t *keys;         /* member key indexes, ascending (into the
                              * keytable's class_keys array) */
     size_t n_keys;
-    uint32_t via;           /* the wrapper site that formed it (the first) */
+    wdg_addr via;           /* the wrapper site that formed it (the first) */
     int via_side;           /* the side that recorded it */
     uint8_t cat;
     uint64_t ref, cand;     /* summed over the common span */
@@ -165,7 +165,7 @@ static inline wdg_status wdg_key_verdict(const wdg_keytable *kt, size_t i)
 static inline uint64_t wdg_event_key(const wdg_event *e, int by_lr)
 {
     if (by_lr && (e->flags & WDG_EV_LR))
-        return (uint64_t)e->cat << 32 | e->lr;
+        return (uint64_t)e->cat << 33 | wdg_addr_key33(wdg_ev_lr(e));
     return (uint64_t)1 << 40 | (uint64_t)e->cat << 32 | e->op;
 }
 

@@ -13,6 +13,7 @@
 #include "wedge/api.h"
 #include "wedge/diff.h"
 #include "wedge/error.h"
+#include "wedge/sites.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -55,7 +56,7 @@ typedef enum wdg_milestone_kind {
 
 typedef struct wdg_milestone {
     int kind;                        /* wdg_milestone_kind */
-    uint32_t entry_pc;               /* THREAD_START: the ref thread's entry */
+    wdg_addr entry_pc;               /* THREAD_START: the ref thread's entry */
     uint32_t key;                    /* KEY_FIRST: index into the report's key table */
     size_t ref_event;                /* the event it stands for in ref */
     size_t cand_event;               /* ... in cand, WDG_NO_EVENT unless has_cand */
@@ -120,7 +121,7 @@ WDG_API void wdg_pair_diff_free(wdg_pair_diff *pd);
 typedef struct wdg_token_parts {
     const char *op;
     int has_lr;
-    uint32_t lr;
+    wdg_addr lr;
 } wdg_token_parts;
 
 WDG_API wdg_token_parts wdg_token_of(const struct wdg_trace *t, size_t event);

@@ -50,7 +50,7 @@ typedef struct wdg_thread {
     size_t first, last;        /* event indexes */
     uint64_t count;
     int has_entry;
-    uint32_t entry_pc;
+    wdg_addr entry_pc;
     int has_creator;
     uint32_t creator;          /* the creating thread, when has_creator */
     size_t created_at;         /* event index of its creation, WDG_NO_INDEX */
@@ -98,7 +98,7 @@ typedef enum {
 } wdg_object_how;
 
 typedef struct wdg_object_pair {
-    uint32_t cand, ref;
+    wdg_addr cand, ref;
     int how;                   /* wdg_object_how */
 } wdg_object_pair;
 
@@ -149,17 +149,17 @@ typedef struct wdg_root {
     int has_ref_tid;
     uint32_t ref_tid;          /* ref thread, when has_ref_tid */
     int has_entry;
-    uint32_t entry_pc;
+    wdg_addr entry_pc;
     char family[96];
     int has_key;
     uint8_t cat;
     int key_has_lr;
-    uint32_t lr;
+    wdg_addr lr;
     uint32_t op;
     int has_obj;
-    uint32_t obj;              /* cand object */
+    wdg_addr obj;              /* cand object */
     int has_ref_obj;
-    uint32_t ref_obj;
+    wdg_addr ref_obj;
     uint64_t ref_fires;        /* evidence: in how many iterations at the wait */
     uint64_t ref_iterations;   /* ... of how many the key is fired */
     int evidence_from_cand;    /* those iterations are the cand thread's own
@@ -203,7 +203,7 @@ typedef struct wdg_unexplained {
     uint32_t tid;
     char family[96];
     int has_obj;
-    uint32_t obj;              /* the object of its wait the reason is about */
+    wdg_addr obj;              /* the object of its wait the reason is about */
     const char *why;           /* static sentence */
 } wdg_unexplained;
 
@@ -212,9 +212,9 @@ typedef struct wdg_unexplained {
 typedef struct wdg_suspect {
     uint32_t ref_tid;
     int has_entry;
-    uint32_t entry_pc;
+    wdg_addr entry_pc;
     char family[96];
-    uint32_t *objs;            /* ref objects, ascending */
+    wdg_addr *objs;            /* ref objects, ascending */
     size_t n_objs;
 } wdg_suspect;
 
@@ -224,8 +224,9 @@ typedef struct wdg_edge {
     uint32_t from, to;
     uint8_t cat;
     int key_has_lr;
-    uint32_t lr, op;
-    uint32_t obj;
+    wdg_addr lr;
+    uint32_t op;
+    wdg_addr obj;
     int unproven;              /* no iteration of either engine could say
                                 * whether `to` went round its loop */
 } wdg_edge;

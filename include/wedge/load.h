@@ -71,6 +71,14 @@ WDG_API int wdg_trace_resolve_probes(wdg_trace *t, const wdg_probes *p, int stri
  * "decomp-toolkit" or "xenonrecomp-toml". */
 WDG_API int wdg_symbols_load(wdg_symbols *s, const char *path, const char **format,
                              wdg_error *err);
+/* The same for the functions of one module (module NULL: absolute
+ * addresses): their addresses are offsets in it, and they name the sites
+ * "module+0xOFF" (wedge/sites.h).  An ELF file (ELF32 or ELF64: the
+ * functions of .symtab and .dynsym, with sizes, at offsets from its lowest
+ * loaded page) is read as such, in its file name's module when module is
+ * NULL; *format is then "elf". */
+WDG_API int wdg_symbols_load_module(wdg_symbols *s, const char *module, const char *path,
+                                    const char **format, wdg_error *err);
 WDG_API int wdg_load_traces(wdg_trace **out, const char *const *paths, size_t n, wdg_ops *ops,
                             const wdg_read_opts *opts, const char *const *probe_specs,
                             size_t n_probe_specs, wdg_error *err);

@@ -14,6 +14,7 @@
 
 #include "wedge/api.h"
 #include "wedge/error.h"
+#include "wedge/sites.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -58,6 +59,9 @@ typedef struct wdg_ops wdg_ops;
 /* Creates a table holding the built-in ops.  Caller frees with wdg_ops_free. */
 WDG_API int wdg_ops_new(wdg_ops **out, wdg_error *err);
 WDG_API void wdg_ops_free(wdg_ops *ops);
+/* The run's site table (wedge/sites.h), owned by ops; NULL for NULL.
+ * Readers intern into it; everything else only reads it. */
+WDG_API wdg_sites *wdg_ops_sites(const wdg_ops *ops);
 
 /* Applies "NAME=CATEGORY" (the --op-category option). */
 WDG_API int wdg_ops_override(wdg_ops *ops, const char *spec, wdg_error *err);

@@ -14,6 +14,7 @@
 
 #include "wedge/api.h"
 #include "wedge/error.h"
+#include "wedge/sites.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -26,19 +27,27 @@ WDG_API void wdg_symbols_free(wdg_symbols *s);
 
 WDG_API size_t wdg_symbols_count(const wdg_symbols *s);
 
+/* Ties the table to a run's site table (wedge/sites.h), interning the
+ * start of every function of a module or above 32 bits, so that lookups
+ * take any wdg_addr: a module site is looked up in its module's functions
+ * (files loaded for that module), an absolute address in the functions of
+ * files loaded for none.  Until bound, only addresses below 2^32 are
+ * found.  0, or WDG_ENOMEM. */
+WDG_API int wdg_symbols_bind(wdg_symbols *s, wdg_sites *sites, wdg_error *err);
+
 /* The function containing addr: 1 with name and start set, or 0.
  * s may be NULL. */
-WDG_API int wdg_symbols_lookup(const wdg_symbols *s, uint32_t addr, const char **name,
-                               uint32_t *start);
+WDG_API int wdg_symbols_lookup(const wdg_symbols *s, wdg_addr addr, const char **name,
+                               wdg_addr *start);
 
 /* The start of the function named name (the lowest address when several
  * share the name): 1, or 0 when none.  s may be NULL. */
-WDG_API int wdg_symbols_find(const wdg_symbols *s, const char *name, uint32_t *start);
+WDG_API int wdg_symbols_find(const wdg_symbols *s, const char *name, wdg_addr *start);
 
-/* "name+0xAC", "name" at the start, or "0x%08X" outside every function;
- * a name too long for cap is cut before a character, the offset kept.
- * Returns 1 when a function was found. */
-WDG_API int wdg_symbols_format(const wdg_symbols *s, uint32_t addr, char *out, size_t cap);
+/* "name+0xAC", "name" at the start, or the address (wdg_addr_format)
+ * outside every function; a name too long for cap is cut before a
+ * character, the offset kept.  Returns 1 when a function was found. */
+WDG_API int wdg_symbols_format(const wdg_symbols *s, wdg_addr addr, char *out, size_t cap);
 
 #ifdef __cplusplus
 }

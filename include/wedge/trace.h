@@ -18,6 +18,7 @@
 #include "wedge/api.h"
 #include "wedge/error.h"
 #include "wedge/ops.h"
+#include "wedge/sites.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -45,8 +46,20 @@ enum {
     WDG_EV_FRAMES = 1u << 15,
     WDG_EV_TIMEOUT_VALUE = 1u << 16, /* ext.timeout holds the value */
     WDG_EV_PROBE = 1u << 17,     /* op still to be resolved from pc */
-    WDG_EV_T_PLACED = 1u << 18   /* t was placed from a timed neighbour
+    WDG_EV_T_PLACED = 1u << 18,  /* t was placed from a timed neighbour
                                   * (wdg_trace_finalize); WDG_EV_T is set */
+    WDG_EV_LR_SITE = 1u << 19,   /* lr holds a site index (wedge/sites.h) */
+    WDG_EV_OBJ_SITE = 1u << 20   /* obj holds a site index */
+};
+
+/* wdg_event_ext.sites: which ext addresses are site indexes, and which
+ * lists hold two words (low, high) of a wdg_addr per element. */
+enum {
+    WDG_X_PC_SITE = 1u << 0,
+    WDG_X_ENTRY_SITE = 1u << 1,
+    WDG_X_ALIAS_SITE = 1u << 2,
+    WDG_X_OBJS_WIDE = 1u << 3,
+    WDG_X_FRAMES_WIDE = 1u << 4
 };
 
 /* The compact event every reader produces (40 bytes).  Fields that most
@@ -71,7 +84,41 @@ typedef struct wdg_event_ext {
     uint32_t pc, entry_pc, new_tid, alias, count;
     uint32_t objs_off, objs_n;     /* into wdg_trace.words */
     uint32_t frames_off, frames_n; /* into wdg_trace.words */
+    uint32_t sites;                /* WDG_X_* */
 } wdg_event_ext;
+
+/* Address words are read through these: a site index becomes its wdg_addr
+ * (a 32-bit guest's trace has none, and its words are their values). */
+static inline wdg_addr wdg_addr_word(uint32_t w, int is_site)
+{
+    return is_site ? WDG_ADDR_SITE | w : w;
+}
+static inline wdg_addr wdg_ev_lr(const wdg_event *e)
+{
+    return wdg_addr_word(e->lr, (e->flags & WDG_EV_LR_SITE) != 0);
+}
+static inline wdg_addr wdg_ev_obj(const wdg_event *e)
+{
+    return wdg_addr_word(e->obj, (e->flags & WDG_EV_OBJ_SITE) != 0);
+}
+static inline wdg_addr wdg_x_pc(const wdg_event_ext *x)
+{
+    return wdg_addr_word(x->pc, (x->sites & WDG_X_PC_SITE) != 0);
+}
+static inline wdg_addr wdg_x_entry_pc(const wdg_event_ext *x)
+{
+    return wdg_addr_word(x->entry_pc, (x->sites & WDG_X_ENTRY_SITE) != 0);
+}
+static inline wdg_addr wdg_x_alias(const wdg_event_ext *x)
+{
+    return wdg_addr_word(x->alias, (x->sites & WDG_X_ALIAS_SITE) != 0);
+}
+/* Element i of a list at words off: one word each, or two when wide. */
+static inline wdg_addr wdg_words_addr(const uint32_t *words, uint32_t off, uint32_t i, int wide)
+{
+    return wide ? (wdg_addr)words[off + 2 * i] | (wdg_addr)words[off + 2 * i + 1] << 32
+                : words[off + i];
+}
 
 /* Why a line was malformed. */
 typedef enum wdg_malformed_reason {
@@ -161,6 +208,16 @@ static inline const wdg_event_ext *wdg_event_ext_of(const wdg_trace *t,
                                                     const wdg_event *e)
 {
     return e->ext ? &t->ext[e->ext - 1] : NULL;
+}
+
+/* Object i (< objs_n) and frame i (< frames_n) of ext record x of t. */
+static inline wdg_addr wdg_x_obj(const wdg_trace *t, const wdg_event_ext *x, uint32_t i)
+{
+    return wdg_words_addr(t->words, x->objs_off, i, (x->sites & WDG_X_OBJS_WIDE) != 0);
+}
+static inline wdg_addr wdg_x_frame(const wdg_trace *t, const wdg_event_ext *x, uint32_t i)
+{
+    return wdg_words_addr(t->words, x->frames_off, i, (x->sites & WDG_X_FRAMES_WIDE) != 0);
 }
 
 /* Name to show for the trace: its path, or "<stdin>". */

@@ -15,7 +15,7 @@ enum { SLACK_MIN = 64 };
 wdg_token_parts wdg_token_of(const wdg_trace *t, size_t event)
 {
     const wdg_event *e = &t->events[event];
-    wdg_token_parts p = {wdg_ops_name(t->ops, e->op), (e->flags & WDG_EV_LR) != 0, e->lr};
+    wdg_token_parts p = {wdg_ops_name(t->ops, e->op), (e->flags & WDG_EV_LR) != 0, wdg_ev_lr(e)};
     return p;
 }
 
@@ -32,7 +32,7 @@ size_t wdg_token_run(const uint32_t *s, size_t n, size_t i)
 static uint32_t token_id(wdg_map *ids, const wdg_ops *ops, const wdg_event *e)
 {
     uint64_t op = wdg_ops_canonical(ops, e->op);
-    uint64_t key = op << 33 | ((e->flags & WDG_EV_LR) ? (uint64_t)e->lr << 1 | 1 : 0);
+    uint64_t key = op << 34 | ((e->flags & WDG_EV_LR) ? wdg_addr_key33(wdg_ev_lr(e)) << 1 | 1 : 0);
     uint64_t *v = wdg_map_put(ids, key, ids->count, NULL);
     return v ? (uint32_t)*v : UINT32_MAX;
 }

@@ -38,9 +38,9 @@ static inline uint64_t ev_key(const wdg_keytable *kt, const wdg_event *e)
 }
 
 /* the canonical id of an object (object.alias joins ids) */
-uint32_t diag_obj(const engine_view *v, uint32_t obj);
+wdg_addr diag_obj(const engine_view *v, wdg_addr obj);
 /* the objects of a wait event (obj, or objs); returns how many (<= 64) */
-int diag_wait_objs(const engine_view *v, const wdg_event *e, uint32_t *out);
+int diag_wait_objs(const engine_view *v, const wdg_event *e, wdg_addr *out);
 /* thread index of tid, or -1 */
 long diag_thread_index(const engine_view *v, uint32_t tid);
 

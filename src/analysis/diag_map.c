@@ -51,7 +51,7 @@ static int explicit_pairs(diag_ctx *c, size_t *cap, const char *spec, wdg_error 
 }
 
 typedef struct created {
-    uint32_t entry;
+    wdg_addr entry;
     size_t at;
     size_t thread;
 } created;
@@ -91,7 +91,7 @@ static int entry_pairs(diag_ctx *c, size_t *cap)
                 j++;
             continue;
         }
-        uint32_t entry = r[i].entry;
+        wdg_addr entry = r[i].entry;
         size_t ie = i, je = j;
         while (ie < nr && r[ie].entry == entry)
             ie++;
@@ -242,7 +242,7 @@ static int main_pair(diag_ctx *c, size_t *cap, int late)
 
 /* A reference thread's most frequent producer lr (ties: the first seen):
  * 1, 0 when it fires none with an lr, -1 when out of memory. */
-static int top_producer_lr(const engine_view *v, size_t k, uint32_t *lr)
+static int top_producer_lr(const engine_view *v, size_t k, wdg_addr *lr)
 {
     wdg_map count = WDG_MAP_INIT;
     uint64_t best_n = 0;
@@ -251,14 +251,14 @@ static int top_producer_lr(const engine_view *v, size_t k, uint32_t *lr)
         const wdg_event *e = &v->t->events[v->by_thread[i]];
         if (!wdg_category_is_producer(e->cat) || !(e->flags & WDG_EV_LR))
             continue;
-        uint64_t *n = wdg_map_put(&count, e->lr, 0, NULL);
+        uint64_t *n = wdg_map_put(&count, wdg_ev_lr(e), 0, NULL);
         if (!n) {
             wdg_map_free(&count);
             return -1;
         }
         if (++*n > best_n) {
             best_n = *n;
-            *lr = e->lr;
+            *lr = wdg_ev_lr(e);
         }
     }
     wdg_map_free(&count);
@@ -269,15 +269,17 @@ static int top_producer_lr(const engine_view *v, size_t k, uint32_t *lr)
  * when they know it, else the greatest cand entry PC at or below it within
  * 4 KiB (a thread function holds its own sites).  1, or 0 when none. */
 #define CALL_SITE_REACH 0x1000u
-static int site_function(const diag_ctx *c, uint32_t lr, uint32_t *fn)
+static int site_function(const diag_ctx *c, wdg_addr lr, wdg_addr *fn)
 {
     const char *name;
     if (wdg_symbols_lookup(c->symbols, lr, &name, fn))
         return 1;
     int found = 0;
-    for (size_t k = 0; k < c->cand.n; k++) {
+    /* distances only between 32-bit addresses: a site index is no place */
+    for (size_t k = 0; k < c->cand.n && !wdg_addr_is_site(lr); k++) {
         const wdg_thread *th = &c->cand.threads[k];
-        if (th->has_entry && th->entry_pc <= lr && lr - th->entry_pc < CALL_SITE_REACH &&
+        if (th->has_entry && !wdg_addr_is_site(th->entry_pc) && th->entry_pc <= lr &&
+            lr - th->entry_pc < CALL_SITE_REACH &&
             (!found || th->entry_pc > *fn)) {
             *fn = th->entry_pc;
             found = 1;
@@ -287,15 +289,15 @@ static int site_function(const diag_ctx *c, uint32_t lr, uint32_t *fn)
 }
 
 /* the function a cand thread starts in, as a start address */
-static uint32_t entry_function(const diag_ctx *c, const wdg_thread *th)
+static wdg_addr entry_function(const diag_ctx *c, const wdg_thread *th)
 {
     const char *name;
-    uint32_t fn;
+    wdg_addr fn;
     return wdg_symbols_lookup(c->symbols, th->entry_pc, &name, &fn) ? fn : th->entry_pc;
 }
 
 typedef struct site_thread {
-    uint32_t fn;
+    wdg_addr fn;
     size_t first, thread;
 } site_thread;
 
@@ -330,7 +332,7 @@ static int call_site_pairs(diag_ctx *c, size_t *cap)
     int rc = (!r || !k) ? -1 : 0;
     for (size_t i = 0; rc == 0 && i < c->ref.n; i++) {
         const wdg_thread *th = &c->ref.threads[i];
-        uint32_t lr, fn;
+        wdg_addr lr, fn;
         if (th->has_analog || th->has_entry)
             continue;
         int top = top_producer_lr(&c->ref, i, &lr);
@@ -407,11 +409,11 @@ int diag_thread_map(diag_ctx *c, const char *tid_map, wdg_error *err)
 /* --- the object map -------------------------------------------------- */
 
 typedef struct objinfo {
-    uint32_t id;
+    wdg_addr id;
     uint64_t create_site;      /* key of its creation, 0 = none */
     uint32_t create_ordinal;   /* k-th object created at that site */
     int has_create_lr;
-    uint32_t create_lr;
+    wdg_addr create_lr;
     int pointer;               /* a pointer-kind op names it */
     size_t first;              /* first event naming it */
     idset producers, waiters;
@@ -426,7 +428,7 @@ typedef struct objtab {
     wdg_map by_id;
 } objtab;
 
-static objinfo *obj_get(objtab *t, uint32_t id, size_t at)
+static objinfo *obj_get(objtab *t, wdg_addr id, size_t at)
 {
     uint64_t *slot = wdg_map_get(&t->by_id, id);
     if (slot)
@@ -463,13 +465,13 @@ static int mark_pointers(const engine_view *v, objtab *tab, const wdg_event *e, 
 {
     if (wdg_ops_obj_kind(v->t->ops, e->op) != WDG_OBJ_POINTER)
         return 0;
-    uint32_t objs[64];
+    wdg_addr objs[64];
     int n = 0;
     if (e->cat == WDG_CAT_WAIT || e->cat == WDG_CAT_SIGNAL_WAIT)
         n = diag_wait_objs(v, e, objs);
     /* a wait's obj is among its objects already; signal_wait's is not */
     if ((e->flags & WDG_EV_OBJ) && (e->cat != WDG_CAT_WAIT || n == 0) && n < 64)
-        objs[n++] = diag_obj(v, e->obj);
+        objs[n++] = diag_obj(v, wdg_ev_obj(e));
     for (int k = 0; k < n; k++) {
         objinfo *o = obj_get(tab, objs[k], i);
         if (!o)
@@ -482,7 +484,7 @@ static int mark_pointers(const engine_view *v, objtab *tab, const wdg_event *e, 
 static int objects_of(const diag_ctx *c, const engine_view *v, objtab *tab)
 {
     wdg_map site_count = WDG_MAP_INIT;
-    uint32_t objs[64];
+    wdg_addr objs[64];
     for (size_t i = 0; i < v->t->n_events; i++) {
         const wdg_event *e = &v->t->events[i];
         uint64_t key = ev_key(c->kt, e);
@@ -490,7 +492,7 @@ static int objects_of(const diag_ctx *c, const engine_view *v, objtab *tab)
         if (mark_pointers(v, tab, e, i) < 0)
             goto oom;
         if (e->cat == WDG_CAT_CREATE && (e->flags & WDG_EV_OBJ)) {
-            objinfo *o = obj_get(tab, diag_obj(v, e->obj), i);
+            objinfo *o = obj_get(tab, diag_obj(v, wdg_ev_obj(e)), i);
             uint64_t *n = wdg_map_put(&site_count, key, 0, NULL);
             if (!o || !n)
                 goto oom;
@@ -498,12 +500,12 @@ static int objects_of(const diag_ctx *c, const engine_view *v, objtab *tab)
                 o->create_site = key;
                 o->create_ordinal = (uint32_t)++*n;
                 o->has_create_lr = (e->flags & WDG_EV_LR) != 0;
-                o->create_lr = e->lr;
+                o->create_lr = wdg_ev_lr(e);
             }
             continue;
         }
         if (wdg_category_is_producer(e->cat) && (e->flags & WDG_EV_OBJ)) {
-            objinfo *o = obj_get(tab, diag_obj(v, e->obj), i);
+            objinfo *o = obj_get(tab, diag_obj(v, wdg_ev_obj(e)), i);
             if (!o || idset_add(&o->producers, elem) < 0 ||
                 idset_add(&o->prod_keys, key == UINT64_MAX ? 0 : key) < 0)
                 goto oom;
@@ -542,7 +544,7 @@ static void objtab_free(objtab *t)
     wdg_map_free(&t->by_id);
 }
 
-static int add_obj_pair(wdg_diagnosis *d, size_t *cap, uint32_t cand, uint32_t ref, int how)
+static int add_obj_pair(wdg_diagnosis *d, size_t *cap, wdg_addr cand, wdg_addr ref, int how)
 {
     if (wdg_grow((void **)&d->objects, cap, d->n_objects + 1, sizeof *d->objects, 64) < 0)
         return -1;
@@ -700,13 +702,13 @@ static uint64_t wait_thread(const diag_ctx *c, const engine_view *v, uint32_t ti
 /* Counts, per (group, object), the waits that name the object there. */
 static int wait_slots(const diag_ctx *c, const engine_view *v, objtab *tab, slots *out)
 {
-    uint32_t objs[64];
+    wdg_addr objs[64];
     for (size_t i = 0; i < v->t->n_events; i++) {
         const wdg_event *e = &v->t->events[i];
         if ((e->cat != WDG_CAT_WAIT && e->cat != WDG_CAT_SIGNAL_WAIT) || !(e->flags & WDG_EV_LR))
             continue;
         int n = diag_wait_objs(v, e, objs);
-        uint64_t site = wdg_hash64(wdg_hash64(e->lr) ^ ((uint64_t)n << 40) ^
+        uint64_t site = wdg_hash64(wdg_hash64(wdg_ev_lr(e)) ^ ((uint64_t)n << 40) ^
                                    wdg_hash64(wait_thread(c, v, e->tid) + 7));
         for (int k = 0; k < n; k++) {
             uint64_t group = nonmax(wdg_hash64(site + (uint64_t)k));
@@ -870,9 +872,9 @@ done:
 }
 
 /* Is id an object of the last wait of a divergent wedged cand thread? */
-static int wedged_on(const diag_ctx *c, uint32_t id)
+static int wedged_on(const diag_ctx *c, wdg_addr id)
 {
-    uint32_t objs[64];
+    wdg_addr objs[64];
     for (size_t k = 0; k < c->cand.n; k++) {
         const wdg_thread *th = &c->cand.threads[k];
         if (th->state != WDG_TS_WEDGED || !th->divergent)

@@ -15,14 +15,15 @@ typedef struct balance {
 
 /* A producer of a ref object: one per (thread, key), its first event. */
 typedef struct producer {
-    uint32_t obj;
+    wdg_addr obj;
     size_t event;
 } producer;
 
 /* A wedged thread's last wait on obj (event wait), and the last pulse or
  * condition signal of obj that came while it waited (by, WDG_NO_INDEX). */
 typedef struct delivery {
-    uint32_t tid, obj;
+    uint32_t tid;
+    wdg_addr obj;
     size_t wait, by;
 } delivery;
 
@@ -40,12 +41,12 @@ typedef struct roots_ctx {
     wdg_map how_of;            /* cand obj -> its object map how */
     int ref_has_waits;         /* the reference logs any wait */
     const char **why;          /* per cand thread: why unexplained, or NULL */
-    uint32_t *why_obj;
+    wdg_addr *why_obj;
     char *why_has_obj;
     size_t cap_roots, cap_edges, cap_links;
 } roots_ctx;
 
-static balance *bal_of(roots_ctx *x, uint32_t obj)
+static balance *bal_of(roots_ctx *x, wdg_addr obj)
 {
     uint64_t *i = wdg_map_get(&x->bal, obj);
     if (i)
@@ -77,7 +78,7 @@ static int index_producers(roots_ctx *x)
         const wdg_event *e = &rv->t->events[i];
         if (!wdg_category_is_producer(e->cat) || !(e->flags & WDG_EV_OBJ))
             continue;
-        uint32_t obj = diag_obj(rv, e->obj);
+        wdg_addr obj = diag_obj(rv, wdg_ev_obj(e));
         uint64_t id = wdg_hash64(wdg_hash64(ev_key(x->c->kt, e)) ^ ((uint64_t)e->tid << 32 | obj));
         int fresh = 0;
         if (!wdg_map_put(&seen, id == UINT64_MAX ? 0 : id, 0, &fresh)) {
@@ -102,7 +103,7 @@ static int index_producers(roots_ctx *x)
 static int wedged_waits(roots_ctx *x)
 {
     const engine_view *v = &x->c->cand;
-    uint32_t objs[64];
+    wdg_addr objs[64];
     for (size_t k = 0; k < v->n; k++) {
         if (v->threads[k].state != WDG_TS_WEDGED)
             continue;
@@ -121,7 +122,7 @@ static int wedged_waits(roots_ctx *x)
 
 /* A pulse or condition signal at event i reaches the wedged threads
  * already waiting on obj: they should have woken. */
-static void deliver(roots_ctx *x, uint32_t obj, size_t i)
+static void deliver(roots_ctx *x, wdg_addr obj, size_t i)
 {
     if (!wdg_map_get(&x->dl_objs, obj))
         return;
@@ -131,7 +132,7 @@ static void deliver(roots_ctx *x, uint32_t obj, size_t i)
 }
 
 /* The pulse or condition signal delivered to wedged tid on obj, or WDG_NO_INDEX. */
-static size_t delivered(const roots_ctx *x, uint32_t tid, uint32_t obj)
+static size_t delivered(const roots_ctx *x, uint32_t tid, wdg_addr obj)
 {
     for (size_t j = 0; j < x->n_dl; j++)
         if (x->dl[j].tid == tid && x->dl[j].obj == obj)
@@ -145,7 +146,7 @@ static size_t delivered(const roots_ctx *x, uint32_t tid, uint32_t obj)
 static int produce(roots_ctx *x, const wdg_event *e, size_t i)
 {
     const engine_view *v = &x->c->cand;
-    uint32_t obj = diag_obj(v, e->obj);
+    wdg_addr obj = diag_obj(v, wdg_ev_obj(e));
     wdg_signal_kind kind = wdg_ops_signal_kind(v->t->ops, e->op);
     if (kind == WDG_SIG_PULSE || kind == WDG_SIG_CONDITION) {
         deliver(x, obj, i);
@@ -177,7 +178,7 @@ static int account(roots_ctx *x)
     for (size_t k = 0; k < v->n; k++)
         if (v->threads[k].state == WDG_TS_WEDGED)
             last_of_wedged[v->threads[k].last] = 1;
-    uint32_t objs[64];
+    wdg_addr objs[64];
     int rc = 0;
     for (size_t i = 0; rc == 0 && i < t->n_events; i++) {
         const wdg_event *e = &t->events[i];
@@ -187,7 +188,7 @@ static int account(roots_ctx *x)
                 break;
             }
         } else if ((e->flags & WDG_EV_OBJ) && (wdg_ops_flags(t->ops, e->op) & WDG_OPF_RESET)) {
-            balance *b = bal_of(x, diag_obj(v, e->obj));
+            balance *b = bal_of(x, diag_obj(v, wdg_ev_obj(e)));
             if (!b) {
                 rc = -1;
                 break;
@@ -301,7 +302,7 @@ static void root_waiter(wdg_root *r, const wdg_thread *w)
 }
 
 /* a wedged thread no root explains, and why (the first reason stays) */
-static void unexplained(roots_ctx *x, const wdg_thread *w, int has_obj, uint32_t obj,
+static void unexplained(roots_ctx *x, const wdg_thread *w, int has_obj, wdg_addr obj,
                         const char *why)
 {
     long k = diag_thread_index(&x->c->cand, w->tid);
@@ -313,7 +314,7 @@ static void unexplained(roots_ctx *x, const wdg_thread *w, int has_obj, uint32_t
 }
 
 /* how the object map matched cand object o: by similarity is a guess */
-static unsigned object_inferred(const roots_ctx *x, uint32_t o)
+static unsigned object_inferred(const roots_ctx *x, wdg_addr o)
 {
     uint64_t *how = wdg_map_get(&x->how_of, o);
     if (!how)
@@ -328,7 +329,7 @@ static void root_key_of(wdg_root *r, const wdg_event *e)
     r->has_key = 1;
     r->cat = e->cat;
     r->key_has_lr = (e->flags & WDG_EV_LR) != 0;
-    r->lr = r->key_has_lr ? e->lr : 0;
+    r->lr = r->key_has_lr ? wdg_ev_lr(e) : 0;
     r->op = e->op;
 }
 
@@ -342,7 +343,7 @@ static int same_wait_site(const wdg_event *e, const wdg_event *w)
     if (e->cat != WDG_CAT_WAIT && e->cat != WDG_CAT_SIGNAL_WAIT)
         return 0;
     if ((e->flags & WDG_EV_LR) && (w->flags & WDG_EV_LR))
-        return e->lr == w->lr;
+        return wdg_ev_lr(e) == wdg_ev_lr(w);
     return e->op == w->op;
 }
 
@@ -409,7 +410,7 @@ static void set_family(wdg_root *r, const wdg_thread *th)
 }
 
 /* The producers of ref object ro, for wedged thread W waiting on cand object o. */
-static int follow_producers(roots_ctx *x, const wdg_thread *w, uint32_t o, uint32_t ro)
+static int follow_producers(roots_ctx *x, const wdg_thread *w, wdg_addr o, wdg_addr ro)
 {
     diag_ctx *c = x->c;
     const engine_view *rv = &c->ref, *cv = &c->cand;
@@ -488,7 +489,7 @@ static int follow_producers(roots_ctx *x, const wdg_thread *w, uint32_t o, uint3
                 rc = link_root(x, w->tid, add_root(x, &root));
             } else {
                 wdg_edge edge = {w->tid, ct->tid, e->cat, (e->flags & WDG_EV_LR) != 0,
-                                 (e->flags & WDG_EV_LR) ? e->lr : 0, e->op, o, total == 0};
+                                 (e->flags & WDG_EV_LR) ? wdg_ev_lr(e) : 0, e->op, o, total == 0};
                 rc = add_edge(x, &edge);
             }
         } else if (ct->state == WDG_TS_WEDGED) {
@@ -511,7 +512,7 @@ static int examine(roots_ctx *x, const wdg_thread *w)
     diag_ctx *c = x->c;
     const engine_view *cv = &c->cand;
     const wdg_event *we = &cv->t->events[w->last];
-    uint32_t objs[64];
+    wdg_addr objs[64];
     int n = diag_wait_objs(cv, we, objs);
     int all = n > 1 && (we->flags & WDG_EV_WAIT_ALL);
     int positive[64], n_pos = 0;
@@ -561,7 +562,7 @@ static int examine(roots_ctx *x, const wdg_thread *w)
                 unmapped = k;
             continue;
         }
-        if (follow_producers(x, w, objs[k], (uint32_t)*ro) < 0)
+        if (follow_producers(x, w, objs[k], *ro) < 0)
             return -1;
     }
     /* an object with no ref counterpart: for a WaitAny it matters only
@@ -766,6 +767,12 @@ static void graph_walk(const wgraph *g, int forward, char *seen, size_t *stack, 
 static int uint_order(const void *a, const void *b)
 {
     uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+static int addr_order(const void *a, const void *b)
+{
+    wdg_addr x = *(const wdg_addr *)a, y = *(const wdg_addr *)b;
     return x < y ? -1 : x > y;
 }
 
@@ -980,7 +987,7 @@ static int list_unexplained(roots_ctx *x)
 }
 
 /* value added to the set *v (of *n, room for *cap) unless there */
-static int add_u32(uint32_t **v, size_t *n, size_t *cap, uint32_t value)
+static int add_addr(wdg_addr **v, size_t *n, size_t *cap, wdg_addr value)
 {
     for (size_t i = 0; i < *n; i++)
         if ((*v)[i] == value)
@@ -994,7 +1001,7 @@ static int add_u32(uint32_t **v, size_t *n, size_t *cap, uint32_t value)
 /* Is ref object ro one a wedged cand thread may wait on: the counterpart of
  * an object of a divergent wedged thread's wait, or (while some wedged
  * thread waits on an object with no counterpart) an object with none? */
-static int waited_on(const roots_ctx *x, uint32_t ro, int any_unmapped)
+static int waited_on(const roots_ctx *x, wdg_addr ro, int any_unmapped)
 {
     const wdg_diagnosis *d = x->c->d;
     int mapped = 0;
@@ -1004,7 +1011,7 @@ static int waited_on(const roots_ctx *x, uint32_t ro, int any_unmapped)
         mapped = 1;
         for (size_t k = 0; k < x->c->cand.n; k++) {
             const wdg_thread *th = &x->c->cand.threads[k];
-            uint32_t objs[64];
+            wdg_addr objs[64];
             if (node_of(x->c, th->tid) < 0)
                 continue;
             int n = diag_wait_objs(&x->c->cand, &x->c->cand.t->events[th->last], objs);
@@ -1046,14 +1053,14 @@ static int list_suspects(roots_ctx *x)
         for (size_t p = 0; p < x->n_prods; p++) {
             const wdg_event *e = &c->ref.t->events[x->prods[p].event];
             if (e->tid == r->tid && waited_on(x, x->prods[p].obj, any_unmapped) &&
-                add_u32(&s->objs, &s->n_objs, &cap, x->prods[p].obj) < 0) {
+                add_addr(&s->objs, &s->n_objs, &cap, x->prods[p].obj) < 0) {
                 free(s->objs);
                 return -1;
             }
         }
         if (!s->n_objs)
             continue;
-        qsort(s->objs, s->n_objs, sizeof *s->objs, uint_order);
+        qsort(s->objs, s->n_objs, sizeof *s->objs, addr_order);
         s->ref_tid = r->tid;
         s->has_entry = r->has_entry;
         s->entry_pc = r->entry_pc;
@@ -1085,7 +1092,7 @@ static uint64_t thread_fires(const wdg_keytable *kt, const wdg_trace *t, uint32_
         const wdg_event *e = &t->events[i];
         if (e->tid != tid || e->cat != x->cat)
             continue;
-        if (kt->by_lr && x->key_has_lr ? (e->flags & WDG_EV_LR) && e->lr == x->lr : e->op == x->op)
+        if (kt->by_lr && x->key_has_lr ? (e->flags & WDG_EV_LR) && wdg_ev_lr(e) == x->lr : e->op == x->op)
             n++;
     }
     return n;

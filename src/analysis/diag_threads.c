@@ -12,33 +12,33 @@ long diag_thread_index(const engine_view *v, uint32_t tid)
     return i ? (long)*i : -1;
 }
 
-uint32_t diag_obj(const engine_view *v, uint32_t obj)
+wdg_addr diag_obj(const engine_view *v, wdg_addr obj)
 {
     /* follow alias links a bounded number of times (they may chain) */
     for (int hops = 0; hops < 8; hops++) {
         uint64_t *to = wdg_map_get(&v->alias, obj);
-        if (!to || (uint32_t)*to == obj)
+        if (!to || *to == obj)
             break;
-        obj = (uint32_t)*to;
+        obj = *to;
     }
     return obj;
 }
 
-int diag_wait_objs(const engine_view *v, const wdg_event *e, uint32_t *out)
+int diag_wait_objs(const engine_view *v, const wdg_event *e, wdg_addr *out)
 {
     int n = 0;
     const wdg_event_ext *x = wdg_event_ext_of(v->t, e);
     if (e->cat == WDG_CAT_SIGNAL_WAIT) {
         /* signals obj, then waits on objs[0] */
         if (x && (e->flags & WDG_EV_OBJS) && x->objs_n)
-            out[n++] = diag_obj(v, v->t->words[x->objs_off]);
+            out[n++] = diag_obj(v, wdg_x_obj(v->t, x, 0));
         return n;
     }
     if (e->flags & WDG_EV_OBJ)
-        out[n++] = diag_obj(v, e->obj);
+        out[n++] = diag_obj(v, wdg_ev_obj(e));
     if (x && (e->flags & WDG_EV_OBJS))
         for (uint32_t i = 0; i < x->objs_n && n < 64; i++)
-            out[n++] = diag_obj(v, v->t->words[x->objs_off + i]);
+            out[n++] = diag_obj(v, wdg_x_obj(v->t, x, i));
     return n;
 }
 
@@ -67,7 +67,7 @@ int diag_build_threads(engine_view *v, const wdg_trace *t, const wdg_symbols *s)
         if (e->op == WDG_OP_OBJECT_ALIAS) {
             const wdg_event_ext *x = wdg_event_ext_of(t, e);
             /* the alias names the same object as obj */
-            if (x && !wdg_map_put(&v->alias, x->alias, e->obj, NULL))
+            if (x && !wdg_map_put(&v->alias, wdg_x_alias(x), wdg_ev_obj(e), NULL))
                 return -1;
         }
         long k = diag_thread_index(v, e->tid);
@@ -105,9 +105,10 @@ int diag_build_threads(engine_view *v, const wdg_trace *t, const wdg_symbols *s)
         th->creator = e->tid;
         if (e->flags & WDG_EV_ENTRY) {
             th->has_entry = 1;
-            th->entry_pc = x->entry_pc;
-            if (!wdg_symbols_format(s, x->entry_pc, th->family, sizeof th->family))
-                snprintf(th->family, sizeof th->family, "0x%08X", x->entry_pc);
+            th->entry_pc = wdg_x_entry_pc(x);
+            if (!wdg_symbols_format(s, th->entry_pc, th->family, sizeof th->family))
+                wdg_addr_format(wdg_ops_sites(t->ops), th->entry_pc, th->family,
+                                sizeof th->family);
         }
     }
     /* events grouped by thread (a counting sort keeps their order) */
@@ -265,7 +266,7 @@ void diag_states(diag_ctx *c, const wdg_diagnosis_opts *o)
             continue;
         const wdg_event *ce = &c->cand.t->events[th->last];
         const wdg_event *re = &c->ref.t->events[c->ref.threads[r].last];
-        int same = (ce->flags & WDG_EV_LR) && (re->flags & WDG_EV_LR) ? ce->lr == re->lr
+        int same = (ce->flags & WDG_EV_LR) && (re->flags & WDG_EV_LR) ? wdg_ev_lr(ce) == wdg_ev_lr(re)
                                                                       : ce->op == re->op;
         if (same)
             th->divergent = 0;

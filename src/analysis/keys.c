@@ -98,7 +98,7 @@ static wdg_status status_of(int cat, uint64_t ref_n, uint64_t cand_n, const wdg_
 static uint64_t key_id(const wdg_key *k)
 {
     if (k->has_lr)
-        return (uint64_t)k->cat << 32 | k->lr;
+        return (uint64_t)k->cat << 33 | wdg_addr_key33(k->lr);
     return (uint64_t)1 << 40 | (uint64_t)k->cat << 32 | k->op;
 }
 
@@ -113,10 +113,10 @@ static int count_trace(wdg_keytable *kt, const wrap_set *w, wdg_map *ids, wdg_ma
             continue;
         int inserted, lifted = 0;
         uint64_t id = wdg_event_key(e, kt->by_lr);
-        uint32_t addr = e->lr;
+        wdg_addr addr = wdg_ev_lr(e);
         if (kt->by_lr && (e->flags & WDG_EV_LR)) {
             addr = wrap_key_addr(w, t, e, &lifted);
-            id = (uint64_t)e->cat << 32 | addr;
+            id = (uint64_t)e->cat << 33 | wdg_addr_key33(addr);
             kt->lifted[!is_ref] += (uint64_t)lifted;
         }
         uint64_t *slot = wdg_map_put(ids, id, kt->n, &inserted);

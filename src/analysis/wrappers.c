@@ -18,17 +18,17 @@ void wrap_free(wrap_set *w)
     memset(w, 0, sizeof *w);
 }
 
-static int cmp_u32(const void *a, const void *b)
+static int cmp_addr(const void *a, const void *b)
 {
-    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    wdg_addr x = *(const wdg_addr *)a, y = *(const wdg_addr *)b;
     return x < y ? -1 : x > y;
 }
 
-static size_t sort_unique(uint32_t *v, size_t n)
+static size_t sort_unique(wdg_addr *v, size_t n)
 {
     if (!n)
         return 0;
-    qsort(v, n, sizeof *v, cmp_u32);
+    qsort(v, n, sizeof *v, cmp_addr);
     size_t m = 1;
     for (size_t i = 1; i < n; i++)
         if (v[i] != v[m - 1])
@@ -36,30 +36,30 @@ static size_t sort_unique(uint32_t *v, size_t n)
     return m;
 }
 
-static int has(const uint32_t *v, size_t n, uint32_t x)
+static int has(const wdg_addr *v, size_t n, wdg_addr x)
 {
-    return n && bsearch(&x, v, n, sizeof *v, cmp_u32) != NULL;
+    return n && bsearch(&x, v, n, sizeof *v, cmp_addr) != NULL;
 }
 
-/* The wrapper addr lies in: a given function (1 << 32 | start) or a
+/* The wrapper addr lies in: a given function (1 << 33 | start) or a
  * single site (addr); NO_UNIT outside every wrapper.  Sites detected by
  * their spread over threads and objects count only with `spread` set:
  * they have no frames to lift through, and a shared thread function's
  * site fits them too, so they form classes but never stop a key from
  * being another wrapper's caller. */
-static uint64_t unit_in(const wrap_set *w, uint32_t addr, int spread)
+static uint64_t unit_in(const wrap_set *w, wdg_addr addr, int spread)
 {
     const char *name;
-    uint32_t start;
+    wdg_addr start;
     if (w->n_funcs && wdg_symbols_lookup(w->symbols, addr, &name, &start) &&
         has(w->funcs, w->n_funcs, start))
-        return (uint64_t)1 << 32 | start;
+        return (uint64_t)1 << 33 | wdg_addr_key33(start);
     if (has(w->sites, w->n_sites, addr) || (spread && has(w->spread, w->n_spread, addr)))
-        return addr;
+        return wdg_addr_key33(addr);
     return NO_UNIT;
 }
 
-static uint64_t unit_of(const wrap_set *w, uint32_t addr)
+static uint64_t unit_of(const wrap_set *w, wdg_addr addr)
 {
     return unit_in(w, addr, 0);
 }
@@ -88,7 +88,8 @@ static int resolve_given(wrap_set *w, const wdg_key_opts *ko, wdg_error *err)
 {
     for (size_t i = 0; i < ko->n_wrappers; i++) {
         const char *v = ko->wrappers[i], *name;
-        uint32_t a, start;
+        uint32_t a;
+        wdg_addr start;
         int kind = parse_addr(v, &a);
         if (kind < 0)
             return wdg_error_set(err, WDG_EUSAGE, NULL, 0,
@@ -106,11 +107,21 @@ static int resolve_given(wrap_set *w, const wdg_key_opts *ko, wdg_error *err)
     return 0;
 }
 
-static const uint32_t *frames_of(const wdg_trace *t, const wdg_event *e, uint32_t *n)
+/* Event e's frames (*n of them, read with wdg_x_frame), or NULL. */
+static const wdg_event_ext *frames_of(const wdg_trace *t, const wdg_event *e, uint32_t *n)
 {
     const wdg_event_ext *x = wdg_event_ext_of(t, e);
     *n = x && (e->flags & WDG_EV_FRAMES) ? x->frames_n : 0;
-    return *n ? &t->words[x->frames_off] : NULL;
+    return *n ? x : NULL;
+}
+
+/* A (site, caller) pair as one id: exact for 32-bit addresses (as
+ * before), a hash of both otherwise. */
+static uint64_t pair_id(wdg_addr lr, wdg_addr caller)
+{
+    if (!wdg_addr_is_site(lr) && !wdg_addr_is_site(caller))
+        return lr << 32 | caller;
+    return wdg_hash64(wdg_hash64(wdg_addr_key33(lr)) ^ wdg_addr_key33(caller));
 }
 
 /* Detected wrapper sites: producer sites whose first frames name >= 2
@@ -122,21 +133,22 @@ static int detect(wrap_set *w, const wdg_trace *t)
     for (size_t i = 0; i < t->n_events && rc == 0; i++) {
         const wdg_event *e = &t->events[i];
         uint32_t n;
-        const uint32_t *fr = frames_of(t, e, &n);
+        const wdg_event_ext *fr = frames_of(t, e, &n);
         if (!fr || !(e->flags & WDG_EV_LR) || !wdg_category_is_producer(e->cat))
             continue;
-        uint64_t pair = (uint64_t)e->lr << 32 | fr[0];
+        wdg_addr lr = wdg_ev_lr(e);
+        uint64_t pair = pair_id(lr, wdg_x_frame(t, fr, 0));
         int fresh;
         if (pair == UINT64_MAX)
             continue;
         if (!wdg_map_put(&pairs, pair, 0, &fresh))
             rc = -1;
         else if (fresh) {
-            uint64_t *c = wdg_map_put(&callers, e->lr, 0, NULL);
+            uint64_t *c = wdg_map_put(&callers, lr, 0, NULL);
             if (!c)
                 rc = -1;
             else if (++*c == 2)
-                w->sites[w->n_sites++] = e->lr;
+                w->sites[w->n_sites++] = lr;
         }
     }
     wdg_map_free(&pairs);
@@ -146,7 +158,8 @@ static int detect(wrap_set *w, const wdg_trace *t)
 
 /* What one trace's frameless events at a producer site name so far. */
 typedef struct site_seen {
-    uint32_t lr, tid, obj;       /* the site; its first event's thread, object */
+    wdg_addr lr, obj;            /* the site; its first event's object */
+    uint32_t tid;                /* its first event's thread */
     uint8_t tids2, objs2, framed; /* a 2nd thread, a 2nd object, any frames */
 } site_seen;
 
@@ -166,16 +179,16 @@ static int detect_spread(wrap_set *w, const wdg_trace *t)
             !wdg_category_is_producer(e->cat))
             continue;
         int fresh;
-        uint64_t *slot = wdg_map_put(&at, e->lr, n, &fresh);
+        uint64_t *slot = wdg_map_put(&at, wdg_ev_lr(e), n, &fresh);
         if (!slot) {
             rc = -1;
             break;
         }
         site_seen *s = &seen[*slot];
         if (fresh)
-            *s = (site_seen){e->lr, e->tid, e->obj, 0, 0, 0}, n++;
+            *s = (site_seen){wdg_ev_lr(e), wdg_ev_obj(e), e->tid, 0, 0, 0}, n++;
         s->tids2 |= e->tid != s->tid;
-        s->objs2 |= e->obj != s->obj;
+        s->objs2 |= wdg_ev_obj(e) != s->obj;
         s->framed |= (e->flags & WDG_EV_FRAMES) != 0;
     }
     for (size_t i = 0; i < n && rc == 0; i++)
@@ -212,21 +225,22 @@ int wrap_init(wrap_set *w, const wdg_key_opts *ko, const wdg_trace *const tr[2],
     return 0;
 }
 
-uint32_t wrap_key_addr(const wrap_set *w, const wdg_trace *t, const wdg_event *e, int *lifted)
+wdg_addr wrap_key_addr(const wrap_set *w, const wdg_trace *t, const wdg_event *e, int *lifted)
 {
-    uint32_t n, a = e->lr;
-    const uint32_t *fr = frames_of(t, e, &n);
+    uint32_t n;
+    wdg_addr a = wdg_ev_lr(e);
+    const wdg_event_ext *fr = frames_of(t, e, &n);
     *lifted = 0;
     if (fr && w->by == WDG_KEY_BY_CALLER) {
-        a = fr[0], *lifted = 1;
-    } else if (fr && unit_of(w, e->lr) != NO_UNIT) {
+        a = wdg_x_frame(t, fr, 0), *lifted = 1;
+    } else if (fr && unit_of(w, a) != NO_UNIT) {
         /* the first frame outside every wrapper (a wrapper may call one) */
         for (uint32_t i = 0; i < n && !*lifted; i++)
-            if (unit_of(w, fr[i]) == NO_UNIT)
-                a = fr[i], *lifted = 1;
+            if (unit_of(w, wdg_x_frame(t, fr, i)) == NO_UNIT)
+                a = wdg_x_frame(t, fr, i), *lifted = 1;
     }
     const char *name;
-    uint32_t start;
+    wdg_addr start;
     if (w->by == WDG_KEY_BY_FUNCTION && wdg_symbols_lookup(w->symbols, a, &name, &start))
         a = start;
     return a;
@@ -236,7 +250,7 @@ uint32_t wrap_key_addr(const wrap_set *w, const wdg_trace *t, const wdg_event *e
 
 typedef struct rec {
     uint64_t unit;
-    uint32_t lr;            /* the first recorded site */
+    wdg_addr lr;            /* the first recorded site */
     uint32_t anchor;        /* the first key its events went to */
     uint32_t op;            /* the op of a key its unlifted events went to */
     uint8_t cat, side, one_sided, unlifted;
@@ -283,7 +297,7 @@ static int collect(class_ctx *c, int pass)
             const wdg_event *e = &t->events[i];
             uint64_t u;
             if (per[s][i] == WDG_NO_KEY || !(e->flags & WDG_EV_LR) ||
-                (u = unit_in(c->w, e->lr, 1)) == NO_UNIT)
+                (u = unit_in(c->w, wdg_ev_lr(e), 1)) == NO_UNIT)
                 continue;
             int fresh;
             uint64_t *slot = wdg_map_put(&c->ids, rec_id(s, e->cat, u), c->n_recs, &fresh);
@@ -291,7 +305,7 @@ static int collect(class_ctx *c, int pass)
                 return -1;
             rec *r = &c->recs[*slot];
             if (pass == 0 && fresh)
-                *r = (rec){u, e->lr, per[s][i], 0, e->cat, (uint8_t)s, 0, 0}, c->n_recs++;
+                *r = (rec){u, wdg_ev_lr(e), per[s][i], 0, e->cat, (uint8_t)s, 0, 0}, c->n_recs++;
             if (pass == 0 || !r->one_sided)
                 continue;
             int lifted;

@@ -11,7 +11,7 @@
  * sites (detected without frames: >= 2 threads on >= 2 objects; they only
  * form match classes).  Owns its arrays; borrows the symbols. */
 typedef struct wrap_set {
-    uint32_t *funcs, *sites, *spread;   /* sorted, unique */
+    wdg_addr *funcs, *sites, *spread;   /* sorted, unique */
     size_t n_funcs, n_sites, n_spread;
     const wdg_symbols *symbols;
     wdg_key_by by;
@@ -27,7 +27,7 @@ void wrap_free(wrap_set *w);
 
 /* The address an lr-carrying event is keyed at (--key-by); *lifted tells
  * whether it is not its own lr. */
-uint32_t wrap_key_addr(const wrap_set *w, const wdg_trace *t, const wdg_event *e, int *lifted);
+wdg_addr wrap_key_addr(const wrap_set *w, const wdg_trace *t, const wdg_event *e, int *lifted);
 
 /* Forms the match classes of a sorted key table (keys, per-event keys and
  * statuses set); the classes' statuses are left to the caller.  Fails

@@ -40,6 +40,50 @@ int wdg_parse_hex32(const char *s, size_t n, uint32_t *out)
     return 0;
 }
 
+int wdg_parse_hex64(const char *s, size_t n, uint64_t *out)
+{
+    if (n >= 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+        s += 2;
+        n -= 2;
+    }
+    if (n == 0)
+        return -1;
+    uint64_t v = 0;
+    int overflow = 0;
+    for (size_t i = 0; i < n; i++) {
+        int d = hexval(s[i]);
+        if (d < 0)
+            return -1;
+        if (v >> 60)
+            overflow = 1;   /* keep scanning: a bad digit later is -1 */
+        v = (v << 4) | (uint64_t)d;
+    }
+    if (overflow)
+        return -2;
+    *out = v;
+    return 0;
+}
+
+int wdg_parse_udec64(const char *s, size_t n, uint64_t *out)
+{
+    if (n == 0)
+        return -1;
+    uint64_t v = 0;
+    int overflow = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return -1;
+        unsigned d = (unsigned)(s[i] - '0');
+        if (v > (UINT64_MAX - d) / 10)
+            overflow = 1, v = 0;
+        v = v * 10 + d;
+    }
+    if (overflow)
+        return -2;
+    *out = v;
+    return 0;
+}
+
 int wdg_parse_dec64(const char *s, size_t n, int64_t *out)
 {
     int neg = 0;

@@ -11,6 +11,8 @@
 
 /* All return 0 on success, -1 = not a number of that form, -2 = out of range. */
 int wdg_parse_hex32(const char *s, size_t n, uint32_t *out);   /* opt. 0x */
+int wdg_parse_hex64(const char *s, size_t n, uint64_t *out);   /* opt. 0x */
+int wdg_parse_udec64(const char *s, size_t n, uint64_t *out);  /* no sign */
 int wdg_parse_dec64(const char *s, size_t n, int64_t *out);    /* opt. - */
 int wdg_parse_udec32(const char *s, size_t n, uint32_t *out);
 /* decimal, or hex with 0x */

@@ -226,6 +226,22 @@ static int one_stream_each(const char *const *paths, size_t n, wdg_error *err)
     return 0;
 }
 
+
+/* --symbols FILE, or MODULE=FILE: the functions of one module (a MODULE
+ * holds no '/', so a path with '=' in a directory name stays a path). */
+static int load_symbols(wdg_symbols *s, const char *spec, wdg_error *err)
+{
+    const char *eq = strchr(spec, '=');
+    if (!eq || eq == spec || memchr(spec, '/', (size_t)(eq - spec)))
+        return wdg_symbols_load(s, spec, NULL, err);
+    char module[256];
+    if ((size_t)(eq - spec) >= sizeof module)
+        return wdg_error_set(err, WDG_EUSAGE, NULL, 0, "--symbols: module name too long: '%s'", spec);
+    memcpy(module, spec, (size_t)(eq - spec));
+    module[eq - spec] = 0;
+    return wdg_symbols_load_module(s, module, eq + 1, NULL, err);
+}
+
 int cli_pair_open(cli_pair *p, cli_input *in, const char *const paths[2], wdg_error *err)
 {
     int rc;
@@ -245,9 +261,11 @@ int cli_pair_open(cli_pair *p, cli_input *in, const char *const paths[2], wdg_er
     if ((rc = wdg_symbols_new(&p->symbols, err)) < 0)
         return rc;
     for (size_t i = 0; i < p->symbol_files.n; i++)
-        if ((rc = wdg_symbols_load(p->symbols, p->symbol_files.items[i], NULL, err)) < 0)
+        if ((rc = load_symbols(p->symbols, p->symbol_files.items[i], err)) < 0)
             return rc;
     if ((rc = cli_input_load(in, paths, 2, p->traces, &p->ops, &p->ts, err)) < 0)
+        return rc;
+    if ((rc = wdg_symbols_bind(p->symbols, wdg_ops_sites(p->ops), err)) < 0)
         return rc;
     cli_warn_read(p->traces[0]);
     cli_warn_read(p->traces[1]);

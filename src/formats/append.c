@@ -13,18 +13,38 @@ static int grow(void **p, size_t *cap, size_t need, size_t sz)
     return wdg_grow(p, cap, need, sz, 1024);
 }
 
-static int push_words(wdg_trace *t, const uint32_t *w, uint32_t n, uint32_t *off)
+/* A list's addresses into the word pool: one word each, or, when some
+ * element is a site (*wide set), two words (low, high) each. */
+static int push_words(wdg_trace *t, const wdg_addr *a, uint32_t n, uint32_t *off, int *wide)
 {
     *off = (uint32_t)t->n_words;
+    *wide = 0;
     if (!n)
         return 0;   /* an empty list: nothing to store (words may be NULL) */
-    if (t->n_words + n > UINT32_MAX ||
-        grow((void **)&t->words, &t->cap_words, t->n_words + n, sizeof *t->words) < 0)
+    for (uint32_t i = 0; i < n; i++)
+        *wide |= wdg_addr_is_site(a[i]);
+    size_t need = *wide ? 2 * (size_t)n : n;
+    if (t->n_words + need > UINT32_MAX ||
+        grow((void **)&t->words, &t->cap_words, t->n_words + need, sizeof *t->words) < 0)
         return -1;
-    *off = (uint32_t)t->n_words;
-    memcpy(t->words + t->n_words, w, n * sizeof *w);
-    t->n_words += n;
+    uint32_t *w = t->words + t->n_words;
+    for (uint32_t i = 0; i < n; i++) {
+        if (*wide)
+            *w++ = (uint32_t)a[i], *w++ = (uint32_t)(a[i] >> 32);
+        else
+            *w++ = (uint32_t)a[i];
+    }
+    t->n_words += need;
     return 0;
+}
+
+/* An address's event word: the value, or its site index with bit set in
+ * *flags. */
+static uint32_t word_of(wdg_addr a, uint32_t bit, uint32_t *flags)
+{
+    if (wdg_addr_is_site(a))
+        *flags |= bit;
+    return (uint32_t)a;
 }
 
 static const uint32_t ext_fields = R_CYCLE | R_TIMEOUT | R_RET | R_PC | R_ENTRY | R_NEW_TID |
@@ -38,9 +58,9 @@ static uint32_t set_core(wdg_event *e, const wdg_rec *r, uint32_t have)
     if (have & R_T)
         e->t = r->t, f |= WDG_EV_T;
     if (have & R_LR)
-        e->lr = r->lr, f |= WDG_EV_LR;
+        e->lr = word_of(r->lr, WDG_EV_LR_SITE, &f), f |= WDG_EV_LR;
     if (have & R_OBJ)
-        e->obj = r->obj, f |= WDG_EV_OBJ;
+        e->obj = word_of(r->obj, WDG_EV_OBJ_SITE, &f), f |= WDG_EV_OBJ;
     if (have & R_WAIT_ALL)
         f |= WDG_EV_WAIT_KIND | (r->wait_all ? WDG_EV_WAIT_ALL : 0);
     if (have & R_TIMEOUT)
@@ -60,21 +80,25 @@ static uint32_t set_ext(wdg_trace *t, wdg_event_ext *x, const wdg_rec *r, uint32
     if (have & R_CYCLE) x->cycle = r->cycle, f |= WDG_EV_CYCLE;
     if (have & R_TIMEOUT) x->timeout = r->timeout;
     if (have & R_RET) x->ret = r->ret, f |= WDG_EV_RET;
-    if (have & R_PC) x->pc = r->pc, f |= WDG_EV_PC;
-    if (have & R_ENTRY) x->entry_pc = r->entry_pc, f |= WDG_EV_ENTRY;
+    if (have & R_PC) x->pc = word_of(r->pc, WDG_X_PC_SITE, &x->sites), f |= WDG_EV_PC;
+    if (have & R_ENTRY)
+        x->entry_pc = word_of(r->entry_pc, WDG_X_ENTRY_SITE, &x->sites), f |= WDG_EV_ENTRY;
     if (have & R_NEW_TID) x->new_tid = r->new_tid, f |= WDG_EV_NEW_TID;
-    if (have & R_ALIAS) x->alias = r->alias, f |= WDG_EV_ALIAS;
+    if (have & R_ALIAS) x->alias = word_of(r->alias, WDG_X_ALIAS_SITE, &x->sites), f |= WDG_EV_ALIAS;
     if (have & R_COUNT) x->count = r->count, f |= WDG_EV_COUNT;
+    int wide;
     if (have & R_OBJS) {
-        if (push_words(t, r->objs, r->n_objs, &x->objs_off) < 0)
+        if (push_words(t, r->objs, r->n_objs, &x->objs_off, &wide) < 0)
             return UINT32_MAX;
         x->objs_n = r->n_objs;
+        x->sites |= wide ? WDG_X_OBJS_WIDE : 0;
         f |= WDG_EV_OBJS;
     }
     if (have & R_FRAMES) {
-        if (push_words(t, r->frames, r->n_frames, &x->frames_off) < 0)
+        if (push_words(t, r->frames, r->n_frames, &x->frames_off, &wide) < 0)
             return UINT32_MAX;
         x->frames_n = r->n_frames;
+        x->sites |= wide ? WDG_X_FRAMES_WIDE : 0;
         f |= WDG_EV_FRAMES;
     }
     return f;

@@ -7,6 +7,12 @@
 #include "wedge/utf8.h"
 #include "formats.h"
 
+void wdg_rec_init(wdg_rec *r, wdg_sites *sites)
+{
+    r->sites = sites;
+    wdg_rec_clear(r);
+}
+
 void wdg_rec_clear(wdg_rec *r)
 {
     /* objs/frames arrays are only read up to n_objs/n_frames */
@@ -123,16 +129,44 @@ wdg_field wdg_field_lookup(const char *s, size_t n)
 
 static const wdg_field_info *row(wdg_field f) { return &wdg_fields[wdg_field_ok(f)]; }
 
-/* Addresses are 32-bit hex today; a wider or symbolic address changes
- * these two functions. */
-int wdg_addr_parse(const char *s, size_t n, uint32_t *out) { return wdg_parse_hex32(s, n, out); }
-
-int wdg_addr_from_int(int64_t v, uint32_t *out)
+/* A 32-bit value is itself: no table is asked, so a 32-bit guest's trace
+ * reads as fast as before. */
+int wdg_addr_from_u64(wdg_sites *sites, uint64_t v, wdg_addr *out)
 {
-    if (v < 0 || v > UINT32_MAX)
+    if (v <= UINT32_MAX) {
+        *out = v;
+        return 0;
+    }
+    if (!sites)
         return -2;
-    *out = (uint32_t)v;
-    return 0;
+    int rc = wdg_sites_absolute(sites, v, out);
+    return rc == -1 ? -3 : rc;
+}
+
+int wdg_addr_from_int(wdg_sites *sites, int64_t v, wdg_addr *out)
+{
+    return v < 0 ? -2 : wdg_addr_from_u64(sites, (uint64_t)v, out);
+}
+
+int wdg_addr_parse_any(wdg_sites *sites, const char *s, size_t n, wdg_addr *out)
+{
+    uint64_t v;
+    const char *m;
+    size_t mn;
+    /* the common case first: plain hex, read in one pass */
+    int rc = wdg_parse_hex64(s, n, &v);
+    if (rc == 0)
+        return wdg_addr_from_u64(sites, v, out);
+    if (rc == -1)
+        rc = wdg_addr_text(s, n, &v, &m, &mn);
+    if (rc < 0)
+        return rc;
+    if (!m)
+        return wdg_addr_from_u64(sites, v, out);
+    if (!sites)
+        return -2;
+    rc = wdg_sites_module(sites, m, mn, v, out);
+    return rc == -1 ? -3 : rc;
 }
 
 static void *slot(wdg_rec *r, const wdg_field_info *w) { return (char *)r + w->off; }
@@ -145,7 +179,8 @@ static uint32_t *count_of(wdg_rec *r, const wdg_field_info *w)
 int wdg_rec_set_int(wdg_rec *r, wdg_field f, int64_t v)
 {
     const wdg_field_info *w = row(f);
-    uint32_t a;
+    wdg_addr a;
+    int rc;
     switch (w->type) {
     case FT_TIME:
         if (v < 0)
@@ -161,8 +196,8 @@ int wdg_rec_set_int(wdg_rec *r, wdg_field f, int64_t v)
         break;
     case FT_ADDR:
     case FT_ADDR_LIST:
-        if (wdg_addr_from_int(v, &a) < 0)
-            return -2;
+        if ((rc = wdg_addr_from_int(r->sites, v, &a)) < 0)
+            return rc == -3 ? -3 : -2;
         return wdg_rec_set_addr(r, f, a);
     default:
         return -1;
@@ -171,7 +206,7 @@ int wdg_rec_set_int(wdg_rec *r, wdg_field f, int64_t v)
     return 0;
 }
 
-int wdg_rec_set_addr(wdg_rec *r, wdg_field f, uint32_t v)
+int wdg_rec_set_addr(wdg_rec *r, wdg_field f, wdg_addr v)
 {
     const wdg_field_info *w = row(f);
     if (w->type == FT_ADDR_LIST) {
@@ -180,7 +215,7 @@ int wdg_rec_set_addr(wdg_rec *r, wdg_field f, uint32_t v)
     }
     if (w->type != FT_ADDR)
         return -1;
-    *(uint32_t *)slot(r, w) = v;
+    *(wdg_addr *)slot(r, w) = v;
     r->have |= w->flag;
     return 0;
 }
@@ -220,7 +255,7 @@ int wdg_rec_list_full(const wdg_rec *r, wdg_field f)
            *(const uint32_t *)((const char *)r + w->count_off) >= w->max;
 }
 
-int wdg_rec_list_add(wdg_rec *r, wdg_field f, uint32_t v)
+int wdg_rec_list_add(wdg_rec *r, wdg_field f, wdg_addr v)
 {
     const wdg_field_info *w = row(f);
     if (w->type != FT_ADDR_LIST)
@@ -228,7 +263,7 @@ int wdg_rec_list_add(wdg_rec *r, wdg_field f, uint32_t v)
     uint32_t *n = count_of(r, w);
     if (*n >= w->max)
         return -2;
-    ((uint32_t *)slot(r, w))[(*n)++] = v;
+    ((wdg_addr *)slot(r, w))[(*n)++] = v;
     r->have |= w->flag;
     return 0;
 }

@@ -29,9 +29,14 @@ enum {
 };
 
 typedef struct wdg_rec {
+    wdg_sites *sites;        /* where wide addresses and module sites are
+                              * interned; NULL: only 32-bit addresses.  Set
+                              * by the reader (wdg_rec_init), kept by
+                              * wdg_rec_clear. */
     uint32_t have;
     int64_t t, cycle, timeout, ret;
-    uint32_t tid, lr, pc, obj, entry_pc, new_tid, alias, count;
+    uint32_t tid, new_tid, count;
+    wdg_addr lr, pc, obj, entry_pc, alias;
     int wait_all, suspended;
     const char *op;          /* op text, op_len bytes, not NUL-terminated */
     size_t op_len;
@@ -39,8 +44,8 @@ typedef struct wdg_rec {
     char op_buf[256];        /* op text decoded from escapes */
     int tid_from_handle;     /* xenia: tid is a handle not yet bound */
     uint32_t n_objs, n_frames;
-    uint32_t objs[WDG_MAX_OBJS];
-    uint32_t frames[WDG_MAX_FRAMES];
+    wdg_addr objs[WDG_MAX_OBJS];
+    wdg_addr frames[WDG_MAX_FRAMES];
 } wdg_rec;
 
 /* LINE_NOMEM: the parser ran out of memory; the read fails (exit 71), as a
@@ -56,6 +61,8 @@ typedef struct wdg_line_result {
     char msg[160];
 } wdg_line_result;
 
+/* A record interning into sites (may be NULL), cleared. */
+void wdg_rec_init(wdg_rec *r, wdg_sites *sites);
 void wdg_rec_clear(wdg_rec *r);
 wdg_line_kind wdg_malformed(wdg_line_result *res, int reason, const char *fmt, ...)
 #if defined(__GNUC__)
@@ -137,29 +144,48 @@ static inline int wdg_field_null_unsets(wdg_field f)
     return wdg_fields[wdg_field_ok(f)].null_unsets;
 }
 
-/* Addresses: the one place that turns text or a number into an address.
- * 0, -1 when not one, -2 out of range. */
-int wdg_addr_parse(const char *s, size_t n, uint32_t *out);
-int wdg_addr_from_int(int64_t v, uint32_t *out);
+/* Addresses: the one place that turns text or a number into an address
+ * (wedge/sites.h: up to 64 bits, or "MODULE+0xOFF"), interned into sites
+ * when wide or a module site.  0, -1 when not one, -2 out of range (more
+ * than 64 bits, or wider than 32 bits with no sites, or the site table
+ * full), -3 out of memory. */
+int wdg_addr_parse_any(wdg_sites *sites, const char *s, size_t n, wdg_addr *out);
+int wdg_addr_from_u64(wdg_sites *sites, uint64_t v, wdg_addr *out);
+/* Inline for a 32-bit guest's addresses: read as fast as before. */
+static inline int wdg_addr_parse(wdg_sites *sites, const char *s, size_t n, wdg_addr *out)
+{
+    uint64_t v;
+    if (wdg_parse_hex64(s, n, &v) == 0 && v <= UINT32_MAX) {
+        *out = v;
+        return 0;
+    }
+    return wdg_addr_parse_any(sites, s, n, out);
+}
+int wdg_addr_from_int(wdg_sites *sites, int64_t v, wdg_addr *out);
 
 /* Storing a value: 0, or -2 when it is out of the field's range (negative
- * time, a tid beyond 32 bits, an address beyond 32 bits, a full list), or
+ * time, a tid beyond 32 bits, an address beyond 64 bits, a full list), or
  * -1 when the field does not take that kind of value.  A reader words
  * the message.  An integer stored into an address field goes through
  * wdg_addr_from_int; an address stored into a list field makes a list of
  * one. */
-int wdg_rec_set_int(wdg_rec *r, wdg_field f, int64_t v);
-int wdg_rec_set_addr(wdg_rec *r, wdg_field f, uint32_t v);
+int wdg_rec_set_int(wdg_rec *r, wdg_field f, int64_t v);   /* -3 out of memory */
+int wdg_rec_set_addr(wdg_rec *r, wdg_field f, wdg_addr v);
 int wdg_rec_set_bool(wdg_rec *r, wdg_field f, int v);
 /* op text of 1 to 255 bytes (not copied): -1 empty, -2 too long. */
 int wdg_rec_set_op(wdg_rec *r, const char *s, size_t n);
 /* Lists: clear (count 0, flag unchanged), add (sets the flag; -2 when
  * full), full, and mark (the flag alone: an empty list). */
 void wdg_rec_list_clear(wdg_rec *r, wdg_field f);
-int wdg_rec_list_add(wdg_rec *r, wdg_field f, uint32_t v);
+int wdg_rec_list_add(wdg_rec *r, wdg_field f, wdg_addr v);
 int wdg_rec_list_full(const wdg_rec *r, wdg_field f);
 void wdg_rec_mark(wdg_rec *r, wdg_field f);
 void wdg_rec_unset(wdg_rec *r, wdg_field f);
+
+/* --- ELF symbols (elf.c) ------------------------------------------- */
+/* Adds the functions of the ELF image d[0..n) to s (in its current
+ * module): their count, -1 out of memory, -2 not an ELF file. */
+int wdg_elf_symbols(wdg_symbols *s, const unsigned char *d, size_t n);
 
 /* --- JSONL (jsonl.c) ------------------------------------------------ */
 typedef struct wdg_jsonl_header {

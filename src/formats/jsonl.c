@@ -314,11 +314,18 @@ typedef struct ctx {
     const unsigned char *line;
     wdg_line_result *res;
     const char *key;   /* field name for messages */
+    int nomem;         /* out of memory interning an address */
 } ctx;
 
 static int fail(ctx *c, int reason, const char *what)
 {
     wdg_malformed(c->res, reason, "%s: %s", c->key, what);
+    return -1;
+}
+
+static int nomem(ctx *c)
+{
+    c->nomem = 1;
     return -1;
 }
 
@@ -336,57 +343,81 @@ static int read_null(ctx *c)
     return 0;
 }
 
-/* An integer field, or (address) an address: JSON integers are decimal;
- * strings are addresses (wdg_addr_parse), decimal or 0x-hex otherwise. */
-static int read_number(ctx *c, int address, int64_t *out)
+/* An integer field: JSON integers are decimal; strings decimal or 0x-hex. */
+static int read_number(ctx *c, int64_t *out)
 {
     int nl = read_null(c);
     if (nl == 1)
         return 0;
     if (nl < 0)
         return syntax(c);
-    const char *a, *range = address ? "address out of range (more than 32 bits)"
-                                    : "number out of range";
+    const char *a;
     size_t n;
     int flag;
     unsigned char ch = c->s.p < c->s.end ? *c->s.p : 0;
     if (ch == '"') {
         if (scan_string(&c->s, &a, &n, &flag) < 0)
             return syntax(c);
-        uint32_t v32 = 0;
-        int rc = flag ? -1 : address ? wdg_addr_parse(a, n, &v32) : wdg_parse_int64(a, n, out);
+        int rc = flag ? -1 : wdg_parse_int64(a, n, out);
         if (rc == -2)
-            return fail(c, WDG_MAL_RANGE, range);
+            return fail(c, WDG_MAL_RANGE, "number out of range");
         if (rc < 0)
-            return fail(c, WDG_MAL_TYPE, address ? "not a hex address" : "not an integer");
-        if (address)
-            *out = v32;
+            return fail(c, WDG_MAL_TYPE, "not an integer");
         return 1;
     }
     if (ch == '-' || digit(ch)) {
         if (scan_number(&c->s, &a, &n, &flag) < 0)
             return syntax(c);
         if (!flag)
-            return fail(c, WDG_MAL_TYPE, address ? "not an integer address" : "not an integer");
-        uint32_t v32;
-        if (wdg_parse_dec64(a, n, out) < 0 || (address && wdg_addr_from_int(*out, &v32) < 0))
-            return fail(c, WDG_MAL_RANGE, range);
+            return fail(c, WDG_MAL_TYPE, "not an integer");
+        if (wdg_parse_dec64(a, n, out) < 0)
+            return fail(c, WDG_MAL_RANGE, "number out of range");
         return 1;
     }
     if (skip_value(&c->s, 1) < 0)
         return syntax(c);
-    return fail(c, WDG_MAL_TYPE, address ? "not an address" : "not an integer");
+    return fail(c, WDG_MAL_TYPE, "not an integer");
 }
 
-static int read_int(ctx *c, int64_t *out) { return read_number(c, 0, out); }
+static int read_int(ctx *c, int64_t *out) { return read_number(c, out); }
 
-static int read_addr(ctx *c, uint32_t *out)
+/* An address (wdg_addr_parse): a string of hex, up to 64 bits, or a site
+ * "MODULE+0xOFF"; or a JSON integer of up to 64 bits. */
+static int read_addr(ctx *c, wdg_sites *sites, wdg_addr *out)
 {
-    int64_t v = 0;
-    int rc = read_number(c, 1, &v);
-    if (rc > 0)
-        *out = (uint32_t)v;
-    return rc;
+    int nl = read_null(c);
+    if (nl == 1)
+        return 0;
+    if (nl < 0)
+        return syntax(c);
+    const char *a, *range = "address out of range (more than 64 bits)";
+    size_t n;
+    int flag, rc;
+    unsigned char ch = c->s.p < c->s.end ? *c->s.p : 0;
+    if (ch == '"') {
+        if (scan_string(&c->s, &a, &n, &flag) < 0)
+            return syntax(c);
+        rc = flag ? -1 : wdg_addr_parse(sites, a, n, out);
+        if (rc == -1)
+            return fail(c, WDG_MAL_TYPE, "not a hex address");
+    } else if (ch == '-' || digit(ch)) {
+        if (scan_number(&c->s, &a, &n, &flag) < 0)
+            return syntax(c);
+        if (!flag)
+            return fail(c, WDG_MAL_TYPE, "not an integer address");
+        uint64_t v = 0;
+        rc = wdg_parse_udec64(a, n, &v);
+        rc = rc < 0 ? -2 : wdg_addr_from_u64(sites, v, out);
+    } else {
+        if (skip_value(&c->s, 1) < 0)
+            return syntax(c);
+        return fail(c, WDG_MAL_TYPE, "not an address");
+    }
+    if (rc == -3)
+        return nomem(c);
+    if (rc < 0)
+        return fail(c, WDG_MAL_RANGE, range);
+    return 1;
 }
 
 static int read_bool(ctx *c, int *out)
@@ -453,8 +484,8 @@ typedef struct list_item {
 static int addr_item(ctx *c, void *ud)
 {
     list_item *l = ud;
-    uint32_t v = 0;
-    int rc = read_addr(c, &v);
+    wdg_addr v = 0;
+    int rc = read_addr(c, l->rec->sites, &v);
     if (rc < 0)
         return rc;
     if (rc == 0)
@@ -541,8 +572,8 @@ static int read_int_field(ctx *c, wdg_field f, wdg_rec *rec)
 
 static int read_addr_field(ctx *c, wdg_field f, wdg_rec *rec)
 {
-    uint32_t v;
-    int rc = read_addr(c, &v);
+    wdg_addr v;
+    int rc = read_addr(c, rec->sites, &v);
     if (rc > 0)
         wdg_rec_set_addr(rec, f, v);
     return rc;
@@ -741,7 +772,7 @@ wdg_line_kind wdg_jsonl_parse(const char *line, size_t len, wdg_rec *rec,
                               wdg_jsonl_header *hdr, wdg_line_result *res)
 {
     ctx c = {{(const unsigned char *)line, (const unsigned char *)line + len},
-             (const unsigned char *)line, res, ""};
+             (const unsigned char *)line, res, "", 0};
     header_reset(hdr);
     wdg_rec_clear(rec);
     ws(&c.s);
@@ -749,7 +780,7 @@ wdg_line_kind wdg_jsonl_parse(const char *line, size_t len, wdg_rec *rec,
         return wdg_malformed(res, WDG_MAL_SYNTAX, "not a JSON object");
     c.s.p++;
     if (read_members(&c, rec, hdr) < 0)
-        return LINE_MALFORMED;
+        return c.nomem ? LINE_NOMEM : LINE_MALFORMED;
     return finish_line(&c, rec, hdr);
 }
 

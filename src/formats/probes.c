@@ -87,12 +87,12 @@ int wdg_trace_resolve_probes(wdg_trace *t, const wdg_probes *p, int strict, wdg_
         wdg_event e = t->events[i];
         if (e.flags & WDG_EV_PROBE) {
             const wdg_event_ext *x = wdg_event_ext_of(t, &e);
-            uint64_t *op = x ? wdg_map_get(&by_pc, x->pc) : NULL;
+            uint64_t *op = x ? wdg_map_get(&by_pc, wdg_x_pc(x)) : NULL;
             if (!op) {
-                char msg[96];
+                char msg[160], pc[96];
+                wdg_addr_format(wdg_ops_sites(t->ops), x ? wdg_x_pc(x) : 0, pc, sizeof pc);
                 snprintf(msg, sizeof msg,
-                         "no op for probe pc 0x%08X (give --probe PC=OP or an import table)",
-                         x ? x->pc : 0);
+                         "no op for probe pc %s (give --probe PC=OP or an import table)", pc);
                 if ((rc = wdg_trace_add_malformed(t, e.line, WDG_MAL_UNRESOLVED, msg, strict,
                                                   err)) < 0)
                     goto done;

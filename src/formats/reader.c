@@ -252,6 +252,7 @@ int wdg_trace_read(wdg_trace **out, const char *path, wdg_ops *ops,
         rc = oom(&r, 0, err);
         goto done;
     }
+    wdg_rec_init(r.rec, wdg_ops_sites(ops));
     if ((rc = wdg_source_open(&src, path, err)) < 0)
         goto done;
     r.t->compression = wdg_source_compression(src);

@@ -159,7 +159,54 @@ static int parse_toml(wdg_symbols *s, const char *d, size_t n)
     return found;
 }
 
+#define ELF_MAX ((size_t)1 << 30)   /* a larger "symbol file" is a mistake */
+
+/* An ELF file's functions, in module (its file name when NULL). */
+static int load_elf(wdg_symbols *s, const char *module, const char *path, wdg_error *err)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return wdg_error_set(err, WDG_EINPUT, path, 0, "cannot open");
+    unsigned char *d = NULL;
+    size_t n = 0, cap = 0, got;
+    int rc = 0;
+    do {
+        if (n == cap && (cap >= ELF_MAX || wdg_grow((void **)&d, &cap, n + 1, 1, 65536) < 0)) {
+            rc = cap >= ELF_MAX ? wdg_error_set(err, WDG_EINPUT, path, 0, "too large for an ELF file")
+                                : wdg_error_set(err, WDG_ENOMEM, path, 0, "out of memory");
+            break;
+        }
+        got = fread(d + n, 1, cap - n, f);
+        n += got;
+    } while (got > 0);
+    if (rc == 0 && ferror(f))
+        rc = wdg_error_set(err, WDG_EINPUT, path, 0, "read error");
+    fclose(f);
+    if (rc == 0) {
+        const char *slash = strrchr(path, '/');
+        const char *m = module ? module : slash ? slash + 1 : path;
+        rc = wdg_symtab_module(s, m, strlen(m)) < 0 ? -1 : wdg_elf_symbols(s, d, n);
+        if (rc == -1)
+            rc = wdg_error_set(err, WDG_ENOMEM, path, 0, "out of memory");
+        else if (rc == -2)
+            rc = wdg_error_set(err, WDG_EINPUT, path, 0, "not a valid ELF file");
+        else if (rc == 0)
+            rc = wdg_error_set(err, WDG_EINPUT, path, 0, "no function symbols found (read as elf)");
+        else
+            rc = 0;
+    }
+    free(d);
+    wdg_symtab_finish(s);
+    return rc;
+}
+
 int wdg_symbols_load(wdg_symbols *s, const char *path, const char **format, wdg_error *err)
+{
+    return wdg_symbols_load_module(s, NULL, path, format, err);
+}
+
+int wdg_symbols_load_module(wdg_symbols *s, const char *module, const char *path,
+                            const char **format, wdg_error *err)
 {
     wdg_source *src = NULL;
     int rc = wdg_source_open(&src, path, err);
@@ -169,6 +216,16 @@ int wdg_symbols_load(wdg_symbols *s, const char *path, const char **format, wdg_
     size_t head_len;
     if ((rc = wdg_source_peek(src, &head, &head_len, err)) < 0)
         goto done;
+    if (head_len >= 4 && memcmp(head, "\177ELF", 4) == 0) {
+        wdg_source_close(src);
+        if (format)
+            *format = "elf";
+        return load_elf(s, module, path, err);
+    }
+    if (module && wdg_symtab_module(s, module, strlen(module)) < 0) {
+        rc = wdg_error_set(err, WDG_ENOMEM, path, 0, "out of memory");
+        goto done;
+    }
     enum { PLAIN, MAP, DTK, TOML } kind = PLAIN;
     if (find(head, head_len, "Publics by Value"))
         kind = MAP;
@@ -249,8 +306,8 @@ int wdg_symbols_load(wdg_symbols *s, const char *path, const char **format, wdg_
                            names[kind]);
         goto done;
     }
-    wdg_symtab_finish(s);
 done:
+    wdg_symtab_finish(s);   /* also back to absolute addresses for the next file */
     wdg_source_close(src);
     return rc;
 }

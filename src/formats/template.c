@@ -230,7 +230,7 @@ int wdg_templates_add(wdg_templates *ts, const char *text, wdg_error *err)
 static int is_space(char c) { return c == ' ' || c == '\t'; }
 
 /* Stores a field's word: 0, -1 not a number, -2 out of range (an op name
- * of more than 255 bytes included). */
+ * of more than 255 bytes included), -3 out of memory. */
 static int store(const seg *sg, const char *v, size_t vn, wdg_rec *rec)
 {
     if (sg->type == TY_WORD)
@@ -238,8 +238,8 @@ static int store(const seg *sg, const char *v, size_t vn, wdg_rec *rec)
     int64_t iv = 0;
     int rc;
     if (sg->type == TY_HEX && wdg_field_is_address(sg->field)) {
-        uint32_t a = 0;
-        rc = wdg_addr_parse(v, vn, &a);
+        wdg_addr a = 0;
+        rc = wdg_addr_parse(rec->sites, v, vn, &a);
         return rc < 0 ? rc : wdg_rec_set_addr(rec, sg->field, a);
     }
     if (sg->type == TY_HEX) {
@@ -297,6 +297,8 @@ static wdg_line_kind match(const tmpl *t, const char *s, size_t n, wdg_rec *rec,
         int rc = store(sg, v, vn, rec);
         if (rc == -1)   /* not a number where one stands: another shape */
             return LINE_IGNORED;
+        if (rc == -3)
+            return LINE_NOMEM;
         if (rc < 0 && !bad) {
             /* kept until the whole line matched: the line may still have
              * another shape */
@@ -330,6 +332,7 @@ wdg_line_kind wdg_templates_parse(const wdg_templates *ts, const char *line, siz
 static int template_looks(const wdg_templates *ts, const char *line, size_t n)
 {
     wdg_rec rec;
+    wdg_rec_init(&rec, NULL);   /* a wide address: a malformed line, still its shape */
     wdg_line_result res;
     return wdg_templates_parse(ts, line, n, &rec, &res) != LINE_IGNORED;
 }

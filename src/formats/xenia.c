@@ -164,7 +164,8 @@ int wdg_xenia_line_looks(const char *line, size_t len)
 }
 
 /* "a,b,c": addresses into the list field f; an empty value is an empty
- * list.  0, -1 not an address, -2 too many. */
+ * list.  0, -1 not an address, -2 too many or out of range, -3 out of
+ * memory. */
 static int parse_list(wdg_rec *rec, wdg_field f, const char *v, size_t n)
 {
     wdg_rec_list_clear(rec, f);
@@ -175,8 +176,8 @@ static int parse_list(wdg_rec *rec, wdg_field f, const char *v, size_t n)
         size_t e = comma ? (size_t)(comma - v) : n;
         if (wdg_rec_list_full(rec, f))
             return -2;
-        uint32_t a;
-        int rc = wdg_addr_parse(v + i, e - i, &a);
+        wdg_addr a;
+        int rc = wdg_addr_parse(rec->sites, v + i, e - i, &a);
         if (rc < 0)
             return rc;
         wdg_rec_list_add(rec, f, a);
@@ -215,8 +216,8 @@ static wdg_line_kind kv_field(wdg_field f, const char *v, size_t vn, wdg_rec *re
     if (ty == FT_ADDR_LIST) {
         rc = parse_list(rec, f, v, vn);
     } else if (ty == FT_ADDR) {
-        uint32_t a = 0;
-        rc = wdg_addr_parse(v, vn, &a);
+        wdg_addr a = 0;
+        rc = wdg_addr_parse(rec->sites, v, vn, &a);
         if (rc == 0)
             wdg_rec_set_addr(rec, f, a);
     } else {
@@ -225,6 +226,8 @@ static wdg_line_kind kv_field(wdg_field f, const char *v, size_t vn, wdg_rec *re
         if (rc == 0)
             rc = wdg_rec_set_int(rec, f, iv);
     }
+    if (rc == -3)
+        return LINE_NOMEM;
     if (rc == -2)
         return wdg_malformed(res, WDG_MAL_RANGE, "%s: out of range", key);
     if (rc < 0)

@@ -18,6 +18,7 @@ struct wdg_ops {
     struct op_fact *facts;
     uint32_t count;
     size_t cap;          /* of each array above */
+    wdg_sites *sites;    /* the run's wide addresses and module sites */
 };
 
 /* What a name tells beyond its category (ops.h, wdg_ops_flags and friends). */
@@ -263,6 +264,10 @@ int wdg_ops_new(wdg_ops **out, wdg_error *err)
     if (!ops)
         return wdg_error_set(err, WDG_ENOMEM, NULL, 0, "out of memory");
     wdg_arena_init(&ops->arena);
+    if (wdg_sites_new(&ops->sites) < 0) {
+        free(ops);
+        return wdg_error_set(err, WDG_ENOMEM, NULL, 0, "out of memory");
+    }
     for (size_t i = 0; i < sizeof builtin / sizeof builtin[0]; i++) {
         uint32_t id = wdg_ops_intern(ops, builtin[i].name, strlen(builtin[i].name));
         if (id == WDG_OP_NONE) {
@@ -284,6 +289,7 @@ void wdg_ops_free(wdg_ops *ops)
 {
     if (!ops)
         return;
+    wdg_sites_free(ops->sites);
     wdg_arena_free(&ops->arena);
     wdg_map_free(&ops->by_hash);
     free(ops->names);
@@ -294,6 +300,8 @@ void wdg_ops_free(wdg_ops *ops)
     free(ops->facts);
     free(ops);
 }
+
+wdg_sites *wdg_ops_sites(const wdg_ops *ops) { return ops ? ops->sites : NULL; }
 
 /* The map stores hash -> first id; ids sharing a 64-bit hash are chained. */
 static uint64_t name_hash(const char *s, size_t n)

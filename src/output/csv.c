@@ -14,7 +14,8 @@ void wdg_report_keys_csv(const wdg_report *r, wdg_buf *b)
         char fn[160] = "";
         wdg_buf_printf(b, "%s,", wdg_category_name(k->cat));
         if (k->has_lr) {
-            wdg_buf_printf(b, "0x%08X", k->lr);
+            char a[WDG_ADDR_TEXT];
+            wdg_buf_csv_str(b, wdg_fmt_addr(r, k->lr, a, sizeof a));
             if (!wdg_symbols_format(r->symbols, k->lr, fn, sizeof fn))
                 fn[0] = 0;
         }
@@ -46,9 +47,9 @@ static void side(wdg_buf *b, const wdg_report *r, const wdg_trace *t, const wdg_
     wdg_buf_printf(b, ",%u,", e->tid);
     wdg_buf_csv_str(b, wdg_ops_name(t->ops, e->op));
     wdg_buf_putc(b, ',');
+    char a[WDG_ADDR_TEXT];
     if (e->flags & WDG_EV_OBJ)
-        wdg_buf_printf(b, "0x%08X", e->obj);
-    (void)r;
+        wdg_buf_csv_str(b, wdg_fmt_addr(r, wdg_ev_obj(e), a, sizeof a));
 }
 
 static void row(wdg_buf *b, const wdg_report *r, uint32_t key, uint64_t ordinal,

@@ -93,7 +93,7 @@ void wdg_json_malformed(wdg_jw *w, const wdg_trace *t)
 }
 
 
-static void function_of(wdg_jw *w, const wdg_report *r, int has_lr, uint32_t lr)
+static void function_of(wdg_jw *w, const wdg_report *r, int has_lr, wdg_addr lr)
 {
     char fn[160];
     /* outside every known function the member is null (Markdown prints the address) */
@@ -119,15 +119,15 @@ static void divergence(wdg_jw *w, const wdg_report *r, const char *name, const w
     wdg_jw_opt_uint(w, rt && rt->has_analog, rt ? rt->analog : 0);
     wdg_jw_kstring(w, "category", wdg_category_name(e->cat));
     wdg_jw_key(w, "lr");
-    wdg_jw_opt_addr(w, e->flags & WDG_EV_LR, e->lr);
+    wdg_json_addr(w, r, e->flags & WDG_EV_LR, wdg_ev_lr(e));
     wdg_jw_kstring(w, "op", wdg_ops_name(r->ref->ops, e->op));
     wdg_jw_key(w, "obj");
-    wdg_jw_opt_addr(w, e->flags & WDG_EV_OBJ, e->obj);
+    wdg_json_addr(w, r, e->flags & WDG_EV_OBJ, wdg_ev_obj(e));
     wdg_jw_kuint(w, "ordinal", d->ordinal);
     wdg_jw_kuint(w, "ref_count", k->ref);
     wdg_jw_kuint(w, "cand_count", k->cand);
     wdg_jw_key(w, "function");
-    function_of(w, r, e->flags & WDG_EV_LR, e->lr);
+    function_of(w, r, e->flags & WDG_EV_LR, wdg_ev_lr(e));
     wdg_jw_kuint(w, "line", e->line);
     /* a match class member: the class's status is the one that counts */
     wdg_jw_kstring(w, "status", wdg_status_name(wdg_key_verdict(&r->keys, d->key)));
@@ -156,7 +156,7 @@ static void match_classes(wdg_jw *w, const wdg_report *r)
         wdg_jw_object(w, WDG_JW_INLINE);
         wdg_jw_kstring(w, "side", m->via_side == WDG_SIDE_CAND ? "cand" : "ref");
         wdg_jw_key(w, "lr");
-        wdg_jw_addr(w, m->via);
+        wdg_json_addr(w, r, 1, m->via);
         wdg_jw_key(w, "function");
         function_of(w, r, 1, m->via);
         wdg_jw_end(w);
@@ -166,7 +166,7 @@ static void match_classes(wdg_jw *w, const wdg_report *r)
             for (size_t j = 0; j < m->n_keys; j++) {
                 const wdg_key *k = &kt->keys[m->keys[j]];
                 if (s ? k->cand_total : k->ref_total)
-                    wdg_jw_addr(w, k->lr);
+                    wdg_json_addr(w, r, 1, k->lr);
             }
             wdg_jw_end(w);
         }
@@ -211,7 +211,7 @@ static void common_span(wdg_jw *w, const wdg_report *r)
         wdg_jw_object(w, WDG_JW_INLINE);
         wdg_jw_kstring(w, "category", wdg_category_name(k->cat));
         wdg_jw_key(w, "lr");
-        wdg_jw_opt_addr(w, k->has_lr, k->lr);
+        wdg_json_addr(w, r, k->has_lr, k->lr);
         wdg_jw_kstring(w, "op", wdg_ops_name(r->ref->ops, k->op));
         wdg_jw_kuint(w, "ref_beats", sp->beats[0]);
         wdg_jw_kuint(w, "cand_beats", sp->beats[1]);
@@ -243,19 +243,19 @@ static void thread_map(wdg_jw *w, const wdg_report *r)
     wdg_jw_end(w);
 }
 
-static void last_wait(wdg_jw *w, const wdg_trace *t, const wdg_thread *th)
+static void last_wait(wdg_jw *w, const wdg_report *r, const wdg_trace *t, const wdg_thread *th)
 {
     const wdg_event *e = &t->events[th->last];
     const wdg_event_ext *x = wdg_event_ext_of(t, e);
     wdg_jw_kstring(w, "op", wdg_ops_name(t->ops, e->op));
     wdg_jw_key(w, "lr");
-    wdg_jw_opt_addr(w, e->flags & WDG_EV_LR, e->lr);
+    wdg_json_addr(w, r, e->flags & WDG_EV_LR, wdg_ev_lr(e));
     wdg_jw_key(w, "objs");
     wdg_jw_array(w, WDG_JW_INLINE);
     if (e->flags & WDG_EV_OBJ && e->cat != WDG_CAT_SIGNAL_WAIT)
-        wdg_jw_addr(w, e->obj);
+        wdg_json_addr(w, r, 1, wdg_ev_obj(e));
     for (uint32_t i = 0; x && (e->flags & WDG_EV_OBJS) && i < x->objs_n; i++)
-        wdg_jw_addr(w, t->words[x->objs_off + i]);
+        wdg_json_addr(w, r, 1, wdg_x_obj(t, x, i));
     wdg_jw_end(w);
     wdg_jw_kint(w, "since", t->all_t ? e->t : (int64_t)e->line);
 }
@@ -274,7 +274,7 @@ static void wedged(wdg_jw *w, const wdg_report *r)
             wdg_jw_object(w, WDG_JW_INLINE);
             wdg_jw_kstring(w, "engine", engine ? "cand" : "ref");
             wdg_jw_kuint(w, "tid", ts[i].tid);
-            last_wait(w, engine ? r->cand : r->ref, &ts[i]);
+            last_wait(w, r, engine ? r->cand : r->ref, &ts[i]);
             wdg_jw_kstring(w, "wedged_by", wdg_wedged_by_name(ts[i].wedged_by));
             wdg_jw_kbool(w, "divergent", ts[i].divergent);
             wdg_jw_kstring(w, "family", ts[i].family);
@@ -321,14 +321,14 @@ static void roots(wdg_jw *w, const wdg_report *r)
         wdg_jw_key(w, "ref_tid");
         wdg_jw_opt_uint(w, x->has_ref_tid, x->ref_tid);
         wdg_jw_key(w, "entry_pc");
-        wdg_jw_opt_addr(w, x->has_entry, x->entry_pc);
+        wdg_json_addr(w, r, x->has_entry, x->entry_pc);
         wdg_jw_kstring(w, "family", x->family);
         wdg_jw_kstring(w, "category", x->has_key ? wdg_category_name(x->cat) : NULL);
         wdg_jw_key(w, "lr");
-        wdg_jw_opt_addr(w, x->has_key && x->key_has_lr, x->lr);
+        wdg_json_addr(w, r, x->has_key && x->key_has_lr, x->lr);
         wdg_jw_kstring(w, "op", x->has_key ? wdg_ops_name(r->ref->ops, x->op) : NULL);
         wdg_jw_key(w, "obj");
-        wdg_jw_opt_addr(w, x->has_obj, x->obj);
+        wdg_json_addr(w, r, x->has_obj, x->obj);
         wdg_jw_key(w, "blocks");
         wdg_jw_array(w, WDG_JW_INLINE);
         for (size_t k = 0; k < x->n_blocks; k++)
@@ -353,7 +353,7 @@ static void unexplained(wdg_jw *w, const wdg_report *r)
         wdg_jw_kuint(w, "tid", u->tid);
         wdg_jw_kstring(w, "family", u->family);
         wdg_jw_key(w, "obj");
-        wdg_jw_opt_addr(w, u->has_obj, u->obj);
+        wdg_json_addr(w, r, u->has_obj, u->obj);
         wdg_jw_kstring(w, "why", u->why);
         wdg_jw_end(w);
     }
@@ -365,12 +365,12 @@ static void unexplained(wdg_jw *w, const wdg_report *r)
         wdg_jw_object(w, WDG_JW_INLINE);
         wdg_jw_kuint(w, "ref_tid", s->ref_tid);
         wdg_jw_key(w, "entry_pc");
-        wdg_jw_opt_addr(w, s->has_entry, s->entry_pc);
+        wdg_json_addr(w, r, s->has_entry, s->entry_pc);
         wdg_jw_kstring(w, "family", s->family);
         wdg_jw_key(w, "objs");
         wdg_jw_array(w, WDG_JW_INLINE);
         for (size_t k = 0; k < s->n_objs; k++)
-            wdg_jw_addr(w, s->objs[k]);
+            wdg_json_addr(w, r, 1, s->objs[k]);
         wdg_jw_end(w);
         wdg_jw_end(w);
     }
@@ -490,7 +490,7 @@ static void extras(wdg_jw *w, const wdg_report *r)
         wdg_jw_object(w, WDG_JW_INLINE);
         wdg_jw_kuint(w, "tid", t->tid);
         wdg_jw_key(w, "entry_pc");
-        wdg_jw_opt_addr(w, t->has_entry, t->entry_pc);
+        wdg_json_addr(w, r, t->has_entry, t->entry_pc);
         wdg_jw_kstring(w, "family", t->family);
         wdg_jw_end(w);
     }
@@ -504,10 +504,10 @@ static void extras(wdg_jw *w, const wdg_report *r)
         wdg_jw_kuint(w, "to", e->to);
         wdg_jw_kstring(w, "category", wdg_category_name(e->cat));
         wdg_jw_key(w, "lr");
-        wdg_jw_opt_addr(w, e->key_has_lr, e->lr);
+        wdg_json_addr(w, r, e->key_has_lr, e->lr);
         wdg_jw_kstring(w, "op", wdg_ops_name(r->ref->ops, e->op));
         wdg_jw_key(w, "obj");
-        wdg_jw_addr(w, e->obj);
+        wdg_json_addr(w, r, 1, e->obj);
         wdg_jw_end(w);
     }
     wdg_jw_end(w);
@@ -516,9 +516,9 @@ static void extras(wdg_jw *w, const wdg_report *r)
     for (size_t i = 0; i < d->n_objects; i++) {
         wdg_jw_object(w, WDG_JW_INLINE);
         wdg_jw_key(w, "cand");
-        wdg_jw_addr(w, d->objects[i].cand);
+        wdg_json_addr(w, r, 1, d->objects[i].cand);
         wdg_jw_key(w, "ref");
-        wdg_jw_addr(w, d->objects[i].ref);
+        wdg_json_addr(w, r, 1, d->objects[i].ref);
         wdg_jw_kstring(w, "how", wdg_object_how_name(d->objects[i].how));
         wdg_jw_end(w);
     }
@@ -530,7 +530,7 @@ static void key_entry(wdg_jw *w, const wdg_report *r, const wdg_key *k)
     wdg_jw_object(w, WDG_JW_INLINE);
     wdg_jw_kstring(w, "category", wdg_category_name(k->cat));
     wdg_jw_key(w, "lr");
-    wdg_jw_opt_addr(w, k->has_lr, k->lr);
+    wdg_json_addr(w, r, k->has_lr, k->lr);
     wdg_jw_kstring(w, "op", wdg_ops_name(r->ref->ops, k->op));
     wdg_jw_key(w, "function");
     function_of(w, r, k->has_lr, k->lr);

@@ -103,11 +103,11 @@ static void where(const wdg_event *e, char *out, size_t cap)
 
 static void site(const wdg_report *r, const wdg_event *e, char *out, size_t cap)
 {
-    char fn[160], obj[40] = "";
+    char fn[160], obj[WDG_ADDR_TEXT + 8] = "", a[WDG_ADDR_TEXT];
     if (e->flags & WDG_EV_OBJ)
-        snprintf(obj, sizeof obj, " on 0x%08X", e->obj);
+        wdg_utf8_snprintf(obj, sizeof obj, " on %s", wdg_fmt_addr(r, wdg_ev_obj(e), a, sizeof a));
     if (e->flags & WDG_EV_LR && r->keys.by_lr) {
-        wdg_fmt_function(r, e->lr, fn, sizeof fn);
+        wdg_fmt_function(r, wdg_ev_lr(e), fn, sizeof fn);
         wdg_utf8_snprintf(out, cap, "`%s` at `%s` (%s%s)", wdg_category_name(e->cat), fn,
                  wdg_ops_name(r->ref->ops, e->op), obj);
     } else {
@@ -243,10 +243,10 @@ static void class_keys(wdg_buf *b, const wdg_report *r, const wdg_match_class *m
     int first = 1;
     for (size_t j = 0; j < m->n_keys; j++) {
         const wdg_key *k = &r->keys.keys[m->keys[j]];
-        char fn[160];
+        char fn[160], a[WDG_ADDR_TEXT];
         if (!(cand ? k->cand_total : k->ref_total))
             continue;
-        wdg_buf_printf(b, "%s`0x%08X`", first ? "" : ", ", k->lr);
+        wdg_buf_printf(b, "%s`%s`", first ? "" : ", ", wdg_fmt_addr(r, k->lr, a, sizeof a));
         if (wdg_symbols_format(r->symbols, k->lr, fn, sizeof fn))
             wdg_buf_printf(b, " (%s)", fn);
         first = 0;
@@ -328,10 +328,10 @@ static void markdown(const wdg_report *r, wdg_buf *b)
     wdg_buf_puts(b, "|---|---|---|---|---|---:|---:|---:|---:|\n");
     for (size_t i = 0; i < r->keys.n; i++) {
         const wdg_key *k = &r->keys.keys[i];
-        char ratio[32], fn[160], lr[16];
+        char ratio[32], fn[160], lr[WDG_ADDR_TEXT];
         wdg_fmt_ratio(k, ratio, sizeof ratio);
         if (k->has_lr) {
-            snprintf(lr, sizeof lr, "0x%08X", k->lr);
+            wdg_fmt_addr(r, k->lr, lr, sizeof lr);
             wdg_fmt_function(r, k->lr, fn, sizeof fn);
         } else {
             snprintf(lr, sizeof lr, "-");

@@ -33,7 +33,7 @@ static const wdg_thread *root_thread(const wdg_report *r, const wdg_root *x)
     return x->has_tid ? wdg_diag_cand_thread(&r->diag, x->tid) : NULL;
 }
 
-static void site_of(const wdg_report *r, int has_lr, uint32_t lr, uint32_t op, char *out,
+static void site_of(const wdg_report *r, int has_lr, wdg_addr lr, uint32_t op, char *out,
                     size_t cap)
 {
     char fn[160];
@@ -152,10 +152,10 @@ static void confidence(wdg_buf *b, const wdg_report *r, const wdg_root *x)
 static void evidence(wdg_buf *b, const wdg_report *r, const wdg_root *x)
 {
     const wdg_diagnosis *d = &r->diag;
-    char who[128], site[256], obj[16] = "?", w[128], ws[256];
+    char who[128], site[256], obj[WDG_ADDR_TEXT] = "?", w[128], ws[256];
     const wdg_key *k = x->key != WDG_NO_KEY ? &r->keys.keys[x->key] : NULL;
     if (x->has_obj)
-        snprintf(obj, sizeof obj, "0x%08X", x->obj);
+        wdg_fmt_addr(r, x->obj, obj, sizeof obj);
     if (x->has_key)
         site_of(r, x->key_has_lr, x->lr, x->op, site, sizeof site);
     const wdg_thread *me = root_thread(r, x);
@@ -169,14 +169,14 @@ static void evidence(wdg_buf *b, const wdg_report *r, const wdg_root *x)
     ws[0] = 0;
     if (first) {
         const wdg_event *e = &r->cand->events[first->last];
-        site_of(r, (e->flags & WDG_EV_LR) != 0, e->lr, e->op, ws, sizeof ws);
+        site_of(r, (e->flags & WDG_EV_LR) != 0, wdg_ev_lr(e), e->op, ws, sizeof ws);
     }
     switch (x->kind) {
     case WDG_ROOT_SIGNALED_BUT_BLOCKED: {
         const wdg_event *e = me ? &r->cand->events[me->last] : NULL;
         char mine[256] = "its wait";
         if (e)
-            site_of(r, (e->flags & WDG_EV_LR) != 0, e->lr, e->op, mine, sizeof mine);
+            site_of(r, (e->flags & WDG_EV_LR) != 0, wdg_ev_lr(e), e->op, mine, sizeof mine);
         wdg_buf_printf(b, "**%s** waits at %s on %s although a signal on it was left unconsumed",
                        who, mine, obj);
         if (x->has_key)
@@ -187,9 +187,9 @@ static void evidence(wdg_buf *b, const wdg_report *r, const wdg_root *x)
         break;
     }
     case WDG_ROOT_MISSING_THREAD: {
-        char entry[24] = "?";
+        char entry[WDG_ADDR_TEXT] = "?";
         if (x->has_entry)
-            snprintf(entry, sizeof entry, "0x%08X", x->entry_pc);
+            wdg_fmt_addr(r, x->entry_pc, entry, sizeof entry);
         wdg_buf_printf(b, "%s thread %u (%s, entry %s) has no analog in %s. In %s it fires `%s` "
                           "at %s %llu times on the object %s waits on (%s in %s). Check that %s "
                           "creates and resumes the thread that starts at %s.",
@@ -244,7 +244,10 @@ static void root_tail(wdg_buf *b, const wdg_report *r, const wdg_root *x)
         site_of(r, x->key_has_lr, x->lr, x->op, site, sizeof site);
     switch (x->kind) {
     case WDG_ROOT_SIGNALED_BUT_BLOCKED:
-        wdg_buf_printf(b, "(signal left unconsumed on 0x%08X)", x->obj);
+    {
+        char a[WDG_ADDR_TEXT];
+        wdg_buf_printf(b, "(signal left unconsumed on %s)", wdg_fmt_addr(r, x->obj, a, sizeof a));
+    }
         break;
     case WDG_ROOT_MISSING_THREAD:
         wdg_buf_printf(b, "(%s thread %u never spawned: %s)", r->opts.ref_name, x->ref_tid, x->family);
@@ -300,11 +303,11 @@ static void md_unexplained(wdg_buf *b, const wdg_report *r)
         wdg_buf_puts(b, "Wedged threads no root cause explains:\n\n");
     for (size_t i = 0; i < d->n_unexplained; i++) {
         const wdg_unexplained *u = &d->unexplained[i];
-        char l[128];
+        char l[128], a[WDG_ADDR_TEXT];
         cand_label(r, u->tid, l, sizeof l);
         wdg_buf_printf(b, "- **%s**", l);
         if (u->has_obj)
-            wdg_buf_printf(b, " (on 0x%08X)", u->obj);
+            wdg_buf_printf(b, " (on %s)", wdg_fmt_addr(r, u->obj, a, sizeof a));
         wdg_buf_printf(b, ": %s.\n", u->why);
     }
     if (d->n_suspects)
@@ -313,13 +316,13 @@ static void md_unexplained(wdg_buf *b, const wdg_report *r)
                        d->n_unexplained ? "\n" : "", r->opts.ref_name, r->opts.cand_name);
     for (size_t i = 0; i < d->n_suspects; i++) {
         const wdg_suspect *s = &d->suspects[i];
-        char l[128], entry[24] = "unknown";
+        char l[128], entry[WDG_ADDR_TEXT] = "unknown", a[WDG_ADDR_TEXT];
         label(wdg_diag_ref_thread(d, s->ref_tid), l, sizeof l);
         if (s->has_entry)
-            snprintf(entry, sizeof entry, "0x%08X", s->entry_pc);
+            wdg_fmt_addr(r, s->entry_pc, entry, sizeof entry);
         wdg_buf_printf(b, "%s %s (entry %s, on", i ? ";" : "", l, entry);
         for (size_t k = 0; k < s->n_objs && k < 8; k++)
-            wdg_buf_printf(b, " 0x%08X", s->objs[k]);
+            wdg_buf_printf(b, " %s", wdg_fmt_addr(r, s->objs[k], a, sizeof a));
         wdg_buf_puts(b, s->n_objs > 8 ? " ...)" : ")");
     }
     wdg_buf_puts(b, d->n_suspects ? ".\n\n" : "\n");
@@ -373,19 +376,24 @@ static void state_text(const wdg_report *r, const wdg_trace *t, const wdg_thread
     }
     when(t, e, at, sizeof at);
     if (th->state == WDG_TS_WEDGED) {
-        char fn[160], objs[128] = "";
-        uint32_t list[8];
+        char fn[160], objs[256] = "", a[WDG_ADDR_TEXT];
+        wdg_addr list[8];
         size_t n = 0;
         const wdg_event_ext *x = wdg_event_ext_of(t, e);
         if ((e->flags & WDG_EV_OBJ) && e->cat != WDG_CAT_SIGNAL_WAIT)
-            list[n++] = e->obj;
+            list[n++] = wdg_ev_obj(e);
         for (uint32_t i = 0; x && (e->flags & WDG_EV_OBJS) && i < x->objs_n && n < 8; i++)
-            list[n++] = t->words[x->objs_off + i];
+            list[n++] = wdg_x_obj(t, x, i);
         size_t o = 0;
-        for (size_t i = 0; i < n && o + 12 < sizeof objs; i++)
-            o += (size_t)snprintf(objs + o, sizeof objs - o, "%s0x%08X", i ? ", " : "", list[i]);
+        for (size_t i = 0; i < n && o + 12 < sizeof objs; i++) {
+            /* whole addresses only: a wide one may not fit */
+            size_t len = strlen(wdg_fmt_addr(r, list[i], a, sizeof a)) + (i ? 2 : 0);
+            if (o + len >= sizeof objs)
+                break;
+            o += (size_t)snprintf(objs + o, sizeof objs - o, "%s%s", i ? ", " : "", a);
+        }
         if (e->flags & WDG_EV_LR)
-            wdg_fmt_function(r, e->lr, fn, sizeof fn);
+            wdg_fmt_function(r, wdg_ev_lr(e), fn, sizeof fn);
         else
             wdg_utf8_snprintf(fn, sizeof fn, "%s", wdg_ops_name(t->ops, e->op));
         wdg_utf8_snprintf(out, cap, "**wedged** (%s) at `%s`%s%s since %s%s",
@@ -476,10 +484,10 @@ void md_threads(wdg_buf *b, const wdg_report *r)
         const wdg_thread *t = &d->ref_threads[i];
         if (t->has_analog)
             continue;
-        char l[128], entry[24] = "unknown";
+        char l[128], entry[WDG_ADDR_TEXT] = "unknown";
         label(t, l, sizeof l);
         if (t->has_entry)
-            snprintf(entry, sizeof entry, "0x%08X", t->entry_pc);
+            wdg_fmt_addr(r, t->entry_pc, entry, sizeof entry);
         wdg_buf_printf(b, "%s%s (entry %s)", any ? ", " : " No analog in cand: ", l, entry);
         any = 1;
     }
@@ -533,7 +541,7 @@ void wdg_report_dot(const wdg_report *r, wdg_buf *b)
         label(th, l, sizeof l);
         const wdg_event *e = &r->cand->events[th->last];
         if (e->flags & WDG_EV_LR)
-            wdg_fmt_function(r, e->lr, site, sizeof site);
+            wdg_fmt_function(r, wdg_ev_lr(e), site, sizeof site);
         else
             wdg_utf8_snprintf(site, sizeof site, "%s", wdg_ops_name(r->cand->ops, e->op));
         int lost = th->unexplained;

@@ -54,11 +54,14 @@ void wdg_milestone_text(const wdg_report *r, const wdg_milestone *m, char *out, 
     char what[192];   /* the size report.json's "what" always had */
     if (m->kind == WDG_MILESTONE_THREAD_START) {
         const wdg_thread *t = wdg_diag_ref_thread(&r->diag, m->ref_tid);
-        if (!t || strncmp(t->family, "0x", 2) == 0)
-            snprintf(what, sizeof what, "thread %u starts (entry 0x%08X)", m->ref_tid, m->entry_pc);
+        char a[WDG_ADDR_TEXT];
+        wdg_fmt_addr(r, m->entry_pc, a, sizeof a);
+        /* a family that is only the address adds nothing */
+        if (!t || strncmp(t->family, "0x", 2) == 0 || strcmp(t->family, a) == 0)
+            wdg_utf8_snprintf(what, sizeof what, "thread %u starts (entry %s)", m->ref_tid, a);
         else
-            wdg_utf8_snprintf(what, sizeof what, "%s %u starts (entry 0x%08X)", t->family,
-                              m->ref_tid, m->entry_pc);
+            wdg_utf8_snprintf(what, sizeof what, "%s %u starts (entry %s)", t->family,
+                              m->ref_tid, a);
     } else {
         char tok[224];
         wdg_token_name(r, r->ref, m->ref_event, tok, sizeof tok);
@@ -69,15 +72,31 @@ void wdg_milestone_text(const wdg_report *r, const wdg_milestone *m, char *out, 
     wdg_utf8_snprintf(out, cap, "%s", what);
 }
 
-void wdg_fmt_function(const wdg_report *r, uint32_t addr, char *out, size_t cap)
+const char *wdg_fmt_addr(const wdg_report *r, wdg_addr a, char *out, size_t cap)
 {
-    wdg_symbols_format(r->symbols, addr, out, cap);
+    return wdg_addr_format(wdg_ops_sites(r->ref->ops), a, out, cap);
+}
+
+void wdg_fmt_function(const wdg_report *r, wdg_addr addr, char *out, size_t cap)
+{
+    if (!wdg_symbols_format(r->symbols, addr, out, cap))
+        wdg_fmt_addr(r, addr, out, cap);
+}
+
+void wdg_json_addr(wdg_jw *w, const wdg_report *r, int has, wdg_addr a)
+{
+    char text[WDG_ADDR_TEXT];
+    wdg_jw_string(w, has ? wdg_fmt_addr(r, a, text, sizeof text) : NULL);
 }
 
 void wdg_fmt_key(const wdg_report *r, const wdg_key *k, char *out, size_t cap)
 {
     if (k->has_lr)
-        snprintf(out, cap, "%s@0x%08X", wdg_category_name(k->cat), k->lr);
+    {
+        char a[WDG_ADDR_TEXT];
+        wdg_utf8_snprintf(out, cap, "%s@%s", wdg_category_name(k->cat),
+                          wdg_fmt_addr(r, k->lr, a, sizeof a));
+    }
     else
         wdg_utf8_snprintf(out, cap, "%s:%s", wdg_category_name(k->cat), wdg_ops_name(r->ref->ops, k->op));
 }

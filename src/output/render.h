@@ -11,8 +11,15 @@
  * whatever the host's LC_NUMERIC: renderers format every fraction through
  * this, never through printf's %f or %g.  Returns out ("" if too small). */
 const char *wdg_fmt_num(char *out, size_t cap, double v, char conv, int prec);
-/* "sub_824D21F0+0xAC" or "0x%08X". */
-void wdg_fmt_function(const wdg_report *r, uint32_t addr, char *out, size_t cap);
+/* An address as text (wdg_addr_format with the run's site table):
+ * "0x%08X", a wider value, or "module+0xOFF".  Returns out. */
+const char *wdg_fmt_addr(const wdg_report *r, wdg_addr a, char *out, size_t cap);
+/* The buffer wdg_fmt_addr needs for any address. */
+#define WDG_ADDR_TEXT 160
+/* "sub_824D21F0+0xAC", or the address as wdg_fmt_addr writes it. */
+void wdg_fmt_function(const wdg_report *r, wdg_addr addr, char *out, size_t cap);
+/* The JSON string of an address; null when !has. */
+void wdg_json_addr(wdg_jw *w, const wdg_report *r, int has, wdg_addr a);
 /* "release@0x824D229C" or "release:KeSetEvent". */
 void wdg_fmt_key(const wdg_report *r, const wdg_key *k, char *out, size_t cap);
 /* "x16452" style ratio between ref and cand for UNDER and OVER, else "". */

@@ -11,7 +11,7 @@ j() { jq -r "$2" "$1"; }
 status "--help" 0 "$W" --help
 contains "--help names report" "$T/out" "report REF CAND"
 status "report --help" 0 "$W" report --help
-contains "report --help lists --symbols" "$T/out" "--symbols FILE"
+contains "report --help lists --symbols" "$T/out" "--symbols [MODULE=]FILE"
 status "stats --help" 0 "$W" stats --help
 status "--version" 0 "$W" --version
 contains "--version" "$T/out" "wedge 0."

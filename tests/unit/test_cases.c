@@ -41,7 +41,8 @@ typedef struct tcase {
 static int field_ok(const wdg_trace *t, const wdg_event *e, const char *k, const char *v)
 {
     const wdg_event_ext *x = wdg_event_ext_of(t, e);
-    char buf[64];
+    const wdg_sites *sites = wdg_ops_sites(t->ops);
+    char buf[160];
     if (strcmp(k, "t") == 0)
         return (e->flags & WDG_EV_T) ? e->t == strtoll(v, NULL, 10) : strcmp(v, "none") == 0;
     if (strcmp(k, "placed") == 0)
@@ -56,15 +57,18 @@ static int field_ok(const wdg_trace *t, const wdg_event *e, const char *k, const
         int has = strcmp(k, "lr") == 0 ? (e->flags & WDG_EV_LR) : (e->flags & WDG_EV_OBJ);
         if (!has)
             return strcmp(v, "none") == 0;
-        snprintf(buf, sizeof buf, "0x%08X", strcmp(k, "lr") == 0 ? e->lr : e->obj);
+        wdg_addr_format(sites, strcmp(k, "lr") == 0 ? wdg_ev_lr(e) : wdg_ev_obj(e), buf, sizeof buf);
         return strcmp(buf, v) == 0;
     }
-    if (strcmp(k, "objs") == 0) {
-        if (!(e->flags & WDG_EV_OBJS))
+    if (strcmp(k, "objs") == 0 || strcmp(k, "frames") == 0) {
+        int objs = k[0] == 'o';
+        if (!(e->flags & (objs ? WDG_EV_OBJS : WDG_EV_FRAMES)))
             return strcmp(v, "none") == 0;
         wdg_buf b = WDG_BUF_INIT;
-        for (uint32_t i = 0; i < x->objs_n; i++)
-            wdg_buf_printf(&b, "%s0x%08X", i ? "," : "", t->words[x->objs_off + i]);
+        for (uint32_t i = 0; i < (objs ? x->objs_n : x->frames_n); i++)
+            wdg_buf_printf(&b, "%s%s", i ? "," : "",
+                           wdg_addr_format(sites, objs ? wdg_x_obj(t, x, i) : wdg_x_frame(t, x, i),
+                                           buf, sizeof buf));
         int ok = strcmp(b.ptr ? b.ptr : "", v) == 0;
         wdg_buf_free(&b);
         return ok;
@@ -82,11 +86,11 @@ static int field_ok(const wdg_trace *t, const wdg_event *e, const char *k, const
         return x->timeout == strtoll(v, NULL, 10);
     }
     if (strcmp(k, "entry_pc") == 0 || strcmp(k, "pc") == 0 || strcmp(k, "alias") == 0) {
-        uint32_t val = !x ? 0 : k[0] == 'e' ? x->entry_pc : k[0] == 'p' ? x->pc : x->alias;
+        wdg_addr val = !x ? 0 : k[0] == 'e' ? wdg_x_entry_pc(x) : k[0] == 'p' ? wdg_x_pc(x) : wdg_x_alias(x);
         uint32_t flag = k[0] == 'e' ? WDG_EV_ENTRY : k[0] == 'p' ? WDG_EV_PC : WDG_EV_ALIAS;
         if (!(e->flags & flag))
             return strcmp(v, "none") == 0;
-        snprintf(buf, sizeof buf, "0x%08X", val);
+        wdg_addr_format(sites, val, buf, sizeof buf);
         return strcmp(buf, v) == 0;
     }
     if (strcmp(k, "new_tid") == 0)

@@ -8,6 +8,8 @@
 
 static wdg_field lookup(const char *s) { return wdg_field_lookup(s, strlen(s)); }
 
+static void test_sites(void);
+
 void test_fields(void)
 {
     /* every canonical name is found (names[] and the rows agree), and
@@ -32,7 +34,7 @@ void test_fields(void)
     CHECK(wdg_field_is_address(F_FRAMES) && !wdg_field_is_address(F_TID));
 
     wdg_rec r;
-    wdg_rec_clear(&r);
+    wdg_rec_init(&r, NULL);
     /* ranges: nothing stored, no flag, when out of range */
     CHECK_INT(wdg_rec_set_int(&r, F_T, -1), -2);
     CHECK_INT(wdg_rec_set_int(&r, F_TID, (int64_t)UINT32_MAX + 1), -2);
@@ -70,12 +72,77 @@ void test_fields(void)
     wdg_rec_unset(&r, F_FRAMES);
     CHECK(!(r.have & R_FRAMES));
     /* addresses: text and numbers, one place */
-    uint32_t a = 0;
-    CHECK_INT(wdg_addr_parse("0x824D229C", 10, &a), 0);
+    wdg_addr a = 0;
+    CHECK_INT(wdg_addr_parse(NULL, "0x824D229C", 10, &a), 0);
     CHECK_INT(a, 0x824D229C);
-    CHECK_INT(wdg_addr_parse("100000000", 9, &a), -2);
-    CHECK_INT(wdg_addr_parse("zz", 2, &a), -1);
-    CHECK_INT(wdg_addr_from_int((int64_t)UINT32_MAX + 1, &a), -2);
+    /* with no site table only 32-bit addresses */
+    CHECK_INT(wdg_addr_parse(NULL, "100000000", 9, &a), -2);
+    CHECK_INT(wdg_addr_parse(NULL, "zz", 2, &a), -1);
+    CHECK_INT(wdg_addr_from_int(NULL, (int64_t)UINT32_MAX + 1, &a), -2);
+    CHECK_INT(wdg_addr_parse(NULL, "libz.so+0x10", 12, &a), -2);
+    test_sites();
+}
+
+/* Addresses of any width and module sites (wedge/sites.h). */
+static void test_sites(void)
+{
+    wdg_sites *s = NULL;
+    CHECK_INT(wdg_sites_new(&s), 0);
+    wdg_addr a, b, c, d, e;
+    char out[64];
+    /* narrow: itself, no table entry */
+    CHECK_INT(wdg_addr_parse(s, "0x824D229C", 10, &a), 0);
+    CHECK(a == 0x824D229C && wdg_sites_count(s) == 0);
+    CHECK_STR(wdg_addr_format(s, a, out, sizeof out), "0x824D229C");
+    /* wide: interned once, printed with at least 8 digits */
+    CHECK_INT(wdg_addr_parse(s, "0x7f3a12345678", 14, &b), 0);
+    CHECK(wdg_addr_is_site(b));
+    CHECK_INT(wdg_addr_from_u64(s, 0x7f3a12345678ull, &c), 0);
+    CHECK(b == c && wdg_sites_count(s) == 1);
+    CHECK_STR(wdg_addr_format(s, b, out, sizeof out), "0x7F3A12345678");
+    CHECK_INT(wdg_addr_parse(s, "0xFFFFFFFFFFFFFFFF", 18, &c), 0);
+    CHECK_STR(wdg_addr_format(s, c, out, sizeof out), "0xFFFFFFFFFFFFFFFF");
+    /* more than 64 bits */
+    CHECK_INT(wdg_addr_parse(s, "0x1FFFFFFFFFFFFFFFF", 19, &c), -2);
+    CHECK_INT(wdg_addr_parse(s, "libz.so+0x1FFFFFFFFFFFFFFFF", 27, &c), -2);
+    /* module sites: equal when module and offset are; never an absolute */
+    CHECK_INT(wdg_addr_parse(s, "libzstd.so.1+0x1c4ce", 20, &c), 0);
+    CHECK_INT(wdg_addr_parse(s, "libzstd.so.1+0x1C4CE", 20, &d), 0);
+    CHECK(c == d && c != b && wdg_addr_is_site(c));
+    CHECK_STR(wdg_addr_format(s, c, out, sizeof out), "libzstd.so.1+0x1C4CE");
+    CHECK_INT(wdg_addr_parse(s, "libzstd.so.1+0x1c4cf", 20, &d), 0);
+    CHECK(c != d);
+    CHECK_INT(wdg_addr_parse(s, "other.so+0x1c4ce", 16, &d), 0);
+    CHECK(c != d);
+    CHECK_INT(wdg_addr_parse(s, "x+0x1c4ce", 9, &e), 0);
+    CHECK_INT(wdg_addr_parse(s, "0x1c4ce", 7, &d), 0);
+    CHECK(d == 0x1c4ce && d != e);
+    /* the module ends before the last "+0x" and may hold '+' */
+    CHECK_INT(wdg_addr_parse(s, "libstdc++.so.6+0x20", 19, &d), 0);
+    CHECK_STR(wdg_addr_format(s, d, out, sizeof out), "libstdc++.so.6+0x20");
+    CHECK_INT(wdg_addr_parse(s, "+0x20", 5, &d), -1);
+    CHECK_INT(wdg_addr_parse(s, "lib+0x", 6, &d), -1);
+    CHECK_INT(wdg_addr_parse(s, "lib+0xzz", 8, &d), -1);
+    CHECK_INT(wdg_addr_parse(s, "l b+0x1", 7, &d), 0);
+    CHECK_INT(wdg_addr_parse(s, "l\tb+0x1", 7, &d), -1);
+    CHECK_INT(wdg_addr_parse(s, "l\x01b+0x1", 6, &d), -1);
+    /* the 33 bits that tell addresses apart */
+    CHECK(wdg_addr_key33(0x824D229C) == 0x824D229C);
+    CHECK(wdg_addr_key33(b) != wdg_addr_key33(c) && wdg_addr_key33(b) >> 32 == 1);
+    /* a record interns through its table */
+    wdg_rec r;
+    wdg_rec_init(&r, s);
+    CHECK_INT(wdg_rec_set_int(&r, F_LR, 0x100000000ll), 0);
+    CHECK(wdg_addr_is_site(r.lr));
+    CHECK_STR(wdg_addr_format(s, r.lr, out, sizeof out), "0x100000000");
+    const char *m;
+    uint64_t v;
+    CHECK_INT(wdg_sites_get(s, c, &m, &v), 0);
+    CHECK(m && strcmp(m, "libzstd.so.1") == 0 && v == 0x1c4ce);
+    CHECK_INT(wdg_sites_get(s, WDG_ADDR_SITE | 999, &m, &v), -1);
+    CHECK_STR(wdg_addr_format(s, WDG_ADDR_SITE | 999, out, sizeof out), "?");
+    CHECK_STR(wdg_addr_format(NULL, 0x10, out, sizeof out), "0x00000010");
+    wdg_sites_free(s);
 }
 
 /* Feeds lines to a detector; the format's name, or the none-name. */

@@ -14,6 +14,7 @@ static wdg_line_kind parse(const char *line, wdg_rec *rec, wdg_line_result *res)
 static int reason_of(const char *line)
 {
     wdg_rec rec;
+    wdg_rec_init(&rec, NULL);
     wdg_line_result res;
     if (parse(line, &rec, &res) != LINE_MALFORMED)
         return -1;
@@ -23,6 +24,7 @@ static int reason_of(const char *line)
 void test_jsonl_valid(void)
 {
     wdg_rec r;
+    wdg_rec_init(&r, NULL);
     wdg_line_result res;
     CHECK_INT(parse("{\"t\":5400000,\"tid\":1,\"op\":\"NtReleaseSemaphore\",\"lr\":\"0x824AB168\","
                     "\"obj\":\"0x1004\"}", &r, &res), LINE_EVENT);

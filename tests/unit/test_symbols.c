@@ -91,4 +91,61 @@ void test_symbols(void)
     wdg_symbols_free(s);
     CHECK_INT(wdg_symbols_format(NULL, 0x10, out, sizeof out), 0);
     CHECK_STR(out, "0x00000010");
+
+    /* per module: a file's addresses are offsets in its module, found
+     * only through that module's sites once bound to a site table */
+    wdg_sites *sites;
+    CHECK_INT(wdg_sites_new(&sites), 0);
+    wdg_symbols_new(&s, &err);
+    const char *mod = "1C400 fa 100\n200 fb\n";
+    CHECK_INT(wdg_symbols_load_module(s, "libx.so", t_tempfile(mod, strlen(mod)), &format, &err), 0);
+    CHECK_INT(wdg_symbols_load(s, t_tempfile("10 absfn\n", 9), NULL, &err), 0);
+    wdg_addr a, b;
+    CHECK_INT(wdg_sites_module(sites, "libx.so", 7, 0x1C4CE, &a), 0);
+    CHECK_INT(wdg_symbols_format(s, a, out, sizeof out), 0);   /* not bound yet */
+    CHECK_INT(wdg_symbols_bind(s, sites, &err), 0);
+    CHECK_INT(wdg_symbols_format(s, a, out, sizeof out), 1);
+    CHECK_STR(out, "fa+0xCE");
+    CHECK_INT(wdg_symbols_format(s, 0x1C4CE, out, sizeof out), 1);   /* the absolute file's */
+    CHECK_STR(out, "absfn+0x1C4BE");
+    CHECK_INT(wdg_sites_module(sites, "liby.so", 7, 0x1C4CE, &b), 0);
+    CHECK_INT(wdg_symbols_format(s, b, out, sizeof out), 0);
+    CHECK_STR(out, "liby.so+0x1C4CE");
+    CHECK_INT(wdg_sites_module(sites, "libx.so", 7, 0x1C500, &b), 0);   /* past fa's 0x100 bytes */
+    CHECK_INT(wdg_symbols_format(s, b, out, sizeof out), 0);
+    CHECK_STR(out, "libx.so+0x1C500");
+    const char *name;
+    wdg_addr start;
+    CHECK_INT(wdg_symbols_lookup(s, a, &name, &start), 1);
+    CHECK(strcmp(name, "fa") == 0 && wdg_addr_is_site(start));
+    CHECK_INT(wdg_symbols_find(s, "fb", &start), 1);
+    CHECK_INT(wdg_symbols_format(s, start, out, sizeof out), 1);
+    CHECK_STR(out, "fb");
+    wdg_symbols_free(s);
+
+    /* ELF files, 64- and 32-bit (fuzz/corpus: fa of a shared object), the
+     * module named by the file; a cut one is refused */
+    static const char *const elfs[] = {"fuzz/corpus/elf64.so", "fuzz/corpus/elf32.so"};
+    for (int i = 0; i < 2; i++) {
+        wdg_symbols_new(&s, &err);
+        CHECK_INT(wdg_symbols_load_module(s, NULL, elfs[i], &format, &err), 0);
+        CHECK_STR(format, "elf");
+        CHECK_INT(wdg_symbols_bind(s, sites, &err), 0);
+        const char *m = NULL;
+        uint64_t off = 0;
+        CHECK_INT(wdg_symbols_find(s, "fa", &start), 1);
+        CHECK_INT(wdg_sites_get(sites, start, &m, &off), 0);
+        CHECK(m && strcmp(m, i ? "elf32.so" : "elf64.so") == 0 && off > 0);
+        CHECK_INT(wdg_sites_module(sites, m ? m : "?", m ? strlen(m) : 1, off + 4, &a), 0);
+        CHECK_INT(wdg_symbols_format(s, a, out, sizeof out), 1);
+        CHECK_STR(out, "fa+0x4");
+        wdg_symbols_free(s);
+    }
+    wdg_symbols_new(&s, &err);
+    CHECK_INT(wdg_symbols_load(s, "fuzz/corpus/elf64-cut.so", &format, &err), WDG_EINPUT);
+    CHECK(strstr(err.msg, "elf64-cut.so") != NULL || strstr(err.file, "elf64-cut.so") != NULL);
+    /* bytes that only start like ELF */
+    CHECK_INT(wdg_symbols_load(s, t_tempfile("\177ELF\002\001\001", 7), &format, &err), WDG_EINPUT);
+    wdg_symbols_free(s);
+    wdg_sites_free(sites);
 }

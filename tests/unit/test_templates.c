@@ -37,6 +37,7 @@ static void never_matching(wdg_templates *ts)
     CHECK_INT(wdg_templates_add(ok, "{tid:dec}\t{op:word}", &err), 0);
     CHECK_INT(wdg_templates_add(ok, "{tid:dec}:{op:word} x", &err), 0);
     wdg_rec r;
+    wdg_rec_init(&r, NULL);
     wdg_line_result res;
     const char *l1 = "  7 KeSetEvent", *l2 = "7\tKeSetEvent", *l3 = "7:KeSetEvent  x ";
     CHECK_INT(wdg_templates_parse(ok, l1, strlen(l1), &r, &res), LINE_EVENT);
@@ -85,6 +86,7 @@ static void many_segments(void)
         fprintf(stderr, "FAIL [templates] 60,000 segments took %.1f s\n", took);
     CHECK(took <= 2.0);
     wdg_rec r;
+    wdg_rec_init(&r, NULL);
     wdg_line_result res;
     CHECK_INT(wdg_templates_parse(ts, line, strlen(line), &r, &res), LINE_EVENT);
     CHECK_INT(r.tid, 7);
@@ -112,6 +114,8 @@ void test_templates(void)
     many_segments();
 
     wdg_rec r;
+
+    wdg_rec_init(&r, NULL);
     wdg_line_result res;
     const char *l1 = "[1200]   T6 KeSetEvent lr=0x824D2A44 h=F8000020  ";
     CHECK_INT(wdg_templates_parse(ts, l1, strlen(l1), &r, &res), LINE_EVENT);

@@ -151,6 +151,7 @@ void test_writer_lines(void)
     /* wedge's parser reads the 32-bit line back as written */
     nth_line(s, 2, line, sizeof line);
     wdg_rec r;
+    wdg_rec_init(&r, NULL);
     wdg_line_result res;
     wdg_jsonl_header hdr;
     CHECK_INT(wdg_jsonl_parse(line, strlen(line), &r, &hdr, &res), LINE_EVENT);
@@ -160,6 +161,42 @@ void test_writer_lines(void)
     CHECK_INT(r.obj, 0x1004);
     CHECK_INT(r.timeout, -10000);
     CHECK_INT(r.t, 5400000);
+
+    /* and the whole trace, 64-bit values and sites included, with no
+     * malformed line */
+    {
+        wdg_ops *ops = NULL;
+        wdg_trace *t = NULL;
+        wdg_error e2;
+        const char *paths[1] = {path};
+        CHECK_INT(wdg_ops_new(&ops, &e2), 0);
+        CHECK_INT(wdg_load_traces(&t, paths, 1, ops, NULL, NULL, 0, &e2), 0);
+        if (t) {
+            char a[64];
+            const wdg_sites *st = wdg_ops_sites(ops);
+            CHECK_INT(t->malformed, 0);
+            CHECK_INT(t->n_events, 5);
+            /* ordered by t: find them by line (the header is line 1) */
+            const wdg_event *ev0 = &t->events[0], *ev2 = &t->events[0];
+            for (size_t i = 0; i < t->n_events; i++) {
+                if (t->events[i].line == 2)
+                    ev0 = &t->events[i];
+                if (t->events[i].line == 4)
+                    ev2 = &t->events[i];
+            }
+            const wdg_event_ext *x0 = wdg_event_ext_of(t, ev0);
+            CHECK_STR(wdg_addr_format(st, wdg_ev_lr(ev0), a, sizeof a), "0xFFFFFFFFFFFFFFFF");
+            CHECK(x0 && x0->objs_n == 2);
+            if (x0 && x0->objs_n == 2) {
+                CHECK_STR(wdg_addr_format(st, wdg_x_obj(t, x0, 0), a, sizeof a), "0x100000000");
+                CHECK_STR(wdg_addr_format(st, wdg_x_obj(t, x0, 1), a, sizeof a), "0x824AB168");
+            }
+            CHECK_STR(wdg_addr_format(st, wdg_ev_lr(ev2), a, sizeof a),
+                      "libzstd.so.1+0x1C4CE");
+            wdg_trace_free(t);
+        }
+        wdg_ops_free(ops);
+    }
 
     nth_line(s, 4, line, sizeof line);
     CHECK(strncmp(line, "{\"t\":", 5) == 0 && strstr(line, "\"lr\":\"0x00000010\",\"obj\":\"0x00000020\"}"));
