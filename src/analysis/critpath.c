@@ -51,25 +51,29 @@ static long family_index(build *b, const char *name)
     return (long)cp->n_families++;
 }
 
-static int is_main(const wdg_diagnosis *d, const wdg_thread *th, int cand)
+/* An engine's main: the thread the thread map paired as main, else, in a
+ * trace that logs creations, the thread nobody created whose first event
+ * comes first; NULL in a trace that logs none (an audit log's first
+ * thread may be a loader). */
+static const wdg_thread *main_of(const wdg_diagnosis *d, int cand)
 {
-    if (th->has_analog && th->how == WDG_HOW_MAIN)
-        return 1;
-    /* unpaired: the thread nobody created whose first event comes first */
-    const wdg_thread *all = cand ? d->cand_threads : d->ref_threads;
+    const wdg_thread *all = cand ? d->cand_threads : d->ref_threads, *best = NULL;
     size_t n = cand ? d->n_cand_threads : d->n_ref_threads;
-    if (th->has_creator || th->has_analog)
-        return 0;
-    for (size_t i = 0; i < n; i++)
-        if (!all[i].has_creator && all[i].first < th->first)
-            return 0;
-    return 1;
+    int creations = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (all[i].has_analog && all[i].how == WDG_HOW_MAIN)
+            return &all[i];
+        creations |= all[i].has_creator;
+        if (!all[i].has_creator && (!best || all[i].first < best->first))
+            best = &all[i];
+    }
+    return creations ? best : NULL;
 }
 
-/* A thread's family name: its own, else its analog's, else main, else
- * the thread alone. */
-static void family_name(const wdg_diagnosis *d, const wdg_thread *th, int cand, char *out,
-                        size_t cap)
+/* A thread's family name: its own, else its analog's, else main (it is
+ * its engine's main or its analog the other's), else the thread alone. */
+static void family_name(const wdg_diagnosis *d, const wdg_thread *th, int cand,
+                        const wdg_thread *const mains[2], char *out, size_t cap)
 {
     if (strcmp(th->family, "-") != 0) {
         snprintf(out, cap, "%s", th->family);
@@ -80,7 +84,7 @@ static void family_name(const wdg_diagnosis *d, const wdg_thread *th, int cand, 
                        : NULL;
     if (other && strcmp(other->family, "-") != 0)
         snprintf(out, cap, "%s", other->family);
-    else if (is_main(d, th, cand))
+    else if (th == mains[cand] || (other && other == mains[!cand]))
         snprintf(out, cap, "main");
     else
         snprintf(out, cap, "%stid %u", cand ? "cand " : "", (unsigned)th->tid);
@@ -89,6 +93,7 @@ static void family_name(const wdg_diagnosis *d, const wdg_thread *th, int cand, 
 static int families(build *b)
 {
     const wdg_diagnosis *d = b->d;
+    const wdg_thread *mains[2] = {main_of(d, 0), main_of(d, 1)};
     for (int side = 0; side < 2; side++) {
         const wdg_thread *th = side ? d->cand_threads : d->ref_threads;
         size_t n = side ? d->n_cand_threads : d->n_ref_threads;
@@ -99,7 +104,7 @@ static int families(build *b)
             return -1;
         for (size_t k = 0; k < n; k++) {
             char name[96];
-            family_name(d, &th[k], side, name, sizeof name);
+            family_name(d, &th[k], side, mains, name, sizeof name);
             long f = family_index(b, name);
             if (f < 0)
                 return -1;
@@ -121,15 +126,17 @@ typedef struct prec {          /* a producer event */
     size_t ev;
 } prec;
 
-typedef struct wrec {          /* a waiter family on an object */
+typedef struct wrec {          /* a waiter family on a (reference) object */
     uint32_t obj, fam;
     uint64_t n;
+    int inferred;              /* from the candidate's waits */
 } wrec;
 
 typedef struct eobj {          /* an edge on one object: producer records [lo, hi) */
     uint32_t p, c, key, obj;
     size_t lo, hi;
     uint64_t waits;
+    int inferred;
 } eobj;
 
 #define CMP(a, b) ((a) < (b) ? -1 : (a) > (b))
@@ -149,6 +156,8 @@ static int cmp_wrec(const void *x, const void *y)
 {
     const wrec *a = x, *b = y;
     int r = CMP(a->obj, b->obj);
+    if (!r)
+        r = CMP(a->inferred, b->inferred);
     return r ? r : CMP(a->fam, b->fam);
 }
 
@@ -207,19 +216,11 @@ static int producers(build *b, prec **out, size_t *n)
     return 0;
 }
 
-/* Waiter families by object: the reference's waits, or (a reference with
- * no waits) the candidate's on objects the object map pairs. */
-static int waiters(build *b, wrec **out, size_t *n)
+/* One engine's waits as waiter records on reference objects (the
+ * candidate's through the object map). */
+static int add_waits(build *b, int side, const wdg_map *to_ref, wrec **out, size_t *n, size_t *cap)
 {
-    wdg_map to_ref = WDG_MAP_INIT;
-    size_t cap = 0;
-    int side = b->cp->inferred;
     const wdg_trace *t = b->tr[side];
-    int rc = -1;
-    *out = NULL, *n = 0;
-    for (size_t i = 0; side && i < b->d->n_objects; i++)
-        if (!wdg_map_put(&to_ref, b->d->objects[i].cand, b->d->objects[i].ref, NULL))
-            goto out;
     for (size_t i = 0; i < t->n_events; i++) {
         const wdg_event *e = &t->events[i];
         uint32_t objs[64];
@@ -227,23 +228,42 @@ static int waiters(build *b, wrec **out, size_t *n)
         for (int j = 0; j < k; j++) {
             uint32_t o = objs[j];
             if (side) {
-                uint64_t *r = wdg_map_get(&to_ref, o);
+                uint64_t *r = wdg_map_get(to_ref, o);
                 if (!r)
                     continue;
                 o = (uint32_t)*r;
             }
-            if (wdg_grow((void **)out, &cap, *n + 1, sizeof **out, 256) < 0)
-                goto out;
-            (*out)[(*n)++] = (wrec){o, b->fam_of_event[side][i], 1};
+            if (wdg_grow((void **)out, cap, *n + 1, sizeof **out, 256) < 0)
+                return -1;
+            (*out)[(*n)++] = (wrec){o, b->fam_of_event[side][i], 1, side};
         }
     }
+    return 0;
+}
+
+/* Waiter families by object: the reference's waits; for an object the
+ * reference signals but shows no wait on (a producer-only log, a wait
+ * whose objects a stock log leaves out), the candidate's waits on the
+ * object the object map pairs with it, marked inferred. */
+static int waiters(build *b, wrec **out, size_t *n)
+{
+    wdg_map to_ref = WDG_MAP_INIT;
+    size_t cap = 0;
+    int rc = -1;
+    *out = NULL, *n = 0;
+    for (size_t i = 0; i < b->d->n_objects; i++)
+        if (!wdg_map_put(&to_ref, b->d->objects[i].cand, b->d->objects[i].ref, NULL))
+            goto out;
+    if (add_waits(b, 0, &to_ref, out, n, &cap) < 0 || add_waits(b, 1, &to_ref, out, n, &cap) < 0)
+        goto out;
     qsort(*out, *n, sizeof **out, cmp_wrec);
     size_t m = 0;   /* one record per (object, family), counting the waits */
     for (size_t i = 0; i < *n; i++) {
-        if (m && (*out)[m - 1].obj == (*out)[i].obj && (*out)[m - 1].fam == (*out)[i].fam)
-            (*out)[m - 1].n++;
-        else
-            (*out)[m++] = (*out)[i];
+        wrec *x = &(*out)[i], *last = m ? &(*out)[m - 1] : NULL;
+        if (last && last->obj == x->obj && last->fam == x->fam && last->inferred == x->inferred)
+            last->n++;
+        else if (!(x->inferred && last && last->obj == x->obj && !last->inferred))
+            (*out)[m++] = *x;   /* the candidate's only where the reference has none */
     }
     *n = m;
     rc = 0;
@@ -285,7 +305,7 @@ static int edge_objects(const prec *p, size_t np, const wrec *w, size_t nw, eobj
                 continue;   /* a family signalling itself depends on nobody */
             if (wdg_grow((void **)out, &cap, *n + 1, sizeof **out, 64) < 0)
                 return -1;
-            (*out)[(*n)++] = (eobj){p[lo].fam, w[a].fam, p[lo].key, p[lo].obj, lo, hi, w[a].n};
+            (*out)[(*n)++] = (eobj){p[lo].fam, w[a].fam, p[lo].key, p[lo].obj, lo, hi, w[a].n, w[a].inferred};
         }
     }
     qsort(*out, *n, sizeof **out, cmp_eobj);
@@ -396,10 +416,11 @@ static int edges(build *b, const prec *p, const eobj *eo, size_t n, const crec *
         wdg_cp_edge *e = &cp->edges[cp->n_edges++];
         memset(e, 0, sizeof *e);
         e->producer = eo[lo].p, e->consumer = eo[lo].c, e->key = eo[lo].key;
-        e->obj = eo[lo].obj, e->n_objs = hi - lo, e->inferred = cp->inferred;
+        e->obj = eo[lo].obj, e->n_objs = hi - lo;
         size_t m = 0;
         for (size_t i = lo; i < hi; i++) {
             e->ref_waits += eo[i].waits;
+            e->inferred |= eo[i].inferred;
             if (wdg_grow((void **)&evs, &cap_evs, m + (eo[i].hi - eo[i].lo) + 1, sizeof *evs, 64) < 0)
                 goto oom;
             for (size_t j = eo[i].lo; j < eo[i].hi; j++)
