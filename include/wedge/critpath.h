@@ -17,6 +17,7 @@
 #include "wedge/analysis.h"
 #include "wedge/diagnosis.h"
 #include "wedge/error.h"
+#include "wedge/symbols.h"
 #include "wedge/trace.h"
 
 #ifdef __cplusplus
@@ -25,9 +26,10 @@ extern "C" {
 
 /* A family: the threads started in one function (main alone), both engines. */
 typedef struct wdg_cp_family {
-    char name[96];             /* the function of the entry PC, "main", or
-                                * "tid N" / "cand tid N" for a thread no
-                                * creation or pair names */
+    char name[96];             /* the function of the entry PC, "main", the
+                                * function of the producer sites of a thread
+                                * no creation or pair names, else "tid N" /
+                                * "cand tid N" */
     size_t ref_threads, cand_threads;
     size_t comp;               /* its component of the family graph: components
                                 * are numbered sinks first, so an edge between
@@ -100,10 +102,12 @@ typedef struct wdg_critpath {
 } wdg_critpath;
 
 /* Builds the critical path from the two traces, their key table and the
- * diagnosis built on them (its threads, thread map and object map).
+ * diagnosis built on them (its threads, thread map and object map);
+ * symbols (may be NULL) name the family of a thread nothing else names.
  * Fails only with WDG_ENOMEM. */
 WDG_API int wdg_critpath_build(wdg_critpath *cp, const wdg_trace *ref, const wdg_trace *cand,
-                               const wdg_keytable *kt, const wdg_diagnosis *d, wdg_error *err);
+                               const wdg_keytable *kt, const wdg_diagnosis *d,
+                               const wdg_symbols *symbols, wdg_error *err);
 
 /* Convergence on a graph whose families and edges (producer, consumer,
  * status, ref_event) are set: components, starved families, the frontier

@@ -26,6 +26,7 @@ typedef struct build {
     const wdg_trace *tr[2];
     const wdg_keytable *kt;
     const wdg_diagnosis *d;
+    const wdg_symbols *symbols;
     uint32_t *fam_of_event[2]; /* per event: its thread's family */
 } build;
 
@@ -70,14 +71,56 @@ static const wdg_thread *main_of(const wdg_diagnosis *d, int cand)
     return creations ? best : NULL;
 }
 
-/* A thread's family name: its own, else its analog's, else main (it is
- * its engine's main or its analog the other's), else the thread alone. */
-static void family_name(const wdg_diagnosis *d, const wdg_thread *th, int cand,
-                        const wdg_thread *const mains[2], char *out, size_t cap)
+static int cmp_u32(const void *x, const void *y)
 {
+    uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
+    return a < b ? -1 : a > b;
+}
+
+/* The function holding the thread's most frequent producer lr (the lowest
+ * on a tie), as the symbols name it: the thread pairing's call-site rule,
+ * for a thread no creation or pair names.  0 when none, -1 on no memory. */
+static int site_family(build *b, int side, size_t k, char *out, size_t cap)
+{
+    const wdg_diagnosis *d = b->d;
+    const size_t *ev = side ? d->cand_events : d->ref_events;
+    const size_t *start = side ? d->cand_start : d->ref_start;
+    const wdg_trace *t = b->tr[side];
+    uint32_t *lr = malloc((start[k + 1] - start[k] + 1) * sizeof *lr);
+    size_t n = 0, best = 0, best_n = 0;
+    const char *name;
+    uint32_t at;
+    if (!lr)
+        return -1;
+    for (size_t i = start[k]; i < start[k + 1]; i++) {
+        const wdg_event *e = &t->events[ev[i]];
+        if (wdg_category_is_producer(e->cat) && (e->flags & WDG_EV_LR))
+            lr[n++] = e->lr;
+    }
+    qsort(lr, n, sizeof *lr, cmp_u32);
+    for (size_t i = 0, j; i < n; i = j) {
+        for (j = i; j < n && lr[j] == lr[i]; j++)
+            ;
+        if (j - i > best_n)
+            best = i, best_n = j - i;
+    }
+    int found = best_n && wdg_symbols_lookup(b->symbols, lr[best], &name, &at);
+    if (found)
+        snprintf(out, cap, "%s", name);
+    free(lr);
+    return found;
+}
+
+/* A thread's family name: its own, else its analog's, else main (it is
+ * its engine's main or its analog the other's), else the function of its
+ * producer sites, else the thread alone. */
+static int family_name(build *b, const wdg_thread *th, int cand, size_t k,
+                       const wdg_thread *const mains[2], char *out, size_t cap)
+{
+    const wdg_diagnosis *d = b->d;
     if (strcmp(th->family, "-") != 0) {
         snprintf(out, cap, "%s", th->family);
-        return;
+        return 0;
     }
     const wdg_thread *other =
         th->has_analog ? (cand ? wdg_diag_ref_thread(d, th->analog) : wdg_diag_cand_thread(d, th->analog))
@@ -86,8 +129,13 @@ static void family_name(const wdg_diagnosis *d, const wdg_thread *th, int cand,
         snprintf(out, cap, "%s", other->family);
     else if (th == mains[cand] || (other && other == mains[!cand]))
         snprintf(out, cap, "main");
-    else
-        snprintf(out, cap, "%stid %u", cand ? "cand " : "", (unsigned)th->tid);
+    else {
+        int rc = site_family(b, cand, k, out, cap);
+        if (rc <= 0)
+            snprintf(out, cap, "%stid %u", cand ? "cand " : "", (unsigned)th->tid);
+        return rc < 0 ? -1 : 0;
+    }
+    return 0;
 }
 
 static int families(build *b)
@@ -104,8 +152,9 @@ static int families(build *b)
             return -1;
         for (size_t k = 0; k < n; k++) {
             char name[96];
-            family_name(d, &th[k], side, mains, name, sizeof name);
-            long f = family_index(b, name);
+            long f = family_name(b, &th[k], side, k, mains, name, sizeof name) < 0
+                         ? -1
+                         : family_index(b, name);
             if (f < 0)
                 return -1;
             if (side)
@@ -620,9 +669,10 @@ out:
 }
 
 int wdg_critpath_build(wdg_critpath *cp, const wdg_trace *ref, const wdg_trace *cand,
-                       const wdg_keytable *kt, const wdg_diagnosis *d, wdg_error *err)
+                       const wdg_keytable *kt, const wdg_diagnosis *d,
+                       const wdg_symbols *symbols, wdg_error *err)
 {
-    build b = {cp, 0, WDG_MAP_INIT, {ref, cand}, kt, d, {NULL, NULL}};
+    build b = {cp, 0, WDG_MAP_INIT, {ref, cand}, kt, d, symbols, {NULL, NULL}};
     prec *p = NULL;
     wrec *w = NULL;
     eobj *eo = NULL;

@@ -29,7 +29,7 @@ int wdg_report_build(wdg_report *r, const wdg_trace *ref, const wdg_trace *cand,
         wdg_verdict(&r->diag, ref, cand, &r->keys, &r->opts.diag);
     if (rc == 0 && (rc = wdg_boot_delta_build(&r->boot, r, r->opts.boot_window, err)) < 0)
         wdg_diagnosis_free(&r->diag);
-    if (rc == 0 && (rc = wdg_critpath_build(&r->critpath, ref, cand, &r->keys, &r->diag, err)) < 0) {
+    if (rc == 0 && (rc = wdg_critpath_build(&r->critpath, ref, cand, &r->keys, &r->diag, symbols, err)) < 0) {
         wdg_boot_delta_free(&r->boot);
         wdg_diagnosis_free(&r->diag);
     }
