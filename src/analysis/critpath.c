@@ -11,6 +11,13 @@
 #include "../base/map.h"
 #include "scc.h"
 
+/* qsort, which must not see a NULL array even when it is empty */
+static void sort(void *v, size_t n, size_t size, int (*cmp)(const void *, const void *))
+{
+    if (n > 1)
+        qsort(v, n, size, cmp);
+}
+
 const char *wdg_cp_status_name(int status)
 {
     static const char *const names[] = {"healthy", "short", "late", "unobservable"};
@@ -97,7 +104,7 @@ static int site_family(build *b, int side, size_t k, char *out, size_t cap)
         if (wdg_category_is_producer(e->cat) && (e->flags & WDG_EV_LR))
             lr[n++] = e->lr;
     }
-    qsort(lr, n, sizeof *lr, cmp_u32);
+    sort(lr, n, sizeof *lr, cmp_u32);
     for (size_t i = 0, j; i < n; i = j) {
         for (j = i; j < n && lr[j] == lr[i]; j++)
             ;
@@ -261,7 +268,7 @@ static int producers(build *b, prec **out, size_t *n)
             return -1;
         (*out)[(*n)++] = (prec){b->fam_of_event[0][i], b->kt->ref_key[i], e->obj, i};
     }
-    qsort(*out, *n, sizeof **out, cmp_prec);
+    sort(*out, *n, sizeof **out, cmp_prec);
     return 0;
 }
 
@@ -305,7 +312,7 @@ static int waiters(build *b, wrec **out, size_t *n)
             goto out;
     if (add_waits(b, 0, &to_ref, out, n, &cap) < 0 || add_waits(b, 1, &to_ref, out, n, &cap) < 0)
         goto out;
-    qsort(*out, *n, sizeof **out, cmp_wrec);
+    sort(*out, *n, sizeof **out, cmp_wrec);
     size_t m = 0;   /* one record per (object, family), counting the waits */
     for (size_t i = 0; i < *n; i++) {
         wrec *x = &(*out)[i], *last = m ? &(*out)[m - 1] : NULL;
@@ -357,7 +364,7 @@ static int edge_objects(const prec *p, size_t np, const wrec *w, size_t nw, eobj
             (*out)[(*n)++] = (eobj){p[lo].fam, w[a].fam, p[lo].key, p[lo].obj, lo, hi, w[a].n, w[a].inferred};
         }
     }
-    qsort(*out, *n, sizeof **out, cmp_eobj);
+    sort(*out, *n, sizeof **out, cmp_eobj);
     return 0;
 }
 
@@ -395,7 +402,7 @@ static int cand_producers(build *b, crec **out, size_t *n)
             return -1;
         (*out)[(*n)++] = (crec){b->fam_of_event[1][i], b->kt->cand_key[i], i};
     }
-    qsort(*out, *n, sizeof **out, cmp_crec);
+    sort(*out, *n, sizeof **out, cmp_crec);
     return 0;
 }
 
@@ -476,7 +483,7 @@ static int edges(build *b, const prec *p, const eobj *eo, size_t n, const crec *
                 evs[m++] = p[j].ev;
         }
         e->ref_signals = m;
-        qsort(evs, m, sizeof *evs, cmp_size);
+        sort(evs, m, sizeof *evs, cmp_size);
         diverge(b, e, evs, m, c, nc);
     }
     free(evs);
@@ -570,7 +577,7 @@ int wdg_critpath_converge(wdg_critpath *cp, wdg_error *err)
         goto oom;
     for (size_t i = 0; i < cp->n_diverging; i++)
         ord[i] = (order){cp->edges[div[i]].ref_event, div[i], NULL};
-    qsort(ord, cp->n_diverging, sizeof *ord, cmp_order);
+    sort(ord, cp->n_diverging, sizeof *ord, cmp_order);
     for (size_t i = 0; i < cp->n_diverging; i++)
         div[i] = ord[i].idx;
     free(ord);
@@ -649,17 +656,18 @@ static int reorder(wdg_critpath *cp)
         goto out;
     for (size_t f = 0; f < nf; f++)
         ord[f] = (order){cp->n_comps - cp->families[f].comp, f, cp->families[f].name};
-    qsort(ord, nf, sizeof *ord, cmp_order);
+    sort(ord, nf, sizeof *ord, cmp_order);
     for (size_t i = 0; i < nf; i++) {
         to[ord[i].idx] = i;
         fam[i] = cp->families[ord[i].idx];
     }
-    memcpy(cp->families, fam, nf * sizeof *fam);
+    if (nf)   /* memcpy must not see a NULL array */
+        memcpy(cp->families, fam, nf * sizeof *fam);
     for (size_t e = 0; e < cp->n_edges; e++) {
         cp->edges[e].producer = to[cp->edges[e].producer];
         cp->edges[e].consumer = to[cp->edges[e].consumer];
     }
-    qsort(cp->edges, cp->n_edges, sizeof *cp->edges, cmp_edge);
+    sort(cp->edges, cp->n_edges, sizeof *cp->edges, cmp_edge);
     rc = 0;
 out:
     free(ord);
