@@ -9,7 +9,8 @@
 /* Markdown stays readable for 30 families and 200 edges: at most this
  * many families, edges per family and explained edges per frontier edge
  * are listed; the rest is counted (report.json lists everything). */
-enum { MD_MAX_FAMILIES = 40, MD_MAX_FAMILY_EDGES = 8, MD_MAX_EXPLAINED = 8, MD_MAX_FRONTIER = 16 };
+enum { MD_MAX_FAMILIES = 40, MD_MAX_FAMILY_EDGES = 8, MD_MAX_HEALTHY = 6, MD_MAX_EXPLAINED = 8,
+       MD_MAX_FRONTIER = 16 };
 
 /* "`KeSetEvent` at `audio_a_thread+0xB4`", or the op alone */
 static void site(const wdg_report *r, const wdg_cp_edge *e, char *out, size_t cap)
@@ -73,6 +74,10 @@ static void frontier(wdg_buf *b, const wdg_report *r)
         wdg_buf_printf(b, "%zu. `%s -> %s`: ", i + 1, fam(r, e->producer), fam(r, e->consumer));
         edge_line(b, r, e);
         size_t n = cp->explains_at[i + 1] - cp->explains_at[i];
+        if (!n) {
+            wdg_buf_puts(b, ".\n   It explains no other diverging edge.\n");
+            continue;
+        }
         wdg_buf_printf(b, ".\n   It explains %zu downstream edge%s", n, n == 1 ? "" : "s");
         for (size_t k = 0; k < n && k < MD_MAX_EXPLAINED; k++) {
             const wdg_cp_edge *x = &cp->edges[cp->explains[cp->explains_at[i] + k]];
@@ -89,7 +94,8 @@ static void frontier(wdg_buf *b, const wdg_report *r)
     wdg_buf_putc(b, '\n');
 }
 
-/* one family and the edges it feeds: diverging ones first, up to the cap */
+/* one family and the edges it feeds: each diverging edge on its own line
+ * (up to the cap), the healthy ones on one line by consumer */
 static void family_tree(wdg_buf *b, const wdg_report *r, size_t f)
 {
     const wdg_critpath *cp = &r->critpath;
@@ -97,23 +103,42 @@ static void family_tree(wdg_buf *b, const wdg_report *r, size_t f)
     wdg_buf_printf(b, "- **%s** (%zu ref / %zu cand thread%s)%s%s\n", x->name, x->ref_threads,
                    x->cand_threads, x->cand_threads == 1 ? "" : "s",
                    x->cycle ? ", in a cycle" : "", x->starved ? ", starved" : "");
-    size_t shown = 0, healthy = 0;
+    size_t shown = 0, folded = 0, healthy = 0;
     for (size_t e = 0; e < cp->n_edges; e++) {   /* diverging edges come first */
         const wdg_cp_edge *y = &cp->edges[e];
         if (y->producer != f)
             continue;
-        if (shown >= MD_MAX_FAMILY_EDGES) {
+        if (y->status != WDG_CP_SHORT && y->status != WDG_CP_LATE) {
             healthy++;
-            continue;
+        } else if (shown < MD_MAX_FAMILY_EDGES) {
+            wdg_buf_printf(b, "  - -> %s: ", fam(r, y->consumer));
+            edge_line(b, r, y);
+            wdg_buf_puts(b, "\n");
+            shown++;
+        } else {
+            folded++;
         }
-        wdg_buf_printf(b, "  - -> %s: ", fam(r, y->consumer));
-        edge_line(b, r, y);
-        wdg_buf_puts(b, "\n");
-        shown++;
     }
-    if (healthy)
-        wdg_buf_printf(b, "  - ... and %zu more edge%s (report.json lists them)\n", healthy,
-                       healthy == 1 ? "" : "s");
+    if (folded)
+        wdg_buf_printf(b, "  - ... and %zu more diverging edge%s (report.json lists them)\n", folded,
+                       folded == 1 ? "" : "s");
+    if (!healthy)
+        return;
+    wdg_buf_printf(b, "  - %zu edge%s keep%s up:", healthy, healthy == 1 ? "" : "s",
+                   healthy == 1 ? "s" : "");
+    size_t listed = 0;
+    for (size_t e = 0; e < cp->n_edges && listed < MD_MAX_HEALTHY; e++) {
+        const wdg_cp_edge *y = &cp->edges[e];
+        if (y->producer != f || y->status == WDG_CP_SHORT || y->status == WDG_CP_LATE)
+            continue;
+        wdg_buf_printf(b, "%s -> %s (%llu / %llu%s)", listed ? "," : "", fam(r, y->consumer),
+                       (unsigned long long)y->ref_signals, (unsigned long long)y->cand_signals,
+                       y->status == WDG_CP_UNOBSERVABLE ? ", unobservable" : "");
+        listed++;
+    }
+    if (healthy > listed)
+        wdg_buf_printf(b, " and %zu more", healthy - listed);
+    wdg_buf_puts(b, "\n");
 }
 
 void md_critpath(wdg_buf *b, const wdg_report *r)
@@ -134,7 +159,7 @@ void md_critpath(wdg_buf *b, const wdg_report *r)
     if (!cp->n_edges)
         return;
     wdg_buf_puts(b, "### Dependency graph\n\nFamilies upstream first, each with the edges it "
-                    "feeds (diverging first).\n\n");
+                    "feeds: the diverging ones, then those that keep up (ref / cand signals).\n\n");
     size_t listed = 0, quiet = 0;
     for (size_t f = 0; f < cp->n_families; f++) {
         int feeds = 0;

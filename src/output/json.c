@@ -577,8 +577,8 @@ void wdg_report_json(const wdg_report *r, wdg_buf *b)
     common_span(w, r);
     divergence(w, r, "first_key_divergence", &r->first_key_divergence);
     match_classes(w, r);
-    unexplained(w, r);
     json_critpath(w, r);
+    unexplained(w, r);
     wdg_jw_end(w);
     wdg_buf_putc(b, '\n');
     wdg_buf_repair_utf8(b, start);   /* strings are already; this makes it certain */

@@ -74,6 +74,45 @@ d="$T/slow-boot.$first"
 eq "slow-boot: nothing wedged" "$(jq -r '[.wedged[]] | length' "$d/r.json")" 0
 eq "slow-boot: the starved edge" "$(frontier "$d")" "audio_a_thread->audio_b_thread"
 
+# --- 30 families and 210 edges stay readable: one line per family and
+# diverging edge, the edges that keep up folded into one line per family
+# gen NF NE SHORT CAND: a reference (CAND 0) and a candidate of NF thread families, each
+# signalling NE others on its own objects, in rounds; in the candidate family
+# 0 stops after round SHORT
+gen() {
+    awk -v nf="$1" -v ne="$2" -v short="$3" -v cand="$4" 'BEGIN {
+    t = 1000
+    print "{\"wedge_trace\":1,\"observes\":[\"set\",\"release\",\"wait\",\"signal_wait\",\"create\",\"thread\",\"other\"]}"
+    for (f = 0; f < nf; f++) {
+        printf "{\"t\":%d,\"tid\":1,\"op\":\"thread.create\",\"entry_pc\":\"0x%08X\",\"new_tid\":%d}\n", t, 2197815296 + f * 4096, 100 + f
+        t += 10
+    }
+    for (r = 1; r <= 20; r++)
+        for (f = 0; f < nf; f++) {
+            if (cand && f == 0 && r > short) continue
+            for (k = 1; k <= ne; k++) {
+                g = (f + k) % nf
+                obj = 1879048192 + f * 256 + k * 4
+                printf "{\"t\":%d,\"tid\":%d,\"op\":\"KeSetEvent\",\"lr\":\"0x%08X\",\"obj\":\"0x%08X\"}\n", t, 100 + f, 2197815296 + f * 4096 + 256 + k * 16, obj
+                t += 10
+                printf "{\"t\":%d,\"tid\":%d,\"op\":\"KeWaitForSingleObject\",\"lr\":\"0x%08X\",\"obj\":\"0x%08X\",\"timeout\":0}\n", t, 100 + g, 2197815296 + g * 4096 + 2048, obj
+                t += 10
+            }
+        }
+    printf "{\"t\":%d,\"tid\":1,\"op\":\"KeQueryPerformanceCounter\",\"lr\":\"0x82000000\"}\n", t
+}'
+}
+gen 30 7 5 0 >"$T/big.ref"
+gen 30 7 5 1 >"$T/big.cand"
+"$W" report "$T/big.ref" "$T/big.cand" --span whole --json "$T/big.json" >"$T/big.md" 2>/dev/null
+eq "big: exit" $? 0
+eq "big: families and edges" "$(jq -r '.critical_path | "\(.families | length) \(.edges | length) \(.frontier | length)"' "$T/big.json")" "31 210 7"
+sed -n '/^## Critical path/,/^## First divergence/p' "$T/big.md" >"$T/big.section"
+lines=$(wc -l <"$T/big.section")
+if [ "$lines" -le 120 ]; then ok; else bad "big: the section has $lines lines (at most 120)"; fi
+contains "big: healthy edges folded" "$T/big.section" "7 edges keep up: -> "
+contains "big: and counted" "$T/big.section" " and 1 more"
+
 # --- families.dot under -o
 "$W" report "$d/ref.jsonl" "$d/cand.jsonl" --symbols "$d/symbols.txt" -o "$T/out" >/dev/null 2>&1
 eq "-o: exit" $? 0
