@@ -48,7 +48,7 @@ header_layer() {   # the layer of public header wedge/NAME.h
     api | buf | error | outfile | utf8) echo base ;;
     trace | ops | symbols | sites) echo model ;;
     load | template) echo formats ;;
-    analysis | diagnosis | bootdelta | diff | report) echo analysis ;;
+    analysis | diagnosis | bootdelta | critpath | diff | report) echo analysis ;;
     writer) echo writer ;;
     wedge) echo cli ;;
     *) echo unknown ;;

@@ -13,6 +13,7 @@
 #include "wedge/api.h"
 #include "wedge/analysis.h"
 #include "wedge/bootdelta.h"
+#include "wedge/critpath.h"
 #include "wedge/buf.h"
 #include "wedge/diagnosis.h"
 #include "wedge/outfile.h"
@@ -46,6 +47,7 @@ typedef struct wdg_report {
     wdg_divergence first_key_divergence; /* first producer of a MISSING/UNDER key */
     wdg_diagnosis diag;
     wdg_boot_delta boot;
+    wdg_critpath critpath;   /* families, their dependency graph, the frontier */
 } wdg_report;
 
 WDG_API int wdg_report_build(wdg_report *r, const wdg_trace *ref, const wdg_trace *cand,
@@ -64,6 +66,10 @@ WDG_API int wdg_report_aligned_csv(const wdg_report *r, wdg_outfile *f, wdg_erro
 
 /* The wait-for graph in Graphviz DOT: wedged threads, rungs, roots. */
 WDG_API void wdg_report_dot(const wdg_report *r, wdg_buf *out);
+
+/* The critical path's family graph in Graphviz DOT (families.dot): families,
+ * edges with their counts and status, the frontier bold. */
+WDG_API void wdg_report_families_dot(const wdg_report *r, wdg_buf *out);
 
 /* wedge diff: a pair diff (wdg_pair_diff_build(), wedge/bootdelta.h) side
  * by side, with context lines around each change and the ref column

@@ -10,6 +10,7 @@
 
 #include "wedge/analysis.h"
 #include "wedge/bootdelta.h"
+#include "wedge/critpath.h"
 #include "wedge/buf.h"
 #include "wedge/diagnosis.h"
 #include "wedge/diff.h"

@@ -7,6 +7,7 @@
 #include "wedge/utf8.h"
 #include "../base/grow.h"
 #include "diag_internal.h"
+#include "scc.h"
 
 typedef struct balance {
     int64_t value;
@@ -601,7 +602,7 @@ typedef struct wgraph {
     char *linked;              /* per thread: it has a root link */
 } wgraph;
 
-#define NO_COMP SIZE_MAX
+#define NO_COMP WDG_NO_COMP
 
 static void graph_free(wgraph *g)
 {
@@ -635,68 +636,17 @@ static void graph_rows(const diag_ctx *c, size_t *at, size_t *row, int forward)
     }
 }
 
-/* Tarjan's strongly connected components, with explicit stacks (no
- * recursion, whatever the graph's depth).  Returns 0 or -1 (memory). */
+/* the components of the nodes (wedged divergent threads), by scc.c */
 static int graph_components(const diag_ctx *c, wgraph *g)
 {
-    size_t n = g->n, counter = 0, sp = 0, cp = 0, done = 0;
-    size_t *index = malloc((n + 1) * sizeof *index), *low = malloc((n + 1) * sizeof *low);
-    size_t *stack = malloc((n + 1) * sizeof *stack), *calls = malloc((n + 1) * sizeof *calls);
-    size_t *next = malloc((n + 1) * sizeof *next);
-    char *on = calloc(n + 1, 1);
-    int rc = -1;
-    if (!index || !low || !stack || !calls || !next || !on)
-        goto out;
-    for (size_t k = 0; k < n; k++) {
-        index[k] = NO_COMP;
-        g->comp[k] = NO_COMP;
-    }
-    g->n_comps = 0;
-    for (size_t s = 0; s < n; s++) {
-        if (index[s] != NO_COMP || node_of(c, c->cand.threads[s].tid) < 0)
-            continue;
-        index[s] = low[s] = counter++;
-        stack[sp++] = s, on[s] = 1;
-        calls[cp++] = s, next[s] = g->out_at[s];
-        while (cp) {
-            size_t v = calls[cp - 1];
-            if (next[v] < g->out_at[v + 1]) {
-                size_t w = g->out[next[v]++];
-                if (index[w] == NO_COMP) {
-                    index[w] = low[w] = counter++;
-                    stack[sp++] = w, on[w] = 1;
-                    calls[cp++] = w, next[w] = g->out_at[w];
-                } else if (on[w] && index[w] < low[v]) {
-                    low[v] = index[w];
-                }
-                continue;
-            }
-            cp--;
-            if (cp && low[v] < low[calls[cp - 1]])
-                low[calls[cp - 1]] = low[v];
-            if (low[v] != index[v])
-                continue;
-            /* v roots a component: everything above it on the stack */
-            g->comp_at[g->n_comps] = done;
-            size_t w;
-            do {
-                w = stack[--sp];
-                on[w] = 0;
-                g->comp[w] = g->n_comps;
-                g->members[done++] = w;
-            } while (w != v);
-            g->n_comps++;
-        }
-    }
-    g->comp_at[g->n_comps] = done;
-    rc = 0;
-out:
-    free(index);
-    free(low);
-    free(stack);
-    free(calls);
-    free(next);
-    free(on);
+    char *is_node = malloc(g->n + 1);
+    if (!is_node)
+        return -1;
+    for (size_t k = 0; k < g->n; k++)
+        is_node[k] = node_of(c, c->cand.threads[k].tid) >= 0;
+    int rc = wdg_scc(g->n, g->out_at, g->out, is_node, g->comp, g->comp_at, g->members,
+                     &g->n_comps);
+    free(is_node);
     return rc;
 }
 

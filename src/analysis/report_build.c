@@ -29,6 +29,10 @@ int wdg_report_build(wdg_report *r, const wdg_trace *ref, const wdg_trace *cand,
         wdg_verdict(&r->diag, ref, cand, &r->keys, &r->opts.diag);
     if (rc == 0 && (rc = wdg_boot_delta_build(&r->boot, r, r->opts.boot_window, err)) < 0)
         wdg_diagnosis_free(&r->diag);
+    if (rc == 0 && (rc = wdg_critpath_build(&r->critpath, ref, cand, &r->keys, &r->diag, symbols, err)) < 0) {
+        wdg_boot_delta_free(&r->boot);
+        wdg_diagnosis_free(&r->diag);
+    }
     if (rc < 0)
         wdg_keytable_free(&r->keys);
     return rc;
@@ -39,4 +43,5 @@ void wdg_report_free(wdg_report *r)
     wdg_keytable_free(&r->keys);
     wdg_diagnosis_free(&r->diag);
     wdg_boot_delta_free(&r->boot);
+    wdg_critpath_free(&r->critpath);
 }

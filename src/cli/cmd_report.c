@@ -35,7 +35,7 @@ static int trace_path(void *ctx, const char *name, const char *value, wdg_error 
  * all are renamed over their paths only once every one is complete, so a
  * run that fails leaves every older file whole (wedge/outfile.h). */
 typedef struct outset {
-    wdg_outfile files[8];      /* --json, --dot and the five of -o DIR */
+    wdg_outfile files[9];      /* --json, --dot and the six of -o DIR */
     size_t n;
 } outset;
 
@@ -95,6 +95,11 @@ static int write_dir(outset *s, const char *dir, const wdg_report *rep, const wd
         wdg_buf_reset(&csv);
         wdg_report_dot(rep, &csv);
         rc = outset_put(s, dir, "waitgraph.dot", &csv, err);
+    }
+    if (rc == 0) {
+        wdg_buf_reset(&csv);
+        wdg_report_families_dot(rep, &csv);
+        rc = outset_put(s, dir, "families.dot", &csv, err);
     }
     if (rc == 0) {
         wdg_outfile *f = outset_open(s, dir, "aligned-sequence.csv", err);

@@ -1,6 +1,7 @@
 /* report.json (docs/analysis.md, "report.json"): member names and order as
  * documented there, addresses as "0x%08X", absent values as null. */
 #include "render.h"
+#include "cp_out.h"
 
 #include <stdio.h>
 
@@ -576,6 +577,7 @@ void wdg_report_json(const wdg_report *r, wdg_buf *b)
     common_span(w, r);
     divergence(w, r, "first_key_divergence", &r->first_key_divergence);
     match_classes(w, r);
+    json_critpath(w, r);
     unexplained(w, r);
     wdg_jw_end(w);
     wdg_buf_putc(b, '\n');

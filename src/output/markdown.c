@@ -1,4 +1,5 @@
 /* The Markdown report: what an engineer reads first. */
+#include "cp_out.h"
 #include "md_diag.h"
 #include "render.h"
 
@@ -294,6 +295,7 @@ static void markdown(const wdg_report *r, wdg_buf *b)
     wdg_buf_printf(b, "# wedge report: %s against %s\n\n", r->opts.cand_name, r->opts.ref_name);
     md_verdict(b, r);
     md_roots(b, r);
+    md_critpath(b, r);
     wdg_buf_puts(b, "## First divergence\n\n");
     wdg_buf_printf(b, "%zu producer keys: ", r->keys.n);
     static const wdg_status order[] = {WDG_ST_MISSING, WDG_ST_UNDER, WDG_ST_OVER, WDG_ST_EXTRA,

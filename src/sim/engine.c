@@ -518,7 +518,8 @@ static int step_once(engine *e, int ti)
                 int kind = e->p->objs[o->def].kind;
                 int pulse = strcmp(s->op, "KePulseEvent") == 0;
                 if (kind == OBJ_AUTO_EVENT && !pulse && !had_waiter && e->f && e->f->lost_set) {
-                    o->lost_sets++;   /* the fault: nobody waits, the signal is gone */
+                    if (!o->lost_sets++)   /* the fault: nobody waits, the signal is gone */
+                        o->first_lost_t = t->t;
                 } else {
                     /* a condition's signal raises its predicate's count */
                     o->state = kind == OBJ_CONDVAR ? o->state + 1 : 1;

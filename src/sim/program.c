@@ -321,6 +321,9 @@ static const wdg_sim_scenario scenarios[] = {
     {"extra-poll", "extra-poll:300",
      "main's init polls 300 more times: boot sequences part, time skews, no wedge", ""},
     {"slow-init", "slow-init:6", "the whole init runs 6 times slower: time skews, no wedge", ""},
+    {"slow-boot", "slow:audio_a:mix:40",
+     "audio A mixes 40 times slower from its first round: the audio chain is starved, nothing "
+     "wedges (outcome DIVERGED)", ""},
     {"two-faults", "skip:cache:set_done:5;waitany-as-all",
      "two independent faults: the frame loop and the audio chain wedge (outcome C)", ""},
     {"total-hang", "missing:vsync;missing:audio_timer",

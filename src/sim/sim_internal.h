@@ -188,6 +188,7 @@ typedef struct sim_obj_info {
     int last_producer_cat;
     const char *last_producer_op;
     int lost_sets;             /* sets lost by the lost-set fault */
+    int64_t first_lost_t;      /* guest time of the first of them */
     int created;
     uint64_t waits, producers; /* events naming it */
 } sim_obj_info;

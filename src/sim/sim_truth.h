@@ -4,6 +4,7 @@
 
 #include "sim_internal.h"
 #include "wedge/buf.h"
+#include "../base/jsonw.h"
 
 typedef struct sim_truth_in {
     const sim_run *ref, *cand;
@@ -16,5 +17,8 @@ typedef struct sim_truth_in {
 } sim_truth_in;
 
 int sim_truth_json(wdg_buf *b, const sim_truth_in *in);
+/* the "critical_path" member: the program's family graph, and the edges
+ * each fault breaks first and those downstream of them (truth_cp.c) */
+void sim_truth_critpath(wdg_jw *w, const sim_run *ref, const sim_run *cand);
 
 #endif

@@ -1105,6 +1105,7 @@ int sim_truth_json(wdg_buf *b, const sim_truth_in *in)
     classes_json(jp, &keys, cand, in->ref_fmt, by_lr);
     object_map_json(jp, ref, cand, in->ref_fmt, sh);
     boot_truth(jp, ref, cand, &keys, in->ref_fmt == FMT_SIM_JSONL && sd[1].timed);
+    sim_truth_critpath(jp, ref, cand);
     wdg_jw_kstring(jp, "outcome", outcome);
     wdg_jw_end(jp);
     wdg_buf_putc(b, '\n');

@@ -33,7 +33,7 @@ limited() (
     ulimit -f "$blocks"
     "$@"
 )
-ALL="aligned-sequence.csv keys.csv report.json report.md waitgraph.dot "
+ALL="aligned-sequence.csv families.dot keys.csv report.json report.md waitgraph.dot "
 
 # --- item 6: output files are whole or absent ---------------------------
 O="$T/keep"

@@ -21,7 +21,7 @@ wedged_families() { jq -r '[.wedged[] | select(.engine == "cand") | .family] | s
 # --- the command line --------------------------------------------------
 "$W" simulate --list >"$T/list" 2>&1
 eq "--list exit" $? 0
-eq "--list names eleven scenarios" "$(grep -c '^[a-z]' "$T/list")" 11
+eq "--list names twelve scenarios" "$(grep -c '^[a-z]' "$T/list")" 12
 "$W" simulate healthy >/dev/null 2>&1
 eq "no -o" $? 64
 "$W" simulate nosuch -o "$T/x" >/dev/null 2>&1

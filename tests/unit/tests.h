@@ -36,4 +36,5 @@
     X(writer_lines)    \
     X(writer_threads)  \
     X(writer_flusher)  \
-    X(writer_numbers)
+    X(writer_numbers)  \
+    X(critpath_converge)
