@@ -22,7 +22,9 @@
  *    when the process dies of SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT,
  *    SIGTERM or SIGINT (handlers installed only for signals whose action
  *    was the default when the trace was opened; they write what they can
- *    and re-raise the signal).
+ *    and re-raise the signal).  Its "reason" says which: "exit" from
+ *    close and exit(), "signal" from a signal (wdg_writer_emergency_end()
+ *    included).
  *  - Numbers are written without printf and without the locale.
  */
 #ifndef WEDGE_WRITER_H

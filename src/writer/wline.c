@@ -205,13 +205,20 @@ int wdg_wline_event(char *out, const wdg_writer_event *ev, uint64_t t, uint32_t 
     return (int)(p - out);
 }
 
-size_t wdg_wline_end(char *out, uint64_t t)
+size_t wdg_wline_end(char *out, uint64_t t, const char *reason)
 {
     char *p = out;
     p = LIT(p, "{\"op\":\"trace.end\",\"t\":");
     if (t > (uint64_t)INT64_MAX)
         t = (uint64_t)INT64_MAX;
     p = put_u64(p, t);
+    if (reason) {
+        /* a word of ours: no escapes needed */
+        p = LIT(p, ",\"reason\":\"");
+        for (size_t i = 0; reason[i] && i < 16; i++)
+            *p++ = reason[i];
+        *p++ = '"';
+    }
     p = LIT(p, "}\n");
     return (size_t)(p - out);
 }

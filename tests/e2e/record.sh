@@ -67,6 +67,8 @@ count() { jq -r --arg op "$2" 'select(.op == $op) | .op' "$1.jsonl" | wc -l | tr
 ops() { jq -r 'select(.op != null and .op != "trace.end") | .op' "$1.jsonl" | sort | uniq -c |
     awk '{printf "%s=%s ", $2, $1}'; }
 last_op() { tail -n 1 "$1.jsonl" | jq -r .op; }
+# end_reason NAME: the last line's reason ("none" when it has none)
+end_reason() { tail -n 1 "$1.jsonl" | jq -r '.reason // "none"'; }
 # bad_sites NAME: events whose lr is not MODULE+0xOFF
 bad_sites() {
     jq -r 'select(.lr != null) | .lr' "$1.jsonl" | grep -cvE '^[^+/]+\+0x[0-9a-f]+$'
@@ -89,9 +91,11 @@ for mode in native qemu; do
     rec $n $opt -- "$P" sem
     eq "$n: exit" "$(rc $n)" 0
     eq "$n: events per op" "$(ops $n)" \
-        "pthread_exit=2 pthread_join=2 sem_post=20 sem_wait=20 thread.create=2 thread.exit=2 "
+        "pthread_exit=2 pthread_join=2 sem_post=20 sem_wait=20 thread.create=2 thread.exit=3 "
     eq "$n: the header" "$(head -n 1 $n.jsonl | jq -c '[.wedge_trace, .engine]')" '[1,"wedge-record"]'
     eq "$n: trace.end last" "$(last_op $n)" trace.end
+    eq "$n: it ended by exit" "$(end_reason $n)" exit
+    eq "$n: the main thread's last event is its thread.exit" "$(last_of $n "$(main_tid $n)")" thread.exit
     eq "$n: every lr is module+offset" "$(bad_sites $n)" 0
     eq "$n: sem_post from one site in record-progs" \
         "$(jq -r 'select(.op == "sem_post") | .lr' $n.jsonl | sort -u | sed 's/+.*//')" record-progs
@@ -133,6 +137,7 @@ rec dl --timeout 0.5 -- "$P" deadlock
 eq "deadlock: exit 124 (killed)" "$(rc dl)" 124
 contains "deadlock: says it killed" dl.err "did not end within 0.5 s: killed (SIGTERM)"
 eq "deadlock: trace.end last" "$(last_op dl)" trace.end
+eq "deadlock: the writer saw the SIGTERM" "$(end_reason dl)" signal
 workers=$(jq -r 'select(.op == "thread.create") | .new_tid' dl.jsonl | tr '\n' ' ')
 set -- $workers
 eq "deadlock: both threads' last event is a lock" "$(last_of dl "${1:-0}") $(last_of dl "${2:-0}")" \
@@ -153,6 +158,7 @@ contains "stubborn: SIGKILL" stub.err "killed (SIGTERM, then SIGKILL)"
 contains "stubborn: appended" stub.err "trace.end appended"
 eq "stubborn: trace.end last" "$(last_op stub)" trace.end
 eq "stubborn: one trace.end" "$(count stub trace.end)" 1
+eq "stubborn: wedge record says it killed it" "$(end_reason stub)" killed
 
 # --- stalled on its input pipe: the main thread's read is its last event
 n=stall

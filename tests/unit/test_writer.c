@@ -176,6 +176,7 @@ void test_writer_lines(void)
             const wdg_sites *st = wdg_ops_sites(ops);
             CHECK_INT(t->malformed, 0);
             CHECK_INT(t->n_events, 5);
+            CHECK_INT(t->end_reason, WDG_END_REASON_EXIT);   /* closed */
             /* ordered by t: find them by line (the header is line 1) */
             const wdg_event *ev0 = &t->events[0], *ev2 = &t->events[0];
             for (size_t i = 0; i < t->n_events; i++) {
@@ -207,6 +208,7 @@ void test_writer_lines(void)
     CHECK(strstr(line, "\"t\":0,") == NULL);
     nth_line(s, 6, line, sizeof line);
     CHECK(strncmp(line, "{\"op\":\"trace.end\",\"t\":", 22) == 0);
+    CHECK(strstr(line, ",\"reason\":\"exit\"}") != NULL);
     nth_line(s, 7, line, sizeof line);
     CHECK_STR(line, "");
     free(s);

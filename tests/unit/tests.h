@@ -15,6 +15,7 @@
     X(source_shrinks)  \
     X(jsonl_valid)     \
     X(jsonl_malformed) \
+    X(jsonl_end_reason) \
     X(xenia)           \
     X(templates)       \
     X(fields)          \
