@@ -112,6 +112,16 @@ static void put_site(char *out, const char *module, uintptr_t off)
     out[n] = 0;
 }
 
+int rec_site(uintptr_t addr, char *out)
+{
+    uintptr_t base;
+    const char *mod = module_of(addr, &base);
+    if (!mod)
+        return 0;
+    put_site(out, mod, addr - base);
+    return 1;
+}
+
 void rec_where(wdg_writer_event *ev, void *ret, void *fp, char *site, uint64_t *frames)
 {
     uintptr_t lr = (uintptr_t)ret, base;

@@ -10,8 +10,9 @@
 #include "wedge/buf.h"
 #include "wedge/writer.h"
 
-/* the longest event line: op and site escaped (255 bytes, 6 each at
- * most), 64 objects and 64 frames of 21 bytes, and the other fields */
+/* the longest event line: op, site and entry_site escaped (255 bytes, 6
+ * each at most: 4590), 64 objects and 64 frames of 21 bytes (2688), and
+ * the other fields (under 300) */
 #define WDG_WLINE_MAX 8192
 /* the longest trace.end line */
 #define WDG_WLINE_END_MAX 96

@@ -92,8 +92,8 @@ for mode in native qemu; do
     eq "$n: every lr is module+offset" "$(bad_sites $n)" 0
     eq "$n: sem_post from one site in record-progs" \
         "$(jq -r 'select(.op == "sem_post") | .lr' $n.jsonl | sort -u | sed 's/+.*//')" record-progs
-    eq "$n: thread.create has new_tid and entry_pc" \
-        "$(jq -r 'select(.op == "thread.create") | (.new_tid > 0 and (.entry_pc | startswith("0x")))' $n.jsonl | sort -u)" true
+    eq "$n: thread.create has new_tid and entry_pc as a module site" \
+        "$(jq -r 'select(.op == "thread.create") | (.new_tid > 0 and (.entry_pc | test("^record-progs[+]0x[0-9a-f]+$")))' $n.jsonl | sort -u)" true
     eq "$n: objects are 64-bit addresses" \
         "$(jq -r 'select(.op == "sem_post") | .obj | test("^0x[0-9A-F]{8,16}$")' $n.jsonl | sort -u)" true
     # each thread's pthread_exit sets the object its join waits on
@@ -102,6 +102,9 @@ for mode in native qemu; do
         "$(jq -r 'select(.op == "pthread_join") | .obj' $n.jsonl | sort | tr '\n' ' ')"
 done
 [ $have_qemu = 1 ] && eq "sem: native and qemu sites are the same" "$(sites sem-native)" "$(sites sem-qemu)"
+entries() { jq -r 'select(.op == "thread.create") | .entry_pc' "$1.jsonl" | sort; }
+[ $have_qemu = 1 ] && eq "sem: native and qemu entry points are the same" \
+    "$(entries sem-native)" "$(entries sem-qemu)"
 
 # --- a condition variable: the wait's mutex released and taken again
 rec cond -- "$P" cond
@@ -223,6 +226,13 @@ gated "drop: the root is the dropped sem_post's site" \
     "$(jq -r '.root_causes[0] | "\(.op) \(.lr)"' v-drop.json 2>/dev/null)" "sem_post $usite"
 gated "drop: the root names the producer's function" \
     "$(grep -c 'sem_producer+0x' v-drop.md 2>/dev/null | awk '{print ($1 > 0)}')" 1
+# the threads' families (their entry points) pair native and qemu
+if [ $have_qemu = 1 ]; then
+    report_gated v-semq sem-native.jsonl sem-qemu.jsonl
+    gated "sem: native and qemu families pair, one thread each" \
+        "$(jq -r '[.critical_path.families[] | "\(.ref_threads)/\(.cand_threads)"] | join(",")' v-semq.json 2>/dev/null)" \
+        "1/1,1/1,1/1"
+fi
 report_gated v-dl serial.jsonl dl.jsonl
 gated "deadlock: a cycle root" "$(jq -r '[.root_causes[].kind] | join(",")' v-dl.json 2>/dev/null)" cycle
 gated "deadlock: the root names both locks" \
@@ -236,15 +246,16 @@ gated "stall: the main thread is wedged in read" \
 
 # --- the same verdicts today, on the traces in 32-bit form: each module's
 # sites moved to a 32-bit range of its own (record-progs 0x1xxxxxxx, libc
-# 0x2xxxxxxx, others 0x3xxxxxxx), objects and entry points cut to their
-# low 32 bits (unique in these small programs), frames dropped
+# 0x2xxxxxxx, others 0x3xxxxxxx), entry points moved as the sites are,
+# objects cut to their low 32 bits (unique in these small programs), frames
+# dropped
 cat >to32.jq <<'JQ'
 def lo32: if type == "string" and startswith("0x") then "0x" + (.[-8:] | ascii_upcase) else . end;
 def site: if type == "string" and test("[+]0x") then split("+0x") |
     "0x" + (.[0] | if . == "record-progs" then "1" elif startswith("libc") then "2" else "3" end) +
     ("0000000" + .[1] | .[-7:] | ascii_upcase) else lo32 end;
 (if .lr then .lr |= site else . end) | (if .obj then .obj |= lo32 else . end) |
-(if .entry_pc then .entry_pc |= lo32 else . end) | (if .objs then .objs |= map(lo32) else . end) | del(.frames)
+(if .entry_pc then .entry_pc |= site else . end) | (if .objs then .objs |= map(lo32) else . end) | del(.frames)
 JQ
 to32() { jq -c -f to32.jq "$1.jsonl" >"$1.32"; }
 for n in sem-native drop serial dl; do to32 $n; done

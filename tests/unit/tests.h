@@ -38,4 +38,5 @@
     X(writer_threads)  \
     X(writer_flusher)  \
     X(writer_numbers)  \
+    X(writer_entry_site) \
     X(critpath_converge)
