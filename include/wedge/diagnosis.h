@@ -268,7 +268,7 @@ typedef struct wdg_run_end {
 } wdg_run_end;
 
 /* A verdict warning: a short code ("swapped", "op_keys",
- * "assumed_unobserved", "end_ignored") and a sentence. */
+ * "assumed_unobserved", "end_ignored", "completed") and a sentence. */
 typedef struct wdg_warning {
     const char *code;          /* static */
     char message[256];
@@ -302,6 +302,9 @@ typedef struct wdg_diagnosis {
     uint64_t keys_diverging;   /* keys not MATCH nor UNOBSERVABLE */
     uint64_t missing_keys;
     uint64_t divergent_wedged;
+    int completed;             /* NONE although keys diverge: the candidate
+                                * ran to completion (trace.end reason
+                                * "exit", no thread wedged, no root) */
     int64_t ref_silence, cand_silence;   /* thresholds used */
     wdg_run_end ref_end, cand_end;
     int provisional_outcome;   /* the outcome before the verdict's checks */

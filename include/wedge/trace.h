@@ -148,6 +148,17 @@ typedef struct wdg_import {
     uint32_t op;
 } wdg_import;
 
+/* How a run ended, from its trace.end line's "reason" member: "exit" (the
+ * process exited normally), "signal" (a fatal signal), "killed" (wedge
+ * record's --timeout).  UNKNOWN: no reason, a word not known, or no
+ * trace.end at all. */
+typedef enum {
+    WDG_END_REASON_UNKNOWN, WDG_END_REASON_EXIT, WDG_END_REASON_SIGNAL, WDG_END_REASON_KILLED
+} wdg_end_reason;
+
+/* "exit", "signal", "killed", or NULL for UNKNOWN and other values. */
+WDG_API const char *wdg_end_reason_name(int reason);
+
 typedef struct wdg_trace {
     char *path;                 /* as given ("-" for stdin) */
     const char *format;         /* "jsonl", "xenia-log", "template", "empty" */
@@ -184,6 +195,7 @@ typedef struct wdg_trace {
     int has_end_marker;
     int64_t end_marker_t;
     uint64_t end_marker_line;
+    int end_reason;             /* wdg_end_reason: its "reason" member */
 
     uint64_t probe_events;      /* events still waiting for their op */
 

@@ -22,7 +22,9 @@
  *    when the process dies of SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT,
  *    SIGTERM or SIGINT (handlers installed only for signals whose action
  *    was the default when the trace was opened; they write what they can
- *    and re-raise the signal).
+ *    and re-raise the signal).  Its "reason" says which: "exit" from
+ *    close and exit(), "signal" from a signal (wdg_writer_emergency_end()
+ *    included).
  *  - Numbers are written without printf and without the locale.
  */
 #ifndef WEDGE_WRITER_H
@@ -74,6 +76,10 @@ typedef struct wdg_writer_event {
     uint32_t n_frames;       /* <= 64 */
     int32_t wait_all;        /* with objs: 1 waits for all, 0 for any */
     int32_t has_timeout;     /* 1: timeout is written (else an infinite wait) */
+    const char *entry_site;  /* thread.create: "module+0xOFF" of the new
+                              * thread's start, written as entry_pc in place
+                              * of the number; NULL: none (last, so callers
+                              * built before it lost nothing) */
 } wdg_writer_event;
 
 /* Creates (or truncates) path and writes the header line.  opts may be
@@ -84,7 +90,7 @@ WDG_API int wdg_writer_open(wdg_writer **out, const char *path, const wdg_writer
                             wdg_error *err);
 
 /* Appends one event to the calling thread's buffer.  Returns 0, or
- * WDG_EUSAGE (no op, an op or site over 255 bytes, more than 64 objects
+ * WDG_EUSAGE (no op, an op, site or entry_site over 255 bytes, more than 64 objects
  * or frames, t over INT64_MAX; nothing is written) or WDG_ENOMEM (the
  * thread's first event could not get a buffer).  Thread-safe, lock-free
  * unless the buffer is full. */

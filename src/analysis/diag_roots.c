@@ -1049,6 +1049,19 @@ static uint64_t thread_fires(const wdg_keytable *kt, const wdg_trace *t, uint32_
 }
 
 /* the facts each root's sentences need (wdg_root's last members) */
+/* The candidate's run says it exited normally and none of its threads is
+ * wedged: keys that differ in count are scheduling, not a hang
+ * (analysis.md, "A candidate that ran to completion"). */
+static int ran_to_completion(const engine_view *cand)
+{
+    if (!cand->t->has_end_marker || cand->t->end_reason != WDG_END_REASON_EXIT)
+        return 0;
+    for (size_t k = 0; k < cand->n; k++)
+        if (cand->threads[k].state == WDG_TS_WEDGED)
+            return 0;
+    return 1;
+}
+
 static void root_facts(const diag_ctx *c)
 {
     for (size_t i = 0; i < c->d->n_roots; i++) {
@@ -1097,8 +1110,10 @@ int diag_roots(diag_ctx *c, wdg_error *err)
         d->keys_diverging += st != WDG_ST_MATCH && st != WDG_ST_UNOBSERVABLE;
         d->missing_keys += st == WDG_ST_MISSING;
     }
-    if (!d->n_roots)
-        d->outcome = d->keys_diverging ? WDG_OUTCOME_DIVERGED : WDG_OUTCOME_NONE;
+    if (!d->n_roots) {
+        d->completed = d->keys_diverging && ran_to_completion(&c->cand);
+        d->outcome = d->keys_diverging && !d->completed ? WDG_OUTCOME_DIVERGED : WDG_OUTCOME_NONE;
+    }
     else if (d->n_roots >= 2)
         d->outcome = WDG_OUTCOME_C;
     else if (d->n_roots == 1 && d->roots[0].kind == WDG_ROOT_MISSING_THREAD)

@@ -130,6 +130,16 @@ static void assumed(wdg_diagnosis *d, const wdg_trace *t, const wdg_trace *other
             side, list);
 }
 
+static void completed(wdg_diagnosis *d)
+{
+    if (d->completed && d->outcome == WDG_OUTCOME_NONE)
+        warning(d, "completed",
+                "the candidate ran to completion; %llu producer key%s differ%s in count "
+                "(scheduling), none explains a hang",
+                (unsigned long long)d->keys_diverging, d->keys_diverging == 1 ? "" : "s",
+                d->keys_diverging == 1 ? "s" : "");
+}
+
 static void end_ignored(wdg_diagnosis *d, const wdg_trace *t, const wdg_run_end *re,
                         const char *side)
 {
@@ -156,6 +166,7 @@ void wdg_verdict(wdg_diagnosis *d, const wdg_trace *ref, const wdg_trace *cand,
     reasons(d, ref, cand, opts);
     if (d->n_reasons)
         d->outcome = WDG_OUTCOME_INCONCLUSIVE;
+    completed(d);
     swapped(d, kt);
     op_keys(d, ref, cand, kt);
     assumed(d, ref, cand, "reference");

@@ -185,8 +185,10 @@ static int wait_child(pid_t pid, uint64_t deadline, uint64_t *killed_at, int *st
 
 /* Appends trace.end at t unless the trace's last line is one (a program
  * killed before its writer could write it, or one that never exited
- * normally).  1 when it appended, 0 when not, -1 on a missing trace. */
-static int ensure_end(const char *path, uint64_t t)
+ * normally), with reason "killed" after --timeout (else none: how the
+ * program ended is not known).  1 when it appended, 0 when not, -1 on a
+ * missing trace. */
+static int ensure_end(const char *path, uint64_t t, int killed)
 {
     int fd = open(path, O_RDWR | O_APPEND);
     if (fd < 0)
@@ -217,8 +219,9 @@ static int ensure_end(const char *path, uint64_t t)
             return -1;
         }
     }
-    char line[64];
-    int k = snprintf(line, sizeof line, "{\"op\":\"trace.end\",\"t\":%llu}\n", (unsigned long long)t);
+    char line[96];
+    int k = snprintf(line, sizeof line, "{\"op\":\"trace.end\",\"t\":%llu%s}\n",
+                     (unsigned long long)t, killed ? ",\"reason\":\"killed\"" : "");
     int ok = write(fd, line, (size_t)k) == k;
     return close(fd) == 0 && ok ? 1 : -1;
 }
@@ -310,7 +313,7 @@ static int run(const record_args *a, char **prog, int nprog, wdg_error *err, int
         fprintf(stderr, "wedge: %s did not end within %s s: killed (%s)\n", prog[0], a->timeout,
                 WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL ? "SIGTERM, then SIGKILL"
                                                                     : "SIGTERM");
-    int end = ensure_end(out, ended);
+    int end = ensure_end(out, ended, killed_at != 0);
     if (end < 0 && *exit_code != 127)
         return wdg_error_set(err, WDG_EINPUT, out, 0,
                              "no trace: %s did not load %s (a static program, or a "

@@ -22,6 +22,7 @@ void wdg_rec_clear(wdg_rec *r)
     r->op_len = 0;
     r->op_id = WDG_OP_NONE;
     r->wait_all = r->suspended = 0;
+    r->end_reason = WDG_END_REASON_UNKNOWN;
     r->tid_from_handle = 0;
 }
 
@@ -60,6 +61,7 @@ const wdg_field_info wdg_fields[F_FIELD_COUNT] = {
     [F_SUSPENDED] = {NM("suspended"), FT_BOOL, R_SUSPENDED, AT(suspended), 0, 0, 0},
     [F_ALIAS] = {NM("alias"), FT_ADDR, R_ALIAS, AT(alias), 0, 0, 0},
     [F_COUNT] = {NM("count"), FT_U32, R_COUNT, AT(count), 0, 0, 0},
+    [F_REASON] = {NM("reason"), FT_END_REASON, R_REASON, AT(end_reason), 0, 0, 0},
     [F_HEADER] = {NM("wedge_trace"), FT_HEADER, 0, 0, 0, 0, 0},
     [F_ENGINE] = {NM("engine"), FT_HEADER, 0, 0, 0, 0, 0},
     [F_TITLE_ID] = {NM("title_id"), FT_HEADER, 0, 0, 0, 0, 0},
@@ -97,6 +99,7 @@ static const struct {
     {NM("suspended"), F_SUSPENDED},
     {NM("alias"), F_ALIAS},
     {NM("count"), F_COUNT},
+    {NM("reason"), F_REASON},
     {NM("stack"), F_FRAMES},
     {NM("ts_ns"), F_T},
     {NM("time_ns"), F_T},
@@ -225,6 +228,20 @@ int wdg_rec_set_bool(wdg_rec *r, wdg_field f, int v)
     const wdg_field_info *w = row(f);
     if (w->type != FT_BOOL)
         return -1;
+    *(int *)slot(r, w) = v;
+    r->have |= w->flag;
+    return 0;
+}
+
+int wdg_rec_set_reason(wdg_rec *r, wdg_field f, const char *s, size_t n)
+{
+    const wdg_field_info *w = row(f);
+    if (w->type != FT_END_REASON)
+        return -1;
+    int v = WDG_END_REASON_UNKNOWN;
+    for (int k = WDG_END_REASON_EXIT; k <= WDG_END_REASON_KILLED; k++)
+        if (strlen(wdg_end_reason_name(k)) == n && memcmp(wdg_end_reason_name(k), s, n) == 0)
+            v = k;
     *(int *)slot(r, w) = v;
     r->have |= w->flag;
     return 0;

@@ -25,7 +25,8 @@ enum {
     R_WAIT_ALL = 1u << 8, R_TIMEOUT = 1u << 9, R_ENTRY = 1u << 10,
     R_NEW_TID = 1u << 11, R_RET = 1u << 12, R_FRAMES = 1u << 13,
     R_ALIAS = 1u << 14, R_SUSPENDED = 1u << 15, R_COUNT = 1u << 16,
-    R_TIMEOUT_PTR = 1u << 17  /* finite timeout, value not known */
+    R_TIMEOUT_PTR = 1u << 17, /* finite timeout, value not known */
+    R_REASON = 1u << 18
 };
 
 typedef struct wdg_rec {
@@ -38,6 +39,7 @@ typedef struct wdg_rec {
     uint32_t tid, new_tid, count;
     wdg_addr lr, pc, obj, entry_pc, alias;
     int wait_all, suspended;
+    int end_reason;          /* wdg_end_reason (trace.end) */
     const char *op;          /* op text, op_len bytes, not NUL-terminated */
     size_t op_len;
     uint32_t op_id;          /* set instead of op when already interned */
@@ -88,7 +90,7 @@ int wdg_trace_merge(wdg_trace *t, size_t i, const wdg_rec *rec, uint32_t op,
 typedef enum {
     F_UNKNOWN, F_T, F_CYCLE, F_TID, F_OP, F_LR, F_FRAMES, F_PC, F_OBJ, F_OBJS,
     F_WAIT_ALL, F_TIMEOUT, F_ENTRY_PC, F_NEW_TID, F_RET, F_SUSPENDED, F_ALIAS,
-    F_COUNT, F_HEADER, F_ENGINE, F_TITLE_ID, F_MODULE_HASH, F_OBSERVES, F_ENDED_AT,
+    F_COUNT, F_REASON, F_HEADER, F_ENGINE, F_TITLE_ID, F_MODULE_HASH, F_OBSERVES, F_ENDED_AT,
     F_FIELD_COUNT
 } wdg_field;
 
@@ -101,6 +103,7 @@ typedef enum {
     FT_ADDR_LIST,   /* up to WDG_MAX_OBJS / WDG_MAX_FRAMES addresses */
     FT_BOOL,
     FT_OP,          /* an op name, 1 to 255 bytes */
+    FT_END_REASON,  /* a word naming how a run ended (wdg_end_reason) */
     FT_HEADER       /* a JSONL header member, not an event field */
 } wdg_field_type;
 
@@ -172,6 +175,9 @@ int wdg_addr_from_int(wdg_sites *sites, int64_t v, wdg_addr *out);
 int wdg_rec_set_int(wdg_rec *r, wdg_field f, int64_t v);   /* -3 out of memory */
 int wdg_rec_set_addr(wdg_rec *r, wdg_field f, wdg_addr v);
 int wdg_rec_set_bool(wdg_rec *r, wdg_field f, int v);
+/* trace.end's reason: a word it does not know is UNKNOWN (a newer
+ * writer's word), not an error; -1 when f is not a reason field. */
+int wdg_rec_set_reason(wdg_rec *r, wdg_field f, const char *s, size_t n);
 /* op text of 1 to 255 bytes (not copied): -1 empty, -2 too long. */
 int wdg_rec_set_op(wdg_rec *r, const char *s, size_t n);
 /* Lists: clear (count 0, flag unchanged), add (sets the flag; -2 when

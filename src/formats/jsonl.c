@@ -630,6 +630,29 @@ static int read_op(ctx *c, wdg_rec *rec)
     return 1;
 }
 
+/* trace.end's "reason": a string; null leaves it unknown */
+static int read_reason(ctx *c, wdg_field f, wdg_rec *rec)
+{
+    int nl = read_null(c);
+    if (nl == 1) {
+        wdg_rec_unset(rec, f);
+        return 0;
+    }
+    const char *a;
+    size_t n;
+    int esc;
+    if (nl < 0 || c->s.p >= c->s.end || *c->s.p != '"') {
+        if (nl < 0 || skip_value(&c->s, 1) < 0)
+            return syntax(c);
+        return fail(c, WDG_MAL_TYPE, "not a string");
+    }
+    if (scan_string(&c->s, &a, &n, &esc) < 0)
+        return syntax(c);
+    /* an escaped word is none of the known ones: unknown */
+    wdg_rec_set_reason(rec, f, esc ? "" : a, esc ? 0 : n);
+    return 1;
+}
+
 static int read_event_field(ctx *c, wdg_field f, wdg_rec *rec)
 {
     switch (wdg_field_type_of(f)) {
@@ -640,6 +663,7 @@ static int read_event_field(ctx *c, wdg_field f, wdg_rec *rec)
     case FT_ADDR_LIST: return read_list_field(c, f, rec);
     case FT_BOOL: return read_bool_field(c, f, rec);
     case FT_OP: return read_op(c, rec);
+    case FT_END_REASON: return read_reason(c, f, rec);
     default: return skip_member(c);   /* unknown names are skipped */
     }
 }

@@ -108,6 +108,7 @@ static int process(reader *r, const char *line, size_t len, int flag, uint64_t l
             t->has_end_marker = 1;
             t->end_marker_t = rec->t;
             t->end_marker_line = line_no;
+            t->end_reason = (rec->have & R_REASON) ? rec->end_reason : WDG_END_REASON_UNKNOWN;
             kind = LINE_IGNORED;
         }
         if (kind == LINE_EVENT) {

@@ -110,7 +110,8 @@ static int parse_field(const char *text, const char *p, const char *close, seg *
                              "--line-format: unknown type in '%.*s' (hex, dec, word)",
                              (int)(close - p + 1), p);
     /* an event field the field table can store from a word or a number */
-    if (!wdg_field_is_event(sg->field) || wdg_field_type_of(sg->field) == FT_BOOL)
+    if (!wdg_field_is_event(sg->field) || wdg_field_type_of(sg->field) == FT_BOOL ||
+        wdg_field_type_of(sg->field) == FT_END_REASON)
         return wdg_error_set(err, WDG_EUSAGE, NULL, 0,
                              "--line-format: '%.*s' is not an event field",
                              (int)(colon - p - 1), p + 1);

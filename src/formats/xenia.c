@@ -205,6 +205,10 @@ static wdg_line_kind kv_field(wdg_field f, const char *v, size_t vn, wdg_rec *re
             return wdg_malformed(res, WDG_MAL_SYNTAX, "op: empty or too long");
         return LINE_EVENT;
     }
+    if (ty == FT_END_REASON) {
+        wdg_rec_set_reason(rec, f, v, vn);
+        return LINE_EVENT;
+    }
     if (ty == FT_BOOL) {
         int b = kv_is(v, vn, "true") || kv_is(v, vn, "1") ? 1
                 : kv_is(v, vn, "false") || kv_is(v, vn, "0") ? 0 : -1;

@@ -14,6 +14,12 @@ const char *wdg_malformed_reason_name(int reason)
     return reason >= 0 && reason < WDG_MAL_COUNT ? reason_names[reason] : "?";
 }
 
+const char *wdg_end_reason_name(int reason)
+{
+    static const char *const names[] = {NULL, "exit", "signal", "killed"};
+    return reason > 0 && (size_t)reason < sizeof names / sizeof names[0] ? names[reason] : NULL;
+}
+
 const char *wdg_trace_display_name(const wdg_trace *t)
 {
     return strcmp(t->path, "-") == 0 ? "<stdin>" : t->path;

@@ -82,7 +82,11 @@ void md_verdict(wdg_buf *b, const wdg_report *r)
         inconclusive(b, d);
         break;
     case WDG_OUTCOME_NONE:
-        if (u)
+        if (d->completed)
+            wdg_buf_printf(b, "**outcome %s: the %s run ended by exit and no %s thread is wedged; "
+                              "no root cause.**",
+                           o, r->opts.cand_name, r->opts.cand_name);
+        else if (u)
             wdg_buf_printf(b, "**outcome %s: every producer key matches and no root cause blocks a "
                               "wedged %s thread; %zu wedged thread%s unexplained.**",
                            o, r->opts.cand_name, u, u == 1 ? " is" : "s are");

@@ -92,6 +92,7 @@ typedef struct tramp {
     uint64_t t;
     wdg_writer_event ev;
     char site[REC_SITE_MAX];
+    char entry_site[REC_SITE_MAX];
     uint64_t frames[REC_FRAMES];
 } tramp;
 
@@ -151,6 +152,10 @@ EXPORT int pthread_create(pthread_t *th, const pthread_attr_t *attr, void *(*fn)
     if (!tr->internal && rec_enter()) {
         tr->ev.op = "thread.create";
         tr->ev.entry_pc = (uint64_t)(uintptr_t)fn;
+        /* as a module site, like lr: the same native and under qemu, so
+         * the threads' families pair */
+        if (rec_site((uintptr_t)fn, tr->entry_site))
+            tr->ev.entry_site = tr->entry_site;
         tr->ev.tid = gettid_();
         tr->ev.t = now_ns(CLOCK_MONOTONIC);
         rec_where(&tr->ev, __builtin_return_address(0), __builtin_frame_address(0), tr->site,

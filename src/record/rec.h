@@ -37,6 +37,10 @@ void rec_forever_inside(void);
 void rec_stack_init(void);
 void rec_where(wdg_writer_event *ev, void *ret, void *fp, char *site, uint64_t *frames);
 
+/* "module+0xOFF" of addr into out (REC_SITE_MAX bytes): 1, or 0 when no
+ * module holds addr (out untouched). */
+int rec_site(uintptr_t addr, char *out);
+
 /* 1 when the producer call at site is the one WEDGE_RECORD_DROP=SITE:N
  * names (its N-th call): the interposer then skips the real call. */
 int rec_drop(const char *site);

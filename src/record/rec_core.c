@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #define TLS __thread __attribute__((tls_model("initial-exec")))
@@ -109,6 +110,16 @@ static void put_site(char *out, const char *module, uintptr_t off)
     while (k)
         out[n++] = d[--k];
     out[n] = 0;
+}
+
+int rec_site(uintptr_t addr, char *out)
+{
+    uintptr_t base;
+    const char *mod = module_of(addr, &base);
+    if (!mod)
+        return 0;
+    put_site(out, mod, addr - base);
+    return 1;
 }
 
 void rec_where(wdg_writer_event *ev, void *ret, void *fp, char *site, uint64_t *frames)
@@ -226,6 +237,21 @@ static void at_fork_child(void)
         close(null);
 }
 
+/* At a normal exit the main thread ends too: without its thread.exit its
+ * last event (a completed pthread_join, say) would read as a wait that
+ * never ended.  Registered after the writer's own handler, so it runs
+ * first (atexit's order is the reverse). */
+static void main_exit(void)
+{
+    if ((pid_t)syscall(SYS_gettid) != getpid() || !rec_enter())
+        return;
+    wdg_writer_event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.op = "thread.exit";
+    wdg_writer_emit(rec_writer(), &ev);
+    rec_leave();
+}
+
 __attribute__((constructor)) static void rec_start(void)
 {
     const char *out = getenv(REC_ENV_OUT);
@@ -257,4 +283,5 @@ __attribute__((constructor)) static void rec_start(void)
     find_trace_fd(path);
     pthread_atfork(NULL, NULL, at_fork_child);
     W = w;
+    atexit(main_exit);
 }

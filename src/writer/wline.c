@@ -138,21 +138,23 @@ static char *put_list(char *p, const uint64_t *v, uint32_t n)
     return p;
 }
 
-static int usable(const wdg_writer_event *ev, size_t *op_len, size_t *site_len)
+static int usable(const wdg_writer_event *ev, size_t *op_len, size_t *site_len,
+                  size_t *entry_len)
 {
     if (!ev->op)
         return 0;
     *op_len = strlen(ev->op);
     *site_len = ev->site ? strlen(ev->site) : 0;
-    return *op_len > 0 && *op_len <= OP_MAX && *site_len <= OP_MAX &&
+    *entry_len = ev->entry_site ? strlen(ev->entry_site) : 0;
+    return *op_len > 0 && *op_len <= OP_MAX && *site_len <= OP_MAX && *entry_len <= OP_MAX &&
            ev->n_objs <= LIST_MAX && ev->n_frames <= LIST_MAX &&
            (ev->n_objs == 0 || ev->objs) && (ev->n_frames == 0 || ev->frames);
 }
 
 int wdg_wline_event(char *out, const wdg_writer_event *ev, uint64_t t, uint32_t tid)
 {
-    size_t op_len, site_len;
-    if (!usable(ev, &op_len, &site_len) || t > (uint64_t)INT64_MAX)
+    size_t op_len, site_len, entry_len;
+    if (!usable(ev, &op_len, &site_len, &entry_len) || t > (uint64_t)INT64_MAX)
         return WDG_EUSAGE;
     char *p = out;
     p = LIT(p, "{\"t\":");
@@ -193,7 +195,10 @@ int wdg_wline_event(char *out, const wdg_writer_event *ev, uint64_t t, uint32_t 
         p = LIT(p, ",\"new_tid\":");
         p = put_u64(p, ev->new_tid);
     }
-    if (ev->entry_pc) {
+    if (ev->entry_site) {
+        p = LIT(p, ",\"entry_pc\":");
+        p = put_str(p, ev->entry_site, entry_len);
+    } else if (ev->entry_pc) {
         p = LIT(p, ",\"entry_pc\":");
         p = put_addr(p, ev->entry_pc);
     }
@@ -205,13 +210,20 @@ int wdg_wline_event(char *out, const wdg_writer_event *ev, uint64_t t, uint32_t 
     return (int)(p - out);
 }
 
-size_t wdg_wline_end(char *out, uint64_t t)
+size_t wdg_wline_end(char *out, uint64_t t, const char *reason)
 {
     char *p = out;
     p = LIT(p, "{\"op\":\"trace.end\",\"t\":");
     if (t > (uint64_t)INT64_MAX)
         t = (uint64_t)INT64_MAX;
     p = put_u64(p, t);
+    if (reason) {
+        /* a word of ours: no escapes needed */
+        p = LIT(p, ",\"reason\":\"");
+        for (size_t i = 0; reason[i] && i < 16; i++)
+            *p++ = reason[i];
+        *p++ = '"';
+    }
     p = LIT(p, "}\n");
     return (size_t)(p - out);
 }

@@ -238,13 +238,14 @@ static void drain_all(wdg_writer *w, int in_signal)
         stage_flush(w);
 }
 
-/* trace.end, once, after whatever was drained */
+/* trace.end, once, after whatever was drained: its reason "exit" from
+ * close and exit, "signal" from a fatal signal's handler */
 static void write_end(wdg_writer *w, int in_signal)
 {
     if (atomic_exchange(&w->ended, 1))
         return;
     char line[WDG_WLINE_END_MAX];
-    size_t n = wdg_wline_end(line, now_ns());
+    size_t n = wdg_wline_end(line, now_ns(), in_signal ? "signal" : "exit");
     if (!w->zstd) {
         write_bytes(w, line, n);
     } else if (in_signal) {

@@ -298,4 +298,58 @@ eq "orphan2: unexplained" "$(j orphan2 '[.unexplained[] | "\(.tid) \(.obj)"] | j
 eq "orphan2: suspects" "$(j orphan2 '[.suspects[] | .ref_tid] | join(",")')" "21,22"
 eq "orphan2: outcome" "$(j orphan2 .outcome)" DIVERGED
 
+# --- a candidate that ran to completion (analysis.md) -----------------------
+# Main 1 creates worker 2, which waits on 0xF10 and is woken from 0x110:
+# twice in the reference, three times in the candidate (the worker found
+# its queue empty once more): key 0x110 is OVER (0x120 matches, so no
+# `swapped`).  Every thread exits.
+# With trace.end reason "exit" the outcome is NONE, the key still OVER
+# and the warning `completed`; without a reason, or killed, DIVERGED.
+done_run() {   # N: N rounds of wait and set, both threads exit
+    echo '{"t":1,"tid":1,"op":"thread.create","entry_pc":"0x8000","new_tid":2}'
+    echo '{"t":2,"tid":1,"op":"KeSetEvent","lr":"0x120","obj":"0xF20"}'
+    i=0
+    while [ $i -lt "$1" ]; do
+        echo "{\"t\":$((10 + i * 10)),\"tid\":2,\"op\":\"KeWaitForSingleObject\",\"lr\":\"0x8004\",\"obj\":\"0xF10\"}"
+        echo "{\"t\":$((15 + i * 10)),\"tid\":1,\"op\":\"KeSetEvent\",\"lr\":\"0x110\",\"obj\":\"0xF10\"}"
+        i=$((i + 1))
+    done
+    echo '{"t":90,"tid":2,"op":"thread.exit"}'
+    echo '{"t":95,"tid":1,"op":"thread.exit"}'
+}
+done_run 2 >"$T/done.ref"
+for end in exit none killed signal; do
+    { done_run 3
+      case $end in
+      none) echo '{"op":"trace.end","t":99}' ;;
+      *) echo "{\"op\":\"trace.end\",\"t\":99,\"reason\":\"$end\"}" ;;
+      esac; } >"$T/done-$end.cand"
+    cp "$T/done.ref" "$T/done-$end.ref"
+    report "done-$end"
+done
+eq "completed: exit: NONE" "$(j done-exit .outcome)" NONE
+eq "completed: exit: the key still diverges" \
+    "$(j done-exit '[.keys[] | select(.status != "MATCH") | "\(.lr) \(.status)"] | join(",")')" "0x00000110 OVER"
+eq "completed: exit: the warning" "$(j done-exit '[.warnings[] | .code] | join(",")')" completed
+contains "completed: exit: its message" "$T/done-exit.json" \
+    "the candidate ran to completion; 1 producer key differs in count (scheduling), none explains a hang"
+contains "completed: exit: the verdict line" "$T/done-exit.md" \
+    "**outcome NONE: the cand run ended by exit and no cand thread is wedged; no root cause.** Warning (completed): the candidate ran to completion;"
+for end in none killed signal; do
+    eq "completed: $end: DIVERGED" "$(j done-$end .outcome)" DIVERGED
+    eq "completed: $end: no warning" "$(j done-$end '[.warnings[] | .code] | join(",")')" ""
+done
+# ended by exit, but worker 2 waits once more after the last set and never
+# exits: it is wedged, so the rule does not apply, whatever the run's end
+# says
+{ done_run 3 | grep -v '"tid":2,"op":"thread.exit"'
+  echo '{"t":40,"tid":2,"op":"KeWaitForSingleObject","lr":"0x8004","obj":"0xF10"}'
+  echo '{"op":"trace.end","t":99,"reason":"exit"}'; } >"$T/donew.cand"
+cp "$T/done.ref" "$T/donew.ref"
+report donew
+eq "completed: a wedged thread: it is wedged" \
+    "$(j donew '[.wedged[] | select(.engine == "cand") | .tid] | join(",")')" 2
+eq "completed: a wedged thread: not NONE" "$(j donew '.outcome != "NONE"')" true
+eq "completed: a wedged thread: no warning" "$(j donew '[.warnings[] | .code] | index("completed")')" null
+
 finish

@@ -92,6 +92,7 @@ for z in plain zstd; do
     eq "$n: threads" "$(j "$n" .threads)" 4
     plain "$n" "$n.trace"
     eq "$n: trace.end is the last line" "$(tail -n 1 "$n.txt" | jq -r .op)" trace.end
+    eq "$n: its reason" "$(tail -n 1 "$n.txt" | jq -r .reason)" signal
     if [ $z = zstd ]; then
         zstd -tq "$n.trace" 2>/dev/null
         eq "$n: zstd -t accepts the file" $? 0
@@ -101,7 +102,8 @@ done
 # --- a write cut by the kill (rare; made here by cutting a finished
 # trace): the cut line is one malformed line, never an event, and the
 # lines before it are all read
-head -c $(($(wc -c <run-plain.trace) - 40)) run-plain.trace >cut.jsonl
+# (all of trace.end's line and the end of the last event's)
+head -c $(($(wc -c <run-plain.trace) - $(tail -n 1 run-plain.trace | wc -c) - 20)) run-plain.trace >cut.jsonl
 stats cut cut.jsonl
 eq "cut plain: one malformed line" "$(j cut .malformed)" 1
 eq "cut plain: the events before it" "$(j cut .events)" $(($(j run-plain .events) - 1))

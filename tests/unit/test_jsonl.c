@@ -225,3 +225,57 @@ void test_jsonl_malformed(void)
     CHECK_INT(err.line, 5);
     wdg_ops_free(ops);
 }
+
+/* trace.end's reason: kept per trace from the last trace.end; a word not
+ * known, null or none is UNKNOWN; a number is malformed */
+static int end_reason_of(const char *text, uint64_t *malformed)
+{
+    wdg_error err = {0};
+    wdg_ops *ops = NULL;
+    wdg_trace *t = NULL;
+    const char *path = t_tempfile(text, strlen(text));
+    int r = -1;
+    if (wdg_ops_new(&ops, &err) == 0 && wdg_load_traces(&t, &path, 1, ops, NULL, NULL, 0, &err) == 0) {
+        r = t->has_end_marker ? t->end_reason : -2;
+        *malformed = t->malformed;
+        wdg_trace_free(t);
+    }
+    wdg_ops_free(ops);
+    return r;
+}
+
+void test_jsonl_end_reason(void)
+{
+    static const char ev[] = "{\"t\":1,\"tid\":1,\"op\":\"KeSetEvent\",\"obj\":\"0x10\"}\n";
+    char buf[512];
+    uint64_t mal = 9;
+    static const struct {
+        const char *end;
+        int want;
+    } cases[] = {
+        {"{\"op\":\"trace.end\",\"t\":5,\"reason\":\"exit\"}", WDG_END_REASON_EXIT},
+        {"{\"reason\":\"signal\",\"op\":\"trace.end\",\"t\":5}", WDG_END_REASON_SIGNAL},
+        {"{\"op\":\"trace.end\",\"t\":5,\"reason\":\"killed\"}", WDG_END_REASON_KILLED},
+        {"{\"op\":\"trace.end\",\"t\":5}", WDG_END_REASON_UNKNOWN},
+        {"{\"op\":\"trace.end\",\"t\":5,\"reason\":\"vanished\"}", WDG_END_REASON_UNKNOWN},
+        {"{\"op\":\"trace.end\",\"t\":5,\"reason\":null}", WDG_END_REASON_UNKNOWN},
+        {"{\"op\":\"trace.end\",\"t\":5,\"reason\":\"ex\\u0069t\"}", WDG_END_REASON_UNKNOWN},
+        /* the last trace.end wins, reason and all */
+        {"{\"op\":\"trace.end\",\"t\":4,\"reason\":\"exit\"}\n{\"op\":\"trace.end\",\"t\":5}",
+         WDG_END_REASON_UNKNOWN},
+        {"{\"op\":\"trace.end\",\"t\":4}\n{\"op\":\"trace.end\",\"t\":5,\"reason\":\"killed\"}",
+         WDG_END_REASON_KILLED},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        snprintf(buf, sizeof buf, "%s%s\n", ev, cases[i].end);
+        CHECK_INT(end_reason_of(buf, &mal), cases[i].want);
+        CHECK_INT(mal, 0);
+    }
+    snprintf(buf, sizeof buf, "%s{\"op\":\"trace.end\",\"t\":5,\"reason\":1}\n", ev);
+    CHECK_INT(end_reason_of(buf, &mal), -2);
+    CHECK_INT(mal, 1);
+    CHECK_INT(reason_of("{\"op\":\"trace.end\",\"t\":5,\"reason\":[\"exit\"]}"), WDG_MAL_TYPE);
+    CHECK_STR(wdg_end_reason_name(WDG_END_REASON_KILLED), "killed");
+    CHECK(wdg_end_reason_name(WDG_END_REASON_UNKNOWN) == NULL);
+    CHECK(wdg_end_reason_name(99) == NULL);
+}

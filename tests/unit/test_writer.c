@@ -176,6 +176,7 @@ void test_writer_lines(void)
             const wdg_sites *st = wdg_ops_sites(ops);
             CHECK_INT(t->malformed, 0);
             CHECK_INT(t->n_events, 5);
+            CHECK_INT(t->end_reason, WDG_END_REASON_EXIT);   /* closed */
             /* ordered by t: find them by line (the header is line 1) */
             const wdg_event *ev0 = &t->events[0], *ev2 = &t->events[0];
             for (size_t i = 0; i < t->n_events; i++) {
@@ -207,6 +208,7 @@ void test_writer_lines(void)
     CHECK(strstr(line, "\"t\":0,") == NULL);
     nth_line(s, 6, line, sizeof line);
     CHECK(strncmp(line, "{\"op\":\"trace.end\",\"t\":", 22) == 0);
+    CHECK(strstr(line, ",\"reason\":\"exit\"}") != NULL);
     nth_line(s, 7, line, sizeof line);
     CHECK_STR(line, "");
     free(s);
@@ -368,5 +370,58 @@ void test_writer_numbers(void)
         CHECK_STR(line, expect);
     }
     free(s);
+    unlink(path);
+}
+
+/* entry_site: thread.create's entry_pc as a module site, in place of the
+ * number; read back as a site; 256 bytes refused */
+void test_writer_entry_site(void)
+{
+    char path[256];
+    tmp_path(path, sizeof path, "entry.jsonl");
+    wdg_writer *w = open_plain(path);
+    if (!w)
+        return;
+    wdg_writer_event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.op = "thread.create", ev.t = 1, ev.tid = 1, ev.new_tid = 10, ev.entry_pc = 0x824D2878u;
+    ev.entry_site = "record-progs+0x12da";
+    CHECK_INT(wdg_writer_emit(w, &ev), 0);
+    char long_site[257];
+    memset(long_site, 'x', 256);
+    long_site[256] = 0;
+    ev.entry_site = long_site;
+    CHECK_INT(wdg_writer_emit(w, &ev), WDG_EUSAGE);
+    wdg_error err;
+    CHECK_INT(wdg_writer_close(w, &err), 0);
+    char *s = slurp(path, NULL);
+    CHECK(s != NULL);
+    if (!s)
+        return;
+    char line[4096];
+    nth_line(s, 1, line, sizeof line);
+    CHECK_STR(line, "{\"t\":1,\"tid\":1,\"op\":\"thread.create\",\"new_tid\":10,"
+                    "\"entry_pc\":\"record-progs+0x12da\"}");
+    nth_line(s, 2, line, sizeof line);
+    CHECK(strncmp(line, "{\"op\":\"trace.end\"", 17) == 0);
+    free(s);
+
+    wdg_ops *ops = NULL;
+    wdg_trace *t = NULL;
+    const char *paths[1] = {path};
+    CHECK_INT(wdg_ops_new(&ops, &err), 0);
+    CHECK_INT(wdg_load_traces(&t, paths, 1, ops, NULL, NULL, 0, &err), 0);
+    if (t) {
+        char a[64];
+        CHECK_INT(t->malformed, 0);
+        CHECK_INT(t->n_events, 1);
+        const wdg_event_ext *x = t->n_events ? wdg_event_ext_of(t, &t->events[0]) : NULL;
+        CHECK(x != NULL);
+        if (x)
+            CHECK_STR(wdg_addr_format(wdg_ops_sites(ops), wdg_x_entry_pc(x), a, sizeof a),
+                      "record-progs+0x12DA");
+        wdg_trace_free(t);
+    }
+    wdg_ops_free(ops);
     unlink(path);
 }

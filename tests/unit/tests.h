@@ -15,6 +15,7 @@
     X(source_shrinks)  \
     X(jsonl_valid)     \
     X(jsonl_malformed) \
+    X(jsonl_end_reason) \
     X(xenia)           \
     X(templates)       \
     X(fields)          \
@@ -37,4 +38,5 @@
     X(writer_threads)  \
     X(writer_flusher)  \
     X(writer_numbers)  \
+    X(writer_entry_site) \
     X(critpath_converge)
