@@ -69,8 +69,8 @@ WDG_API void wdg_report_dot(const wdg_report *r, wdg_buf *out);
  * format for ui.perfetto.dev and chrome://tracing.  Times are ns since
  * each engine's first event (1 us per event for a trace without t).  A
  * window keeps events whose time lies in [from, to] of each engine; by
- * default the whole traces when each has at most 200000 events, else the
- * boot window and the approach to the end.  Events stop once the file
+ * default the whole traces when each has at most 50000 events, else the
+ * boot window and the approach to the hang.  Events stop once the file
  * would pass cap bytes (0: WDG_TIMELINE_CAP).  What was left out is in the
  * file's otherData and, as one line, appended to note (may be NULL).
  * Appends to out; WDG_ENOMEM is the only failure. */

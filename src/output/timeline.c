@@ -8,7 +8,7 @@
 #include "render.h"
 
 enum { PID_REF = 1, PID_CAND = 2 };
-#define WHOLE_LIMIT 200000    /* events per engine drawn whole by default */
+#define WHOLE_LIMIT 50000     /* events per engine drawn whole by default */
 #define TAIL_RESERVE 65536    /* bytes kept under the cap for the closing parts */
 
 typedef struct span2 {
@@ -28,6 +28,7 @@ typedef struct tl {
     uint64_t flow_id;
     uint64_t outside, over_cap;   /* events left out */
     int capped;
+    size_t limit;              /* the current engine's end of budget */
 } tl;
 
 static const wdg_trace *trace_of(const tl *x, int side)
@@ -62,9 +63,10 @@ static int in_window(const tl *x, int side, int64_t ns)
     return x->has_approach && ns >= x->approach[side].from && ns <= x->approach[side].to;
 }
 
+/* Is there room under the engine's share of the cap for one more event? */
 static int room(tl *x)
 {
-    if (!x->capped && x->out->len + TAIL_RESERVE > x->cap)
+    if (!x->capped && x->out->len > x->limit)
         x->capped = 1;
     return !x->capped;
 }
@@ -160,7 +162,6 @@ static void event_args(tl *x, int side, size_t i)
     wdg_jw_kstring(&x->w, "key", key_text(x, key, kb, sizeof kb));
     if (key != WDG_NO_KEY && key < x->r->keys.n)
         wdg_jw_kstring(&x->w, "status", wdg_status_name(wdg_key_verdict(&x->r->keys, key)));
-    wdg_jw_kuint(&x->w, "line", e->line);
 }
 
 /* A flow arrow: "s" at one event's place, "f" (bound to the enclosing
@@ -256,6 +257,11 @@ static void engine_events(tl *x, int side)
     const wdg_diagnosis *d = &x->r->diag;
     const wdg_thread *ths = side ? d->cand_threads : d->ref_threads;
     size_t n = side ? d->n_cand_threads : d->n_ref_threads;
+    /* the reference gets half of what is left, the candidate the rest:
+     * a cap never leaves an engine out */
+    size_t left = x->out->len + TAIL_RESERVE < x->cap ? x->cap - x->out->len - TAIL_RESERVE : 0;
+    x->limit = x->out->len + (side ? left : left / 2);
+    x->capped = 0;
     for (size_t k = 0; k < n; k++)
         thread_events(x, side, &ths[k]);
 }
@@ -371,8 +377,25 @@ static void roots(tl *x)
     }
 }
 
-/* The default window: the boot window and as long an approach to the end
- * of each trace (at least a tenth of it); the whole of small traces. */
+/* Where the candidate hangs: the latest last event of its wedged threads
+ * (rebased); -1 when none is wedged. */
+static int64_t hang_point(const tl *x)
+{
+    const wdg_diagnosis *d = &x->r->diag;
+    int64_t h = -1;
+    for (size_t k = 0; k < d->n_cand_threads; k++) {
+        const wdg_thread *th = &d->cand_threads[k];
+        int64_t at = rel_ns(x->r->cand, th->last);
+        if (th->state == WDG_TS_WEDGED && at > h)
+            h = at;
+    }
+    return h;
+}
+
+/* The default window: the boot window, and the approach to the hang (as
+ * long as the boot window, at least a tenth of the time to the hang) and
+ * as long past it, at the same times in both engines; without a wedged thread
+ * the approach is each trace's last tenth.  Small traces go whole. */
 static void default_window(tl *x)
 {
     const wdg_report *r = x->r;
@@ -384,12 +407,21 @@ static void default_window(tl *x)
                                  : (int64_t)r->boot.window * 1000;
     if (boot < 0)
         boot = 0;
+    int64_t hang = hang_point(x);
     for (int s = 0; s < 2; s++) {
-        int64_t end = end_ns(x, s), len = boot > end / 10 ? boot : end / 10;
+        int64_t end = end_ns(x, s), at = hang >= 0 ? hang : end;
+        int64_t len = boot > at / 10 ? boot : at / 10;
         x->win[s] = (span2){0, boot};
-        x->approach[s] = (span2){end - len, end};
+        /* a little past the hang too: what the reference did next */
+        x->approach[s] = (span2){at - len, hang >= 0 ? at + len : end};
     }
     x->has_approach = 1;
+    /* a gap shorter than the approach is not worth a hole */
+    if (x->approach[0].from - boot < x->approach[0].to - x->approach[0].from) {
+        for (int s = 0; s < 2; s++)
+            x->win[s].to = x->approach[s].to;
+        x->has_approach = 0;
+    }
 }
 
 static void window_text(const tl *x, char *out, size_t cap)
@@ -401,15 +433,16 @@ static void window_text(const tl *x, char *out, size_t cap)
     }
     wdg_format_ns(x->win[0].from, a, sizeof a);
     wdg_format_ns(x->win[0].to, b, sizeof b);
+    if (x->win[0].to == INT64_MAX)
+        snprintf(b, sizeof b, "the end");
     if (!x->has_approach) {
         snprintf(out, cap, "%s to %s of each engine", a, b);
         return;
     }
     wdg_format_ns(x->approach[0].from, c, sizeof c);
-    wdg_format_ns(x->approach[1].from, d, sizeof d);
-    snprintf(out, cap, "boot %s to %s, and the approach to the end from %s (%s) / %s (%s)", a,
-             b, c, x->r->opts.ref_name ? x->r->opts.ref_name : "ref", d,
-             x->r->opts.cand_name ? x->r->opts.cand_name : "cand");
+    wdg_format_ns(x->approach[1].to, d, sizeof d);
+    snprintf(out, cap, "boot %s to %s, and the approach to the hang %s to %s", a,
+             b, c, d);
 }
 
 static void other_data(tl *x, wdg_buf *note)
@@ -430,7 +463,7 @@ static void other_data(tl *x, wdg_buf *note)
     if (note && (x->outside || x->over_cap)) {
         char line[512];
         snprintf(line, sizeof line,
-                 "timeline.json: window %s; left out %llu events outside it and %llu over the "
+                 "timeline: window %s; left out %llu events outside it and %llu over the "
                  "%llu-byte size cap\n",
                  win, (unsigned long long)x->outside, (unsigned long long)x->over_cap,
                  (unsigned long long)x->cap);
