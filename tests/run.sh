@@ -38,6 +38,7 @@ suites() {
     echo "wrappers sh tests/e2e/wrappers.sh $b"
     echo "objects sh tests/e2e/objects.sh $b"
     echo "writer sh tests/e2e/writer.sh $b"
+    echo "timeline sh tests/timeline/run.sh $b"
     echo "sim sh tests/e2e/sim.sh $b '$seeds'"
     echo "alloc sh tests/alloc/run.sh $b $step"
     echo "threads ./$b/report-threads"
