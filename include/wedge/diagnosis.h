@@ -354,10 +354,14 @@ WDG_API const wdg_thread *wdg_diag_cand_thread(const wdg_diagnosis *d, uint32_t 
  * no next event (its thread's last: wedged, or the trace ended) has
  * neither; a wait satisfied before it began (a latch already set) or that
  * timed out has no waker.  Per event of the trace, WDG_NO_INDEX for other
- * events.  Owns its arrays: free with wdg_wakes_free(). */
+ * events.  The other way round, the waits one producer woke are a list:
+ * first_woken[producer], then next_woken[wait], in the waits' order.
+ * Owns its arrays: free with wdg_wakes_free(). */
 typedef struct wdg_wakes {
     size_t *ended_by;          /* the waiting thread's next event */
     size_t *waker;             /* the producer that satisfied the wait */
+    size_t *first_woken;       /* per producer: the first wait it woke */
+    size_t *next_woken;        /* per wait: the next one its waker woke */
     size_t n;                  /* the trace's events */
 } wdg_wakes;
 

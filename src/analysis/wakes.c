@@ -54,6 +54,19 @@ static size_t waker_of(const wdg_trace *t, const wdg_map *alias, const wdg_map *
     return best;
 }
 
+/* Each producer's list of the waits it woke, in the waits' order: built
+ * backwards so that each wait goes in front. */
+static void link_woken(wdg_wakes *w)
+{
+    for (size_t i = w->n; i-- > 0;) {
+        size_t p = w->waker[i];
+        if (p == WDG_NO_INDEX)
+            continue;
+        w->next_woken[i] = w->first_woken[p];
+        w->first_woken[p] = i;
+    }
+}
+
 static int is_wait(const wdg_event *e)
 {
     return e->cat == WDG_CAT_WAIT || e->cat == WDG_CAT_SIGNAL_WAIT;
@@ -99,12 +112,16 @@ int wdg_wakes_build(wdg_wakes *w, const wdg_trace *t, wdg_error *err)
     w->n = t->n_events;
     w->ended_by = malloc(n * sizeof *w->ended_by);
     w->waker = malloc(n * sizeof *w->waker);
-    if (!w->ended_by || !w->waker)
+    w->first_woken = malloc(n * sizeof *w->first_woken);
+    w->next_woken = malloc(n * sizeof *w->next_woken);
+    if (!w->ended_by || !w->waker || !w->first_woken || !w->next_woken)
         rc = -1;
     for (size_t i = 0; rc == 0 && i < t->n_events; i++)
-        w->ended_by[i] = w->waker[i] = WDG_NO_INDEX;
+        w->ended_by[i] = w->waker[i] = w->first_woken[i] = w->next_woken[i] = WDG_NO_INDEX;
     for (size_t i = 0; rc == 0 && i < t->n_events; i++)
         rc = step(w, t, &alias, &last, &pending, i);
+    if (rc == 0)
+        link_woken(w);
     wdg_map_free(&alias);
     wdg_map_free(&last);
     wdg_map_free(&pending);
@@ -119,6 +136,8 @@ void wdg_wakes_free(wdg_wakes *w)
 {
     free(w->ended_by);
     free(w->waker);
-    w->ended_by = w->waker = NULL;
+    free(w->first_woken);
+    free(w->next_woken);
+    w->ended_by = w->waker = w->first_woken = w->next_woken = NULL;
     w->n = 0;
 }

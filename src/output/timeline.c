@@ -166,14 +166,14 @@ static void event_args(tl *x, int side, size_t i)
 
 /* A flow arrow: "s" at one event's place, "f" (bound to the enclosing
  * slice) at the other's. */
-static void flow(tl *x, const char *name, int pid_a, uint32_t tid_a, int64_t ns_a, int pid_b,
-                 uint32_t tid_b, int64_t ns_b)
+static void flow(tl *x, const char *name, const char *cat, int pid_a, uint32_t tid_a,
+                 int64_t ns_a, int pid_b, uint32_t tid_b, int64_t ns_b)
 {
     uint64_t id = ++x->flow_id;
-    ev_open(x, "s", name, "flow", pid_a, tid_a, ns_a);
+    ev_open(x, "s", name, cat, pid_a, tid_a, ns_a);
     wdg_jw_kuint(&x->w, "id", id);
     wdg_jw_end(&x->w);
-    ev_open(x, "f", name, "flow", pid_b, tid_b, ns_b);
+    ev_open(x, "f", name, cat, pid_b, tid_b, ns_b);
     wdg_jw_kuint(&x->w, "id", id);
     wdg_jw_kstring(&x->w, "bp", "e");
     wdg_jw_end(&x->w);
@@ -206,10 +206,23 @@ static void wait_slice(tl *x, int side, const wdg_thread *th, size_t i)
         wdg_jw_kuint(&x->w, "woken_by_tid", t->events[by].tid);
     wdg_jw_end(&x->w);
     wdg_jw_end(&x->w);
-    if (by != WDG_NO_INDEX && in_window(x, side, rel_ns(t, by))) {
-        /* the arrow ends just inside the slice, so it binds to it */
+}
+
+/* The arrows from producer i to the waits it woke, written right after
+ * its instant so that each starts there; each ends just inside its wait's
+ * slice, so that it binds to it.  Those waits came earlier in the trace's
+ * order and were written when in the window. */
+static void wake_flows(tl *x, int side, size_t i)
+{
+    const wdg_trace *t = trace_of(x, side);
+    const wdg_wakes *wk = &x->wakes[side];
+    int pid = side ? PID_CAND : PID_REF;
+    for (size_t w = wk->first_woken[i]; w != WDG_NO_INDEX; w = wk->next_woken[w]) {
+        if (!in_window(x, side, rel_ns(t, w)))
+            continue;
+        int64_t from = rel_ns(t, w), to = rel_ns(t, wk->ended_by[w]);
         int64_t at = to - from > 1 ? to - 1 : from;
-        flow(x, "wake", pid, t->events[by].tid, rel_ns(t, by), pid, th->tid, at);
+        flow(x, "wake", "wake", pid, t->events[i].tid, rel_ns(t, i), pid, t->events[w].tid, at);
     }
 }
 
@@ -227,17 +240,24 @@ static void producer_instant(tl *x, int side, const wdg_thread *th, size_t i)
     wdg_jw_end(&x->w);
 }
 
-static void thread_events(tl *x, int side, const wdg_thread *th)
+/* One engine's waits and producers in the trace's order (each track then
+ * runs forward in time), until its share of the cap is spent. */
+static void engine_events(tl *x, int side)
 {
     const wdg_trace *t = trace_of(x, side);
-    size_t n;
-    const size_t *ev = wdg_diag_thread_events(&x->r->diag, th, &n);
-    for (size_t k = 0; k < n; k++) {
-        const wdg_event *e = &t->events[ev[k]];
+    const wdg_diagnosis *d = &x->r->diag;
+    /* the reference gets half of what is left, the candidate the rest:
+     * a cap never leaves an engine out */
+    size_t left = x->out->len + TAIL_RESERVE < x->cap ? x->cap - x->out->len - TAIL_RESERVE : 0;
+    x->limit = x->out->len + (side ? left : left / 2);
+    x->capped = 0;
+    for (size_t i = 0; i < t->n_events; i++) {
+        const wdg_event *e = &t->events[i];
         int wait = e->cat == WDG_CAT_WAIT || e->cat == WDG_CAT_SIGNAL_WAIT;
-        if (!wait && !wdg_category_is_producer(e->cat))
+        int producer = wdg_category_is_producer(e->cat);
+        if (!wait && !producer)
             continue;
-        if (!in_window(x, side, rel_ns(t, ev[k]))) {
+        if (!in_window(x, side, rel_ns(t, i))) {
             x->outside++;
             continue;
         }
@@ -245,25 +265,16 @@ static void thread_events(tl *x, int side, const wdg_thread *th)
             x->over_cap++;
             continue;
         }
-        if (wdg_category_is_producer(e->cat))
-            producer_instant(x, side, th, ev[k]);
+        const wdg_thread *th = side ? wdg_diag_cand_thread(d, e->tid) : wdg_diag_ref_thread(d, e->tid);
+        if (!th)
+            continue;
         if (wait)
-            wait_slice(x, side, th, ev[k]);
+            wait_slice(x, side, th, i);
+        if (producer) {
+            producer_instant(x, side, th, i);
+            wake_flows(x, side, i);
+        }
     }
-}
-
-static void engine_events(tl *x, int side)
-{
-    const wdg_diagnosis *d = &x->r->diag;
-    const wdg_thread *ths = side ? d->cand_threads : d->ref_threads;
-    size_t n = side ? d->n_cand_threads : d->n_ref_threads;
-    /* the reference gets half of what is left, the candidate the rest:
-     * a cap never leaves an engine out */
-    size_t left = x->out->len + TAIL_RESERVE < x->cap ? x->cap - x->out->len - TAIL_RESERVE : 0;
-    x->limit = x->out->len + (side ? left : left / 2);
-    x->capped = 0;
-    for (size_t k = 0; k < n; k++)
-        thread_events(x, side, &ths[k]);
 }
 
 /* A marker: a thread-scoped instant with a few string args. */
@@ -328,7 +339,7 @@ static int divergence(tl *x, wdg_error *err)
     const char *ckv[] = {"key", kv[1], "missing", sym, "at",
                          "the candidate's last producer paired before it"};
     marker(x, "first divergence", PID_CAND, ctid, cns, ckv, 6);
-    flow(x, "first divergence", PID_REF, rtid, rns, PID_CAND, ctid, cns);
+    flow(x, "first divergence", "divergence", PID_REF, rtid, rns, PID_CAND, ctid, cns);
     return 0;
 }
 

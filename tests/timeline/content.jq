@@ -13,3 +13,18 @@
   (($e | map(select(.ph == "i" and .name == "first divergence")) | map(.pid) | unique) as $p
    | if ($p | length) != 2 then "the first divergence is marked in \($p | length) engine(s), not 2" else empty end),
   (if ($e | map(select(.ph == "s" and .name == "first divergence")) | length) != 1 then "no flow between the divergence markers" else empty end)
+,
+  # each wake arrow starts right after its producer's instant (same place:
+  # the viewer binds it there) and ends inside a wait slice of its track
+  (reduce $e[] as $v ({prev: null, bad: 0};
+      if $v.ph == "s" and $v.cat == "wake" then
+        (.prev) as $p
+        | if $p == null or $p.ph != "i" or $p.cat != "producer" or $p.pid != $v.pid or $p.tid != $v.tid or $p.ts != $v.ts
+          then .bad += 1 else . end
+      elif $v.ph == "s" or $v.ph == "f" then .
+      else .prev = $v end)
+   | if .bad > 0 then "\(.bad) wake arrow(s) not right after their producer" else empty end),
+  (([$e[] | select(.ph == "X")] | group_by([.pid, .tid]) | map({key: "\(.[0].pid)/\(.[0].tid)", value: .}) | from_entries) as $x
+   | [$e[] | select(.ph == "f" and .cat == "wake") | . as $f
+      | select(([$x["\($f.pid)/\($f.tid)"][]? | select(.ts <= $f.ts and $f.ts <= .ts + .dur)] | length) == 0)]
+   | if length > 0 then "\(length) wake arrow(s) ending outside every wait slice" else empty end)
