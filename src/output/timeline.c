@@ -406,7 +406,9 @@ static int64_t hang_point(const tl *x)
 /* The default window: the boot window, and the approach to the hang (as
  * long as the boot window, at least a tenth of the time to the hang) and
  * as long past it, at the same times in both engines; without a wedged thread
- * the approach is each trace's last tenth.  Small traces go whole. */
+ * the approach is each trace's last tenth.  A boot window longer than a
+ * quarter of the reference (no divergence: the whole span) is cut to its
+ * first tenth.  Small traces go whole. */
 static void default_window(tl *x)
 {
     const wdg_report *r = x->r;
@@ -418,6 +420,9 @@ static void default_window(tl *x)
                                  : (int64_t)r->boot.window * 1000;
     if (boot < 0)
         boot = 0;
+    /* with no divergence the boot window is the whole span: a tenth then */
+    if (boot > end_ns(x, WDG_SIDE_REF) / 4)
+        boot = end_ns(x, WDG_SIDE_REF) / 10;
     int64_t hang = hang_point(x);
     for (int s = 0; s < 2; s++) {
         int64_t end = end_ns(x, s), at = hang >= 0 ? hang : end;

@@ -24,7 +24,13 @@
       elif $v.ph == "s" or $v.ph == "f" then .
       else .prev = $v end)
    | if .bad > 0 then "\(.bad) wake arrow(s) not right after their producer" else empty end),
-  (([$e[] | select(.ph == "X")] | group_by([.pid, .tid]) | map({key: "\(.[0].pid)/\(.[0].tid)", value: .}) | from_entries) as $x
-   | [$e[] | select(.ph == "f" and .cat == "wake") | . as $f
-      | select(([$x["\($f.pid)/\($f.tid)"][]? | select(.ts <= $f.ts and $f.ts <= .ts + .dur)] | length) == 0)]
-   | if length > 0 then "\(length) wake arrow(s) ending outside every wait slice" else empty end)
+  ([$e[] | select(.ph == "X" or (.ph == "f" and .cat == "wake"))]
+   | group_by([.pid, .tid])
+   | map(sort_by([.ts, (if .ph == "X" then 0 else 1 end)])
+         | reduce .[] as $v ({cur: null, bad: 0};
+             if $v.ph == "X" then .cur = $v
+             elif .cur != null and .cur.ts <= $v.ts and $v.ts <= .cur.ts + .cur.dur then .
+             else .bad += 1 end)
+         | .bad)
+   | add // 0
+   | if . > 0 then "\(.) wake arrow(s) ending outside every wait slice" else empty end)

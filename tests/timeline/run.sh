@@ -62,7 +62,7 @@ for s in skipped-producer missing-thread investigation healthy; do
 done
 
 # --- a large pair: the window and the size cap ------------------------------
-"$W" simulate two-faults --events 120000 -o "$T/big" -q || bad "simulate big"
+"$W" simulate two-faults --events 60000 -o "$T/big" -q || bad "simulate big"
 B="$T/big"
 "$W" report "$B/ref.jsonl" "$B/cand.jsonl" -o "$B/out" >/dev/null 2>"$B/err"
 eq "big: exit" $? 0
