@@ -199,6 +199,14 @@ static void wait_slice(tl *x, int side, const wdg_thread *th, size_t i)
     wdg_jw_key(&x->w, "args");
     wdg_jw_object(&x->w, WDG_JW_INLINE);
     event_args(x, side, i);
+    const wdg_event_ext *xe = wdg_event_ext_of(t, &t->events[i]);
+    if (xe && (t->events[i].flags & WDG_EV_OBJS)) {
+        wdg_jw_key(&x->w, "objects");
+        wdg_jw_array(&x->w, WDG_JW_INLINE);
+        for (uint32_t k = 0; k < xe->objs_n; k++)
+            wdg_jw_addr(&x->w, t->words[xe->objs_off + k]);
+        wdg_jw_end(&x->w);
+    }
     wdg_jw_kbool(&x->w, "wedged", wedged);
     wdg_jw_kbool(&x->w, "woken", end != WDG_NO_INDEX);
     size_t by = wk->waker[i];

@@ -43,6 +43,7 @@ if [ -f "$dd/report/timeline.json" ]; then
     content "$dd/report/timeline.json" demo reference candidate
     # a root annotation on each thread a root names, with its kind
     eq "demo: roots annotated" "$(jq '[.traceEvents[] | select(.name | startswith("root: "))] | length > 0' "$dd/report/timeline.json")" true
+    eq "demo: a multi-object wait lists its objects" "$(jq '[.traceEvents[] | select(.ph == "X" and (.args.objects | length) > 1)] | length > 0' "$dd/report/timeline.json")" true
     eq "demo: a wedged wait" "$(jq '[.traceEvents[] | select(.ph == "X" and .args.wedged)] | length > 0' "$dd/report/timeline.json")" true
     # paired threads sit at the same sort index in both engines
     eq "demo: pairs adjacent" "$(jq -r '[.traceEvents[] | select(.name == "thread_name" and (.args.name | startswith("cache_thread")))] | length' "$dd/report/timeline.json")" 2
