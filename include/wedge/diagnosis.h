@@ -351,6 +351,28 @@ WDG_API const size_t *wdg_diag_thread_events(const wdg_diagnosis *d, const wdg_t
 WDG_API const wdg_thread *wdg_diag_ref_thread(const wdg_diagnosis *d, uint32_t tid);
 WDG_API const wdg_thread *wdg_diag_cand_thread(const wdg_diagnosis *d, uint32_t tid);
 
+/* Who woke whom, for one trace (docs/analysis.md "Wake-ups").  A wait
+ * ends at its thread's next event; the producer that woke it is the
+ * latest producer on one of its objects (object.alias followed), by
+ * another thread, after the wait and before that next event.  A wait with
+ * no next event (its thread's last: wedged, or the trace ended) has
+ * neither; a wait satisfied before it began (a latch already set) or that
+ * timed out has no waker.  Per event of the trace, WDG_NO_INDEX for other
+ * events.  The other way round, the waits one producer woke are a list:
+ * first_woken[producer], then next_woken[wait], in the waits' order.
+ * Owns its arrays: free with wdg_wakes_free(). */
+typedef struct wdg_wakes {
+    size_t *ended_by;          /* the waiting thread's next event */
+    size_t *waker;             /* the producer that satisfied the wait */
+    size_t *first_woken;       /* per producer: the first wait it woke */
+    size_t *next_woken;        /* per wait: the next one its waker woke */
+    size_t n;                  /* the trace's events */
+} wdg_wakes;
+
+/* Fails only with WDG_ENOMEM (w then holds nothing). */
+WDG_API int wdg_wakes_build(wdg_wakes *w, const wdg_trace *t, wdg_error *err);
+WDG_API void wdg_wakes_free(wdg_wakes *w);
+
 #ifdef __cplusplus
 }
 #endif

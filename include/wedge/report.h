@@ -71,6 +71,31 @@ WDG_API void wdg_report_dot(const wdg_report *r, wdg_buf *out);
  * edges with their counts and status, the frontier bold. */
 WDG_API void wdg_report_families_dot(const wdg_report *r, wdg_buf *out);
 
+/* timeline.json (docs/wedge.md): both engines in the Chrome Trace Event
+ * format for ui.perfetto.dev and chrome://tracing.  Times are ns since
+ * each engine's first event (1 us per event for a trace without t).  A
+ * window keeps events whose time lies in [from, to] of each engine; by
+ * default the whole traces when each has at most 50000 events, else the
+ * boot window and the approach to the hang.  Events stop once the file
+ * would pass cap bytes (0: WDG_TIMELINE_CAP).  What was left out is in the
+ * file's otherData and, as one line, appended to note (may be NULL).
+ * Appends to out; WDG_ENOMEM is the only failure. */
+#define WDG_TIMELINE_CAP ((uint64_t)100 * 1000 * 1000)
+
+typedef struct wdg_timeline_opts {
+    int has_window;            /* --timeline-window FROM:TO */
+    int64_t from, to;          /* rebased ns, inclusive */
+    uint64_t cap;              /* --timeline-cap bytes; 0: WDG_TIMELINE_CAP */
+} wdg_timeline_opts;
+
+#define WDG_TIMELINE_OPTS_INIT {0, 0, 0, 0}
+
+/* Parses --timeline-window FROM:TO (durations: "0:2s", "1.5s:3s"; an
+ * empty TO is the end) into o; WDG_EUSAGE otherwise. */
+WDG_API int wdg_parse_timeline_window(wdg_timeline_opts *o, const char *text, wdg_error *err);
+WDG_API int wdg_report_timeline(const wdg_report *r, const wdg_timeline_opts *o, wdg_buf *out,
+                                wdg_buf *note, wdg_error *err);
+
 /* wedge diff: a pair diff (wdg_pair_diff_build(), wedge/bootdelta.h) side
  * by side, with context lines around each change and the ref column
  * width characters wide. */

@@ -4,6 +4,7 @@
 
 #include "../base/numparse.h"
 #include "diag_internal.h"
+#include "wedge/report.h"
 
 const char *wdg_thread_state_name(wdg_thread_state s)
 {
@@ -283,4 +284,29 @@ void wdg_diagnosis_free(wdg_diagnosis *d)
     free(d->ladders);
     free(d->ladder_tids);
     memset(d, 0, sizeof *d);
+}
+
+/* --timeline-window FROM:TO, two durations since each engine's first
+ * event ("0:2s", "1.5s:3s"; an empty TO is the end) */
+int wdg_parse_timeline_window(wdg_timeline_opts *o, const char *text, wdg_error *err)
+{
+    const char *colon = strchr(text, ':');
+    char from[64];
+    int64_t a, b = INT64_MAX;
+    size_t n = colon ? (size_t)(colon - text) : 0;
+    if (!colon || n == 0 || n >= sizeof from)
+        goto bad;
+    memcpy(from, text, n);
+    from[n] = 0;
+    if (parse_duration(from, &a) < 0 || (colon[1] && parse_duration(colon + 1, &b) < 0) || b < a)
+        goto bad;
+    o->has_window = 1;
+    o->from = a;
+    o->to = b;
+    return 0;
+bad:
+    return wdg_error_set(err, WDG_EUSAGE, NULL, 0,
+                         "--timeline-window '%s': expected FROM:TO, two durations such as "
+                         "0:2s or 1.5s:3s (TO at least FROM; an empty TO is the end)",
+                         text);
 }

@@ -5,19 +5,41 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "../base/numparse.h"
 #include "common_opts.h"
 
 /* What the command line asks of report. */
 typedef struct report_args {
     const char *paths[2];
     size_t npaths;
-    const char *json_path, *out_dir, *dot_path;
+    const char *json_path, *out_dir, *dot_path, *timeline_path;
+    wdg_timeline_opts tl;      /* --timeline-window, --timeline-cap */
 } report_args;
+
+static int timeline_window(void *ctx, const char *name, const char *value, wdg_error *err)
+{
+    (void)name;
+    return wdg_parse_timeline_window(&((report_args *)ctx)->tl, value, err);
+}
+
+static int timeline_cap(void *ctx, const char *name, const char *value, wdg_error *err)
+{
+    int64_t v;
+    (void)name;
+    if (wdg_parse_int64(value, strlen(value), &v) < 0 || v <= 0)
+        return wdg_error_set(err, WDG_EUSAGE, NULL, 0,
+                             "--timeline-cap '%s': expected a size in bytes above 0", value);
+    ((report_args *)ctx)->tl.cap = (uint64_t)v;
+    return 0;
+}
 
 static const cli_opt report_opts[] = {
     {"json", 0, CLI_STR, offsetof(report_args, json_path), NULL},
     {"output", 'o', CLI_STR, offsetof(report_args, out_dir), NULL},
     {"dot", 0, CLI_STR, offsetof(report_args, dot_path), NULL},
+    {"timeline", 0, CLI_STR, offsetof(report_args, timeline_path), NULL},
+    {"timeline-window", 0, CLI_PARSE, 0, timeline_window},
+    {"timeline-cap", 0, CLI_PARSE, 0, timeline_cap},
     CLI_OPT_END};
 
 static int trace_path(void *ctx, const char *name, const char *value, wdg_error *err)
@@ -35,7 +57,7 @@ static int trace_path(void *ctx, const char *name, const char *value, wdg_error 
  * all are renamed over their paths only once every one is complete, so a
  * run that fails leaves every older file whole (wedge/outfile.h). */
 typedef struct outset {
-    wdg_outfile files[9];      /* --json, --dot and the six of -o DIR */
+    wdg_outfile files[10];     /* --json, --dot, --timeline and the seven of -o DIR */
     size_t n;
 } outset;
 
@@ -78,8 +100,23 @@ static int outset_commit(outset *s, wdg_error *err)
     return rc;
 }
 
+/* timeline.json into the set, what it left out on stderr */
+static int put_timeline(outset *s, const char *dir, const char *path, const wdg_report *rep,
+                        const wdg_timeline_opts *o, wdg_error *err)
+{
+    wdg_buf tl = WDG_BUF_INIT, note = WDG_BUF_INIT;
+    int rc = wdg_report_timeline(rep, o, &tl, &note, err);
+    if (rc == 0)
+        rc = outset_put(s, dir, path, &tl, err);
+    if (rc == 0 && note.len)
+        fprintf(stderr, "wedge: %.*s", (int)note.len, note.ptr);
+    wdg_buf_free(&tl);
+    wdg_buf_free(&note);
+    return rc;
+}
+
 static int write_dir(outset *s, const char *dir, const wdg_report *rep, const wdg_buf *md,
-                     const wdg_buf *json, wdg_error *err)
+                     const wdg_buf *json, const wdg_timeline_opts *tlo, wdg_error *err)
 {
     wdg_buf csv = WDG_BUF_INIT;
     int rc = wdg_mkdir_p(dir, err);
@@ -105,17 +142,22 @@ static int write_dir(outset *s, const char *dir, const wdg_report *rep, const wd
         wdg_outfile *f = outset_open(s, dir, "aligned-sequence.csv", err);
         rc = f ? wdg_report_aligned_csv(rep, f, err) : WDG_EOUTPUT;
     }
+    if (rc == 0)
+        rc = put_timeline(s, dir, "timeline.json", rep, tlo, err);
     wdg_buf_free(&csv);
     return rc;
 }
 
-/* --json FILE, --dot FILE and -o DIR, all or none; "-" is stdout, later. */
-static int write_files(outset *s, const wdg_report *rep, const char *json_path,
-                       const char *dot_path, const char *out_dir, const wdg_buf *md,
+/* --json FILE, --dot FILE, --timeline FILE and -o DIR, all or none; "-"
+ * is stdout, later. */
+static int write_files(outset *s, const wdg_report *rep, const report_args *a, const wdg_buf *md,
                        const wdg_buf *json, wdg_error *err)
 {
+    const char *json_path = a->json_path, *dot_path = a->dot_path, *out_dir = a->out_dir;
     int rc = 0;
-    if (json_path && strcmp(json_path, "-") != 0)
+    if (a->timeline_path)
+        rc = put_timeline(s, NULL, a->timeline_path, rep, &a->tl, err);
+    if (rc == 0 && json_path && strcmp(json_path, "-") != 0)
         rc = outset_put(s, NULL, json_path, json, err);
     if (rc == 0 && dot_path && strcmp(dot_path, "-") != 0) {
         wdg_buf dot = WDG_BUF_INIT;
@@ -124,7 +166,7 @@ static int write_files(outset *s, const wdg_report *rep, const char *json_path,
         wdg_buf_free(&dot);
     }
     if (rc == 0 && out_dir)
-        rc = write_dir(s, out_dir, rep, md, json, err);
+        rc = write_dir(s, out_dir, rep, md, json, &a->tl, err);
     if (rc == 0)
         return outset_commit(s, err);
     outset_abort(s);
@@ -135,7 +177,7 @@ int cmd_report(int argc, char **argv)
 {
     cli_input in = {0};
     cli_pair pair = CLI_PAIR_INIT;
-    report_args args = {{NULL, NULL}, 0, NULL, NULL, NULL};
+    report_args args = {{NULL, NULL}, 0, NULL, NULL, NULL, NULL, WDG_TIMELINE_OPTS_INIT};
     cli_help help = {cli_help_report, cli_help_report_input};
     const cli_table tables[] = {{report_opts, &args}, {cli_pair_opts, &pair},
                                 {cli_input_opts, &in}, {cli_help_opts, &help}, {NULL, NULL}};
@@ -149,7 +191,7 @@ int cmd_report(int argc, char **argv)
                            "report needs two traces: wedge report REF CAND");
         goto done;
     }
-    const char *json_path = args.json_path, *out_dir = args.out_dir, *dot_path = args.dot_path;
+    const char *json_path = args.json_path, *dot_path = args.dot_path;
     if ((rc = cli_pair_open(&pair, &in, args.paths, &err)) < 0)
         goto done;
     const wdg_report *rep = &pair.rep;
@@ -160,7 +202,7 @@ int cmd_report(int argc, char **argv)
         goto done;
     }
     outset files = {0};
-    if ((rc = write_files(&files, rep, json_path, dot_path, out_dir, &md, &json, &err)) < 0)
+    if ((rc = write_files(&files, rep, &args, &md, &json, &err)) < 0)
         goto done;
     if (dot_path && strcmp(dot_path, "-") == 0) {
         wdg_buf dot = WDG_BUF_INIT;
