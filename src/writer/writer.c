@@ -215,6 +215,12 @@ static void drain_buf(wdg_writer *w, tbuf *b, int in_signal)
     uint64_t h = atomic_load_explicit(&b->head, memory_order_acquire);
     if (h == t)
         return;
+    if (atomic_load(&w->ended)) {
+        /* events of threads still running while the process exits: the
+         * end marker is written, and nothing may follow it */
+        atomic_store_explicit(&b->tail, h, memory_order_release);
+        return;
+    }
     uint64_t start = t & (b->cap - 1), len = h - t;
     uint64_t first = len < b->cap - start ? len : b->cap - start;
     struct iovec iov[2] = {{b->data + start, (size_t)first}, {b->data, (size_t)(len - first)}};

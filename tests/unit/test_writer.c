@@ -335,6 +335,36 @@ void test_writer_flusher(void)
     CHECK_STR(err.file, "/nonexistent-dir/t.jsonl");
 }
 
+/* nothing after trace.end: a thread still running while the process
+ * exits (or after a fatal signal's end) emits into its ring, and a later
+ * drain must not write it past the end marker */
+void test_writer_after_end(void)
+{
+    char path[256];
+    tmp_path(path, sizeof path, "after.jsonl");
+    wdg_writer_opts o;
+    memset(&o, 0, sizeof o);   /* handlers on: emergency_end sees the writer */
+    wdg_writer *w = NULL;
+    CHECK_INT(wdg_writer_open(&w, path, &o, NULL), 0);
+    if (!w)
+        return;
+    CHECK_INT(wdg_writer_signal(w, "KeSetEvent", 0x10, 0x20), 0);
+    wdg_writer_emergency_end();
+    CHECK_INT(wdg_writer_signal(w, "KeSetEvent", 0x11, 0x21), 0);
+    CHECK_INT(wdg_writer_flush(w, NULL), 0);
+    CHECK_INT(wdg_writer_close(w, NULL), 0);
+    char *s = slurp(path, NULL);
+    CHECK(s != NULL);
+    if (s) {
+        CHECK(strstr(s, "\"lr\":\"0x00000010\"") != NULL);   /* before the end: kept */
+        CHECK(strstr(s, "\"lr\":\"0x00000011\"") == NULL);   /* after it: dropped */
+        const char *end = strstr(s, "trace.end");
+        CHECK(end != NULL && strchr(end, '\n') && strchr(end, '\n')[1] == '\0');
+        free(s);
+    }
+    unlink(path);
+}
+
 /* t across the formatter's chunks of 8 digits and 32 bits */
 void test_writer_numbers(void)
 {

@@ -37,6 +37,7 @@
     X(writer_lines)    \
     X(writer_threads)  \
     X(writer_flusher)  \
+    X(writer_after_end) \
     X(writer_numbers)  \
     X(writer_entry_site) \
     X(critpath_converge)
