@@ -16,30 +16,6 @@ static int hexval(char c)
     return -1;
 }
 
-int wdg_parse_hex32(const char *s, size_t n, uint32_t *out)
-{
-    if (n >= 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
-        s += 2;
-        n -= 2;
-    }
-    if (n == 0)
-        return -1;
-    uint64_t v = 0;
-    int overflow = 0;
-    for (size_t i = 0; i < n; i++) {
-        int d = hexval(s[i]);
-        if (d < 0)
-            return -1;
-        v = (v << 4) | (uint64_t)d;
-        if (v > UINT32_MAX)
-            overflow = 1, v = UINT32_MAX;
-    }
-    if (overflow)
-        return -2;
-    *out = (uint32_t)v;
-    return 0;
-}
-
 int wdg_parse_hex64(const char *s, size_t n, uint64_t *out)
 {
     if (n >= 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
@@ -61,6 +37,18 @@ int wdg_parse_hex64(const char *s, size_t n, uint64_t *out)
     if (overflow)
         return -2;
     *out = v;
+    return 0;
+}
+
+int wdg_parse_hex32(const char *s, size_t n, uint32_t *out)
+{
+    uint64_t v;
+    int rc = wdg_parse_hex64(s, n, &v);
+    if (rc < 0)
+        return rc;
+    if (v > UINT32_MAX)
+        return -2;
+    *out = (uint32_t)v;
     return 0;
 }
 

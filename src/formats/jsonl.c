@@ -598,23 +598,33 @@ static int read_bool_field(ctx *c, wdg_field f, wdg_rec *rec)
     return rc;
 }
 
-static int read_op(ctx *c, wdg_rec *rec)
+/* A string member's raw text: 1 with a, n, esc set; 0 for null (f unset);
+ * the line's failure otherwise. */
+static int read_string(ctx *c, wdg_field f, wdg_rec *rec, const char **a, size_t *n, int *esc)
 {
     int nl = read_null(c);
     if (nl == 1) {
-        wdg_rec_unset(rec, F_OP);
+        wdg_rec_unset(rec, f);
         return 0;
     }
-    const char *a;
-    size_t n;
-    int esc;
     if (nl < 0 || c->s.p >= c->s.end || *c->s.p != '"') {
         if (nl < 0 || skip_value(&c->s, 1) < 0)
             return syntax(c);
         return fail(c, WDG_MAL_TYPE, "not a string");
     }
-    if (scan_string(&c->s, &a, &n, &esc) < 0)
+    if (scan_string(&c->s, a, n, esc) < 0)
         return syntax(c);
+    return 1;
+}
+
+static int read_op(ctx *c, wdg_rec *rec)
+{
+    const char *a;
+    size_t n;
+    int esc;
+    int got = read_string(c, F_OP, rec, &a, &n, &esc);
+    if (got <= 0)
+        return got;
     if (esc) {
         long dn = decode_string(a, n, rec->op_buf, sizeof rec->op_buf, 0);
         if (dn < 0)
@@ -633,21 +643,12 @@ static int read_op(ctx *c, wdg_rec *rec)
 /* trace.end's "reason": a string; null leaves it unknown */
 static int read_reason(ctx *c, wdg_field f, wdg_rec *rec)
 {
-    int nl = read_null(c);
-    if (nl == 1) {
-        wdg_rec_unset(rec, f);
-        return 0;
-    }
     const char *a;
     size_t n;
     int esc;
-    if (nl < 0 || c->s.p >= c->s.end || *c->s.p != '"') {
-        if (nl < 0 || skip_value(&c->s, 1) < 0)
-            return syntax(c);
-        return fail(c, WDG_MAL_TYPE, "not a string");
-    }
-    if (scan_string(&c->s, &a, &n, &esc) < 0)
-        return syntax(c);
+    int got = read_string(c, f, rec, &a, &n, &esc);
+    if (got <= 0)
+        return got;
     /* an escaped word is none of the known ones: unknown */
     wdg_rec_set_reason(rec, f, esc ? "" : a, esc ? 0 : n);
     return 1;
