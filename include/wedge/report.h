@@ -102,6 +102,24 @@ WDG_API int wdg_report_timeline(const wdg_report *r, const wdg_timeline_opts *o,
 WDG_API void wdg_render_diff(wdg_buf *out, const wdg_report *r, const wdg_pair_diff *pd,
                              int context, int width);
 
+/* The report for a terminal (docs/wedge.md, "On a terminal"): the full
+ * report's text, or with brief the verdict, the roots with their ladders,
+ * the headline and the skew; wrapped and tables fitted to width columns
+ * (at least 20), counted in characters (two for wide ones), never cut
+ * inside one; ANSI colours by status and kind when color; control
+ * characters from the input as '?'.  more, when not NULL, is a last line
+ * (where the rest is).  Appends to out (out->oom on failure). */
+typedef struct wdg_term_opts {
+    int width;               /* columns */
+    int color;               /* ANSI colours */
+    int brief;               /* the one-screen form */
+    const char *more;        /* a last line, or NULL */
+} wdg_term_opts;
+
+#define WDG_TERM_OPTS_INIT {80, 0, 0, NULL}
+
+WDG_API void wdg_report_terminal(const wdg_report *r, const wdg_term_opts *o, wdg_buf *out);
+
 /* wedge stats: what was read from one trace, as text or as one JSON object. */
 WDG_API void wdg_stats_text(const wdg_trace *t, wdg_buf *out);
 WDG_API void wdg_stats_json(const wdg_trace *t, wdg_buf *out);

@@ -3,7 +3,9 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "../base/numparse.h"
 #include "common_opts.h"
@@ -14,7 +16,24 @@ typedef struct report_args {
     size_t npaths;
     const char *json_path, *out_dir, *dot_path, *timeline_path;
     wdg_timeline_opts tl;      /* --timeline-window, --timeline-cap */
+    int brief, full;           /* --brief, --full: the terminal's forms */
+    int color;                 /* --color: TERM_AUTO, TERM_ALWAYS, TERM_NEVER */
 } report_args;
+
+enum { TERM_AUTO, TERM_ALWAYS, TERM_NEVER };
+
+static int color_opt(void *ctx, const char *name, const char *value, wdg_error *err)
+{
+    static const char *const names[] = {"auto", "always", "never"};
+    (void)name;
+    for (int i = 0; i < 3; i++)
+        if (strcmp(value, names[i]) == 0) {
+            ((report_args *)ctx)->color = i;
+            return 0;
+        }
+    return wdg_error_set(err, WDG_EUSAGE, NULL, 0, "--color takes auto, always or never: '%s'",
+                         value);
+}
 
 static int timeline_window(void *ctx, const char *name, const char *value, wdg_error *err)
 {
@@ -40,6 +59,9 @@ static const cli_opt report_opts[] = {
     {"timeline", 0, CLI_STR, offsetof(report_args, timeline_path), NULL},
     {"timeline-window", 0, CLI_PARSE, 0, timeline_window},
     {"timeline-cap", 0, CLI_PARSE, 0, timeline_cap},
+    {"brief", 0, CLI_FLAG, offsetof(report_args, brief), NULL},
+    {"full", 0, CLI_FLAG, offsetof(report_args, full), NULL},
+    {"color", 0, CLI_PARSE, 0, color_opt},
     CLI_OPT_END};
 
 static int trace_path(void *ctx, const char *name, const char *value, wdg_error *err)
@@ -173,11 +195,72 @@ static int write_files(outset *s, const wdg_report *rep, const report_args *a, c
     return rc;
 }
 
+/* --- on a terminal ------------------------------------------------- */
+
+/* the terminal's size: TIOCGWINSZ, else COLUMNS (LINES), else 80 by 24 */
+static void term_size(int *cols, int *rows)
+{
+    struct winsize ws;
+    const char *c = getenv("COLUMNS"), *l = getenv("LINES");
+    *cols = c && atoi(c) > 0 ? atoi(c) : 80;
+    *rows = l && atoi(l) > 0 ? atoi(l) : 24;
+    if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) {
+        *cols = ws.ws_col;
+        if (ws.ws_row > 0)
+            *rows = ws.ws_row;
+    }
+}
+
+/* colours: --color, else on a terminal unless NO_COLOR is set and not
+ * empty (no-color.org's rule) or TERM is dumb */
+static int term_color(const report_args *a, int tty)
+{
+    const char *nc = getenv("NO_COLOR"), *term = getenv("TERM");
+    if (a->color != TERM_AUTO)
+        return a->color == TERM_ALWAYS;
+    return tty && !(nc && nc[0]) && !(term && strcmp(term, "dumb") == 0);
+}
+
+static size_t count_lines(const wdg_buf *b)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < b->len; i++)
+        n += b->ptr[i] == '\n';
+    return n;
+}
+
+/* Writes the report for a terminal to stdout: the full form when it fits
+ * the screen (or --full), else the brief one and where the rest is. */
+static int term_report(const wdg_report *rep, const report_args *a, int tty, wdg_error *err)
+{
+    int cols, rows;
+    term_size(&cols, &rows);
+    char more[512];
+    if (a->out_dir)
+        snprintf(more, sizeof more, "The full report: %s/report.md, or wedge report ... --full.",
+                 a->out_dir);
+    else
+        snprintf(more, sizeof more, "The full report: wedge report ... --full (| less -R), or -o DIR "
+                                    "for report.md and the other files.");
+    wdg_term_opts o = {cols, term_color(a, tty), a->brief, NULL};
+    wdg_buf out = WDG_BUF_INIT;
+    wdg_report_terminal(rep, &o, &out);
+    if (!a->brief && !a->full && count_lines(&out) >= (size_t)rows) {
+        wdg_buf_reset(&out);
+        o.brief = 1, o.more = more;
+        wdg_report_terminal(rep, &o, &out);
+    }
+    int rc = cli_write_stdout(&out, err);
+    wdg_buf_free(&out);
+    return rc;
+}
+
 int cmd_report(int argc, char **argv)
 {
     cli_input in = {0};
     cli_pair pair = CLI_PAIR_INIT;
-    report_args args = {{NULL, NULL}, 0, NULL, NULL, NULL, NULL, WDG_TIMELINE_OPTS_INIT};
+    report_args args = {{NULL, NULL}, 0, NULL, NULL, NULL, NULL, WDG_TIMELINE_OPTS_INIT, 0, 0,
+                        TERM_AUTO};
     cli_help help = {cli_help_report, cli_help_report_input};
     const cli_table tables[] = {{report_opts, &args}, {cli_pair_opts, &pair},
                                 {cli_input_opts, &in}, {cli_help_opts, &help}, {NULL, NULL}};
@@ -186,6 +269,10 @@ int cmd_report(int argc, char **argv)
     int rc = cli_parse(argc, argv, tables, trace_path, &args, &err);
     if (rc != 0)
         goto done;
+    if (args.brief && args.full) {
+        rc = wdg_error_set(&err, WDG_EUSAGE, NULL, 0, "--brief and --full: choose one");
+        goto done;
+    }
     if (args.npaths != 2) {
         rc = wdg_error_set(&err, WDG_EUSAGE, NULL, 0,
                            "report needs two traces: wedge report REF CAND");
@@ -213,7 +300,13 @@ int cmd_report(int argc, char **argv)
             goto done;
     }
     int json_to_stdout = json_path && strcmp(json_path, "-") == 0;
-    rc = cli_write_stdout(json_to_stdout ? &json : &md, &err);
+    /* scripts read the Markdown from a pipe: the terminal's form only on
+     * a terminal or when asked for */
+    int tty = isatty(STDOUT_FILENO);
+    if (!json_to_stdout && (tty || args.brief || args.full))
+        rc = term_report(rep, &args, tty, &err);
+    else
+        rc = cli_write_stdout(json_to_stdout ? &json : &md, &err);
 done:
     wdg_buf_free(&md);
     wdg_buf_free(&json);

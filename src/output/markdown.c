@@ -187,9 +187,10 @@ static wdg_key spoken(const wdg_report *r, const wdg_key *k, char *that, size_t 
     return ck;
 }
 
-static void sentences(wdg_buf *b, const wdg_report *r)
+/* the headline: the first divergence in one paragraph */
+void md_headline(wdg_buf *b, const wdg_report *r)
 {
-    const wdg_divergence *d = &r->first_divergence, *kd = &r->first_key_divergence;
+    const wdg_divergence *d = &r->first_divergence;
     char at[96], st[256], ord[32], ratio[32];
     wdg_buf_puts(b, "**First divergence.** ");
     if (d->found) {
@@ -214,6 +215,13 @@ static void sentences(wdg_buf *b, const wdg_report *r)
                           "as often.\n\n",
                        r->opts.cand_name, r->opts.ref_name);
     }
+}
+
+static void sentences(wdg_buf *b, const wdg_report *r)
+{
+    const wdg_divergence *d = &r->first_divergence, *kd = &r->first_key_divergence;
+    char at[96], st[256], ord[32], ratio[32];
+    md_headline(b, r);
     wdg_buf_puts(b, "First key divergence (the first producer whose key is MISSING or UNDER): ");
     if (!kd->found) {
         wdg_buf_puts(b, "none.\n\n");

@@ -284,8 +284,8 @@ static void root_tail(wdg_buf *b, const wdg_report *r, const wdg_root *x)
     }
 }
 
-/* one ladder: each thread, then the root's short form */
-static void ladder(wdg_buf *b, const wdg_report *r, const wdg_ladder *l)
+/* a ladder's threads, each followed by " -> " */
+void md_ladder_threads(wdg_buf *b, const wdg_report *r, const wdg_ladder *l)
 {
     const wdg_diagnosis *d = &r->diag;
     char name[128];
@@ -293,7 +293,34 @@ static void ladder(wdg_buf *b, const wdg_report *r, const wdg_ladder *l)
         cand_label(r, d->ladder_tids[l->first + i], name, sizeof name);
         wdg_buf_printf(b, "%s -> ", name);
     }
-    root_tail(b, r, &d->roots[l->root]);
+}
+
+/* one ladder: each thread, then the root's short form */
+static void ladder(wdg_buf *b, const wdg_report *r, const wdg_ladder *l)
+{
+    md_ladder_threads(b, r, l);
+    root_tail(b, r, &r->diag.roots[l->root]);
+}
+
+/* the terminal's one line of a root: kind, confidence, thread, short form */
+void md_root_line(wdg_buf *b, const wdg_report *r, const wdg_root *x)
+{
+    wdg_buf_printf(b, "`%s` (**%s**)", wdg_root_kind_name(x->kind),
+                   wdg_root_confidence_name(x->inferred));
+    if (x->has_tid) {
+        char who[128];
+        label(root_thread(r, x), who, sizeof who);
+        wdg_buf_printf(b, " in **%s**", who);
+    }
+    wdg_buf_puts(b, ": ");
+    /* the short form without its parentheses */
+    size_t at = b->len;
+    root_tail(b, r, x);
+    if (b->len - at >= 2 && b->ptr[at] == '(' && b->ptr[b->len - 1] == ')') {
+        memmove(b->ptr + at, b->ptr + at + 1, b->len - at - 2);
+        b->len -= 2;
+    }
+    wdg_buf_printf(b, "; it blocks %zu wedged thread%s.", x->n_blocks, x->n_blocks == 1 ? "" : "s");
 }
 
 /* the wedged threads no root explains, and the suspects, once */
@@ -586,30 +613,10 @@ void wdg_report_dot(const wdg_report *r, wdg_buf *b)
     wdg_buf_repair_utf8(b, start);   /* graphviz reads UTF-8 */
 }
 
-void md_boot(wdg_buf *b, const wdg_report *r)
+/* the skew sentence of the boot delta (or that there is none) */
+void md_skew(wdg_buf *b, const wdg_report *r)
 {
     const wdg_boot_delta *bd = &r->boot;
-    wdg_buf_puts(b, "## Boot delta\n\n");
-    char win[40];
-    /* one past t = INT64_MAX prints as INT64_MAX does at this precision */
-    wdg_fmt_when(r->ref, bd->window > INT64_MAX ? INT64_MAX : (int64_t)bd->window, "event", win,
-                 sizeof win);
-    wdg_buf_printf(b, "The early boot of each thread pair: the %s tokens (op and call site) "
-                      "before %s%s, against as many %s tokens plus slack, diffed with Myers' "
-                      "algorithm.\n\n",
-                   r->opts.ref_name, win,
-                   bd->window_given ? " (--boot-window)"
-                   : r->first_divergence.found ? " (the first divergence)"
-                                               : " (the end of the common span)",
-                   r->opts.cand_name);
-    if (bd->left_out) {
-        /* a token the other engine cannot log is no difference */
-        wdg_buf_puts(b, "Left out of both streams, as only one engine observes them:");
-        for (int c = 0, k = 0; c < WDG_CAT_COUNT; c++)
-            if (bd->left_out & WDG_CAT_BIT(c))
-                wdg_buf_printf(b, "%s %s", k++ ? "," : "", wdg_category_name(c));
-        wdg_buf_puts(b, " events.\n\n");
-    }
     if (bd->skew_start >= 0) {
         const wdg_milestone *m = &bd->milestones[bd->skew_start];
         char a[32], z[32], x[32] = "", what[192];
@@ -637,6 +644,33 @@ void md_boot(wdg_buf *b, const wdg_report *r)
     } else {
         wdg_buf_puts(b, "No milestones: a trace carries no t.\n\n");
     }
+}
+
+void md_boot(wdg_buf *b, const wdg_report *r)
+{
+    const wdg_boot_delta *bd = &r->boot;
+    wdg_buf_puts(b, "## Boot delta\n\n");
+    char win[40];
+    /* one past t = INT64_MAX prints as INT64_MAX does at this precision */
+    wdg_fmt_when(r->ref, bd->window > INT64_MAX ? INT64_MAX : (int64_t)bd->window, "event", win,
+                 sizeof win);
+    wdg_buf_printf(b, "The early boot of each thread pair: the %s tokens (op and call site) "
+                      "before %s%s, against as many %s tokens plus slack, diffed with Myers' "
+                      "algorithm.\n\n",
+                   r->opts.ref_name, win,
+                   bd->window_given ? " (--boot-window)"
+                   : r->first_divergence.found ? " (the first divergence)"
+                                               : " (the end of the common span)",
+                   r->opts.cand_name);
+    if (bd->left_out) {
+        /* a token the other engine cannot log is no difference */
+        wdg_buf_puts(b, "Left out of both streams, as only one engine observes them:");
+        for (int c = 0, k = 0; c < WDG_CAT_COUNT; c++)
+            if (bd->left_out & WDG_CAT_BIT(c))
+                wdg_buf_printf(b, "%s %s", k++ ? "," : "", wdg_category_name(c));
+        wdg_buf_puts(b, " events.\n\n");
+    }
+    md_skew(b, r);
     if (bd->n_threads) {
         wdg_buf_printf(b, "| %s | %s | tokens | first difference | %s there | %s there | "
                           "before it | inserted | deleted |\n|---:|---:|---|---:|---|---|---|---:|---:|\n",
