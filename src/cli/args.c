@@ -159,10 +159,19 @@ void cli_warn_read(const wdg_trace *t)
 }
 
 /* --- progress ------------------------------------------------------- */
+#include <pthread.h>
+#include <sys/ioctl.h>
 #include <time.h>
 
+/* A read that ends within PROGRESS_AFTER seconds shows nothing; a longer
+ * one shows its line, updated every PROGRESS_EVERY seconds, and clears it
+ * when done.  The state is the command's (traces may be read in threads). */
+#define PROGRESS_AFTER 1.0
+#define PROGRESS_EVERY 0.25
+
+static pthread_mutex_t progress_lock = PTHREAD_MUTEX_INITIALIZER;
 static int progress_shown;
-static double progress_last;
+static double progress_t0, progress_last;
 
 int cli_progress_wanted(void) { return isatty(STDERR_FILENO); }
 
@@ -173,24 +182,61 @@ static double now(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+void cli_progress_start(void)
+{
+    pthread_mutex_lock(&progress_lock);
+    progress_t0 = now();
+    progress_last = 0;
+    pthread_mutex_unlock(&progress_lock);
+}
+
+/* the line for path, cut from the left to fit cols columns */
+static void progress_line(const char *path, uint64_t done, uint64_t total, int cols)
+{
+    char tail[64];
+    if (total)
+        snprintf(tail, sizeof tail, ": %3.0f%% of %.1f MB", 100.0 * (double)done / (double)total,
+                 (double)total / 1e6);
+    else   /* stdin and pipes: no size to count against */
+        snprintf(tail, sizeof tail, ": %.1f MB", (double)done / 1e6);
+    size_t room = (size_t)(cols > 40 ? cols : 40) - 1 - strlen("wedge: reading ") - strlen(tail);
+    size_t len = strlen(path);
+    const char *cut = len > room ? "..." : "";
+    if (len > room) {
+        path += len - room + 3;
+        while ((*path & 0xC0) == 0x80)   /* not inside a UTF-8 character */
+            path++;
+    }
+    fprintf(stderr, "\r\033[Kwedge: reading %s%s%s", cut, path, tail);
+    fflush(stderr);
+}
+
 void cli_progress(void *ud, const char *path, uint64_t done, uint64_t total)
 {
     (void)ud;
     double t = now();
-    if (done < total && t - progress_last < 0.25)
-        return;
-    progress_last = t;
-    if (total)
-        fprintf(stderr, "\rwedge: reading %s: %3.0f%% of %.1f MB  ", path,
-                100.0 * (double)done / (double)total, (double)total / 1e6);
-    else
-        fprintf(stderr, "\rwedge: reading %s: %.1f MB  ", path, (double)done / 1e6);
-    progress_shown = 1;
+    pthread_mutex_lock(&progress_lock);
+    if (progress_t0 == 0)
+        progress_t0 = t;
+    /* the reader's call at the end: (size, size), or (0, 0) for a stream */
+    int last = total ? done >= total : done == 0;
+    if (t - progress_t0 >= PROGRESS_AFTER && (total ? progress_shown || !last : !last) &&
+        t - progress_last >= PROGRESS_EVERY) {
+        struct winsize ws;
+        int cols = ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col ? ws.ws_col : 80;
+        progress_last = t;
+        progress_line(path, done, total, cols);
+        progress_shown = 1;
+    }
+    pthread_mutex_unlock(&progress_lock);
 }
 
 void cli_progress_done(void)
 {
+    pthread_mutex_lock(&progress_lock);
     if (progress_shown)
         fprintf(stderr, "\r\033[K");
     progress_shown = 0;
+    progress_t0 = 0;
+    pthread_mutex_unlock(&progress_lock);
 }

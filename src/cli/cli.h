@@ -66,7 +66,11 @@ typedef struct cli_list {
 int cli_list_push(cli_list *l, const char *v);
 void cli_list_free(cli_list *l);
 
-/* Progress on stderr when it is a terminal. */
+/* Progress on stderr when it is a terminal: nothing for a read that ends
+ * within a second of cli_progress_start(), then "reading PATH: N% of M MB"
+ * (or the bytes read, when the size is unknown) until cli_progress_done()
+ * clears the line. */
+void cli_progress_start(void);
 void cli_progress(void *ud, const char *path, uint64_t done, uint64_t total);
 void cli_progress_done(void);
 int cli_progress_wanted(void);

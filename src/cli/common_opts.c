@@ -98,8 +98,10 @@ int cli_input_load(cli_input *in, const char *const *paths, size_t n, wdg_trace 
         if ((rc = wdg_templates_add(ts, in->line_formats.items[i], err)) < 0)
             goto done;
     wdg_read_opts ro = {ts, in->strict, NULL, NULL};
-    if (cli_progress_wanted())
+    if (cli_progress_wanted()) {
         ro.progress = cli_progress;
+        cli_progress_start();
+    }
     rc = wdg_load_traces(traces, paths, n, ops, &ro, in->probes.items, in->probes.n, err);
     cli_progress_done();
 done:

@@ -16,7 +16,9 @@
 _Static_assert(WDG_SOURCE_MAX_LINE == WDG_MAX_LINE, "sources and traces agree on the longest line");
 
 enum {
-    PROGRESS_EVERY = 1 << 18,
+    /* progress every 4096 lines: a slow stream (stdin) shows its line after
+     * a second even when lines come slowly; the callback is cheap */
+    PROGRESS_EVERY = 1 << 12,
     /* held-back lines: past this the sample is judged as it is */
     SAMPLE_BYTES = 1 << 22,
     SAMPLE_LINES = 1 << 16
