@@ -47,7 +47,8 @@ const char cli_help_report[] =
     "candidate threads wedged in a wait for good, follows who should have\n"
     "woken them down to the root causes, and classes the outcome\n"
     "(NONE, A, B, C, DIVERGED, or INCONCLUSIVE when the traces cannot support\n"
-    "one; the exit status is 0 either way).  Markdown goes to stdout.\n"
+    "one; the exit status is 0 either way).  Markdown goes to stdout (on a\n"
+    "terminal: see below).\n"
     "\n"
     "output:\n"
     "  --json FILE          write report.json to FILE ('-': to stdout instead\n"
@@ -103,6 +104,15 @@ const char cli_help_report[] =
     "\n";
 
 const char cli_help_report_input[] =
+    "terminal: when stdout is one, the report fitted to its width, in colour,\n"
+    "and in brief (verdict, roots, ladders, headline, skew) when the whole\n"
+    "would not fit the screen; a pipe gets the Markdown.\n"
+    "  --brief              the one-screen form (also through a pipe)\n"
+    "  --full               the whole report laid out for a terminal (also\n"
+    "                       through a pipe: | less -R)\n"
+    "  --color WHEN         auto (default: on a terminal, unless NO_COLOR is set\n"
+    "                       and not empty or TERM is dumb), always or never\n"
+    "\n"
     "input:\n"
     "  --line-format T      read a custom text log: literal text with {NAME:TYPE}\n"
     "                       fields, TYPE hex, dec or word; {_} skips a word\n"
