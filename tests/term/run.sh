@@ -73,6 +73,13 @@ for cols in 80 120; do
     fits "demo --full at $cols columns" "$T/f$cols" "$cols"
     contains "demo --full at $cols columns: the key table" "$T/f$cols" "Producer keys"
 done
+# wedge demo itself on a 40-line terminal: its lines and the brief report
+tty 80 40 "$T/demo.tty" "$W demo 2>/dev/null"
+lines "wedge demo at 80 columns" "$T/demo.tty" 40
+fits "wedge demo at 80 columns" "$T/demo.tty" 80
+contains "wedge demo: the verdict" "$T/demo.tty" "outcome C"
+contains "wedge demo: where the rest is" "$T/demo.tty" "/report/report.md"
+rm -rf "$(sed -n '1s/.* into \(.*\)$/\1/p' "$T/demo.tty")"
 # the brief form is the default only when the full one does not fit
 tty 200 400 "$T/tall" "$R 2>/dev/null"
 contains "a tall terminal: the full report" "$T/tall" "Producer keys"
@@ -126,6 +133,12 @@ contains "the escape as '?'" "$T/evil" "cache?[2J"
 COLUMNS=50 "$W" report "$S/ref.jsonl" "$S/cand.jsonl" --symbols "$T/evil.sym" --full \
     --color=never >"$T/evil50" 2>/dev/null
 fits "wide characters counted as two" "$T/evil50" 50
+# cells cut at 20 columns: never inside a character
+COLUMNS=20 "$W" report "$S/ref.jsonl" "$S/cand.jsonl" --symbols "$T/evil.sym" --full \
+    --color=never >"$T/evil20" 2>/dev/null
+for f in evil20 evil50; do
+    if iconv -f UTF-8 -t UTF-8 "$T/$f" >/dev/null 2>&1; then ok; else bad "$f: cut inside a character"; fi
+done
 
 # --- progress ----------------------------------------------------------------
 # a stdin that pauses 1.3 s after 20000 lines: on a terminal, the line
