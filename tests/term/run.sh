@@ -112,7 +112,7 @@ status "--color=sometimes" 64 $R --color=sometimes
 
 # --- other scenarios ---------------------------------------------------------
 for sc in missing-thread total-hang investigation lost-set healthy; do
-    "$W" simulate "$sc" --seconds 3 -o "$T/$sc" >/dev/null 2>&1
+    "$W" simulate "$sc" --seconds 2 -o "$T/$sc" >/dev/null 2>&1
     Q="$W report $T/$sc/ref.jsonl $T/$sc/cand.jsonl"
     $Q --json "$T/$sc.json" >/dev/null 2>&1
     tty 80 40 "$T/$sc.out" "$Q --brief 2>/dev/null"
