@@ -366,8 +366,9 @@ static int add_cell(table *t, const wdg_report *r, const char *s, size_t n, int 
 static int table_row(table *t, const wdg_report *r, const char *s, size_t n)
 {
     size_t i = 1, start = t->n;
-    int cols = 0, align = 1;
-    for (size_t k = 0; k < n; k++)
+    /* the alignment row is the second, all |, -, : and spaces */
+    int cols = 0, align = t->nrows == 1 && memchr(s, '-', n) != NULL;
+    for (size_t k = 0; k < n && align; k++)
         if (s[k] != '|' && s[k] != '-' && s[k] != ':' && s[k] != ' ')
             align = 0;
     while (i < n && cols < MAX_COLS) {
