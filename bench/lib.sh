@@ -19,13 +19,15 @@ run1() {
 rounds() {
     i=0
     while [ "$i" -lt "$REPS" ]; do
-        j=1
-        while [ "$j" -lt "$#" ]; do
-            eval "lab=\${$j}; cmd=\${$((j + 1))}"
-            run1 "$lab" sh -c "$cmd"
-            j=$((j + 2))
-        done
+        round_once "$@"
         i=$((i + 1))
+    done
+}
+
+round_once() {
+    while [ "$#" -ge 2 ]; do
+        run1 "$1" sh -c "$2"
+        shift 2
     done
 }
 
