@@ -153,6 +153,8 @@ echo
 if [ -f "$HERE/shapes.sh" ]; then
     echo "== the six input shapes (bench/shapes.sh)"
     sh "$HERE/shapes.sh" "$B" || shapes=$?
+    goal "$([ "$shapes" = 0 ] && echo 1 || echo 0)" "the six input shapes: none past 10 x its recorded figure" \
+        "bench/shapes.sh exit $shapes"
 else
     echo "== the six input shapes: bench/shapes.sh is missing, not measured"
     echo "the six input shapes ... NOT MEASURED (bench/shapes.sh missing)" >> "$T/goals"
