@@ -198,7 +198,7 @@ $(BUILD)/bench-diff: bench/bench_diff.c $(BUILD)/libwedge.a
 $(BUILD)/bench-read: bench/bench_read.c $(BUILD)/libwedge.a
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libwedge.a $(PKG_LIBS)
 
-$(BUILD)/bench-time: bench/bench_time.c
+$(BUILD)/bench-time: bench/bench_time.c | $(BUILD_DEPS_STAMP)
 	$(CC) $(ALL_CFLAGS) -o $@ $<
 
 # One build for each flavour; the test runner sums both into one line.
