@@ -23,6 +23,7 @@ command -v dot >/dev/null 2>&1 || missing="$missing graphviz"
 command -v qemu-x86_64 >/dev/null 2>&1 || missing="$missing qemu-user"
 command -v pigz >/dev/null 2>&1 || missing="$missing pigz"
 command -v xz >/dev/null 2>&1 || missing="$missing xz-utils"
+command -v python3 >/dev/null 2>&1 || missing="$missing python3"  # make bench: bench/keytable.py
 # tools one make target needs, named as arguments (make check-memory:
 # valgrind); each is a Debian package of the same name but gcov (make
 # coverage), which comes with gcc
