@@ -23,6 +23,9 @@ command -v dot >/dev/null 2>&1 || missing="$missing graphviz"
 command -v qemu-x86_64 >/dev/null 2>&1 || missing="$missing qemu-user"
 command -v pigz >/dev/null 2>&1 || missing="$missing pigz"
 command -v xz >/dev/null 2>&1 || missing="$missing xz-utils"
+# used by the tests: headless chromium renders report.html (tests/html/)
+command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 ||
+    missing="$missing chromium"
 # tools one make target needs, named as arguments (make check-memory:
 # valgrind); each is a Debian package of the same name but gcov (make
 # coverage), which comes with gcc

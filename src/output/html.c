@@ -209,14 +209,18 @@ static void verdict(wdg_buf *b, const wdg_report *r)
         wdg_fmt_ordinal(dv->ordinal, ord, sizeof ord);
         wdg_format_ns(html_rel_ns(r->ref, dv->event), when, sizeof when);
         wdg_token_name(r, r->ref, dv->event, sym, sizeof sym);
+        /* "the 1st `set@0x824D292C` (KeSetEvent@..., reference thread 22 at
+         * 18.948 ms) has no counterpart in candidate" */
         wdg_buf_puts(b, "the ");
         html_escs(b, ord);
         wdg_buf_puts(b, " <code>");
         html_escs(b, key);
-        wdg_buf_printf(b, "</code> of %s (<code>", "");
+        wdg_buf_puts(b, "</code> (<code>");
         html_escs(b, sym);
-        wdg_buf_printf(b, "</code>, thread %u at %s", r->ref->events[dv->event].tid, when);
-        wdg_buf_puts(b, ") has no counterpart in ");
+        wdg_buf_puts(b, "</code>, ");
+        html_escs(b, engine(r, 0));
+        wdg_buf_printf(b, " thread %u at %s) has no counterpart in ", r->ref->events[dv->event].tid,
+                       when);
         html_escs(b, engine(r, 1));
         wdg_buf_puts(b, " ");
         status_badge(b, wdg_key_verdict(&r->keys, dv->key));
@@ -235,7 +239,9 @@ static void verdict(wdg_buf *b, const wdg_report *r)
             wdg_fmt_num(x, sizeof x, m->ratio, 'f', 1);
         wdg_buf_puts(b, "starts at ");
         html_escs(b, what);
-        wdg_buf_printf(b, ": %s in %s against %s", z, "", a);
+        wdg_buf_printf(b, ": %s in ", z);
+        html_escs(b, engine(r, 1));
+        wdg_buf_printf(b, " against %s", a);
         if (x[0])
             wdg_buf_printf(b, " (%sx later)", x);
     } else {
@@ -354,8 +360,8 @@ static void thread_rows(wdg_buf *b, const wdg_report *r, int side)
             continue;
         shown++;
         const char *st = wdg_thread_state_name(th->state);
-        wdg_buf_printf(b, "<tr class=\"ts-%s%s\" data-tid=\"%u\"><td>", st,
-                       th->unexplained ? " unexpl" : "", th->tid);
+        wdg_buf_printf(b, "<tr class=\"ts-%s%s\" data-e=\"%s\" data-tid=\"%u\"><td>", st,
+                       th->unexplained ? " unexpl" : "", side ? "cand" : "ref", th->tid);
         html_escs(b, engine(r, side));
         wdg_buf_printf(b, "</td><td class=\"n\">%u</td><td>", th->tid);
         html_escs(b, th->family);
@@ -605,7 +611,7 @@ static int boot(wdg_buf *b, const wdg_report *r, wdg_error *err)
             if (m->has_ratio)
                 wdg_fmt_num(ratio, sizeof ratio, m->ratio, 'f', 2);
             int skew = (long)i == bd->skew_start;
-            wdg_buf_printf(b, "<tr%s><td>", skew ? " class=\"skew\"" : "");
+            wdg_buf_printf(b, "<tr%s><td>", skew ? " class=\"skew\"" : m->has_cand ? "" : " class=\"gone\"");
             html_escs(b, what);
             wdg_buf_printf(b, "</td><td class=\"n\">%s</td><td class=\"n\">%s</td><td class=\"n\">"
                               "%s%s</td></tr>\n",

@@ -12,7 +12,6 @@
 #define HTML_KEY_ONESIDED 6     /* ... and the first one-sided ones after them */
 #define HTML_MAX_THREADS 400    /* thread table rows per engine */
 #define HTML_MAX_PAIRS 16       /* timelines drawn */
-#define HTML_MAX_LADDERS 8      /* ladder columns drawn per root */
 #define HTML_MAX_DELTAS 200     /* boot delta rows */
 #define HTML_MAX_MILESTONES 60
 #define HTML_SIDE_ROWS 80       /* rows of the side-by-side boot streams */

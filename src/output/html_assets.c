@@ -77,7 +77,10 @@ const char *const html_css[] = {
     ".tl .life{fill:#eceff3}.tl .wait{fill:#9fb3c8}.tl .prod{stroke:#2e7d32;stroke-width:1}\n",
     ".tl .prod.div{stroke:var(--red);stroke-width:1.5}.tl .wedged{fill:var(--red);opacity:.35}\n",
     ".tl .grid{stroke:#e3e6ea}.tl .tick{fill:var(--dim);font-size:10px;text-anchor:middle}\n",
-    ".tl .mk{font-size:10px;font-weight:700}\n",
+    ".tl .mk{font-size:10px;font-weight:700;paint-order:stroke;stroke:#fff;stroke-width:3px}"
+    ".tl .mk.end{text-anchor:end}\n",
+    ".tl figcaption{font-size:13px;color:var(--fg);margin:2px 0}.tl figcaption .r{color:var(--blue)}"
+    ".tl figcaption .c{color:var(--red)}\n",
     ".tl .mwedge line{stroke:var(--red);stroke-width:2}.tl .mwedge path{fill:var(--red)}",
     ".tl .mwedge text{fill:var(--red)}\n",
     ".tl .mdiv line{stroke:var(--blue);stroke-width:2;stroke-dasharray:3 2}",
@@ -104,7 +107,7 @@ const char *const html_css[] = {
     "table.inner td,table.inner th{padding:2px 8px;border-bottom:1px solid #eef0f3}\n",
     "td.none{color:var(--red);font-style:italic}\n",
     "tr.ts-wedged td{background:#fff6f5}tr.unexpl td{background:#fff3e0}\n",
-    "tr.skew td{background:#fff3e0}tr.differs td:nth-child(4){color:var(--red);font-weight:600}\n",
+    "tr.gone td{color:var(--red)}tr.skew td{background:#fff3e0}tr.differs td:nth-child(4){color:var(--red);font-weight:600}\n",
     "table.side tr.del td{background:var(--redbg)}table.side tr.ins td{background:var(--greenbg)}\n",
     "table.side tr.chg td{background:var(--orangebg)}tr.skip td{color:var(--dim);",
     "font-style:italic;text-align:center}\n",
@@ -148,5 +151,21 @@ const char *const html_js[] = {
     " apply();\n",
     "}\n",
     "document.body.setAttribute('data-ready','1');\n",
+    /* how long the page took to load once read (parsing, script, layout),
+     * for tests/html/run.sh */
+    "window.addEventListener('load',function(){var n=performance.getEntriesByType&&"
+    "performance.getEntriesByType('navigation')[0],from=n?n.responseEnd:0;"
+    "document.body.setAttribute('data-load-ms',String(Math.round(performance.now()-from)));});\n",
+    /* #selftest: sort, filter and open as a reader would, and say what came
+     * of it (tests/html/run.sh reads it from the DOM) */
+    "if(t&&location.hash==='#selftest'){var h=t.tHead.rows[0].cells[5];h.click();\n",
+    " var top=t.tBodies[0].getAttribute('data-i'),v0=+t.tBodies[0].rows[0].cells[5].textContent,"
+    "v1=t.tBodies.length>1?+t.tBodies[1].rows[0].cells[5].textContent:v0;\n",
+    " t.tBodies[0].rows[0].click();var open=!t.tBodies[0].rows[1].hidden;\n",
+    " var s=document.getElementById('kstatus');s.value='st-MISSING';"
+    "s.dispatchEvent(new Event('change'));\n",
+    " var shown=0;Array.prototype.forEach.call(t.tBodies,function(b){if(!b.hidden)shown++;});\n",
+    " document.body.setAttribute('data-selftest','desc:'+(v0>=v1)+' open:'+open+' missing-shown:'+"
+    "shown);}\n",
     "})();\n",
     NULL};

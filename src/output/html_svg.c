@@ -13,7 +13,7 @@
 
 /* ---- ladders ---- */
 
-enum { BOX_W = 210, BOX_H = 40, COL_W = 232, GAP = 30, PAD = 10, ROOT_W = 300 };
+enum { BOX_W = 210, BOX_H = 40, COL_W = 228, GAP = 34, PAD = 10, ROOT_W = 320 };
 
 /* text cut to about max characters, "..." when cut */
 static void cut(const char *s, size_t max, char *out, size_t cap)
@@ -56,13 +56,19 @@ static void arrow(wdg_buf *b, int x1, int y1, int x2, int y2)
 static void waits_at(const wdg_report *r, uint32_t tid, char *out, size_t cap)
 {
     const wdg_thread *th = wdg_diag_cand_thread(&r->diag, tid);
-    char sym[256];
     if (!th || !th->count) {
         snprintf(out, cap, "no events");
         return;
     }
-    wdg_token_name(r, r->cand, th->last, sym, sizeof sym);
-    wdg_utf8_snprintf(out, cap, "waits at %s", sym);
+    /* the function first: the op alone says little */
+    const wdg_event *e = &r->cand->events[th->last];
+    char fn[160];
+    if (e->flags & WDG_EV_LR) {
+        wdg_fmt_function(r, wdg_ev_lr(e), fn, sizeof fn);
+        wdg_utf8_snprintf(out, cap, "at %s (%s)", fn, wdg_ops_name(r->cand->ops, e->op));
+    } else {
+        wdg_utf8_snprintf(out, cap, "in %s", wdg_ops_name(r->cand->ops, e->op));
+    }
 }
 
 static void root_lines(const wdg_report *r, const wdg_root *x, char *l1, char *l2, size_t cap)
@@ -82,17 +88,85 @@ static void root_lines(const wdg_report *r, const wdg_root *x, char *l1, char *l
         wdg_utf8_snprintf(l2, cap, "%s", x->has_tid ? who : "?");
 }
 
+/* The ladders as one graph: a thread in several ladders is one box,
+ * placed by its distance to the root (the longest), so shared rungs meet. */
+#define MAX_NODES 40
+#define MAX_EDGES 80
+
+typedef struct lnode {
+    uint32_t tid;
+    int level, col, head;      /* head: a ladder starts at it */
+} lnode;
+
+typedef struct lgraph {
+    lnode nodes[MAX_NODES];
+    int edges[MAX_EDGES][2];   /* node indexes; -1 is the root */
+    size_t nn, ne, left_out;
+} lgraph;
+
+static int node_of(lgraph *g, uint32_t tid, int level, int head)
+{
+    for (size_t i = 0; i < g->nn; i++)
+        if (g->nodes[i].tid == tid) {
+            if (level > g->nodes[i].level)
+                g->nodes[i].level = level;
+            g->nodes[i].head |= head;
+            return (int)i;
+        }
+    if (g->nn == MAX_NODES) {
+        g->left_out++;
+        return -2;
+    }
+    g->nodes[g->nn] = (lnode){tid, level, 0, head};
+    return (int)g->nn++;
+}
+
+static void edge(lgraph *g, int from, int to)
+{
+    if (from < 0 || to == -2)
+        return;
+    for (size_t i = 0; i < g->ne; i++)
+        if (g->edges[i][0] == from && g->edges[i][1] == to)
+            return;
+    if (g->ne < MAX_EDGES) {
+        g->edges[g->ne][0] = from;
+        g->edges[g->ne++][1] = to;
+    }
+}
+
 void html_ladder_svg(wdg_buf *b, const wdg_report *r, size_t ri)
 {
     const wdg_diagnosis *d = &r->diag;
     const wdg_root *x = &d->roots[ri];
-    size_t cols = x->n_ladders < HTML_MAX_LADDERS ? x->n_ladders : HTML_MAX_LADDERS;
-    size_t depth = 0;
-    for (size_t c = 0; c < cols; c++)
-        if (d->ladders[x->ladder + c].n_tids > depth)
-            depth = d->ladders[x->ladder + c].n_tids;
-    int w = (int)cols * COL_W > ROOT_W + 2 * PAD ? (int)cols * COL_W : ROOT_W + 2 * PAD;
-    int root_y = PAD + (int)depth * (BOX_H + GAP);
+    lgraph *g = calloc(1, sizeof *g);
+    if (!g) {
+        b->oom = 1;
+        return;
+    }
+    for (size_t c = 0; c < x->n_ladders; c++) {
+        const wdg_ladder *l = &d->ladders[x->ladder + c];
+        int prev = -3;
+        for (size_t k = 0; k < l->n_tids; k++) {
+            int n = node_of(g, d->ladder_tids[l->first + k], (int)(l->n_tids - k), k == 0);
+            if (prev != -3)
+                edge(g, prev, n);
+            prev = n;
+        }
+        if (prev != -3)
+            edge(g, prev, -1);
+    }
+    int levels = 0, per[MAX_NODES + 1] = {0}, widest = 1;
+    for (size_t i = 0; i < g->nn; i++)
+        if (g->nodes[i].level > levels)
+            levels = g->nodes[i].level;
+    for (size_t i = 0; i < g->nn; i++) {
+        lnode *n = &g->nodes[i];
+        n->col = per[n->level]++;
+        if (per[n->level] > widest)
+            widest = per[n->level];
+    }
+    int w = widest * COL_W > ROOT_W + 2 * PAD ? widest * COL_W : ROOT_W + 2 * PAD;
+    int root_y = PAD + levels * (BOX_H + GAP);
     int h = root_y + BOX_H + PAD;
     wdg_buf_printf(b, "<figure class=\"ladder\"><svg xmlns=\"http://www.w3.org/2000/svg\" "
                       "viewBox=\"0 0 %d %d\" width=\"%d\" height=\"%d\" role=\"img\">"
@@ -101,34 +175,36 @@ void html_ladder_svg(wdg_buf *b, const wdg_report *r, size_t ri)
                       "</marker></defs>",
                    w, h, w, h);
     int rx = (w - ROOT_W) / 2;
-    for (size_t c = 0; c < cols; c++) {
-        const wdg_ladder *l = &d->ladders[x->ladder + c];
-        int bx = (int)c * COL_W + (COL_W - BOX_W) / 2;
-        if (cols * COL_W < (size_t)w)
-            bx += (w - (int)cols * COL_W) / 2;
-        for (size_t k = 0; k < l->n_tids; k++) {
-            uint32_t tid = d->ladder_tids[l->first + k];
-            char l1[160], l2[320];
-            html_label(wdg_diag_cand_thread(d, tid), tid, l1, sizeof l1);
-            waits_at(r, tid, l2, sizeof l2);
-            int y = PAD + (int)k * (BOX_H + GAP);
-            box(b, bx, y, BOX_W, k == 0 ? "wedged first" : "wedged", l1, l2);
-            if (k + 1 < l->n_tids)
-                arrow(b, bx + BOX_W / 2, y + BOX_H, bx + BOX_W / 2, y + BOX_H + GAP);
-            else
-                arrow(b, bx + BOX_W / 2, y + BOX_H, rx + ROOT_W / 2, root_y);
-        }
+    /* a box's top left corner: its level's row, centred */
+    int bx[MAX_NODES], by[MAX_NODES];
+    for (size_t i = 0; i < g->nn; i++) {
+        const lnode *n = &g->nodes[i];
+        bx[i] = (w - per[n->level] * COL_W) / 2 + n->col * COL_W + (COL_W - BOX_W) / 2;
+        by[i] = root_y - n->level * (BOX_H + GAP);
+    }
+    for (size_t i = 0; i < g->ne; i++) {
+        int f = g->edges[i][0], t = g->edges[i][1];
+        int x2 = t < 0 ? rx + ROOT_W / 2 : bx[t] + BOX_W / 2, y2 = t < 0 ? root_y : by[t];
+        arrow(b, bx[f] + BOX_W / 2, by[f] + BOX_H, x2, y2);
+    }
+    for (size_t i = 0; i < g->nn; i++) {
+        char l1[160], l2[320];
+        uint32_t tid = g->nodes[i].tid;
+        html_label(wdg_diag_cand_thread(d, tid), tid, l1, sizeof l1);
+        waits_at(r, tid, l2, sizeof l2);
+        box(b, bx[i], by[i], BOX_W, g->nodes[i].head ? "wedged first" : "wedged", l1, l2);
     }
     char l1[160], l2[320];
     root_lines(r, x, l1, l2, sizeof l1);
     box(b, rx, root_y, ROOT_W, x->inferred ? "rootbox inferred" : "rootbox proven", l1, l2);
-    wdg_buf_puts(b, "</svg>");
-    if (x->n_blocks > cols)
-        wdg_buf_printf(b, "<figcaption class=\"capped\">%zu of its %zu ladders drawn (cap %d).</figcaption>",
-                       cols, x->n_blocks, HTML_MAX_LADDERS);
-    else
-        wdg_buf_puts(b, "<figcaption>Each wedged thread, then who it waits for, down to the root.</figcaption>");
-    wdg_buf_puts(b, "</figure>\n");
+    wdg_buf_puts(b, "</svg><figcaption>Each wedged thread (bold border), then who it waits for, "
+                    "down to the root.");
+    if (x->n_blocks > x->n_ladders || g->left_out)
+        wdg_buf_printf(b, " <span class=\"capped\">Drawn: %zu of its %zu ladders (caps: %d "
+                          "ladders, %d threads).</span>",
+                       x->n_ladders, x->n_blocks, WDG_MAX_LADDERS, MAX_NODES);
+    wdg_buf_puts(b, "</figcaption></figure>\n");
+    free(g);
 }
 
 /* ---- timelines ---- */
@@ -223,8 +299,12 @@ static int diverging(const wdg_report *r, int side, size_t i)
     return st == WDG_ST_MISSING || st == WDG_ST_UNDER;
 }
 
+/* A mark: a line across the lane with a diamond on top; its label goes
+ * right of it at the top (wedged), at the bottom (first divergence) or
+ * left of it (a root), so that marks at one time stay readable. */
 static void marker(tl_ctx *c, int x, int y, const char *cls, const char *label, const char *tip)
 {
+    int left = strcmp(cls, "mroot") == 0, low = strcmp(cls, "mdiv") == 0;
     wdg_buf *b = c->b;
     wdg_buf_printf(b, "<g class=\"%s\"><title>", cls);
     html_escs(b, tip);
@@ -232,7 +312,8 @@ static void marker(tl_ctx *c, int x, int y, const char *cls, const char *label, 
                       "<path d=\"M%d,%dl5,5l-5,5l-5,-5z\"/>",
                    x, y - 3, x, y + LANE_H + 3, x, y - 1);
     if (label)
-        svg_text(b, x + 7, y + 9, "mk", label, 40);
+        svg_text(b, left ? x - 7 : x + 7, low ? y + LANE_H - 2 : y + 9, left ? "mk end" : "mk",
+                 label, 40);
     wdg_buf_puts(b, "</g>");
 }
 
@@ -244,15 +325,14 @@ static void lane(tl_ctx *c, int side, uint32_t tid, int y)
     const wdg_trace *t = side ? r->cand : r->ref;
     const wdg_thread *th = side ? wdg_diag_cand_thread(d, tid) : wdg_diag_ref_thread(d, tid);
     wdg_buf *b = c->b;
-    char name[160];
+    char name[160], short_name[64];
     html_label(th, tid, name, sizeof name);
-    wdg_buf_printf(b, "<text x=\"%d\" y=\"%d\" class=\"lname %s\">", GUTTER - 8, y + 15,
+    cut(side ? (r->opts.cand_name ? r->opts.cand_name : "cand")
+             : (r->opts.ref_name ? r->opts.ref_name : "ref"), 18, short_name, sizeof short_name);
+    wdg_buf_printf(b, "<text x=\"%d\" y=\"%d\" class=\"lname %s\"><title>", GUTTER - 8, y + 15,
                    side ? "c" : "r");
-    html_escs(b, side ? (r->opts.cand_name ? r->opts.cand_name : "cand")
-                      : (r->opts.ref_name ? r->opts.ref_name : "ref"));
-    wdg_buf_puts(b, " ");
-    char short_name[64];
-    cut(name, 22, short_name, sizeof short_name);
+    html_escs(b, name);
+    wdg_buf_puts(b, "</title>");
     html_escs(b, short_name);
     wdg_buf_puts(b, "</text>");
     if (!th || !th->count) {
@@ -275,6 +355,8 @@ static void lane(tl_ctx *c, int side, uint32_t tid, int y)
     for (size_t k = 0; k < n; k++) {
         size_t i = evs[k];
         const wdg_event *e = &t->events[i];
+        if (html_rel_ns(t, i) > c->scale)
+            break;   /* a thread's events run forward in time */
         if (e->cat == WDG_CAT_WAIT || e->cat == WDG_CAT_SIGNAL_WAIT) {
             size_t to = wk->ended_by[i];
             if (to == WDG_NO_INDEX && wedged && i == th->last) {
@@ -302,8 +384,8 @@ static void lane(tl_ctx *c, int side, uint32_t tid, int y)
         if (on && from < 0) {
             from = x;
         } else if (!on && from >= 0) {
-            wdg_buf_printf(b, "M%d,%dh%dv%dh%dz", GUTTER + from, y + 5, x - from, LANE_H - 10,
-                           from - x);
+            wdg_buf_printf(b, "M%d,%dh%dv%dh%dz", GUTTER + from, y + LANE_H / 2, x - from,
+                           LANE_H / 2 - 2, from - x);
             from = -1;
         }
     }
@@ -312,7 +394,7 @@ static void lane(tl_ctx *c, int side, uint32_t tid, int y)
         wdg_buf_printf(b, "<path class=\"%s\" d=\"", v == 2 ? "prod div" : "prod");
         for (int x = 0; x < HTML_BINS; x++)
             if (c->ticks[x] == v)
-                wdg_buf_printf(b, "M%d.5,%dv%d", GUTTER + x, y + 2, LANE_H - 4);
+                wdg_buf_printf(b, "M%d.5,%dv%d", GUTTER + x, y + 2, LANE_H / 2 - 3);
         wdg_buf_puts(b, "\"/>");
     }
     if (wedge_at != WDG_NO_INDEX) {
@@ -342,7 +424,7 @@ static void lane_marks(tl_ctx *c, int side, uint32_t tid, int y)
             if (rth && rth->has_analog)
                 at_tid = rth->analog;
         }
-        if (ev != WDG_NO_INDEX && at_tid == tid) {
+        if (ev != WDG_NO_INDEX && at_tid == tid && html_rel_ns(t, ev) <= c->scale) {
             char key[200], tip[400];
             wdg_fmt_key(r, &r->keys.keys[dv->key], key, sizeof key);
             wdg_utf8_snprintf(tip, sizeof tip, side ? "first divergence: the candidate's last "
@@ -365,6 +447,8 @@ static void lane_marks(tl_ctx *c, int side, uint32_t tid, int y)
                 at = x->evidence[k].event;
                 break;
             }
+        if (html_rel_ns(t, at) > c->scale)
+            continue;
         char label[32], tip[200];
         snprintf(label, sizeof label, "root %zu", i + 1);
         snprintf(tip, sizeof tip, "root %zu: %s (%s)", i + 1, wdg_root_kind_name(x->kind),
@@ -390,9 +474,27 @@ static void row_svg(tl_ctx *c, const tl_row *w)
 {
     wdg_buf *b = c->b;
     int h = TOP + 2 * LANE_H + LANE_GAP + 8;
-    wdg_buf_printf(b, "<figure class=\"tl\"><svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 "
+    const wdg_diagnosis *d = &c->r->diag;
+    const wdg_thread *rt = w->has_ref ? wdg_diag_ref_thread(d, w->ref) : NULL;
+    const wdg_thread *ct = w->has_cand ? wdg_diag_cand_thread(d, w->cand) : NULL;
+    char rl[160] = "none", cl[160] = "none";
+    if (w->has_ref)
+        html_label(rt, w->ref, rl, sizeof rl);
+    if (w->has_cand)
+        html_label(ct, w->cand, cl, sizeof cl);
+    wdg_buf_puts(b, "<figure class=\"tl\"><figcaption><span class=\"r\">");
+    html_escs(b, rl);
+    wdg_buf_puts(b, "</span> &harr; <span class=\"c\">");
+    html_escs(b, cl);
+    wdg_buf_puts(b, "</span>");
+    if (ct && ct->state == WDG_TS_WEDGED)
+        wdg_buf_puts(b, ct->divergent ? " <span class=\"badge ts-wedged\">wedged</span>"
+                                      : " <span class=\"badge ts-idle\">wedged, as its analog</span>");
+    if (rt && ct)
+        wdg_buf_printf(b, " <span class=\"dim\">paired by %s</span>", wdg_map_how_name(rt->how));
+    wdg_buf_printf(b, "</figcaption><svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 "
                       "%d %d\" width=\"100%%\" preserveAspectRatio=\"xMinYMin meet\">",
-                   GUTTER + HTML_BINS + 10, h);
+                   GUTTER + HTML_BINS + 40, h);
     axis(c, h - 4);
     int y0 = TOP, y1 = TOP + LANE_H + LANE_GAP;
     if (w->has_ref)
@@ -412,6 +514,37 @@ static void row_svg(tl_ctx *c, const tl_row *w)
     wdg_buf_puts(b, "</svg></figure>\n");
 }
 
+/* Where the candidate hangs: the latest last event of its wedged threads
+ * (rebased); -1 when none is wedged. */
+static int64_t hang_point(const wdg_report *r)
+{
+    const wdg_diagnosis *d = &r->diag;
+    int64_t h = -1;
+    for (size_t k = 0; k < d->n_cand_threads; k++) {
+        const wdg_thread *th = &d->cand_threads[k];
+        int64_t at = th->count ? html_rel_ns(r->cand, th->last) : -1;
+        if (th->state == WDG_TS_WEDGED && at > h)
+            h = at;
+    }
+    return h;
+}
+
+/* The time the lanes span: both runs whole, or, when the candidate hangs
+ * early, four times its hang (and the first divergence) so that its last
+ * moments are wider than a column. */
+static int64_t zoom(const wdg_report *r, int64_t span)
+{
+    int64_t h = hang_point(r), want = h * 4;
+    if (r->first_divergence.found) {
+        int64_t dv = html_rel_ns(r->ref, r->first_divergence.event);
+        if (dv + dv / 4 > want)
+            want = dv + dv / 4;
+    }
+    if (h < 0 || want <= 0 || want >= span)
+        return span > 0 ? span : 1;
+    return want;
+}
+
 int html_timelines(wdg_buf *b, const wdg_report *r, size_t cand_at_div, wdg_error *err)
 {
     tl_ctx c;
@@ -419,10 +552,8 @@ int html_timelines(wdg_buf *b, const wdg_report *r, size_t cand_at_div, wdg_erro
     c.r = r;
     c.b = b;
     c.cand_at_div = cand_at_div;
-    int64_t e0 = html_end_ns(r, 0), e1 = html_end_ns(r, 1);
-    c.scale = e0 > e1 ? e0 : e1;
-    if (c.scale <= 0)
-        c.scale = 1;
+    int64_t e0 = html_end_ns(r, 0), e1 = html_end_ns(r, 1), span = e0 > e1 ? e0 : e1;
+    c.scale = zoom(r, span);
     c.cover = calloc(HTML_BINS + 1, sizeof *c.cover);
     c.ticks = calloc(HTML_BINS, 1);
     c.rows = calloc(HTML_MAX_PAIRS, sizeof *c.rows);
@@ -442,6 +573,14 @@ int html_timelines(wdg_buf *b, const wdg_report *r, size_t cand_at_div, wdg_erro
                         "of a MISSING or UNDER key</span>, <span class=\"k wedged\">the wedged "
                         "wait</span>, the first divergence and the roots. Hover a mark for "
                         "details.</p>\n");
+        if (c.scale < span) {
+            char a[48], z[48];
+            wdg_format_ns(c.scale, a, sizeof a);
+            wdg_format_ns(span, z, sizeof z);
+            wdg_buf_printf(b, "<p class=\"capped\">Shown: the first %s of %s, four times the "
+                              "time the candidate hangs at; what lies later is left out here "
+                              "(timeline.json has it).</p>\n", a, z);
+        }
         for (size_t i = 0; i < c.n_rows; i++)
             row_svg(&c, &c.rows[i]);
         if (c.not_drawn)
