@@ -500,12 +500,12 @@ static void row_svg(tl_ctx *c, const tl_row *w)
     if (w->has_ref)
         lane(c, 0, w->ref, y0);
     else
-        wdg_buf_printf(b, "<text x=\"%d\" y=\"%d\" class=\"lname r\">no analog in the reference"
+        wdg_buf_printf(b, "<text x=\"%d\" y=\"%d\" class=\"lname r\">no analog"
                           "</text>", GUTTER - 8, y0 + 15);
     if (w->has_cand)
         lane(c, 1, w->cand, y1);
     else
-        wdg_buf_printf(b, "<text x=\"%d\" y=\"%d\" class=\"lname c\">no analog in the candidate"
+        wdg_buf_printf(b, "<text x=\"%d\" y=\"%d\" class=\"lname c\">no analog"
                           "</text>", GUTTER - 8, y1 + 15);
     if (w->has_ref)
         lane_marks(c, 0, w->ref, y0);
