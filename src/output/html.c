@@ -529,16 +529,22 @@ static int side_by_side(wdg_buf *b, const wdg_report *r, const wdg_thread_delta 
         } else {
             in = run->len;
         }
-        size_t pa = da, pb = ia;
+        /* a long change block shows its start, so that later blocks show too */
+        size_t pa = da, pb = ia, shown = 0, hidden = 0;
         while (pa < da + dn || pb < ia + in) {
             size_t la = pa < da + dn ? unit_len(st->a, da + dn, pa) : 0;
             size_t lb = pb < ia + in ? unit_len(st->b, ia + in, pb) : 0;
-            if (rows++ < HTML_SIDE_ROWS)
+            if (shown++ >= HTML_SIDE_BLOCK)
+                hidden++;
+            else if (rows++ < HTML_SIDE_ROWS)
                 side_row(b, r, st, la && lb ? 1 : la ? 2 : 3, la ? pa : SIZE_MAX, la,
                          lb ? pb : SIZE_MAX, lb);
             pa += la;
             pb += lb;
         }
+        if (hidden && rows++ < HTML_SIDE_ROWS)
+            wdg_buf_printf(b, "<tr class=\"skip\"><td colspan=\"4\">%zu more changed rows</td></tr>\n",
+                           hidden);
     }
     if (rows > HTML_SIDE_ROWS)
         left = rows - HTML_SIDE_ROWS;

@@ -15,6 +15,7 @@
 #define HTML_MAX_DELTAS 200     /* boot delta rows */
 #define HTML_MAX_MILESTONES 60
 #define HTML_SIDE_ROWS 80       /* rows of the side-by-side boot streams */
+#define HTML_SIDE_BLOCK 20      /* ... of them per change */
 #define HTML_BINS 900           /* a timeline lane's width in columns */
 
 /* s (n bytes) HTML-escaped: & < > " ' as entities, control characters

@@ -94,6 +94,7 @@ const char *const html_css[] = {
     "table.grid th{text-align:left;background:#f0f2f5;border-bottom:2px solid var(--line);",
     "padding:5px 8px;position:sticky;top:0;white-space:nowrap}\n",
     "table.grid td{border-bottom:1px solid #edf0f3;padding:4px 8px;vertical-align:top}\n",
+    "table.grid td code{word-break:break-word}\n",
     "td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}\n",
     "table.keys th{cursor:pointer;user-select:none}table.keys th:hover{background:#e4e8ee}\n",
     "th[aria-sort=ascending]:after{content:' \\25B2'}th[aria-sort=descending]:after{content:' \\25BC'}\n",

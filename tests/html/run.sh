@@ -100,6 +100,8 @@ while read -r i kind; do
     contains "root $i" "$DOM" "id=\"root-$i\""
     grep -A2 "id=\"root-$i\"" "$DOM" | grep -qF "<code class=\"kind\">$kind</code>" || bad "root $i is not $kind"
 done <"$T/roots"
+# each root's evidence, in report.md's words
+eq "an evidence per root" "$(grep -o 'class="evidence"' "$DOM" | wc -l | tr -d ' ')" "$(wc -l <"$T/roots" | tr -d ' ')"
 # every wedged thread, in the thread table and drawn in a timeline or a ladder
 jq -r '.wedged[] | select(.engine == "cand") | .tid' "$T/demo/report.json" >"$T/wedged"
 [ -s "$T/wedged" ] || bad "the demo has no wedged threads"
