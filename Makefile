@@ -54,7 +54,7 @@ BUILD_DEPS_STAMP := $(BUILD)/.build-deps-ok
 NPROC := $(shell nproc 2>/dev/null || echo 2)
 JOBS = $(if $(findstring -j,$(MAKEFLAGS)),,-j$(NPROC))
 
-.PHONY: all lib install deps check-layers test test-plain test-asan test-long sweep coverage demo example bench fuzz check-memory clean
+.PHONY: all lib install deps check-layers test test-plain test-asan test-long sweep coverage demo screenshot example bench fuzz check-memory clean
 all: $(BUILD)/wedge lib $(BUILD)/libwedge-record.so
 lib: $(BUILD)/libwedge.a $(BUILD)/libwedge.so
 
@@ -245,6 +245,13 @@ coverage: deps
 demo: deps
 	@$(MAKE) --no-print-directory $(BUILD)/wedge
 	@$(BUILD)/wedge demo
+
+# docs/img/report.png, the README's picture of report.html: the demo's page
+# as tests/html/run.sh screenshots it in headless chromium
+screenshot: deps
+	@$(MAKE) --no-print-directory $(BUILD)/wedge
+	@mkdir -p docs/img
+	@WEDGE_SCREENSHOT=docs/img/report.png sh tests/html/run.sh $(BUILD)
 
 example: $(BUILD)/wedge
 	@sh examples/demo.sh $(BUILD)/wedge

@@ -24,6 +24,9 @@ command -v qemu-x86_64 >/dev/null 2>&1 || missing="$missing qemu-user"
 command -v pigz >/dev/null 2>&1 || missing="$missing pigz"
 command -v xz >/dev/null 2>&1 || missing="$missing xz-utils"
 command -v python3 >/dev/null 2>&1 || missing="$missing python3"  # make bench: bench/keytable.py
+# used by the tests: headless chromium renders report.html (tests/html/)
+command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 ||
+    missing="$missing chromium"
 # tools one make target needs, named as arguments (make check-memory:
 # valgrind); each is a Debian package of the same name but gcov (make
 # coverage), which comes with gcc

@@ -96,6 +96,27 @@ WDG_API int wdg_parse_timeline_window(wdg_timeline_opts *o, const char *text, wd
 WDG_API int wdg_report_timeline(const wdg_report *r, const wdg_timeline_opts *o, wdg_buf *out,
                                 wdg_buf *note, wdg_error *err);
 
+/* report.html (docs/wedge.md): one self-contained page (inline CSS, JS
+ * and SVG; no network) with the verdict, the roots and their ladders, a
+ * timeline per thread pair, the key table (sortable, filterable, each key
+ * opening its aligned sequence), the thread map and the boot delta.  Every
+ * text from the traces is HTML-escaped.  Large inputs are capped (the page
+ * says what was left out).  o may be NULL; o->svg (borrowed, not copied
+ * beyond the call) is the wait-for graph as Graphviz drew it
+ * (waitgraph.svg), embedded as an image; NULL says it is absent, and
+ * svg_note (may be NULL) why.  Appends to out; WDG_ENOMEM is the only
+ * failure. */
+typedef struct wdg_html_opts {
+    const char *svg;           /* waitgraph.svg's bytes, or NULL */
+    size_t svg_len;
+    const char *svg_note;      /* why there is none: "Graphviz is not installed" */
+} wdg_html_opts;
+
+#define WDG_HTML_OPTS_INIT {NULL, 0, NULL}
+
+WDG_API int wdg_report_html(const wdg_report *r, const wdg_html_opts *o, wdg_buf *out,
+                            wdg_error *err);
+
 /* wedge diff: a pair diff (wdg_pair_diff_build(), wedge/bootdelta.h) side
  * by side, with context lines around each change and the ref column
  * width characters wide. */

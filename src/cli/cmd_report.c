@@ -14,7 +14,7 @@
 typedef struct report_args {
     const char *paths[2];
     size_t npaths;
-    const char *json_path, *out_dir, *dot_path, *timeline_path;
+    const char *json_path, *out_dir, *dot_path, *timeline_path, *html_path;
     wdg_timeline_opts tl;      /* --timeline-window, --timeline-cap */
     int brief, full;           /* --brief, --full: the terminal's forms */
     int color;                 /* --color: TERM_AUTO, TERM_ALWAYS, TERM_NEVER */
@@ -57,6 +57,7 @@ static const cli_opt report_opts[] = {
     {"output", 'o', CLI_STR, offsetof(report_args, out_dir), NULL},
     {"dot", 0, CLI_STR, offsetof(report_args, dot_path), NULL},
     {"timeline", 0, CLI_STR, offsetof(report_args, timeline_path), NULL},
+    {"html", 0, CLI_STR, offsetof(report_args, html_path), NULL},
     {"timeline-window", 0, CLI_PARSE, 0, timeline_window},
     {"timeline-cap", 0, CLI_PARSE, 0, timeline_cap},
     {"brief", 0, CLI_FLAG, offsetof(report_args, brief), NULL},
@@ -79,7 +80,7 @@ static int trace_path(void *ctx, const char *name, const char *value, wdg_error 
  * all are renamed over their paths only once every one is complete, so a
  * run that fails leaves every older file whole (wedge/outfile.h). */
 typedef struct outset {
-    wdg_outfile files[10];     /* --json, --dot, --timeline and the seven of -o DIR */
+    wdg_outfile files[12];     /* --json, --dot, --timeline, --html and the eight of -o DIR */
     size_t n;
 } outset;
 
@@ -137,6 +138,22 @@ static int put_timeline(outset *s, const char *dir, const char *path, const wdg_
     return rc;
 }
 
+/* report.html into the set; svg is waitgraph.svg's bytes when there is one */
+static int put_html(outset *s, const char *dir, const char *path, const wdg_report *rep,
+                    const char *svg, size_t svg_len, const char *svg_note, wdg_error *err)
+{
+    wdg_buf page = WDG_BUF_INIT;
+    wdg_html_opts ho = WDG_HTML_OPTS_INIT;
+    ho.svg = svg;
+    ho.svg_len = svg_len;
+    ho.svg_note = svg_note;
+    int rc = wdg_report_html(rep, &ho, &page, err);
+    if (rc == 0)
+        rc = outset_put(s, dir, path, &page, err);
+    wdg_buf_free(&page);
+    return rc;
+}
+
 static int write_dir(outset *s, const char *dir, const wdg_report *rep, const wdg_buf *md,
                      const wdg_buf *json, const wdg_timeline_opts *tlo, wdg_error *err)
 {
@@ -166,11 +183,15 @@ static int write_dir(outset *s, const char *dir, const wdg_report *rep, const wd
     }
     if (rc == 0)
         rc = put_timeline(s, dir, "timeline.json", rep, tlo, err);
+    /* last, so that it can embed waitgraph.svg once that is drawn */
+    if (rc == 0)
+        rc = put_html(s, dir, "report.html", rep, NULL, 0,
+                      "it is drawn only when Graphviz is installed", err);
     wdg_buf_free(&csv);
     return rc;
 }
 
-/* --json FILE, --dot FILE, --timeline FILE and -o DIR, all or none; "-"
+/* --json FILE, --dot FILE, --timeline FILE, --html FILE and -o DIR, all or none; "-"
  * is stdout, later. */
 static int write_files(outset *s, const wdg_report *rep, const report_args *a, const wdg_buf *md,
                        const wdg_buf *json, wdg_error *err)
@@ -179,6 +200,10 @@ static int write_files(outset *s, const wdg_report *rep, const report_args *a, c
     int rc = 0;
     if (a->timeline_path)
         rc = put_timeline(s, NULL, a->timeline_path, rep, &a->tl, err);
+    if (rc == 0 && a->html_path)
+        rc = put_html(s, NULL, a->html_path, rep, NULL, 0,
+                      "--html draws no graph; -o DIR embeds waitgraph.svg when Graphviz is "
+                      "installed", err);
     if (rc == 0 && json_path && strcmp(json_path, "-") != 0)
         rc = outset_put(s, NULL, json_path, json, err);
     if (rc == 0 && dot_path && strcmp(dot_path, "-") != 0) {
@@ -259,8 +284,8 @@ int cmd_report(int argc, char **argv)
 {
     cli_input in = {0};
     cli_pair pair = CLI_PAIR_INIT;
-    report_args args = {{NULL, NULL}, 0, NULL, NULL, NULL, NULL, WDG_TIMELINE_OPTS_INIT, 0, 0,
-                        TERM_AUTO};
+    report_args args = {{NULL, NULL}, 0, NULL, NULL, NULL, NULL, NULL, WDG_TIMELINE_OPTS_INIT,
+                        0, 0, TERM_AUTO};
     cli_help help = {cli_help_report, cli_help_report_input};
     const cli_table tables[] = {{report_opts, &args}, {cli_pair_opts, &pair},
                                 {cli_input_opts, &in}, {cli_help_opts, &help}, {NULL, NULL}};

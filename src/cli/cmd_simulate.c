@@ -169,13 +169,15 @@ done:
 
 int cmd_demo(int argc, char **argv)
 {
-    (void)argv;
-    if (argc > 1) {
-        if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-            fputs(cli_help_demo, stdout);
-            return 0;
-        }
-        fprintf(stderr, "wedge: demo takes no arguments\nTry 'wedge --help'.\n");
+    const char *out = NULL;   /* -o DIR: the report's files there */
+    if (argc > 1 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+        fputs(cli_help_demo, stdout);
+        return 0;
+    }
+    if (argc == 3 && (strcmp(argv[1], "-o") == 0 || strcmp(argv[1], "--output") == 0)) {
+        out = argv[2];
+    } else if (argc > 1) {
+        fprintf(stderr, "wedge: demo takes only -o DIR\nTry 'wedge demo --help'.\n");
         return 64;
     }
     char dir[] = "/tmp/wedge-demo-XXXXXX";
@@ -199,6 +201,7 @@ int cmd_demo(int argc, char **argv)
     snprintf(outdir, sizeof outdir, "%s/report", dir);
     snprintf(symbols, sizeof symbols, "%s/symbols.txt", dir);
     char *rargv[] = {"report", res.ref_path, res.cand_path, "--symbols", symbols,
-                     "--ref-name", "reference", "--cand-name", "candidate", "-o", outdir, NULL};
+                     "--ref-name", "reference", "--cand-name", "candidate", "-o",
+                     out ? (char *)out : outdir, NULL};
     return cmd_report(11, rargv);
 }

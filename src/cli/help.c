@@ -54,8 +54,8 @@ const char cli_help_report[] =
     "  --json FILE          write report.json to FILE ('-': to stdout instead\n"
     "                       of the Markdown)\n"
     "  -o, --output DIR     write report.md, report.json, keys.csv,\n"
-    "                       aligned-sequence.csv, waitgraph.dot, families.dot\n"
-    "                       and timeline.json into DIR (created if needed)\n"
+    "                       aligned-sequence.csv, waitgraph.dot, families.dot,\n"
+    "                       timeline.json, report.html into DIR (made if needed)\n"
     "  --dot FILE           write the wait-for graph in Graphviz DOT ('-': stdout)\n"
     "  --timeline FILE      write timeline.json, both engines for ui.perfetto.dev\n"
     "                       or chrome://tracing, to FILE\n"
@@ -64,6 +64,7 @@ const char cli_help_report[] =
     "                       whole traces up to 50000 events each, else the boot\n"
     "                       window and the approach to the hang\n"
     "  --timeline-cap BYTES the timeline's size cap (default 100000000)\n"
+    "  --html FILE          write report.html (a page for a browser) to FILE\n"
     "  --ref-name NAME      what to call REF in the report (default: ref)\n"
     "  --cand-name NAME     what to call CAND (default: cand)\n"
     "\n"
@@ -201,10 +202,11 @@ const char cli_help_simulate[] =
     "  -q, --quiet          print nothing on success\n";
 
 const char cli_help_demo[] =
-    "usage: wedge demo\n"
+    "usage: wedge demo [-o DIR]\n"
     "\n"
     "Simulates the built-in 'two-faults' scenario into a new folder under /tmp\n"
-    "and prints wedge report on it; the report's files and truth.json stay there.\n";
+    "and prints wedge report on it; the report's files (report.html among them)\n"
+    "and truth.json stay there, or the report's files go to DIR with -o DIR.\n";
 
 const char cli_help_diff[] =
     "usage: wedge diff REF CAND --tid R[=C] [options]\n"

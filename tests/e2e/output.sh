@@ -33,7 +33,7 @@ limited() (
     ulimit -f "$blocks"
     "$@"
 )
-ALL="aligned-sequence.csv families.dot keys.csv report.json report.md timeline.json waitgraph.dot "
+ALL="aligned-sequence.csv families.dot keys.csv report.html report.json report.md timeline.json waitgraph.dot "
 
 # --- item 6: output files are whole or absent ---------------------------
 O="$T/keep"
@@ -70,6 +70,8 @@ status "--dot /dev/full" 73 "$W" report "$REF" "$CAND" --dot /dev/full
 contains "--dot /dev/full names path and errno" "$T/err" "/dev/full: cannot write: No space left on device"
 status "--timeline /dev/full" 73 "$W" report "$REF" "$CAND" --timeline /dev/full
 contains "--timeline /dev/full names path and errno" "$T/err" "/dev/full: cannot write: No space left on device"
+status "--html /dev/full" 73 "$W" report "$REF" "$CAND" --html /dev/full
+contains "--html /dev/full names path and errno" "$T/err" "/dev/full: cannot write: No space left on device"
 status "stdout on a full disk" 73 sh -c '"$0" report "$1" "$2" >/dev/full' "$W" "$REF" "$CAND"
 # a device is written in place, not replaced
 status "--json /dev/null" 0 "$W" report "$REF" "$CAND" --json /dev/null
