@@ -94,6 +94,9 @@ typedef enum {
     WDG_OBJ_HOW_ORPHAN,        /* the one unsignalled object a wedged thread
                                 * waits on, and the one object only threads
                                 * with no analog signal */
+    WDG_OBJ_HOW_ADDRESS,       /* the same address (or module site) in both,
+                                * named by paired threads in both (after
+                                * wait_position, before producers) */
     WDG_OBJ_HOW_COUNT          /* how many: not a how */
 } wdg_object_how;
 
@@ -112,6 +115,7 @@ typedef enum {
     WDG_ROOT_SILENT_THREAD,
     WDG_ROOT_UNKNOWN,          /* never a root now: see wdg_unexplained */
     WDG_ROOT_CYCLE,
+    WDG_ROOT_EXTERNAL,         /* a wait on input from outside the program */
     WDG_ROOT_KIND_COUNT        /* how many: not a kind */
 } wdg_root_kind;
 
@@ -125,7 +129,9 @@ enum {
     WDG_INFER_NO_REF_WAITS = 8, /* the reference shows no waits at all */
     WDG_INFER_CALL_SITE = 16,  /* the thread pair it rests on is by call site */
     WDG_INFER_ORPHAN = 32,     /* its object was matched as the orphan */
-    WDG_INFER_ELIMINATION = 64 /* the thread pair it rests on is by elimination */
+    WDG_INFER_ELIMINATION = 64, /* the thread pair it rests on is by elimination */
+    WDG_INFER_OUTSIDE = 128    /* it presumes a producer outside the traced
+                                * program: no trace shows one */
 };
 
 /* "proven" or "inferred" */

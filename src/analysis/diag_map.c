@@ -871,6 +871,67 @@ done:
     return rc;
 }
 
+/* --- address: one address in both runs --------------------------------- */
+
+#define USE_PAIRED 1u          /* a thread with an analog names it */
+#define USE_HANDLE 2u          /* a handle-kind op names it */
+
+/* Per object id of v: the USE_* bits of the events that name it. */
+static int address_uses(const engine_view *v, wdg_map *uses)
+{
+    wdg_addr objs[65];
+    for (size_t i = 0; i < v->t->n_events; i++) {
+        const wdg_event *e = &v->t->events[i];
+        int n = 0;
+        if (e->cat == WDG_CAT_WAIT || e->cat == WDG_CAT_SIGNAL_WAIT)
+            n = diag_wait_objs(v, e, objs);
+        if ((e->flags & WDG_EV_OBJ) && (e->cat != WDG_CAT_WAIT || n == 0))
+            objs[n++] = diag_obj(v, wdg_ev_obj(e));
+        long k = n ? diag_thread_index(v, e->tid) : -1;
+        uint64_t bits = (k >= 0 && v->threads[k].has_analog ? USE_PAIRED : 0) |
+                        (wdg_ops_obj_kind(v->t->ops, e->op) == WDG_OBJ_HANDLE ? USE_HANDLE : 0);
+        for (int j = 0; j < n; j++) {
+            uint64_t *b = wdg_map_put(uses, objs[j], 0, NULL);
+            if (!b)
+                return -1;
+            *b |= bits;
+        }
+    }
+    return 0;
+}
+
+/* 4. address: an id that names no pointer object (identity's) and no
+ * handle (numbered per engine), used by paired threads in both runs, is
+ * one object: an address (wedge record turns ASLR off, so a program's
+ * globals and heap repeat) or a module site is the same in both.  The
+ * identity rule's contradictions hold here too. */
+static int address_objects(const diag_ctx *c, size_t *cap, objtab *rt, objtab *kt)
+{
+    wdg_map ru = WDG_MAP_INIT, ku = WDG_MAP_INIT;
+    int rc = -1;
+    if (address_uses(&c->ref, &ru) < 0 || address_uses(&c->cand, &ku) < 0)
+        goto done;
+    for (size_t k = 0; k < kt->n; k++) {
+        objinfo *ko = &kt->o[k];
+        uint64_t *ri = ko->taken || ko->pointer ? NULL : wdg_map_get(&rt->by_id, ko->id);
+        uint64_t *kb = wdg_map_get(&ku, ko->id), *rb = wdg_map_get(&ru, ko->id);
+        if (!ri || !kb || !rb || *kb != USE_PAIRED || *rb != USE_PAIRED)
+            continue;
+        objinfo *ro = &rt->o[*ri];
+        if (ro->taken || ro->pointer ||
+            (ro->has_create_lr && ko->has_create_lr && ro->create_lr != ko->create_lr) ||
+            (ro->prod_keys.n && ko->prod_keys.n && disjoint(&ro->prod_keys, &ko->prod_keys)))
+            continue;
+        if (pair_objects(c->d, cap, ro, ko, WDG_OBJ_HOW_ADDRESS) < 0)
+            goto done;
+    }
+    rc = 0;
+done:
+    wdg_map_free(&ru);
+    wdg_map_free(&ku);
+    return rc;
+}
+
 /* Is id an object of the last wait of a divergent wedged cand thread? */
 static int wedged_on(const diag_ctx *c, wdg_addr id)
 {
@@ -920,7 +981,7 @@ int diag_object_map(diag_ctx *c, wdg_error *err)
     int rc = 0;
     if (objects_of(c, &c->ref, &rt) < 0 || objects_of(c, &c->cand, &kt) < 0 ||
         identity_objects(c->d, &cap, &rt, &kt) < 0 || creation_objects(c->d, &cap, &rt, &kt) < 0 ||
-        wait_position_objects(c, &cap, &rt, &kt) < 0 ||
+        wait_position_objects(c, &cap, &rt, &kt) < 0 || address_objects(c, &cap, &rt, &kt) < 0 ||
         similar_objects(c->d, &cap, &rt, &kt, 0) < 0 || similar_objects(c->d, &cap, &rt, &kt, 1) < 0 ||
         orphan_objects(c, &cap, &rt, &kt) < 0)
         rc = wdg_error_set(err, WDG_ENOMEM, NULL, 0, "out of memory");

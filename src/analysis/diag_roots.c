@@ -41,6 +41,7 @@ typedef struct roots_ctx {
     wdg_map ref_of;            /* cand obj -> ref obj */
     wdg_map how_of;            /* cand obj -> its object map how */
     int ref_has_waits;         /* the reference logs any wait */
+    wdg_map cand_prod;         /* cand objects some cand producer signals */
     const char **why;          /* per cand thread: why unexplained, or NULL */
     wdg_addr *why_obj;
     char *why_has_obj;
@@ -508,6 +509,94 @@ static int follow_producers(roots_ctx *x, const wdg_thread *w, wdg_addr o, wdg_a
     return rc;
 }
 
+/* --- external: input from outside the program ---------------------------- */
+
+/* x->cand_prod: every cand object a producer event names */
+static int index_cand_producers(roots_ctx *x)
+{
+    const engine_view *v = &x->c->cand;
+    for (size_t i = 0; i < v->t->n_events; i++) {
+        const wdg_event *e = &v->t->events[i];
+        if (wdg_category_is_producer(e->cat) && (e->flags & WDG_EV_OBJ) &&
+            !wdg_map_put(&x->cand_prod, diag_obj(v, wdg_ev_obj(e)), 1, NULL))
+            return -1;
+    }
+    return 0;
+}
+
+static int ref_produced(const roots_ctx *x, wdg_addr ro)
+{
+    size_t lo = 0, hi = x->n_prods;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (x->prods[mid].obj < ro)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < x->n_prods && x->prods[lo].obj == ro;
+}
+
+/* The first wait of ref thread r on ro with no timeout that returned (an
+ * event of r follows it) because of ro, or WDG_NO_INDEX.  A WaitAny of
+ * several objects may have returned for another one: it does not count. */
+static size_t ref_wait_returned(const engine_view *rv, size_t r, wdg_addr ro)
+{
+    wdg_addr objs[64];
+    for (size_t i = rv->start[r]; i + 1 < rv->start[r + 1]; i++) {
+        const wdg_event *e = &rv->t->events[rv->by_thread[i]];
+        if ((e->cat != WDG_CAT_WAIT && e->cat != WDG_CAT_SIGNAL_WAIT) || (e->flags & WDG_EV_TIMEOUT))
+            continue;
+        int n = diag_wait_objs(rv, e, objs);
+        if (n > 1 && !(e->flags & WDG_EV_WAIT_ALL))
+            continue;
+        for (int k = 0; k < n; k++)
+            if (objs[k] == ro)
+                return rv->by_thread[i];
+    }
+    return WDG_NO_INDEX;
+}
+
+/* Root external for W waiting on cand object o (ref object ro): both
+ * traces log producers, neither shows one of o or ro, and W's analog
+ * waited on ro in the reference and went on.  What woke it there is not in
+ * the traces: input from outside the program (a pipe, a socket, a
+ * terminal), which reached the reference run and not the candidate's.
+ * Wedge cannot see outside the process, so the root is always inferred. */
+static int external_root(roots_ctx *x, const wdg_thread *w, wdg_addr o, wdg_addr ro)
+{
+    const diag_ctx *c = x->c;
+    const unsigned producers = WDG_CAT_BIT(WDG_CAT_SET) | WDG_CAT_BIT(WDG_CAT_RELEASE);
+    if ((c->common & producers) != producers || !w->has_analog || ref_produced(x, ro) ||
+        wdg_map_get(&x->cand_prod, o))
+        return 0;
+    long ri = diag_thread_index(&c->ref, w->analog);
+    size_t back = ri < 0 ? WDG_NO_INDEX : ref_wait_returned(&c->ref, (size_t)ri, ro);
+    if (back == WDG_NO_INDEX)
+        return 0;
+    wdg_root root;
+    root_init(&root, WDG_ROOT_EXTERNAL);
+    root.has_tid = 1;
+    root.tid = w->tid;
+    root.has_ref_tid = 1;
+    root.ref_tid = w->analog;
+    root.has_entry = w->has_entry;
+    root.entry_pc = w->entry_pc;
+    set_family(&root, w);
+    root_key_of(&root, &c->cand.t->events[w->last]);
+    root.has_obj = 1;
+    root.obj = o;
+    root.has_ref_obj = 1;
+    root.ref_obj = ro;
+    root_waiter(&root, w);
+    root_evidence(&root, 0, back, "reference wait that returned");
+    root.inferred = WDG_INFER_OUTSIDE | object_inferred(x, o) |
+                    (w->how == WDG_HOW_SIGNATURE ? WDG_INFER_SIGNATURE : 0) |
+                    (w->how == WDG_HOW_CALL_SITE ? WDG_INFER_CALL_SITE : 0) |
+                    (w->how == WDG_HOW_ELIMINATION ? WDG_INFER_ELIMINATION : 0);
+    return link_root(x, w->tid, add_root(x, &root));
+}
+
 static int examine(roots_ctx *x, const wdg_thread *w)
 {
     diag_ctx *c = x->c;
@@ -563,7 +652,7 @@ static int examine(roots_ctx *x, const wdg_thread *w)
                 unmapped = k;
             continue;
         }
-        if (follow_producers(x, w, objs[k], *ro) < 0)
+        if (follow_producers(x, w, objs[k], *ro) < 0 || external_root(x, w, objs[k], *ro) < 0)
             return -1;
     }
     /* an object with no ref counterpart: for a WaitAny it matters only
@@ -1091,7 +1180,7 @@ int diag_roots(diag_ctx *c, wdg_error *err)
     for (size_t i = 0; i < c->ref.t->n_events && !x.ref_has_waits; i++)
         x.ref_has_waits = c->ref.t->events[i].cat == WDG_CAT_WAIT ||
                           c->ref.t->events[i].cat == WDG_CAT_SIGNAL_WAIT;
-    if (account(&x) < 0 || index_producers(&x) < 0)
+    if (account(&x) < 0 || index_producers(&x) < 0 || index_cand_producers(&x) < 0)
         goto oom;
     for (size_t k = 0; k < c->cand.n; k++) {
         const wdg_thread *th = &c->cand.threads[k];
@@ -1127,6 +1216,7 @@ done:
     wdg_map_free(&x.bal);
     wdg_map_free(&x.ref_of);
     wdg_map_free(&x.how_of);
+    wdg_map_free(&x.cand_prod);
     free(x.why);
     free(x.why_obj);
     free(x.why_has_obj);

@@ -33,7 +33,7 @@ const char *wdg_map_how_name(int how)
 
 static const char *const object_how_names[] = {"none",          "identity",  "creation_site",
                                                "wait_position", "producers", "waiters",
-                                               "orphan"};
+                                               "orphan",        "address"};
 TABLE_CHECK(object_how_names, WDG_OBJ_HOW_COUNT);
 
 const char *wdg_object_how_name(int how)
@@ -61,6 +61,9 @@ static const struct {
         "the key"},
     [WDG_ROOT_UNKNOWN] = {"unknown", "the traces cannot say"},
     [WDG_ROOT_CYCLE] = {"cycle", "the wedged threads wait for each other, every rung checked"},
+    [WDG_ROOT_EXTERNAL] = {"external",
+        "nothing in either trace signals the object the wedged thread waits on, and in the "
+        "reference the same wait returned: it waits on input from outside the program"},
 };
 TABLE_CHECK(root_kinds, WDG_ROOT_KIND_COUNT);
 

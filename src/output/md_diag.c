@@ -137,7 +137,8 @@ static void confidence(wdg_buf *b, const wdg_report *r, const wdg_root *x)
                                       "the reference shows no waits",
                                       "the thread pair is by call site",
                                       "the object is the only orphan on each side",
-                                      "the thread pair is the last one left on each side"};
+                                      "the thread pair is the last one left on each side",
+                                      "it presumes a producer outside the traced program"};
     wdg_buf_printf(b, "   Confidence: **%s**", wdg_root_confidence_name(x->inferred));
     for (unsigned i = 0, n = 0; i < sizeof why / sizeof *why; i++)
         if (x->inferred & (1u << i))
@@ -151,6 +152,24 @@ static void confidence(wdg_buf *b, const wdg_report *r, const wdg_root *x)
                        e->tid, v->what);
     }
     wdg_buf_puts(b, ".\n");
+}
+
+/* An external root's wait: "`read` at prog+0x16FA (`pipe_mode+0x6A`)", the
+ * function where symbols name one. */
+static void external_site(const wdg_report *r, const wdg_root *x, char *out, size_t cap)
+{
+    char a[WDG_ADDR_TEXT] = "?", fn[160] = "";
+    const char *op = x->has_key ? wdg_ops_name(r->ref->ops, x->op) : "its wait";
+    if (!x->has_key || !x->key_has_lr) {
+        wdg_utf8_snprintf(out, cap, "`%s`", op);
+        return;
+    }
+    wdg_fmt_addr(r, x->lr, a, sizeof a);
+    wdg_fmt_function(r, x->lr, fn, sizeof fn);
+    if (strcmp(a, fn) == 0)
+        wdg_utf8_snprintf(out, cap, "`%s` at %s", op, a);
+    else
+        wdg_utf8_snprintf(out, cap, "`%s` at %s (`%s`)", op, a, fn);
 }
 
 static void evidence(wdg_buf *b, const wdg_report *r, const wdg_root *x)
@@ -231,6 +250,19 @@ static void evidence(wdg_buf *b, const wdg_report *r, const wdg_root *x)
         wdg_buf_printf(b, "**%s** and the threads it waits for wait on each other: a true deadlock.",
                        who);
         break;
+    case WDG_ROOT_EXTERNAL: {
+        char at[WDG_ADDR_TEXT + 200], ro[WDG_ADDR_TEXT] = "?";
+        external_site(r, x, at, sizeof at);
+        if (x->has_ref_obj)
+            wdg_fmt_addr(r, x->ref_obj, ro, sizeof ro);
+        wdg_buf_printf(b, "**%s** waits in %s on %s, waiting on input from outside the program: "
+                          "nothing in either trace signals that object, and in %s thread %u's "
+                          "wait on its counterpart (%s) returned. wedge sees only the traced "
+                          "program: check what feeds it (a pipe, socket, file or terminal) in "
+                          "the %s run.",
+                       who, at, obj, r->opts.ref_name, x->ref_tid, ro, r->opts.cand_name);
+        break;
+    }
     }
     if (k)
         wdg_buf_printf(b, " The key fires %llu time%s in %s and %llu in %s.",
@@ -281,6 +313,13 @@ static void root_tail(wdg_buf *b, const wdg_report *r, const wdg_root *x)
     case WDG_ROOT_CYCLE:
         wdg_buf_puts(b, "(deadlock cycle)");
         break;
+    case WDG_ROOT_EXTERNAL: {
+        char who[128], at[WDG_ADDR_TEXT + 200];
+        label(root_thread(r, x), who, sizeof who);
+        external_site(r, x, at, sizeof at);
+        wdg_buf_printf(b, "(%s waits on input from outside the program in %s)", who, at);
+        break;
+    }
     }
 }
 

@@ -238,11 +238,29 @@ gated "deadlock: a cycle root" "$(jq -r '[.root_causes[].kind] | join(",")' v-dl
 gated "deadlock: the root names both locks" \
     "$(for o in $(jq -r 'select(.op == "pthread_mutex_lock") | .obj' dl.jsonl | sort -u); do
         grep -qi "$o" v-dl.md 2>/dev/null && echo y; done | wc -l | tr -d ' ')" 2
-report_gated v-stall pipe-ok.jsonl stall.jsonl
-# the main thread is wedged in its read (the root that names it comes
-# with a rule for waits on input from outside the program: not yet)
+report_gated v-stall pipe-ok.jsonl stall.jsonl --symbols "$P"
+# the main thread is wedged in its read
 gated "stall: the main thread is wedged in read" \
     "$(jq -r --argjson m "$(main_tid stall)" '[.wedged[] | select(.engine == "cand" and .tid == $m) | .op] | join(",")' v-stall.json 2>/dev/null)" read
+# nothing in either run writes the pipe and the reference's read returned:
+# the root is external, main's read at its site; the worker's condition
+# (at one address in both runs) maps to the reference's, whose producer is
+# main: the worker is wedged behind it
+rsite=$(jq -r 'select(.op == "read") | .lr' stall.jsonl | head -n 1)
+ursite=$(echo "$rsite" | sed 's/+0x.*/+0x/')$(echo "$rsite" | sed 's/.*+0x//' | tr 'a-f' 'A-F')
+sw=$(jq -r 'select(.op == "thread.create") | .new_tid' stall.jsonl | head -n 1)
+gated "stall: one external root, main's read at its site" \
+    "$(jq -r '[.root_causes[] | "\(.kind) \(.tid) \(.op) \(.lr) \(.confidence)"] | join(",")' v-stall.json 2>/dev/null)" \
+    "external $(main_tid stall) read $ursite inferred"
+gated "stall: it blocks main and the worker" \
+    "$(jq -r '.root_causes[0].blocks | join(",")' v-stall.json 2>/dev/null)" "$(main_tid stall),$sw"
+gated "stall: the worker waits for main" \
+    "$(jq -r '[.ladder[] | "\(.from)->\(.to)"] | unique | join(",")' v-stall.json 2>/dev/null)" "$sw->$(main_tid stall)"
+gated "stall: the read named with its function" \
+    "$(grep -c "waits in \`read\` at $ursite (\`pipe_mode+0x" v-stall.md 2>/dev/null)" 1
+gated "stall: the worker's ladder ends at main's read" \
+    "$(grep -c "^- chunk_worker $sw -> thread $(main_tid stall) -> (thread $(main_tid stall) waits on input from outside the program" v-stall.md 2>/dev/null)" 1
+gated "stall: nothing unexplained" "$(jq -r '.unexplained | length' v-stall.json 2>/dev/null)" 0
 
 # --- the same verdicts today, on the traces in 32-bit form: each module's
 # sites moved to a 32-bit range of its own (record-progs 0x1xxxxxxx, libc

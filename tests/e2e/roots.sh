@@ -352,4 +352,77 @@ eq "completed: a wedged thread: it is wedged" \
 eq "completed: a wedged thread: not NONE" "$(j donew '.outcome != "NONE"')" true
 eq "completed: a wedged thread: no warning" "$(j donew '[.warnings[] | .code] | index("completed")')" null
 
+# --- external: a read that waits on input from outside the program ---------
+# The pipe program of tests/record/progs.c as wedge record writes it (64-bit
+# objects, module sites).  ref: main 100 creates worker 101 (entry
+# prog+0x154C), reads the pipe 0x3F3499 at prog+0x16FA twice (the input came,
+# then EOF), signals the condition cv (0x5555555581A0) after each read, joins;
+# the worker takes the mutex mu once and finds the work done (it never waits
+# on cv: the recorded run's timing).  cand: main 200 reads its pipe 0x3F346A
+# at the same site and never returns; worker 201 waits on cv.  Nothing in
+# either trace writes either pipe, and ref's read returned: root external
+# (200, read at prog+0x16FA, its object), inferred.  cv is at one address in
+# both (wedge record turns ASLR off), used by paired threads: it pairs by
+# address, so the worker's wait maps to ref's cv, whose producer is ref main,
+# analog 200: a rung 201 -> 200, and the root blocks 200 and 201.
+hdr='{"wedge_trace":1,"engine":"wedge-record","observes":["set","release","wait","thread","other"]}'
+printf '%s\n' "$hdr" \
+    '{"t":1,"tid":100,"op":"thread.create","lr":"prog+0x16ad","new_tid":101,"entry_pc":"prog+0x154c"}' \
+    '{"t":2,"tid":100,"op":"read","lr":"prog+0x16fa","obj":"0x003F3499"}' \
+    '{"t":3,"tid":100,"op":"pthread_mutex_lock","lr":"prog+0x1705","obj":"0x555555558220"}' \
+    '{"t":4,"tid":100,"op":"pthread_cond_signal","lr":"prog+0x16e0","obj":"0x5555555581A0"}' \
+    '{"t":5,"tid":100,"op":"pthread_mutex_unlock","lr":"prog+0x16e8","obj":"0x555555558220"}' \
+    '{"t":6,"tid":100,"op":"read","lr":"prog+0x16fa","obj":"0x003F3499"}' \
+    '{"t":7,"tid":100,"op":"pthread_mutex_lock","lr":"prog+0x1705","obj":"0x555555558220"}' \
+    '{"t":8,"tid":100,"op":"pthread_cond_signal","lr":"prog+0x1720","obj":"0x5555555581A0"}' \
+    '{"t":9,"tid":100,"op":"pthread_mutex_unlock","lr":"prog+0x172c","obj":"0x555555558220"}' \
+    '{"t":10,"tid":100,"op":"pthread_join","lr":"prog+0x173e","obj":"0x7FFFEF3FF6C0"}' \
+    '{"t":11,"tid":101,"op":"pthread_mutex_lock","lr":"prog+0x155e","obj":"0x555555558220"}' \
+    '{"t":12,"tid":101,"op":"pthread_mutex_unlock","lr":"prog+0x1581","obj":"0x555555558220"}' \
+    '{"t":13,"tid":101,"op":"pthread_exit","obj":"0x7FFFEF3FF6C0"}' \
+    '{"t":14,"tid":101,"op":"thread.exit"}' '{"t":15,"tid":100,"op":"thread.exit"}' \
+    '{"op":"trace.end","t":16,"reason":"exit"}' >"$T/ext.ref"
+printf '%s\n' "$hdr" \
+    '{"t":1,"tid":200,"op":"thread.create","lr":"prog+0x16ad","new_tid":201,"entry_pc":"prog+0x154c"}' \
+    '{"t":2,"tid":201,"op":"pthread_mutex_lock","lr":"prog+0x155e","obj":"0x555555558220"}' \
+    '{"t":3,"tid":201,"op":"pthread_mutex_unlock","lr":"prog+0x15bd","obj":"0x555555558220"}' \
+    '{"t":4,"tid":201,"op":"pthread_cond_wait","lr":"prog+0x15bd","obj":"0x5555555581A0"}' \
+    '{"t":5,"tid":200,"op":"read","lr":"prog+0x16fa","obj":"0x003F346A"}' \
+    '{"op":"trace.end","t":500000000,"reason":"signal"}' >"$T/ext.cand"
+printf '%s\n' '0x1690 pipe_mode 0x100' '0x1540 chunk_worker 0x100' >"$T/ext.syms"
+report ext --symbols "prog=$T/ext.syms"
+eq "external: the root" "$(roots ext)" "external 200 100 0x003F346A 200,201 inferred"
+eq "external: main's read, its site" "$(j ext '.root_causes[0] | "\(.op) \(.lr) \(.category)"')" \
+    "read prog+0x16FA wait"
+eq "external: cv pairs by address" \
+    "$(j ext '[.object_map[] | select(.cand == "0x5555555581A0") | "\(.ref) \(.how)"] | join(",")')" \
+    "0x5555555581A0 address"
+eq "external: the worker waits for main" \
+    "$(j ext '[.ladder[] | "\(.from)->\(.to) \(.op)"] | unique | join(",")')" "201->200 pthread_cond_signal"
+eq "external: nothing unexplained" "$(j ext '.unexplained | length')" 0
+eq "external: outcome" "$(j ext .outcome)" B
+contains "external: the sentence" "$T/ext.md" \
+    "**thread 200** waits in \`read\` at prog+0x16FA (\`pipe_mode+0x6A\`) on 0x003F346A, waiting on input from outside the program"
+contains "external: why inferred" "$T/ext.md" "(it presumes a producer outside the traced program)"
+contains "external: the ladder" "$T/ext.md" \
+    "- chunk_worker+0xC 201 -> thread 200 -> (thread 200 waits on input from outside the program"
+# the same pair where a traced thread writes the pipe in the reference
+# (feeder 102, entry prog+0x1800, never started in cand): the read's object
+# has a producer, so it is that thread's missing_thread, never external
+{ sed -n 1,2p "$T/ext.ref"
+  echo '{"t":1,"tid":100,"op":"thread.create","lr":"prog+0x16b0","new_tid":102,"entry_pc":"prog+0x1800"}'
+  echo '{"t":1,"tid":102,"op":"write","lr":"prog+0x1810","obj":"0x003F3499"}'
+  sed -n '3,$p' "$T/ext.ref"; } >"$T/fed.ref"
+cp "$T/ext.cand" "$T/fed.cand"
+report fed
+eq "fed: not external" "$(j fed '[.root_causes[].kind] | join(",")')" missing_thread
+eq "fed: the feeder" "$(j fed '.root_causes[0] | "\(.ref_tid) \(.obj) \(.blocks | join(","))"')" \
+    "102 0x003F346A 200,201"
+# the reference's reads have a finite timeout: they may have come back
+# empty, so they do not show input that came: no external root
+sed 's/"op":"read",/"op":"read","timeout":10000,/' "$T/ext.ref" >"$T/timed.ref"
+cp "$T/ext.cand" "$T/timed.cand"
+report timed
+eq "timed: not external" "$(j timed '[.root_causes[].kind] | join(",")')" ""
+
 finish

@@ -261,6 +261,7 @@ void test_kind_names(void)
     }
     CHECK_STR(wdg_root_kind_name(WDG_ROOT_KIND_COUNT), "?");
     CHECK_STR(wdg_root_kind_name(WDG_ROOT_CYCLE), "cycle");
+    CHECK_STR(wdg_root_kind_name(WDG_ROOT_EXTERNAL), "external");
     CHECK_STR(wdg_root_rule(WDG_ROOT_UNKNOWN), "the traces cannot say");
     for (int k = 0; k < WDG_OUTCOME_COUNT; k++)
         CHECK(strcmp(wdg_outcome_name(k), "?") != 0);
@@ -269,6 +270,7 @@ void test_kind_names(void)
     for (int k = 1; k < WDG_OBJ_HOW_COUNT; k++)
         CHECK(strcmp(wdg_object_how_name(k), "none") != 0);
     CHECK_STR(wdg_object_how_name(WDG_OBJ_HOW_ORPHAN), "orphan");
+    CHECK_STR(wdg_object_how_name(WDG_OBJ_HOW_ADDRESS), "address");
     CHECK_STR(wdg_object_how_name(WDG_OBJ_HOW_COUNT), "none");
     for (int k = 1; k < WDG_HOW_COUNT; k++)
         CHECK(strcmp(wdg_map_how_name(k), "none") != 0);
