@@ -54,6 +54,31 @@ static int utf8_seq(scan *s)
     return 0;
 }
 
+/* Skips the plain bytes of a string (printable ASCII but '"' and '\\'),
+ * eight at a time: most strings in a trace are short names and hex
+ * numbers with nothing to check byte by byte. */
+static inline void skip_plain(scan *s)
+{
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+    while (s->end - s->p >= 8) {
+        uint64_t w;
+        memcpy(&w, s->p, 8);
+        uint64_t q = w ^ (ones * '"'), b = w ^ (ones * '\\');
+        /* a high bit per byte that is '"', '\\', below 0x20 or not ASCII */
+        uint64_t stop = ((q - ones) & ~q) | ((b - ones) & ~b) | (w - ones * 0x20) | w;
+        stop &= highs;
+        if (stop) {
+            s->p += (unsigned)__builtin_ctzll(stop) >> 3;
+            return;
+        }
+        s->p += 8;
+    }
+#else
+    (void)s;   /* the byte loop of scan_string does it all */
+#endif
+}
+
 /* At '"': validates a string; gives its raw contents and whether it
  * holds escapes. */
 static int scan_string(scan *s, const char **start, size_t *len, int *esc)
@@ -61,6 +86,7 @@ static int scan_string(scan *s, const char **start, size_t *len, int *esc)
     s->p++;
     *start = (const char *)s->p;
     *esc = 0;
+    skip_plain(s);
     while (s->p < s->end) {
         unsigned char c = *s->p;
         if (c == '"') {
@@ -85,6 +111,7 @@ static int scan_string(scan *s, const char **start, size_t *len, int *esc)
             } else {
                 return -1;
             }
+            skip_plain(s);
             continue;
         }
         if (c < 0x20)
@@ -95,6 +122,7 @@ static int scan_string(scan *s, const char **start, size_t *len, int *esc)
         }
         if (utf8_seq(s) < 0)
             return -1;
+        skip_plain(s);
     }
     return -1;
 }
