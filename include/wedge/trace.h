@@ -216,6 +216,11 @@ WDG_API int wdg_trace_finalize(wdg_trace *t, wdg_error *err);
 
 WDG_API void wdg_trace_free(wdg_trace *t);
 
+/* The bytes t holds for its events (the event array, ext records, the word
+ * pool and the import table, by capacity), not counting the input, which
+ * is never kept: the figure behind WEDGE_MEMSTATS. */
+WDG_API size_t wdg_trace_mem_bytes(const wdg_trace *t);
+
 static inline const wdg_event_ext *wdg_event_ext_of(const wdg_trace *t,
                                                     const wdg_event *e)
 {

@@ -118,8 +118,31 @@ static int place_untimed(wdg_trace *t)
     return 1;
 }
 
+size_t wdg_trace_mem_bytes(const wdg_trace *t)
+{
+    return t->cap_events * sizeof *t->events + t->cap_ext * sizeof *t->ext +
+           t->cap_words * sizeof *t->words + t->cap_imports * sizeof *t->imports;
+}
+
+/* *p (cap elements of size bytes) cut to n: the doubling of the read
+ * leaves up to half of each array unused.  Shrinking cannot lose data; when
+ * realloc refuses, the array stays as it was. */
+static void shrink(void **p, size_t *cap, size_t n, size_t size)
+{
+    if (*cap <= n || n == 0)
+        return;
+    void *q = realloc(*p, n * size);
+    if (q) {
+        *p = q;
+        *cap = n;
+    }
+}
+
 int wdg_trace_finalize(wdg_trace *t, wdg_error *err)
 {
+    shrink((void **)&t->events, &t->cap_events, t->n_events, sizeof *t->events);
+    shrink((void **)&t->ext, &t->cap_ext, t->n_ext, sizeof *t->ext);
+    shrink((void **)&t->words, &t->cap_words, t->n_words, sizeof *t->words);
     wdg_map tids = WDG_MAP_INIT;
     t->all_t = place_untimed(t);
     t->producers = t->producers_with_lr = 0;
