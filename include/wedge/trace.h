@@ -210,6 +210,13 @@ typedef struct wdg_trace {
     uint64_t producers;
     uint64_t producers_with_lr;
     uint32_t threads;           /* distinct tids */
+    /* every event read, those a folding read (wdg_read_opts.fold) counted
+     * and dropped included: n_events is what is still held */
+    uint64_t counted;
+    uint64_t by_cat[WDG_CAT_COUNT];
+    uint32_t first_line, last_line; /* the first and last event's lines */
+
+    struct wdg_fold *fold;      /* internal: what a folding read dropped */
 } wdg_trace;
 
 WDG_API int wdg_trace_finalize(wdg_trace *t, wdg_error *err);

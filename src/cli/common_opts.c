@@ -86,8 +86,11 @@ static void cli_memstats(wdg_trace *const *traces, size_t n)
     for (size_t i = 0; i < n; i++) {
         size_t b = wdg_trace_mem_bytes(traces[i]);
         size_t e = traces[i]->n_events;
-        fprintf(stderr, "wedge: memstats: %s: %zu events, %zu bytes retained, %.1f B/event\n",
-                wdg_trace_display_name(traces[i]), e, b, e ? (double)b / (double)e : 0.0);
+        fprintf(stderr,
+                "wedge: memstats: %s: %zu events, %zu bytes retained, %.1f B/event "
+                "(%llu events read)\n",
+                wdg_trace_display_name(traces[i]), e, b, e ? (double)b / (double)e : 0.0,
+                (unsigned long long)traces[i]->counted);
     }
 }
 
@@ -113,7 +116,7 @@ int cli_input_load(cli_input *in, const char *const *paths, size_t n, wdg_trace 
     for (size_t i = 0; i < in->line_formats.n; i++)
         if ((rc = wdg_templates_add(ts, in->line_formats.items[i], err)) < 0)
             goto done;
-    wdg_read_opts ro = {ts, in->strict, NULL, NULL};
+    wdg_read_opts ro = {ts, in->strict, NULL, NULL, in->fold};
     if (cli_progress_wanted())
         ro.progress = cli_progress;
     rc = wdg_load_traces(traces, paths, n, ops, &ro, in->probes.items, in->probes.n, err);

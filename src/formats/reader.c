@@ -152,6 +152,9 @@ static int process(reader *r, const char *line, size_t len, int flag, uint64_t l
             int rc = wdg_trace_append(t, rec, op, line_no, err);
             if (rc < 0)
                 return rc;
+            if (r->opts->fold && t->n_events >= r->opts->fold && !t->probe_events &&
+                !r->fmt->state_new && wdg_trace_fold(t, err) < 0)
+                return oom(r, line_no, err);
             if (rec->tid_from_handle && r->fmt->note_unbound &&
                 r->fmt->note_unbound(r->fc.state, t->n_events - 1) < 0)
                 return oom(r, line_no, err);
