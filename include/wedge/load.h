@@ -44,6 +44,11 @@ typedef struct wdg_read_opts {
      * xenia logs (which bind handles and merge lines after the fact) keep
      * every event. */
     size_t fold;
+    /* wdg_load_traces() of two traces: 1 reads them one after the other;
+     * any other value reads the second on a thread of its own (POSIX
+     * threads) while the first is read, with the same result byte for
+     * byte.  Not with progress (it is reported from one thread). */
+    int threads;
 } wdg_read_opts;
 
 /* Reads path ("-" = stdin), detecting compression and format from the

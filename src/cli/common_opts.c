@@ -116,7 +116,9 @@ int cli_input_load(cli_input *in, const char *const *paths, size_t n, wdg_trace 
     for (size_t i = 0; i < in->line_formats.n; i++)
         if ((rc = wdg_templates_add(ts, in->line_formats.items[i], err)) < 0)
             goto done;
-    wdg_read_opts ro = {ts, in->strict, NULL, NULL, in->fold};
+    wdg_read_opts ro = {ts, in->strict, NULL, NULL, in->fold, 0};
+    const char *threads = getenv("WEDGE_THREADS");   /* 1: one thread (tests, timing) */
+    ro.threads = threads ? atoi(threads) : 0;
     if (cli_progress_wanted())
         ro.progress = cli_progress;
     rc = wdg_load_traces(traces, paths, n, ops, &ro, in->probes.items, in->probes.n, err);

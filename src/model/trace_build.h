@@ -27,6 +27,10 @@ struct wdg_fold {
  * refers to later (no probe events, no reader state naming events). */
 int wdg_trace_fold(wdg_trace *t, wdg_error *err);
 
+/* A copy of ops with the same ids and site indexes, or NULL (out of
+ * memory); free with wdg_ops_free(). */
+wdg_ops *wdg_ops_clone(const wdg_ops *ops);
+
 int wdg_trace_new(wdg_trace **out, const char *path, wdg_ops *ops, wdg_error *err);
 void wdg_trace_set_header(wdg_trace *t, int has_observes, unsigned observes,
                           const char *engine, const char *title_id, const char *module_hash);
