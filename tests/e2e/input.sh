@@ -155,9 +155,9 @@ eq "cut gzip: counted" "$(j "$T/out" '.lines == .events + .ignored + .malformed'
 
 
 # --- decoded on a thread of its own: many blocks ahead of the parser ------
-# 8 MB of trace decodes into more blocks than the decoder queues; the lines,
+# 6 MB of trace decodes into more blocks than the decoder queues; the lines,
 # a corrupt byte near the end and a stream cut short must all come through
-"$W" simulate healthy --events 80000 -o "$T/big" -q || bad "simulate the big trace"
+"$W" simulate healthy --events 60000 -o "$T/big" -q || bad "simulate the big trace"
 "$W" stats "$T/big/ref.jsonl" --json >"$T/big.json" 2>/dev/null
 for z in gzip zstd; do
     command -v $z >/dev/null || continue

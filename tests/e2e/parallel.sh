@@ -44,10 +44,10 @@ same "sites and new ops, swapped" "$T/cand.jsonl" "$T/ref.jsonl"
 same "the test data" "$D/ref.jsonl" "$D/cand.jsonl"
 same "a xenia reference" "$D/ref-debug.log" "$D/cand.jsonl"
 for s in two-faults investigation; do
-    "$W" simulate $s --seconds 3 -o "$T/$s" -q
+    "$W" simulate $s --seconds 1 -o "$T/$s" -q
     same "$s" "$T/$s/ref.jsonl" "$T/$s/cand.jsonl"
 done
-"$W" simulate lost-set --seconds 3 --ref-format xenia-kv -o "$T/kv" -q
+"$W" simulate lost-set --seconds 1 --ref-format xenia-kv -o "$T/kv" -q
 same "xenia-kv" "$T/kv/ref.log" "$T/kv/cand.jsonl"
 
 # errors: the first trace's when both fail, as when read in turn
