@@ -100,7 +100,7 @@ static wdg_read_opts read_opts(void)
             wdg_templates_add(ts, "{tid:dec}:{op:word}:{pc:hex}", &err) < 0)
             abort();
     }
-    wdg_read_opts ro = {ts, 0, NULL, NULL};
+    wdg_read_opts ro = {ts, 0, NULL, NULL, 0, 0};
     return ro;
 }
 

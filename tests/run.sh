@@ -26,6 +26,8 @@ suites() {
     echo "e2e sh tests/e2e/run.sh $b"
     echo "docs sh tests/e2e/docs.sh $b"
     echo "input sh tests/e2e/input.sh $b"
+    echo "stream sh tests/e2e/stream.sh $b"
+    echo "parallel sh tests/e2e/parallel.sh $b"
     echo "errors sh tests/e2e/errors.sh $b"
     echo "diag sh tests/e2e/diag.sh $b"
     echo "roots sh tests/e2e/roots.sh $b"

@@ -36,6 +36,19 @@ typedef struct wdg_read_opts {
     int strict;                     /* first malformed line is fatal */
     wdg_progress_fn progress;       /* may be NULL */
     void *progress_ud;
+    /* 0: every event is kept.  N: a trace read only for its counts (wedge
+     * stats) holds at most about N events: each N are counted into the
+     * trace's totals (counted, by_cat, threads, span...) and dropped, so
+     * memory does not grow with the input.  Only where no event is named
+     * again later: JSONL and --line-format traces without probe events;
+     * xenia logs (which bind handles and merge lines after the fact) keep
+     * every event. */
+    size_t fold;
+    /* wdg_load_traces() of two traces: 1 reads them one after the other;
+     * any other value reads the second on a thread of its own (POSIX
+     * threads) while the first is read, with the same result byte for
+     * byte.  Not with progress (it is reported from one thread). */
+    int threads;
 } wdg_read_opts;
 
 /* Reads path ("-" = stdin), detecting compression and format from the

@@ -210,11 +210,23 @@ typedef struct wdg_trace {
     uint64_t producers;
     uint64_t producers_with_lr;
     uint32_t threads;           /* distinct tids */
+    /* every event read, those a folding read (wdg_read_opts.fold) counted
+     * and dropped included: n_events is what is still held */
+    uint64_t counted;
+    uint64_t by_cat[WDG_CAT_COUNT];
+    uint32_t first_line, last_line; /* the first and last event's lines */
+
+    struct wdg_fold *fold;      /* internal: what a folding read dropped */
 } wdg_trace;
 
 WDG_API int wdg_trace_finalize(wdg_trace *t, wdg_error *err);
 
 WDG_API void wdg_trace_free(wdg_trace *t);
+
+/* The bytes t holds for its events (the event array, ext records, the word
+ * pool and the import table, by capacity), not counting the input, which
+ * is never kept: the figure behind WEDGE_MEMSTATS. */
+WDG_API size_t wdg_trace_mem_bytes(const wdg_trace *t);
 
 static inline const wdg_event_ext *wdg_event_ext_of(const wdg_trace *t,
                                                     const wdg_event *e)

@@ -5,16 +5,16 @@
 #include <math.h>
 #include <stdint.h>
 
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
+/* A digit's value + 1, 0 for a byte that is no hex digit: one load per
+ * digit, as addresses are parsed for nearly every trace line. */
+#define H(c, v) [c] = (v) + 1
+static const unsigned char hex1[256] = {
+    H('0', 0), H('1', 1), H('2', 2), H('3', 3), H('4', 4), H('5', 5), H('6', 6), H('7', 7),
+    H('8', 8), H('9', 9), H('a', 10), H('b', 11), H('c', 12), H('d', 13), H('e', 14),
+    H('f', 15), H('A', 10), H('B', 11), H('C', 12), H('D', 13), H('E', 14), H('F', 15)};
+#undef H
+
+static int hexval(char c) { return (int)hex1[(unsigned char)c] - 1; }
 
 int wdg_parse_hex64(const char *s, size_t n, uint64_t *out)
 {
@@ -84,7 +84,14 @@ int wdg_parse_dec64(const char *s, size_t n, int64_t *out)
         return -1;
     uint64_t v = 0;
     int overflow = 0;
-    for (size_t i = 0; i < n; i++) {
+    /* 18 digits cannot overflow: no check per digit */
+    size_t quick = n < 18 ? n : 18;
+    for (size_t i = 0; i < quick; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return -1;
+        v = v * 10 + (unsigned)(s[i] - '0');
+    }
+    for (size_t i = quick; i < n; i++) {
         if (s[i] < '0' || s[i] > '9')
             return -1;
         unsigned d = (unsigned)(s[i] - '0');

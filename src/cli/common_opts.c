@@ -2,6 +2,7 @@
 #include "../base/numparse.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -75,6 +76,24 @@ void cli_input_free(cli_input *in)
     cli_list_free(&in->op_signals);
 }
 
+/* WEDGE_MEMSTATS=1: the bytes each trace keeps per event, on stderr (for
+ * make bench; the input itself is never kept). */
+static void cli_memstats(wdg_trace *const *traces, size_t n)
+{
+    const char *v = getenv("WEDGE_MEMSTATS");
+    if (!v || strcmp(v, "1") != 0)
+        return;
+    for (size_t i = 0; i < n; i++) {
+        size_t b = wdg_trace_mem_bytes(traces[i]);
+        size_t e = traces[i]->n_events;
+        fprintf(stderr,
+                "wedge: memstats: %s: %zu events, %zu bytes retained, %.1f B/event "
+                "(%llu events read)\n",
+                wdg_trace_display_name(traces[i]), e, b, e ? (double)b / (double)e : 0.0,
+                (unsigned long long)traces[i]->counted);
+    }
+}
+
 int cli_input_load(cli_input *in, const char *const *paths, size_t n, wdg_trace **traces,
                    wdg_ops **ops_out, wdg_templates **tmpl_out, wdg_error *err)
 {
@@ -97,13 +116,17 @@ int cli_input_load(cli_input *in, const char *const *paths, size_t n, wdg_trace 
     for (size_t i = 0; i < in->line_formats.n; i++)
         if ((rc = wdg_templates_add(ts, in->line_formats.items[i], err)) < 0)
             goto done;
-    wdg_read_opts ro = {ts, in->strict, NULL, NULL};
+    wdg_read_opts ro = {ts, in->strict, NULL, NULL, in->fold, 0};
+    const char *threads = getenv("WEDGE_THREADS");   /* 1: one thread (tests, timing) */
+    ro.threads = threads ? atoi(threads) : 0;
     if (cli_progress_wanted()) {
         ro.progress = cli_progress;
         cli_progress_start();
     }
     rc = wdg_load_traces(traces, paths, n, ops, &ro, in->probes.items, in->probes.n, err);
     cli_progress_done();
+    if (rc == 0)
+        cli_memstats(traces, n);
 done:
     if (rc < 0) {
         wdg_templates_free(ts);

@@ -8,6 +8,7 @@ typedef struct cli_input {
     cli_list line_formats, probes, op_categories, op_kinds, op_signals;
     int strict;
     const char *const *profile;   /* --profile: its op settings, NULL-ended; NULL none */
+    size_t fold;                  /* wdg_read_opts.fold: wedge stats */
 } cli_input;
 
 /* --line-format, --probe, --op-category, --op-kind, --op-signal,

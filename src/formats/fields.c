@@ -120,13 +120,170 @@ static const struct {
     {NM("ended_at"), F_ENDED_AT},
 };
 
-/* Called for every member of every line: compare only names of the right
- * length. */
+int wdg_field_alias(size_t i, const char **name, wdg_field *f)
+{
+    if (i >= sizeof names / sizeof names[0])
+        return 0;
+    *name = names[i].name;
+    *f = names[i].field;
+    return 1;
+}
+
+/* Called for every member of every line: one switch on the length and
+ * the first byte, then one compare (the same names as names[] above; a
+ * unit test checks that both agree). */
 wdg_field wdg_field_lookup(const char *s, size_t n)
 {
-    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-        if (names[i].len == n && names[i].name[0] == s[0] && memcmp(names[i].name, s, n) == 0)
-            return names[i].field;
+#define IS(lit) (memcmp(s, lit, sizeof lit - 1) == 0)
+    if (n == 0)
+        return F_UNKNOWN;
+    switch (n * 256 + (unsigned char)s[0]) {
+    case 1 * 256 + 't':
+        return F_T;
+    case 2 * 256 + 'f':
+        if (IS("fn"))
+            return F_OP;
+        break;
+    case 2 * 256 + 'l':
+        if (IS("lr"))
+            return F_LR;
+        break;
+    case 2 * 256 + 'o':
+        if (IS("op"))
+            return F_OP;
+        break;
+    case 2 * 256 + 'p':
+        if (IS("pc"))
+            return F_PC;
+        break;
+    case 3 * 256 + 'o':
+        if (IS("obj"))
+            return F_OBJ;
+        break;
+    case 3 * 256 + 'r':
+        if (IS("ret"))
+            return F_RET;
+        break;
+    case 3 * 256 + 't':
+        if (IS("tid"))
+            return F_TID;
+        break;
+    case 4 * 256 + 'n':
+        if (IS("name"))
+            return F_OP;
+        break;
+    case 4 * 256 + 'o':
+        if (IS("objs"))
+            return F_OBJS;
+        break;
+    case 5 * 256 + 'a':
+        if (IS("alias"))
+            return F_ALIAS;
+        break;
+    case 5 * 256 + 'c':
+        if (IS("cycle"))
+            return F_CYCLE;
+        if (IS("count"))
+            return F_COUNT;
+        break;
+    case 5 * 256 + 'e':
+        if (IS("event"))
+            return F_OP;
+        if (IS("entry"))
+            return F_ENTRY_PC;
+        break;
+    case 5 * 256 + 's':
+        if (IS("stack"))
+            return F_FRAMES;
+        break;
+    case 5 * 256 + 't':
+        if (IS("ts_ns"))
+            return F_T;
+        break;
+    case 6 * 256 + 'e':
+        if (IS("engine"))
+            return F_ENGINE;
+        break;
+    case 6 * 256 + 'f':
+        if (IS("frames"))
+            return F_FRAMES;
+        break;
+    case 6 * 256 + 'h':
+        if (IS("handle"))
+            return F_OBJ;
+        break;
+    case 6 * 256 + 'i':
+        if (IS("import"))
+            return F_OP;
+        break;
+    case 6 * 256 + 'r':
+        if (IS("reason"))
+            return F_REASON;
+        break;
+    case 6 * 256 + 't':
+        if (IS("thread"))
+            return F_TID;
+        break;
+    case 7 * 256 + 'h':
+        if (IS("host_ns"))
+            return F_T;
+        if (IS("handles"))
+            return F_OBJS;
+        break;
+    case 7 * 256 + 'n':
+        if (IS("new_tid"))
+            return F_NEW_TID;
+        break;
+    case 7 * 256 + 't':
+        if (IS("timeout"))
+            return F_TIMEOUT;
+        if (IS("time_ns"))
+            return F_T;
+        break;
+    case 8 * 256 + 'e':
+        if (IS("entry_pc"))
+            return F_ENTRY_PC;
+        if (IS("ended_at"))
+            return F_ENDED_AT;
+        break;
+    case 8 * 256 + 'o':
+        if (IS("observes"))
+            return F_OBSERVES;
+        break;
+    case 8 * 256 + 't':
+        if (IS("title_id"))
+            return F_TITLE_ID;
+        break;
+    case 8 * 256 + 'w':
+        if (IS("wait_all"))
+            return F_WAIT_ALL;
+        break;
+    case 9 * 256 + 'c':
+        if (IS("child_tid"))
+            return F_NEW_TID;
+        break;
+    case 9 * 256 + 's':
+        if (IS("suspended"))
+            return F_SUSPENDED;
+        break;
+    case 9 * 256 + 't':
+        if (IS("thread_id"))
+            return F_TID;
+        break;
+    case 11 * 256 + 'm':
+        if (IS("module_hash"))
+            return F_MODULE_HASH;
+        break;
+    case 11 * 256 + 'w':
+        if (IS("wedge_trace"))
+            return F_HEADER;
+        break;
+    case 13 * 256 + 's':
+        if (IS("start_address"))
+            return F_ENTRY_PC;
+        break;
+    }
+#undef IS
     return F_UNKNOWN;
 }
 

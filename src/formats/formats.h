@@ -124,6 +124,9 @@ extern const wdg_field_info wdg_fields[F_FIELD_COUNT];
 
 /* By name or alias; F_UNKNOWN when none. */
 wdg_field wdg_field_lookup(const char *s, size_t n);
+/* The i-th name a field answers to (its aliases included): 1 with *name
+ * and *f set, 0 past the last.  wdg_field_lookup() must agree with it. */
+int wdg_field_alias(size_t i, const char **name, wdg_field *f);
 
 /* The accessors are inline: readers ask them for every member. */
 static inline wdg_field wdg_field_ok(wdg_field f)

@@ -54,6 +54,31 @@ static int utf8_seq(scan *s)
     return 0;
 }
 
+/* Skips the plain bytes of a string (printable ASCII but '"' and '\\'),
+ * eight at a time: most strings in a trace are short names and hex
+ * numbers with nothing to check byte by byte. */
+static inline void skip_plain(scan *s)
+{
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+    while (s->end - s->p >= 8) {
+        uint64_t w;
+        memcpy(&w, s->p, 8);
+        uint64_t q = w ^ (ones * '"'), b = w ^ (ones * '\\');
+        /* a high bit per byte that is '"', '\\', below 0x20 or not ASCII */
+        uint64_t stop = ((q - ones) & ~q) | ((b - ones) & ~b) | (w - ones * 0x20) | w;
+        stop &= highs;
+        if (stop) {
+            s->p += (unsigned)__builtin_ctzll(stop) >> 3;
+            return;
+        }
+        s->p += 8;
+    }
+#else
+    (void)s;   /* the byte loop of scan_string does it all */
+#endif
+}
+
 /* At '"': validates a string; gives its raw contents and whether it
  * holds escapes. */
 static int scan_string(scan *s, const char **start, size_t *len, int *esc)
@@ -61,6 +86,7 @@ static int scan_string(scan *s, const char **start, size_t *len, int *esc)
     s->p++;
     *start = (const char *)s->p;
     *esc = 0;
+    skip_plain(s);
     while (s->p < s->end) {
         unsigned char c = *s->p;
         if (c == '"') {
@@ -85,6 +111,7 @@ static int scan_string(scan *s, const char **start, size_t *len, int *esc)
             } else {
                 return -1;
             }
+            skip_plain(s);
             continue;
         }
         if (c < 0x20)
@@ -95,6 +122,7 @@ static int scan_string(scan *s, const char **start, size_t *len, int *esc)
         }
         if (utf8_seq(s) < 0)
             return -1;
+        skip_plain(s);
     }
     return -1;
 }
@@ -343,6 +371,51 @@ static int read_null(ctx *c)
     return 0;
 }
 
+/* The common integer in one pass: up to 18 digits, no leading zero, no
+ * fraction or exponent (which cannot overflow); 0 sends anything else to
+ * the full scanner, which words every error. */
+static int quick_int(scan *s, int64_t *out)
+{
+    const unsigned char *p = s->p, *end = s->end;
+    int neg = p < end && *p == '-';
+    p += neg;
+    const unsigned char *d = p;
+    uint64_t v = 0;
+    while (p < end && digit(*p) && p - d < 18)
+        v = v * 10 + (uint64_t)(*p++ - '0');
+    if (p == d || (*d == '0' && p - d > 1))
+        return 0;
+    if (p < end && (digit(*p) || *p == '.' || *p == 'e' || *p == 'E'))
+        return 0;
+    *out = neg ? -(int64_t)v : (int64_t)v;
+    s->p = p;
+    return 1;
+}
+
+/* The common address string, "0x" and 1 to 16 hex digits, in one pass; 0
+ * sends anything else to scan_string and wdg_addr_parse(). */
+static int quick_hex(scan *s, uint64_t *out)
+{
+    static const unsigned char hex1[256] = {
+        ['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5, ['5'] = 6, ['6'] = 7,
+        ['7'] = 8, ['8'] = 9, ['9'] = 10, ['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14,
+        ['e'] = 15, ['f'] = 16, ['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15,
+        ['F'] = 16};
+    const unsigned char *p = s->p + 1, *end = s->end;
+    if (end - p < 4 || p[0] != '0' || (p[1] | 0x20) != 'x')
+        return 0;
+    p += 2;
+    const unsigned char *d = p;
+    uint64_t v = 0;
+    while (p < end && hex1[*p] && p - d < 16)
+        v = v << 4 | (uint64_t)(hex1[*p++] - 1);
+    if (p == d || p >= end || *p != '"')
+        return 0;
+    *out = v;
+    s->p = p + 1;
+    return 1;
+}
+
 /* An integer field: JSON integers are decimal; strings decimal or 0x-hex. */
 static int read_number(ctx *c, int64_t *out)
 {
@@ -366,6 +439,8 @@ static int read_number(ctx *c, int64_t *out)
         return 1;
     }
     if (ch == '-' || digit(ch)) {
+        if (quick_int(&c->s, out))
+            return 1;
         if (scan_number(&c->s, &a, &n, &flag) < 0)
             return syntax(c);
         if (!flag)
@@ -394,7 +469,10 @@ static int read_addr(ctx *c, wdg_sites *sites, wdg_addr *out)
     size_t n;
     int flag, rc;
     unsigned char ch = c->s.p < c->s.end ? *c->s.p : 0;
-    if (ch == '"') {
+    uint64_t hv;
+    if (ch == '"' && quick_hex(&c->s, &hv)) {
+        rc = wdg_addr_from_u64(sites, hv, out);
+    } else if (ch == '"') {
         if (scan_string(&c->s, &a, &n, &flag) < 0)
             return syntax(c);
         rc = flag ? -1 : wdg_addr_parse(sites, a, n, out);

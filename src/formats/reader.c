@@ -30,6 +30,16 @@ typedef struct held_line {
     int flag;
 } held_line;
 
+/* Op names seen recently, so that a line's op is one compare instead of
+ * hashing its name into the op table: traces name a few hundred ops at
+ * most, each millions of times. */
+enum { OP_CACHE = 256, OP_CACHE_NAME = 42 };
+typedef struct op_slot {
+    uint32_t id;
+    unsigned char len;   /* 0: empty */
+    char name[OP_CACHE_NAME];
+} op_slot;
+
 typedef struct reader {
     wdg_trace *t;
     wdg_ops *ops;
@@ -44,6 +54,7 @@ typedef struct reader {
     size_t held_len, held_cap;
     held_line *lines;
     size_t n_lines, cap_lines;
+    op_slot *op_cache;          /* OP_CACHE slots */
 } reader;
 
 static int is_blank(const char *s, size_t n)
@@ -69,6 +80,32 @@ static wdg_line_kind check_pseudo(uint32_t op, const wdg_rec *rec, wdg_line_resu
 static int oom(reader *r, uint64_t line, wdg_error *err)
 {
     return wdg_error_set(err, WDG_ENOMEM, r->name, line, "out of memory");
+}
+
+static unsigned op_hash(const char *s, size_t n)
+{
+    uint64_t a = 0, b = 0;
+    memcpy(&a, s, n < 8 ? n : 8);
+    memcpy(&b, s + (n < 8 ? 0 : n - 8), n < 8 ? n : 8);
+    uint64_t h = (a ^ (b * 0x9E3779B97F4A7C15ULL) ^ n) * 0xC2B2AE3D27D4EB4FULL;
+    return (unsigned)(h >> 56) % OP_CACHE;
+}
+
+/* The op id of a name: from the cache, else interned (and cached). */
+static uint32_t intern_op(reader *r, const char *s, size_t n)
+{
+    if (n > OP_CACHE_NAME)
+        return wdg_ops_intern(r->ops, s, n);
+    op_slot *slot = &r->op_cache[op_hash(s, n)];
+    if (slot->len == n && memcmp(slot->name, s, n) == 0)
+        return slot->id;
+    uint32_t id = wdg_ops_intern(r->ops, s, n);
+    if (id != WDG_OP_NONE) {
+        slot->id = id;
+        slot->len = (unsigned char)n;
+        memcpy(slot->name, s, n);
+    }
+    return id;
 }
 
 static wdg_line_kind parse_line(reader *r, const char *line, size_t len, wdg_line_result *res)
@@ -100,7 +137,7 @@ static int process(reader *r, const char *line, size_t len, int flag, uint64_t l
         if (rec->op_id != WDG_OP_NONE)
             op = rec->op_id;
         else if (rec->have & R_OP)
-            op = wdg_ops_intern(r->ops, rec->op, rec->op_len);
+            op = intern_op(r, rec->op, rec->op_len);
         if ((rec->have & R_OP) && op == WDG_OP_NONE)
             return oom(r, line_no, err);
         kind = check_pseudo(op, rec, &res);
@@ -117,6 +154,9 @@ static int process(reader *r, const char *line, size_t len, int flag, uint64_t l
             int rc = wdg_trace_append(t, rec, op, line_no, err);
             if (rc < 0)
                 return rc;
+            if (r->opts->fold && t->n_events >= r->opts->fold && !t->probe_events &&
+                !r->fmt->state_new && wdg_trace_fold(t, err) < 0)
+                return oom(r, line_no, err);
             if (rec->tid_from_handle && r->fmt->note_unbound &&
                 r->fmt->note_unbound(r->fc.state, t->n_events - 1) < 0)
                 return oom(r, line_no, err);
@@ -246,12 +286,13 @@ int wdg_trace_read(wdg_trace **out, const char *path, wdg_ops *ops,
     wdg_detect_init(&r.det, r.opts->templates);
     wdg_source *src = NULL;
     r.rec = malloc(sizeof *r.rec);
+    r.op_cache = calloc(OP_CACHE, sizeof *r.op_cache);
     int rc = wdg_trace_new(&r.t, path, ops, err);
     if (rc < 0)
         goto done;
     r.name = wdg_trace_display_name(r.t);
     r.fc = (wdg_format_ctx){r.t, ops, r.opts->templates, NULL};
-    if (!r.rec) {
+    if (!r.rec || !r.op_cache) {
         rc = oom(&r, 0, err);
         goto done;
     }
@@ -279,6 +320,7 @@ done:
     if (r.fmt && r.fmt->state_free)
         r.fmt->state_free(r.fc.state);
     free(r.rec);
+    free(r.op_cache);
     free(r.held);
     free(r.lines);
     if (rc < 0) {

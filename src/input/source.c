@@ -3,6 +3,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -17,8 +19,28 @@ enum {
     RAW_CHUNK = 1 << 18,
     PEEK_MIN = 1 << 16,
     /* room for the longest line plus a large read, so most reads are big */
-    BUF_CAP = WDG_SOURCE_MAX_LINE + (1 << 22)
+    BUF_CAP = WDG_SOURCE_MAX_LINE + (1 << 22),
+    /* decoded blocks queued by the decoder thread */
+    BLOCK = 1 << 20,
+    BLOCKS = 4
 };
+
+/* Compressed input is decoded on a thread of its own, BLOCKS blocks
+ * ahead of the lines handed out, so that decompression and parsing
+ * overlap on two cores.  The first block is decoded before the thread
+ * starts (zlib's allocations all happen there, in line order); when the
+ * thread or its blocks cannot be had, decoding stays inline: same bytes. */
+typedef struct decoder {
+    pthread_t th;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    char *blk[BLOCKS];
+    size_t len[BLOCKS];
+    size_t head, count, off;  /* the ring of full blocks; off into the head */
+    int done, rc, stop;       /* the thread has finished (rc < 0: err) */
+    wdg_error err;
+    uint64_t raw_done;        /* raw_done as of the last block */
+} decoder;
 
 /* Why plain files are read, not mapped: a mapped file that another process
  * truncates (an engine still writing, log rotation) raises SIGBUS on the
@@ -45,6 +67,9 @@ struct wdg_source {
     ZSTD_DCtx *zd;
     size_t zstd_last;
     const char *truncated;   /* why the input ends early; NULL when whole */
+    int tried_thread;
+    decoder *dec;            /* the decoder thread, NULL when inline */
+    int dec_eof;             /* the decoder's own end of input */
 };
 
 const char *wdg_source_compression(const wdg_source *s)
@@ -52,7 +77,15 @@ const char *wdg_source_compression(const wdg_source *s)
     return s->codec == CODEC_GZIP ? "gzip" : s->codec == CODEC_ZSTD ? "zstd" : "none";
 }
 
-uint64_t wdg_source_raw_done(const wdg_source *s) { return s->raw_done; }
+uint64_t wdg_source_raw_done(const wdg_source *s)
+{
+    if (!s->dec)
+        return s->raw_done;
+    pthread_mutex_lock(&s->dec->mu);
+    uint64_t v = s->dec->raw_done;
+    pthread_mutex_unlock(&s->dec->mu);
+    return v;
+}
 uint64_t wdg_source_raw_total(const wdg_source *s) { return s->raw_total; }
 uint64_t wdg_source_bytes(const wdg_source *s) { return s->bytes; }
 const char *wdg_source_truncated(const wdg_source *s) { return s->truncated; }
@@ -62,10 +95,32 @@ static const char *display(const wdg_source *s)
     return strcmp(s->path, "-") == 0 ? "<stdin>" : s->path;
 }
 
+static int stopping(wdg_source *s)
+{
+    pthread_mutex_lock(&s->dec->mu);
+    int v = s->dec->stop;
+    pthread_mutex_unlock(&s->dec->mu);
+    return v;
+}
+
+/* On the decoder thread: 1 once fd has data (or its end), 0 when the
+ * source is being closed, so that a pipe whose writer stalls cannot hold
+ * up wdg_source_close(). */
+static int wait_readable(wdg_source *s)
+{
+    struct pollfd p = {s->fd, POLLIN, 0};
+    while (!stopping(s))
+        if (poll(&p, 1, 100) != 0)
+            return 1;
+    return 0;
+}
+
 /* read() up to cap bytes into dst; 0 at end of file, < 0 on error. */
 static ssize_t read_some(wdg_source *s, void *dst, size_t cap, wdg_error *err)
 {
     ssize_t n;
+    if (s->dec && !wait_readable(s))
+        return 0;   /* closing: the lines are no longer wanted */
     do
         n = read(s->fd, dst, cap);
     while (n < 0 && errno == EINTR);
@@ -97,13 +152,14 @@ static int raw_fill(wdg_source *s, wdg_error *err)
 
 static const unsigned char *raw_ptr(const wdg_source *s) { return s->raw_buf + s->raw_pos; }
 
-static int decode_gzip(wdg_source *s, size_t avail, size_t room, wdg_error *err)
+static int decode_gzip(wdg_source *s, char *dst, size_t *fill, size_t avail, size_t room,
+                       wdg_error *err)
 {
     if (avail == 0) {
         /* a killed writer leaves a member open: keep what it wrote */
         if (!s->z_ended)
             s->truncated = "the gzip stream ends inside a member";
-        s->eof = 1;
+        s->dec_eof = 1;
         return 0;
     }
     if (s->z_ended && *raw_ptr(s) == 0) {
@@ -124,11 +180,11 @@ static int decode_gzip(wdg_source *s, size_t avail, size_t room, wdg_error *err)
     }
     s->z.next_in = (Bytef *)raw_ptr(s);
     s->z.avail_in = (uInt)avail;
-    s->z.next_out = (Bytef *)s->buf + s->fill;
+    s->z.next_out = (Bytef *)dst + *fill;
     s->z.avail_out = (uInt)room;
     int zr = inflate(&s->z, Z_NO_FLUSH);
     s->raw_pos += avail - s->z.avail_in;
-    s->fill += room - s->z.avail_out;
+    *fill += room - s->z.avail_out;
     if (zr == Z_STREAM_END)
         s->z_ended = 1;
     else if (zr == Z_MEM_ERROR)
@@ -139,16 +195,17 @@ static int decode_gzip(wdg_source *s, size_t avail, size_t room, wdg_error *err)
     return 0;
 }
 
-static int decode_zstd(wdg_source *s, size_t avail, size_t room, wdg_error *err)
+static int decode_zstd(wdg_source *s, char *dst, size_t *fill, size_t avail, size_t room,
+                       wdg_error *err)
 {
     if (avail == 0) {
         if (s->zstd_last != 0)
             s->truncated = "the zstd stream ends inside a frame";
-        s->eof = 1;
+        s->dec_eof = 1;
         return 0;
     }
     ZSTD_inBuffer in = {raw_ptr(s), avail, 0};
-    ZSTD_outBuffer out = {s->buf + s->fill, room, 0};
+    ZSTD_outBuffer out = {dst + *fill, room, 0};
     size_t zr = ZSTD_decompressStream(s->zd, &out, &in);
     if (ZSTD_isError(zr) && ZSTD_getErrorCode(zr) == ZSTD_error_memory_allocation)
         return wdg_error_set(err, WDG_ENOMEM, display(s), 0, "out of memory");
@@ -157,8 +214,148 @@ static int decode_zstd(wdg_source *s, size_t avail, size_t room, wdg_error *err)
                              ZSTD_getErrorName(zr));
     s->zstd_last = zr;
     s->raw_pos += in.pos;
-    s->fill += out.pos;
+    *fill += out.pos;
     return 0;
+}
+
+/* Decodes compressed input into dst[*fill..cap), at least one byte
+ * unless at the end (then dec_eof is set); fill_all: until dst is full. */
+static int decode_into(wdg_source *s, char *dst, size_t *fill, size_t cap, int fill_all,
+                       wdg_error *err)
+{
+    size_t before = *fill;
+    while (!s->dec_eof && *fill < cap && (fill_all || *fill == before)) {
+        int rc = raw_fill(s, err);
+        if (rc < 0)
+            return rc;
+        size_t avail = s->raw_len - s->raw_pos;
+        if (avail > UINT32_MAX / 2)
+            avail = UINT32_MAX / 2;
+        rc = s->codec == CODEC_GZIP ? decode_gzip(s, dst, fill, avail, cap - *fill, err)
+                                    : decode_zstd(s, dst, fill, avail, cap - *fill, err);
+        if (rc < 0)
+            return rc;
+    }
+    return 0;
+}
+
+static void *decoder_main(void *arg)
+{
+    wdg_source *s = arg;
+    decoder *d = s->dec;
+    for (;;) {
+        pthread_mutex_lock(&d->mu);
+        while (d->count == BLOCKS && !d->stop)
+            pthread_cond_wait(&d->cv, &d->mu);
+        int stop = d->stop;
+        size_t slot = (d->head + d->count) % BLOCKS;
+        pthread_mutex_unlock(&d->mu);
+        if (stop)
+            break;
+        size_t got = 0;
+        int rc = decode_into(s, d->blk[slot], &got, BLOCK, 1, &d->err);
+        pthread_mutex_lock(&d->mu);
+        if (got) {
+            d->len[slot] = got;
+            d->count++;
+        }
+        d->raw_done = s->raw_done;
+        d->done = rc < 0 || s->dec_eof || d->stop;
+        d->rc = rc;
+        pthread_cond_broadcast(&d->cv);
+        int done = d->done;
+        pthread_mutex_unlock(&d->mu);
+        if (done)
+            break;
+    }
+    return NULL;
+}
+
+static void decoder_free(decoder *d)
+{
+    for (int i = 0; i < BLOCKS; i++)
+        free(d->blk[i]);
+    free(d);
+}
+
+/* The decoder thread, or nothing (decoding stays inline) when it cannot
+ * be had: a matter of speed only. */
+static void decoder_start(wdg_source *s)
+{
+    s->tried_thread = 1;
+    decoder *d = calloc(1, sizeof *d);
+    if (!d)
+        return;
+    for (int i = 0; i < BLOCKS; i++)
+        if (!(d->blk[i] = malloc(BLOCK))) {
+            decoder_free(d);
+            return;
+        }
+    d->raw_done = s->raw_done;
+    if (pthread_mutex_init(&d->mu, NULL) != 0) {
+        decoder_free(d);
+        return;
+    }
+    if (pthread_cond_init(&d->cv, NULL) != 0) {
+        pthread_mutex_destroy(&d->mu);
+        decoder_free(d);
+        return;
+    }
+    s->dec = d;
+    if (pthread_create(&d->th, NULL, decoder_main, s) != 0) {
+        s->dec = NULL;
+        pthread_cond_destroy(&d->cv);
+        pthread_mutex_destroy(&d->mu);
+        decoder_free(d);
+    }
+}
+
+static void decoder_stop(wdg_source *s)
+{
+    decoder *d = s->dec;
+    if (!d)
+        return;
+    pthread_mutex_lock(&d->mu);
+    d->stop = 1;
+    pthread_cond_broadcast(&d->cv);
+    pthread_mutex_unlock(&d->mu);
+    pthread_join(d->th, NULL);
+    pthread_cond_destroy(&d->cv);
+    pthread_mutex_destroy(&d->mu);
+    decoder_free(d);
+    s->dec = NULL;
+}
+
+/* Copies decoded bytes from the decoder thread's blocks into buf. */
+static int take_blocks(wdg_source *s, size_t room, wdg_error *err)
+{
+    decoder *d = s->dec;
+    pthread_mutex_lock(&d->mu);
+    while (d->count == 0 && !d->done)
+        pthread_cond_wait(&d->cv, &d->mu);
+    int rc = 0;
+    if (d->count) {
+        size_t n = d->len[d->head] - d->off;
+        if (n > room)
+            n = room;
+        memcpy(s->buf + s->fill, d->blk[d->head] + d->off, n);
+        s->fill += n;
+        d->off += n;
+        if (d->off == d->len[d->head]) {
+            d->head = (d->head + 1) % BLOCKS;
+            d->count--;
+            d->off = 0;
+            pthread_cond_broadcast(&d->cv);
+        }
+    } else if (d->rc < 0) {
+        if (err)
+            *err = d->err;
+        rc = d->rc;
+    } else {
+        s->eof = 1;   /* truncated is final: the thread wrote it before done */
+    }
+    pthread_mutex_unlock(&d->mu);
+    return rc;
 }
 
 /* Decodes more bytes into buf[fill..BUF_CAP), at least one unless at the
@@ -177,19 +374,14 @@ static int decode_more(wdg_source *s, wdg_error *err)
         s->fill += (size_t)n;
         return 0;
     }
-    size_t before = s->fill;
-    while (!s->eof && s->fill == before) {
-        int rc = raw_fill(s, err);
-        if (rc < 0)
-            return rc;
-        size_t avail = s->raw_len - s->raw_pos;
-        if (avail > UINT32_MAX / 2)
-            avail = UINT32_MAX / 2;
-        rc = s->codec == CODEC_GZIP ? decode_gzip(s, avail, room, err)
-                                    : decode_zstd(s, avail, room, err);
-        if (rc < 0)
-            return rc;
-    }
+    if (s->dec)
+        return take_blocks(s, room, err);
+    int rc = decode_into(s, s->buf, &s->fill, BUF_CAP, 0, err);
+    if (rc < 0)
+        return rc;
+    s->eof = s->dec_eof;
+    if (!s->tried_thread && !s->eof)
+        decoder_start(s);
     return 0;
 }
 
@@ -324,6 +516,7 @@ void wdg_source_close(wdg_source *s)
 {
     if (!s)
         return;
+    decoder_stop(s);
     if (s->own_fd)
         close(s->fd);
     if (s->z_live)

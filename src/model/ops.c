@@ -285,6 +285,43 @@ int wdg_ops_new(wdg_ops **out, wdg_error *err)
     return 0;
 }
 
+/* A copy of ops (names, ids, categories, kinds, facts, sites): a second
+ * trace read on its own thread interns into it, and its new ids are
+ * mapped back after (src/formats/load.c). */
+wdg_ops *wdg_ops_clone(const wdg_ops *src)
+{
+    wdg_ops *ops = calloc(1, sizeof *ops);
+    if (!ops)
+        return NULL;
+    wdg_arena_init(&ops->arena);
+    if (wdg_sites_new(&ops->sites) < 0) {
+        free(ops);
+        return NULL;
+    }
+    for (uint32_t id = 0; id < src->count; id++)
+        if (wdg_ops_intern(ops, src->names[id], src->lens[id]) != id)
+            goto fail;
+    if (src->count) {
+        memcpy(ops->cats, src->cats, src->count * sizeof *ops->cats);
+        memcpy(ops->kinds, src->kinds, src->count * sizeof *ops->kinds);
+        memcpy(ops->facts, src->facts, src->count * sizeof *ops->facts);
+    }
+    /* the same sites at the same indexes */
+    for (size_t i = 0; i < wdg_sites_count(src->sites); i++) {
+        const char *m;
+        uint64_t v;
+        wdg_addr a;
+        if (wdg_sites_get(src->sites, WDG_ADDR_SITE | i, &m, &v) < 0 ||
+            (m ? wdg_sites_module(ops->sites, m, strlen(m), v, &a)
+               : wdg_sites_absolute(ops->sites, v, &a)) < 0)
+            goto fail;
+    }
+    return ops;
+fail:
+    wdg_ops_free(ops);
+    return NULL;
+}
+
 void wdg_ops_free(wdg_ops *ops)
 {
     if (!ops)

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "wedge/utf8.h"
+#include "../base/grow.h"
 #include "../base/map.h"
 #include "trace_build.h"
 
@@ -50,6 +51,11 @@ void wdg_trace_free(wdg_trace *t)
     free(t->ext);
     free(t->words);
     free(t->imports);
+    if (t->fold) {
+        wdg_map_free(&t->fold->tids);
+        free(t->fold->tid_list);
+    }
+    free(t->fold);
     free(t);
 }
 
@@ -94,17 +100,19 @@ static int by_time(const void *a, const void *b)
 
 /* Untimed events in a timed trace (events without t): each takes the t of the
  * nearest earlier timed event in line order (the events are still in
- * line order here), the leading ones the first timed t; sorting by
- * (t, line) then keeps them right after that event.  Returns whether
- * the trace is timed (some event has t). */
+ * line order here), the leading ones the first timed t (or the last
+ * timed t of the events folded before them); sorting by (t, line) then
+ * keeps them right after that event.  Returns whether the trace is timed
+ * (some event has t). */
 static int place_untimed(wdg_trace *t)
 {
+    const struct wdg_fold *f = t->fold;
     size_t first = 0;
     while (first < t->n_events && !(t->events[first].flags & WDG_EV_T))
         first++;
-    if (first == t->n_events)
+    if (first == t->n_events && !(f && f->any_t))
         return 0;
-    int64_t last = t->events[first].t;
+    int64_t last = f && f->any_t ? f->last_t : t->events[first].t;
     for (size_t i = 0; i < t->n_events; i++) {
         wdg_event *e = &t->events[i];
         if (e->flags & WDG_EV_T) {
@@ -118,15 +126,118 @@ static int place_untimed(wdg_trace *t)
     return 1;
 }
 
+size_t wdg_trace_mem_bytes(const wdg_trace *t)
+{
+    return t->cap_events * sizeof *t->events + t->cap_ext * sizeof *t->ext +
+           t->cap_words * sizeof *t->words + t->cap_imports * sizeof *t->imports;
+}
+
+/* *p (cap elements of size bytes) cut to n: the doubling of the read
+ * leaves up to half of each array unused.  Shrinking cannot lose data; when
+ * realloc refuses, the array stays as it was. */
+static void shrink(void **p, size_t *cap, size_t n, size_t size)
+{
+    if (*cap <= n || n == 0)
+        return;
+    void *q = realloc(*p, n * size);
+    if (q) {
+        *p = q;
+        *cap = n;
+    }
+}
+
+static void fold_event(struct wdg_fold *f, const wdg_event *e)
+{
+    if (!f->n)
+        f->first_line = e->line;
+    f->last_line = e->line;
+    f->n++;
+    f->by_cat[e->cat]++;
+    f->seen |= WDG_CAT_BIT(e->cat);
+    if (wdg_category_is_producer(e->cat)) {
+        f->producers++;
+        f->producers_with_lr += (e->flags & WDG_EV_LR) != 0;
+    }
+    if (!(e->flags & WDG_EV_T)) {
+        f->untimed++;
+        return;
+    }
+    if (!f->any_t || e->t < f->min_t)
+        f->min_t = e->t;
+    if (!f->any_t || e->t > f->max_t)
+        f->max_t = e->t;
+    f->any_t = 1;
+    f->last_t = e->t;
+}
+
+int wdg_trace_fold(wdg_trace *t, wdg_error *err)
+{
+    if (!t->fold) {
+        t->fold = calloc(1, sizeof *t->fold);
+        if (!t->fold)
+            return wdg_error_set(err, WDG_ENOMEM, NULL, 0, "out of memory");
+    }
+    struct wdg_fold *f = t->fold;
+    for (size_t i = 0; i < t->n_events; i++) {
+        int added = 0;
+        if (!wdg_map_put(&f->tids, t->events[i].tid, 0, &added) ||
+            (added && wdg_grow((void **)&f->tid_list, &f->cap_tids, f->n_tids + 1,
+                               sizeof *f->tid_list, 64) < 0))
+            return wdg_error_set(err, WDG_ENOMEM, NULL, 0, "out of memory");
+        if (added)
+            f->tid_list[f->n_tids++] = t->events[i].tid;
+        fold_event(f, &t->events[i]);
+    }
+    t->n_events = t->n_ext = t->n_words = 0;
+    return 0;
+}
+
+/* The folded events' part of what finalize computes; tids holds the held
+ * events' tids. */
+static int add_fold(wdg_trace *t, wdg_map *tids, unsigned *seen)
+{
+    const struct wdg_fold *f = t->fold;
+    if (!f || !f->n)
+        return 0;
+    for (size_t i = 0; i < f->n_tids; i++)
+        if (!wdg_map_put(tids, f->tid_list[i], 0, NULL))
+            return -1;
+    t->counted += f->n;
+    for (int c = 0; c < WDG_CAT_COUNT; c++)
+        t->by_cat[c] += f->by_cat[c];
+    t->producers += f->producers;
+    t->producers_with_lr += f->producers_with_lr;
+    *seen |= f->seen;
+    if (t->all_t)   /* every folded untimed event would have been placed */
+        t->placed_t += f->untimed;
+    if (f->any_t) {
+        if (!t->n_events || f->min_t < t->first_t)
+            t->first_t = f->min_t;
+        if (!t->n_events || f->max_t > t->last_t)
+            t->last_t = f->max_t;
+    }
+    t->last_line = t->n_events ? t->last_line : f->last_line;
+    t->first_line = f->first_line;
+    return 0;
+}
+
 int wdg_trace_finalize(wdg_trace *t, wdg_error *err)
 {
+    shrink((void **)&t->events, &t->cap_events, t->n_events, sizeof *t->events);
+    shrink((void **)&t->ext, &t->cap_ext, t->n_ext, sizeof *t->ext);
+    shrink((void **)&t->words, &t->cap_words, t->n_words, sizeof *t->words);
     wdg_map tids = WDG_MAP_INIT;
     t->all_t = place_untimed(t);
     t->producers = t->producers_with_lr = 0;
+    t->counted = t->n_events;
+    memset(t->by_cat, 0, sizeof t->by_cat);
+    t->first_line = t->n_events ? t->events[0].line : 0;   /* still in line order */
+    t->last_line = t->n_events ? t->events[t->n_events - 1].line : 0;
     unsigned seen = 0;
     int sorted = 1;
     for (size_t i = 0; i < t->n_events; i++) {
         const wdg_event *e = &t->events[i];
+        t->by_cat[e->cat]++;
         if (!(e->flags & WDG_EV_T))
             t->all_t = 0;
         else if (i && (t->events[i - 1].flags & WDG_EV_T) && t->events[i - 1].t > e->t)
@@ -142,17 +253,21 @@ int wdg_trace_finalize(wdg_trace *t, wdg_error *err)
             return wdg_error_set(err, WDG_ENOMEM, NULL, 0, "out of memory");
         }
     }
-    t->threads = (uint32_t)tids.count;
-    wdg_map_free(&tids);
     /* Lines are unique per file, so (t, line) makes the sort stable. */
     if (t->all_t && !sorted)
         qsort(t->events, t->n_events, sizeof *t->events, by_time);
-    if (t->all_t) {
+    if (t->all_t && t->n_events) {
         t->first_t = t->events[0].t;
         t->last_t = t->events[t->n_events - 1].t;
     } else {
         t->first_t = t->last_t = 0;
     }
+    if (add_fold(t, &tids, &seen) < 0) {
+        wdg_map_free(&tids);
+        return wdg_error_set(err, WDG_ENOMEM, NULL, 0, "out of memory");
+    }
+    t->threads = (uint32_t)tids.count;
+    wdg_map_free(&tids);
     t->observes = t->has_observes ? t->header_observes : seen;
     return 0;
 }

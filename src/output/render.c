@@ -138,13 +138,13 @@ void wdg_fmt_when(const wdg_trace *t, int64_t v, const char *what, char *out, si
 
 int wdg_trace_span(const wdg_trace *t, int64_t *span, const char **unit)
 {
-    if (!t->n_events)
+    if (!t->counted)   /* events a folding read dropped count too */
         return 0;
     if (t->all_t) {
         *span = t->last_t - t->first_t;
         *unit = "ns";
     } else {
-        *span = (int64_t)t->events[t->n_events - 1].line - (int64_t)t->events[0].line;
+        *span = (int64_t)t->last_line - (int64_t)t->first_line;
         *unit = "lines";
     }
     return 1;

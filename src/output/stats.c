@@ -6,13 +6,11 @@
 void wdg_stats_text(const wdg_trace *t, wdg_buf *b)
 {
     size_t start = b->len;
-    uint64_t by_cat[WDG_CAT_COUNT] = {0};
-    for (size_t i = 0; i < t->n_events; i++)
-        by_cat[t->events[i].cat]++;
+    const uint64_t *by_cat = t->by_cat;   /* folded events too (wedge stats) */
     wdg_buf_printf(b, "file:       %s\n", wdg_trace_display_name(t));
     wdg_buf_printf(b, "format:     %s (compression: %s)\n", t->format, t->compression);
     wdg_buf_printf(b, "lines:      %llu\n", (unsigned long long)t->lines);
-    wdg_buf_printf(b, "events:     %zu\n", t->n_events);
+    wdg_buf_printf(b, "events:     %llu\n", (unsigned long long)t->counted);
     wdg_buf_printf(b, "ignored:    %llu", (unsigned long long)t->ignored);
     if (t->merged)
         wdg_buf_printf(b, " (%llu merged into their call's event)", (unsigned long long)t->merged);
@@ -74,7 +72,7 @@ void wdg_stats_json(const wdg_trace *t, wdg_buf *b)
     wdg_jw_kstring(w, "format", t->format);
     wdg_jw_kstring(w, "compression", t->compression);
     wdg_jw_kuint(w, "lines", t->lines);
-    wdg_jw_kuint(w, "events", t->n_events);
+    wdg_jw_kuint(w, "events", t->counted);
     wdg_jw_kuint(w, "ignored", t->ignored);
     wdg_jw_kuint(w, "merged", t->merged);
     wdg_jw_kuint(w, "malformed", t->malformed);

@@ -8,6 +8,10 @@
 SUITE=alloc
 . "$(dirname "$0")/../e2e/lib.sh"
 STEP=${2:-1}
+# one reading thread: the K-th allocation must be the same one in every run
+# (failalloc's counter is not shared safely between threads)
+WEDGE_THREADS=1
+export WEDGE_THREADS
 F="$(dirname "$W")/wedge-failalloc"
 D="$(cd "$(dirname "$0")/../e2e/data" && pwd)"
 S=$T/sim

@@ -153,4 +153,25 @@ status "cut gzip stats" 0 "$W" stats "$T/cut.gz" --json
 eq "cut gzip: partial line is malformed truncated" "$(j "$T/out" '.malformed_by_reason.truncated')" 1
 eq "cut gzip: counted" "$(j "$T/out" '.lines == .events + .ignored + .malformed')" true
 
+
+# --- decoded on a thread of its own: many blocks ahead of the parser ------
+# 6 MB of trace decodes into more blocks than the decoder queues; the lines,
+# a corrupt byte near the end and a stream cut short must all come through
+"$W" simulate healthy --events 60000 -o "$T/big" -q || bad "simulate the big trace"
+"$W" stats "$T/big/ref.jsonl" --json >"$T/big.json" 2>/dev/null
+for z in gzip zstd; do
+    command -v $z >/dev/null || continue
+    $z -q -c "$T/big/ref.jsonl" >"$T/big.$z"
+    status "big $z: stats" 0 "$W" stats "$T/big.$z" --json
+    eq "big $z: counts as plain" "$(counts "$T/out")" "$(counts "$T/big.json")"
+    size=$(wc -c <"$T/big.$z")
+    cp "$T/big.$z" "$T/bad.$z"
+    printf 'XXXXXXXXXXXXXXXX' | dd of="$T/bad.$z" bs=1 seek=$((size - size / 8)) conv=notrunc 2>/dev/null
+    status "big $z, corrupt near the end: an error" 66 "$W" stats "$T/bad.$z"
+    contains "big $z, corrupt: says so" "$T/err" "corrupt $z stream"
+    head -c $((size / 2)) "$T/big.$z" >"$T/half.$z"
+    status "big $z, cut in half: read" 0 "$W" stats "$T/half.$z" --json
+    eq "big $z, cut: flagged truncated" "$(j "$T/out" .truncated)" true
+done
+
 finish

@@ -117,7 +117,7 @@ static void run_case(const char *file, tcase *c)
     wdg_templates_new(&ts, &err);
     for (unsigned i = 0; i < c->n_templates; i++)
         CHECK_INT(wdg_templates_add(ts, c->templates[i], &err), 0);
-    wdg_read_opts ro = {ts, 0, NULL, NULL};
+    wdg_read_opts ro = {ts, 0, NULL, NULL, 0, 0};
     size_t len = c->input.len;
     if (c->strip_final_newline && len && c->input.ptr[len - 1] == '\n')
         len--;

@@ -23,6 +23,21 @@ void test_fields(void)
         if (wdg_field_is_event((wdg_field)f))
             CHECK(wdg_fields[f].off < sizeof(wdg_rec));
     }
+    /* the lookup's switch and the names table agree on every name, and a
+     * name one byte longer, shorter or changed is none of them */
+    const char *nm;
+    wdg_field want;
+    for (size_t i = 0; wdg_field_alias(i, &nm, &want); i++) {
+        char buf[64];
+        size_t n = strlen(nm);
+        CHECK_INT(lookup(nm), want);
+        memcpy(buf, nm, n);
+        buf[n] = 'x';
+        CHECK_INT(wdg_field_lookup(buf, n + 1), F_UNKNOWN);
+        CHECK(n < 2 || wdg_field_lookup(nm, n - 1) != want);
+        buf[n - 1] ^= 0x20;
+        CHECK_INT(wdg_field_lookup(buf, n), F_UNKNOWN);
+    }
     CHECK_INT(lookup("host_ns"), F_T);
     CHECK_INT(lookup("handles"), F_OBJS);
     CHECK_INT(lookup("start_address"), F_ENTRY_PC);

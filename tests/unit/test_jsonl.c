@@ -123,8 +123,37 @@ void test_jsonl_valid(void)
     CHECK_STR(hdr.title_id, "0x4D5307E6");
 }
 
+/* The one-pass integer and hex paths agree with the full scanner at
+ * their edges (18 digits, leading zeros, 16 hex digits, the end). */
+static void test_jsonl_quick_numbers(void)
+{
+    wdg_rec r;
+    wdg_rec_init(&r, NULL);
+    wdg_line_result res;
+    CHECK_INT(parse("{\"t\":123456789012345678,\"tid\":-0,\"op\":\"x\"}", &r, &res), LINE_EVENT);
+    CHECK(r.t == 123456789012345678LL && r.tid == 0);
+    CHECK_INT(parse("{\"t\":9223372036854775807,\"tid\":1,\"op\":\"x\"}", &r, &res), LINE_EVENT);
+    CHECK(r.t == INT64_MAX);
+    CHECK_INT(reason_of("{\"t\":9223372036854775808,\"tid\":1,\"op\":\"x\"}"), WDG_MAL_RANGE);
+    CHECK_INT(reason_of("{\"t\":01,\"tid\":1,\"op\":\"x\"}"), WDG_MAL_SYNTAX);
+    CHECK_INT(reason_of("{\"t\":1.5,\"tid\":1,\"op\":\"x\"}"), WDG_MAL_TYPE);
+    CHECK_INT(reason_of("{\"t\":1e3,\"tid\":1,\"op\":\"x\"}"), WDG_MAL_TYPE);
+    CHECK_INT(reason_of("{\"t\":-,\"tid\":1,\"op\":\"x\"}"), WDG_MAL_SYNTAX);
+    CHECK_INT(reason_of("{\"tid\":1,\"op\":\"x\",\"t\":7"), WDG_MAL_SYNTAX);
+    CHECK_INT(parse("{\"tid\":1,\"op\":\"x\",\"lr\":\"0x00000000000000001\",\"obj\":\"0XaBc\"}",
+                    &r, &res), LINE_EVENT);
+    CHECK(r.lr == 1 && r.obj == 0xabc);
+    CHECK_INT(reason_of("{\"tid\":1,\"op\":\"x\",\"lr\":\"0x1FFFFFFFFFFFFFFFF\"}"), WDG_MAL_RANGE);
+    CHECK_INT(reason_of("{\"tid\":1,\"op\":\"x\",\"lr\":\"0x\"}"), WDG_MAL_TYPE);
+    CHECK_INT(reason_of("{\"tid\":1,\"op\":\"x\",\"lr\":\"0x12G\"}"), WDG_MAL_TYPE);
+    CHECK_INT(reason_of("{\"tid\":1,\"op\":\"x\",\"lr\":\"0x12"), WDG_MAL_SYNTAX);
+    /* a wide value with no site table is out of range, as before */
+    CHECK_INT(reason_of("{\"tid\":1,\"op\":\"x\",\"lr\":\"0x100000000\"}"), WDG_MAL_RANGE);
+}
+
 void test_jsonl_malformed(void)
 {
+    test_jsonl_quick_numbers();
     /* truncated JSON */
     CHECK_INT(reason_of("{\"t\":1,\"tid\":1,\"op\":\"KeSetEv"), WDG_MAL_SYNTAX);
     CHECK_INT(reason_of("{\"t\":1,\"tid\":1,"), WDG_MAL_SYNTAX);
@@ -218,7 +247,7 @@ void test_jsonl_malformed(void)
         wdg_trace_free(t);
     }
     /* --strict: the first malformed line is fatal and named */
-    wdg_read_opts strict = {NULL, 1, NULL, NULL};
+    wdg_read_opts strict = {NULL, 1, NULL, NULL, 0, 0};
     t = t_load(t_tempfile(text, strlen(text)), ops, &strict, &err);
     CHECK(t == NULL);
     CHECK_INT(err.code, WDG_EMALFORMED);
