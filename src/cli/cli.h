@@ -76,6 +76,10 @@ int cli_fail(const wdg_error *err);
 /* Writes what b holds to stdout: WDG_ENOMEM when b ran out of memory
  * (its text is incomplete), WDG_EOUTPUT when stdout fails. */
 int cli_write_stdout(const wdg_buf *b, wdg_error *err);
+/* waitgraph.svg: dot -Tsvg (or $WEDGE_DOT) on dot into svg, with a
+ * timeout.  0: svg holds it; 1: no SVG, a note said why on stderr (never
+ * fatal); WDG_ENOMEM with err set. */
+int cli_render_svg(const wdg_buf *dot, wdg_buf *svg, wdg_error *err);
 /* Warns on stderr of what reading a trace lost: a cut-short end, malformed lines. */
 void cli_warn_read(const wdg_trace *t);
 

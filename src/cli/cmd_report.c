@@ -118,7 +118,7 @@ static int put_timeline(outset *s, const char *dir, const char *path, const wdg_
 static int write_dir(outset *s, const char *dir, const wdg_report *rep, const wdg_buf *md,
                      const wdg_buf *json, const wdg_timeline_opts *tlo, wdg_error *err)
 {
-    wdg_buf csv = WDG_BUF_INIT;
+    wdg_buf csv = WDG_BUF_INIT, svg = WDG_BUF_INIT;
     int rc = wdg_mkdir_p(dir, err);
     if (rc == 0)
         rc = outset_put(s, dir, "report.md", md, err);
@@ -133,6 +133,9 @@ static int write_dir(outset *s, const char *dir, const wdg_report *rep, const wd
         wdg_report_dot(rep, &csv);
         rc = outset_put(s, dir, "waitgraph.dot", &csv, err);
     }
+    /* waitgraph.svg when Graphviz draws it; svg stays for report.html */
+    if (rc == 0 && (rc = cli_render_svg(&csv, &svg, err)) >= 0)
+        rc = rc == 0 ? outset_put(s, dir, "waitgraph.svg", &svg, err) : 0;
     if (rc == 0) {
         wdg_buf_reset(&csv);
         wdg_report_families_dot(rep, &csv);
@@ -145,6 +148,7 @@ static int write_dir(outset *s, const char *dir, const wdg_report *rep, const wd
     if (rc == 0)
         rc = put_timeline(s, dir, "timeline.json", rep, tlo, err);
     wdg_buf_free(&csv);
+    wdg_buf_free(&svg);
     return rc;
 }
 
