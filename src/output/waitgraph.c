@@ -22,7 +22,7 @@ static const kind_look looks[] = {
     [WDG_ROOT_MISSING_THREAD] = {"#e06666", "#f4cccc"},
     [WDG_ROOT_SKIPPED_PRODUCER] = {"#f6b26b", "#fce5cd"},
     [WDG_ROOT_LIVE_MISSING_PRODUCER] = {"#ffd966", "#fff2cc"},
-    [WDG_ROOT_SILENT_THREAD] = {"#8e7cc3", "#d9d2e9"},
+    [WDG_ROOT_SILENT_THREAD] = {"#b4a7d6", "#e6e0f3"},
     [WDG_ROOT_UNKNOWN] = {"#999999", "#dddddd"},
     [WDG_ROOT_CYCLE] = {"#c27ba0", "#ead1dc"},
 };
@@ -143,6 +143,9 @@ typedef struct gnode {
     int ref;                   /* 1: a reference thread with no analog */
     uint32_t tid;
     size_t root;               /* colouring root, or WDG_NO_INDEX */
+    size_t cycle;              /* the cycle root it is in, or WDG_NO_INDEX */
+    const wdg_unexplained *lost;   /* cand: why no root explains it */
+    const wdg_suspect *suspect;    /* ref: produces on objects wedged threads wait on */
 } gnode;
 
 typedef struct graph {
@@ -151,24 +154,14 @@ typedef struct graph {
     int oom;
 } graph;
 
+/* duplicates go when collect() sorts the nodes */
 static void add_node(graph *g, int ref, uint32_t tid)
 {
-    for (size_t i = 0; i < g->n; i++)
-        if (g->nodes[i].ref == ref && g->nodes[i].tid == tid)
-            return;
     if (wdg_grow((void **)&g->nodes, &g->cap, g->n + 1, sizeof *g->nodes, 16) < 0) {
         g->oom = 1;
         return;
     }
-    g->nodes[g->n++] = (gnode){ref, tid, WDG_NO_INDEX};
-}
-
-static gnode *find_node(graph *g, int ref, uint32_t tid)
-{
-    for (size_t i = 0; i < g->n; i++)
-        if (g->nodes[i].ref == ref && g->nodes[i].tid == tid)
-            return &g->nodes[i];
-    return NULL;
+    g->nodes[g->n++] = (gnode){ref, tid, WDG_NO_INDEX, WDG_NO_INDEX, NULL, NULL};
 }
 
 static int node_order(const void *a, const void *b)
@@ -177,6 +170,12 @@ static int node_order(const void *a, const void *b)
     if (x->ref != y->ref)
         return x->ref - y->ref;
     return x->tid < y->tid ? -1 : x->tid > y->tid;
+}
+
+static gnode *find_node(const graph *g, int ref, uint32_t tid)
+{
+    gnode key = {ref, tid, 0, 0, NULL, NULL};
+    return bsearch(&key, g->nodes, g->n, sizeof *g->nodes, node_order);
 }
 
 /* the candidate thread that left the unconsumed signal of a
@@ -223,6 +222,11 @@ static void collect(graph *g, const wdg_report *r)
     if (g->oom)
         return;
     qsort(g->nodes, g->n, sizeof *g->nodes, node_order);
+    size_t k = 0;
+    for (size_t i = 0; i < g->n; i++)
+        if (!k || node_order(&g->nodes[k - 1], &g->nodes[i]) != 0)
+            g->nodes[k++] = g->nodes[i];
+    g->n = k;
     /* roots are sorted by importance: the first to claim a node colours it */
     for (size_t i = 0; i < d->n_roots; i++) {
         const wdg_root *x = &d->roots[i];
@@ -233,25 +237,23 @@ static void collect(graph *g, const wdg_report *r)
     }
     for (size_t i = 0; i < d->n_links; i++) {
         gnode *n = find_node(g, 0, d->links[i].tid);
-        if (n && n->root == WDG_NO_INDEX && d->roots[d->links[i].root].kind == WDG_ROOT_CYCLE)
+        if (!n || d->roots[d->links[i].root].kind != WDG_ROOT_CYCLE)
+            continue;
+        if (n->cycle == WDG_NO_INDEX)
+            n->cycle = d->links[i].root;
+        if (n->root == WDG_NO_INDEX)
             n->root = d->links[i].root;
     }
-}
-
-static const wdg_unexplained *unexplained_of(const wdg_diagnosis *d, uint32_t tid)
-{
-    for (size_t i = 0; i < d->n_unexplained; i++)
-        if (d->unexplained[i].tid == tid)
-            return &d->unexplained[i];
-    return NULL;
-}
-
-static const wdg_suspect *suspect_of(const wdg_diagnosis *d, uint32_t tid)
-{
-    for (size_t i = 0; i < d->n_suspects; i++)
-        if (d->suspects[i].ref_tid == tid)
-            return &d->suspects[i];
-    return NULL;
+    for (size_t i = 0; i < d->n_unexplained; i++) {
+        gnode *n = find_node(g, 0, d->unexplained[i].tid);
+        if (n && !n->lost)
+            n->lost = &d->unexplained[i];
+    }
+    for (size_t i = 0; i < d->n_suspects; i++) {
+        gnode *n = find_node(g, 1, d->suspects[i].ref_tid);
+        if (n && !n->suspect)
+            n->suspect = &d->suspects[i];
+    }
 }
 
 /* the line that says how a candidate thread ends */
@@ -328,7 +330,7 @@ static void cand_node(wdg_buf *b, const wdg_report *r, const gnode *n)
 {
     const wdg_diagnosis *d = &r->diag;
     const wdg_thread *th = wdg_diag_cand_thread(d, n->tid);
-    const wdg_unexplained *u = unexplained_of(d, n->tid);
+    const wdg_unexplained *u = n->lost;
     char name[128];
     thread_name(th ? th->family : "-", n->tid, name, sizeof name);
     wdg_buf lab = WDG_BUF_INIT;
@@ -364,7 +366,7 @@ static void ref_node(wdg_buf *b, const wdg_report *r, const gnode *n)
 {
     const wdg_diagnosis *d = &r->diag;
     const wdg_thread *th = wdg_diag_ref_thread(d, n->tid);
-    const wdg_suspect *s = suspect_of(d, n->tid);
+    const wdg_suspect *s = n->suspect;
     char name[128];
     thread_name(th ? th->family : "-", n->tid, name, sizeof name);
     wdg_buf lab = WDG_BUF_INIT;
@@ -398,37 +400,70 @@ static void wait_label(wdg_buf *b, const wdg_report *r, int has_obj, wdg_addr ob
     wdg_buf_free(&lab);
 }
 
-/* is the rung from -> to inside a cycle root (both ends linked to it)? */
-static size_t cycle_of(const wdg_diagnosis *d, uint32_t from, uint32_t to)
+/* rungs in (from, to, object, unproven) groups, then as found: one arrow
+ * per group, listing the keys any of which would wake the waiter */
+typedef struct rung {
+    const wdg_edge *e;
+    size_t i;                  /* its index: the order it was found in */
+} rung;
+
+static int rung_order(const void *a, const void *b)
 {
-    for (size_t i = 0; i < d->n_links; i++) {
-        size_t root = d->links[i].root;
-        if (d->links[i].tid != from || d->roots[root].kind != WDG_ROOT_CYCLE)
-            continue;
-        for (size_t j = 0; j < d->n_links; j++)
-            if (d->links[j].tid == to && d->links[j].root == root)
-                return root;
-    }
-    return WDG_NO_INDEX;
+    const rung *p = a, *q = b;
+    const wdg_edge *x = p->e, *y = q->e;
+    size_t i = p->i, j = q->i;
+    if (x->from != y->from)
+        return x->from < y->from ? -1 : 1;
+    if (x->to != y->to)
+        return x->to < y->to ? -1 : 1;
+    if (x->obj != y->obj)
+        return x->obj < y->obj ? -1 : 1;
+    if (x->unproven != y->unproven)
+        return x->unproven - y->unproven;
+    return i < j ? -1 : i > j;
 }
 
-static void rung_edges(wdg_buf *b, const wdg_report *r)
+static int same_arrow(const wdg_edge *x, const wdg_edge *y)
+{
+    return x->from == y->from && x->to == y->to && x->obj == y->obj && x->unproven == y->unproven;
+}
+
+static void rung_edges(wdg_buf *b, const wdg_report *r, const graph *g)
 {
     const wdg_diagnosis *d = &r->diag;
-    for (size_t i = 0; i < d->n_edges; i++) {
-        const wdg_edge *e = &d->edges[i];
-        char key[256];
-        key_text(r, e->cat, e->key_has_lr, e->lr, e->op, key, sizeof key);
-        wdg_buf_printf(b, "  c%u -> c%u [label=\"", e->from, e->to);
-        wait_label(b, r, 1, e->obj, key);
-        if (e->unproven)
-            wdg_buf_puts(b, "\\n(unchecked)");
-        wdg_buf_putc(b, '"');
-        size_t cyc = cycle_of(d, e->from, e->to);
-        if (cyc != WDG_NO_INDEX)
-            wdg_buf_printf(b, ", color=\"%s\", penwidth=3", fill_of(&d->roots[cyc]));
-        wdg_buf_puts(b, e->unproven ? ", style=dashed];\n" : "];\n");
+    rung *order = malloc((d->n_edges + 1) * sizeof *order);
+    if (!order) {
+        b->oom = 1;
+        return;
     }
+    for (size_t i = 0; i < d->n_edges; i++)
+        order[i] = (rung){&d->edges[i], i};
+    qsort(order, d->n_edges, sizeof *order, rung_order);
+    for (size_t i = 0; i < d->n_edges;) {
+        const wdg_edge *e = order[i].e;
+        char key[256], a[WDG_ADDR_TEXT];
+        wdg_buf lab = WDG_BUF_INIT;
+        wdg_buf_printf(&lab, "waits on %s", wdg_fmt_addr(r, e->obj, a, sizeof a));
+        size_t j = i;
+        for (; j < d->n_edges && same_arrow(order[j].e, e); j++) {
+            const wdg_edge *k = order[j].e;
+            key_text(r, k->cat, k->key_has_lr, k->lr, k->op, key, sizeof key);
+            wdg_buf_printf(&lab, "\n%s %s", j == i ? "for" : "or", key);
+        }
+        if (e->unproven)
+            wdg_buf_puts(&lab, "\n(unchecked)");
+        wdg_buf_printf(b, "  c%u -> c%u [label=\"", e->from, e->to);
+        dot_text(b, lab.ptr ? lab.ptr : "");
+        wdg_buf_putc(b, '"');
+        b->oom |= lab.oom;
+        wdg_buf_free(&lab);
+        const gnode *f = find_node(g, 0, e->from), *t = find_node(g, 0, e->to);
+        if (f && t && f->cycle != WDG_NO_INDEX && f->cycle == t->cycle)
+            wdg_buf_printf(b, ", color=\"%s\", penwidth=3", fill_of(&d->roots[f->cycle]));
+        wdg_buf_puts(b, e->unproven ? ", style=dashed];\n" : "];\n");
+        i = j;
+    }
+    free(order);
 }
 
 /* a waiter to the thread its root names (a cycle's rungs already show it) */
@@ -525,8 +560,8 @@ static void title(wdg_buf *b, const wdg_report *r)
 static int lost(const wdg_diagnosis *d, const gnode *n)
 {
     if (!n->ref)
-        return unexplained_of(d, n->tid) != NULL;
-    return d->n_unexplained && n->root == WDG_NO_INDEX && suspect_of(d, n->tid);
+        return n->lost != NULL;
+    return d->n_unexplained && n->root == WDG_NO_INDEX && n->suspect;
 }
 
 static void put_node(wdg_buf *b, const wdg_report *r, const gnode *n)
@@ -565,7 +600,7 @@ void wdg_report_dot(const wdg_report *r, wdg_buf *b)
             }
         wdg_buf_puts(b, "  }\n");
     }
-    rung_edges(b, r);
+    rung_edges(b, r, &g);
     link_edges(b, r);
     legend(b, r);
     wdg_buf_puts(b, "}\n");
