@@ -57,13 +57,17 @@ static int trace_path(void *ctx, const char *name, const char *value, wdg_error 
  * all are renamed over their paths only once every one is complete, so a
  * run that fails leaves every older file whole (wedge/outfile.h). */
 typedef struct outset {
-    wdg_outfile files[10];     /* --json, --dot, --timeline and the seven of -o DIR */
+    wdg_outfile files[11];     /* --json, --dot, --timeline and the eight of -o DIR */
     size_t n;
 } outset;
 
 /* Opens dir/name (or the path name when dir is NULL) in the set. */
 static wdg_outfile *outset_open(outset *s, const char *dir, const char *name, wdg_error *err)
 {
+    if (s->n == sizeof s->files / sizeof s->files[0]) {   /* a file added, the set not grown */
+        wdg_error_set(err, WDG_EINTERNAL, NULL, 0, "more output files than the set holds");
+        return NULL;
+    }
     wdg_outfile *f = &s->files[s->n];
     int rc = dir ? wdg_outfile_open_in(f, dir, name, err) : wdg_outfile_open(f, name, err);
     if (rc < 0)
@@ -78,7 +82,7 @@ static int outset_put(outset *s, const char *dir, const char *name, const wdg_bu
     if (b->oom)
         return wdg_error_set(err, WDG_ENOMEM, NULL, 0, "out of memory");
     wdg_outfile *f = outset_open(s, dir, name, err);
-    return f ? wdg_outfile_write(f, b->ptr ? b->ptr : "", b->len, err) : WDG_EOUTPUT;
+    return f ? wdg_outfile_write(f, b->ptr ? b->ptr : "", b->len, err) : err->code ? err->code : WDG_EOUTPUT;
 }
 
 static void outset_abort(outset *s)
@@ -143,7 +147,7 @@ static int write_dir(outset *s, const char *dir, const wdg_report *rep, const wd
     }
     if (rc == 0) {
         wdg_outfile *f = outset_open(s, dir, "aligned-sequence.csv", err);
-        rc = f ? wdg_report_aligned_csv(rep, f, err) : WDG_EOUTPUT;
+        rc = f ? wdg_report_aligned_csv(rep, f, err) : err->code ? err->code : WDG_EOUTPUT;
     }
     if (rc == 0)
         rc = put_timeline(s, dir, "timeline.json", rep, tlo, err);

@@ -122,6 +122,13 @@ eq "unexp: the suspect in the cluster" $? 0
 contains "unexp: a name escaped" "$T/unexp/waitgraph.dot" 'c\\\"a<b>&: thread 1'
 contains "unexp: a name in the legend escaped" "$T/unexp/waitgraph.dot" 'a r&quot;e\f&lt;&amp;&gt; thread'
 
+# --- every output at once: --json, --dot, --timeline and the eight files of
+# -o DIR (the run's set of files once held ten) ------------------------------
+"$W" report "$T/cycle.ref" "$T/cycle.cand" --json "$T/all.json" --dot "$T/all.dot" \
+    --timeline "$T/all-tl.json" -o "$T/all" >/dev/null 2>"$T/all.err"
+eq "all outputs: exit" "$?:$(head -c 200 "$T/all.err")" "0:"
+eq "all outputs: files" "$(ls "$T/all" | wc -l | tr -d ' ') $(ls "$T"/all.json "$T"/all.dot "$T"/all-tl.json | wc -l | tr -d ' ')" "8 3"
+
 # --- deterministic ---------------------------------------------------------
 "$W" report "$T/cycle.ref" "$T/cycle.cand" --dot "$T/again.dot" >/dev/null 2>&1
 cmp -s "$T/again.dot" "$T/cycle/waitgraph.dot"
