@@ -175,6 +175,8 @@ static int node_order(const void *a, const void *b)
 static gnode *find_node(const graph *g, int ref, uint32_t tid)
 {
     gnode key = {ref, tid, 0, 0, NULL, NULL};
+    if (!g->n)
+        return NULL;   /* no array at all: bsearch must not see NULL */
     return bsearch(&key, g->nodes, g->n, sizeof *g->nodes, node_order);
 }
 
@@ -221,7 +223,8 @@ static void collect(graph *g, const wdg_report *r)
         add_node(g, 1, d->suspects[i].ref_tid);
     if (g->oom)
         return;
-    qsort(g->nodes, g->n, sizeof *g->nodes, node_order);
+    if (g->n)   /* a graph of no nodes has no array */
+        qsort(g->nodes, g->n, sizeof *g->nodes, node_order);
     size_t k = 0;
     for (size_t i = 0; i < g->n; i++)
         if (!k || node_order(&g->nodes[k - 1], &g->nodes[i]) != 0)

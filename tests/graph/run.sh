@@ -122,6 +122,41 @@ eq "unexp: the suspect in the cluster" $? 0
 contains "unexp: a name escaped" "$T/unexp/waitgraph.dot" 'c\\\"a<b>&: thread 1'
 contains "unexp: a name in the legend escaped" "$T/unexp/waitgraph.dot" 'a r&quot;e\f&lt;&amp;&gt; thread'
 
+# --- one missing thread, two waiters on two of its objects: each arrow says
+# its own waiter's object and key (a link's facts), not the root's first -------
+{
+    printf '%s\n' '{"t":1,"tid":6,"op":"NtCreateEvent","lr":"0x100","obj":"0xF10"}' \
+        '{"t":1,"tid":6,"op":"NtCreateEvent","lr":"0x104","obj":"0xF14"}' \
+        '{"t":2,"tid":6,"op":"thread.create","entry_pc":"0x7000","new_tid":7}' \
+        '{"t":2,"tid":6,"op":"thread.create","entry_pc":"0x8000","new_tid":8}'
+    for i in 1 2 3 4 5 6; do
+        b=$((i * 10))
+        printf '%s\n' "{\"t\":$((b + 1)),\"tid\":7,\"op\":\"NtSetEvent\",\"lr\":\"0x7010\",\"obj\":\"0xF10\"}" \
+            "{\"t\":$((b + 2)),\"tid\":7,\"op\":\"NtSetEvent\",\"lr\":\"0x7020\",\"obj\":\"0xF14\"}" \
+            "{\"t\":$((b + 3)),\"tid\":6,\"op\":\"KeWaitForSingleObject\",\"lr\":\"0x110\",\"obj\":\"0xF10\"}" \
+            "{\"t\":$((b + 4)),\"tid\":8,\"op\":\"KeWaitForSingleObject\",\"lr\":\"0x8004\",\"obj\":\"0xF14\"}"
+    done
+    printf '%s\n' '{"t":100,"tid":6,"op":"KeQueryPerformanceCounter","lr":"0x120"}' \
+        '{"t":100,"tid":8,"op":"KeQueryPerformanceCounter","lr":"0x8020"}'
+} >"$T/two.ref"
+# cand: no thread 7; main 1 and thread 3 end blocked (a total hang)
+printf '%s\n' '{"t":1,"tid":1,"op":"NtCreateEvent","lr":"0x100","obj":"0x1010"}' \
+    '{"t":1,"tid":1,"op":"NtCreateEvent","lr":"0x104","obj":"0x1014"}' \
+    '{"t":2,"tid":1,"op":"thread.create","entry_pc":"0x8000","new_tid":3}' \
+    '{"t":4,"tid":1,"op":"KeWaitForSingleObject","lr":"0x110","obj":"0x1010"}' \
+    '{"t":5,"tid":3,"op":"KeWaitForSingleObject","lr":"0x8004","obj":"0x1014"}' >"$T/two.cand"
+report_dir two "$T/two.ref" "$T/two.cand"
+eq "two waiters: one root" "$(jq -r '[.root_causes[] | "\(.kind) \(.ref_tid) \(.blocks | join(","))"] | join(" | ")' "$T/two/report.json")" \
+    "missing_thread 7 1,3"
+contains "two waiters: main's arrow" "$T/two/waitgraph.dot" \
+    'c1 -> r7 [label="waits on 0x00001010\nfor set at 0x00007010 (NtSetEvent)"'
+contains "two waiters: thread 3's arrow, its own object and key" "$T/two/waitgraph.dot" \
+    'c3 -> r7 [label="waits on 0x00001014\nfor set at 0x00007020 (NtSetEvent)"'
+
+# --- nothing wedged: a graph of no threads (an empty array, sorted) ----------
+report_dir same "$T/cycle.ref" "$T/cycle.ref"
+eq "nothing wedged: no thread node" "$(grep -c '^  [cr][0-9]* \[' "$T/same/waitgraph.dot")" 0
+
 # --- every output at once: --json, --dot, --timeline and the eight files of
 # -o DIR (the run's set of files once held ten) ------------------------------
 "$W" report "$T/cycle.ref" "$T/cycle.cand" --json "$T/all.json" --dot "$T/all.dot" \
