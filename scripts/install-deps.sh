@@ -16,7 +16,8 @@ fi
 command -v jq >/dev/null 2>&1 || missing="$missing jq"
 command -v gzip >/dev/null 2>&1 || missing="$missing gzip"
 command -v zstd >/dev/null 2>&1 || missing="$missing zstd"
-# used by the tests: graphviz's dot must read the wait-for graph
+# graphviz's dot draws waitgraph.svg under -o, and the tests check that it
+# reads the wait-for graph (tests/graph/)
 command -v dot >/dev/null 2>&1 || missing="$missing graphviz"
 # used by the tests: wedge record runs real programs natively and under
 # qemu-user (tests/e2e/record.sh)

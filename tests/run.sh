@@ -45,6 +45,7 @@ suites() {
     echo "timeline sh tests/timeline/run.sh $b"
     echo "term sh tests/term/run.sh $b"
     echo "html sh tests/html/run.sh $b"
+    echo "graph sh tests/graph/run.sh $b"
     echo "sim sh tests/e2e/sim.sh $b '$seeds'"
     # the critical path against the truth: 2 seeds (1 under the sanitizers)
     # in make test, the sweep's seeds in make test-long

@@ -237,10 +237,19 @@ typedef struct wdg_edge {
                                 * whether `to` went round its loop */
 } wdg_edge;
 
-/* A root found for one wedged thread (the graph's leaves). */
+/* A root found for one wedged thread (the graph's leaves).  A root found
+ * for several waiters keeps its first waiter's object and key; the link
+ * says what this waiter waits on and for which key it reaches the root. */
 typedef struct wdg_root_link {
     uint32_t tid;
     size_t root;
+    int has_obj;
+    wdg_addr obj;              /* cand object tid waits on, when has_obj */
+    int has_key;               /* the key it needs, when has_key: */
+    uint8_t cat;
+    int key_has_lr;
+    wdg_addr lr;
+    uint32_t op;
 } wdg_root_link;
 
 typedef enum { WDG_OUTCOME_NONE, WDG_OUTCOME_A, WDG_OUTCOME_B, WDG_OUTCOME_C,

@@ -46,6 +46,7 @@ typedef struct roots_ctx {
     wdg_addr *why_obj;
     char *why_has_obj;
     size_t cap_roots, cap_edges, cap_links;
+    const wdg_root *found;     /* add_root's argument, for link_root's object and key */
 } roots_ctx;
 
 static balance *bal_of(roots_ctx *x, wdg_addr obj)
@@ -246,6 +247,7 @@ static int same_cause(const wdg_root *o, const wdg_root *r)
 static size_t add_root(roots_ctx *x, const wdg_root *r)
 {
     wdg_diagnosis *d = x->c->d;
+    x->found = r;
     for (size_t i = 0; i < d->n_roots; i++)
         if (same_cause(&d->roots[i], r))
             return i;
@@ -265,7 +267,21 @@ static int link_root(roots_ctx *x, uint32_t tid, size_t root)
             return 0;
     if (wdg_grow((void **)&d->links, &x->cap_links, d->n_links + 1, sizeof *d->links, 16) < 0)
         return -1;
-    d->links[d->n_links++] = (wdg_root_link){tid, root};
+    wdg_root_link l = {tid, root, 0, 0, 0, 0, 0, 0, 0};
+    const wdg_root *f = x->found;   /* this waiter's finding (a cycle's says neither) */
+    if (f && f->has_obj) {
+        l.has_obj = 1;
+        l.obj = f->obj;
+    }
+    if (f && f->has_key) {
+        l.has_key = 1;
+        l.cat = f->cat;
+        l.key_has_lr = f->key_has_lr;
+        l.lr = f->lr;
+        l.op = f->op;
+    }
+    d->links[d->n_links++] = l;
+    x->found = NULL;
     return 0;
 }
 

@@ -106,6 +106,8 @@ static int print_help(void *ctx, const char *name, const char *value, wdg_error 
     fputs(h->text, stdout);
     if (h->more)
         fputs(h->more, stdout);
+    if (h->last)
+        fputs(h->last, stdout);
     return 0;
 }
 

@@ -54,7 +54,7 @@ int cli_parse(int argc, char **argv, const cli_table *tables, cli_take_fn positi
 
 /* --help: ctx is a cli_help, whose texts are printed to stdout. */
 typedef struct cli_help {
-    const char *text, *more;   /* more: NULL or printed after text */
+    const char *text, *more, *last;   /* more, last: NULL or printed after text, in order */
 } cli_help;
 extern const cli_opt cli_help_opts[];
 
@@ -80,6 +80,10 @@ int cli_fail(const wdg_error *err);
 /* Writes what b holds to stdout: WDG_ENOMEM when b ran out of memory
  * (its text is incomplete), WDG_EOUTPUT when stdout fails. */
 int cli_write_stdout(const wdg_buf *b, wdg_error *err);
+/* waitgraph.svg: dot -Tsvg (or $WEDGE_DOT) on dot into svg, with a
+ * timeout.  0: svg holds it; 1: no SVG, a note said why on stderr (never
+ * fatal); WDG_ENOMEM with err set. */
+int cli_render_svg(const wdg_buf *dot, wdg_buf *svg, wdg_error *err);
 /* Warns on stderr of what reading a trace lost: a cut-short end, malformed lines. */
 void cli_warn_read(const wdg_trace *t);
 
@@ -90,7 +94,8 @@ int cmd_demo(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
 int cmd_record(int argc, char **argv);
 
-extern const char cli_help_main[], cli_help_report[], cli_help_report_input[],
+extern const char cli_help_main[], cli_help_report[], cli_help_report_analysis[],
+    cli_help_report_input[],
     cli_help_stats[], cli_help_simulate[], cli_help_demo[], cli_help_diff[],
     cli_help_record[];
 

@@ -58,7 +58,7 @@ int cmd_diff(int argc, char **argv)
     cli_input in = {0};
     cli_pair pair = CLI_PAIR_INIT;
     diff_args args = {{NULL, NULL}, NULL, 0, 3, 48, 0};
-    cli_help help = {cli_help_diff, NULL};
+    cli_help help = {cli_help_diff, NULL, NULL};
     const cli_table tables[] = {{diff_opts, &args}, {cli_pair_opts, &pair},
                                 {cli_input_opts, &in}, {cli_help_opts, &help}, {NULL, NULL}};
     wdg_error err = {0};

@@ -328,7 +328,7 @@ static int run(const record_args *a, char **prog, int nprog, wdg_error *err, int
 int cmd_record(int argc, char **argv)
 {
     record_args a = {NULL, NULL, NULL};
-    cli_help help = {cli_help_record, NULL};
+    cli_help help = {cli_help_record, NULL, NULL};
     const cli_table tables[] = {{record_opts, &a}, {cli_help_opts, &help}, {NULL, NULL}};
     wdg_error err = {0};
     int code = 0;

@@ -80,13 +80,17 @@ static int trace_path(void *ctx, const char *name, const char *value, wdg_error 
  * all are renamed over their paths only once every one is complete, so a
  * run that fails leaves every older file whole (wedge/outfile.h). */
 typedef struct outset {
-    wdg_outfile files[12];     /* --json, --dot, --timeline, --html and the eight of -o DIR */
+    wdg_outfile files[13];     /* --json, --dot, --timeline, --html and the nine of -o DIR */
     size_t n;
 } outset;
 
 /* Opens dir/name (or the path name when dir is NULL) in the set. */
 static wdg_outfile *outset_open(outset *s, const char *dir, const char *name, wdg_error *err)
 {
+    if (s->n == sizeof s->files / sizeof s->files[0]) {   /* a file added, the set not grown */
+        wdg_error_set(err, WDG_EINTERNAL, NULL, 0, "more output files than the set holds");
+        return NULL;
+    }
     wdg_outfile *f = &s->files[s->n];
     int rc = dir ? wdg_outfile_open_in(f, dir, name, err) : wdg_outfile_open(f, name, err);
     if (rc < 0)
@@ -101,7 +105,7 @@ static int outset_put(outset *s, const char *dir, const char *name, const wdg_bu
     if (b->oom)
         return wdg_error_set(err, WDG_ENOMEM, NULL, 0, "out of memory");
     wdg_outfile *f = outset_open(s, dir, name, err);
-    return f ? wdg_outfile_write(f, b->ptr ? b->ptr : "", b->len, err) : WDG_EOUTPUT;
+    return f ? wdg_outfile_write(f, b->ptr ? b->ptr : "", b->len, err) : err->code ? err->code : WDG_EOUTPUT;
 }
 
 static void outset_abort(outset *s)
@@ -157,7 +161,7 @@ static int put_html(outset *s, const char *dir, const char *path, const wdg_repo
 static int write_dir(outset *s, const char *dir, const wdg_report *rep, const wdg_buf *md,
                      const wdg_buf *json, const wdg_timeline_opts *tlo, wdg_error *err)
 {
-    wdg_buf csv = WDG_BUF_INIT;
+    wdg_buf csv = WDG_BUF_INIT, svg = WDG_BUF_INIT;
     int rc = wdg_mkdir_p(dir, err);
     if (rc == 0)
         rc = outset_put(s, dir, "report.md", md, err);
@@ -172,6 +176,9 @@ static int write_dir(outset *s, const char *dir, const wdg_report *rep, const wd
         wdg_report_dot(rep, &csv);
         rc = outset_put(s, dir, "waitgraph.dot", &csv, err);
     }
+    /* waitgraph.svg when Graphviz draws it; svg stays for report.html */
+    if (rc == 0 && (rc = cli_render_svg(&csv, &svg, err)) >= 0)
+        rc = rc == 0 ? outset_put(s, dir, "waitgraph.svg", &svg, err) : 0;
     if (rc == 0) {
         wdg_buf_reset(&csv);
         wdg_report_families_dot(rep, &csv);
@@ -179,15 +186,16 @@ static int write_dir(outset *s, const char *dir, const wdg_report *rep, const wd
     }
     if (rc == 0) {
         wdg_outfile *f = outset_open(s, dir, "aligned-sequence.csv", err);
-        rc = f ? wdg_report_aligned_csv(rep, f, err) : WDG_EOUTPUT;
+        rc = f ? wdg_report_aligned_csv(rep, f, err) : err->code ? err->code : WDG_EOUTPUT;
     }
     if (rc == 0)
         rc = put_timeline(s, dir, "timeline.json", rep, tlo, err);
     /* last, so that it can embed waitgraph.svg once that is drawn */
     if (rc == 0)
-        rc = put_html(s, dir, "report.html", rep, NULL, 0,
+        rc = put_html(s, dir, "report.html", rep, svg.len ? svg.ptr : NULL, svg.len,
                       "it is drawn only when Graphviz is installed", err);
     wdg_buf_free(&csv);
+    wdg_buf_free(&svg);
     return rc;
 }
 
@@ -200,10 +208,17 @@ static int write_files(outset *s, const wdg_report *rep, const report_args *a, c
     int rc = 0;
     if (a->timeline_path)
         rc = put_timeline(s, NULL, a->timeline_path, rep, &a->tl, err);
-    if (rc == 0 && a->html_path)
-        rc = put_html(s, NULL, a->html_path, rep, NULL, 0,
-                      "--html draws no graph; -o DIR embeds waitgraph.svg when Graphviz is "
-                      "installed", err);
+    if (rc == 0 && a->html_path) {
+        /* the page embeds the wait graph when Graphviz can draw it */
+        wdg_buf dot = WDG_BUF_INIT, svg = WDG_BUF_INIT;
+        wdg_report_dot(rep, &dot);
+        rc = cli_render_svg(&dot, &svg, err);
+        if (rc >= 0)
+            rc = put_html(s, NULL, a->html_path, rep, svg.len ? svg.ptr : NULL, svg.len,
+                          "it is drawn only when Graphviz is installed", err);
+        wdg_buf_free(&dot);
+        wdg_buf_free(&svg);
+    }
     if (rc == 0 && json_path && strcmp(json_path, "-") != 0)
         rc = outset_put(s, NULL, json_path, json, err);
     if (rc == 0 && dot_path && strcmp(dot_path, "-") != 0) {
@@ -286,7 +301,7 @@ int cmd_report(int argc, char **argv)
     cli_pair pair = CLI_PAIR_INIT;
     report_args args = {{NULL, NULL}, 0, NULL, NULL, NULL, NULL, NULL, WDG_TIMELINE_OPTS_INIT,
                         0, 0, TERM_AUTO};
-    cli_help help = {cli_help_report, cli_help_report_input};
+    cli_help help = {cli_help_report, cli_help_report_analysis, cli_help_report_input};
     const cli_table tables[] = {{report_opts, &args}, {cli_pair_opts, &pair},
                                 {cli_input_opts, &in}, {cli_help_opts, &help}, {NULL, NULL}};
     wdg_error err = {0};

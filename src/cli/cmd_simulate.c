@@ -142,7 +142,7 @@ static int scenario(void *ctx, const char *name, const char *value, wdg_error *e
 int cmd_simulate(int argc, char **argv)
 {
     sim_args args = {WDG_SIM_OPTS_INIT, NULL, 0, {0}};
-    cli_help help = {cli_help_simulate, NULL};
+    cli_help help = {cli_help_simulate, NULL, NULL};
     const cli_table tables[] = {{sim_opts, &args}, {cli_help_opts, &help}, {NULL, NULL}};
     wdg_sim_opts *so = &args.so;
     wdg_error err = {0};

@@ -28,7 +28,7 @@ int cmd_stats(int argc, char **argv)
 {
     cli_input in = {0};
     stats_args args = {NULL, 0};
-    cli_help help = {cli_help_stats, NULL};
+    cli_help help = {cli_help_stats, NULL, NULL};
     const cli_table tables[] = {{stats_opts, &args}, {cli_input_opts, &in},
                                 {cli_help_opts, &help}, {NULL, NULL}};
     wdg_error err = {0};

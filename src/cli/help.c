@@ -55,7 +55,8 @@ const char cli_help_report[] =
     "                       of the Markdown)\n"
     "  -o, --output DIR     write report.md, report.json, keys.csv,\n"
     "                       aligned-sequence.csv, waitgraph.dot, families.dot,\n"
-    "                       timeline.json, report.html into DIR (made if needed)\n"
+    "                       timeline.json, report.html into DIR (made if needed);\n"
+    "                       waitgraph.svg too when Graphviz's dot is installed\n"
     "  --dot FILE           write the wait-for graph in Graphviz DOT ('-': stdout)\n"
     "  --timeline FILE      write timeline.json, both engines for ui.perfetto.dev\n"
     "                       or chrome://tracing, to FILE\n"
@@ -67,7 +68,9 @@ const char cli_help_report[] =
     "  --html FILE          write report.html (a page for a browser) to FILE\n"
     "  --ref-name NAME      what to call REF in the report (default: ref)\n"
     "  --cand-name NAME     what to call CAND (default: cand)\n"
-    "\n"
+    "\n";
+
+const char cli_help_report_analysis[] =
     "analysis:\n"
     "  --symbols [MODULE=]FILE  name functions: plain 'ADDR NAME [SIZE]', MSVC .map,\n"
     "                       decomp-toolkit symbols.txt, XenonRecomp TOML or an ELF\n"
@@ -102,7 +105,8 @@ const char cli_help_report[] =
     "  --key-by K           site (the default: lr, lifted out of wrappers through\n"
     "                       frames), function (the function containing it, per\n"
     "                       --symbols) or caller (the first frame when there is one)\n"
-    "\n";
+    "\n"
+;
 
 const char cli_help_report_input[] =
     "terminal: when stdout is one, the report fitted to its width, in colour,\n"
@@ -233,6 +237,7 @@ const char cli_help_diff[] =
 void cli_help_report_print(void)
 {
     fputs(cli_help_report, stdout);
+    fputs(cli_help_report_analysis, stdout);
     fputs(cli_help_report_input, stdout);
 }
 

@@ -238,8 +238,10 @@ eq "cycle: root" "$(roots cycle)" "cycle 2 null null null 2,3"
 eq "cycle: rungs" "$(j cycle '[.ladder[] | "\(.from)->\(.to)"] | sort | join(" ")')" "2->3 3->2"
 eq "cycle: outcome" "$(j cycle .outcome)" B
 "$W" report "$T/cycle.ref" "$T/cycle.cand" --dot "$T/cycle.dot" >/dev/null 2>&1
-grep -q 't2 -> t3 \[label="rung: set 0x00009010"\];' "$T/cycle.dot" &&
-    grep -q 'r0 \[shape=box.*cycle' "$T/cycle.dot"
+# the cycle drawn as its threads: both rungs in the cycle's colour, the root on 2
+grep -q 'c2 -> c3 \[label="waits on 0x00001004\\nfor set at 0x00009010 (NtSetEvent)", color=' "$T/cycle.dot" &&
+    grep -q 'c3 -> c2 \[label="waits on 0x00001008\\nfor set at 0x00008010 (NtSetEvent)", color=' "$T/cycle.dot" &&
+    grep -q 'c2 \[.*ROOT 1: cycle (proven)' "$T/cycle.dot"
 eq "cycle: dot" $? 0
 
 # --- a ring of 400 threads, each waiting on the one before: one cycle -----

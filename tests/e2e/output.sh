@@ -34,6 +34,8 @@ limited() (
     "$@"
 )
 ALL="aligned-sequence.csv families.dot keys.csv report.html report.json report.md timeline.json waitgraph.dot "
+# waitgraph.svg too when Graphviz draws it (tests/graph/ checks it)
+command -v dot >/dev/null 2>&1 && ALL="${ALL}waitgraph.svg "
 
 # --- item 6: output files are whole or absent ---------------------------
 O="$T/keep"

@@ -182,7 +182,8 @@ grep -q '^\*\*outcome B: 1 root cause blocks 1 wedged thread; 1 more is unexplai
 eq "unexp: verdict line" $? 0
 # once in the Unexplained section (the thread table names it apart)
 eq "unexp: suspect named once" "$(sed -n '/^## Unexplained/,/^## [^U]/p' "$T/unexp.md" | grep -o '0x00007000 9' | wc -l)" 1
-grep -q 't3 \[shape=ellipse, style=dashed.*unexplained"\];' "$T/unexp.dot"
+sed -n '/subgraph cluster_unexplained/,/^  }/p' "$T/unexp.dot" |
+    grep -q 'c3 \[shape=ellipse, style="dashed".*unexplained, on 0x00001040:'
 eq "unexp: dot" $? 0
 eq "unexp: top-level tail" "$(j unexp '[keys_unsorted[]][-2:] | join(",")')" "unexplained,suspects"
 
