@@ -5,6 +5,7 @@
 #include "../base/numparse.h"
 #include "../base/grow.h"
 #include "diag_internal.h"
+#include "simsets.h"
 
 static int add_pair(diag_ctx *c, size_t *cap, uint32_t ref, uint32_t cand, int how, double sim)
 {
@@ -552,42 +553,79 @@ static int add_obj_pair(wdg_diagnosis *d, size_t *cap, wdg_addr cand, wdg_addr r
     return 0;
 }
 
+static const idset *obj_set(const objinfo *o, int waiters)
+{
+    return waiters ? &o->waiters : &o->producers;
+}
+
+/* The ref object cand set ks matches best (at 0.5 or more), through the
+ * index of the untaken ref objects' sets: best_r is the first ref object
+ * at the best index; -1 when none reaches 0.5 or two or more share the
+ * best index (a comparison with every ref object in turn gives the same). */
+static int best_object(simindex *ix, const idset *ks, candidate *out, size_t **gs, double **js,
+                       size_t *cap, size_t *cap_j)
+{
+    size_t n;
+    if (simindex_query(ix, ks, gs, js, &n, cap, cap_j) < 0)
+        return -2;
+    double best = 0;
+    size_t best_r = 0, at_best = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t g = (*gs)[i], first = ix->member[ix->at[g]], count = ix->at[g + 1] - ix->at[g];
+        if ((*js)[i] > best) {
+            best = (*js)[i];
+            best_r = first;
+            at_best = count;
+        } else if ((*js)[i] == best) {
+            best_r = first < best_r ? first : best_r;
+            at_best += count;
+        }
+    }
+    if (best < 0.5 || at_best > 1)
+        return -1;
+    out->sim = best;
+    out->r = best_r;
+    return 0;
+}
+
 /* Pairs left-over objects by the Jaccard index of one set (producers or
  * waiters), best first.  A cand object whose best match is shared by
  * another ref object stays unpaired: a guess would be a confident wrong
- * answer later. */
+ * answer later.  The candidates come from an index of the ref sets
+ * (simsets.h), not a comparison of every pair. */
 static int similar_objects(wdg_diagnosis *d, size_t *cap, objtab *rt, objtab *kt, int waiters)
 {
     candidate *cands = NULL;
-    size_t n = 0, ncap = 0;
-    int rc = 0;
-    for (size_t k = 0; k < kt->n; k++) {
-        if (kt->o[k].taken)
+    size_t n = 0, ncap = 0, *gs = NULL, gcap = 0, jcap = 0;
+    double *js = NULL;
+    const idset **sets = malloc((rt->n + 1) * sizeof *sets);
+    simindex ix;
+    if (!sets)
+        return -1;
+    for (size_t r = 0; r < rt->n; r++)
+        sets[r] = rt->o[r].taken ? NULL : obj_set(&rt->o[r], waiters);
+    int rc = simindex_build(&ix, sets, rt->n);
+    free(sets);
+    if (rc < 0)
+        return -1;
+    for (size_t k = 0; rc == 0 && k < kt->n; k++) {
+        const idset *ks = obj_set(&kt->o[k], waiters);
+        candidate c;
+        if (kt->o[k].taken || !ks->n)
             continue;
-        const idset *ks = waiters ? &kt->o[k].waiters : &kt->o[k].producers;
-        double best = 0, second = 0;
-        size_t best_r = 0;
-        for (size_t r = 0; ks->n && r < rt->n; r++) {
-            if (rt->o[r].taken)
-                continue;
-            double j = idset_jaccard(ks, waiters ? &rt->o[r].waiters : &rt->o[r].producers);
-            if (j > best) {
-                second = best;
-                best = j;
-                best_r = r;
-            } else if (j > second) {
-                second = j;
-            }
+        int found = best_object(&ix, ks, &c, &gs, &js, &gcap, &jcap);
+        if (found == -2 ||
+            (found == 0 && wdg_grow((void **)&cands, &ncap, n + 1, sizeof *cands, 64) < 0)) {
+            rc = -1;
+            break;
         }
-        if (best < 0.5 || second == best)
-            continue;
-        if (wdg_grow((void **)&cands, &ncap, n + 1, sizeof *cands, 64) < 0) {
-            free(cands);
-            return -1;
-        }
-        cands[n++] = (candidate){best, best_r, k, rt->o[best_r].first, kt->o[k].first};
+        if (found == 0)
+            cands[n++] = (candidate){c.sim, c.r, k, rt->o[c.r].first, kt->o[k].first};
     }
-    if (n)
+    simindex_free(&ix);
+    free(gs);
+    free(js);
+    if (rc == 0 && n)
         qsort(cands, n, sizeof *cands, by_similarity);
     for (size_t i = 0; rc == 0 && i < n; i++) {
         objinfo *r = &rt->o[cands[i].r], *k = &kt->o[cands[i].k];
