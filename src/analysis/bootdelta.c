@@ -10,6 +10,11 @@
 #include "wedge/report.h"
 
 enum { SLACK_MIN = 64 };
+/* The Myers steps all pairs of a boot delta may take together (each pair
+ * has its own bound too): past it, the pairs left are diffed with what
+ * remains, at least one step, and come out bounded.  Sixty pairs whose
+ * streams share nothing took a minute under the bound per pair alone. */
+#define BOOT_TOTAL_COST WDG_DIFF_DEFAULT_COST
 #define SKEW_MIN_NS 10000000  /* 10 ms */
 
 wdg_token_parts wdg_token_of(const wdg_trace *t, size_t event)
@@ -160,7 +165,7 @@ static void runs_before(wdg_thread_delta *out, const wdg_streams *st, size_t ind
 }
 
 static int pair_delta(const wdg_report *r, wdg_boot_delta *bd, uint32_t rt, uint32_t ct,
-                      wdg_thread_delta *out, wdg_error *err)
+                      uint64_t *spent, wdg_thread_delta *out, wdg_error *err)
 {
     wdg_streams st;
     wdg_diff d = {0};
@@ -173,8 +178,11 @@ static int pair_delta(const wdg_report *r, wdg_boot_delta *bd, uint32_t rt, uint
     size_t n = st.n, m = st.m;
     out->ref_tokens = n;
     out->cand_tokens = m;
-    if ((rc = wdg_diff_folded(&d, st.a, n, st.b, m, 0, err)) < 0)
+    uint64_t left = *spent < BOOT_TOTAL_COST ? BOOT_TOTAL_COST - *spent : 1;
+    if ((rc = wdg_diff_folded(&d, st.a, n, st.b, m, left < WDG_DIFF_DEFAULT_COST ? left : 0,
+                              err)) < 0)
         goto done;
+    *spent += d.cost;
     /* the cand tokens after the last one matched belong past the window */
     size_t runs = d.n_runs;
     if (runs && d.runs[runs - 1].kind == WDG_DIFF_INSERT && n < m) {
@@ -370,6 +378,7 @@ int wdg_boot_delta_build(wdg_boot_delta *bd, const wdg_report *r, int64_t window
     /* main first: the ref thread nobody created that started first */
     long main_pair = -1;
     size_t main_first = SIZE_MAX;
+    uint64_t spent = 0;
     for (size_t i = 0; i < d->n_pairs; i++) {
         const wdg_thread *t = wdg_diag_ref_thread(d, d->pairs[i].ref);
         if (t && t->count && !t->has_creator && t->first < main_first) {
@@ -382,7 +391,7 @@ int wdg_boot_delta_build(wdg_boot_delta *bd, const wdg_report *r, int64_t window
             if ((pass == 0) != ((long)i == main_pair))
                 continue;
             wdg_thread_delta td;
-            if ((rc = pair_delta(r, bd, d->pairs[i].ref, d->pairs[i].cand, &td, err)) < 0)
+            if ((rc = pair_delta(r, bd, d->pairs[i].ref, d->pairs[i].cand, &spent, &td, err)) < 0)
                 goto done;
             if (td.ref_tokens)
                 bd->threads[bd->n_threads++] = td;
