@@ -45,6 +45,8 @@ typedef struct roots_ctx {
     wdg_addr *why_obj;
     char *why_has_obj;
     size_t cap_roots, cap_edges, cap_links;
+    wdg_map *last_of;          /* per cand thread: key -> its last event (key_cache) */
+    char *last_built;
 } roots_ctx;
 
 static balance *bal_of(roots_ctx *x, wdg_addr obj)
@@ -390,18 +392,52 @@ static int last_iteration_fires(const engine_view *v, size_t k, const wdg_event 
     return -1;
 }
 
-/* Does the cand thread fire the key after time since (on any object)? */
-static int fires_after(const engine_view *v, size_t k, const wdg_event *key_ev,
-                       const wdg_keytable *kt, int64_t since)
+/* --- key caches: one pass over a thread for all the waiters it matters to */
+
+/* The last event of each key of cand thread k, by its position in the
+ * thread (by_thread), built on the first question about k; NULL when out
+ * of memory. */
+static const wdg_map *last_keys(roots_ctx *x, size_t k)
 {
-    for (size_t i = v->start[k + 1]; i-- > v->start[k];) {
-        const wdg_event *e = &v->t->events[v->by_thread[i]];
-        if (ev_time(v->t, e) <= since)
-            return 0;
-        if (same_key(kt, e, key_ev))
-            return 1;
+    const engine_view *v = &x->c->cand;
+    if (!x->last_of) {
+        x->last_of = calloc(v->n + 1, sizeof *x->last_of);
+        x->last_built = calloc(v->n + 1, 1);
+        if (!x->last_of || !x->last_built)
+            return NULL;
     }
-    return 0;
+    if (!x->last_built[k]) {
+        for (size_t i = v->start[k]; i < v->start[k + 1]; i++) {
+            uint64_t *at = wdg_map_put(&x->last_of[k], ev_key(x->c->kt, &v->t->events[v->by_thread[i]]),
+                                       0, NULL);
+            if (!at)
+                return NULL;
+            *at = i;
+        }
+        x->last_built[k] = 1;
+    }
+    return &x->last_of[k];
+}
+
+static void last_keys_free(roots_ctx *x)
+{
+    for (size_t k = 0; x->last_of && k < x->c->cand.n; k++)
+        wdg_map_free(&x->last_of[k]);
+    free(x->last_of);
+    free(x->last_built);
+}
+
+/* Does cand thread k fire the key after time since (on any object)?  A
+ * thread's events are in time order (wdg_trace_finalize), so it does when
+ * its last event of the key came after since.  -1 when out of memory. */
+static int fires_after(roots_ctx *x, size_t k, const wdg_event *key_ev, int64_t since)
+{
+    const engine_view *v = &x->c->cand;
+    const wdg_map *last = last_keys(x, k);
+    if (!last)
+        return -1;
+    const uint64_t *at = wdg_map_get(last, ev_key(x->c->kt, key_ev));
+    return at && ev_time(v->t, &v->t->events[v->by_thread[*at]]) > since;
 }
 
 static void set_family(wdg_root *r, const wdg_thread *th)
@@ -496,7 +532,10 @@ static int follow_producers(roots_ctx *x, const wdg_thread *w, wdg_addr o, wdg_a
         } else if (ct->state == WDG_TS_WEDGED) {
             continue;   /* idle at the same wait in both engines: no fault of its own */
         } else if (ev_time(cv->t, &cv->t->events[ct->last]) > since) {
-            if (!fires_after(cv, (size_t)ci, e, c->kt, since)) {
+            int fires = fires_after(x, (size_t)ci, e, since);
+            if (fires < 0)
+                return -1;
+            if (!fires) {
                 root.kind = WDG_ROOT_LIVE_MISSING_PRODUCER;
                 rc = link_root(x, w->tid, add_root(x, &root));
             }
@@ -1130,6 +1169,7 @@ done:
     free(x.why);
     free(x.why_obj);
     free(x.why_has_obj);
+    last_keys_free(&x);
     wdg_map_free(&x.dl_objs);
     free(x.dl);
     free(x.bals);
