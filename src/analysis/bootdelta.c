@@ -33,11 +33,13 @@ size_t wdg_token_run(const uint32_t *s, size_t n, size_t i)
 }
 
 /* tokens as small ids shared by both traces (the op table is shared); an
- * op's aliases make one token with it */
-static uint32_t token_id(wdg_map *ids, const wdg_ops *ops, const wdg_event *e)
+ * op's aliases make one token with it; the call site is part of it when
+ * both streams know call sites (use_lr) */
+static uint32_t token_id(wdg_map *ids, const wdg_ops *ops, const wdg_event *e, int use_lr)
 {
     uint64_t op = wdg_ops_canonical(ops, e->op);
-    uint64_t key = op << 34 | ((e->flags & WDG_EV_LR) ? wdg_addr_key33(wdg_ev_lr(e)) << 1 | 1 : 0);
+    uint64_t key = op << 34 | (use_lr && (e->flags & WDG_EV_LR)
+                                   ? wdg_addr_key33(wdg_ev_lr(e)) << 1 | 1 : 0);
     uint64_t *v = wdg_map_put(ids, key, ids->count, NULL);
     return v ? (uint32_t)*v : UINT32_MAX;
 }
@@ -63,6 +65,15 @@ static size_t keep_tokens(size_t *out, const wdg_trace *t, const size_t *events,
             out[k++] = events[i];
     }
     return k;
+}
+
+/* Does some event of the stream carry a call site? */
+static int any_lr(const wdg_trace *t, const size_t *events, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (t->events[events[i]].flags & WDG_EV_LR)
+            return 1;
+    return 0;
 }
 
 int wdg_boot_streams(wdg_streams *st, const wdg_report *r, uint32_t rt, uint32_t ct,
@@ -96,11 +107,16 @@ int wdg_boot_streams(wdg_streams *st, const wdg_report *r, uint32_t rt, uint32_t
     if (!st->a || !st->b)
         goto oom;
     const wdg_ops *ops = r->ref->ops;
+    /* a stream with no call sites (a xenia-log reference) against one with
+     * them: compare the ops alone, or nothing would ever match */
+    int use_lr = any_lr(r->ref, st->ref_events, n) && any_lr(r->cand, st->cand_events, m);
     for (size_t i = 0; i < n; i++)
-        if ((st->a[i] = token_id(&ids, ops, &r->ref->events[st->ref_events[i]])) == UINT32_MAX)
+        if ((st->a[i] = token_id(&ids, ops, &r->ref->events[st->ref_events[i]], use_lr)) ==
+            UINT32_MAX)
             goto oom;
     for (size_t i = 0; i < m; i++)
-        if ((st->b[i] = token_id(&ids, ops, &r->cand->events[st->cand_events[i]])) == UINT32_MAX)
+        if ((st->b[i] = token_id(&ids, ops, &r->cand->events[st->cand_events[i]], use_lr)) ==
+            UINT32_MAX)
             goto oom;
     wdg_map_free(&ids);
     return 0;
