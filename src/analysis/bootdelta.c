@@ -367,7 +367,7 @@ static int milestones(const wdg_report *r, wdg_boot_delta *bd)
     return 0;
 }
 
-int wdg_boot_delta_build(wdg_boot_delta *bd, const wdg_report *r, int64_t window, wdg_error *err)
+int wdg_boot_window(wdg_boot_delta *bd, const wdg_report *r, int64_t window)
 {
     memset(bd, 0, sizeof *bd);
     bd->skew_start = -1;
@@ -386,6 +386,12 @@ int wdg_boot_delta_build(wdg_boot_delta *bd, const wdg_report *r, int64_t window
         const wdg_span *sp = &r->keys.span;
         bd->window = ref->all_t ? (uint64_t)sp->end[WDG_SIDE_REF] + 1 : sp->count[WDG_SIDE_REF];
     }
+    return 0;
+}
+
+int wdg_boot_delta_build(wdg_boot_delta *bd, const wdg_report *r, int64_t window, wdg_error *err)
+{
+    wdg_boot_window(bd, r, window);
     const wdg_diagnosis *d = &r->diag;
     int rc = 0;
     bd->threads = calloc(d->n_pairs + 1, sizeof *bd->threads);
