@@ -889,9 +889,10 @@ static int root_blocks(const diag_ctx *c, const wgraph *g, char *seen, size_t *s
         free(reached);
         return -1;
     }
-    memcpy(links, d->links, d->n_links * sizeof *links);
-    if (d->n_links)
+    if (d->n_links) {
+        memcpy(links, d->links, d->n_links * sizeof *links);
         qsort(links, d->n_links, sizeof *links, by_root);
+    }
     memset(seen, 0, g->n + 1);
     int rc = 0;
     for (size_t r = 0, l = 0; rc == 0 && r < d->n_roots; r++) {
