@@ -353,15 +353,20 @@ static void markdown(const wdg_report *r, wdg_buf *b)
         num(b, k->cand_total);
         wdg_buf_puts(b, " |\n");
     }
-    wdg_md_rows_left_out(b, r->keys.n, "keys.csv");
+    wdg_md_rows_left_out(b, wdg_md_over(r->keys.n), "keys.csv");
     match_classes(b, r);
 }
 
-void wdg_md_rows_left_out(wdg_buf *b, size_t n, const char *full)
+size_t wdg_md_over(size_t n)
 {
-    if (n > WDG_MD_MAX_ROWS)
-        wdg_buf_printf(b, "\n%zu more rows left out (the first %d are shown); %s has them all.\n",
-                       n - WDG_MD_MAX_ROWS, WDG_MD_MAX_ROWS, full);
+    return n > WDG_MD_MAX_ROWS ? n - WDG_MD_MAX_ROWS : 0;
+}
+
+void wdg_md_rows_left_out(wdg_buf *b, size_t left, const char *full)
+{
+    if (left)
+        wdg_buf_printf(b, "\n%zu more rows left out (at most %d are shown); %s has them all.\n",
+                       left, WDG_MD_MAX_ROWS, full);
 }
 
 void wdg_report_markdown(const wdg_report *r, wdg_buf *b)

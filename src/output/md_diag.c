@@ -471,8 +471,8 @@ void md_threads(wdg_buf *b, const wdg_report *r)
     thread_rows(b, r, 0);
     thread_rows(b, r, 1);
     /* each engine's rows are capped on their own */
-    size_t most = d->n_ref_threads > d->n_cand_threads ? d->n_ref_threads : d->n_cand_threads;
-    wdg_md_rows_left_out(b, most, "report.json (thread_map, wedged)");
+    wdg_md_rows_left_out(b, wdg_md_over(d->n_ref_threads) + wdg_md_over(d->n_cand_threads),
+                         "report.json (thread_map, wedged)");
     const size_t *by = d->pairs_by_how;
     size_t sig = by[WDG_HOW_SIGNATURE], ent = by[WDG_HOW_ENTRY_PC], exp = by[WDG_HOW_EXPLICIT],
            mains = by[WDG_HOW_MAIN], site = by[WDG_HOW_CALL_SITE], last = by[WDG_HOW_ELIMINATION];
@@ -675,7 +675,7 @@ void md_boot(wdg_buf *b, const wdg_report *r)
             wdg_buf_printf(b, " | %zu | %zu%s |\n", t->inserted, t->deleted,
                            t->bounded ? " (bounded: not minimal)" : "");
         }
-        wdg_md_rows_left_out(b, bd->n_threads, "report.json (boot_delta)");
+        wdg_md_rows_left_out(b, wdg_md_over(bd->n_threads), "report.json (boot_delta)");
         wdg_buf_putc(b, '\n');
     }
     if (bd->n_milestones) {
