@@ -47,6 +47,12 @@ typedef struct roots_ctx {
     size_t cap_roots, cap_edges, cap_links;
     wdg_map *last_of;          /* per cand thread: key -> its last event (key_cache) */
     char *last_built;
+    /* the dedupe of roots, links and edges as they are added: a hash of
+     * what makes two equal -> the first with it; later ones with the same
+     * hash chained in *_next (WDG_NO_INDEX ends a chain) */
+    wdg_map root_at, link_at, edge_at;
+    size_t *root_next, *edge_next;
+    size_t cap_root_next, cap_edge_next;
 } roots_ctx;
 
 static balance *bal_of(roots_ctx *x, wdg_addr obj)
@@ -244,15 +250,60 @@ static int same_cause(const wdg_root *o, const wdg_root *r)
     return r->kind != WDG_ROOT_SIGNALED_BUT_BLOCKED || (o->has_obj == r->has_obj && o->obj == r->obj);
 }
 
+/* what same_cause() compares, hashed */
+static uint64_t cause_hash(const wdg_root *r)
+{
+    uint64_t h = wdg_hash64((uint64_t)r->kind << 2 | (uint64_t)(r->has_tid != 0) << 1);
+    h = wdg_hash64(h ^ (r->has_tid ? r->tid : (uint64_t)(r->has_ref_tid != 0) << 32 | r->ref_tid));
+    if (r->kind == WDG_ROOT_SIGNALED_BUT_BLOCKED)
+        h = wdg_hash64(h ^ (r->has_obj ? r->obj : 0));
+    return h == UINT64_MAX ? 0 : h;
+}
+
+static uint64_t edge_hash(const wdg_edge *e)
+{
+    uint64_t h = wdg_hash64((uint64_t)e->from << 32 | e->to);
+    h = wdg_hash64(h ^ e->lr);
+    h = wdg_hash64(h ^ ((uint64_t)e->op << 8 | e->cat));
+    return h == UINT64_MAX ? 0 : h;
+}
+
+/* Finds i in the chain from the slot for hash h whose item same() says
+ * equals; WDG_NO_INDEX when none.  *slot is the map's slot (NULL when out
+ * of memory). */
+static size_t chain_find(wdg_map *m, uint64_t h, const size_t *next, uint64_t **slot,
+                         int (*same)(const roots_ctx *, size_t, const void *), const roots_ctx *x,
+                         const void *item)
+{
+    int added;
+    *slot = wdg_map_put(m, h, WDG_NO_INDEX, &added);
+    if (!*slot)
+        return WDG_NO_INDEX;
+    for (size_t i = (size_t)**slot; i != WDG_NO_INDEX; i = next[i])
+        if (same(x, i, item))
+            return i;
+    return WDG_NO_INDEX;
+}
+
+static int root_is(const roots_ctx *x, size_t i, const void *r)
+{
+    return same_cause(&x->c->d->roots[i], r);
+}
+
 static size_t add_root(roots_ctx *x, const wdg_root *r)
 {
     wdg_diagnosis *d = x->c->d;
-    for (size_t i = 0; i < d->n_roots; i++)
-        if (same_cause(&d->roots[i], r))
-            return i;
-    if (wdg_grow((void **)&d->roots, &x->cap_roots, d->n_roots + 1, sizeof *d->roots, 16) < 0)
+    uint64_t *slot;
+    size_t i = chain_find(&x->root_at, cause_hash(r), x->root_next, &slot, root_is, x, r);
+    if (i != WDG_NO_INDEX || !slot)
+        return i;
+    if (wdg_grow((void **)&d->roots, &x->cap_roots, d->n_roots + 1, sizeof *d->roots, 16) < 0 ||
+        wdg_grow((void **)&x->root_next, &x->cap_root_next, d->n_roots + 1, sizeof *x->root_next,
+                 16) < 0)
         return WDG_NO_INDEX;
     d->roots[d->n_roots] = *r;
+    x->root_next[d->n_roots] = (size_t)*slot;
+    *slot = d->n_roots;
     return d->n_roots++;
 }
 
@@ -261,25 +312,39 @@ static int link_root(roots_ctx *x, uint32_t tid, size_t root)
     wdg_diagnosis *d = x->c->d;
     if (root == WDG_NO_INDEX)
         return -1;
-    for (size_t i = 0; i < d->n_links; i++)
-        if (d->links[i].tid == tid && d->links[i].root == root)
-            return 0;
+    int added;
+    /* roots number far below 2^32: (root, tid) is one key */
+    if (!wdg_map_put(&x->link_at, (uint64_t)root << 32 | tid, 1, &added))
+        return -1;
+    if (!added)
+        return 0;
     if (wdg_grow((void **)&d->links, &x->cap_links, d->n_links + 1, sizeof *d->links, 16) < 0)
         return -1;
     d->links[d->n_links++] = (wdg_root_link){tid, root};
     return 0;
 }
 
+static int edge_is(const roots_ctx *x, size_t i, const void *item)
+{
+    const wdg_edge *a = &x->c->d->edges[i], *e = item;
+    return a->from == e->from && a->to == e->to && a->lr == e->lr && a->op == e->op &&
+           a->cat == e->cat;
+}
+
 static int add_edge(roots_ctx *x, const wdg_edge *e)
 {
     wdg_diagnosis *d = x->c->d;
-    for (size_t i = 0; i < d->n_edges; i++)
-        if (d->edges[i].from == e->from && d->edges[i].to == e->to && d->edges[i].lr == e->lr &&
-            d->edges[i].op == e->op && d->edges[i].cat == e->cat)
-            return 0;
-    if (wdg_grow((void **)&d->edges, &x->cap_edges, d->n_edges + 1, sizeof *d->edges, 16) < 0)
+    uint64_t *slot;
+    if (chain_find(&x->edge_at, edge_hash(e), x->edge_next, &slot, edge_is, x, e) != WDG_NO_INDEX)
+        return 0;
+    if (!slot ||
+        wdg_grow((void **)&d->edges, &x->cap_edges, d->n_edges + 1, sizeof *d->edges, 16) < 0 ||
+        wdg_grow((void **)&x->edge_next, &x->cap_edge_next, d->n_edges + 1, sizeof *x->edge_next,
+                 16) < 0)
         return -1;
-    d->edges[d->n_edges++] = *e;
+    d->edges[d->n_edges] = *e;
+    x->edge_next[d->n_edges] = (size_t)*slot;
+    *slot = d->n_edges++;
     return 0;
 }
 
@@ -1255,6 +1320,11 @@ done:
     free(x.why_obj);
     free(x.why_has_obj);
     last_keys_free(&x);
+    wdg_map_free(&x.root_at);
+    wdg_map_free(&x.link_at);
+    wdg_map_free(&x.edge_at);
+    free(x.root_next);
+    free(x.edge_next);
     wdg_map_free(&x.dl_objs);
     free(x.dl);
     free(x.bals);
