@@ -54,7 +54,7 @@ BUILD_DEPS_STAMP := $(BUILD)/.build-deps-ok
 NPROC := $(shell nproc 2>/dev/null || echo 2)
 JOBS = $(if $(findstring -j,$(MAKEFLAGS)),,-j$(NPROC))
 
-.PHONY: all lib install deps check-layers test test-plain test-asan test-long sweep coverage demo screenshot example bench fuzz check-memory clean
+.PHONY: all lib install deps check-layers test test-plain test-asan test-long sweep coverage demo screenshot example bench bench-shapes fuzz check-memory clean
 all: $(BUILD)/wedge lib $(BUILD)/libwedge-record.so
 lib: $(BUILD)/libwedge.a $(BUILD)/libwedge.so
 
@@ -260,6 +260,10 @@ example: $(BUILD)/wedge
 BENCH_SIZE ?= 100M
 bench: $(BUILD)/wedge $(BUILD)/bench-writer $(BUILD)/bench-time
 	@BENCH_SIZE=$(BENCH_SIZE) sh bench/run.sh $(BUILD)
+
+# issue 15's six input shapes, each against its figure in bench/shapes.expected
+bench-shapes: $(BUILD)/wedge
+	@sh bench/shapes.sh $(BUILD)
 
 fuzz: deps
 	@sh fuzz/build.sh

@@ -82,6 +82,10 @@ typedef struct wdg_boot_delta {
 } wdg_boot_delta;
 
 /* window < 0: the default window (up to the first divergence's t). */
+/* The window of wdg_boot_delta_build() alone (bd's window, window_given,
+ * has_t and left_out; no pair diffed, nothing to free): what one pair's
+ * diff (wdg_pair_diff_build()) needs.  Returns 0. */
+WDG_API int wdg_boot_window(wdg_boot_delta *bd, const struct wdg_report *r, int64_t window);
 WDG_API int wdg_boot_delta_build(wdg_boot_delta *bd, const struct wdg_report *r, int64_t window,
                                  wdg_error *err);
 WDG_API void wdg_boot_delta_free(wdg_boot_delta *bd);

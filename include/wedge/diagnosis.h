@@ -334,6 +334,9 @@ typedef struct wdg_diagnosis {
     /* each engine's event indexes grouped by thread, in thread-table order:
      * thread k's are events[start[k] .. start[k + 1]) */
     size_t *ref_events, *ref_start, *cand_events, *cand_start;
+    /* each thread table's indexes sorted by tid, for wdg_diag_ref_thread()
+     * and wdg_diag_cand_thread() (NULL: those search the table) */
+    size_t *ref_by_tid, *cand_by_tid;
 } wdg_diagnosis;
 
 /* Parses --silence: "25%" (of the span), or a duration "2s", "500ms",

@@ -32,10 +32,12 @@ typedef struct wdg_report_opts {
     int64_t boot_window;     /* --boot-window ns; < 0 = up to the first divergence */
     wdg_span_method span;    /* --span, default progress */
     wdg_key_opts keys;       /* --key-by, --wrapper (symbols: the report's) */
+    int one_pair;            /* 1 (wedge diff): the boot delta's window only, no pair
+                                diffed, and no critical path (empty) */
 } wdg_report_opts;
 
 #define WDG_REPORT_OPTS_INIT                                                       \
-    {0.25, NULL, NULL, WDG_DIAGNOSIS_OPTS_INIT, -1, WDG_SPAN_PROGRESS, WDG_KEY_OPTS_INIT}
+    {0.25, NULL, NULL, WDG_DIAGNOSIS_OPTS_INIT, -1, WDG_SPAN_PROGRESS, WDG_KEY_OPTS_INIT, 0}
 
 typedef struct wdg_report {
     const wdg_trace *ref, *cand;

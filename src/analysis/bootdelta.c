@@ -10,6 +10,12 @@
 #include "wedge/report.h"
 
 enum { SLACK_MIN = 64 };
+/* The Myers steps all pairs of a boot delta may take together (each pair
+ * has its own bound too): past it, the pairs left are diffed with what
+ * remains, at least one step, and come out bounded.  10^8 steps is about
+ * half a second; sixty pairs whose streams share nothing took a minute
+ * under the bound per pair alone. */
+#define BOOT_TOTAL_COST (WDG_DIFF_DEFAULT_COST / 2)
 #define SKEW_MIN_NS 10000000  /* 10 ms */
 
 wdg_token_parts wdg_token_of(const wdg_trace *t, size_t event)
@@ -28,11 +34,13 @@ size_t wdg_token_run(const uint32_t *s, size_t n, size_t i)
 }
 
 /* tokens as small ids shared by both traces (the op table is shared); an
- * op's aliases make one token with it */
-static uint32_t token_id(wdg_map *ids, const wdg_ops *ops, const wdg_event *e)
+ * op's aliases make one token with it; the call site is part of it when
+ * both streams know call sites (use_lr) */
+static uint32_t token_id(wdg_map *ids, const wdg_ops *ops, const wdg_event *e, int use_lr)
 {
     uint64_t op = wdg_ops_canonical(ops, e->op);
-    uint64_t key = op << 34 | ((e->flags & WDG_EV_LR) ? wdg_addr_key33(wdg_ev_lr(e)) << 1 | 1 : 0);
+    uint64_t key = op << 34 | (use_lr && (e->flags & WDG_EV_LR)
+                                   ? wdg_addr_key33(wdg_ev_lr(e)) << 1 | 1 : 0);
     uint64_t *v = wdg_map_put(ids, key, ids->count, NULL);
     return v ? (uint32_t)*v : UINT32_MAX;
 }
@@ -58,6 +66,15 @@ static size_t keep_tokens(size_t *out, const wdg_trace *t, const size_t *events,
             out[k++] = events[i];
     }
     return k;
+}
+
+/* Does some event of the stream carry a call site? */
+static int any_lr(const wdg_trace *t, const size_t *events, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (t->events[events[i]].flags & WDG_EV_LR)
+            return 1;
+    return 0;
 }
 
 int wdg_boot_streams(wdg_streams *st, const wdg_report *r, uint32_t rt, uint32_t ct,
@@ -91,11 +108,16 @@ int wdg_boot_streams(wdg_streams *st, const wdg_report *r, uint32_t rt, uint32_t
     if (!st->a || !st->b)
         goto oom;
     const wdg_ops *ops = r->ref->ops;
+    /* a stream with no call sites (a xenia-log reference) against one with
+     * them: compare the ops alone, or nothing would ever match */
+    int use_lr = any_lr(r->ref, st->ref_events, n) && any_lr(r->cand, st->cand_events, m);
     for (size_t i = 0; i < n; i++)
-        if ((st->a[i] = token_id(&ids, ops, &r->ref->events[st->ref_events[i]])) == UINT32_MAX)
+        if ((st->a[i] = token_id(&ids, ops, &r->ref->events[st->ref_events[i]], use_lr)) ==
+            UINT32_MAX)
             goto oom;
     for (size_t i = 0; i < m; i++)
-        if ((st->b[i] = token_id(&ids, ops, &r->cand->events[st->cand_events[i]])) == UINT32_MAX)
+        if ((st->b[i] = token_id(&ids, ops, &r->cand->events[st->cand_events[i]], use_lr)) ==
+            UINT32_MAX)
             goto oom;
     wdg_map_free(&ids);
     return 0;
@@ -160,7 +182,7 @@ static void runs_before(wdg_thread_delta *out, const wdg_streams *st, size_t ind
 }
 
 static int pair_delta(const wdg_report *r, wdg_boot_delta *bd, uint32_t rt, uint32_t ct,
-                      wdg_thread_delta *out, wdg_error *err)
+                      uint64_t *spent, wdg_thread_delta *out, wdg_error *err)
 {
     wdg_streams st;
     wdg_diff d = {0};
@@ -173,8 +195,11 @@ static int pair_delta(const wdg_report *r, wdg_boot_delta *bd, uint32_t rt, uint
     size_t n = st.n, m = st.m;
     out->ref_tokens = n;
     out->cand_tokens = m;
-    if ((rc = wdg_diff_folded(&d, st.a, n, st.b, m, 0, err)) < 0)
+    uint64_t left = *spent < BOOT_TOTAL_COST ? BOOT_TOTAL_COST - *spent : 1;
+    if ((rc = wdg_diff_folded(&d, st.a, n, st.b, m, left < WDG_DIFF_DEFAULT_COST ? left : 0,
+                              err)) < 0)
         goto done;
+    *spent += d.cost;
     /* the cand tokens after the last one matched belong past the window */
     size_t runs = d.n_runs;
     if (runs && d.runs[runs - 1].kind == WDG_DIFF_INSERT && n < m) {
@@ -343,7 +368,7 @@ static int milestones(const wdg_report *r, wdg_boot_delta *bd)
     return 0;
 }
 
-int wdg_boot_delta_build(wdg_boot_delta *bd, const wdg_report *r, int64_t window, wdg_error *err)
+int wdg_boot_window(wdg_boot_delta *bd, const wdg_report *r, int64_t window)
 {
     memset(bd, 0, sizeof *bd);
     bd->skew_start = -1;
@@ -362,6 +387,12 @@ int wdg_boot_delta_build(wdg_boot_delta *bd, const wdg_report *r, int64_t window
         const wdg_span *sp = &r->keys.span;
         bd->window = ref->all_t ? (uint64_t)sp->end[WDG_SIDE_REF] + 1 : sp->count[WDG_SIDE_REF];
     }
+    return 0;
+}
+
+int wdg_boot_delta_build(wdg_boot_delta *bd, const wdg_report *r, int64_t window, wdg_error *err)
+{
+    wdg_boot_window(bd, r, window);
     const wdg_diagnosis *d = &r->diag;
     int rc = 0;
     bd->threads = calloc(d->n_pairs + 1, sizeof *bd->threads);
@@ -370,6 +401,7 @@ int wdg_boot_delta_build(wdg_boot_delta *bd, const wdg_report *r, int64_t window
     /* main first: the ref thread nobody created that started first */
     long main_pair = -1;
     size_t main_first = SIZE_MAX;
+    uint64_t spent = 0;
     for (size_t i = 0; i < d->n_pairs; i++) {
         const wdg_thread *t = wdg_diag_ref_thread(d, d->pairs[i].ref);
         if (t && t->count && !t->has_creator && t->first < main_first) {
@@ -382,7 +414,7 @@ int wdg_boot_delta_build(wdg_boot_delta *bd, const wdg_report *r, int64_t window
             if ((pass == 0) != ((long)i == main_pair))
                 continue;
             wdg_thread_delta td;
-            if ((rc = pair_delta(r, bd, d->pairs[i].ref, d->pairs[i].cand, &td, err)) < 0)
+            if ((rc = pair_delta(r, bd, d->pairs[i].ref, d->pairs[i].cand, &spent, &td, err)) < 0)
                 goto done;
             if (td.ref_tokens)
                 bd->threads[bd->n_threads++] = td;

@@ -5,6 +5,7 @@
 #include "../base/numparse.h"
 #include "../base/grow.h"
 #include "diag_internal.h"
+#include "simsets.h"
 
 static int add_pair(diag_ctx *c, size_t *cap, uint32_t ref, uint32_t cand, int how, double sim)
 {
@@ -164,34 +165,140 @@ static int by_similarity(const void *a, const void *b)
     return x->k_first < y->k_first ? -1 : x->k_first > y->k_first;
 }
 
+/* the sets of the threads of v that have no analog yet (NULL for one that
+ * has), for an index; NULL when out of memory */
+static const idset **unpaired_sets(const engine_view *v, const idset *all)
+{
+    const idset **sets = malloc((v->n + 1) * sizeof *sets);
+    for (size_t i = 0; sets && i < v->n; i++)
+        sets[i] = v->threads[i].has_analog ? NULL : &all[i];
+    return sets;
+}
+
+static int add_candidate(candidate **cands, size_t *n, size_t *cap, const candidate *c)
+{
+    if (wdg_grow((void **)cands, cap, *n + 1, sizeof **cands, 64) < 0)
+        return -1;
+    (*cands)[(*n)++] = *c;
+    return 0;
+}
+
+/* a thread in a group of identical key sets */
+typedef struct grouped {
+    size_t group, first, thread;
+} grouped;
+
+static int by_group_then_first(const void *a, const void *b)
+{
+    const grouped *x = a, *y = b;
+    if (x->group != y->group)
+        return x->group < y->group ? -1 : 1;
+    return x->first < y->first ? -1 : x->first > y->first;
+}
+
+/* The unpaired threads of v whose key set is one of ix's groups, sorted by
+ * group, then first event; NULL when out of memory. */
+static grouped *group_threads(const simindex *ix, const engine_view *v, const idset *sets,
+                              size_t *n)
+{
+    grouped *out = malloc((v->n + 1) * sizeof *out);
+    *n = 0;
+    for (size_t k = 0; out && k < v->n; k++) {
+        long g = v->threads[k].has_analog ? -1 : simindex_same(ix, &sets[k]);
+        if (g >= 0)
+            out[(*n)++] = (grouped){(size_t)g, v->threads[k].first, k};
+    }
+    if (out && *n)
+        qsort(out, *n, sizeof *out, by_group_then_first);
+    return out;
+}
+
+/* The pairs at index 1 (identical key sets): in each group of identical
+ * sets, the greedy walk over every pair by first events pairs the i-th
+ * ref thread with the i-th cand thread (both by first event), so each
+ * group is zipped instead of listing its every pair. */
+static int identical_signatures(const diag_ctx *c, const idset *rs, const idset *ks,
+                                candidate **out, size_t *n, size_t *cap)
+{
+    const idset **sets = unpaired_sets(&c->ref, rs);
+    simindex ix;
+    if (!sets || simindex_build(&ix, sets, c->ref.n) < 0) {
+        free(sets);
+        return -1;
+    }
+    free(sets);
+    size_t nr, nk;
+    grouped *r = group_threads(&ix, &c->ref, rs, &nr), *k = group_threads(&ix, &c->cand, ks, &nk);
+    int rc = r && k ? 0 : -1;
+    for (size_t i = 0, j = 0; rc == 0 && i < nr && j < nk;) {
+        if (r[i].group != k[j].group) {
+            r[i].group < k[j].group ? i++ : j++;
+            continue;
+        }
+        candidate cd = {1, r[i].thread, k[j].thread, r[i].first, k[j].first};
+        rc = add_candidate(out, n, cap, &cd);
+        i++, j++;
+    }
+    simindex_free(&ix);
+    free(r);
+    free(k);
+    return rc;
+}
+
+/* every pair of unpaired threads whose key sets' index is at least 0.5
+ * and below 1, through an index of the ref sets */
+static int similar_signatures(const diag_ctx *c, const idset *rs, const idset *ks,
+                              candidate **out, size_t *n, size_t *cap)
+{
+    const idset **sets = unpaired_sets(&c->ref, rs);
+    size_t *gs = NULL, gcap = 0, jcap = 0, ng;
+    double *js = NULL;
+    simindex ix;
+    if (!sets || simindex_build(&ix, sets, c->ref.n) < 0) {
+        free(sets);
+        return -1;
+    }
+    free(sets);
+    int rc = 0;
+    for (size_t k = 0; rc == 0 && k < c->cand.n; k++) {
+        if (c->cand.threads[k].has_analog || !ks[k].n)
+            continue;
+        if ((rc = simindex_query(&ix, &ks[k], &gs, &js, &ng, &gcap, &jcap)) < 0)
+            break;
+        for (size_t i = 0; rc == 0 && i < ng; i++)
+            for (size_t m = ix.at[gs[i]]; rc == 0 && js[i] < 1 && m < ix.at[gs[i] + 1]; m++) {
+                size_t r = ix.member[m];
+                candidate cd = {js[i], r, k, c->ref.threads[r].first, c->cand.threads[k].first};
+                rc = add_candidate(out, n, cap, &cd);
+            }
+    }
+    simindex_free(&ix);
+    free(gs);
+    free(js);
+    return rc;
+}
+
+/* Pairs threads by the Jaccard index of their key sets, best first (then
+ * by first events), each thread once: first the identical sets, then the
+ * rest among the threads still unpaired, which is what one greedy walk
+ * over every pair at 0.5 or more gives. */
 static int signature_pairs(diag_ctx *c, size_t *cap)
 {
     idset *rs = signatures(c, &c->ref), *ks = signatures(c, &c->cand);
     candidate *cands = NULL;
     size_t n = 0, ncap = 0;
     int rc = (!rs || !ks) ? -1 : 0;
-    for (size_t r = 0; rc == 0 && r < c->ref.n; r++) {
-        if (c->ref.threads[r].has_analog)
-            continue;
-        for (size_t k = 0; rc == 0 && k < c->cand.n; k++) {
-            if (c->cand.threads[k].has_analog)
-                continue;
-            double j = idset_jaccard(&rs[r], &ks[k]);
-            if (j < 0.5)
-                continue;
-            if (wdg_grow((void **)&cands, &ncap, n + 1, sizeof *cands, 64) < 0) {
-                rc = -1;
-                break;
-            }
-            cands[n++] = (candidate){j, r, k, c->ref.threads[r].first, c->cand.threads[k].first};
+    for (int pass = 0; rc == 0 && pass < 2; pass++) {
+        n = 0;
+        rc = pass == 0 ? identical_signatures(c, rs, ks, &cands, &n, &ncap)
+                       : similar_signatures(c, rs, ks, &cands, &n, &ncap);
+        if (rc == 0 && n)
+            qsort(cands, n, sizeof *cands, by_similarity);
+        for (size_t i = 0; rc == 0 && i < n; i++) {
+            wdg_thread *rt = &c->ref.threads[cands[i].r], *ct = &c->cand.threads[cands[i].k];
+            if (!rt->has_analog && !ct->has_analog)
+                rc = add_pair(c, cap, rt->tid, ct->tid, WDG_HOW_SIGNATURE, cands[i].sim);
         }
-    }
-    if (rc == 0 && n)
-        qsort(cands, n, sizeof *cands, by_similarity);
-    for (size_t i = 0; rc == 0 && i < n; i++) {
-        wdg_thread *rt = &c->ref.threads[cands[i].r], *ct = &c->cand.threads[cands[i].k];
-        if (!rt->has_analog && !ct->has_analog)
-            rc = add_pair(c, cap, rt->tid, ct->tid, WDG_HOW_SIGNATURE, cands[i].sim);
     }
     signatures_free(rs, c->ref.n);
     signatures_free(ks, c->cand.n);
@@ -552,42 +659,79 @@ static int add_obj_pair(wdg_diagnosis *d, size_t *cap, wdg_addr cand, wdg_addr r
     return 0;
 }
 
+static const idset *obj_set(const objinfo *o, int waiters)
+{
+    return waiters ? &o->waiters : &o->producers;
+}
+
+/* The ref object cand set ks matches best (at 0.5 or more), through the
+ * index of the untaken ref objects' sets: best_r is the first ref object
+ * at the best index; -1 when none reaches 0.5 or two or more share the
+ * best index (a comparison with every ref object in turn gives the same). */
+static int best_object(simindex *ix, const idset *ks, candidate *out, size_t **gs, double **js,
+                       size_t *cap, size_t *cap_j)
+{
+    size_t n;
+    if (simindex_query(ix, ks, gs, js, &n, cap, cap_j) < 0)
+        return -2;
+    double best = 0;
+    size_t best_r = 0, at_best = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t g = (*gs)[i], first = ix->member[ix->at[g]], count = ix->at[g + 1] - ix->at[g];
+        if ((*js)[i] > best) {
+            best = (*js)[i];
+            best_r = first;
+            at_best = count;
+        } else if ((*js)[i] == best) {
+            best_r = first < best_r ? first : best_r;
+            at_best += count;
+        }
+    }
+    if (best < 0.5 || at_best > 1)
+        return -1;
+    out->sim = best;
+    out->r = best_r;
+    return 0;
+}
+
 /* Pairs left-over objects by the Jaccard index of one set (producers or
  * waiters), best first.  A cand object whose best match is shared by
  * another ref object stays unpaired: a guess would be a confident wrong
- * answer later. */
+ * answer later.  The candidates come from an index of the ref sets
+ * (simsets.h), not a comparison of every pair. */
 static int similar_objects(wdg_diagnosis *d, size_t *cap, objtab *rt, objtab *kt, int waiters)
 {
     candidate *cands = NULL;
-    size_t n = 0, ncap = 0;
-    int rc = 0;
-    for (size_t k = 0; k < kt->n; k++) {
-        if (kt->o[k].taken)
+    size_t n = 0, ncap = 0, *gs = NULL, gcap = 0, jcap = 0;
+    double *js = NULL;
+    const idset **sets = malloc((rt->n + 1) * sizeof *sets);
+    simindex ix;
+    if (!sets)
+        return -1;
+    for (size_t r = 0; r < rt->n; r++)
+        sets[r] = rt->o[r].taken ? NULL : obj_set(&rt->o[r], waiters);
+    int rc = simindex_build(&ix, sets, rt->n);
+    free(sets);
+    if (rc < 0)
+        return -1;
+    for (size_t k = 0; rc == 0 && k < kt->n; k++) {
+        const idset *ks = obj_set(&kt->o[k], waiters);
+        candidate c;
+        if (kt->o[k].taken || !ks->n)
             continue;
-        const idset *ks = waiters ? &kt->o[k].waiters : &kt->o[k].producers;
-        double best = 0, second = 0;
-        size_t best_r = 0;
-        for (size_t r = 0; ks->n && r < rt->n; r++) {
-            if (rt->o[r].taken)
-                continue;
-            double j = idset_jaccard(ks, waiters ? &rt->o[r].waiters : &rt->o[r].producers);
-            if (j > best) {
-                second = best;
-                best = j;
-                best_r = r;
-            } else if (j > second) {
-                second = j;
-            }
+        int found = best_object(&ix, ks, &c, &gs, &js, &gcap, &jcap);
+        if (found == -2 ||
+            (found == 0 && wdg_grow((void **)&cands, &ncap, n + 1, sizeof *cands, 64) < 0)) {
+            rc = -1;
+            break;
         }
-        if (best < 0.5 || second == best)
-            continue;
-        if (wdg_grow((void **)&cands, &ncap, n + 1, sizeof *cands, 64) < 0) {
-            free(cands);
-            return -1;
-        }
-        cands[n++] = (candidate){best, best_r, k, rt->o[best_r].first, kt->o[k].first};
+        if (found == 0)
+            cands[n++] = (candidate){c.sim, c.r, k, rt->o[c.r].first, kt->o[k].first};
     }
-    if (n)
+    simindex_free(&ix);
+    free(gs);
+    free(js);
+    if (rc == 0 && n)
         qsort(cands, n, sizeof *cands, by_similarity);
     for (size_t i = 0; rc == 0 && i < n; i++) {
         objinfo *r = &rt->o[cands[i].r], *k = &kt->o[cands[i].k];

@@ -47,6 +47,14 @@ typedef struct roots_ctx {
     char *why_has_obj;
     size_t cap_roots, cap_edges, cap_links;
     const wdg_root *found;     /* add_root's argument, for link_root's object and key */
+    wdg_map *last_of;          /* per cand thread: key -> its last event (key_cache) */
+    char *last_built;
+    /* the dedupe of roots, links and edges as they are added: a hash of
+     * what makes two equal -> the first with it; later ones with the same
+     * hash chained in *_next (WDG_NO_INDEX ends a chain) */
+    wdg_map root_at, link_at, edge_at;
+    size_t *root_next, *edge_next;
+    size_t cap_root_next, cap_edge_next;
 } roots_ctx;
 
 static balance *bal_of(roots_ctx *x, wdg_addr obj)
@@ -244,16 +252,61 @@ static int same_cause(const wdg_root *o, const wdg_root *r)
     return r->kind != WDG_ROOT_SIGNALED_BUT_BLOCKED || (o->has_obj == r->has_obj && o->obj == r->obj);
 }
 
+/* what same_cause() compares, hashed */
+static uint64_t cause_hash(const wdg_root *r)
+{
+    uint64_t h = wdg_hash64((uint64_t)r->kind << 2 | (uint64_t)(r->has_tid != 0) << 1);
+    h = wdg_hash64(h ^ (r->has_tid ? r->tid : (uint64_t)(r->has_ref_tid != 0) << 32 | r->ref_tid));
+    if (r->kind == WDG_ROOT_SIGNALED_BUT_BLOCKED)
+        h = wdg_hash64(h ^ (r->has_obj ? r->obj : 0));
+    return h == UINT64_MAX ? 0 : h;
+}
+
+static uint64_t edge_hash(const wdg_edge *e)
+{
+    uint64_t h = wdg_hash64((uint64_t)e->from << 32 | e->to);
+    h = wdg_hash64(h ^ e->lr);
+    h = wdg_hash64(h ^ ((uint64_t)e->op << 8 | e->cat));
+    return h == UINT64_MAX ? 0 : h;
+}
+
+/* Finds i in the chain from the slot for hash h whose item same() says
+ * equals; WDG_NO_INDEX when none.  *slot is the map's slot (NULL when out
+ * of memory). */
+static size_t chain_find(wdg_map *m, uint64_t h, const size_t *next, uint64_t **slot,
+                         int (*same)(const roots_ctx *, size_t, const void *), const roots_ctx *x,
+                         const void *item)
+{
+    int added;
+    *slot = wdg_map_put(m, h, WDG_NO_INDEX, &added);
+    if (!*slot)
+        return WDG_NO_INDEX;
+    for (size_t i = (size_t)**slot; i != WDG_NO_INDEX; i = next[i])
+        if (same(x, i, item))
+            return i;
+    return WDG_NO_INDEX;
+}
+
+static int root_is(const roots_ctx *x, size_t i, const void *r)
+{
+    return same_cause(&x->c->d->roots[i], r);
+}
+
 static size_t add_root(roots_ctx *x, const wdg_root *r)
 {
     wdg_diagnosis *d = x->c->d;
     x->found = r;
-    for (size_t i = 0; i < d->n_roots; i++)
-        if (same_cause(&d->roots[i], r))
-            return i;
-    if (wdg_grow((void **)&d->roots, &x->cap_roots, d->n_roots + 1, sizeof *d->roots, 16) < 0)
+    uint64_t *slot;
+    size_t i = chain_find(&x->root_at, cause_hash(r), x->root_next, &slot, root_is, x, r);
+    if (i != WDG_NO_INDEX || !slot)
+        return i;
+    if (wdg_grow((void **)&d->roots, &x->cap_roots, d->n_roots + 1, sizeof *d->roots, 16) < 0 ||
+        wdg_grow((void **)&x->root_next, &x->cap_root_next, d->n_roots + 1, sizeof *x->root_next,
+                 16) < 0)
         return WDG_NO_INDEX;
     d->roots[d->n_roots] = *r;
+    x->root_next[d->n_roots] = (size_t)*slot;
+    *slot = d->n_roots;
     return d->n_roots++;
 }
 
@@ -262,9 +315,12 @@ static int link_root(roots_ctx *x, uint32_t tid, size_t root)
     wdg_diagnosis *d = x->c->d;
     if (root == WDG_NO_INDEX)
         return -1;
-    for (size_t i = 0; i < d->n_links; i++)
-        if (d->links[i].tid == tid && d->links[i].root == root)
-            return 0;
+    int added;
+    /* roots number far below 2^32: (root, tid) is one key */
+    if (!wdg_map_put(&x->link_at, (uint64_t)root << 32 | tid, 1, &added))
+        return -1;
+    if (!added)
+        return 0;
     if (wdg_grow((void **)&d->links, &x->cap_links, d->n_links + 1, sizeof *d->links, 16) < 0)
         return -1;
     wdg_root_link l = {tid, root, 0, 0, 0, 0, 0, 0, 0};
@@ -285,16 +341,27 @@ static int link_root(roots_ctx *x, uint32_t tid, size_t root)
     return 0;
 }
 
+static int edge_is(const roots_ctx *x, size_t i, const void *item)
+{
+    const wdg_edge *a = &x->c->d->edges[i], *e = item;
+    return a->from == e->from && a->to == e->to && a->lr == e->lr && a->op == e->op &&
+           a->cat == e->cat;
+}
+
 static int add_edge(roots_ctx *x, const wdg_edge *e)
 {
     wdg_diagnosis *d = x->c->d;
-    for (size_t i = 0; i < d->n_edges; i++)
-        if (d->edges[i].from == e->from && d->edges[i].to == e->to && d->edges[i].lr == e->lr &&
-            d->edges[i].op == e->op && d->edges[i].cat == e->cat)
-            return 0;
-    if (wdg_grow((void **)&d->edges, &x->cap_edges, d->n_edges + 1, sizeof *d->edges, 16) < 0)
+    uint64_t *slot;
+    if (chain_find(&x->edge_at, edge_hash(e), x->edge_next, &slot, edge_is, x, e) != WDG_NO_INDEX)
+        return 0;
+    if (!slot ||
+        wdg_grow((void **)&d->edges, &x->cap_edges, d->n_edges + 1, sizeof *d->edges, 16) < 0 ||
+        wdg_grow((void **)&x->edge_next, &x->cap_edge_next, d->n_edges + 1, sizeof *x->edge_next,
+                 16) < 0)
         return -1;
-    d->edges[d->n_edges++] = *e;
+    d->edges[d->n_edges] = *e;
+    x->edge_next[d->n_edges] = (size_t)*slot;
+    *slot = d->n_edges++;
     return 0;
 }
 
@@ -407,18 +474,52 @@ static int last_iteration_fires(const engine_view *v, size_t k, const wdg_event 
     return -1;
 }
 
-/* Does the cand thread fire the key after time since (on any object)? */
-static int fires_after(const engine_view *v, size_t k, const wdg_event *key_ev,
-                       const wdg_keytable *kt, int64_t since)
+/* --- key caches: one pass over a thread for all the waiters it matters to */
+
+/* The last event of each key of cand thread k, by its position in the
+ * thread (by_thread), built on the first question about k; NULL when out
+ * of memory. */
+static const wdg_map *last_keys(roots_ctx *x, size_t k)
 {
-    for (size_t i = v->start[k + 1]; i-- > v->start[k];) {
-        const wdg_event *e = &v->t->events[v->by_thread[i]];
-        if (ev_time(v->t, e) <= since)
-            return 0;
-        if (same_key(kt, e, key_ev))
-            return 1;
+    const engine_view *v = &x->c->cand;
+    if (!x->last_of) {
+        x->last_of = calloc(v->n + 1, sizeof *x->last_of);
+        x->last_built = calloc(v->n + 1, 1);
+        if (!x->last_of || !x->last_built)
+            return NULL;
     }
-    return 0;
+    if (!x->last_built[k]) {
+        for (size_t i = v->start[k]; i < v->start[k + 1]; i++) {
+            uint64_t *at = wdg_map_put(&x->last_of[k], ev_key(x->c->kt, &v->t->events[v->by_thread[i]]),
+                                       0, NULL);
+            if (!at)
+                return NULL;
+            *at = i;
+        }
+        x->last_built[k] = 1;
+    }
+    return &x->last_of[k];
+}
+
+static void last_keys_free(roots_ctx *x)
+{
+    for (size_t k = 0; x->last_of && k < x->c->cand.n; k++)
+        wdg_map_free(&x->last_of[k]);
+    free(x->last_of);
+    free(x->last_built);
+}
+
+/* Does cand thread k fire the key after time since (on any object)?  A
+ * thread's events are in time order (wdg_trace_finalize), so it does when
+ * its last event of the key came after since.  -1 when out of memory. */
+static int fires_after(roots_ctx *x, size_t k, const wdg_event *key_ev, int64_t since)
+{
+    const engine_view *v = &x->c->cand;
+    const wdg_map *last = last_keys(x, k);
+    if (!last)
+        return -1;
+    const uint64_t *at = wdg_map_get(last, ev_key(x->c->kt, key_ev));
+    return at && ev_time(v->t, &v->t->events[v->by_thread[*at]]) > since;
 }
 
 static void set_family(wdg_root *r, const wdg_thread *th)
@@ -513,7 +614,10 @@ static int follow_producers(roots_ctx *x, const wdg_thread *w, wdg_addr o, wdg_a
         } else if (ct->state == WDG_TS_WEDGED) {
             continue;   /* idle at the same wait in both engines: no fault of its own */
         } else if (ev_time(cv->t, &cv->t->events[ct->last]) > since) {
-            if (!fires_after(cv, (size_t)ci, e, c->kt, since)) {
+            int fires = fires_after(x, (size_t)ci, e, since);
+            if (fires < 0)
+                return -1;
+            if (!fires) {
                 root.kind = WDG_ROOT_LIVE_MISSING_PRODUCER;
                 rc = link_root(x, w->tid, add_root(x, &root));
             }
@@ -819,6 +923,23 @@ static void graph_walk(const wgraph *g, int forward, char *seen, size_t *stack, 
     }
 }
 
+/* graph_walk backward, listing each node it marks in reached[] after the
+ * nr there; returns the new count */
+static size_t walk_reached(const wgraph *g, char *seen, size_t *stack, size_t sp, size_t *reached,
+                           size_t nr)
+{
+    while (sp) {
+        size_t v = stack[--sp];
+        for (size_t e = g->in_at[v]; e < g->in_at[v + 1]; e++)
+            if (!seen[g->in[e]]) {
+                seen[g->in[e]] = 1;
+                stack[sp++] = g->in[e];
+                reached[nr++] = g->in[e];
+            }
+    }
+    return nr;
+}
+
 static int uint_order(const void *a, const void *b)
 {
     uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
@@ -880,12 +1001,19 @@ static int unproven_from(const diag_ctx *c, const wgraph *g, size_t i, char *see
 static int cycle_roots(roots_ctx *x, const wgraph *g, const char *ok, char *seen, size_t *stack)
 {
     diag_ctx *c = x->c;
+    /* per component: unproven_from's answer plus one, once asked (it walks
+     * the graph, so it is asked once per component, not per member) */
+    char *unproven = calloc(g->n_comps + 1, 1);
+    if (!unproven)
+        return -1;
     for (size_t k = 0; k < g->n; k++) {
         size_t i = g->comp[k];
         if (i == NO_COMP || ok[i] || g->linked[k] || !cyclic(g, i))
             continue;
         const wdg_thread *th = &c->cand.threads[k];
-        if (unproven_from(c, g, i, seen, stack)) {
+        if (!unproven[i])
+            unproven[i] = (char)(1 + unproven_from(c, g, i, seen, stack));
+        if (unproven[i] == 2) {
             unexplained(x, th, 0, 0, "it waits in a cycle with a rung no iteration of either "
                                      "engine could check");
             continue;
@@ -902,36 +1030,66 @@ static int cycle_roots(roots_ctx *x, const wgraph *g, const char *ok, char *seen
         root_waiter(&root, &c->cand.threads[li]);
         root.inferred = x->ref_has_waits ? 0 : WDG_INFER_NO_REF_WAITS;
         size_t ri = add_root(x, &root);
-        if (ri == WDG_NO_INDEX || link_root(x, th->tid, ri) < 0)
+        if (ri == WDG_NO_INDEX || link_root(x, th->tid, ri) < 0) {
+            free(unproven);
             return -1;
+        }
     }
+    free(unproven);
     return 0;
 }
 
-/* blocks: the nodes whose edges lead to a node linked to each root */
+static int by_root(const void *a, const void *b)
+{
+    const wdg_root_link *x = a, *y = b;
+    return x->root < y->root ? -1 : x->root > y->root;
+}
+
+/* blocks: the nodes whose edges lead to a node linked to each root.  The
+ * links are walked root by root (a sorted copy) and only the nodes a walk
+ * reached are cleared after it, so the roots cost their links and walks,
+ * not the thread table each; blocks are sorted by tid afterwards. */
 static int root_blocks(const diag_ctx *c, const wgraph *g, char *seen, size_t *stack)
 {
     wdg_diagnosis *d = c->d;
-    for (size_t r = 0; r < d->n_roots; r++) {
-        d->roots[r].blocks = malloc((g->n + 1) * sizeof *d->roots[r].blocks);
-        if (!d->roots[r].blocks)
-            return -1;
-        d->roots[r].n_blocks = 0;
-        memset(seen, 0, g->n + 1);
-        size_t sp = 0;
-        for (size_t l = 0; l < d->n_links; l++) {
-            long j = diag_thread_index(&c->cand, d->links[l].tid);
-            if (d->links[l].root == r && j >= 0 && g->comp[j] != NO_COMP && !seen[j]) {
+    wdg_root_link *links = malloc((d->n_links + 1) * sizeof *links);
+    size_t *reached = malloc((g->n + 1) * sizeof *reached);
+    if (!links || !reached) {
+        free(links);
+        free(reached);
+        return -1;
+    }
+    if (d->n_links) {
+        memcpy(links, d->links, d->n_links * sizeof *links);
+        qsort(links, d->n_links, sizeof *links, by_root);
+    }
+    memset(seen, 0, g->n + 1);
+    int rc = 0;
+    for (size_t r = 0, l = 0; rc == 0 && r < d->n_roots; r++) {
+        size_t sp = 0, nr = 0;
+        for (; l < d->n_links && links[l].root == r; l++) {
+            long j = diag_thread_index(&c->cand, links[l].tid);
+            if (j >= 0 && g->comp[j] != NO_COMP && !seen[j]) {
                 seen[j] = 1;
                 stack[sp++] = (size_t)j;
+                reached[nr++] = (size_t)j;
             }
         }
-        graph_walk(g, 0, seen, stack, sp);
-        for (size_t k = 0; k < g->n; k++)
-            if (seen[k])
-                d->roots[r].blocks[d->roots[r].n_blocks++] = c->cand.threads[k].tid;
+        nr = walk_reached(g, seen, stack, sp, reached, nr);
+        d->roots[r].n_blocks = 0;
+        d->roots[r].blocks = malloc((nr + 1) * sizeof *d->roots[r].blocks);
+        if (!d->roots[r].blocks) {
+            rc = -1;
+            break;
+        }
+        for (size_t i = 0; i < nr; i++) {
+            d->roots[r].blocks[d->roots[r].n_blocks++] = c->cand.threads[reached[i]].tid;
+            seen[reached[i]] = 0;
+        }
     }
-    return 0;
+    free(links);
+    free(reached);
+    return rc;
 }
 
 static int finish_graph(roots_ctx *x)
@@ -1018,17 +1176,20 @@ static int list_unexplained(roots_ctx *x)
     diag_ctx *c = x->c;
     wdg_diagnosis *d = c->d;
     d->unexplained = calloc(c->cand.n + 1, sizeof *d->unexplained);
-    if (!d->unexplained)
+    char *blocked = calloc(c->cand.n + 1, 1);
+    if (!d->unexplained || !blocked) {
+        free(blocked);
         return -1;
+    }
+    for (size_t r = 0; r < d->n_roots; r++)
+        for (size_t i = 0; i < d->roots[r].n_blocks; i++) {
+            long j = diag_thread_index(&c->cand, d->roots[r].blocks[i]);
+            if (j >= 0)
+                blocked[j] = 1;
+        }
     for (size_t k = 0; k < c->cand.n; k++) {
         const wdg_thread *th = &c->cand.threads[k];
-        if (node_of(c, th->tid) < 0)
-            continue;
-        int blocked = 0;
-        for (size_t r = 0; r < d->n_roots && !blocked; r++)
-            for (size_t i = 0; i < d->roots[r].n_blocks && !blocked; i++)
-                blocked = d->roots[r].blocks[i] == th->tid;
-        if (blocked)
+        if (node_of(c, th->tid) < 0 || blocked[k])
             continue;
         c->cand.threads[k].unexplained = 1;   /* the DOT graph marks it */
         wdg_unexplained *u = &d->unexplained[d->n_unexplained++];
@@ -1038,6 +1199,7 @@ static int list_unexplained(roots_ctx *x)
         u->obj = u->has_obj ? x->why_obj[k] : 0;
         u->why = x->why[k] ? x->why[k] : "it waits for wedged threads that are unexplained";
     }
+    free(blocked);
     return 0;
 }
 
@@ -1053,37 +1215,58 @@ static int add_addr(wdg_addr **v, size_t *n, size_t *cap, wdg_addr value)
     return 0;
 }
 
+/* What list_suspects asks of every producer, worked out once: the ref
+ * objects with a counterpart (value 1), and those whose counterpart a
+ * divergent wedged thread's last wait names (value 2); the ref tids of
+ * missing_thread roots. */
+typedef struct suspect_facts {
+    wdg_map ref_objs;
+    wdg_map missing;
+} suspect_facts;
+
+static int suspect_facts_build(const roots_ctx *x, suspect_facts *f)
+{
+    const diag_ctx *c = x->c;
+    const wdg_diagnosis *d = c->d;
+    wdg_map waited = WDG_MAP_INIT;   /* cand objects of the nodes' last waits */
+    memset(f, 0, sizeof *f);
+    for (size_t k = 0; k < c->cand.n; k++) {
+        const wdg_thread *th = &c->cand.threads[k];
+        wdg_addr objs[64];
+        if (node_of(c, th->tid) < 0)
+            continue;
+        int n = diag_wait_objs(&c->cand, &c->cand.t->events[th->last], objs);
+        for (int j = 0; j < n; j++)
+            if (!wdg_map_put(&waited, objs[j], 1, NULL))
+                goto oom;
+    }
+    for (size_t i = 0; i < d->n_objects; i++) {
+        uint64_t *v = wdg_map_put(&f->ref_objs, d->objects[i].ref, 1, NULL);
+        if (!v)
+            goto oom;
+        if (wdg_map_get(&waited, d->objects[i].cand))
+            *v = 2;
+    }
+    for (size_t r = 0; r < d->n_roots; r++)
+        if (d->roots[r].kind == WDG_ROOT_MISSING_THREAD &&
+            !wdg_map_put(&f->missing, d->roots[r].ref_tid, 1, NULL))
+            goto oom;
+    wdg_map_free(&waited);
+    return 0;
+oom:
+    wdg_map_free(&waited);
+    wdg_map_free(&f->ref_objs);
+    wdg_map_free(&f->missing);
+    return -1;
+}
+
 /* Is ref object ro one a wedged cand thread may wait on: the counterpart of
  * an object of a divergent wedged thread's wait, or (while some wedged
  * thread waits on an object with no counterpart) an object with none? */
-static int waited_on(const roots_ctx *x, wdg_addr ro, int any_unmapped)
+static int waited_on(const suspect_facts *f, wdg_addr ro, int any_unmapped)
 {
-    const wdg_diagnosis *d = x->c->d;
-    int mapped = 0;
-    for (size_t i = 0; i < d->n_objects; i++) {
-        if (d->objects[i].ref != ro)
-            continue;
-        mapped = 1;
-        for (size_t k = 0; k < x->c->cand.n; k++) {
-            const wdg_thread *th = &x->c->cand.threads[k];
-            wdg_addr objs[64];
-            if (node_of(x->c, th->tid) < 0)
-                continue;
-            int n = diag_wait_objs(&x->c->cand, &x->c->cand.t->events[th->last], objs);
-            for (int j = 0; j < n; j++)
-                if (objs[j] == d->objects[i].cand)
-                    return 1;
-        }
-    }
-    return !mapped && any_unmapped;
-}
-
-static int is_missing_root(const wdg_diagnosis *d, uint32_t ref_tid)
-{
-    for (size_t r = 0; r < d->n_roots; r++)
-        if (d->roots[r].kind == WDG_ROOT_MISSING_THREAD && d->roots[r].ref_tid == ref_tid)
-            return 1;
-    return 0;
+    const uint64_t *v = wdg_map_get(&f->ref_objs, ro);
+    return v ? *v == 2 : any_unmapped;
 }
 
 /* reference threads with no analog, not already a root, that produce on
@@ -1093,27 +1276,30 @@ static int list_suspects(roots_ctx *x)
     diag_ctx *c = x->c;
     wdg_diagnosis *d = c->d;
     int any_unmapped = 0;
+    suspect_facts f;
     for (size_t i = 0; i < d->n_unexplained; i++)
         any_unmapped |= d->unexplained[i].has_obj;
     d->suspects = calloc(c->ref.n + 1, sizeof *d->suspects);
-    if (!d->suspects)
+    if (!d->suspects || suspect_facts_build(x, &f) < 0)
         return -1;
-    for (size_t k = 0; k < c->ref.n; k++) {
+    int rc = 0;
+    for (size_t k = 0; rc == 0 && k < c->ref.n; k++) {
         const wdg_thread *r = &c->ref.threads[k];
-        if (r->has_analog || is_missing_root(d, r->tid))
+        if (r->has_analog || wdg_map_get(&f.missing, r->tid))
             continue;
         wdg_suspect *s = &d->suspects[d->n_suspects];
         memset(s, 0, sizeof *s);
         size_t cap = 0;
         for (size_t p = 0; p < x->n_prods; p++) {
             const wdg_event *e = &c->ref.t->events[x->prods[p].event];
-            if (e->tid == r->tid && waited_on(x, x->prods[p].obj, any_unmapped) &&
+            if (e->tid == r->tid && waited_on(&f, x->prods[p].obj, any_unmapped) &&
                 add_addr(&s->objs, &s->n_objs, &cap, x->prods[p].obj) < 0) {
                 free(s->objs);
-                return -1;
+                rc = -1;
+                break;
             }
         }
-        if (!s->n_objs)
+        if (rc < 0 || !s->n_objs)
             continue;
         qsort(s->objs, s->n_objs, sizeof *s->objs, addr_order);
         s->ref_tid = r->tid;
@@ -1122,7 +1308,9 @@ static int list_suspects(roots_ctx *x)
         wdg_utf8_snprintf(s->family, sizeof s->family, "%s", r->family);
         d->n_suspects++;
     }
-    return 0;
+    wdg_map_free(&f.ref_objs);
+    wdg_map_free(&f.missing);
+    return rc;
 }
 
 /* the key of the root's (cat, site): lr-keyed where the key is */
@@ -1138,14 +1326,15 @@ static uint32_t root_key(const wdg_keytable *kt, const wdg_root *x)
     return WDG_NO_KEY;
 }
 
-/* how often thread tid of trace t fires the root's key */
-static uint64_t thread_fires(const wdg_keytable *kt, const wdg_trace *t, uint32_t tid,
+/* how often ref thread tid fires the root's key (its own events only) */
+static uint64_t thread_fires(const wdg_keytable *kt, const engine_view *v, uint32_t tid,
                              const wdg_root *x)
 {
     uint64_t n = 0;
-    for (size_t i = 0; i < t->n_events; i++) {
-        const wdg_event *e = &t->events[i];
-        if (e->tid != tid || e->cat != x->cat)
+    long k = diag_thread_index(v, tid);
+    for (size_t i = k >= 0 ? v->start[k] : 0; k >= 0 && i < v->start[k + 1]; i++) {
+        const wdg_event *e = &v->t->events[v->by_thread[i]];
+        if (e->cat != x->cat)
             continue;
         if (kt->by_lr && x->key_has_lr ? (e->flags & WDG_EV_LR) && wdg_ev_lr(e) == x->lr : e->op == x->op)
             n++;
@@ -1173,7 +1362,7 @@ static void root_facts(const diag_ctx *c)
         wdg_root *x = &c->d->roots[i];
         x->key = x->has_key ? root_key(c->kt, x) : WDG_NO_KEY;
         if (x->has_key && x->has_ref_tid)
-            x->ref_thread_fires = thread_fires(c->kt, c->ref.t, x->ref_tid, x);
+            x->ref_thread_fires = thread_fires(c->kt, &c->ref, x->ref_tid, x);
     }
 }
 
@@ -1236,6 +1425,12 @@ done:
     free(x.why);
     free(x.why_obj);
     free(x.why_has_obj);
+    last_keys_free(&x);
+    wdg_map_free(&x.root_at);
+    wdg_map_free(&x.link_at);
+    wdg_map_free(&x.edge_at);
+    free(x.root_next);
+    free(x.edge_next);
     wdg_map_free(&x.dl_objs);
     free(x.dl);
     free(x.bals);

@@ -176,22 +176,66 @@ bad:
                          "500ms, 1500us, 1000ns: '%s'", text);
 }
 
-static const wdg_thread *find(const wdg_thread *ts, size_t n, uint32_t tid)
+/* thread tid of ts, by the index sorted by tid when there is one (the
+ * renderers and the boot delta look threads up once per pair or root) */
+static const wdg_thread *find(const wdg_thread *ts, size_t n, const size_t *by_tid, uint32_t tid)
 {
-    for (size_t i = 0; i < n; i++)
-        if (ts[i].tid == tid)
-            return &ts[i];
-    return NULL;
+    if (!by_tid) {
+        for (size_t i = 0; i < n; i++)
+            if (ts[i].tid == tid)
+                return &ts[i];
+        return NULL;
+    }
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (ts[by_tid[mid]].tid < tid)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < n && ts[by_tid[lo]].tid == tid ? &ts[by_tid[lo]] : NULL;
 }
 
 const wdg_thread *wdg_diag_ref_thread(const wdg_diagnosis *d, uint32_t tid)
 {
-    return find(d->ref_threads, d->n_ref_threads, tid);
+    return find(d->ref_threads, d->n_ref_threads, d->ref_by_tid, tid);
 }
 
 const wdg_thread *wdg_diag_cand_thread(const wdg_diagnosis *d, uint32_t tid)
 {
-    return find(d->cand_threads, d->n_cand_threads, tid);
+    return find(d->cand_threads, d->n_cand_threads, d->cand_by_tid, tid);
+}
+
+typedef struct tid_at {
+    uint32_t tid;
+    size_t at;
+} tid_at;
+
+static int by_tid(const void *a, const void *b)
+{
+    const tid_at *x = a, *y = b;
+    return x->tid < y->tid ? -1 : x->tid > y->tid;
+}
+
+/* the indexes of ts sorted by tid, or NULL when out of memory */
+static size_t *tid_index(const wdg_thread *ts, size_t n)
+{
+    size_t *out = malloc((n + 1) * sizeof *out);
+    tid_at *v = malloc((n + 1) * sizeof *v);
+    if (out && v) {
+        for (size_t i = 0; i < n; i++)
+            v[i] = (tid_at){ts[i].tid, i};
+        if (n)
+            qsort(v, n, sizeof *v, by_tid);
+        for (size_t i = 0; i < n; i++)
+            out[i] = v[i].at;
+    } else {
+        free(out);
+        out = NULL;
+    }
+    free(v);
+    return out;
 }
 
 /* the thread and object map summaries: how many by each rule */
@@ -246,6 +290,9 @@ done:
     c.ref.start = c.cand.start = NULL;
     diag_free_view(&c.ref);
     diag_free_view(&c.cand);
+    if (rc >= 0 && (!(d->ref_by_tid = tid_index(d->ref_threads, d->n_ref_threads)) ||
+                    !(d->cand_by_tid = tid_index(d->cand_threads, d->n_cand_threads))))
+        rc = wdg_error_set(err, WDG_ENOMEM, NULL, 0, "out of memory");
     if (rc >= 0) {
         count_maps(d);
         if (diag_ladders(d) < 0)
@@ -273,6 +320,8 @@ void wdg_diagnosis_free(wdg_diagnosis *d)
     free(d->cand_start);
     free(d->ref_threads);
     free(d->cand_threads);
+    free(d->ref_by_tid);
+    free(d->cand_by_tid);
     free(d->pairs);
     free(d->objects);
     free(d->edges);

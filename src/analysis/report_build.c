@@ -27,9 +27,11 @@ int wdg_report_build(wdg_report *r, const wdg_trace *ref, const wdg_trace *cand,
         rc = wdg_diagnose(&r->diag, ref, cand, &r->keys, symbols, &r->opts.diag, err);
     if (rc == 0)
         wdg_verdict(&r->diag, ref, cand, &r->keys, &r->opts.diag);
-    if (rc == 0 && (rc = wdg_boot_delta_build(&r->boot, r, r->opts.boot_window, err)) < 0)
+    if (rc == 0 && (rc = r->opts.one_pair ? wdg_boot_window(&r->boot, r, r->opts.boot_window)
+                                          : wdg_boot_delta_build(&r->boot, r, r->opts.boot_window,
+                                                                 err)) < 0)
         wdg_diagnosis_free(&r->diag);
-    if (rc == 0 && (rc = wdg_critpath_build(&r->critpath, ref, cand, &r->keys, &r->diag, symbols, err)) < 0) {
+    if (rc == 0 && !r->opts.one_pair && (rc = wdg_critpath_build(&r->critpath, ref, cand, &r->keys, &r->diag, symbols, err)) < 0) {
         wdg_boot_delta_free(&r->boot);
         wdg_diagnosis_free(&r->diag);
     }

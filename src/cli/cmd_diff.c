@@ -91,6 +91,7 @@ int cmd_diff(int argc, char **argv)
                            tid);
         goto done;
     }
+    pair.ro.one_pair = 1;   /* one pair shown: no other pair's boot delta */
     if ((rc = cli_pair_open(&pair, &in, args.paths, &err)) < 0)
         goto done;
     const wdg_thread *r = wdg_diag_ref_thread(&pair.rep.diag, rt);

@@ -322,8 +322,12 @@ int cmd_report(int argc, char **argv)
     if ((rc = cli_pair_open(&pair, &in, args.paths, &err)) < 0)
         goto done;
     const wdg_report *rep = &pair.rep;
-    wdg_report_markdown(rep, &md);
-    wdg_report_json(rep, &json);
+    int json_to_stdout = json_path && strcmp(json_path, "-") == 0;
+    /* each document only where it goes (report.json can take seconds) */
+    if (!json_to_stdout || args.out_dir)
+        wdg_report_markdown(rep, &md);
+    if (json_path || args.out_dir)
+        wdg_report_json(rep, &json);
     if (md.oom || json.oom) {
         rc = wdg_error_set(&err, WDG_ENOMEM, NULL, 0, "out of memory");
         goto done;
@@ -339,7 +343,6 @@ int cmd_report(int argc, char **argv)
         if (rc < 0)
             goto done;
     }
-    int json_to_stdout = json_path && strcmp(json_path, "-") == 0;
     /* scripts read the Markdown from a pipe: the terminal's form only on
      * a terminal or when asked for */
     int tty = isatty(STDOUT_FILENO);

@@ -336,7 +336,7 @@ static void markdown(const wdg_report *r, wdg_buf *b)
     wdg_buf_printf(b, "| status | category | lr | function | op | %s | %s | %s total | %s total |\n",
                    r->opts.ref_name, r->opts.cand_name, r->opts.ref_name, r->opts.cand_name);
     wdg_buf_puts(b, "|---|---|---|---|---|---:|---:|---:|---:|\n");
-    for (size_t i = 0; i < r->keys.n; i++) {
+    for (size_t i = 0; i < r->keys.n && i < WDG_MD_MAX_ROWS; i++) {
         const wdg_key *k = &r->keys.keys[i];
         char ratio[32], fn[160], lr[WDG_ADDR_TEXT];
         wdg_fmt_ratio(k, ratio, sizeof ratio);
@@ -361,7 +361,20 @@ static void markdown(const wdg_report *r, wdg_buf *b)
         num(b, k->cand_total);
         wdg_buf_puts(b, " |\n");
     }
+    wdg_md_rows_left_out(b, wdg_md_over(r->keys.n), "keys.csv");
     match_classes(b, r);
+}
+
+size_t wdg_md_over(size_t n)
+{
+    return n > WDG_MD_MAX_ROWS ? n - WDG_MD_MAX_ROWS : 0;
+}
+
+void wdg_md_rows_left_out(wdg_buf *b, size_t left, const char *full)
+{
+    if (left)
+        wdg_buf_printf(b, "\n%zu more rows left out (at most %d are shown); %s has them all.\n",
+                       left, WDG_MD_MAX_ROWS, full);
 }
 
 void wdg_report_markdown(const wdg_report *r, wdg_buf *b)

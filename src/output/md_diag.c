@@ -482,7 +482,7 @@ static void thread_rows(wdg_buf *b, const wdg_report *r, int cand)
     const wdg_thread *ts = cand ? d->cand_threads : d->ref_threads;
     size_t n = cand ? d->n_cand_threads : d->n_ref_threads;
     const wdg_trace *t = cand ? r->cand : r->ref;
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < n && i < WDG_MD_MAX_ROWS; i++) {
         const wdg_thread *th = &ts[i];
         char first[32] = "-", last[32] = "-", st[384], analog[48] = "none";
         if (th->count) {
@@ -536,6 +536,9 @@ void md_threads(wdg_buf *b, const wdg_report *r)
                     "|---|---:|---|---|---|---:|---|---|\n");
     thread_rows(b, r, 0);
     thread_rows(b, r, 1);
+    /* each engine's rows are capped on their own */
+    wdg_md_rows_left_out(b, wdg_md_over(d->n_ref_threads) + wdg_md_over(d->n_cand_threads),
+                         "report.json (thread_map, wedged)");
     const size_t *by = d->pairs_by_how;
     size_t sig = by[WDG_HOW_SIGNATURE], ent = by[WDG_HOW_ENTRY_PC], exp = by[WDG_HOW_EXPLICIT],
            mains = by[WDG_HOW_MAIN], site = by[WDG_HOW_CALL_SITE], last = by[WDG_HOW_ELIMINATION];
@@ -638,7 +641,7 @@ void md_boot(wdg_buf *b, const wdg_report *r)
         wdg_buf_printf(b, "| %s | %s | tokens | first difference | %s there | %s there | "
                           "before it | inserted | deleted |\n|---:|---:|---|---:|---|---|---|---:|---:|\n",
                        r->opts.ref_name, r->opts.cand_name, r->opts.ref_name, r->opts.cand_name);
-        for (size_t i = 0; i < bd->n_threads; i++) {
+        for (size_t i = 0; i < bd->n_threads && i < WDG_MD_MAX_ROWS; i++) {
             const wdg_thread_delta *t = &bd->threads[i];
             wdg_buf_printf(b, "| %u | %u | %zu / %zu | ", t->ref_tid, t->cand_tid, t->ref_tokens,
                            t->cand_tokens);
@@ -669,6 +672,7 @@ void md_boot(wdg_buf *b, const wdg_report *r)
             wdg_buf_printf(b, " | %zu | %zu%s |\n", t->inserted, t->deleted,
                            t->bounded ? " (bounded: not minimal)" : "");
         }
+        wdg_md_rows_left_out(b, wdg_md_over(bd->n_threads), "report.json (boot_delta)");
         wdg_buf_putc(b, '\n');
     }
     if (bd->n_milestones) {

@@ -32,6 +32,16 @@ void wdg_fmt_when(const wdg_trace *t, int64_t v, const char *what, char *out, si
 /* span as a number: ns when the trace carries t, else lines. */
 int wdg_trace_span(const wdg_trace *t, int64_t *span, const char **unit);
 
+/* The most rows a table of report.md holds (a million keys made 71 MB of
+ * Markdown); the rest are counted under the table, and keys.csv and
+ * report.json hold every row. */
+#define WDG_MD_MAX_ROWS 1000
+/* How many of n rows a capped table leaves out. */
+size_t wdg_md_over(size_t n);
+/* The line under a table that left out that many rows ("full" names where
+ * all of them are); nothing when it left out none. */
+void wdg_md_rows_left_out(wdg_buf *b, size_t left, const char *full);
+
 /* The "malformed_by_reason" and "malformed_lines" members of a trace object. */
 void wdg_json_malformed(wdg_jw *w, const wdg_trace *t);
 /* The "truncated" and "truncated_reason" members of a trace object. */

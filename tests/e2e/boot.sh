@@ -132,4 +132,15 @@ contains "tolerance: diff's message is report's" "$T/err" \
 status "tolerance: diff --help" 0 "$W" diff --help
 contains "tolerance: diff --help names it" "$T/out" "--tolerance X"
 
+# --- a reference with no call sites (xenia-log) is compared by op ---------
+# The simulator's healthy run as a xenia-log reference: every pair makes the
+# same calls, so no pair's stream parts at its first token (a short cand
+# may end first); (op, lr) against op parted every pair at token 0 and
+# spent Myers' bound on it.
+"$W" simulate healthy -o "$T/xlog" --events 3000 --ref-format xenia-log -q
+"$W" report "$T/xlog/ref.log" "$T/xlog/cand.jsonl" --json "$T/xlog.json" >/dev/null 2>&1
+eq "xenia-log ref: no pair parts at once" \
+    "$(j xlog '[.boot_delta.threads[] | select(.first_diff.index == 0)] | length')" 0
+eq "xenia-log ref: pairs compared" "$(j xlog '.boot_delta.threads | length > 3')" true
+
 finish

@@ -115,4 +115,129 @@ eq "miss: root" "$(j miss '[.root_causes[] | "\(.kind) \(.tid) \(.ref_tid) \(.bl
     "missing_thread null $X 1"
 eq "miss: outcome" "$(j miss .outcome)" A
 
+# --- the input shapes of issue 15, tiny (bench/shapes.sh runs them big) ---
+# Each was superlinear; these pin their answers, which the faster code
+# must keep.  ev T TID OP LR [OBJ] prints one JSONL line.
+ev() { printf '{"t":%d,"tid":%d,"op":"%s","lr":"0x%x"%s}\n' "$1" "$2" "$3" "$4" \
+    "${5:+,\"obj\":\"$5\"}"; }
+# 1. 50 objects never created, each set once at a site of its own, named
+# differently in cand: each pairs by its producers.  Two more ref objects
+# set at one site (0x20000) tie for the one cand object set there: it stays
+# unpaired (a tie is no match).
+shape1() {
+    base=$1 i=0
+    while [ $i -lt 50 ]; do
+        ev $((i + 1)) 1 NtSetEvent $((65536 + 4 * i)) "$(printf '0x%x' $((base + 16 * i)))"
+        i=$((i + 1))
+    done
+}
+{ shape1 1048576; ev 60 1 NtSetEvent 131072 0xA0; ev 61 1 NtSetEvent 131072 0xB0
+  ev 100 2 KeQueryPerformanceCounter 32; } >"$T/s1.ref"
+{ shape1 9437184; ev 60 1 NtSetEvent 131072 0xC0; ev 100 2 KeQueryPerformanceCounter 32; } \
+    >"$T/s1.cand"
+report s1 "$T/s1.ref" "$T/s1.cand"
+eq "shape 1: every object by producers" \
+    "$(j s1 '[.object_map[] | select(.how == "producers")] | length')" 50
+eq "shape 1: the 49th pair" "$(j s1 '.object_map[49] | "\(.cand)=\(.ref)"')" \
+    "0x00900310=0x00100310"
+eq "shape 1: a tie stays unpaired" "$(j s1 '[.object_map[] | select(.cand == "0x000000C0")] | length')" 0
+# 2. 8 pool threads with the same 3 keys and no thread.create, plus one of
+# 2 keys (0x4000, 0x4004) in each: Jaccard 2/3 with the pool.  The pool
+# pairs in order of first events (1000+k with 5000+k), the odd one by 2/3.
+shape2() {
+    k=0
+    while [ $k -lt 8 ]; do
+        for j in 0 1 2; do ev $((k * 3 + j + 1)) $(($1 + k)) NtSetEvent $((16384 + 4 * j)) 0x500; done
+        k=$((k + 1))
+    done
+    ev 50 $(($1 + 9)) NtSetEvent 16384 0x500
+    ev 51 $(($1 + 9)) NtSetEvent 16388 0x500
+}
+shape2 1000 >"$T/s2.ref"
+shape2 5000 >"$T/s2.cand"
+ev 52 5009 NtSetEvent 16392 0x500 >>"$T/s2.cand"
+report s2 "$T/s2.ref" "$T/s2.cand"
+eq "shape 2: pool pairs by signature in order" \
+    "$(j s2 '[.thread_map[] | "\(.ref)=\(.cand):\(.how)"] | join(" ")')" \
+    "$(k=0; while [ $k -lt 8 ]; do printf '%s ' "$((1000 + k))=$((5000 + k)):signature"; k=$((k + 1)); done)1009=5009:signature"
+eq "shape 2: the odd pair's score" "$(j s2 '.thread_map[8].score')" 0.667
+# 3. 5 wedged threads, each waiting on an event only a ref thread of its
+# own sets: 5 missing_thread roots, one wedged thread each.
+{ i=0; while [ $i -lt 5 ]; do
+    ev $((3 * i + 1)) $((10 + 2 * i)) KeWaitForSingleObject $((1048576 + 16 * i)) $(printf '0x%x' $((8388608 + 16 * i)))
+    ev $((3 * i + 2)) $((11 + 2 * i)) NtSetEvent $((2097152 + 16 * i)) $(printf '0x%x' $((8388608 + 16 * i)))
+    ev $((3 * i + 3)) $((10 + 2 * i)) KeQueryPerformanceCounter $((3145728 + 16 * i))
+    i=$((i + 1)); done; ev 1000 1 KeQueryPerformanceCounter 32; } >"$T/s3.ref"
+{ i=0; while [ $i -lt 5 ]; do
+    ev $((3 * i + 1)) $((10 + 2 * i)) KeWaitForSingleObject $((1048576 + 16 * i)) $(printf '0x%x' $((8388608 + 16 * i)))
+    i=$((i + 1)); done; ev 1000 1 KeQueryPerformanceCounter 32; } >"$T/s3.cand"
+report s3 "$T/s3.ref" "$T/s3.cand"
+eq "shape 3: one root each" \
+    "$(j s3 '[.root_causes[] | "\(.kind) \(.ref_tid) \(.blocks | join(","))"] | join(" | ")')" \
+    "missing_thread 11 10 | missing_thread 13 12 | missing_thread 15 14 | missing_thread 17 16 | missing_thread 19 18"
+# 4. a ring of 5: thread i waits on e_i, which thread i+1 sets after its own
+# wait; the ref goes round 4 times, the cand once: one cycle root, 5 blocked.
+ring() {
+    t=1 r=0
+    while [ $r -le "$1" ]; do
+        i=0; while [ $i -lt 5 ]; do
+            ev $t $((10 + i)) KeWaitForSingleObject $((1048576 + 256 * i)) $(printf '0x%x' $((8388608 + 16 * i))); t=$((t + 1)); i=$((i + 1)); done
+        [ "$2" = cand ] && [ $r -eq "$1" ] && break
+        i=0; while [ $i -lt 5 ]; do
+            ev $t $((10 + i)) NtSetEvent $((1048576 + 256 * i + 8)) $(printf '0x%x' $((8388608 + 16 * ((i + 4) % 5)))); t=$((t + 1)); i=$((i + 1)); done
+        r=$((r + 1))
+    done
+    ev $((t + 1000)) 1 KeQueryPerformanceCounter 32
+}
+ring 4 ref >"$T/s4.ref"
+ring 1 cand >"$T/s4.cand"
+report s4 "$T/s4.ref" "$T/s4.cand"
+eq "shape 4: one cycle" "$(j s4 '[.root_causes[] | "\(.kind) \(.tid) \(.blocks | join(","))"] | join(" | ")')" \
+    "cycle 10 10,11,12,13,14"
+# 5. 3 thread pairs whose boot streams share nothing (cand thread i makes
+# ref thread i+1's calls): each pair differs at token 0, none bounded.
+pairs5() {
+    i=0; while [ $i -lt 3 ]; do
+        printf '{"t":%d,"tid":1,"op":"thread.create","entry_pc":"0x%x","new_tid":%d}\n' $((i + 1)) $((4194304 + 256 * i)) $((10 + i))
+        i=$((i + 1)); done
+    t=10 j=0
+    while [ $j -lt 20 ]; do
+        i=0; while [ $i -lt 3 ]; do
+            s=$(( $1 ? (i + 1) % 3 : i )); ev $t $((10 + i)) NtSetEvent $((1048576 + 4 * j + 65536 * s)) 0x500
+            t=$((t + 1)); i=$((i + 1)); done
+        j=$((j + 1))
+    done
+}
+pairs5 0 >"$T/s5.ref"
+pairs5 1 >"$T/s5.cand"
+report s5 "$T/s5.ref" "$T/s5.cand"
+eq "shape 5: every pair parts at once" \
+    "$(j s5 '[.boot_delta.threads[] | select(.ref != 1) | "\(.ref)=\(.cand) \(.first_diff.index) \(.bounded)"] | join(" ")')" \
+    "10=10 0 false 11=11 0 false 12=12 0 false"
+# 6. one producer (paired by entry PC) sets 6 waiters' objects at one site in
+# ref; in cand it runs on without: one live_missing_producer blocks all 6.
+waiters6() {
+    printf '{"t":1,"tid":1,"op":"thread.create","entry_pc":"0x400000","new_tid":2}\n'
+    t=2 i=0
+    while [ $i -lt 6 ]; do
+        printf '{"t":%d,"tid":1,"op":"thread.create","entry_pc":"0x%x","new_tid":%d}\n' $t $((4259840 + 16 * i)) $((100 + i))
+        ev $((t + 1)) $((100 + i)) KeWaitForSingleObject $((5242880 + 16 * i)) $(printf '0x%x' $((8388608 + 16 * i)))
+        t=$((t + 2)); i=$((i + 1))
+    done
+    if [ "$1" = ref ]; then
+        i=0; while [ $i -lt 6 ]; do
+            ev $t 2 NtSetEvent 6291456 $(printf '0x%x' $((8388608 + 16 * i)))
+            ev $((t + 1)) $((100 + i)) KeQueryPerformanceCounter $((5308416 + 16 * i))
+            t=$((t + 2)); i=$((i + 1)); done
+    fi
+    j=0; while [ $j -lt 30 ]; do ev $t 2 NtSetEvent 6291712 0x7f0000; t=$((t + 1)); j=$((j + 1)); done
+    ev $((t + 1000)) 1 KeQueryPerformanceCounter 32
+}
+waiters6 ref >"$T/s6.ref"
+waiters6 cand >"$T/s6.cand"
+report s6 "$T/s6.ref" "$T/s6.cand"
+eq "shape 6: one live producer blocks every waiter" \
+    "$(j s6 '[.root_causes[] | "\(.kind) \(.tid) \(.blocks | join(","))"] | join(" | ")')" \
+    "live_missing_producer 2 100,101,102,103,104,105"
+
 finish

@@ -1,0 +1,43 @@
+#!/bin/sh
+# Runs `wedge report -o` over every simulator scenario (a few seeds and
+# reference formats) and the tiny input shapes, into OUT; with a second
+# directory BASE, compares every file byte for byte against it.  Used to
+# check that a speed-up changes no result:
+#   sh bench/same-output.sh build /tmp/before             (unfixed build)
+#   sh bench/same-output.sh build /tmp/after /tmp/before  (fixed build)
+# timeline.json is left out of the comparison only if it is absent in both.
+set -eu
+B=$1
+OUT=$2
+BASE=${3:-}
+HERE=$(dirname "$0")
+mkdir -p "$OUT"
+SIM=${SAME_SIM_DIR:-/tmp/wedge-same-sim}
+mkdir -p "$SIM"
+for sc in $("$B/wedge" simulate --list | awk '/^[a-z]/ {print $1}'); do
+    for seed in 1 2 3; do
+        for fmt in jsonl xenia-kv xenia-log; do
+            d="$SIM/$sc-$seed-$fmt"
+            [ -f "$d/cand.jsonl" ] ||
+                "$B/wedge" simulate "$sc" -o "$d" --seed "$seed" --ref-format "$fmt" -q
+            ref=$(ls "$d"/ref.* | head -n 1)
+            "$B/wedge" report "$ref" "$d/cand.jsonl" -o "$OUT/$sc-$seed-$fmt" 2>/dev/null >&2
+        done
+    done
+done
+[ -d "$SIM/shapes" ] || python3 "$HERE/gen_shapes.py" "$SIM/shapes" 40
+[ -d "$SIM/shapes10" ] || python3 "$HERE/gen_shapes.py" "$SIM/shapes10" 10
+for n in 1 2 3 4 5 6; do
+    "$B/wedge" report "$SIM/shapes/$n.ref" "$SIM/shapes/$n.cand" -o "$OUT/shape$n" 2>/dev/null >&2
+done
+for n in 3 4 5 6; do
+    "$B/wedge" report "$SIM/shapes10/$n.ref" "$SIM/shapes10/$n.cand" -o "$OUT/shape10-$n" \
+        2>/dev/null >&2
+done
+[ -n "$BASE" ] || exit 0
+if diff -r "$BASE" "$OUT" >/dev/null; then
+    echo "same output: $(find "$OUT" -type f | wc -l) files identical"
+else
+    diff -rq "$BASE" "$OUT" | head -20
+    exit 1
+fi
