@@ -51,15 +51,31 @@ static void map_word(uint32_t *w, int is_site, const uint32_t *site_map)
         *w = site_map[*w];
 }
 
-static void map_list(wdg_trace *t, uint32_t off, uint32_t n, int wide, const uint32_t *site_map)
+/* A list at its length word n of t->words, when wide. */
+static void map_list(wdg_trace *t, uint32_t n, int wide, const uint32_t *site_map)
 {
-    if (!wide)
+    if (!wide || n == UINT32_MAX)
         return;
-    for (uint32_t i = 0; i < n; i++) {
-        uint32_t *lo = &t->words[off + 2 * i], *hi = lo + 1;
+    for (uint32_t i = 0; i < t->words[n]; i++) {
+        uint32_t *lo = &t->words[n + 1 + 2 * i], *hi = lo + 1;
         if (*hi & 0x80000000u)   /* a site: WDG_ADDR_SITE | index */
             *lo = site_map[*lo];
     }
+}
+
+/* The site words of e's record. */
+static void map_record(wdg_trace *t, const wdg_event *e, const uint32_t *site_map)
+{
+    wdg_ext_pos p;
+    wdg_ext_layout(t, e, &p);
+    if (e->xsites & WDG_X_PC_SITE)
+        map_word(&t->words[p.pc], 1, site_map);
+    if (e->xsites & WDG_X_ENTRY_SITE)
+        map_word(&t->words[p.entry_pc], 1, site_map);
+    if (e->xsites & WDG_X_ALIAS_SITE)
+        map_word(&t->words[p.alias], 1, site_map);
+    map_list(t, p.objs, (e->xsites & WDG_X_OBJS_WIDE) != 0, site_map);
+    map_list(t, p.frames, (e->xsites & WDG_X_FRAMES_WIDE) != 0, site_map);
 }
 
 /* Moves t from the private table priv (a clone of ops) to ops. */
@@ -95,14 +111,8 @@ static int adopt(wdg_trace *t, wdg_ops *priv, wdg_ops *ops, wdg_error *err)
             e->op = op_map[e->op];
         map_word(&e->lr, (e->flags & WDG_EV_LR_SITE) != 0, site_map);
         map_word(&e->obj, (e->flags & WDG_EV_OBJ_SITE) != 0, site_map);
-    }
-    for (size_t i = 0; i < t->n_ext; i++) {
-        wdg_event_ext *x = &t->ext[i];
-        map_word(&x->pc, (x->sites & WDG_X_PC_SITE) != 0, site_map);
-        map_word(&x->entry_pc, (x->sites & WDG_X_ENTRY_SITE) != 0, site_map);
-        map_word(&x->alias, (x->sites & WDG_X_ALIAS_SITE) != 0, site_map);
-        map_list(t, x->objs_off, x->objs_n, (x->sites & WDG_X_OBJS_WIDE) != 0, site_map);
-        map_list(t, x->frames_off, x->frames_n, (x->sites & WDG_X_FRAMES_WIDE) != 0, site_map);
+        if (e->ext && e->xsites)
+            map_record(t, e, site_map);
     }
     for (size_t i = 0; i < t->n_imports; i++)
         if (t->imports[i].op != WDG_OP_NONE)
@@ -163,28 +173,23 @@ static int merge_fold(wdg_trace *t, const struct wdg_fold *f2, uint64_t by)
     return 0;
 }
 
-/* Appends the second chunk's held events (already in t's ids) to t's. */
+/* Appends the second chunk's held events (already in t's ids) to t's:
+ * their records hold no offsets, so the pool is copied as it is. */
 static int append_events(wdg_trace *t, wdg_trace *t2, uint64_t by)
 {
     if (wdg_grow((void **)&t->events, &t->cap_events, t->n_events + t2->n_events,
                  sizeof *t->events, 64) < 0 ||
-        wdg_grow((void **)&t->ext, &t->cap_ext, t->n_ext + t2->n_ext, sizeof *t->ext, 64) < 0 ||
+        t->n_words + t2->n_words >= UINT32_MAX ||
         wdg_grow((void **)&t->words, &t->cap_words, t->n_words + t2->n_words,
                  sizeof *t->words, 64) < 0)
         return -1;
-    uint32_t ext0 = (uint32_t)t->n_ext, words0 = (uint32_t)t->n_words;
+    uint32_t words0 = (uint32_t)t->n_words;
     for (size_t i = 0; i < t2->n_events; i++) {
         wdg_event e = t2->events[i];
         e.line = shift_line32(e.line, by);
         if (e.ext)
-            e.ext += ext0;
+            e.ext += words0;
         t->events[t->n_events++] = e;
-    }
-    for (size_t i = 0; i < t2->n_ext; i++) {
-        wdg_event_ext x = t2->ext[i];
-        x.objs_off += words0;
-        x.frames_off += words0;
-        t->ext[t->n_ext++] = x;
     }
     if (t2->n_words)
         memcpy(t->words + t->n_words, t2->words, t2->n_words * sizeof *t->words);
