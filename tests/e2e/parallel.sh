@@ -64,19 +64,21 @@ else bad "errors differ: $(cat "$T/e1") / $(cat "$T/e2")"; fi
 # One trace in two chunks (load.c): a plain file split at the newline
 # after its middle, the second half read on a thread.  WEDGE_CHUNK_MIN=1
 # splits even a tiny file; WEDGE_THREADS=1 reads it whole.
-# chunked NAME FILE [CAND]: stats, stats --json (also folding every 2
-# events) and, with CAND, report FILE CAND and CAND FILE agree
+# chunked NAME FILE [CAND [BOTH]]: stats --json (also folding every 2
+# events, and --strict) and, with CAND, report FILE CAND (the larger
+# first: it is split) and with BOTH also CAND FILE agree
 chunked() {
-    name=$1 f=$2 cand=${3:-}
+    name=$1 f=$2 cand=${3:-} both=${4:-}
     for n in 1 2; do
         if [ $n = 1 ]; then set -- env WEDGE_THREADS=1; else set -- env WEDGE_CHUNK_MIN=1; fi
         rm -rf "$T/c$n" && mkdir -p "$T/c$n"
-        "$@" "$W" stats "$f" >"$T/c$n/stats" 2>&1; echo $? >>"$T/c$n/stats"
         "$@" "$W" stats --json "$f" >"$T/c$n/json" 2>&1; echo $? >>"$T/c$n/json"
         "$@" WEDGE_STATS_FOLD=2 "$W" stats --json "$f" >"$T/c$n/fold" 2>&1; echo $? >>"$T/c$n/fold"
         "$@" "$W" stats --strict "$f" >"$T/c$n/strict" 2>&1; echo $? >>"$T/c$n/strict"
         if [ -n "$cand" ]; then
             "$@" "$W" report "$f" "$cand" -o "$T/c$n/a" --json "$T/c$n/a.json" >"$T/c$n/a.out" 2>&1
+        fi
+        if [ -n "$both" ]; then
             "$@" "$W" report "$cand" "$f" -o "$T/c$n/b" --json "$T/c$n/b.json" >"$T/c$n/b.out" 2>&1
         fi
     done
@@ -113,7 +115,7 @@ was_chunked() {
 } >"$T/mixed.jsonl"
 printf '{"t":1,"tid":1,"op":"KeSetEvent","obj":"0x10"}\n' >"$T/tiny.jsonl"
 was_chunked "$T/mixed.jsonl" 1
-chunked "a mixed trace" "$T/mixed.jsonl" "$T/tiny.jsonl"
+chunked "a mixed trace" "$T/mixed.jsonl" "$T/tiny.jsonl" both
 # --strict names the first malformed line of the second chunk by its line
 # in the file
 {
@@ -135,12 +137,11 @@ was_chunked "$T/long.jsonl" 1
 chunked "a too-long line at the split" "$T/long.jsonl" "$T/tiny.jsonl"
 # tiny files: one line (nothing to split), two lines, no final newline
 was_chunked "$T/tiny.jsonl" 0
-chunked "one line" "$T/tiny.jsonl"
 printf '{"t":1,"tid":1,"op":"A"}\n{"t":2,"tid":2,"op":"B"}' >"$T/two.jsonl"
 was_chunked "$T/two.jsonl" 1
-chunked "two lines, no final newline" "$T/two.jsonl" "$T/tiny.jsonl"
+chunked "two lines, no final newline" "$T/two.jsonl"
 # a simulated trace, and a xenia log (state across lines: read whole)
-chunked "a simulated trace" "$T/investigation/ref.jsonl" "$T/two-faults/cand.jsonl"
+chunked "a simulated trace" "$T/investigation/ref.jsonl" "$T/tiny.jsonl"
 was_chunked "$T/kv/ref.log" 0
 
 finish
