@@ -241,8 +241,13 @@ WDG_API size_t wdg_trace_mem_bytes(const wdg_trace *t);
 
 /* Fills *buf with e's rarer fields and returns buf, or NULL when e has
  * none.  The lists stay in t (wdg_x_obj, wdg_x_frame). */
-WDG_API wdg_event_ext *wdg_event_ext_of(const wdg_trace *t, const wdg_event *e,
-                                        wdg_event_ext *buf);
+WDG_API wdg_event_ext *wdg_event_ext_read(const wdg_trace *t, const wdg_event *e,
+                                          wdg_event_ext *buf);
+static inline wdg_event_ext *wdg_event_ext_of(const wdg_trace *t, const wdg_event *e,
+                                              wdg_event_ext *buf)
+{
+    return e->ext ? wdg_event_ext_read(t, e, buf) : NULL;
+}
 
 /* Object i (< objs_n) and frame i (< frames_n) of ext record x of t. */
 static inline wdg_addr wdg_x_obj(const wdg_trace *t, const wdg_event_ext *x, uint32_t i)

@@ -120,36 +120,36 @@ void wdg_ext_layout(const wdg_trace *t, const wdg_event *e, wdg_ext_pos *p)
     p->end = at;
 }
 
-static int64_t word64(const uint32_t *w, uint32_t at)
+static int64_t read64(const uint32_t *w)
 {
-    return at == UINT32_MAX ? 0 : (int64_t)((uint64_t)w[at] | (uint64_t)w[at + 1] << 32);
+    return (int64_t)((uint64_t)w[0] | (uint64_t)w[1] << 32);
 }
 
-static uint32_t word32(const uint32_t *w, uint32_t at)
+/* One pass over the record in its order (wdg_ext_layout's): the analysis
+ * reads records in its loops over every event. */
+wdg_event_ext *wdg_event_ext_read(const wdg_trace *t, const wdg_event *e, wdg_event_ext *x)
 {
-    return at == UINT32_MAX ? 0 : w[at];
-}
-
-wdg_event_ext *wdg_event_ext_of(const wdg_trace *t, const wdg_event *e, wdg_event_ext *x)
-{
-    if (!e->ext)
-        return NULL;
-    wdg_ext_pos p;
-    wdg_ext_layout(t, e, &p);
-    const uint32_t *w = t->words;
-    x->cycle = word64(w, p.cycle);
-    x->timeout = word64(w, p.timeout);
-    x->ret = word64(w, p.ret);
-    x->pc = word32(w, p.pc);
-    x->entry_pc = word32(w, p.entry_pc);
-    x->new_tid = word32(w, p.new_tid);
-    x->alias = word32(w, p.alias);
-    x->count = word32(w, p.count);
-    x->objs_n = word32(w, p.objs);
-    x->objs_off = p.objs == UINT32_MAX ? 0 : p.objs + 1;
-    x->frames_n = word32(w, p.frames);
-    x->frames_off = p.frames == UINT32_MAX ? 0 : p.frames + 1;
+    const uint32_t *w = t->words + (e->ext - 1);
+    uint32_t f = e->flags;
+    memset(x, 0, sizeof *x);
     x->sites = e->xsites;
+    if (f & WDG_EV_CYCLE) x->cycle = read64(w), w += 2;
+    if (f & WDG_EV_TIMEOUT_VALUE) x->timeout = read64(w), w += 2;
+    if (f & WDG_EV_RET) x->ret = read64(w), w += 2;
+    if (f & WDG_EV_PC) x->pc = *w++;
+    if (f & WDG_EV_ENTRY) x->entry_pc = *w++;
+    if (f & WDG_EV_NEW_TID) x->new_tid = *w++;
+    if (f & WDG_EV_ALIAS) x->alias = *w++;
+    if (f & WDG_EV_COUNT) x->count = *w++;
+    if (f & WDG_EV_OBJS) {
+        x->objs_n = *w++;
+        x->objs_off = (uint32_t)(w - t->words);
+        w += wdg_list_words(x->objs_n, (x->sites & WDG_X_OBJS_WIDE) != 0);
+    }
+    if (f & WDG_EV_FRAMES) {
+        x->frames_n = *w++;
+        x->frames_off = (uint32_t)(w - t->words);
+    }
     return x;
 }
 
