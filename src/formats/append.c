@@ -51,16 +51,12 @@ static uint32_t set_core(wdg_event *e, const wdg_rec *r, uint32_t have)
 /* The event flags of the rec's ext fields in have. */
 static uint32_t ext_flags(uint32_t have)
 {
-    static const struct { uint32_t rec, ev; } map[] = {
-        {R_CYCLE, WDG_EV_CYCLE}, {R_TIMEOUT, WDG_EV_TIMEOUT | WDG_EV_TIMEOUT_VALUE},
-        {R_RET, WDG_EV_RET}, {R_PC, WDG_EV_PC}, {R_ENTRY, WDG_EV_ENTRY},
-        {R_NEW_TID, WDG_EV_NEW_TID}, {R_ALIAS, WDG_EV_ALIAS}, {R_COUNT, WDG_EV_COUNT},
-        {R_OBJS, WDG_EV_OBJS}, {R_FRAMES, WDG_EV_FRAMES}};
-    uint32_t f = 0;
-    for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
-        if (have & map[i].rec)
-            f |= map[i].ev;
-    return f;
+    return (have & R_CYCLE ? WDG_EV_CYCLE : 0) |
+           (have & R_TIMEOUT ? WDG_EV_TIMEOUT | WDG_EV_TIMEOUT_VALUE : 0) |
+           (have & R_RET ? WDG_EV_RET : 0) | (have & R_PC ? WDG_EV_PC : 0) |
+           (have & R_ENTRY ? WDG_EV_ENTRY : 0) | (have & R_NEW_TID ? WDG_EV_NEW_TID : 0) |
+           (have & R_ALIAS ? WDG_EV_ALIAS : 0) | (have & R_COUNT ? WDG_EV_COUNT : 0) |
+           (have & R_OBJS ? WDG_EV_OBJS : 0) | (have & R_FRAMES ? WDG_EV_FRAMES : 0);
 }
 
 /* A list of a record: rec's addresses (a), or the elements of a record
@@ -113,8 +109,9 @@ static int put_record(wdg_trace *t, wdg_event *e, uint32_t flags, const wdg_even
         need += wdg_list_words(objs->n, objs->wide);
     if (flags & WDG_EV_FRAMES)
         need += wdg_list_words(frames->n, frames->wide);
-    if (t->n_words + need >= UINT32_MAX ||
-        grow((void **)&t->words, &t->cap_words, t->n_words + need, sizeof *t->words) < 0)
+    if (t->n_words + need > t->cap_words &&
+        (t->n_words + need >= UINT32_MAX ||
+         grow((void **)&t->words, &t->cap_words, t->n_words + need, sizeof *t->words) < 0))
         return -1;
     uint32_t at = (uint32_t)t->n_words, *w = t->words + at;
     if (flags & WDG_EV_CYCLE) w = put64(w, x->cycle);
