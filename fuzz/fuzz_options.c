@@ -272,7 +272,7 @@ static void run(const fuzz_opts *o)
         fuzz_write_file(temp_path(1), o->cand, o->cand_len) < 0)
         goto done;
     const char *paths[2] = {temp_path(0), temp_path(1)};
-    wdg_read_opts rdo = {ts, o->strict, NULL, NULL, 0, 0};
+    wdg_read_opts rdo = {ts, o->strict, NULL, NULL, 0, 0, 0};
     rc = wdg_load_traces(t, paths, 2, ops, &rdo, (const char *const *)o->probes, o->n_probes,
                          &err);
     check_error(rc, &err, CODE(WDG_EUSAGE) | CODE(WDG_EINPUT) | (o->strict ? CODE(WDG_EMALFORMED) : 0),

@@ -47,7 +47,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     wdg_symbols_load(syms, path, NULL, &err);
     /* the same bytes as a module's symbols (an ELF file's too) */
     wdg_symbols_load_module(syms, "libx.so", path, NULL, &err);
-    wdg_read_opts ro = {ts, 0, NULL, NULL, 0, 0};
+    wdg_read_opts ro = {ts, 0, NULL, NULL, 0, 0, 0};
     const char *paths[2] = {path, cand};
     const char *probes[] = {"0x8284E49C=KeReleaseSemaphore"};
     if (wdg_load_traces(t, paths, 2, ops, &ro, probes, 1, &err) == 0) {

@@ -100,7 +100,7 @@ static wdg_read_opts read_opts(void)
             wdg_templates_add(ts, "{tid:dec}:{op:word}:{pc:hex}", &err) < 0)
             abort();
     }
-    wdg_read_opts ro = {ts, 0, NULL, NULL, 0, 0};
+    wdg_read_opts ro = {ts, 0, NULL, NULL, 0, 0, 0};
     return ro;
 }
 
@@ -181,7 +181,8 @@ static void differ(const result *a, const result *b, const char *what, unsigned 
 static void same_ext(const result *a, const result *b, size_t i)
 {
     const wdg_event *x = &a->t->events[i], *y = &b->t->events[i];
-    const wdg_event_ext *ex = wdg_event_ext_of(a->t, x), *ey = wdg_event_ext_of(b->t, y);
+    wdg_event_ext bx, by;
+    const wdg_event_ext *ex = wdg_event_ext_of(a->t, x, &bx), *ey = wdg_event_ext_of(b->t, y, &by);
     if (!ex != !ey)
         differ(a, b, "an event's extra fields", i, i);
     if (!ex)

@@ -49,6 +49,10 @@ typedef struct wdg_read_opts {
      * threads) while the first is read, with the same result byte for
      * byte.  Not with progress (it is reported from one thread). */
     int threads;
+    /* With threads != 1, an uncompressed file of at least this many bytes
+     * (0: 4 MiB) is read in two chunks on two threads, split at a newline,
+     * again with the same result byte for byte (load.c). */
+    size_t chunk_min;
 } wdg_read_opts;
 
 /* Reads path ("-" = stdin), detecting compression and format from the

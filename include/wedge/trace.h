@@ -52,8 +52,9 @@ enum {
     WDG_EV_OBJ_SITE = 1u << 20   /* obj holds a site index */
 };
 
-/* wdg_event_ext.sites: which ext addresses are site indexes, and which
- * lists hold two words (low, high) of a wdg_addr per element. */
+/* wdg_event.xsites and wdg_event_ext.sites: which ext addresses are site
+ * indexes, and which lists hold two words (low, high) of a wdg_addr per
+ * element. */
 enum {
     WDG_X_PC_SITE = 1u << 0,
     WDG_X_ENTRY_SITE = 1u << 1,
@@ -63,20 +64,30 @@ enum {
 };
 
 /* The compact event every reader produces (40 bytes).  Fields that most
- * events lack live in wdg_event_ext, reached through ext. */
+ * events lack live in a record of only the fields it has, in the trace's
+ * word pool: read it with wdg_event_ext_of(). */
 typedef struct wdg_event {
     int64_t t;        /* ns since engine start, WDG_T_NONE when absent */
     uint32_t tid;
     uint32_t op;      /* id in the wdg_ops table */
     uint32_t lr;
     uint32_t obj;
-    uint32_t ext;     /* index + 1 into wdg_trace.ext, 0 = none */
+    uint32_t ext;     /* offset + 1 of its record in wdg_trace.words, 0 = none */
     uint32_t line;    /* input line, saturating at UINT32_MAX */
     uint32_t flags;   /* WDG_EV_* */
     uint8_t cat;      /* wdg_category */
-    uint8_t pad[3];
+    uint8_t xsites;   /* WDG_X_*: of its record's fields */
+    uint8_t pad[2];
 } wdg_event;
 
+/* An event's rarer fields, as wdg_event_ext_of() fills them: a field the
+ * event's flags do not name is 0 (cycle WDG_EV_CYCLE, timeout
+ * WDG_EV_TIMEOUT_VALUE, ret WDG_EV_RET, pc WDG_EV_PC, entry_pc
+ * WDG_EV_ENTRY, new_tid WDG_EV_NEW_TID, alias WDG_EV_ALIAS, count
+ * WDG_EV_COUNT, objs WDG_EV_OBJS, frames WDG_EV_FRAMES).  The stored
+ * record holds those words in that order, a list as its length and then
+ * its elements; objs_off and frames_off are its elements' offset in
+ * wdg_trace.words. */
 typedef struct wdg_event_ext {
     int64_t cycle;
     int64_t timeout;  /* 100 ns units as the guest passed it */
@@ -170,9 +181,8 @@ typedef struct wdg_trace {
 
     wdg_event *events;
     size_t n_events, cap_events;
-    wdg_event_ext *ext;
-    size_t n_ext, cap_ext;
-    uint32_t *words;            /* objs and frames lists */
+    uint32_t *words;            /* the events' records of rarer fields,
+                                 * with their objs and frames lists */
     size_t n_words, cap_words;
 
     uint64_t bytes;             /* input bytes after decompression */
@@ -216,6 +226,7 @@ typedef struct wdg_trace {
     uint64_t by_cat[WDG_CAT_COUNT];
     uint32_t first_line, last_line; /* the first and last event's lines */
 
+    unsigned chunks;            /* 2: read as two chunks at once (load.c), else 0 */
     struct wdg_fold *fold;      /* internal: what a folding read dropped */
 } wdg_trace;
 
@@ -228,10 +239,14 @@ WDG_API void wdg_trace_free(wdg_trace *t);
  * is never kept: the figure behind WEDGE_MEMSTATS. */
 WDG_API size_t wdg_trace_mem_bytes(const wdg_trace *t);
 
-static inline const wdg_event_ext *wdg_event_ext_of(const wdg_trace *t,
-                                                    const wdg_event *e)
+/* Fills *buf with e's rarer fields and returns buf, or NULL when e has
+ * none.  The lists stay in t (wdg_x_obj, wdg_x_frame). */
+WDG_API wdg_event_ext *wdg_event_ext_read(const wdg_trace *t, const wdg_event *e,
+                                          wdg_event_ext *buf);
+static inline wdg_event_ext *wdg_event_ext_of(const wdg_trace *t, const wdg_event *e,
+                                              wdg_event_ext *buf)
 {
-    return e->ext ? &t->ext[e->ext - 1] : NULL;
+    return e->ext ? wdg_event_ext_read(t, e, buf) : NULL;
 }
 
 /* Object i (< objs_n) and frame i (< frames_n) of ext record x of t. */

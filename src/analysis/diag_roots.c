@@ -167,7 +167,7 @@ static int produce(roots_ctx *x, const wdg_event *e, size_t i)
     if (!b)
         return -1;
     if (kind == WDG_SIG_COUNT) {
-        const wdg_event_ext *ext = wdg_event_ext_of(v->t, e);
+        wdg_event_ext ext_buf, *ext = wdg_event_ext_of(v->t, e, &ext_buf);
         b->value += (e->flags & WDG_EV_COUNT) && ext ? ext->count : 1;
     } else {
         b->value = b->value + 1 > 1 ? 1 : b->value + 1;

@@ -27,7 +27,7 @@ wdg_addr diag_obj(const engine_view *v, wdg_addr obj)
 int diag_wait_objs(const engine_view *v, const wdg_event *e, wdg_addr *out)
 {
     int n = 0;
-    const wdg_event_ext *x = wdg_event_ext_of(v->t, e);
+    wdg_event_ext x_buf, *x = wdg_event_ext_of(v->t, e, &x_buf);
     if (e->cat == WDG_CAT_SIGNAL_WAIT) {
         /* signals obj, then waits on objs[0] */
         if (x && (e->flags & WDG_EV_OBJS) && x->objs_n)
@@ -65,7 +65,7 @@ int diag_build_threads(engine_view *v, const wdg_trace *t, const wdg_symbols *s)
     for (size_t i = 0; i < t->n_events; i++) {
         const wdg_event *e = &t->events[i];
         if (e->op == WDG_OP_OBJECT_ALIAS) {
-            const wdg_event_ext *x = wdg_event_ext_of(t, e);
+            wdg_event_ext x_buf, *x = wdg_event_ext_of(t, e, &x_buf);
             /* the alias names the same object as obj */
             if (x && !wdg_map_put(&v->alias, wdg_x_alias(x), wdg_ev_obj(e), NULL))
                 return -1;
@@ -86,7 +86,7 @@ int diag_build_threads(engine_view *v, const wdg_trace *t, const wdg_symbols *s)
      * new thread's entry and creator */
     for (size_t i = 0; i < t->n_events; i++) {
         const wdg_event *e = &t->events[i];
-        const wdg_event_ext *x = wdg_event_ext_of(t, e);
+        wdg_event_ext x_buf, *x = wdg_event_ext_of(t, e, &x_buf);
         if (!x || !(e->flags & WDG_EV_NEW_TID) || e->cat != WDG_CAT_THREAD)
             continue;
         long k = diag_thread_index(v, x->new_tid);

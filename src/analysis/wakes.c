@@ -23,7 +23,7 @@ static wdg_addr canon(const wdg_map *alias, wdg_addr obj)
 static int wait_objs(const wdg_trace *t, const wdg_map *alias, const wdg_event *e, wdg_addr *out)
 {
     int n = 0;
-    const wdg_event_ext *x = wdg_event_ext_of(t, e);
+    wdg_event_ext x_buf, *x = wdg_event_ext_of(t, e, &x_buf);
     int has_list = x && (e->flags & WDG_EV_OBJS);
     if (e->cat == WDG_CAT_SIGNAL_WAIT) {
         if (has_list && x->objs_n)
@@ -84,7 +84,7 @@ static int step(wdg_wakes *w, const wdg_trace *t, wdg_map *alias, wdg_map *last,
         w->waker[*p] = waker_of(t, alias, last, (size_t)*p);
         *p = NONE;
     }
-    const wdg_event_ext *x = wdg_event_ext_of(t, e);
+    wdg_event_ext x_buf, *x = wdg_event_ext_of(t, e, &x_buf);
     if (e->op == WDG_OP_OBJECT_ALIAS && x && (e->flags & WDG_EV_OBJ)) {
         if (!wdg_map_put(alias, wdg_x_alias(x), wdg_ev_obj(e), NULL))
             return -1;

@@ -107,10 +107,12 @@ static int resolve_given(wrap_set *w, const wdg_key_opts *ko, wdg_error *err)
     return 0;
 }
 
-/* Event e's frames (*n of them, read with wdg_x_frame), or NULL. */
-static const wdg_event_ext *frames_of(const wdg_trace *t, const wdg_event *e, uint32_t *n)
+/* Event e's frames (*n of them, read with wdg_x_frame), or NULL; buf
+ * holds its record. */
+static wdg_event_ext *frames_of(const wdg_trace *t, const wdg_event *e, uint32_t *n,
+                                wdg_event_ext *buf)
 {
-    const wdg_event_ext *x = wdg_event_ext_of(t, e);
+    wdg_event_ext *x = wdg_event_ext_of(t, e, buf);
     *n = x && (e->flags & WDG_EV_FRAMES) ? x->frames_n : 0;
     return *n ? x : NULL;
 }
@@ -133,7 +135,7 @@ static int detect(wrap_set *w, const wdg_trace *t)
     for (size_t i = 0; i < t->n_events && rc == 0; i++) {
         const wdg_event *e = &t->events[i];
         uint32_t n;
-        const wdg_event_ext *fr = frames_of(t, e, &n);
+        wdg_event_ext fr_buf, *fr = frames_of(t, e, &n, &fr_buf);
         if (!fr || !(e->flags & WDG_EV_LR) || !wdg_category_is_producer(e->cat))
             continue;
         wdg_addr lr = wdg_ev_lr(e);
@@ -229,7 +231,7 @@ wdg_addr wrap_key_addr(const wrap_set *w, const wdg_trace *t, const wdg_event *e
 {
     uint32_t n;
     wdg_addr a = wdg_ev_lr(e);
-    const wdg_event_ext *fr = frames_of(t, e, &n);
+    wdg_event_ext fr_buf, *fr = frames_of(t, e, &n, &fr_buf);
     *lifted = 0;
     if (fr && w->by == WDG_KEY_BY_CALLER) {
         a = wdg_x_frame(t, fr, 0), *lifted = 1;

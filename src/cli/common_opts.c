@@ -88,9 +88,10 @@ static void cli_memstats(wdg_trace *const *traces, size_t n)
         size_t e = traces[i]->n_events;
         fprintf(stderr,
                 "wedge: memstats: %s: %zu events, %zu bytes retained, %.1f B/event "
-                "(%llu events read)\n",
+                "(%llu events read%s)\n",
                 wdg_trace_display_name(traces[i]), e, b, e ? (double)b / (double)e : 0.0,
-                (unsigned long long)traces[i]->counted);
+                (unsigned long long)traces[i]->counted,
+                traces[i]->chunks == 2 ? ", in 2 chunks at once" : "");
     }
 }
 
@@ -116,9 +117,11 @@ int cli_input_load(cli_input *in, const char *const *paths, size_t n, wdg_trace 
     for (size_t i = 0; i < in->line_formats.n; i++)
         if ((rc = wdg_templates_add(ts, in->line_formats.items[i], err)) < 0)
             goto done;
-    wdg_read_opts ro = {ts, in->strict, NULL, NULL, in->fold, 0};
+    wdg_read_opts ro = {ts, in->strict, NULL, NULL, in->fold, 0, 0};
     const char *threads = getenv("WEDGE_THREADS");   /* 1: one thread (tests, timing) */
     ro.threads = threads ? atoi(threads) : 0;
+    const char *chunk = getenv("WEDGE_CHUNK_MIN");   /* bytes: tests split tiny files */
+    ro.chunk_min = chunk ? strtoul(chunk, NULL, 10) : 0;
     if (cli_progress_wanted()) {
         ro.progress = cli_progress;
         cli_progress_start();

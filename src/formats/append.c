@@ -1,5 +1,6 @@
 /* Reader records (wdg_rec) into a trace's compact events: the core fields
- * in wdg_event, the rarer ones in an ext record, lists in the word pool. */
+ * in wdg_event, the rarer ones in a record of only the fields present,
+ * with its lists, in the word pool. */
 #include <stdint.h>
 #include <string.h>
 
@@ -11,31 +12,6 @@
 static int grow(void **p, size_t *cap, size_t need, size_t sz)
 {
     return wdg_grow(p, cap, need, sz, 1024);
-}
-
-/* A list's addresses into the word pool: one word each, or, when some
- * element is a site (*wide set), two words (low, high) each. */
-static int push_words(wdg_trace *t, const wdg_addr *a, uint32_t n, uint32_t *off, int *wide)
-{
-    *off = (uint32_t)t->n_words;
-    *wide = 0;
-    if (!n)
-        return 0;   /* an empty list: nothing to store (words may be NULL) */
-    for (uint32_t i = 0; i < n; i++)
-        *wide |= wdg_addr_is_site(a[i]);
-    size_t need = *wide ? 2 * (size_t)n : n;
-    if (t->n_words + need > UINT32_MAX ||
-        grow((void **)&t->words, &t->cap_words, t->n_words + need, sizeof *t->words) < 0)
-        return -1;
-    uint32_t *w = t->words + t->n_words;
-    for (uint32_t i = 0; i < n; i++) {
-        if (*wide)
-            *w++ = (uint32_t)a[i], *w++ = (uint32_t)(a[i] >> 32);
-        else
-            *w++ = (uint32_t)a[i];
-    }
-    t->n_words += need;
-    return 0;
 }
 
 /* An address's event word: the value, or its site index with bit set in
@@ -72,48 +48,109 @@ static uint32_t set_core(wdg_event *e, const wdg_rec *r, uint32_t have)
     return f;
 }
 
-/* Fills the ext record x with rec's fields in have; returns their flags,
- * or UINT32_MAX when out of memory. */
-static uint32_t set_ext(wdg_trace *t, wdg_event_ext *x, const wdg_rec *r, uint32_t have)
+/* The event flags of the rec's ext fields in have. */
+static uint32_t ext_flags(uint32_t have)
 {
-    uint32_t f = 0;
-    if (have & R_CYCLE) x->cycle = r->cycle, f |= WDG_EV_CYCLE;
-    if (have & R_TIMEOUT) x->timeout = r->timeout;
-    if (have & R_RET) x->ret = r->ret, f |= WDG_EV_RET;
-    if (have & R_PC) x->pc = word_of(r->pc, WDG_X_PC_SITE, &x->sites), f |= WDG_EV_PC;
-    if (have & R_ENTRY)
-        x->entry_pc = word_of(r->entry_pc, WDG_X_ENTRY_SITE, &x->sites), f |= WDG_EV_ENTRY;
-    if (have & R_NEW_TID) x->new_tid = r->new_tid, f |= WDG_EV_NEW_TID;
-    if (have & R_ALIAS) x->alias = word_of(r->alias, WDG_X_ALIAS_SITE, &x->sites), f |= WDG_EV_ALIAS;
-    if (have & R_COUNT) x->count = r->count, f |= WDG_EV_COUNT;
-    int wide;
-    if (have & R_OBJS) {
-        if (push_words(t, r->objs, r->n_objs, &x->objs_off, &wide) < 0)
-            return UINT32_MAX;
-        x->objs_n = r->n_objs;
-        x->sites |= wide ? WDG_X_OBJS_WIDE : 0;
-        f |= WDG_EV_OBJS;
-    }
-    if (have & R_FRAMES) {
-        if (push_words(t, r->frames, r->n_frames, &x->frames_off, &wide) < 0)
-            return UINT32_MAX;
-        x->frames_n = r->n_frames;
-        x->sites |= wide ? WDG_X_FRAMES_WIDE : 0;
-        f |= WDG_EV_FRAMES;
-    }
-    return f;
+    return (have & R_CYCLE ? WDG_EV_CYCLE : 0) |
+           (have & R_TIMEOUT ? WDG_EV_TIMEOUT | WDG_EV_TIMEOUT_VALUE : 0) |
+           (have & R_RET ? WDG_EV_RET : 0) | (have & R_PC ? WDG_EV_PC : 0) |
+           (have & R_ENTRY ? WDG_EV_ENTRY : 0) | (have & R_NEW_TID ? WDG_EV_NEW_TID : 0) |
+           (have & R_ALIAS ? WDG_EV_ALIAS : 0) | (have & R_COUNT ? WDG_EV_COUNT : 0) |
+           (have & R_OBJS ? WDG_EV_OBJS : 0) | (have & R_FRAMES ? WDG_EV_FRAMES : 0);
 }
 
-/* A new zeroed ext record for event e. */
-static wdg_event_ext *new_ext(wdg_trace *t, wdg_event *e)
+/* A list of a record: rec's addresses (a), or the elements of a record
+ * already stored, at words off (a merge). */
+typedef struct list_src {
+    const wdg_addr *a;
+    uint32_t off, n;
+    int wide;   /* two words (low, high) per element: some is a site */
+} list_src;
+
+static list_src rec_list(const wdg_addr *a, uint32_t n)
 {
-    if (t->n_ext >= UINT32_MAX - 1 ||
-        grow((void **)&t->ext, &t->cap_ext, t->n_ext + 1, sizeof *t->ext) < 0)
-        return NULL;
-    wdg_event_ext *x = &t->ext[t->n_ext++];
-    memset(x, 0, sizeof *x);
-    e->ext = (uint32_t)t->n_ext;
-    return x;
+    list_src l = {a, 0, n, 0};
+    for (uint32_t i = 0; i < n; i++)
+        l.wide |= wdg_addr_is_site(a[i]);
+    return l;
+}
+
+static uint32_t *put_list(uint32_t *w, const uint32_t *words, const list_src *l)
+{
+    *w++ = l->n;
+    if (!l->a) {
+        uint32_t n = wdg_list_words(l->n, l->wide);
+        memcpy(w, words + l->off, n * sizeof *w);
+        return w + n;
+    }
+    for (uint32_t i = 0; i < l->n; i++) {
+        *w++ = (uint32_t)l->a[i];
+        if (l->wide)
+            *w++ = (uint32_t)(l->a[i] >> 32);
+    }
+    return w;
+}
+
+static uint32_t *put64(uint32_t *w, int64_t v)
+{
+    w[0] = (uint32_t)(uint64_t)v;
+    w[1] = (uint32_t)((uint64_t)v >> 32);
+    return w + 2;
+}
+
+/* Writes e's record at the end of the word pool: the fields flags names
+ * (WDG_EV_*; wedge/trace.h gives their order), their values from x, its
+ * lists from objs and frames.  -1 out of memory. */
+static int put_record(wdg_trace *t, wdg_event *e, uint32_t flags, const wdg_event_ext *x,
+                      const list_src *objs, const list_src *frames)
+{
+    size_t need = 11 + 2;
+    if (flags & WDG_EV_OBJS)
+        need += wdg_list_words(objs->n, objs->wide);
+    if (flags & WDG_EV_FRAMES)
+        need += wdg_list_words(frames->n, frames->wide);
+    if (t->n_words + need > t->cap_words &&
+        (t->n_words + need >= UINT32_MAX ||
+         grow((void **)&t->words, &t->cap_words, t->n_words + need, sizeof *t->words) < 0))
+        return -1;
+    uint32_t at = (uint32_t)t->n_words, *w = t->words + at;
+    if (flags & WDG_EV_CYCLE) w = put64(w, x->cycle);
+    if (flags & WDG_EV_TIMEOUT_VALUE) w = put64(w, x->timeout);
+    if (flags & WDG_EV_RET) w = put64(w, x->ret);
+    if (flags & WDG_EV_PC) *w++ = x->pc;
+    if (flags & WDG_EV_ENTRY) *w++ = x->entry_pc;
+    if (flags & WDG_EV_NEW_TID) *w++ = x->new_tid;
+    if (flags & WDG_EV_ALIAS) *w++ = x->alias;
+    if (flags & WDG_EV_COUNT) *w++ = x->count;
+    uint32_t sites = x->sites & (WDG_X_PC_SITE | WDG_X_ENTRY_SITE | WDG_X_ALIAS_SITE);
+    if (flags & WDG_EV_OBJS) {
+        w = put_list(w, t->words, objs);
+        sites |= objs->wide ? WDG_X_OBJS_WIDE : 0;
+    }
+    if (flags & WDG_EV_FRAMES) {
+        w = put_list(w, t->words, frames);
+        sites |= frames->wide ? WDG_X_FRAMES_WIDE : 0;
+    }
+    t->n_words = (size_t)(w - t->words);
+    e->ext = at + 1;
+    e->xsites = (uint8_t)sites;
+    return 0;
+}
+
+/* Copies rec's ext fields in have into x (lists into objs and frames). */
+static void set_ext(wdg_event_ext *x, list_src *objs, list_src *frames, const wdg_rec *r,
+                    uint32_t have)
+{
+    if (have & R_CYCLE) x->cycle = r->cycle;
+    if (have & R_TIMEOUT) x->timeout = r->timeout;
+    if (have & R_RET) x->ret = r->ret;
+    if (have & R_PC) x->pc = word_of(r->pc, WDG_X_PC_SITE, &x->sites);
+    if (have & R_ENTRY) x->entry_pc = word_of(r->entry_pc, WDG_X_ENTRY_SITE, &x->sites);
+    if (have & R_NEW_TID) x->new_tid = r->new_tid;
+    if (have & R_ALIAS) x->alias = word_of(r->alias, WDG_X_ALIAS_SITE, &x->sites);
+    if (have & R_COUNT) x->count = r->count;
+    if (have & R_OBJS) *objs = rec_list(r->objs, r->n_objs);
+    if (have & R_FRAMES) *frames = rec_list(r->frames, r->n_frames);
 }
 
 static int nomem(wdg_trace *t, uint64_t line, wdg_error *err)
@@ -139,11 +176,12 @@ int wdg_trace_append(wdg_trace *t, const wdg_rec *r, uint32_t op, uint64_t line,
     }
     e->line = line > UINT32_MAX ? UINT32_MAX : (uint32_t)line;
     if (r->have & ext_fields) {
-        wdg_event_ext *x = new_ext(t, e);
-        uint32_t xf = x ? set_ext(t, x, r, r->have) : UINT32_MAX;
-        if (xf == UINT32_MAX)
+        wdg_event_ext x = {0};
+        list_src objs = {0}, frames = {0};
+        set_ext(&x, &objs, &frames, r, r->have);
+        f |= ext_flags(r->have & ext_fields);
+        if (put_record(t, e, f, &x, &objs, &frames) < 0)
             return nomem(t, line, err);
-        f |= xf;
     }
     /* a wait that always times out comes back (pthread_cond_timedwait) */
     if (op != WDG_OP_NONE && wdg_ops_always_timed(t->ops, op))
@@ -175,6 +213,13 @@ int wdg_trace_merge(wdg_trace *t, size_t i, const wdg_rec *r, uint32_t op, int t
 {
     wdg_event *e = &t->events[i];
     uint32_t take = r->have & ~fields_of(e);
+    /* the stored record as it is, read before the flags change */
+    wdg_event_ext x = {0};
+    list_src objs = {0}, frames = {0};
+    if (wdg_event_ext_of(t, e, &x)) {
+        objs = (list_src){NULL, x.objs_off, x.objs_n, (x.sites & WDG_X_OBJS_WIDE) != 0};
+        frames = (list_src){NULL, x.frames_off, x.frames_n, (x.sites & WDG_X_FRAMES_WIDE) != 0};
+    }
     e->flags |= set_core(e, r, take);
     if (op != WDG_OP_NONE) {
         e->op = op;
@@ -186,11 +231,12 @@ int wdg_trace_merge(wdg_trace *t, size_t i, const wdg_rec *r, uint32_t op, int t
         e->tid = r->tid;
     if (!(take & ext_fields))
         return 0;
-    wdg_event_ext *x = e->ext ? &t->ext[e->ext - 1] : new_ext(t, e);
-    uint32_t xf = x ? set_ext(t, x, r, take & ext_fields) : UINT32_MAX;
-    if (xf == UINT32_MAX)
+    /* a new record at the end of the pool; the old one is left unused */
+    set_ext(&x, &objs, &frames, r, take & ext_fields);
+    uint32_t f = e->flags | ext_flags(take & ext_fields);
+    if (put_record(t, e, f, &x, &objs, &frames) < 0)
         return nomem(t, line, err);
-    t->events[i].flags |= xf;
+    e->flags = f;
     return 0;
 }
 

@@ -271,6 +271,24 @@ typedef struct wdg_format_def {
     void (*finish)(void *state, wdg_trace *trace);
 } wdg_format_def;
 
+/* --- a file read in two chunks (reader.c, load.c) ------------------- */
+/* Bytes [start, end) of a plain file.  The second chunk gets the first
+ * chunk's format in fmt (no detection, no byte-order mark); its counts,
+ * line numbers and ids are its own until load.c merges them. */
+typedef struct wdg_read_part {
+    uint64_t start, end;
+    const wdg_format_def *fmt;
+    const wdg_format_def **detected;   /* wdg_detect_part's answer */
+} wdg_read_part;
+
+int wdg_trace_read_part(wdg_trace **out, const char *path, wdg_ops *ops,
+                        const wdg_read_opts *opts, const wdg_read_part *part, wdg_error *err);
+/* The format a read decides from the lines of [0, end) alone, or NULL
+ * when its sample reaches past end (or on any error).  Only holds lines:
+ * interns nothing into ops. */
+const wdg_format_def *wdg_detect_part(const char *path, wdg_ops *ops,
+                                      const wdg_read_opts *opts, uint64_t end);
+
 /* The formats, each defined in its own file; the registry (detect.c)
  * lists them in order of precedence. */
 extern const wdg_format_def wdg_format_template;

@@ -86,7 +86,7 @@ int wdg_trace_resolve_probes(wdg_trace *t, const wdg_probes *p, int strict, wdg_
     for (size_t i = 0; i < t->n_events; i++) {
         wdg_event e = t->events[i];
         if (e.flags & WDG_EV_PROBE) {
-            const wdg_event_ext *x = wdg_event_ext_of(t, &e);
+            wdg_event_ext x_buf, *x = wdg_event_ext_of(t, &e, &x_buf);
             uint64_t *op = x ? wdg_map_get(&by_pc, wdg_x_pc(x)) : NULL;
             if (!op) {
                 char msg[160], pc[96];

@@ -55,6 +55,8 @@ typedef struct reader {
     held_line *lines;
     size_t n_lines, cap_lines;
     op_slot *op_cache;          /* OP_CACHE slots */
+    const wdg_read_part *part;  /* a chunk of the file, or NULL */
+    int detect_only;            /* stop once the format is decided */
 } reader;
 
 static int is_blank(const char *s, size_t n)
@@ -257,7 +259,8 @@ static int read_lines(reader *r, wdg_source *src, wdg_error *err)
         if (flag == WDG_LINE_CUT && r->opts->strict)
             return wdg_error_set(err, WDG_EINPUT, r->name, t->lines, "truncated: %s",
                                  wdg_source_truncated(src));
-        if (t->lines == 1 && (rc = first_line(r, &line, &len, err)) < 0)
+        if (t->lines == 1 && !(r->part && r->part->fmt) &&
+            (rc = first_line(r, &line, &len, err)) < 0)
             return rc;
         if (flag == WDG_LINE_WHOLE && is_blank(line, len)) {
             t->ignored++;   /* blank in every format */
@@ -268,19 +271,28 @@ static int read_lines(reader *r, wdg_source *src, wdg_error *err)
         } else {
             rc = hold(r, line, len, flag, t->lines, err);
             if (rc == 0 && (wdg_detect_settled(&r->det) || r->held_len >= SAMPLE_BYTES ||
-                            r->n_lines >= SAMPLE_LINES))
+                            r->n_lines >= SAMPLE_LINES)) {
+                if (r->detect_only) {
+                    r->fmt = wdg_detect_result(&r->det);
+                    r->decided = 1;
+                    return 0;
+                }
                 rc = decide(r, err);
+            }
         }
         if (rc < 0)
             return rc;
     }
 }
 
-int wdg_trace_read(wdg_trace **out, const char *path, wdg_ops *ops,
-                   const wdg_read_opts *opts, wdg_error *err)
+static int read_part(wdg_trace **out, const char *path, wdg_ops *ops,
+                     const wdg_read_opts *opts, const wdg_read_part *part, int detect_only,
+                     wdg_error *err)
 {
     static const wdg_read_opts no_opts = {0};
     reader r = {0};
+    r.part = part;
+    r.detect_only = detect_only;
     r.opts = opts ? opts : &no_opts;
     r.ops = ops;
     wdg_detect_init(&r.det, r.opts->templates);
@@ -297,11 +309,22 @@ int wdg_trace_read(wdg_trace **out, const char *path, wdg_ops *ops,
         goto done;
     }
     wdg_rec_init(r.rec, wdg_ops_sites(ops));
-    if ((rc = wdg_source_open(&src, path, err)) < 0)
+    if (part && part->fmt) {
+        /* the second chunk: the first chunk's format, no sample held */
+        r.fmt = part->fmt;
+        r.decided = 1;
+        r.t->format = r.fmt->name;
+    }
+    if ((rc = part ? wdg_source_open_range(&src, path, part->start, part->end, err)
+                   : wdg_source_open(&src, path, err)) < 0)
         goto done;
     r.t->compression = wdg_source_compression(src);
     if ((rc = read_lines(&r, src, err)) < 0)
         goto done;
+    if (detect_only) {
+        *part->detected = r.decided ? r.fmt : NULL;
+        goto done;
+    }
     r.t->truncated = wdg_source_truncated(src);
     if (r.t->truncated && r.opts->strict) {
         rc = wdg_error_set(err, WDG_EINPUT, r.name, 0, "truncated: %s", r.t->truncated);
@@ -323,10 +346,34 @@ done:
     free(r.op_cache);
     free(r.held);
     free(r.lines);
-    if (rc < 0) {
+    if (rc < 0 || detect_only) {
         wdg_trace_free(r.t);
         return rc;
     }
     *out = r.t;
     return 0;
+}
+
+int wdg_trace_read(wdg_trace **out, const char *path, wdg_ops *ops,
+                   const wdg_read_opts *opts, wdg_error *err)
+{
+    return read_part(out, path, ops, opts, NULL, 0, err);
+}
+
+int wdg_trace_read_part(wdg_trace **out, const char *path, wdg_ops *ops,
+                        const wdg_read_opts *opts, const wdg_read_part *part, wdg_error *err)
+{
+    return read_part(out, path, ops, opts, part, 0, err);
+}
+
+const wdg_format_def *wdg_detect_part(const char *path, wdg_ops *ops, const wdg_read_opts *opts,
+                                      uint64_t end)
+{
+    wdg_read_part part = {0, end, NULL, NULL};
+    const wdg_format_def *fmt = NULL;
+    wdg_error err;
+    part.detected = &fmt;
+    if (read_part(NULL, path, ops, opts, &part, 1, &err) < 0)
+        return NULL;
+    return fmt;
 }

@@ -70,6 +70,7 @@ struct wdg_source {
     int tried_thread;
     decoder *dec;            /* the decoder thread, NULL when inline */
     int dec_eof;             /* the decoder's own end of input */
+    int ranged;              /* a chunk: reads stop at raw_total bytes */
 };
 
 const char *wdg_source_compression(const wdg_source *s)
@@ -119,6 +120,10 @@ static int wait_readable(wdg_source *s)
 static ssize_t read_some(wdg_source *s, void *dst, size_t cap, wdg_error *err)
 {
     ssize_t n;
+    if (s->ranged && cap > s->raw_total - s->raw_done)
+        cap = (size_t)(s->raw_total - s->raw_done);
+    if (s->ranged && cap == 0)
+        return 0;
     if (s->dec && !wait_readable(s))
         return 0;   /* closing: the lines are no longer wanted */
     do
@@ -510,6 +515,70 @@ done:
     }
     *out = s;
     return 0;
+}
+
+int wdg_source_open_range(wdg_source **out, const char *path, uint64_t start, uint64_t end,
+                          wdg_error *err)
+{
+    wdg_source *s = calloc(1, sizeof *s);
+    if (!s)
+        return wdg_error_set(err, WDG_ENOMEM, path, 0, "out of memory");
+    s->path = path;
+    s->fd = -1;
+    int rc = open_fd(s, err);
+    if (rc == 0 && lseek(s->fd, (off_t)start, SEEK_SET) < 0)
+        rc = wdg_error_set(err, WDG_EINPUT, display(s), 0, "cannot seek: %s", strerror(errno));
+    if (rc == 0 && !(s->buf = malloc(BUF_CAP)))
+        rc = wdg_error_set(err, WDG_ENOMEM, display(s), 0, "out of memory");
+    if (rc < 0) {
+        wdg_source_close(s);
+        return rc;
+    }
+    s->raw_total = end - start;
+    s->ranged = 1;
+    s->eof = start == end;
+    *out = s;
+    return 0;
+}
+
+/* The first newline at or after from, by pread in blocks; -1 when none. */
+static int64_t newline_from(int fd, uint64_t from, uint64_t size)
+{
+    char blk[1 << 16];
+    while (from < size) {
+        ssize_t n = pread(fd, blk, sizeof blk, (off_t)from);
+        if (n <= 0)
+            return -1;
+        const char *nl = memchr(blk, '\n', (size_t)n);
+        if (nl)
+            return (int64_t)(from + (uint64_t)(nl - blk));
+        from += (uint64_t)n;
+    }
+    return -1;
+}
+
+int wdg_source_split(const char *path, uint64_t min_size, uint64_t *split, uint64_t *size)
+{
+    if (strcmp(path, "-") == 0)
+        return 0;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return 0;
+    struct stat st;
+    unsigned char head[4];
+    int ok = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size >= 2 &&
+             (uint64_t)st.st_size >= min_size && pread(fd, head, 4, 0) >= 2 &&
+             detect_codec(head, (size_t)st.st_size < 4 ? (size_t)st.st_size : 4) == CODEC_NONE;
+    if (ok) {
+        *size = (uint64_t)st.st_size;
+        int64_t nl = newline_from(fd, *size / 2, *size);
+        /* the second chunk starts a line and holds at least one byte */
+        ok = nl >= 0 && (uint64_t)nl + 1 < *size;
+        if (ok)
+            *split = (uint64_t)nl + 1;
+    }
+    close(fd);
+    return ok;
 }
 
 void wdg_source_close(wdg_source *s)

@@ -30,6 +30,17 @@ typedef struct wdg_source wdg_source;
 int wdg_source_open(wdg_source **out, const char *path, wdg_error *err);
 void wdg_source_close(wdg_source *s);
 
+/* One chunk of a plain file: its bytes [start, end) as lines, with no
+ * compression check (wdg_source_split has looked).  start is a line's
+ * first byte; the chunk's line numbers count from 1. */
+int wdg_source_open_range(wdg_source **out, const char *path, uint64_t start, uint64_t end,
+                          wdg_error *err);
+/* 1 when path is an uncompressed regular file of at least min_size bytes
+ * with a newline at or after its middle that is not its last byte: then
+ * *split is the byte after that newline and *size the file's size, so
+ * that [0, split) and [split, size) are two chunks of whole lines. */
+int wdg_source_split(const char *path, uint64_t min_size, uint64_t *split, uint64_t *size);
+
 /* "none", "gzip" or "zstd". */
 const char *wdg_source_compression(const wdg_source *s);
 

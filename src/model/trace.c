@@ -48,7 +48,6 @@ void wdg_trace_free(wdg_trace *t)
         return;
     free(t->path);
     free(t->events);
-    free(t->ext);
     free(t->words);
     free(t->imports);
     if (t->fold) {
@@ -90,6 +89,70 @@ int wdg_trace_add_malformed(wdg_trace *t, uint64_t line, int reason, const char 
     return 0;
 }
 
+/* A record's fields in their order: each takes words when the event's
+ * flags name it. */
+static uint32_t take(uint32_t *at, uint32_t flags, uint32_t bit, uint32_t words)
+{
+    if (!(flags & bit))
+        return UINT32_MAX;
+    uint32_t p = *at;
+    *at += words;
+    return p;
+}
+
+void wdg_ext_layout(const wdg_trace *t, const wdg_event *e, wdg_ext_pos *p)
+{
+    uint32_t at = e->ext - 1, f = e->flags;
+    p->cycle = take(&at, f, WDG_EV_CYCLE, 2);
+    p->timeout = take(&at, f, WDG_EV_TIMEOUT_VALUE, 2);
+    p->ret = take(&at, f, WDG_EV_RET, 2);
+    p->pc = take(&at, f, WDG_EV_PC, 1);
+    p->entry_pc = take(&at, f, WDG_EV_ENTRY, 1);
+    p->new_tid = take(&at, f, WDG_EV_NEW_TID, 1);
+    p->alias = take(&at, f, WDG_EV_ALIAS, 1);
+    p->count = take(&at, f, WDG_EV_COUNT, 1);
+    p->objs = take(&at, f, WDG_EV_OBJS, 1);
+    if (p->objs != UINT32_MAX)
+        at += wdg_list_words(t->words[p->objs], (e->xsites & WDG_X_OBJS_WIDE) != 0);
+    p->frames = take(&at, f, WDG_EV_FRAMES, 1);
+    if (p->frames != UINT32_MAX)
+        at += wdg_list_words(t->words[p->frames], (e->xsites & WDG_X_FRAMES_WIDE) != 0);
+    p->end = at;
+}
+
+static int64_t read64(const uint32_t *w)
+{
+    return (int64_t)((uint64_t)w[0] | (uint64_t)w[1] << 32);
+}
+
+/* One pass over the record in its order (wdg_ext_layout's): the analysis
+ * reads records in its loops over every event. */
+wdg_event_ext *wdg_event_ext_read(const wdg_trace *t, const wdg_event *e, wdg_event_ext *x)
+{
+    const uint32_t *w = t->words + (e->ext - 1);
+    uint32_t f = e->flags;
+    memset(x, 0, sizeof *x);
+    x->sites = e->xsites;
+    if (f & WDG_EV_CYCLE) x->cycle = read64(w), w += 2;
+    if (f & WDG_EV_TIMEOUT_VALUE) x->timeout = read64(w), w += 2;
+    if (f & WDG_EV_RET) x->ret = read64(w), w += 2;
+    if (f & WDG_EV_PC) x->pc = *w++;
+    if (f & WDG_EV_ENTRY) x->entry_pc = *w++;
+    if (f & WDG_EV_NEW_TID) x->new_tid = *w++;
+    if (f & WDG_EV_ALIAS) x->alias = *w++;
+    if (f & WDG_EV_COUNT) x->count = *w++;
+    if (f & WDG_EV_OBJS) {
+        x->objs_n = *w++;
+        x->objs_off = (uint32_t)(w - t->words);
+        w += wdg_list_words(x->objs_n, (x->sites & WDG_X_OBJS_WIDE) != 0);
+    }
+    if (f & WDG_EV_FRAMES) {
+        x->frames_n = *w++;
+        x->frames_off = (uint32_t)(w - t->words);
+    }
+    return x;
+}
+
 static int by_time(const void *a, const void *b)
 {
     const wdg_event *x = a, *y = b;
@@ -128,8 +191,8 @@ static int place_untimed(wdg_trace *t)
 
 size_t wdg_trace_mem_bytes(const wdg_trace *t)
 {
-    return t->cap_events * sizeof *t->events + t->cap_ext * sizeof *t->ext +
-           t->cap_words * sizeof *t->words + t->cap_imports * sizeof *t->imports;
+    return t->cap_events * sizeof *t->events + t->cap_words * sizeof *t->words +
+           t->cap_imports * sizeof *t->imports;
 }
 
 /* *p (cap elements of size bytes) cut to n: the doubling of the read
@@ -188,7 +251,7 @@ int wdg_trace_fold(wdg_trace *t, wdg_error *err)
             f->tid_list[f->n_tids++] = t->events[i].tid;
         fold_event(f, &t->events[i]);
     }
-    t->n_events = t->n_ext = t->n_words = 0;
+    t->n_events = t->n_words = 0;
     return 0;
 }
 
@@ -224,7 +287,6 @@ static int add_fold(wdg_trace *t, wdg_map *tids, unsigned *seen)
 int wdg_trace_finalize(wdg_trace *t, wdg_error *err)
 {
     shrink((void **)&t->events, &t->cap_events, t->n_events, sizeof *t->events);
-    shrink((void **)&t->ext, &t->cap_ext, t->n_ext, sizeof *t->ext);
     shrink((void **)&t->words, &t->cap_words, t->n_words, sizeof *t->words);
     wdg_map tids = WDG_MAP_INIT;
     t->all_t = place_untimed(t);

@@ -27,6 +27,19 @@ struct wdg_fold {
  * refers to later (no probe events, no reader state naming events). */
 int wdg_trace_fold(wdg_trace *t, wdg_error *err);
 
+/* Where the words of event e's record (wedge/trace.h) lie in t->words,
+ * UINT32_MAX for a field it lacks; objs and frames are their length
+ * words, the elements follow.  end: one past the record. */
+typedef struct wdg_ext_pos {
+    uint32_t cycle, timeout, ret, pc, entry_pc, new_tid, alias, count, objs, frames, end;
+} wdg_ext_pos;
+void wdg_ext_layout(const wdg_trace *t, const wdg_event *e, wdg_ext_pos *p);
+/* A list's words: n elements of one word, or two when wide. */
+static inline uint32_t wdg_list_words(uint32_t n, int wide)
+{
+    return wide ? 2 * n : n;
+}
+
 /* A copy of ops with the same ids and site indexes, or NULL (out of
  * memory); free with wdg_ops_free(). */
 wdg_ops *wdg_ops_clone(const wdg_ops *ops);

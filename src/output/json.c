@@ -247,7 +247,7 @@ static void thread_map(wdg_jw *w, const wdg_report *r)
 static void last_wait(wdg_jw *w, const wdg_report *r, const wdg_trace *t, const wdg_thread *th)
 {
     const wdg_event *e = &t->events[th->last];
-    const wdg_event_ext *x = wdg_event_ext_of(t, e);
+    wdg_event_ext x_buf, *x = wdg_event_ext_of(t, e, &x_buf);
     wdg_jw_kstring(w, "op", wdg_ops_name(t->ops, e->op));
     wdg_jw_key(w, "lr");
     wdg_json_addr(w, r, e->flags & WDG_EV_LR, wdg_ev_lr(e));

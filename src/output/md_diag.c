@@ -449,7 +449,7 @@ static void state_text(const wdg_report *r, const wdg_trace *t, const wdg_thread
         char fn[160], objs[256] = "", a[WDG_ADDR_TEXT];
         wdg_addr list[8];
         size_t n = 0;
-        const wdg_event_ext *x = wdg_event_ext_of(t, e);
+        wdg_event_ext x_buf, *x = wdg_event_ext_of(t, e, &x_buf);
         if ((e->flags & WDG_EV_OBJ) && e->cat != WDG_CAT_SIGNAL_WAIT)
             list[n++] = wdg_ev_obj(e);
         for (uint32_t i = 0; x && (e->flags & WDG_EV_OBJS) && i < x->objs_n && n < 8; i++)

@@ -199,7 +199,7 @@ static void wait_slice(tl *x, int side, const wdg_thread *th, size_t i)
     wdg_jw_key(&x->w, "args");
     wdg_jw_object(&x->w, WDG_JW_INLINE);
     event_args(x, side, i);
-    const wdg_event_ext *xe = wdg_event_ext_of(t, &t->events[i]);
+    wdg_event_ext xe_buf, *xe = wdg_event_ext_of(t, &t->events[i], &xe_buf);
     if (xe && (t->events[i].flags & WDG_EV_OBJS)) {
         wdg_jw_key(&x->w, "objects");
         wdg_jw_array(&x->w, WDG_JW_INLINE);

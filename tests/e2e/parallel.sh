@@ -61,4 +61,87 @@ done
 if cmp -s "$T/e1" "$T/e2" && grep -q missing.jsonl "$T/e1" && grep -q bad.jsonl "$T/e1"; then ok
 else bad "errors differ: $(cat "$T/e1") / $(cat "$T/e2")"; fi
 
+# One trace in two chunks (load.c): a plain file split at the newline
+# after its middle, the second half read on a thread.  WEDGE_CHUNK_MIN=1
+# splits even a tiny file; WEDGE_THREADS=1 reads it whole.
+# chunked NAME FILE [CAND [BOTH]]: stats --json (also folding every 2
+# events, and --strict) and, with CAND, report FILE CAND (the larger
+# first: it is split) and with BOTH also CAND FILE agree
+chunked() {
+    name=$1 f=$2 cand=${3:-} both=${4:-}
+    for n in 1 2; do
+        if [ $n = 1 ]; then set -- env WEDGE_THREADS=1; else set -- env WEDGE_CHUNK_MIN=1; fi
+        rm -rf "$T/c$n" && mkdir -p "$T/c$n"
+        "$@" "$W" stats --json "$f" >"$T/c$n/json" 2>&1; echo $? >>"$T/c$n/json"
+        "$@" WEDGE_STATS_FOLD=2 "$W" stats --json "$f" >"$T/c$n/fold" 2>&1; echo $? >>"$T/c$n/fold"
+        "$@" "$W" stats --strict "$f" >"$T/c$n/strict" 2>&1; echo $? >>"$T/c$n/strict"
+        if [ -n "$cand" ]; then
+            "$@" "$W" report "$f" "$cand" -o "$T/c$n/a" --json "$T/c$n/a.json" >"$T/c$n/a.out" 2>&1
+        fi
+        if [ -n "$both" ]; then
+            "$@" "$W" report "$cand" "$f" -o "$T/c$n/b" --json "$T/c$n/b.json" >"$T/c$n/b.out" 2>&1
+        fi
+    done
+    if diff -r "$T/c1" "$T/c2" >"$T/diff"; then ok
+    else bad "$name: whole and in two chunks differ"; head -20 "$T/diff" >&2; fi
+}
+# was_chunked FILE [YES]: whether FILE is read in two chunks (1) or not
+was_chunked() {
+    got=0
+    WEDGE_CHUNK_MIN=1 WEDGE_MEMSTATS=1 "$W" stats "$1" 2>&1 >/dev/null |
+        grep -q "in 2 chunks" && got=1
+    if [ "$got" = "$2" ]; then ok; else bad "$1: read in two chunks: $got, wanted $2"; fi
+}
+
+# header on line 1, a header-looking line later, CRLF and blank lines,
+# malformed lines on both sides (more than the 8 samples kept), events
+# after trace.end, in the second chunk
+{
+    printf '{"wedge_trace":1,"engine":"e1","title_id":"T1","observes":["sync","thread"]}\r\n'
+    for i in 1 2 3 4 5 6; do
+        printf '{"t":%d,"tid":1,"op":"KeSetEvent","lr":"prog+0x%d","obj":"0x10"}\n' $i $i
+        printf '{"t":%d,"tid":1,"op":"KeSetEvent"\n\n' $i
+    done
+    printf '{"t":7,"tid":2,"op":"ChunkOneOnly","obj":"0x7ffd00000010"}\r\n'
+    for i in 8 9 10 11 12 13 14; do
+        printf '{"t":%d,"tid":2,"op":"KeWaitForSingleObject","lr":"libx.so+0x%d","obj":"0x10"}\n' $i $i
+        printf '{"t":%d,"tid":2,"op":\n' $i
+    done
+    printf '{"wedge_trace":1,"engine":"e2"}\n'
+    printf '{"t":15,"tid":3,"op":"ChunkTwoOnly","objs":["0x7ffd00000020","libx.so+0x1"]}\n'
+    printf '{"t":16,"op":"trace.end","reason":"exit"}\n'
+    printf '{"t":17,"tid":3,"op":"KeSetEvent","obj":"0x10"}\n'
+    printf '{"tid":3,"op":"KeSetEvent","obj":"0x11"}'   # untimed, no final newline
+} >"$T/mixed.jsonl"
+printf '{"t":1,"tid":1,"op":"KeSetEvent","obj":"0x10"}\n' >"$T/tiny.jsonl"
+was_chunked "$T/mixed.jsonl" 1
+chunked "a mixed trace" "$T/mixed.jsonl" "$T/tiny.jsonl" both
+# --strict names the first malformed line of the second chunk by its line
+# in the file
+{
+    printf '{"t":1,"tid":1,"op":"A"}\n{"t":2,"tid":1,"op":"B"}\n\n{"t":3,"tid":1,"op":"C"}\n'
+    printf '{"t":4,"tid":1,"op":"D"}\n{"t":5,"tid":1,"op":"E"}\n{"t":6,"tid":1}\n{"t":7}\n'
+} >"$T/late.jsonl"
+was_chunked "$T/late.jsonl" 1
+WEDGE_CHUNK_MIN=1 "$W" stats --strict "$T/late.jsonl" >/dev/null 2>"$T/late.err"
+if grep -q "late.jsonl:7:" "$T/late.err"; then ok
+else bad "strict error in the second chunk: $(cat "$T/late.err")"; fi
+chunked "a malformed line late" "$T/late.jsonl"
+# a line longer than the longest kept (1 MiB) across the middle
+{
+    printf '{"t":1,"tid":1,"op":"A"}\n{"t":2,"tid":1,"op":"B","x":"'
+    head -c 1500000 /dev/zero | tr '\0' a
+    printf '"}\n{"t":3,"tid":1,"op":"C"}\n{"t":4,"tid":1,"op":"D"}\n'
+} >"$T/long.jsonl"
+was_chunked "$T/long.jsonl" 1
+chunked "a too-long line at the split" "$T/long.jsonl" "$T/tiny.jsonl"
+# tiny files: one line (nothing to split), two lines, no final newline
+was_chunked "$T/tiny.jsonl" 0
+printf '{"t":1,"tid":1,"op":"A"}\n{"t":2,"tid":2,"op":"B"}' >"$T/two.jsonl"
+was_chunked "$T/two.jsonl" 1
+chunked "two lines, no final newline" "$T/two.jsonl"
+# a simulated trace, and a xenia log (state across lines: read whole)
+chunked "a simulated trace" "$T/investigation/ref.jsonl" "$T/tiny.jsonl"
+was_chunked "$T/kv/ref.log" 0
+
 finish

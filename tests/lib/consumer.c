@@ -15,7 +15,7 @@ int main(int argc, char **argv)
     wdg_trace *t[2] = {NULL, NULL};
     wdg_report r;
     wdg_report_opts ro = WDG_REPORT_OPTS_INIT;
-    wdg_read_opts rd = {NULL, 0, NULL, NULL, 0, 0};
+    wdg_read_opts rd = {NULL, 0, NULL, NULL, 0, 0, 0};
     int rc;
 
     if (argc != 3) {

@@ -129,7 +129,7 @@ int main(int argc, char **argv)
     wdg_ops *ops = NULL;
     wdg_trace *t[2] = {NULL, NULL};
     const char *paths[2] = {res.ref_path, res.cand_path};
-    wdg_read_opts ro = {NULL, 0, NULL, NULL, 0, 0};
+    wdg_read_opts ro = {NULL, 0, NULL, NULL, 0, 0, 0};
     if (wdg_ops_new(&ops, &err) < 0 || wdg_load_traces(t, paths, 2, ops, &ro, NULL, 0, &err) < 0) {
         wdg_ops_free(ops);
         return fail(&err);

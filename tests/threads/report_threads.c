@@ -85,7 +85,7 @@ static void *run(void *arg)
 static int load(side *s, int descending, const char *const *paths)
 {
     wdg_error err = {0};
-    wdg_read_opts rd = {NULL, 0, NULL, NULL, 0, 0};
+    wdg_read_opts rd = {NULL, 0, NULL, NULL, 0, 0, 0};
     if (wdg_ops_new(&s->ops, &err) < 0)
         return -1;
     for (int i = 0; i < OPS; i++) {

@@ -40,7 +40,7 @@ typedef struct tcase {
 
 static int field_ok(const wdg_trace *t, const wdg_event *e, const char *k, const char *v)
 {
-    const wdg_event_ext *x = wdg_event_ext_of(t, e);
+    wdg_event_ext x_buf, *x = wdg_event_ext_of(t, e, &x_buf);
     const wdg_sites *sites = wdg_ops_sites(t->ops);
     char buf[160];
     if (strcmp(k, "t") == 0)
@@ -117,7 +117,7 @@ static void run_case(const char *file, tcase *c)
     wdg_templates_new(&ts, &err);
     for (unsigned i = 0; i < c->n_templates; i++)
         CHECK_INT(wdg_templates_add(ts, c->templates[i], &err), 0);
-    wdg_read_opts ro = {ts, 0, NULL, NULL, 0, 0};
+    wdg_read_opts ro = {ts, 0, NULL, NULL, 0, 0, 0};
     size_t len = c->input.len;
     if (c->strip_final_newline && len && c->input.ptr[len - 1] == '\n')
         len--;

@@ -247,7 +247,7 @@ void test_jsonl_malformed(void)
         wdg_trace_free(t);
     }
     /* --strict: the first malformed line is fatal and named */
-    wdg_read_opts strict = {NULL, 1, NULL, NULL, 0, 0};
+    wdg_read_opts strict = {NULL, 1, NULL, NULL, 0, 0, 0};
     t = t_load(t_tempfile(text, strlen(text)), ops, &strict, &err);
     CHECK(t == NULL);
     CHECK_INT(err.code, WDG_EMALFORMED);

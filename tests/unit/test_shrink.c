@@ -63,3 +63,46 @@ void test_source_shrinks(void)
     wdg_ops_free(ops);
     wdg_buf_free(&b);
 }
+
+/* An event's rarer fields are stored as a record of only the fields it
+ * has (wedge/trace.h), so a wait with a timeout keeps 8 bytes besides its
+ * event, a release its count 4, a two-object wait its list 12; every
+ * field reads back as it was given, sites and 64-bit values included. */
+void test_event_records(void)
+{
+    static const char text[] =
+        "{\"t\":1,\"tid\":1,\"op\":\"KeDelayExecutionThread\",\"timeout\":-10000}\n"
+        "{\"t\":2,\"tid\":1,\"op\":\"KeReleaseSemaphore\",\"obj\":\"0x10\",\"count\":3}\n"
+        "{\"t\":3,\"tid\":1,\"op\":\"KeWaitForMultipleObjects\",\"objs\":[\"0x10\",\"0x20\"]}\n"
+        "{\"t\":4,\"tid\":1,\"op\":\"KeSetEvent\",\"obj\":\"0x30\"}\n"
+        "{\"t\":5,\"tid\":2,\"op\":\"KeWaitForMultipleObjects\",\"cycle\":-5,\"ret\":4294967297,"
+        "\"pc\":\"lib.so+0x10\",\"objs\":[\"0x10\",\"lib.so+0x99\"],\"frames\":[\"0x40\"],"
+        "\"timeout\":7}\n";
+    wdg_error err = {0};
+    wdg_ops *ops;
+    wdg_ops_new(&ops, &err);
+    wdg_trace *t = t_load(t_tempfile(text, sizeof text - 1), ops, NULL, &err);
+    CHECK(t != NULL);
+    if (!t) {
+        wdg_ops_free(ops);
+        return;
+    }
+    CHECK_INT(t->n_events, 5);
+    /* 2 + 1 + 3 words, none for KeSetEvent, then 2+2+2+1 + 1+4 + 1+1 */
+    CHECK_INT(t->n_words, 6 + 14);
+    CHECK_INT(wdg_trace_mem_bytes(t), 5 * sizeof(wdg_event) + 20 * 4);
+    wdg_event_ext xb, *x = wdg_event_ext_of(t, &t->events[0], &xb);
+    CHECK(x && x->timeout == -10000 && x->count == 0 && x->objs_n == 0);
+    x = wdg_event_ext_of(t, &t->events[1], &xb);
+    CHECK(x && x->count == 3 && x->timeout == 0);
+    x = wdg_event_ext_of(t, &t->events[2], &xb);
+    CHECK(x && x->objs_n == 2 && wdg_x_obj(t, x, 0) == 0x10 && wdg_x_obj(t, x, 1) == 0x20);
+    CHECK(wdg_event_ext_of(t, &t->events[3], &xb) == NULL);
+    x = wdg_event_ext_of(t, &t->events[4], &xb);
+    CHECK(x && x->cycle == -5 && x->ret == 4294967297LL && x->timeout == 7);
+    CHECK(x && wdg_addr_is_site(wdg_x_pc(x)) && x->objs_n == 2 && x->frames_n == 1);
+    CHECK(x && wdg_x_obj(t, x, 0) == 0x10 && wdg_addr_is_site(wdg_x_obj(t, x, 1)));
+    CHECK(x && wdg_x_frame(t, x, 0) == 0x40);
+    wdg_trace_free(t);
+    wdg_ops_free(ops);
+}

@@ -155,7 +155,7 @@ void test_templates(void)
                        "noise";
     wdg_ops *ops;
     wdg_ops_new(&ops, &err);
-    wdg_read_opts ro = {ts, 0, NULL, NULL, 0, 0};
+    wdg_read_opts ro = {ts, 0, NULL, NULL, 0, 0, 0};
     wdg_trace *t = t_load(t_tempfile(text, strlen(text)), ops, &ro, &err);
     CHECK(t != NULL);
     if (t) {

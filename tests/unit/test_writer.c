@@ -185,7 +185,7 @@ void test_writer_lines(void)
                 if (t->events[i].line == 4)
                     ev2 = &t->events[i];
             }
-            const wdg_event_ext *x0 = wdg_event_ext_of(t, ev0);
+            wdg_event_ext x0_buf, *x0 = wdg_event_ext_of(t, ev0, &x0_buf);
             CHECK_STR(wdg_addr_format(st, wdg_ev_lr(ev0), a, sizeof a), "0xFFFFFFFFFFFFFFFF");
             CHECK(x0 && x0->objs_n == 2);
             if (x0 && x0->objs_n == 2) {
@@ -445,7 +445,7 @@ void test_writer_entry_site(void)
         char a[64];
         CHECK_INT(t->malformed, 0);
         CHECK_INT(t->n_events, 1);
-        const wdg_event_ext *x = t->n_events ? wdg_event_ext_of(t, &t->events[0]) : NULL;
+        wdg_event_ext x_buf, *x = t->n_events ? wdg_event_ext_of(t, &t->events[0], &x_buf) : NULL;
         CHECK(x != NULL);
         if (x)
             CHECK_STR(wdg_addr_format(wdg_ops_sites(ops), wdg_x_entry_pc(x), a, sizeof a),

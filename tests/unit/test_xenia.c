@@ -60,7 +60,7 @@ void test_xenia(void)
     /* line 5: thread.create of tid 14 at 0x824D2878, suspended */
     CHECK_INT(e[2].op, WDG_OP_THREAD_CREATE);
     CHECK_INT(e[2].tid, 6);
-    const wdg_event_ext *x = wdg_event_ext_of(t, &e[2]);
+    wdg_event_ext x_buf, *x = wdg_event_ext_of(t, &e[2], &x_buf);
     CHECK(x && x->entry_pc == 0x824D2878 && x->new_tid == 14);
     CHECK(e[2].flags & WDG_EV_SUSPENDED);
     /* line 6: a WaitAny by tid 14 with no object (array not dereferenced) */
@@ -78,7 +78,7 @@ void test_xenia(void)
     /* line 10: handle F8000050 bound only on line 15 -> tid 20 */
     CHECK_STR(wdg_ops_name(ops, e[5].op), "NtReleaseSemaphore");
     CHECK_INT(e[5].tid, 20);
-    x = wdg_event_ext_of(t, &e[5]);
+    x = wdg_event_ext_of(t, &e[5], &x_buf);
     CHECK(x && x->count == 2 && (e[5].flags & WDG_EV_COUNT));
     /* line 11: a timeout pointer means a finite wait */
     CHECK_STR(wdg_ops_name(ops, e[6].op), "KeWaitForSingleObject");
@@ -89,7 +89,7 @@ void test_xenia(void)
     /* line 16: signal and wait */
     CHECK_INT(e[8].cat, WDG_CAT_SIGNAL_WAIT);
     CHECK_INT(e[8].obj, 0xF8000060);
-    x = wdg_event_ext_of(t, &e[8]);
+    x = wdg_event_ext_of(t, &e[8], &x_buf);
     CHECK(x && x->objs_n == 1 && t->words[x->objs_off] == 0xF8000064);
     /* line 17: a delay never waits forever */
     CHECK(e[9].flags & WDG_EV_TIMEOUT);

@@ -13,6 +13,7 @@
     X(source_compressed) \
     X(source_long_lines) \
     X(source_shrinks)  \
+    X(event_records)   \
     X(jsonl_valid)     \
     X(jsonl_malformed) \
     X(jsonl_end_reason) \
