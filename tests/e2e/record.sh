@@ -331,9 +331,16 @@ realprog() {   # NAME TOOL PACKAGE ARGS...
         "$(jq -r '[.wedged[] | select(.engine == "cand")] | length' v-$_n.json 2>/dev/null)" 0
 }
 realprog xz xz xz-utils xz -T2 -0 -c
-realprog zstd zstd zstd zstd -T2 -c
-realprog pigz pigz pigz pigz -p 2 -c
 realprog sort sort coreutils sort --parallel=2
+# the recordings are the same from either build (the library is built
+# without sanitizers): make test reports zstd and pigz in the plain build only
+case "$W:${WEDGE_SWEEP:-0}" in
+*asan*:0) echo "note: zstd and pigz recorded in the plain build only (make test-long: both)" ;;
+*)
+    realprog zstd zstd zstd zstd -T2 -c
+    realprog pigz pigz pigz pigz -p 2 -c
+    ;;
+esac
 
 # xz stalled on its input pipe: its main thread waits for it (xz makes
 # its input non-blocking and polls it)

@@ -264,20 +264,9 @@ else
         i=$((i + 1))
         fmt=$(echo "$FORMATS" | cut -d' ' -f$((i % (nf - 1) + 2)))
         seed=$(echo "$SEEDS" | cut -d' ' -f1)
-        case $W in
-        *asan*)
-            # under the sanitizers one run per scenario, the format and
-            # the shape in turn (the plain build runs all three)
-            [ $((i % 2)) = 0 ] && shape=slow || shape=plain
-            fmt=$(echo "$FORMATS" | cut -d' ' -f$((i % nf + 1)))
-            par shape_run "$sc" "$seed" "$fmt" "$shape"
-            ;;
-        *)
-            par shape_run "$sc" "$seed" jsonl slow
-            par shape_run "$sc" "$seed" "$fmt" slow
-            par shape_run "$sc" "$seed" "$fmt" plain
-            ;;
-        esac
+        par shape_run "$sc" "$seed" jsonl slow
+        par shape_run "$sc" "$seed" "$fmt" slow
+        par shape_run "$sc" "$seed" "$fmt" plain
     done
 fi
 par_wait
