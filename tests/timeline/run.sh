@@ -65,7 +65,8 @@ done
 # --- a large pair: the window and the size cap ------------------------------
 "$W" simulate two-faults --events 60000 -o "$T/big" -q || bad "simulate big"
 B="$T/big"
-"$W" report "$B/ref.jsonl" "$B/cand.jsonl" -o "$B/out" >/dev/null 2>"$B/err"
+mkdir -p "$B/out"   # timeline.json alone (-o DIR's is the same file: tests/e2e/output.sh)
+"$W" report "$B/ref.jsonl" "$B/cand.jsonl" --timeline "$B/out/timeline.json" >/dev/null 2>"$B/err"
 eq "big: exit" $? 0
 format "$B/out/timeline.json" "big, default window"
 content "$B/out/timeline.json" "big, default window" ref cand
