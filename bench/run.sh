@@ -125,7 +125,7 @@ bpe=$(grep -Eo '[0-9]+(\.[0-9]+)? *(bytes|B)/event' "$T/mem.err" | awk '$1 + 0 >
 rss=$(awk '{ print $4 }' "$T/mem")
 rss0=$(awk '{ print $4 }' "$T/mem0")
 if [ -n "$bpe" ]; then
-    grep -E '(bytes|B)/event' "$T/mem.err" | sed 's/^/  wedge: /'
+    grep -E '(bytes|B)/event' "$T/mem.err" | sed 's/^/  /'
     how="arena bytes/event from WEDGE_MEMSTATS=1"
 else
     bpe=$(calc %.1f "($rss - $rss0) * 1024 / $n_all")
