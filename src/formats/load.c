@@ -261,6 +261,20 @@ static int stateless(const wdg_format_def *f)
     return f && !f->state_new && !f->note_unbound && !f->finish;
 }
 
+/* Starts j on a thread of its own with a copy of ops: 0, or 1 when no
+ * thread or copy could be had (then nothing started). */
+static int start_job(job *j, pthread_t *th, const wdg_ops *ops)
+{
+    j->ops = wdg_ops_clone(ops);
+    if (!j->ops)
+        return 1;
+    if (pthread_create(th, NULL, read_job, j) != 0) {
+        wdg_ops_free(j->ops);
+        return 1;
+    }
+    return 0;
+}
+
 /* Reads path in two chunks, the second on a thread of its own with a copy
  * of the op table, as in read_pair; 1 when the file is not one to split
  * (compressed, small, not a regular file, a format with state, a sample
@@ -276,14 +290,10 @@ static int try_chunked(wdg_trace **out, const char *path, wdg_ops *ops,
     if (!stateless(fmt))
         return 1;
     wdg_read_part second = {split, size, fmt, NULL}, first = {0, split, NULL, NULL};
-    job j = {NULL, path, wdg_ops_clone(ops), opts, &second, 0, {0}, 0};
+    job j = {NULL, path, NULL, opts, &second, 0, {0}, 0};
     pthread_t th;
-    if (!j.ops)
+    if (start_job(&j, &th, ops))
         return 1;
-    if (pthread_create(&th, NULL, read_job, &j) != 0) {
-        wdg_ops_free(j.ops);
-        return 1;
-    }
     wdg_trace *t = NULL;
     int rc = wdg_trace_read_part(&t, path, ops, opts, &first, err);
     pthread_join(th, NULL);
@@ -333,14 +343,10 @@ static int read_pair(wdg_trace **out, const char *const *paths, wdg_ops *ops,
     uint64_t size[2];
     for (int i = 0; i < 2; i++)
         size[i] = file_size(paths[i]);
-    job j = {NULL, paths[1], wdg_ops_clone(ops), opts, NULL, size[1] / 2 >= size[0], {0}, 0};
+    job j = {NULL, paths[1], NULL, opts, NULL, size[1] / 2 >= size[0], {0}, 0};
     pthread_t th;
-    if (!j.ops)
+    if (start_job(&j, &th, ops))
         return 1;
-    if (pthread_create(&th, NULL, read_job, &j) != 0) {
-        wdg_ops_free(j.ops);
-        return 1;
-    }
     int rc = size[0] / 2 >= size[1] ? read_chunked(&out[0], paths[0], ops, opts, err)
                                      : wdg_trace_read(&out[0], paths[0], ops, opts, err);
     pthread_join(th, NULL);

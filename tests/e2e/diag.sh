@@ -209,30 +209,9 @@ contains "unknown: verdict line" "$T/unknown.md" "no root cause blocks a wedged 
 # ref: A (7) waits on a, sets b; B (8) waits on b, sets a; many rounds.
 # cand: A (2) and B (3) both wait at once and never went round their loops:
 # rungs 2 -> 3 and 3 -> 2 (ref shows their iterations: proven) -> one cycle.
-dl_ref='{"t":1,"tid":6,"op":"NtCreateEvent","lr":"0x100","obj":"0xF10"}
-{"t":1,"tid":6,"op":"NtCreateEvent","lr":"0x101","obj":"0xF14"}
-{"t":2,"tid":6,"op":"thread.create","entry_pc":"0x8000","new_tid":7}
-{"t":2,"tid":6,"op":"thread.create","entry_pc":"0x9000","new_tid":8}
-{"t":3,"tid":8,"op":"NtSetEvent","lr":"0x9010","obj":"0xF10"}'
-for i in 1 2 3 4 5 6 7 8; do
-    b=$((i * 10))
-    dl_ref="$dl_ref
-{\"t\":$((b + 1)),\"tid\":7,\"op\":\"KeWaitForSingleObject\",\"lr\":\"0x8004\",\"obj\":\"0xF10\"}
-{\"t\":$((b + 2)),\"tid\":7,\"op\":\"NtSetEvent\",\"lr\":\"0x8010\",\"obj\":\"0xF14\"}
-{\"t\":$((b + 3)),\"tid\":8,\"op\":\"KeWaitForSingleObject\",\"lr\":\"0x9004\",\"obj\":\"0xF14\"}
-{\"t\":$((b + 4)),\"tid\":8,\"op\":\"NtSetEvent\",\"lr\":\"0x9010\",\"obj\":\"0xF10\"}"
-done
-# (both mains set an event of their own at 0x108: the cand has a producer)
-printf '%s\n' "$dl_ref" '{"t":99,"tid":6,"op":"NtSetEvent","lr":"0x108","obj":"0xF18"}' \
-    '{"t":100,"tid":6,"op":"KeQueryPerformanceCounter","lr":"0x120"}' >"$T/cycle.ref"
-printf '%s\n' '{"t":1,"tid":1,"op":"NtCreateEvent","lr":"0x100","obj":"0x1004"}' \
-    '{"t":1,"tid":1,"op":"NtCreateEvent","lr":"0x101","obj":"0x1008"}' \
-    '{"t":3,"tid":1,"op":"NtSetEvent","lr":"0x108","obj":"0x1018"}' \
-    '{"t":2,"tid":1,"op":"thread.create","entry_pc":"0x8000","new_tid":2}' \
-    '{"t":2,"tid":1,"op":"thread.create","entry_pc":"0x9000","new_tid":3}' \
-    '{"t":4,"tid":2,"op":"KeWaitForSingleObject","lr":"0x8004","obj":"0x1004"}' \
-    '{"t":5,"tid":3,"op":"KeWaitForSingleObject","lr":"0x9004","obj":"0x1008"}' \
-    '{"t":100,"tid":1,"op":"KeQueryPerformanceCounter","lr":"0x120"}' >"$T/cycle.cand"
+# (tests/e2e/data: tests/graph/run.sh draws the same pair)
+cp "$(dirname "$0")/data/deadlock-ref.jsonl" "$T/cycle.ref"
+cp "$(dirname "$0")/data/deadlock-cand.jsonl" "$T/cycle.cand"
 report cycle
 eq "cycle: root" "$(roots cycle)" "cycle 2 null null null 2,3"
 eq "cycle: rungs" "$(j cycle '[.ladder[] | "\(.from)->\(.to)"] | sort | join(" ")')" "2->3 3->2"

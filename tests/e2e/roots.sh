@@ -155,23 +155,8 @@ eq "full: object map" "$(j full '[.object_map[] | "\(.cand)=\(.ref)"] | sort | j
 # which no reference object matches: unexplained, not a second root (B,
 # not C).  Ref thread 9 (no analog) sets 0xF40, which no cand object
 # matches: the one suspect, listed once.
-printf '%s\n' '{"t":1,"tid":6,"op":"NtCreateEvent","lr":"0x100","obj":"0xF10"}' \
-    '{"t":2,"tid":6,"op":"thread.create","entry_pc":"0x8000","new_tid":7}' \
-    '{"t":2,"tid":6,"op":"thread.create","entry_pc":"0x9000","new_tid":8}' \
-    '{"t":2,"tid":6,"op":"thread.create","entry_pc":"0x7000","new_tid":9}' \
-    '{"t":3,"tid":7,"op":"NtSetEvent","lr":"0x8010","obj":"0xF10"}' \
-    '{"t":3,"tid":9,"op":"NtSetEvent","lr":"0x7010","obj":"0xF40"}' \
-    '{"t":4,"tid":6,"op":"KeWaitForSingleObject","lr":"0x110","obj":"0xF10"}' \
-    '{"t":90,"tid":6,"op":"KeQueryPerformanceCounter","lr":"0x120"}' \
-    '{"t":100,"tid":8,"op":"KeQueryPerformanceCounter","lr":"0x9020"}' \
-    '{"t":100,"tid":7,"op":"KeQueryPerformanceCounter","lr":"0x8020"}' >"$T/unexp.ref"
-printf '%s\n' '{"t":1,"tid":1,"op":"NtCreateEvent","lr":"0x100","obj":"0x1004"}' \
-    '{"t":2,"tid":1,"op":"thread.create","entry_pc":"0x8000","new_tid":2}' \
-    '{"t":2,"tid":1,"op":"thread.create","entry_pc":"0x9000","new_tid":3}' \
-    '{"t":3,"tid":2,"op":"NtSetEvent","lr":"0x8010","obj":"0x1004"}' \
-    '{"t":4,"tid":1,"op":"KeWaitForSingleObject","lr":"0x110","obj":"0x1004"}' \
-    '{"t":5,"tid":3,"op":"KeWaitForSingleObject","lr":"0x9004","obj":"0x1040"}' \
-    '{"t":100,"tid":2,"op":"KeQueryPerformanceCounter","lr":"0x8020"}' >"$T/unexp.cand"
+cp "$(dirname "$0")/data/unexplained-ref.jsonl" "$T/unexp.ref"
+cp "$(dirname "$0")/data/unexplained-cand.jsonl" "$T/unexp.cand"
 report unexp --dot "$T/unexp.dot"
 eq "unexp: one root" "$(roots unexp)" "signaled_but_blocked 1 6 0x00001004 1 proven"
 eq "unexp: outcome" "$(j unexp .outcome)" B

@@ -69,51 +69,17 @@ contains "live-missing: a running producer is the root" "$T/live-missing-produce
 contains "investigation: a silent producer" "$T/investigation/waitgraph.dot" 'silent since'
 
 # --- a deadlock: two threads wait for each other (tests/e2e/diag.sh) -------
-printf '%s\n' '{"t":1,"tid":6,"op":"NtCreateEvent","lr":"0x100","obj":"0xF10"}' \
-    '{"t":1,"tid":6,"op":"NtCreateEvent","lr":"0x101","obj":"0xF14"}' \
-    '{"t":2,"tid":6,"op":"thread.create","entry_pc":"0x8000","new_tid":7}' \
-    '{"t":2,"tid":6,"op":"thread.create","entry_pc":"0x9000","new_tid":8}' \
-    '{"t":3,"tid":8,"op":"NtSetEvent","lr":"0x9010","obj":"0xF10"}' >"$T/cycle.ref"
-for i in 1 2 3 4 5 6 7 8; do
-    b=$((i * 10))
-    printf '%s\n' "{\"t\":$((b + 1)),\"tid\":7,\"op\":\"KeWaitForSingleObject\",\"lr\":\"0x8004\",\"obj\":\"0xF10\"}" \
-        "{\"t\":$((b + 2)),\"tid\":7,\"op\":\"NtSetEvent\",\"lr\":\"0x8010\",\"obj\":\"0xF14\"}" \
-        "{\"t\":$((b + 3)),\"tid\":8,\"op\":\"KeWaitForSingleObject\",\"lr\":\"0x9004\",\"obj\":\"0xF14\"}" \
-        "{\"t\":$((b + 4)),\"tid\":8,\"op\":\"NtSetEvent\",\"lr\":\"0x9010\",\"obj\":\"0xF10\"}"
-done >>"$T/cycle.ref"
-printf '%s\n' '{"t":99,"tid":6,"op":"NtSetEvent","lr":"0x108","obj":"0xF18"}' \
-    '{"t":100,"tid":6,"op":"KeQueryPerformanceCounter","lr":"0x120"}' >>"$T/cycle.ref"
-printf '%s\n' '{"t":1,"tid":1,"op":"NtCreateEvent","lr":"0x100","obj":"0x1004"}' \
-    '{"t":1,"tid":1,"op":"NtCreateEvent","lr":"0x101","obj":"0x1008"}' \
-    '{"t":3,"tid":1,"op":"NtSetEvent","lr":"0x108","obj":"0x1018"}' \
-    '{"t":2,"tid":1,"op":"thread.create","entry_pc":"0x8000","new_tid":2}' \
-    '{"t":2,"tid":1,"op":"thread.create","entry_pc":"0x9000","new_tid":3}' \
-    '{"t":4,"tid":2,"op":"KeWaitForSingleObject","lr":"0x8004","obj":"0x1004"}' \
-    '{"t":5,"tid":3,"op":"KeWaitForSingleObject","lr":"0x9004","obj":"0x1008"}' \
-    '{"t":100,"tid":1,"op":"KeQueryPerformanceCounter","lr":"0x120"}' >"$T/cycle.cand"
+DATA="$(cd "$(dirname "$0")/../e2e/data" && pwd)"
+cp "$DATA/deadlock-ref.jsonl" "$T/cycle.ref"
+cp "$DATA/deadlock-cand.jsonl" "$T/cycle.cand"
 report_dir cycle "$T/cycle.ref" "$T/cycle.cand"
 eq "cycle: the root" "$(jq -r '[.root_causes[] | .kind] | join(" ")' "$T/cycle/report.json")" cycle
 # both members in the cycle's colour, the rungs too
 eq "cycle: coloured" "$(grep -c '#c27ba0' "$T/cycle/waitgraph.dot")" 5
 
 # --- an unexplained wedge and a suspect (tests/e2e/roots.sh) --------------
-printf '%s\n' '{"t":1,"tid":6,"op":"NtCreateEvent","lr":"0x100","obj":"0xF10"}' \
-    '{"t":2,"tid":6,"op":"thread.create","entry_pc":"0x8000","new_tid":7}' \
-    '{"t":2,"tid":6,"op":"thread.create","entry_pc":"0x9000","new_tid":8}' \
-    '{"t":2,"tid":6,"op":"thread.create","entry_pc":"0x7000","new_tid":9}' \
-    '{"t":3,"tid":7,"op":"NtSetEvent","lr":"0x8010","obj":"0xF10"}' \
-    '{"t":3,"tid":9,"op":"NtSetEvent","lr":"0x7010","obj":"0xF40"}' \
-    '{"t":4,"tid":6,"op":"KeWaitForSingleObject","lr":"0x110","obj":"0xF10"}' \
-    '{"t":90,"tid":6,"op":"KeQueryPerformanceCounter","lr":"0x120"}' \
-    '{"t":100,"tid":8,"op":"KeQueryPerformanceCounter","lr":"0x9020"}' \
-    '{"t":100,"tid":7,"op":"KeQueryPerformanceCounter","lr":"0x8020"}' >"$T/unexp.ref"
-printf '%s\n' '{"t":1,"tid":1,"op":"NtCreateEvent","lr":"0x100","obj":"0x1004"}' \
-    '{"t":2,"tid":1,"op":"thread.create","entry_pc":"0x8000","new_tid":2}' \
-    '{"t":2,"tid":1,"op":"thread.create","entry_pc":"0x9000","new_tid":3}' \
-    '{"t":3,"tid":2,"op":"NtSetEvent","lr":"0x8010","obj":"0x1004"}' \
-    '{"t":4,"tid":1,"op":"KeWaitForSingleObject","lr":"0x110","obj":"0x1004"}' \
-    '{"t":5,"tid":3,"op":"KeWaitForSingleObject","lr":"0x9004","obj":"0x1040"}' \
-    '{"t":100,"tid":2,"op":"KeQueryPerformanceCounter","lr":"0x8020"}' >"$T/unexp.cand"
+cp "$DATA/unexplained-ref.jsonl" "$T/unexp.ref"
+cp "$DATA/unexplained-cand.jsonl" "$T/unexp.cand"
 # hostile engine names: quotes, backslashes and markup
 report_dir unexp "$T/unexp.ref" "$T/unexp.cand" --ref-name 'r"e\f<&>' --cand-name 'c\"a<b>&'
 eq "unexp: one unexplained" "$(jq '.unexplained | length' "$T/unexp/report.json")" 1
