@@ -277,9 +277,23 @@ static int producers(build *b, prec **out, size_t *n)
 
 /* One engine's waits as waiter records on reference objects (the
  * candidate's through the object map). */
+#define WCACHE 4096   /* slots of add_waits()'s cache of recent records */
+
+/* The slot of a waiter record in add_waits()'s cache. */
+static size_t wcache_slot(wdg_addr obj, uint32_t fam)
+{
+    return (size_t)(wdg_hash64(obj ^ wdg_hash64(fam)) & (WCACHE - 1));
+}
+
 static int add_waits(build *b, int side, const wdg_map *to_ref, wrec **out, size_t *n, size_t *cap)
 {
     const wdg_trace *t = b->tr[side];
+    /* A wait on the object and family of a record in the cache counts
+     * there: the sort then sees one record per pair instead of one per
+     * wait (the merge in waiters() adds the counts up either way). */
+    size_t cache[WCACHE];
+    for (size_t s = 0; s < WCACHE; s++)
+        cache[s] = SIZE_MAX;
     for (size_t i = 0; i < t->n_events; i++) {
         const wdg_event *e = &t->events[i];
         wdg_addr objs[64];
@@ -292,9 +306,16 @@ static int add_waits(build *b, int side, const wdg_map *to_ref, wrec **out, size
                     continue;
                 o = *r;
             }
+            uint32_t fam = b->fam_of_event[side][i];
+            size_t *slot = &cache[wcache_slot(o, fam)];
+            if (*slot != SIZE_MAX && (*out)[*slot].obj == o && (*out)[*slot].fam == fam) {
+                (*out)[*slot].n++;
+                continue;
+            }
             if (wdg_grow((void **)out, cap, *n + 1, sizeof **out, 256) < 0)
                 return -1;
-            (*out)[(*n)++] = (wrec){o, b->fam_of_event[side][i], 1, side};
+            *slot = *n;
+            (*out)[(*n)++] = (wrec){o, fam, 1, side};
         }
     }
     return 0;
@@ -320,7 +341,7 @@ static int waiters(build *b, wrec **out, size_t *n)
     for (size_t i = 0; i < *n; i++) {
         wrec *x = &(*out)[i], *last = m ? &(*out)[m - 1] : NULL;
         if (last && last->obj == x->obj && last->fam == x->fam && last->inferred == x->inferred)
-            last->n++;
+            last->n += x->n;
         else if (!(x->inferred && last && last->obj == x->obj && !last->inferred))
             (*out)[m++] = *x;   /* the candidate's only where the reference has none */
     }
