@@ -554,17 +554,31 @@ static objinfo *obj_get(objtab *t, wdg_addr id, size_t at)
 /* A producer or waiter as a set element: its key and its thread, named by
  * the reference tid (a cand thread by its analog), so that two objects
  * signalled at the same call site by different threads stay apart. */
-static uint64_t who_and_key(const diag_ctx *c, const engine_view *v, const wdg_event *e)
+static uint64_t who_and_key(const diag_ctx *c, const engine_view *v, const wdg_event *e, long k)
 {
     uint64_t who = e->tid;
     if (v == &c->cand) {
-        long k = diag_thread_index(v, e->tid);
         /* a thread with no analog matches nothing in the reference */
         who = k >= 0 && v->threads[k].has_analog ? v->threads[k].analog
                                                  : (uint64_t)1 << 32 | e->tid;
     }
     uint64_t x = wdg_hash64(ev_key(c->kt, e) ^ wdg_hash64(who));
     return x == UINT64_MAX ? 0 : x;
+}
+
+/* diag_thread_index() remembering the last answer: runs of events of one
+ * thread are the rule, and the lookup was a hash probe per event. */
+typedef struct tid_cache {
+    uint32_t tid;
+    long k;
+    int valid;
+} tid_cache;
+
+static long cached_thread_index(const engine_view *v, tid_cache *tc, uint32_t tid)
+{
+    if (!tc->valid || tc->tid != tid)
+        *tc = (tid_cache){tid, diag_thread_index(v, tid), 1};
+    return tc->k;
 }
 
 /* Marks the objects a pointer-kind op names in e as pointer objects. */
@@ -592,12 +606,18 @@ static int objects_of(const diag_ctx *c, const engine_view *v, objtab *tab)
 {
     wdg_map site_count = WDG_MAP_INIT;
     wdg_addr objs[64];
+    tid_cache tc = {0, -1, 0};
     for (size_t i = 0; i < v->t->n_events; i++) {
         const wdg_event *e = &v->t->events[i];
-        uint64_t key = ev_key(c->kt, e);
-        uint64_t elem = who_and_key(c, v, e);
         if (mark_pointers(v, tab, e, i) < 0)
             goto oom;
+        int is_wait = e->cat == WDG_CAT_WAIT || e->cat == WDG_CAT_SIGNAL_WAIT;
+        int is_prod = wdg_category_is_producer(e->cat) && (e->flags & WDG_EV_OBJ);
+        if (!is_wait && !is_prod && !(e->cat == WDG_CAT_CREATE && (e->flags & WDG_EV_OBJ)))
+            continue;   /* names no object this table keeps */
+        uint64_t key = ev_key(c->kt, e);
+        long t = cached_thread_index(v, &tc, e->tid);
+        uint64_t elem = who_and_key(c, v, e, t);
         if (e->cat == WDG_CAT_CREATE && (e->flags & WDG_EV_OBJ)) {
             objinfo *o = obj_get(tab, diag_obj(v, wdg_ev_obj(e)), i);
             uint64_t *n = wdg_map_put(&site_count, key, 0, NULL);
@@ -616,10 +636,9 @@ static int objects_of(const diag_ctx *c, const engine_view *v, objtab *tab)
             if (!o || idset_add(&o->producers, elem) < 0 ||
                 idset_add(&o->prod_keys, key == UINT64_MAX ? 0 : key) < 0)
                 goto oom;
-            long t = diag_thread_index(v, e->tid);
             o->paired_producer |= t >= 0 && v->threads[t].has_analog;
         }
-        if (e->cat == WDG_CAT_WAIT || e->cat == WDG_CAT_SIGNAL_WAIT) {
+        if (is_wait) {
             int n = diag_wait_objs(v, e, objs);
             for (int k = 0; k < n; k++) {
                 objinfo *o = obj_get(tab, objs[k], i);
