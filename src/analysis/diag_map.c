@@ -134,18 +134,21 @@ static idset *signatures(const diag_ctx *c, const engine_view *v)
     idset *s = calloc(v->n + 1, sizeof *s);
     if (!s)
         return NULL;
-    for (size_t k = 0; k < v->n; k++) {
-        for (size_t i = v->start[k]; i < v->start[k + 1]; i++) {
-            const wdg_event *e = &v->t->events[v->by_thread[i]];
-            if (!(c->common & WDG_CAT_BIT(e->cat)) || e->op == WDG_OP_OBJECT_ALIAS)
-                continue;
-            if (idset_add(&s[k], ev_key(c->kt, e)) < 0) {
-                signatures_free(s, v->n);
-                return NULL;
-            }
+    /* in event order, which is each thread's order too, and reads the
+     * events once front to back instead of thread by thread */
+    tid_cache tc = TID_CACHE_INIT;
+    for (size_t i = 0; i < v->t->n_events; i++) {
+        const wdg_event *e = &v->t->events[i];
+        if (!(c->common & WDG_CAT_BIT(e->cat)) || e->op == WDG_OP_OBJECT_ALIAS)
+            continue;
+        long k = diag_thread_index_cached(v, &tc, e->tid);
+        if (k >= 0 && idset_add(&s[k], ev_key(c->kt, e)) < 0) {
+            signatures_free(s, v->n);
+            return NULL;
         }
-        idset_finish(&s[k]);
     }
+    for (size_t k = 0; k < v->n; k++)
+        idset_finish(&s[k]);
     return s;
 }
 
@@ -566,21 +569,6 @@ static uint64_t who_and_key(const diag_ctx *c, const engine_view *v, const wdg_e
     return x == UINT64_MAX ? 0 : x;
 }
 
-/* diag_thread_index() remembering the last answer: runs of events of one
- * thread are the rule, and the lookup was a hash probe per event. */
-typedef struct tid_cache {
-    uint32_t tid;
-    long k;
-    int valid;
-} tid_cache;
-
-static long cached_thread_index(const engine_view *v, tid_cache *tc, uint32_t tid)
-{
-    if (!tc->valid || tc->tid != tid)
-        *tc = (tid_cache){tid, diag_thread_index(v, tid), 1};
-    return tc->k;
-}
-
 /* Marks the objects a pointer-kind op names in e as pointer objects. */
 static int mark_pointers(const engine_view *v, objtab *tab, const wdg_event *e, size_t i)
 {
@@ -606,7 +594,7 @@ static int objects_of(const diag_ctx *c, const engine_view *v, objtab *tab)
 {
     wdg_map site_count = WDG_MAP_INIT;
     wdg_addr objs[64];
-    tid_cache tc = {0, -1, 0};
+    tid_cache tc = TID_CACHE_INIT;
     for (size_t i = 0; i < v->t->n_events; i++) {
         const wdg_event *e = &v->t->events[i];
         if (mark_pointers(v, tab, e, i) < 0)
@@ -616,7 +604,7 @@ static int objects_of(const diag_ctx *c, const engine_view *v, objtab *tab)
         if (!is_wait && !is_prod && !(e->cat == WDG_CAT_CREATE && (e->flags & WDG_EV_OBJ)))
             continue;   /* names no object this table keeps */
         uint64_t key = ev_key(c->kt, e);
-        long t = cached_thread_index(v, &tc, e->tid);
+        long t = diag_thread_index_cached(v, &tc, e->tid);
         uint64_t elem = who_and_key(c, v, e, t);
         if (e->cat == WDG_CAT_CREATE && (e->flags & WDG_EV_OBJ)) {
             objinfo *o = obj_get(tab, diag_obj(v, wdg_ev_obj(e)), i);

@@ -116,15 +116,16 @@ int diag_build_threads(engine_view *v, const wdg_trace *t, const wdg_symbols *s)
     v->by_thread = malloc((t->n_events + 1) * sizeof *v->by_thread);
     if (!v->start || !v->by_thread)
         return -1;
+    tid_cache tc = TID_CACHE_INIT;
     for (size_t i = 0; i < t->n_events; i++)
-        v->start[diag_thread_index(v, t->events[i].tid) + 1]++;
+        v->start[diag_thread_index_cached(v, &tc, t->events[i].tid) + 1]++;
     for (size_t k = 0; k < v->n; k++)
         v->start[k + 1] += v->start[k];
     size_t *fill = calloc(v->n + 1, sizeof *fill);
     if (!fill)
         return -1;
     for (size_t i = 0; i < t->n_events; i++) {
-        long k = diag_thread_index(v, t->events[i].tid);
+        long k = diag_thread_index_cached(v, &tc, t->events[i].tid);
         v->by_thread[v->start[k] + fill[k]++] = i;
     }
     free(fill);
