@@ -256,6 +256,50 @@ static int is_wait(const wdg_event *e)
     return e->cat == WDG_CAT_WAIT || e->cat == WDG_CAT_SIGNAL_WAIT;
 }
 
+/* Byte b of a producer record's sort key (fam, key, obj), least
+ * significant first: obj's 8 bytes, then key's 4, then fam's 4. */
+static unsigned prec_byte(const prec *p, int b)
+{
+    if (b < 8)
+        return (unsigned)(p->obj >> (8 * b)) & 0xff;
+    if (b < 12)
+        return (p->key >> (8 * (b - 8))) & 0xff;
+    return (p->fam >> (8 * (b - 12))) & 0xff;
+}
+
+/* cmp_prec's order by a stable LSD radix sort of records appended in
+ * event order (ev, the last tie-break, is that order already); bytes all
+ * records share are skipped.  qsort when the copy cannot be had. */
+static void sort_prec(prec *v, size_t n)
+{
+    prec *tmp = n > 64 ? malloc(n * sizeof *tmp) : NULL;
+    if (!tmp) {
+        sort(v, n, sizeof *v, cmp_prec);
+        return;
+    }
+    prec *src = v, *dst = tmp;
+    for (int b = 0; b < 16; b++) {
+        size_t count[256] = {0};
+        for (size_t i = 0; i < n; i++)
+            count[prec_byte(&src[i], b)]++;
+        if (count[prec_byte(&src[0], b)] == n)
+            continue;
+        size_t at = 0;
+        for (int d = 0; d < 256; d++) {
+            size_t c = count[d];
+            count[d] = at;
+            at += c;
+        }
+        for (size_t i = 0; i < n; i++)
+            dst[count[prec_byte(&src[i], b)]++] = src[i];
+        prec *t = src;
+        src = dst, dst = t;
+    }
+    if (src != v)
+        memcpy(v, src, n * sizeof *v);
+    free(tmp);
+}
+
 /* The reference's producer events of the common span that name an object. */
 static int producers(build *b, prec **out, size_t *n)
 {
@@ -271,7 +315,7 @@ static int producers(build *b, prec **out, size_t *n)
             return -1;
         (*out)[(*n)++] = (prec){b->fam_of_event[0][i], b->kt->ref_key[i], wdg_ev_obj(e), i};
     }
-    sort(*out, *n, sizeof **out, cmp_prec);
+    sort_prec(*out, *n);
     return 0;
 }
 
