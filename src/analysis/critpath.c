@@ -256,6 +256,50 @@ static int is_wait(const wdg_event *e)
     return e->cat == WDG_CAT_WAIT || e->cat == WDG_CAT_SIGNAL_WAIT;
 }
 
+/* Byte b of a producer record's sort key (fam, key, obj), least
+ * significant first: obj's 8 bytes, then key's 4, then fam's 4. */
+static unsigned prec_byte(const prec *p, int b)
+{
+    if (b < 8)
+        return (unsigned)(p->obj >> (8 * b)) & 0xff;
+    if (b < 12)
+        return (p->key >> (8 * (b - 8))) & 0xff;
+    return (p->fam >> (8 * (b - 12))) & 0xff;
+}
+
+/* cmp_prec's order by a stable LSD radix sort of records appended in
+ * event order (ev, the last tie-break, is that order already); bytes all
+ * records share are skipped.  qsort when the copy cannot be had. */
+static void sort_prec(prec *v, size_t n)
+{
+    prec *tmp = n > 64 ? malloc(n * sizeof *tmp) : NULL;
+    if (!tmp) {
+        sort(v, n, sizeof *v, cmp_prec);
+        return;
+    }
+    prec *src = v, *dst = tmp;
+    for (int b = 0; b < 16; b++) {
+        size_t count[256] = {0};
+        for (size_t i = 0; i < n; i++)
+            count[prec_byte(&src[i], b)]++;
+        if (count[prec_byte(&src[0], b)] == n)
+            continue;
+        size_t at = 0;
+        for (int d = 0; d < 256; d++) {
+            size_t c = count[d];
+            count[d] = at;
+            at += c;
+        }
+        for (size_t i = 0; i < n; i++)
+            dst[count[prec_byte(&src[i], b)]++] = src[i];
+        prec *t = src;
+        src = dst, dst = t;
+    }
+    if (src != v)
+        memcpy(v, src, n * sizeof *v);
+    free(tmp);
+}
+
 /* The reference's producer events of the common span that name an object. */
 static int producers(build *b, prec **out, size_t *n)
 {
@@ -271,15 +315,29 @@ static int producers(build *b, prec **out, size_t *n)
             return -1;
         (*out)[(*n)++] = (prec){b->fam_of_event[0][i], b->kt->ref_key[i], wdg_ev_obj(e), i};
     }
-    sort(*out, *n, sizeof **out, cmp_prec);
+    sort_prec(*out, *n);
     return 0;
 }
 
 /* One engine's waits as waiter records on reference objects (the
  * candidate's through the object map). */
+#define WCACHE 4096   /* slots of add_waits()'s cache of recent records */
+
+/* The slot of a waiter record in add_waits()'s cache. */
+static size_t wcache_slot(wdg_addr obj, uint32_t fam)
+{
+    return (size_t)(wdg_hash64(obj ^ wdg_hash64(fam)) & (WCACHE - 1));
+}
+
 static int add_waits(build *b, int side, const wdg_map *to_ref, wrec **out, size_t *n, size_t *cap)
 {
     const wdg_trace *t = b->tr[side];
+    /* A wait on the object and family of a record in the cache counts
+     * there: the sort then sees one record per pair instead of one per
+     * wait (the merge in waiters() adds the counts up either way). */
+    size_t cache[WCACHE];
+    for (size_t s = 0; s < WCACHE; s++)
+        cache[s] = SIZE_MAX;
     for (size_t i = 0; i < t->n_events; i++) {
         const wdg_event *e = &t->events[i];
         wdg_addr objs[64];
@@ -292,9 +350,16 @@ static int add_waits(build *b, int side, const wdg_map *to_ref, wrec **out, size
                     continue;
                 o = *r;
             }
+            uint32_t fam = b->fam_of_event[side][i];
+            size_t *slot = &cache[wcache_slot(o, fam)];
+            if (*slot != SIZE_MAX && (*out)[*slot].obj == o && (*out)[*slot].fam == fam) {
+                (*out)[*slot].n++;
+                continue;
+            }
             if (wdg_grow((void **)out, cap, *n + 1, sizeof **out, 256) < 0)
                 return -1;
-            (*out)[(*n)++] = (wrec){o, b->fam_of_event[side][i], 1, side};
+            *slot = *n;
+            (*out)[(*n)++] = (wrec){o, fam, 1, side};
         }
     }
     return 0;
@@ -320,7 +385,7 @@ static int waiters(build *b, wrec **out, size_t *n)
     for (size_t i = 0; i < *n; i++) {
         wrec *x = &(*out)[i], *last = m ? &(*out)[m - 1] : NULL;
         if (last && last->obj == x->obj && last->fam == x->fam && last->inferred == x->inferred)
-            last->n++;
+            last->n += x->n;
         else if (!(x->inferred && last && last->obj == x->obj && !last->inferred))
             (*out)[m++] = *x;   /* the candidate's only where the reference has none */
     }

@@ -44,6 +44,26 @@ int diag_wait_objs(const engine_view *v, const wdg_event *e, wdg_addr *out);
 /* thread index of tid, or -1 */
 long diag_thread_index(const engine_view *v, uint32_t tid);
 
+/* diag_thread_index() remembering its last answer: runs of one thread's
+ * events are the rule, and the lookup was a hash probe per event.  Valid
+ * only while the view's threads do not change. */
+typedef struct tid_cache {
+    uint32_t tid;
+    int valid;
+    long k;
+} tid_cache;
+#define TID_CACHE_INIT {0, 0, -1}
+
+static inline long diag_thread_index_cached(const engine_view *v, tid_cache *tc, uint32_t tid)
+{
+    if (!tc->valid || tc->tid != tid) {
+        tc->tid = tid;
+        tc->valid = 1;
+        tc->k = diag_thread_index(v, tid);
+    }
+    return tc->k;
+}
+
 int diag_build_threads(engine_view *v, const wdg_trace *t, const wdg_symbols *s);
 void diag_free_view(engine_view *v);
 void diag_states(diag_ctx *c, const wdg_diagnosis_opts *o);

@@ -134,18 +134,21 @@ static idset *signatures(const diag_ctx *c, const engine_view *v)
     idset *s = calloc(v->n + 1, sizeof *s);
     if (!s)
         return NULL;
-    for (size_t k = 0; k < v->n; k++) {
-        for (size_t i = v->start[k]; i < v->start[k + 1]; i++) {
-            const wdg_event *e = &v->t->events[v->by_thread[i]];
-            if (!(c->common & WDG_CAT_BIT(e->cat)) || e->op == WDG_OP_OBJECT_ALIAS)
-                continue;
-            if (idset_add(&s[k], ev_key(c->kt, e)) < 0) {
-                signatures_free(s, v->n);
-                return NULL;
-            }
+    /* in event order, which is each thread's order too, and reads the
+     * events once front to back instead of thread by thread */
+    tid_cache tc = TID_CACHE_INIT;
+    for (size_t i = 0; i < v->t->n_events; i++) {
+        const wdg_event *e = &v->t->events[i];
+        if (!(c->common & WDG_CAT_BIT(e->cat)) || e->op == WDG_OP_OBJECT_ALIAS)
+            continue;
+        long k = diag_thread_index_cached(v, &tc, e->tid);
+        if (k >= 0 && idset_add(&s[k], ev_key(c->kt, e)) < 0) {
+            signatures_free(s, v->n);
+            return NULL;
         }
-        idset_finish(&s[k]);
     }
+    for (size_t k = 0; k < v->n; k++)
+        idset_finish(&s[k]);
     return s;
 }
 
@@ -554,11 +557,10 @@ static objinfo *obj_get(objtab *t, wdg_addr id, size_t at)
 /* A producer or waiter as a set element: its key and its thread, named by
  * the reference tid (a cand thread by its analog), so that two objects
  * signalled at the same call site by different threads stay apart. */
-static uint64_t who_and_key(const diag_ctx *c, const engine_view *v, const wdg_event *e)
+static uint64_t who_and_key(const diag_ctx *c, const engine_view *v, const wdg_event *e, long k)
 {
     uint64_t who = e->tid;
     if (v == &c->cand) {
-        long k = diag_thread_index(v, e->tid);
         /* a thread with no analog matches nothing in the reference */
         who = k >= 0 && v->threads[k].has_analog ? v->threads[k].analog
                                                  : (uint64_t)1 << 32 | e->tid;
@@ -592,12 +594,18 @@ static int objects_of(const diag_ctx *c, const engine_view *v, objtab *tab)
 {
     wdg_map site_count = WDG_MAP_INIT;
     wdg_addr objs[64];
+    tid_cache tc = TID_CACHE_INIT;
     for (size_t i = 0; i < v->t->n_events; i++) {
         const wdg_event *e = &v->t->events[i];
-        uint64_t key = ev_key(c->kt, e);
-        uint64_t elem = who_and_key(c, v, e);
         if (mark_pointers(v, tab, e, i) < 0)
             goto oom;
+        int is_wait = e->cat == WDG_CAT_WAIT || e->cat == WDG_CAT_SIGNAL_WAIT;
+        int is_prod = wdg_category_is_producer(e->cat) && (e->flags & WDG_EV_OBJ);
+        if (!is_wait && !is_prod && !(e->cat == WDG_CAT_CREATE && (e->flags & WDG_EV_OBJ)))
+            continue;   /* names no object this table keeps */
+        uint64_t key = ev_key(c->kt, e);
+        long t = diag_thread_index_cached(v, &tc, e->tid);
+        uint64_t elem = who_and_key(c, v, e, t);
         if (e->cat == WDG_CAT_CREATE && (e->flags & WDG_EV_OBJ)) {
             objinfo *o = obj_get(tab, diag_obj(v, wdg_ev_obj(e)), i);
             uint64_t *n = wdg_map_put(&site_count, key, 0, NULL);
@@ -616,10 +624,9 @@ static int objects_of(const diag_ctx *c, const engine_view *v, objtab *tab)
             if (!o || idset_add(&o->producers, elem) < 0 ||
                 idset_add(&o->prod_keys, key == UINT64_MAX ? 0 : key) < 0)
                 goto oom;
-            long t = diag_thread_index(v, e->tid);
             o->paired_producer |= t >= 0 && v->threads[t].has_analog;
         }
-        if (e->cat == WDG_CAT_WAIT || e->cat == WDG_CAT_SIGNAL_WAIT) {
+        if (is_wait) {
             int n = diag_wait_objs(v, e, objs);
             for (int k = 0; k < n; k++) {
                 objinfo *o = obj_get(tab, objs[k], i);

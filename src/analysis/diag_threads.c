@@ -116,15 +116,16 @@ int diag_build_threads(engine_view *v, const wdg_trace *t, const wdg_symbols *s)
     v->by_thread = malloc((t->n_events + 1) * sizeof *v->by_thread);
     if (!v->start || !v->by_thread)
         return -1;
+    tid_cache tc = TID_CACHE_INIT;
     for (size_t i = 0; i < t->n_events; i++)
-        v->start[diag_thread_index(v, t->events[i].tid) + 1]++;
+        v->start[diag_thread_index_cached(v, &tc, t->events[i].tid) + 1]++;
     for (size_t k = 0; k < v->n; k++)
         v->start[k + 1] += v->start[k];
     size_t *fill = calloc(v->n + 1, sizeof *fill);
     if (!fill)
         return -1;
     for (size_t i = 0; i < t->n_events; i++) {
-        long k = diag_thread_index(v, t->events[i].tid);
+        long k = diag_thread_index_cached(v, &tc, t->events[i].tid);
         v->by_thread[v->start[k] + fill[k]++] = i;
     }
     free(fill);
@@ -277,6 +278,9 @@ void diag_states(diag_ctx *c, const wdg_diagnosis_opts *o)
 
 int idset_add(idset *s, uint64_t x)
 {
+    /* a thread repeats its last key often: the sort need not see it again */
+    if (s->n && s->v[s->n - 1] == x)
+        return 0;
     if (wdg_grow((void **)&s->v, &s->cap, s->n + 1, sizeof *s->v, 16) < 0)
         return -1;
     s->v[s->n++] = x;
@@ -289,11 +293,64 @@ static int u64_order(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
+static void insertion_sort(uint64_t *v, size_t n)
+{
+    for (size_t i = 1; i < n; i++) {
+        uint64_t x = v[i];
+        size_t j = i;
+        for (; j && v[j - 1] > x; j--)
+            v[j] = v[j - 1];
+        v[j] = x;
+    }
+}
+
+/* LSD radix sort by bytes, skipping the bytes all values share: a set is
+ * sorted once per thread and object, and qsort's calls were most of the
+ * diagnosis.  Without memory for the copy it falls back to qsort (the
+ * same order). */
+static void u64_sort(uint64_t *v, size_t n)
+{
+    if (n < 64) {
+        insertion_sort(v, n);
+        return;
+    }
+    uint64_t *tmp = malloc(n * sizeof *tmp);
+    size_t(*count)[256] = calloc(8, sizeof *count);
+    if (!tmp || !count) {
+        free(tmp);
+        free(count);
+        qsort(v, n, sizeof *v, u64_order);
+        return;
+    }
+    for (size_t i = 0; i < n; i++)
+        for (int b = 0; b < 8; b++)
+            count[b][(v[i] >> (8 * b)) & 0xff]++;
+    uint64_t *src = v, *dst = tmp;
+    for (int b = 0; b < 8; b++) {
+        if (count[b][(v[0] >> (8 * b)) & 0xff] == n)
+            continue;
+        size_t at = 0;
+        for (int d = 0; d < 256; d++) {
+            size_t c = count[b][d];
+            count[b][d] = at;
+            at += c;
+        }
+        for (size_t i = 0; i < n; i++)
+            dst[count[b][(src[i] >> (8 * b)) & 0xff]++] = src[i];
+        uint64_t *t = src;
+        src = dst, dst = t;
+    }
+    if (src != v)
+        memcpy(v, src, n * sizeof *v);
+    free(tmp);
+    free(count);
+}
+
 void idset_finish(idset *s)
 {
     if (!s->n)
         return;
-    qsort(s->v, s->n, sizeof *s->v, u64_order);
+    u64_sort(s->v, s->n);
     size_t w = 1;
     for (size_t i = 1; i < s->n; i++)
         if (s->v[i] != s->v[w - 1])

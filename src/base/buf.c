@@ -34,6 +34,8 @@ static int reserve(wdg_buf *b, size_t extra)
 {
     if (b->oom)
         return 0;
+    if (b->cap > b->len && extra < b->cap - b->len)
+        return 1;   /* room already (and for the NUL): the common case */
     if (extra >= SIZE_MAX - b->len ||
         wdg_grow((void **)&b->ptr, &b->cap, b->len + extra + 1, 1, 256) < 0) {
         b->oom = 1;
@@ -54,7 +56,13 @@ void wdg_buf_put(wdg_buf *b, const void *data, size_t n)
 
 void wdg_buf_puts(wdg_buf *b, const char *s) { wdg_buf_put(b, s, strlen(s)); }
 
-void wdg_buf_putc(wdg_buf *b, char c) { wdg_buf_put(b, &c, 1); }
+void wdg_buf_putc(wdg_buf *b, char c)
+{
+    if (!reserve(b, 1))
+        return;
+    b->ptr[b->len++] = c;
+    b->ptr[b->len] = 0;
+}
 
 void wdg_buf_printf(wdg_buf *b, const char *fmt, ...)
 {
@@ -123,6 +131,15 @@ void wdg_buf_json_str(wdg_buf *b, const char *s)
     size_t n = strlen(s);
     wdg_buf_putc(b, '"');
     for (size_t i = 0; i < n;) {
+        size_t run = i;   /* characters that need no escape go in one piece */
+        while (run < n && (unsigned char)s[run] >= 0x20 && (unsigned char)s[run] < 0x80 &&
+               s[run] != '"' && s[run] != '\\')
+            run++;
+        if (run > i) {
+            wdg_buf_put(b, s + i, run - i);
+            i = run;
+            continue;
+        }
         unsigned char c = (unsigned char)s[i];
         if (c >= 0x80) {
             i += put_char(b, s + i, n - i);

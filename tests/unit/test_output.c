@@ -35,6 +35,17 @@ void test_utf8(void)
     CHECK(wdg_utf8_valid("plain " E2 E3 E4, 16));
     CHECK(!wdg_utf8_valid("a\xFFz", 3));
     CHECK(!wdg_utf8_valid("a" E4, 4));
+    /* a bad byte in or after a run of eight ASCII bytes, at every offset */
+    for (int at = 0; at < 20; at++) {
+        char run[21];
+        memset(run, 'x', 20);
+        run[at] = '\xFF';
+        CHECK(!wdg_utf8_valid(run, 20));
+        run[at] = 'x';
+        CHECK(wdg_utf8_valid(run, 20));
+    }
+    CHECK(wdg_utf8_valid("12345678" E2 "12345678" E4, 22));
+    CHECK(!wdg_utf8_valid("12345678" "\xC3", 9));
 
     /* cut: before a character, never inside one */
     const char *s = "ab" E2 E3 E4 "z";   /* a b é(2..3) €(4..6) U+1F600(7..10) z(11) */

@@ -41,4 +41,5 @@
     X(writer_after_end) \
     X(writer_numbers)  \
     X(writer_entry_site) \
-    X(critpath_converge)
+    X(critpath_converge) \
+    X(idset)
