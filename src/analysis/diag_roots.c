@@ -528,14 +528,10 @@ static void set_family(wdg_root *r, const wdg_thread *th)
         wdg_utf8_snprintf(r->family, sizeof r->family, "%s", th->family);
 }
 
-/* The producers of ref object ro, for wedged thread W waiting on cand object o. */
-static int follow_producers(roots_ctx *x, const wdg_thread *w, wdg_addr o, wdg_addr ro)
+/* The index of the first producer record of ro in the sorted index
+ * (n_prods when it has none). */
+static size_t first_prod_of(const roots_ctx *x, wdg_addr ro)
 {
-    diag_ctx *c = x->c;
-    const engine_view *rv = &c->ref, *cv = &c->cand;
-    const wdg_event *we = &cv->t->events[w->last];
-    int64_t since = ev_time(cv->t, we);
-    /* the distinct (ref thread, key) producers of ro, from the index */
     size_t lo = 0, hi = x->n_prods;
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;
@@ -544,6 +540,18 @@ static int follow_producers(roots_ctx *x, const wdg_thread *w, wdg_addr o, wdg_a
         else
             hi = mid;
     }
+    return lo;
+}
+
+/* The producers of ref object ro, for wedged thread W waiting on cand object o. */
+static int follow_producers(roots_ctx *x, const wdg_thread *w, wdg_addr o, wdg_addr ro)
+{
+    diag_ctx *c = x->c;
+    const engine_view *rv = &c->ref, *cv = &c->cand;
+    const wdg_event *we = &cv->t->events[w->last];
+    int64_t since = ev_time(cv->t, we);
+    /* the distinct (ref thread, key) producers of ro, from the index */
+    size_t lo = first_prod_of(x, ro);
     int rc = 0;
     for (size_t p = lo; rc == 0 && p < x->n_prods && x->prods[p].obj == ro; p++) {
         const wdg_event *e = &rv->t->events[x->prods[p].event];
@@ -646,14 +654,7 @@ static int index_cand_producers(roots_ctx *x)
 
 static int ref_produced(const roots_ctx *x, wdg_addr ro)
 {
-    size_t lo = 0, hi = x->n_prods;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        if (x->prods[mid].obj < ro)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
+    size_t lo = first_prod_of(x, ro);
     return lo < x->n_prods && x->prods[lo].obj == ro;
 }
 
