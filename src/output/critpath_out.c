@@ -276,17 +276,6 @@ void json_critpath(wdg_jw *w, const wdg_report *r)
 
 /* --- families.dot ------------------------------------------------------------ */
 
-static void dot_text(wdg_buf *b, const char *s)
-{
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\')
-            wdg_buf_putc(b, '\\');
-        if (c >= 0x20 && c != 0x7F && c != '`')
-            wdg_buf_putc(b, (char)c);
-    }
-}
-
 void wdg_report_families_dot(const wdg_report *r, wdg_buf *b)
 {
     const wdg_critpath *cp = &r->critpath;
@@ -295,7 +284,7 @@ void wdg_report_families_dot(const wdg_report *r, wdg_buf *b)
     for (size_t f = 0; f < cp->n_families; f++) {
         const wdg_cp_family *x = &cp->families[f];
         wdg_buf_printf(b, "  f%zu [label=\"", f);
-        dot_text(b, x->name);
+        wdg_dot_text(b, x->name, 0);
         wdg_buf_printf(b, "\\n%zu ref / %zu cand\"%s];\n", x->ref_threads, x->cand_threads,
                        x->starved ? ", style=filled, fillcolor=\"#fce5cd\"" : "");
     }
@@ -308,7 +297,7 @@ void wdg_report_families_dot(const wdg_report *r, wdg_buf *b)
         else
             wdg_utf8_snprintf(fn, sizeof fn, "%s", wdg_ops_name(r->ref->ops, k->op));
         wdg_buf_printf(b, "  f%zu -> f%zu [label=\"", e->producer, e->consumer);
-        dot_text(b, fn);
+        wdg_dot_text(b, fn, 0);
         wdg_buf_printf(b, "\\n%llu / %llu %s", (unsigned long long)e->ref_signals,
                        (unsigned long long)e->cand_signals, wdg_cp_status_name(e->status));
         if (e->status == WDG_CP_SHORT || e->status == WDG_CP_LATE)

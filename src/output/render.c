@@ -149,3 +149,18 @@ int wdg_trace_span(const wdg_trace *t, int64_t *span, const char **unit)
     }
     return 1;
 }
+
+void wdg_dot_text(wdg_buf *b, const char *s, int line_breaks)
+{
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\') {
+            wdg_buf_putc(b, '\\');
+            wdg_buf_putc(b, (char)c);
+        } else if (c == '\n' && line_breaks) {
+            wdg_buf_puts(b, "\\n");
+        } else if (c >= 0x20 && c != 0x7F && c != '`') {
+            wdg_buf_putc(b, (char)c);
+        }
+    }
+}

@@ -42,6 +42,12 @@ size_t wdg_md_over(size_t n);
  * all of them are); nothing when it left out none. */
 void wdg_md_rows_left_out(wdg_buf *b, size_t left, const char *full);
 
+/* s inside a DOT string: quotes and backslashes escaped (Graphviz rejects
+ * the file otherwise, and reads \N, \l and friends as its own escapes),
+ * control characters and Markdown backquotes dropped; a newline becomes a
+ * label's line break (\n) when line_breaks is set. */
+void wdg_dot_text(wdg_buf *b, const char *s, int line_breaks);
+
 /* The "malformed_by_reason" and "malformed_lines" members of a trace object. */
 void wdg_json_malformed(wdg_jw *w, const wdg_trace *t);
 /* The "truncated" and "truncated_reason" members of a trace object. */

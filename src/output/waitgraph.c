@@ -4,7 +4,7 @@
  * object and the key; a root cause is drawn as the thread it names,
  * coloured by its kind and confidence; unexplained wedges sit in a
  * cluster; a legend says what the colours mean.  Every fact comes from the
- * diagnosis; every trace-derived string goes through dot_text(). */
+ * diagnosis; every trace-derived string goes through wdg_dot_text(). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,24 +36,6 @@ static const char *fill_of(const wdg_root *x)
     const kind_look *l = &looks[x->kind >= 0 && x->kind < WDG_ROOT_KIND_COUNT ? x->kind
                                                                                : WDG_ROOT_UNKNOWN];
     return x->inferred ? l->inferred : l->proven;
-}
-
-/* s inside a DOT string: quotes and backslashes escaped (graphviz rejects
- * the file otherwise, and reads \N, \l and friends as its own escapes),
- * newlines as \n, other control characters and Markdown backquotes dropped */
-static void dot_text(wdg_buf *b, const char *s)
-{
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\') {
-            wdg_buf_putc(b, '\\');
-            wdg_buf_putc(b, (char)c);
-        } else if (c == '\n') {
-            wdg_buf_puts(b, "\\n");
-        } else if (c >= 0x20 && c != 0x7F && c != '`') {
-            wdg_buf_putc(b, (char)c);
-        }
-    }
 }
 
 /* s inside an HTML-like label (the legend): the markup characters as entities */
@@ -366,7 +348,7 @@ static void cand_node(wdg_buf *b, const wdg_report *r, const gnode *n)
     wdg_buf_printf(b, "  c%u [", n->tid);
     node_attrs(b, r, n, th, u != NULL);
     wdg_buf_puts(b, ", label=\"");
-    dot_text(b, lab.ptr ? lab.ptr : "");
+    wdg_dot_text(b, lab.ptr ? lab.ptr : "", 1);
     wdg_buf_puts(b, "\"];\n");
     b->oom |= lab.oom;
     wdg_buf_free(&lab);
@@ -391,7 +373,7 @@ static void ref_node(wdg_buf *b, const wdg_report *r, const gnode *n)
     wdg_buf_printf(b, "  r%u [", n->tid);
     node_attrs(b, r, n, th, 0);
     wdg_buf_puts(b, ", label=\"");
-    dot_text(b, lab.ptr ? lab.ptr : "");
+    wdg_dot_text(b, lab.ptr ? lab.ptr : "", 1);
     wdg_buf_puts(b, "\"];\n");
     b->oom |= lab.oom;
     wdg_buf_free(&lab);
@@ -405,7 +387,7 @@ static void wait_label(wdg_buf *b, const wdg_report *r, int has_obj, wdg_addr ob
     if (has_obj)
         wdg_buf_printf(&lab, "waits on %s\n", wdg_fmt_addr(r, obj, a, sizeof a));
     wdg_buf_printf(&lab, "for %s", key);
-    dot_text(b, lab.ptr ? lab.ptr : "");
+    wdg_dot_text(b, lab.ptr ? lab.ptr : "", 1);
     b->oom |= lab.oom;
     wdg_buf_free(&lab);
 }
@@ -463,7 +445,7 @@ static void rung_edges(wdg_buf *b, const wdg_report *r, const graph *g)
         if (e->unproven)
             wdg_buf_puts(&lab, "\n(unchecked)");
         wdg_buf_printf(b, "  c%u -> c%u [label=\"", e->from, e->to);
-        dot_text(b, lab.ptr ? lab.ptr : "");
+        wdg_dot_text(b, lab.ptr ? lab.ptr : "", 1);
         wdg_buf_putc(b, '"');
         b->oom |= lab.oom;
         wdg_buf_free(&lab);
@@ -495,7 +477,7 @@ static void link_edges(wdg_buf *b, const wdg_report *r)
             wdg_buf_printf(&lab, "waits on %s\nsignalled by %s\nleft unconsumed",
                            x->has_obj ? wdg_fmt_addr(r, x->obj, a, sizeof a) : "its object", key);
             wdg_buf_printf(b, "  c%u -> c%u [label=\"", l->tid, s);
-            dot_text(b, lab.ptr ? lab.ptr : "");
+            wdg_dot_text(b, lab.ptr ? lab.ptr : "", 1);
             wdg_buf_printf(b, "\", color=\"%s\", penwidth=2];\n", ROOT_EDGE_COLOR);
             b->oom |= lab.oom;
             wdg_buf_free(&lab);
@@ -559,7 +541,7 @@ static void title(wdg_buf *b, const wdg_report *r)
                    r->opts.cand_name, d->n_roots, d->n_roots == 1 ? "" : "s", d->n_unexplained,
                    d->n_unexplained == 1 ? "" : "s");
     wdg_buf_puts(b, "  labelloc=t;\n  label=\"");
-    dot_text(b, t.ptr ? t.ptr : "");
+    wdg_dot_text(b, t.ptr ? t.ptr : "", 1);
     wdg_buf_puts(b, "\";\n");
     b->oom |= t.oom;
     wdg_buf_free(&t);
