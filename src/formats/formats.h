@@ -208,6 +208,10 @@ typedef struct wdg_jsonl_header {
 
 wdg_line_kind wdg_jsonl_parse(const char *line, size_t len, wdg_rec *rec,
                               wdg_jsonl_header *hdr, wdg_line_result *res);
+/* The same without the quick path for the common keys and values (for
+ * tests: both must give the same record, kind and message). */
+wdg_line_kind wdg_jsonl_parse_general(const char *line, size_t len, wdg_rec *rec,
+                                      wdg_jsonl_header *hdr, wdg_line_result *res);
 
 /* --- xenia logs (xenia.c) ------------------------------------------- */
 typedef struct wdg_xenia wdg_xenia;

@@ -14,9 +14,12 @@ typedef struct scan {
     const unsigned char *p, *end;
 } scan;
 
-static void ws(scan *s)
+/* White space is rare between members: one compare sees past a byte
+ * that is none (every white-space byte is at most ' '). */
+static inline void ws(scan *s)
 {
-    while (s->p < s->end && (*s->p == ' ' || *s->p == '\t' || *s->p == '\r' || *s->p == '\n'))
+    while (s->p < s->end && *s->p <= ' ' &&
+           (*s->p == ' ' || *s->p == '\t' || *s->p == '\r' || *s->p == '\n'))
         s->p++;
 }
 
@@ -343,6 +346,7 @@ typedef struct ctx {
     wdg_line_result *res;
     const char *key;   /* field name for messages */
     int nomem;         /* out of memory interning an address */
+    int quick;         /* try the quick path (0: the general one only, for tests) */
 } ctx;
 
 static int fail(ctx *c, int reason, const char *what)
@@ -371,6 +375,60 @@ static int read_null(ctx *c)
     return 0;
 }
 
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define SWAR 1
+/* Numbers eight bytes at a time: the first byte of a word is its lowest. */
+enum { SWAR_BYTES = 8 };
+static const uint64_t ONES = 0x0101010101010101ULL, HIGHS = 0x8080808080808080ULL;
+
+static inline uint64_t load8(const unsigned char *p)
+{
+    uint64_t w;
+    memcpy(&w, p, 8);
+    return w;
+}
+
+/* How many of w's bytes, from the first, are in the set marked by the
+ * high bits of ok (0 to 8). */
+static inline unsigned run_of(uint64_t ok)
+{
+    uint64_t bad = ~ok & HIGHS;
+    return bad ? (unsigned)__builtin_ctzll(bad) >> 3 : 8;
+}
+
+/* A high bit per byte of w that is in [lo, hi] (both below 0x80).  A byte
+ * of 0x80 or more may carry into the bytes after it, which only matters
+ * after the first byte outside the set, and callers stop there. */
+static inline uint64_t in_range(uint64_t w, unsigned char lo, unsigned char hi)
+{
+    return (w + ONES * (0x80u - lo)) & ~(w + ONES * (0x7Fu - hi)) & ~w & HIGHS;
+}
+
+/* The value of the first k (1 to 8) decimal digits of w. */
+static inline uint64_t dec_value(uint64_t w, unsigned k)
+{
+    w <<= 8 * (8 - k);   /* the missing leading digits read as zeros */
+    w = (w & (ONES * 0x0F)) * 2561 >> 8;
+    w = (w & 0x00FF00FF00FF00FFULL) * 6553601 >> 16;
+    return (w & 0x0000FFFF0000FFFFULL) * 42949672960001ULL >> 32;
+}
+
+/* The value of the first k (1 to 8) hex digits of w. */
+static inline uint64_t hex_value(uint64_t w, unsigned k)
+{
+    uint64_t n = (w & (ONES * 0x0F)) + ((w >> 6) & ONES) * 9;   /* a letter has bit 6 */
+    n <<= 8 * (8 - k);
+    n = ((n << 4) | (n >> 8)) & 0x00FF00FF00FF00FFULL;
+    n = ((n << 8) | (n >> 16)) & 0x0000FFFF0000FFFFULL;
+    return ((n << 16) | (n >> 32)) & 0xFFFFFFFFULL;
+}
+
+static inline unsigned hex_run(uint64_t w)
+{
+    return run_of(in_range(w, '0', '9') | in_range(w | ONES * 0x20, 'a', 'f'));
+}
+#endif
+
 /* The common integer in one pass: up to 18 digits, no leading zero, no
  * fraction or exponent (which cannot overflow); 0 sends anything else to
  * the full scanner, which words every error. */
@@ -381,6 +439,21 @@ static int quick_int(scan *s, int64_t *out)
     p += neg;
     const unsigned char *d = p;
     uint64_t v = 0;
+#ifdef SWAR
+    static const uint64_t pow10[9] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000,
+                                      100000000};
+    /* two words at most: 16 digits, and the loop below takes the rest */
+    for (int i = 0; i < 2 && end - p >= SWAR_BYTES; i++) {
+        uint64_t w = load8(p);
+        unsigned k = run_of(in_range(w, '0', '9'));
+        if (k == 0)
+            break;
+        v = v * pow10[k] + dec_value(w, k);
+        p += k;
+        if (k < 8)
+            break;
+    }
+#endif
     while (p < end && digit(*p) && p - d < 18)
         v = v * 10 + (uint64_t)(*p++ - '0');
     if (p == d || (*d == '0' && p - d > 1))
@@ -407,6 +480,18 @@ static int quick_hex(scan *s, uint64_t *out)
     p += 2;
     const unsigned char *d = p;
     uint64_t v = 0;
+#ifdef SWAR
+    for (int i = 0; i < 2 && end - p >= SWAR_BYTES; i++) {
+        uint64_t w = load8(p);
+        unsigned k = hex_run(w);
+        if (k == 0)
+            break;
+        v = v << (4 * k) | hex_value(w, k);
+        p += k;
+        if (k < 8)
+            break;
+    }
+#endif
     while (p < end && hex1[*p] && p - d < 16)
         v = v << 4 | (uint64_t)(hex1[*p++] - 1);
     if (p == d || p >= end || *p != '"')
@@ -813,6 +898,124 @@ static int read_member(ctx *c, wdg_rec *rec, wdg_jsonl_header *hdr)
     return read_event_field(c, f, rec);
 }
 
+/* --- the quick path ---------------------------------------------------- */
+
+/* At a member's key: the keys wedge's own writers use, compared with the
+ * bytes up to the colon as one piece ("tid":), instead of scanning the
+ * key and looking it up.  F_UNKNOWN (nothing consumed) sends anything else
+ * (an alias, an escape, white space before the colon) to read_member(). */
+static wdg_field quick_key(scan *s)
+{
+    const unsigned char *p = s->p;
+    size_t n = (size_t)(s->end - p);
+#define KEY(lit, field)                                                         \
+    if (n >= sizeof lit - 1 && memcmp(p, lit, sizeof lit - 1) == 0) {          \
+        s->p += sizeof lit - 1;                                                 \
+        return field;                                                           \
+    }
+    if (n < 4 || p[0] != '"')
+        return F_UNKNOWN;
+    switch (p[1]) {
+    case 't':
+        KEY("\"t\":", F_T);
+        KEY("\"tid\":", F_TID);
+        KEY("\"timeout\":", F_TIMEOUT);
+        break;
+    case 'o':
+        KEY("\"op\":", F_OP);
+        KEY("\"obj\":", F_OBJ);
+        KEY("\"objs\":", F_OBJS);
+        break;
+    case 'l': KEY("\"lr\":", F_LR); break;
+    case 'c':
+        KEY("\"count\":", F_COUNT);
+        KEY("\"cycle\":", F_CYCLE);
+        break;
+    case 'w': KEY("\"wait_all\":", F_WAIT_ALL); break;
+    case 'p': KEY("\"pc\":", F_PC); break;
+    case 'r': KEY("\"ret\":", F_RET); break;
+    case 'n': KEY("\"new_tid\":", F_NEW_TID); break;
+    case 'e': KEY("\"entry_pc\":", F_ENTRY_PC); break;
+    case 'f': KEY("\"frames\":", F_FRAMES); break;
+    case 'a': KEY("\"alias\":", F_ALIAS); break;
+    case 's': KEY("\"suspended\":", F_SUSPENDED); break;
+    }
+#undef KEY
+    return F_UNKNOWN;
+}
+
+/* At a string: its plain bytes end at the returned pointer, which is not
+ * a plain byte ('"', '\\', a control or non-ASCII byte) or is the end. */
+static inline const unsigned char *plain_end(const unsigned char *p, const unsigned char *end)
+{
+    scan t = {p, end};
+    skip_plain(&t);
+    while (t.p < end && *t.p >= 0x20 && *t.p < 0x80 && *t.p != '"' && *t.p != '\\')
+        t.p++;
+    return t.p;
+}
+
+/* The value of field f in its common form: a decimal integer, "0x" hex of
+ * up to 32 bits, an op name of plain bytes; stored as the setters would
+ * store it.  0 (nothing consumed, nothing stored) when the value is
+ * anything else or out of the field's range: read_event_field() then
+ * reads it from the same place and words the error. */
+static int quick_value(ctx *c, wdg_field f, wdg_rec *rec)
+{
+    const wdg_field_info *w = &wdg_fields[f];
+    const unsigned char *p = c->s.p;
+    int64_t v;
+    uint64_t h;
+    if (p >= c->s.end)
+        return 0;
+    switch (w->type) {
+    case FT_TIME:
+    case FT_INT:
+        if (*p == '"' || !quick_int(&c->s, &v))
+            return 0;
+        if (w->type == FT_TIME && v < 0) {
+            c->s.p = p;
+            return 0;
+        }
+        *(int64_t *)(void *)((char *)rec + w->off) = v;
+        break;
+    case FT_U32:
+        if (*p == '"' || !quick_int(&c->s, &v))
+            return 0;
+        if (v < 0 || v > UINT32_MAX) {
+            c->s.p = p;
+            return 0;
+        }
+        *(uint32_t *)(void *)((char *)rec + w->off) = (uint32_t)v;
+        break;
+    case FT_ADDR:
+        if (*p != '"' || !quick_hex(&c->s, &h))
+            return 0;
+        if (h > UINT32_MAX) {   /* wide: interned by the general path */
+            c->s.p = p;
+            return 0;
+        }
+        *(wdg_addr *)(void *)((char *)rec + w->off) = h;
+        break;
+    case FT_OP: {
+        if (*p != '"')
+            return 0;
+        const unsigned char *e = plain_end(p + 1, c->s.end);
+        size_t n = (size_t)(e - (p + 1));
+        if (e >= c->s.end || *e != '"' || n == 0 || n > 255)
+            return 0;
+        rec->op = (const char *)p + 1;
+        rec->op_len = n;
+        c->s.p = e + 1;
+        break;
+    }
+    default:
+        return 0;
+    }
+    rec->have |= w->flag;
+    return 1;
+}
+
 /* After the '{': the members up to and including the '}'. */
 static int read_members(ctx *c, wdg_rec *rec, wdg_jsonl_header *hdr)
 {
@@ -823,8 +1026,15 @@ static int read_members(ctx *c, wdg_rec *rec, wdg_jsonl_header *hdr)
     }
     for (;;) {
         ws(&c->s);
-        if (read_member(c, rec, hdr) < 0)
+        wdg_field f = c->quick ? quick_key(&c->s) : F_UNKNOWN;
+        if (f != F_UNKNOWN) {
+            c->key = wdg_field_name(f);
+            ws(&c->s);
+            if (!quick_value(c, f, rec) && read_event_field(c, f, rec) < 0)
+                return -1;
+        } else if (read_member(c, rec, hdr) < 0) {
             return -1;
+        }
         ws(&c->s);
         if (c->s.p < c->s.end && *c->s.p == ',') {
             c->s.p++;
@@ -871,11 +1081,11 @@ static wdg_line_kind finish_line(ctx *c, const wdg_rec *rec, const wdg_jsonl_hea
     return LINE_EVENT;
 }
 
-wdg_line_kind wdg_jsonl_parse(const char *line, size_t len, wdg_rec *rec,
-                              wdg_jsonl_header *hdr, wdg_line_result *res)
+static wdg_line_kind parse(const char *line, size_t len, wdg_rec *rec, wdg_jsonl_header *hdr,
+                           wdg_line_result *res, int quick)
 {
     ctx c = {{(const unsigned char *)line, (const unsigned char *)line + len},
-             (const unsigned char *)line, res, "", 0};
+             (const unsigned char *)line, res, "", 0, quick};
     header_reset(hdr);
     wdg_rec_clear(rec);
     ws(&c.s);
@@ -885,6 +1095,18 @@ wdg_line_kind wdg_jsonl_parse(const char *line, size_t len, wdg_rec *rec,
     if (read_members(&c, rec, hdr) < 0)
         return c.nomem ? LINE_NOMEM : LINE_MALFORMED;
     return finish_line(&c, rec, hdr);
+}
+
+wdg_line_kind wdg_jsonl_parse(const char *line, size_t len, wdg_rec *rec,
+                              wdg_jsonl_header *hdr, wdg_line_result *res)
+{
+    return parse(line, len, rec, hdr, res, 1);
+}
+
+wdg_line_kind wdg_jsonl_parse_general(const char *line, size_t len, wdg_rec *rec,
+                                      wdg_jsonl_header *hdr, wdg_line_result *res)
+{
+    return parse(line, len, rec, hdr, res, 0);
 }
 
 /* --- the registry's entry ---------------------------------------------- */

@@ -308,3 +308,150 @@ void test_jsonl_end_reason(void)
     CHECK(wdg_end_reason_name(WDG_END_REASON_UNKNOWN) == NULL);
     CHECK(wdg_end_reason_name(99) == NULL);
 }
+
+/* --- the quick path against the general one ------------------------------ */
+
+/* Both parsers' answers to a line: kind, reason, message and every field
+ * the record says it has.  0 when they agree. */
+static int differs(const char *line, size_t n)
+{
+    wdg_rec a, b;
+    wdg_jsonl_header ha, hb;
+    wdg_line_result ra = {0}, rb = {0};
+    wdg_rec_init(&a, NULL);
+    wdg_rec_init(&b, NULL);
+    wdg_line_kind ka = wdg_jsonl_parse(line, n, &a, &ha, &ra);
+    wdg_line_kind kb = wdg_jsonl_parse_general(line, n, &b, &hb, &rb);
+    if (ka != kb)
+        return 1;
+    if (ka == LINE_MALFORMED)
+        return ra.reason != rb.reason || strcmp(ra.msg, rb.msg) != 0;
+    if (a.have != b.have || ha.is_header != hb.is_header)
+        return 2;
+    uint32_t h = a.have;
+#define SAME(flag, m) if ((h & (flag)) && a.m != b.m) return 3;
+    SAME(R_T, t) SAME(R_CYCLE, cycle) SAME(R_TID, tid) SAME(R_LR, lr) SAME(R_PC, pc)
+    SAME(R_OBJ, obj) SAME(R_WAIT_ALL, wait_all) SAME(R_TIMEOUT, timeout)
+    SAME(R_ENTRY, entry_pc) SAME(R_NEW_TID, new_tid) SAME(R_RET, ret)
+    SAME(R_SUSPENDED, suspended) SAME(R_ALIAS, alias) SAME(R_COUNT, count)
+    SAME(R_OBJS, n_objs) SAME(R_FRAMES, n_frames)
+#undef SAME
+    if ((h & R_OP) && (a.op_len != b.op_len || memcmp(a.op, b.op, a.op_len) != 0))
+        return 4;
+    if ((h & R_OBJS) && memcmp(a.objs, b.objs, a.n_objs * sizeof a.objs[0]) != 0)
+        return 5;
+    return 0;
+}
+
+static int check_same(const char *line, size_t n, int *bad)
+{
+    int d = differs(line, n);
+    if (d && (*bad)++ < 5)
+        fprintf(stderr, "  quick and general parsers differ (%d) on: %.*s\n", d, (int)n, line);
+    return d;
+}
+
+/* Every member order of a common line, with the keys' own names. */
+static void permute(const char **m, int k, int n, int *bad, int *lines)
+{
+    if (k == n) {
+        char buf[512];
+        size_t o = 0;
+        buf[o++] = '{';
+        for (int i = 0; i < n; i++)
+            o += (size_t)snprintf(buf + o, sizeof buf - o, "%s%s", i ? "," : "", m[i]);
+        buf[o++] = '}';
+        check_same(buf, o, bad);
+        (*lines)++;
+        return;
+    }
+    for (int i = k; i < n; i++) {
+        const char *t = m[k];
+        m[k] = m[i], m[i] = t;
+        permute(m, k + 1, n, bad, lines);
+        t = m[k], m[k] = m[i], m[i] = t;
+    }
+}
+
+/* Lines the quick path reads and lines it must hand over: each byte of a
+ * few common lines replaced by each of the bytes that change a value's
+ * form, a byte inserted before each byte, every prefix, every member
+ * order, and values at the edges of their forms and ranges.  The quick
+ * path must give exactly what the general path gives. */
+void test_jsonl_quick(void)
+{
+    static const char *base[] = {
+        "{\"t\":134505224,\"tid\":23,\"op\":\"KeReleaseSemaphore\",\"lr\":\"0x824D2160\","
+        "\"obj\":\"0x7015FF80\",\"count\":1}",
+        "{\"t\":1,\"tid\":6,\"op\":\"KeWaitForMultipleObjects\",\"lr\":\"0x82000320\",\"objs\":"
+        "[\"0xF8000018\",\"0xf800001c\"],\"wait_all\":true,\"timeout\":-10000}",
+        "{\"cycle\":631,\"tid\":9,\"pc\":\"0x8284E49C\",\"lr\":\"0x824d229c\",\"ret\":-5}",
+        "{\"t\":12345678901234567,\"tid\":4294967295,\"op\":\"thread.create\",\"entry_pc\":"
+        "\"0xABCDEF01\",\"new_tid\":10,\"suspended\":false,\"alias\":\"0x1\"}",
+    };
+    static const char subst[] = " \t\"\\0x9aAfFgG.eE-+,:}{[]n\x1f\x7f\x80\xc3";
+    char buf[512];
+    int bad = 0, lines = 0;
+    for (size_t b = 0; b < sizeof base / sizeof base[0]; b++) {
+        const char *l = base[b];
+        size_t n = strlen(l);
+        check_same(l, n, &bad);
+        for (size_t i = 0; i <= n; i++) {
+            check_same(l, i, &bad);   /* every prefix */
+            lines++;
+            for (size_t k = 0; k < sizeof subst - 1; k++) {
+                memcpy(buf, l, n);
+                if (i < n) {   /* replaced */
+                    buf[i] = subst[k];
+                    check_same(buf, n, &bad);
+                }
+                memcpy(buf, l, i);   /* inserted */
+                buf[i] = subst[k];
+                memcpy(buf + i + 1, l + i, n - i);
+                check_same(buf, n + 1, &bad);
+                lines += 2;
+            }
+        }
+    }
+    const char *members[] = {"\"t\":5", "\"tid\":7", "\"op\":\"KeSetEvent\"", "\"lr\":\"0x82000120\"",
+                             "\"obj\":\"0x10\"", "\"count\":2"};
+    permute(members, 0, 6, &bad, &lines);
+    static const char *edges[] = {
+        "{\"t\":1.5,\"tid\":1,\"op\":\"x\"}", "{\"t\":1e3,\"tid\":1,\"op\":\"x\"}",
+        "{\"t\":-1,\"tid\":1,\"op\":\"x\"}", "{\"t\":-0,\"tid\":1,\"op\":\"x\"}",
+        "{\"t\":00,\"tid\":1,\"op\":\"x\"}", "{\"t\":0,\"tid\":1,\"op\":\"x\"}",
+        "{\"t\":123456789012345678,\"tid\":1,\"op\":\"x\"}",
+        "{\"t\":1234567890123456789,\"tid\":1,\"op\":\"x\"}",
+        "{\"t\":9223372036854775807,\"tid\":1,\"op\":\"x\"}",
+        "{\"t\":9223372036854775808,\"tid\":1,\"op\":\"x\"}",
+        "{\"t\":12345678,\"tid\":12345678,\"op\":\"x\"}",
+        "{\"t\":1234567812345678,\"tid\":4294967296,\"op\":\"x\"}",
+        "{\"t\":\"5\",\"tid\":\"0x10\",\"op\":\"x\"}", "{\"t\":null,\"tid\":1,\"op\":\"x\"}",
+        "{\"t\":5,\"tid\":-1,\"op\":\"x\"}", "{\"t\":5,\"tid\":1,\"op\":\"\"}",
+        "{\"t\":5,\"tid\":1,\"op\":\"K\\u0065SetEvent\"}", "{\"t\":5,\"tid\":1,\"op\":\"K\xc3\xa9\"}",
+        "{\"\\u0074\":5,\"tid\":1,\"op\":\"x\"}", "{\"t\" :5,\"tid\" : 1 ,\"op\": \"x\" }",
+        "{\"t\":5,\"t\":6,\"tid\":1,\"tid\":2,\"op\":\"x\",\"op\":\"y\"}",
+        "{\"t\":5,\"tid\":1,\"op\":\"x\",\"lr\":\"0XaBcDeF12\",\"obj\":\"0xabcdef\"}",
+        "{\"t\":5,\"tid\":1,\"op\":\"x\",\"lr\":\"0x0000000000000001\",\"obj\":\"0x00000000000000001\"}",
+        "{\"t\":5,\"tid\":1,\"op\":\"x\",\"lr\":\"0xFFFFFFFF\",\"obj\":\"0x100000000\"}",
+        "{\"t\":5,\"tid\":1,\"op\":\"x\",\"lr\":\"0x\",\"obj\":\"0x1\"}",
+        "{\"t\":5,\"tid\":1,\"op\":\"x\",\"lr\":\"824D2160\"}",
+        "{\"t\":5,\"tid\":1,\"op\":\"x\",\"lr\":2186535264}",
+        "{\"t\":5,\"tid\":1,\"op\":\"x\",\"lr\":\"m.xex+0x10\"}",
+        "{\"t\":5,\"tid\":1,\"op\":\"x\",\"lr\":null,\"timeout\":null}",
+        "{\"wedge_trace\":1,\"engine\":\"e\",\"t\":5}",
+        "{\"t\":5,\"tid\":1,\"op\":\"x\"} x", "{\"t\":5,\"tid\":1,\"op\":\"x\"}  ",
+    };
+    for (size_t i = 0; i < sizeof edges / sizeof edges[0]; i++, lines++)
+        check_same(edges[i], strlen(edges[i]), &bad);
+    /* an op name of 255 bytes is read, 256 is too long */
+    for (size_t len = 254; len <= 257; len++, lines++) {
+        size_t o = (size_t)snprintf(buf, sizeof buf, "{\"tid\":1,\"op\":\"");
+        memset(buf + o, 'K', len);
+        o += len;
+        o += (size_t)snprintf(buf + o, sizeof buf - o, "\"}");
+        check_same(buf, o, &bad);
+    }
+    CHECK(lines > 10000);
+    CHECK_INT(bad, 0);
+}

@@ -17,6 +17,7 @@
     X(jsonl_valid)     \
     X(jsonl_malformed) \
     X(jsonl_end_reason) \
+    X(jsonl_quick)     \
     X(xenia)           \
     X(templates)       \
     X(fields)          \
