@@ -244,14 +244,16 @@ static int scan_number(scan *s, const char **start, size_t *len, int *is_int)
     return 0;
 }
 
-static int literal(scan *s, const char *word)
+static inline int literal_n(scan *s, const char *word, size_t n)
 {
-    size_t n = strlen(word);
     if ((size_t)(s->end - s->p) < n || memcmp(s->p, word, n) != 0)
         return -1;
     s->p += n;
     return 0;
 }
+
+/* a literal's length known where it is compared: no strlen, no call */
+#define literal(s, lit) literal_n(s, lit, sizeof lit - 1)
 
 static int skip_value(scan *s, int depth);
 
@@ -440,18 +442,15 @@ static int quick_int(scan *s, int64_t *out)
     const unsigned char *d = p;
     uint64_t v = 0;
 #ifdef SWAR
-    static const uint64_t pow10[9] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000,
-                                      100000000};
-    /* two words at most: 16 digits, and the loop below takes the rest */
-    for (int i = 0; i < 2 && end - p >= SWAR_BYTES; i++) {
+    /* one word: most numbers have at most 10 digits; the loop below takes
+     * the rest */
+    if (end - p >= SWAR_BYTES) {
         uint64_t w = load8(p);
         unsigned k = run_of(in_range(w, '0', '9'));
-        if (k == 0)
-            break;
-        v = v * pow10[k] + dec_value(w, k);
-        p += k;
-        if (k < 8)
-            break;
+        if (k) {
+            v = dec_value(w, k);
+            p += k;
+        }
     }
 #endif
     while (p < end && digit(*p) && p - d < 18)
@@ -481,15 +480,14 @@ static int quick_hex(scan *s, uint64_t *out)
     const unsigned char *d = p;
     uint64_t v = 0;
 #ifdef SWAR
-    for (int i = 0; i < 2 && end - p >= SWAR_BYTES; i++) {
+    /* one word: a 32-bit address; the loop below takes a wider one's rest */
+    if (end - p >= SWAR_BYTES) {
         uint64_t w = load8(p);
         unsigned k = hex_run(w);
-        if (k == 0)
-            break;
-        v = v << (4 * k) | hex_value(w, k);
-        p += k;
-        if (k < 8)
-            break;
+        if (k) {
+            v = hex_value(w, k);
+            p += k;
+        }
     }
 #endif
     while (p < end && hex1[*p] && p - d < 16)
@@ -955,6 +953,44 @@ static inline const unsigned char *plain_end(const unsigned char *p, const unsig
     return t.p;
 }
 
+/* A list of addresses in its common form, ["0x..","0x.."] of up to the
+ * field's most entries, each of 32 bits, no white space: 1 when stored (as
+ * read_list_field() would), else 0 with nothing consumed. */
+static int quick_list(ctx *c, const wdg_field_info *w, wdg_rec *rec)
+{
+    const unsigned char *start = c->s.p;
+    wdg_addr *a = (wdg_addr *)(void *)((char *)rec + w->off);
+    uint32_t n = 0;
+    uint64_t h;
+    if (*c->s.p != '[' || c->s.end - c->s.p < 2)
+        return 0;
+    c->s.p++;
+    if (*c->s.p == ']') {
+        c->s.p++;
+    } else {
+        for (;;) {
+            if (c->s.p >= c->s.end || *c->s.p != '"' || n >= w->max || !quick_hex(&c->s, &h) ||
+                h > UINT32_MAX) {
+                c->s.p = start;
+                return 0;
+            }
+            a[n++] = h;
+            if (c->s.p < c->s.end && *c->s.p == ',') {
+                c->s.p++;
+                continue;
+            }
+            if (c->s.p < c->s.end && *c->s.p == ']') {
+                c->s.p++;
+                break;
+            }
+            c->s.p = start;
+            return 0;
+        }
+    }
+    *(uint32_t *)(void *)((char *)rec + w->count_off) = n;
+    return 1;
+}
+
 /* The value of field f in its common form: a decimal integer, "0x" hex of
  * up to 32 bits, an op name of plain bytes; stored as the setters would
  * store it.  0 (nothing consumed, nothing stored) when the value is
@@ -997,6 +1033,18 @@ static int quick_value(ctx *c, wdg_field f, wdg_rec *rec)
         }
         *(wdg_addr *)(void *)((char *)rec + w->off) = h;
         break;
+    case FT_BOOL:
+        if (literal(&c->s, "true") == 0)
+            *(int *)(void *)((char *)rec + w->off) = 1;
+        else if (literal(&c->s, "false") == 0)
+            *(int *)(void *)((char *)rec + w->off) = 0;
+        else
+            return 0;
+        break;
+    case FT_ADDR_LIST:
+        if (!quick_list(c, w, rec))
+            return 0;
+        break;
     case FT_OP: {
         if (*p != '"')
             return 0;
@@ -1025,15 +1073,24 @@ static int read_members(ctx *c, wdg_rec *rec, wdg_jsonl_header *hdr)
         return 0;
     }
     for (;;) {
-        ws(&c->s);
+        /* the quick path looks for no white space: a key's '"' or a
+         * value's first byte where it would be is not its form */
         wdg_field f = c->quick ? quick_key(&c->s) : F_UNKNOWN;
         if (f != F_UNKNOWN) {
             c->key = wdg_field_name(f);
+            if (!quick_value(c, f, rec)) {
+                ws(&c->s);
+                if (read_event_field(c, f, rec) < 0)
+                    return -1;
+            }
+        } else {
             ws(&c->s);
-            if (!quick_value(c, f, rec) && read_event_field(c, f, rec) < 0)
+            if (read_member(c, rec, hdr) < 0)
                 return -1;
-        } else if (read_member(c, rec, hdr) < 0) {
-            return -1;
+        }
+        if (c->s.p < c->s.end && *c->s.p == ',') {
+            c->s.p++;
+            continue;
         }
         ws(&c->s);
         if (c->s.p < c->s.end && *c->s.p == ',') {

@@ -452,6 +452,29 @@ void test_jsonl_quick(void)
         o += (size_t)snprintf(buf + o, sizeof buf - o, "\"}");
         check_same(buf, o, &bad);
     }
+    /* lists of 63 to 65 entries (64 the most), and lists of other forms */
+    for (int k = 63; k <= 65; k++, lines++) {
+        size_t o = (size_t)snprintf(buf, sizeof buf, "{\"tid\":1,\"op\":\"x\",\"objs\":[");
+        for (int i = 0; i < k; i++)
+            o += (size_t)snprintf(buf + o, sizeof buf - o, "%s\"0x%x\"", i ? "," : "", i);
+        o += (size_t)snprintf(buf + o, sizeof buf - o, "]}");
+        check_same(buf, o, &bad);
+    }
+    static const char *lists[] = {
+        "{\"tid\":1,\"op\":\"x\",\"objs\":[]}", "{\"tid\":1,\"op\":\"x\",\"objs\":[ ]}",
+        "{\"tid\":1,\"op\":\"x\",\"objs\":[\"0x1\", \"0x2\"]}",
+        "{\"tid\":1,\"op\":\"x\",\"objs\":[\"0x1\",\"0x100000000\"]}",
+        "{\"tid\":1,\"op\":\"x\",\"objs\":[\"0x1\",null]}",
+        "{\"tid\":1,\"op\":\"x\",\"objs\":[\"0x1\",2]}",
+        "{\"tid\":1,\"op\":\"x\",\"objs\":[\"0x1\",]}", "{\"tid\":1,\"op\":\"x\",\"objs\":null}",
+        "{\"tid\":1,\"op\":\"x\",\"objs\":[\"0x1\"],\"objs\":[\"0x2\",\"0x3\"]}",
+        "{\"tid\":1,\"op\":\"x\",\"objs\":[\"0x1\",\"0x2\"],\"objs\":[\"0x3\",\"0x100000000\"]}",
+        "{\"tid\":1,\"op\":\"x\",\"frames\":[\"0x1\",\"0x2\"],\"obj\":\"0x3\"}",
+        "{\"tid\":1,\"op\":\"x\",\"wait_all\":1}", "{\"tid\":1,\"op\":\"x\",\"wait_all\":tru}",
+        "{\"tid\":1,\"op\":\"x\",\"suspended\":falsey}",
+    };
+    for (size_t i = 0; i < sizeof lists / sizeof lists[0]; i++, lines++)
+        check_same(lists[i], strlen(lists[i]), &bad);
     CHECK(lines > 10000);
     CHECK_INT(bad, 0);
 }
