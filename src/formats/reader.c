@@ -93,13 +93,36 @@ static unsigned op_hash(const char *s, size_t n)
     return (unsigned)(h >> 56) % OP_CACHE;
 }
 
+/* a == b for n bytes, a word at a time (the last word overlapping the one
+ * before it): a line's op is compared with its cached name on every line,
+ * and memcmp is a call for a length known only here. */
+static inline int same_name(const char *a, const char *b, size_t n)
+{
+    uint64_t x, y;
+    if (n < 8) {
+        for (size_t i = 0; i < n; i++)
+            if (a[i] != b[i])
+                return 0;
+        return 1;
+    }
+    for (size_t i = 0; i + 8 < n; i += 8) {
+        memcpy(&x, a + i, 8);
+        memcpy(&y, b + i, 8);
+        if (x != y)
+            return 0;
+    }
+    memcpy(&x, a + n - 8, 8);
+    memcpy(&y, b + n - 8, 8);
+    return x == y;
+}
+
 /* The op id of a name: from the cache, else interned (and cached). */
 static uint32_t intern_op(reader *r, const char *s, size_t n)
 {
     if (n > OP_CACHE_NAME)
         return wdg_ops_intern(r->ops, s, n);
     op_slot *slot = &r->op_cache[op_hash(s, n)];
-    if (slot->len == n && memcmp(slot->name, s, n) == 0)
+    if (slot->len == n && same_name(slot->name, s, n))
         return slot->id;
     uint32_t id = wdg_ops_intern(r->ops, s, n);
     if (id != WDG_OP_NONE) {
