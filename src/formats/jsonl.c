@@ -1064,11 +1064,66 @@ static int quick_value(ctx *c, wdg_field f, wdg_rec *rec)
     return 1;
 }
 
+/* At the first member: the members wedge's writers put first, in their
+ * order ("t":N,"tid":N,"op":"NAME","lr":"0xHEX",), each read as the quick
+ * path above reads it but with no lookup or switch; stops before the
+ * first member that is not the next of them in its common form, followed
+ * by a comma, which read_members() then reads. */
+static void quick_prefix(ctx *c, wdg_rec *rec)
+{
+#define AT(lit) (end - p >= (ptrdiff_t)sizeof lit - 1 && memcmp(p, lit, sizeof lit - 1) == 0)
+    const unsigned char *p = c->s.p, *end = c->s.end;
+    int64_t v;
+    uint64_t h;
+    if (!AT("\"t\":"))
+        return;
+    c->s.p = p + 4;
+    if (!quick_int(&c->s, &v) || v < 0 || c->s.p >= end || *c->s.p != ',')
+        goto stop;
+    rec->t = v;
+    rec->have |= R_T;
+    p = ++c->s.p;
+    if (!AT("\"tid\":"))
+        return;
+    c->s.p = p + 6;
+    if (!quick_int(&c->s, &v) || v < 0 || v > UINT32_MAX || c->s.p >= end || *c->s.p != ',')
+        goto stop;
+    rec->tid = (uint32_t)v;
+    rec->have |= R_TID;
+    p = ++c->s.p;
+    if (!AT("\"op\":\""))
+        return;
+    const unsigned char *a = p + 6, *e = plain_end(a, end);
+    if (e >= end || *e != '"' || e == a || e - a > 255 || e + 1 >= end || e[1] != ',')
+        goto stop;
+    rec->op = (const char *)a;
+    rec->op_len = (size_t)(e - a);
+    rec->have |= R_OP;
+    p = c->s.p = e + 2;
+    if (!AT("\"lr\":"))
+        return;
+    c->s.p = p + 5;
+    if (c->s.p >= end || *c->s.p != '"' || !quick_hex(&c->s, &h) || h > UINT32_MAX ||
+        c->s.p >= end || *c->s.p != ',')
+        goto stop;
+    rec->lr = h;
+    rec->have |= R_LR;
+    c->s.p++;
+    return;
+stop:
+    c->s.p = p;   /* this member is read again by the general loop */
+#undef AT
+}
+
 /* After the '{': the members up to and including the '}'. */
 static int read_members(ctx *c, wdg_rec *rec, wdg_jsonl_header *hdr)
 {
+    const unsigned char *first = c->s.p;
+    if (c->quick)
+        quick_prefix(c, rec);
+    int read_any = c->s.p != first;   /* then it stopped after a comma */
     ws(&c->s);
-    if (c->s.p < c->s.end && *c->s.p == '}') {
+    if (!read_any && c->s.p < c->s.end && *c->s.p == '}') {
         c->s.p++;
         return 0;
     }

@@ -441,6 +441,8 @@ void test_jsonl_quick(void)
         "{\"t\":5,\"tid\":1,\"op\":\"x\",\"lr\":null,\"timeout\":null}",
         "{\"wedge_trace\":1,\"engine\":\"e\",\"t\":5}",
         "{\"t\":5,\"tid\":1,\"op\":\"x\"} x", "{\"t\":5,\"tid\":1,\"op\":\"x\"}  ",
+        "{}", "{ }", " { } ", "{\"t\":5,}", "{\"t\":5, }", "{\"t\":5,\"tid\":1,}",
+        "{\"t\":5,\"tid\":1,\"op\":\"x\",\"lr\":\"0x1\",}", "{\"t\":5,\"tid\":1,\"op\":\"x\",\"lr\":\"0x1\"}",
     };
     for (size_t i = 0; i < sizeof edges / sizeof edges[0]; i++, lines++)
         check_same(edges[i], strlen(edges[i]), &bad);
@@ -475,6 +477,11 @@ void test_jsonl_quick(void)
     };
     for (size_t i = 0; i < sizeof lists / sizeof lists[0]; i++, lines++)
         check_same(lists[i], strlen(lists[i]), &bad);
+    /* the general path shares the member loop: its answers, stated */
+    CHECK_INT(reason_of("{ }"), WDG_MAL_MISSING);
+    CHECK_INT(reason_of("{}"), WDG_MAL_MISSING);
+    CHECK_INT(reason_of("{\"t\":5,}"), WDG_MAL_SYNTAX);
+    CHECK_INT(reason_of("{\"t\":5,\"tid\":1,\"op\":\"x\",\"lr\":\"0x1\",}"), WDG_MAL_SYNTAX);
     CHECK(lines > 10000);
     CHECK_INT(bad, 0);
 }
