@@ -429,7 +429,29 @@ static inline unsigned hex_run(uint64_t w)
 {
     return run_of(in_range(w, '0', '9') | in_range(w | ONES * 0x20, 'a', 'f'));
 }
+
+/* The first n (1 to 8) bytes of w equal lit's. */
+static inline int word_is(uint64_t w, const char *lit, size_t n)
+{
+    uint64_t l = 0;
+    memcpy(&l, lit, n);
+    return ((w ^ l) & (n == 8 ? ~0ULL : (1ULL << (8 * n)) - 1)) == 0;
+}
 #endif
+
+/* p[0..n) is lit, n of at most 16 known where it is called: one or two
+ * word compares (gcc calls memcmp for most lengths). */
+static inline int bytes_are(const unsigned char *p, const unsigned char *end, const char *lit,
+                            size_t n)
+{
+#ifdef SWAR
+    if (n <= 8 && end - p >= 8)
+        return word_is(load8(p), lit, n);
+    if (n <= 16 && end - p >= 16)
+        return word_is(load8(p), lit, 8) && word_is(load8(p + 8), lit + 8, n - 8);
+#endif
+    return (size_t)(end - p) >= n && memcmp(p, lit, n) == 0;
+}
 
 /* The common integer in one pass: up to 18 digits, no leading zero, no
  * fraction or exponent (which cannot overflow); 0 sends anything else to
@@ -907,7 +929,7 @@ static wdg_field quick_key(scan *s)
     const unsigned char *p = s->p;
     size_t n = (size_t)(s->end - p);
 #define KEY(lit, field)                                                         \
-    if (n >= sizeof lit - 1 && memcmp(p, lit, sizeof lit - 1) == 0) {          \
+    if (bytes_are(p, s->end, lit, sizeof lit - 1)) {                            \
         s->p += sizeof lit - 1;                                                 \
         return field;                                                           \
     }
@@ -1071,7 +1093,7 @@ static int quick_value(ctx *c, wdg_field f, wdg_rec *rec)
  * by a comma, which read_members() then reads. */
 static void quick_prefix(ctx *c, wdg_rec *rec)
 {
-#define AT(lit) (end - p >= (ptrdiff_t)sizeof lit - 1 && memcmp(p, lit, sizeof lit - 1) == 0)
+#define AT(lit) bytes_are(p, end, lit, sizeof lit - 1)
     const unsigned char *p = c->s.p, *end = c->s.end;
     int64_t v;
     uint64_t h;
