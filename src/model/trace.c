@@ -241,8 +241,18 @@ int wdg_trace_fold(wdg_trace *t, wdg_error *err)
             return wdg_error_set(err, WDG_ENOMEM, NULL, 0, "out of memory");
     }
     struct wdg_fold *f = t->fold;
+    /* tids already put, by their low bits: most events are of a few
+     * threads, so most skip the hash map (wedge stats folds every event) */
+    struct { uint32_t tid, ok; } known[64] = {{0, 0}};
     for (size_t i = 0; i < t->n_events; i++) {
         int added = 0;
+        uint32_t tid = t->events[i].tid;
+        if (known[tid & 63].ok && known[tid & 63].tid == tid) {
+            fold_event(f, &t->events[i]);
+            continue;
+        }
+        known[tid & 63].tid = tid;
+        known[tid & 63].ok = 1;
         if (!wdg_map_put(&f->tids, t->events[i].tid, 0, &added) ||
             (added && wdg_grow((void **)&f->tid_list, &f->cap_tids, f->n_tids + 1,
                                sizeof *f->tid_list, 64) < 0))
