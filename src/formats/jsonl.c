@@ -5,6 +5,7 @@
 
 #include "wedge/utf8.h"
 
+#include "../base/swar.h"
 #include "../model/trace_build.h"
 #include "formats.h"
 
@@ -377,74 +378,13 @@ static int read_null(ctx *c)
     return 0;
 }
 
-#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-#define SWAR 1
-/* Numbers eight bytes at a time: the first byte of a word is its lowest. */
-enum { SWAR_BYTES = 8 };
-static const uint64_t ONES = 0x0101010101010101ULL, HIGHS = 0x8080808080808080ULL;
-
-static inline uint64_t load8(const unsigned char *p)
-{
-    uint64_t w;
-    memcpy(&w, p, 8);
-    return w;
-}
-
-/* How many of w's bytes, from the first, are in the set marked by the
- * high bits of ok (0 to 8). */
-static inline unsigned run_of(uint64_t ok)
-{
-    uint64_t bad = ~ok & HIGHS;
-    return bad ? (unsigned)__builtin_ctzll(bad) >> 3 : 8;
-}
-
-/* A high bit per byte of w that is in [lo, hi] (both below 0x80).  A byte
- * of 0x80 or more may carry into the bytes after it, which only matters
- * after the first byte outside the set, and callers stop there. */
-static inline uint64_t in_range(uint64_t w, unsigned char lo, unsigned char hi)
-{
-    return (w + ONES * (0x80u - lo)) & ~(w + ONES * (0x7Fu - hi)) & ~w & HIGHS;
-}
-
-/* The value of the first k (1 to 8) decimal digits of w. */
-static inline uint64_t dec_value(uint64_t w, unsigned k)
-{
-    w <<= 8 * (8 - k);   /* the missing leading digits read as zeros */
-    w = (w & (ONES * 0x0F)) * 2561 >> 8;
-    w = (w & 0x00FF00FF00FF00FFULL) * 6553601 >> 16;
-    return (w & 0x0000FFFF0000FFFFULL) * 42949672960001ULL >> 32;
-}
-
-/* The value of the first k (1 to 8) hex digits of w. */
-static inline uint64_t hex_value(uint64_t w, unsigned k)
-{
-    uint64_t n = (w & (ONES * 0x0F)) + ((w >> 6) & ONES) * 9;   /* a letter has bit 6 */
-    n <<= 8 * (8 - k);
-    n = ((n << 4) | (n >> 8)) & 0x00FF00FF00FF00FFULL;
-    n = ((n << 8) | (n >> 16)) & 0x0000FFFF0000FFFFULL;
-    return ((n << 16) | (n >> 32)) & 0xFFFFFFFFULL;
-}
-
-static inline unsigned hex_run(uint64_t w)
-{
-    return run_of(in_range(w, '0', '9') | in_range(w | ONES * 0x20, 'a', 'f'));
-}
-
-/* The first n (1 to 8) bytes of w equal lit's. */
-static inline int word_is(uint64_t w, const char *lit, size_t n)
-{
-    uint64_t l = 0;
-    memcpy(&l, lit, n);
-    return ((w ^ l) & (n == 8 ? ~0ULL : (1ULL << (8 * n)) - 1)) == 0;
-}
-#endif
 
 /* p[0..n) is lit, n of at most 16 known where it is called: one or two
  * word compares (gcc calls memcmp for most lengths). */
 static inline int bytes_are(const unsigned char *p, const unsigned char *end, const char *lit,
                             size_t n)
 {
-#ifdef SWAR
+#ifdef WDG_SWAR
     if (n <= 8 && end - p >= 8)
         return word_is(load8(p), lit, n);
     if (n <= 16 && end - p >= 16)
@@ -463,7 +403,7 @@ static int quick_int(scan *s, int64_t *out)
     p += neg;
     const unsigned char *d = p;
     uint64_t v = 0;
-#ifdef SWAR
+#ifdef WDG_SWAR
     /* one word: most numbers have at most 10 digits; the loop below takes
      * the rest */
     if (end - p >= SWAR_BYTES) {
@@ -501,7 +441,7 @@ static int quick_hex(scan *s, uint64_t *out)
     p += 2;
     const unsigned char *d = p;
     uint64_t v = 0;
-#ifdef SWAR
+#ifdef WDG_SWAR
     /* one word: a 32-bit address; the loop below takes a wider one's rest */
     if (end - p >= SWAR_BYTES) {
         uint64_t w = load8(p);

@@ -6,6 +6,7 @@
 #include "../base/grow.h"
 #include "../base/map.h"
 #include "../model/trace_build.h"
+#include "../base/swar.h"
 #include "formats.h"
 
 #define MAX_ARGS 16
@@ -89,6 +90,13 @@ static size_t skip_spaces(const char *s, size_t i, size_t n)
 
 static size_t word_end(const char *s, size_t i, size_t n)
 {
+#ifdef WDG_SWAR
+    for (; n - i >= 8; i += 8) {   /* every line is words: eight bytes at a time */
+        uint64_t sp = space_or_tab(load8((const unsigned char *)s + i));
+        if (sp)
+            return i + ((unsigned)__builtin_ctzll(sp) >> 3);
+    }
+#endif
     while (i < n && !is_space(s[i]))
         i++;
     return i;
@@ -137,16 +145,24 @@ static int ident_char(char c)
            c == '_' || c == ':';
 }
 
+/* A word (a run of bytes other than space and tab) of more than n bytes
+ * starts with name (n bytes, its last one '=') at i. */
+static int word_at(const char *msg, size_t len, size_t i, const char *name, size_t n)
+{
+    return i + n < len && (i == 0 || is_space(msg[i - 1])) && !is_space(msg[i + n]) &&
+           memcmp(msg + i, name, n) == 0;
+}
+
+/* Some word is op=VALUE and some word tid=VALUE: only the few '=' bytes
+ * are looked at, each for the name before it. */
 int wdg_kv_line_looks(const char *msg, size_t len)
 {
     int op = 0, tid = 0;
-    for (size_t i = skip_spaces(msg, 0, len); i < len; i = skip_spaces(msg, i, len)) {
-        size_t e = word_end(msg, i, len);
-        if (e - i > 3 && memcmp(msg + i, "op=", 3) == 0)
-            op = 1;
-        if (e - i > 4 && memcmp(msg + i, "tid=", 4) == 0)
-            tid = 1;
-        i = e;
+    for (const char *eq = memchr(msg, '=', len); eq && !(op && tid);
+         eq = memchr(eq + 1, '=', len - (size_t)(eq + 1 - msg))) {
+        size_t at = (size_t)(eq - msg);
+        op |= at >= 2 && word_at(msg, len, at - 2, "op=", 3);
+        tid |= at >= 3 && word_at(msg, len, at - 3, "tid=", 4);
     }
     return op && tid;
 }

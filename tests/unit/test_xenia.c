@@ -8,8 +8,51 @@ static wdg_trace *load_text(wdg_ops *ops, const char *text, wdg_error *err)
     return t_load(t_tempfile(text, strlen(text)), ops, NULL, err);
 }
 
+/* wdg_kv_line_looks() as it was first written, word by word: the quick
+ * one (the '=' bytes only) must agree with it on every line. */
+static int kv_looks_words(const char *m, size_t n)
+{
+    int op = 0, tid = 0;
+    size_t i = 0;
+    for (;;) {
+        while (i < n && (m[i] == ' ' || m[i] == '\t'))
+            i++;
+        if (i >= n)
+            break;
+        size_t e = i;
+        while (e < n && m[e] != ' ' && m[e] != '\t')
+            e++;
+        op |= e - i > 3 && memcmp(m + i, "op=", 3) == 0;
+        tid |= e - i > 4 && memcmp(m + i, "tid=", 4) == 0;
+        i = e;
+    }
+    return op && tid;
+}
+
+/* Random lines of the bytes that matter (and a few that do not), and
+ * every prefix of a real one. */
+static void test_kv_looks(void)
+{
+    static const char alpha[] = "opti d=\t x,";
+    static const char real[] = "audit_69 op=NtSetEvent tid=8 handle=F800002C lr=821780C0";
+    char buf[40];
+    uint32_t seed = 12345;
+    int bad = 0;
+    for (int k = 0; k < 200000; k++) {
+        size_t n = (seed = seed * 1103515245u + 12345u) >> 16 & 31;
+        for (size_t i = 0; i < n; i++)
+            buf[i] = alpha[((seed = seed * 1103515245u + 12345u) >> 16) % (sizeof alpha - 1)];
+        bad += wdg_kv_line_looks(buf, n) != kv_looks_words(buf, n);
+    }
+    for (size_t n = 0; n <= sizeof real - 1; n++)
+        bad += wdg_kv_line_looks(real, n) != kv_looks_words(real, n);
+    CHECK(wdg_kv_line_looks(real, sizeof real - 1));
+    CHECK_INT(bad, 0);
+}
+
 void test_xenia(void)
 {
+    test_kv_looks();
     wdg_error err = {0};
     wdg_ops *ops;
     wdg_ops_new(&ops, &err);
