@@ -1,6 +1,7 @@
 /* Number parsers shared by the readers, the symbol table, the simulator and
  * the command line: byte ranges in, no NUL needed, no locale consulted. */
 #include "numparse.h"
+#include "swar.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -26,7 +27,17 @@ int wdg_parse_hex64(const char *s, size_t n, uint64_t *out)
         return -1;
     uint64_t v = 0;
     int overflow = 0;
-    for (size_t i = 0; i < n; i++) {
+    size_t i = 0;
+#ifdef WDG_SWAR
+    if (n >= 8) {   /* a 32-bit address in one word */
+        uint64_t w = load8((const unsigned char *)s);
+        if (hex_run(w) < 8)
+            return -1;
+        v = hex_value(w, 8);
+        i = 8;
+    }
+#endif
+    for (; i < n; i++) {
         int d = hexval(s[i]);
         if (d < 0)
             return -1;
@@ -85,8 +96,17 @@ int wdg_parse_dec64(const char *s, size_t n, int64_t *out)
     uint64_t v = 0;
     int overflow = 0;
     /* 18 digits cannot overflow: no check per digit */
-    size_t quick = n < 18 ? n : 18;
-    for (size_t i = 0; i < quick; i++) {
+    size_t quick = n < 18 ? n : 18, i = 0;
+#ifdef WDG_SWAR
+    if (n >= 8) {   /* the first eight digits in one word */
+        uint64_t w = load8((const unsigned char *)s);
+        if (run_of(in_range(w, '0', '9')) < 8)
+            return -1;
+        v = dec_value(w, 8);
+        i = 8;
+    }
+#endif
+    for (; i < quick; i++) {
         if (s[i] < '0' || s[i] > '9')
             return -1;
         v = v * 10 + (unsigned)(s[i] - '0');

@@ -5,8 +5,80 @@
 #include "harness.h"
 #include "wedge/wedge.h"
 
+/* The parsers as first written, a byte at a time: the word-at-a-time
+ * ones must agree on every string. */
+static int ref_hex64(const char *s, size_t n, uint64_t *out)
+{
+    if (n >= 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+        s += 2, n -= 2;
+    if (n == 0)
+        return -1;
+    uint64_t v = 0;
+    int over = 0;
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+        if (d < 0)
+            return -1;
+        over |= (v >> 60) != 0;
+        v = v << 4 | (uint64_t)d;
+    }
+    if (over)
+        return -2;
+    *out = v;
+    return 0;
+}
+
+static int ref_dec64(const char *s, size_t n, int64_t *out)
+{
+    int neg = n && s[0] == '-';
+    s += neg, n -= (size_t)neg;
+    if (n == 0)
+        return -1;
+    uint64_t v = 0;
+    int over = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return -1;
+        unsigned d = (unsigned)(s[i] - '0');
+        if (v > (UINT64_MAX - d) / 10)
+            over = 1;
+        else
+            v = v * 10 + d;
+    }
+    if (over || v > (neg ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX))
+        return -2;
+    *out = neg ? (int64_t)(0 - v) : (int64_t)v;
+    return 0;
+}
+
+static void test_numbers_words(void)
+{
+    static const char alpha[] = "0123456789999aAfFgG/:@`x-";
+    char buf[32];
+    uint32_t seed = 7;
+    int bad = 0;
+    for (int k = 0; k < 300000; k++) {
+        size_t n = (seed = seed * 1103515245u + 12345u) >> 16 & 31;
+        int digits = k & 1;   /* half of them digits only */
+        for (size_t i = 0; i < n; i++) {
+            unsigned r = (seed = seed * 1103515245u + 12345u) >> 16;
+            buf[i] = digits && r % 16 ? (char)('0' + r % 10) : alpha[r % (sizeof alpha - 1)];
+        }
+        uint64_t a = 1, b = 1;
+        int64_t c = 1, d = 1;
+        int ra = wdg_parse_hex64(buf, n, &a), rb = ref_hex64(buf, n, &b);
+        bad += ra != rb || (ra == 0 && a != b);
+        ra = wdg_parse_dec64(buf, n, &c), rb = ref_dec64(buf, n, &d);
+        bad += ra != rb || (ra == 0 && c != d);
+    }
+    CHECK_INT(bad, 0);
+}
+
 void test_numbers(void)
 {
+    test_numbers_words();
     uint32_t v = 0;
     int64_t i = 0;
     CHECK_INT(wdg_parse_hex32("0x824D229C", 10, &v), 0);
