@@ -15,6 +15,8 @@
 
 #if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 #define WDG_SWAR 1
+/* for helpers whose arguments are constants at their call: folded there */
+#define WDG_FOLDED static inline __attribute__((always_inline))
 enum { SWAR_BYTES = 8 };
 static const uint64_t ONES = 0x0101010101010101ULL, HIGHS = 0x8080808080808080ULL;
 
@@ -74,12 +76,14 @@ static inline uint64_t space_or_tab(uint64_t w)
 }
 
 /* The first n (1 to 8) bytes of w equal lit's. */
-static inline int word_is(uint64_t w, const char *lit, size_t n)
+WDG_FOLDED int word_is(uint64_t w, const char *lit, size_t n)
 {
     uint64_t l = 0;
     memcpy(&l, lit, n);
     return ((w ^ l) & (n == 8 ? ~0ULL : (1ULL << (8 * n)) - 1)) == 0;
 }
+#else
+#define WDG_FOLDED static inline
 #endif
 
 #endif

@@ -381,7 +381,7 @@ static int read_null(ctx *c)
 
 /* p[0..n) is lit, n of at most 16 known where it is called: one or two
  * word compares (gcc calls memcmp for most lengths). */
-static inline int bytes_are(const unsigned char *p, const unsigned char *end, const char *lit,
+WDG_FOLDED int bytes_are(const unsigned char *p, const unsigned char *end, const char *lit,
                             size_t n)
 {
 #ifdef WDG_SWAR
@@ -413,10 +413,15 @@ static int quick_int(scan *s, int64_t *out)
             v = dec_value(w, k);
             p += k;
         }
+        if (k < 8)
+            goto digits_read;   /* the byte after them is no digit */
     }
 #endif
     while (p < end && digit(*p) && p - d < 18)
         v = v * 10 + (uint64_t)(*p++ - '0');
+#ifdef WDG_SWAR
+digits_read:
+#endif
     if (p == d || (*d == '0' && p - d > 1))
         return 0;
     if (p < end && (digit(*p) || *p == '.' || *p == 'e' || *p == 'E'))
