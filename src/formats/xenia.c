@@ -71,11 +71,18 @@ static int split_prefix(const char *line, size_t len, uint32_t *handle,
     if (len < 12 || !strchr("!widCAGKF", line[0]) || !line[0] || line[1] != '>' ||
         line[2] != ' ' || line[11] != ' ')
         return 0;
+#ifdef WDG_SWAR
+    uint64_t w = load8((const unsigned char *)line + 3);
+    if (hex_run(w) < 8)
+        return 0;
+    *handle = (uint32_t)hex_value(w, 8);
+#else
     for (int i = 3; i < 11; i++)
         if (!is_hex_digit(line[i]))
             return 0;
     if (wdg_parse_hex32(line + 3, 8, handle) < 0)
         return 0;
+#endif
     *msg = line + 12;
     *msg_len = len - 12;
     return 1;
@@ -256,11 +263,30 @@ static wdg_line_kind kv_field(wdg_field f, const char *v, size_t vn, wdg_rec *re
     return LINE_EVENT;
 }
 
+/* The first '=' of msg[i..e), or NULL; words are short, so no call. */
+static const char *find_eq(const char *msg, size_t i, size_t e, size_t len)
+{
+#ifdef WDG_SWAR
+    for (; i < e && len - i >= 8; i += 8) {
+        uint64_t q = load8((const unsigned char *)msg + i) ^ (ONES * '=');
+        q = (q - ONES) & ~q & HIGHS;   /* exact up to its first '=' */
+        if (q) {
+            size_t at = i + ((unsigned)__builtin_ctzll(q) >> 3);
+            return at < e ? msg + at : NULL;
+        }
+    }
+#endif
+    for (; i < e; i++)
+        if (msg[i] == '=')
+            return msg + i;
+    return NULL;
+}
+
 wdg_line_kind wdg_kv_parse(const char *msg, size_t len, wdg_rec *rec, wdg_line_result *res)
 {
     for (size_t i = skip_spaces(msg, 0, len); i < len; i = skip_spaces(msg, i, len)) {
         size_t e = word_end(msg, i, len);
-        const char *eq = memchr(msg + i, '=', e - i);
+        const char *eq = find_eq(msg, i, e, len);
         if (!eq) {
             i = e;
             continue;
