@@ -86,9 +86,14 @@ static int oom(reader *r, uint64_t line, wdg_error *err)
 
 static unsigned op_hash(const char *s, size_t n)
 {
-    uint64_t a = 0, b = 0;
-    memcpy(&a, s, n < 8 ? n : 8);
-    memcpy(&b, s + (n < 8 ? 0 : n - 8), n < 8 ? n : 8);
+    uint64_t a = 0, b;
+    if (n >= 8) {   /* most names: two loads of a known size, no call */
+        memcpy(&a, s, 8);
+        memcpy(&b, s + n - 8, 8);
+    } else {
+        memcpy(&a, s, n);
+        b = a;
+    }
     uint64_t h = (a ^ (b * 0x9E3779B97F4A7C15ULL) ^ n) * 0xC2B2AE3D27D4EB4FULL;
     return (unsigned)(h >> 56) % OP_CACHE;
 }
