@@ -275,6 +275,8 @@ static const char *find_eq(const char *msg, size_t i, size_t e, size_t len)
             return at < e ? msg + at : NULL;
         }
     }
+#else
+    (void)len;
 #endif
     for (; i < e; i++)
         if (msg[i] == '=')
