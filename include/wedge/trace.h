@@ -49,12 +49,15 @@ enum {
     WDG_EV_T_PLACED = 1u << 18,  /* t was placed from a timed neighbour
                                   * (wdg_trace_finalize); WDG_EV_T is set */
     WDG_EV_LR_SITE = 1u << 19,   /* lr holds a site index (wedge/sites.h) */
-    WDG_EV_OBJ_SITE = 1u << 20   /* obj holds a site index */
+    WDG_EV_OBJ_SITE = 1u << 20,  /* obj holds a site index */
+    /* bits 21-25: the WDG_X_* bits of its record's fields (wdg_ev_xsites) */
+    WDG_EV_XSITES_SHIFT = 21,
+    WDG_EV_XSITES = 0x1fu << 21
 };
 
-/* wdg_event.xsites and wdg_event_ext.sites: which ext addresses are site
- * indexes, and which lists hold two words (low, high) of a wdg_addr per
- * element. */
+/* wdg_event_ext.sites, and an event's flags >> WDG_EV_XSITES_SHIFT: which
+ * ext addresses are site indexes, and which lists hold two words (low,
+ * high) of a wdg_addr per element. */
 enum {
     WDG_X_PC_SITE = 1u << 0,
     WDG_X_ENTRY_SITE = 1u << 1,
@@ -65,7 +68,8 @@ enum {
 
 /* The compact event every reader produces (40 bytes).  Fields that most
  * events lack live in a record of only the fields it has, in the trace's
- * word pool: read it with wdg_event_ext_of(). */
+ * word pool: read it with wdg_event_ext_of().  Its category is its op's:
+ * wdg_ev_cat(). */
 typedef struct wdg_event {
     int64_t t;        /* ns since engine start, WDG_T_NONE when absent */
     uint32_t tid;
@@ -74,11 +78,26 @@ typedef struct wdg_event {
     uint32_t obj;
     uint32_t ext;     /* offset + 1 of its record in wdg_trace.words, 0 = none */
     uint32_t line;    /* input line, saturating at UINT32_MAX */
-    uint32_t flags;   /* WDG_EV_* */
-    uint8_t cat;      /* wdg_category */
-    uint8_t xsites;   /* WDG_X_*: of its record's fields */
-    uint8_t pad[2];
+    uint32_t flags;   /* WDG_EV_*, and WDG_X_* << WDG_EV_XSITES_SHIFT */
 } wdg_event;
+
+#if defined(__cplusplus)
+static_assert(sizeof(wdg_event) == 40, "wdg_event is 40 bytes");
+#else
+_Static_assert(sizeof(wdg_event) == 40, "wdg_event is 40 bytes");
+#endif
+
+/* The event's category: its op's in the table its trace was read with
+ * (WDG_CAT_OTHER for an op still to be resolved from its pc). */
+static inline wdg_category wdg_ev_cat(const wdg_ops *ops, const wdg_event *e)
+{
+    return wdg_ops_cat(ops, e->op);
+}
+/* The WDG_X_* bits of the event's record. */
+static inline uint32_t wdg_ev_xsites(const wdg_event *e)
+{
+    return (e->flags & WDG_EV_XSITES) >> WDG_EV_XSITES_SHIFT;
+}
 
 /* An event's rarer fields, as wdg_event_ext_of() fills them: a field the
  * event's flags do not name is 0 (cycle WDG_EV_CYCLE, timeout

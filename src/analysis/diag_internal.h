@@ -34,7 +34,7 @@ static inline int64_t ev_time(const wdg_trace *t, const wdg_event *e)
 /* A key as one 64-bit id, lr-keyed where the table is and lr is known. */
 static inline uint64_t ev_key(const wdg_keytable *kt, const wdg_event *e)
 {
-    return wdg_event_key(e, kt->by_lr);
+    return wdg_event_key(kt->ops, e, kt->by_lr);
 }
 
 /* the canonical id of an object (object.alias joins ids) */

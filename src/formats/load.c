@@ -68,14 +68,14 @@ static void map_record(wdg_trace *t, const wdg_event *e, const uint32_t *site_ma
 {
     wdg_ext_pos p;
     wdg_ext_layout(t, e, &p);
-    if (e->xsites & WDG_X_PC_SITE)
+    if (wdg_ev_xsites(e) & WDG_X_PC_SITE)
         map_word(&t->words[p.pc], 1, site_map);
-    if (e->xsites & WDG_X_ENTRY_SITE)
+    if (wdg_ev_xsites(e) & WDG_X_ENTRY_SITE)
         map_word(&t->words[p.entry_pc], 1, site_map);
-    if (e->xsites & WDG_X_ALIAS_SITE)
+    if (wdg_ev_xsites(e) & WDG_X_ALIAS_SITE)
         map_word(&t->words[p.alias], 1, site_map);
-    map_list(t, p.objs, (e->xsites & WDG_X_OBJS_WIDE) != 0, site_map);
-    map_list(t, p.frames, (e->xsites & WDG_X_FRAMES_WIDE) != 0, site_map);
+    map_list(t, p.objs, (wdg_ev_xsites(e) & WDG_X_OBJS_WIDE) != 0, site_map);
+    map_list(t, p.frames, (wdg_ev_xsites(e) & WDG_X_FRAMES_WIDE) != 0, site_map);
 }
 
 /* Moves t from the private table priv (a clone of ops) to ops. */
@@ -111,7 +111,7 @@ static int adopt(wdg_trace *t, wdg_ops *priv, wdg_ops *ops, wdg_error *err)
             e->op = op_map[e->op];
         map_word(&e->lr, (e->flags & WDG_EV_LR_SITE) != 0, site_map);
         map_word(&e->obj, (e->flags & WDG_EV_OBJ_SITE) != 0, site_map);
-        if (e->ext && e->xsites)
+        if (e->ext && wdg_ev_xsites(e))
             map_record(t, e, site_map);
     }
     for (size_t i = 0; i < t->n_imports; i++)

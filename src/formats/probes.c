@@ -99,7 +99,6 @@ int wdg_trace_resolve_probes(wdg_trace *t, const wdg_probes *p, int strict, wdg_
                 continue;
             }
             e.op = (uint32_t)*op;
-            e.cat = (uint8_t)wdg_ops_category(t->ops, e.op);
             e.flags &= ~(uint32_t)WDG_EV_PROBE;
         }
         t->events[w++] = e;

@@ -113,10 +113,10 @@ void wdg_ext_layout(const wdg_trace *t, const wdg_event *e, wdg_ext_pos *p)
     p->count = take(&at, f, WDG_EV_COUNT, 1);
     p->objs = take(&at, f, WDG_EV_OBJS, 1);
     if (p->objs != UINT32_MAX)
-        at += wdg_list_words(t->words[p->objs], (e->xsites & WDG_X_OBJS_WIDE) != 0);
+        at += wdg_list_words(t->words[p->objs], (wdg_ev_xsites(e) & WDG_X_OBJS_WIDE) != 0);
     p->frames = take(&at, f, WDG_EV_FRAMES, 1);
     if (p->frames != UINT32_MAX)
-        at += wdg_list_words(t->words[p->frames], (e->xsites & WDG_X_FRAMES_WIDE) != 0);
+        at += wdg_list_words(t->words[p->frames], (wdg_ev_xsites(e) & WDG_X_FRAMES_WIDE) != 0);
     p->end = at;
 }
 
@@ -132,7 +132,7 @@ wdg_event_ext *wdg_event_ext_read(const wdg_trace *t, const wdg_event *e, wdg_ev
     const uint32_t *w = t->words + (e->ext - 1);
     uint32_t f = e->flags;
     memset(x, 0, sizeof *x);
-    x->sites = e->xsites;
+    x->sites = wdg_ev_xsites(e);
     if (f & WDG_EV_CYCLE) x->cycle = read64(w), w += 2;
     if (f & WDG_EV_TIMEOUT_VALUE) x->timeout = read64(w), w += 2;
     if (f & WDG_EV_RET) x->ret = read64(w), w += 2;
@@ -209,15 +209,15 @@ static void shrink(void **p, size_t *cap, size_t n, size_t size)
     }
 }
 
-static void fold_event(struct wdg_fold *f, const wdg_event *e)
+static void fold_event(struct wdg_fold *f, const wdg_ops *ops, const wdg_event *e)
 {
     if (!f->n)
         f->first_line = e->line;
     f->last_line = e->line;
     f->n++;
-    f->by_cat[e->cat]++;
-    f->seen |= WDG_CAT_BIT(e->cat);
-    if (wdg_category_is_producer(e->cat)) {
+    f->by_cat[wdg_ev_cat(ops, e)]++;
+    f->seen |= WDG_CAT_BIT(wdg_ev_cat(ops, e));
+    if (wdg_category_is_producer(wdg_ev_cat(ops, e))) {
         f->producers++;
         f->producers_with_lr += (e->flags & WDG_EV_LR) != 0;
     }
@@ -249,7 +249,7 @@ int wdg_trace_fold(wdg_trace *t, wdg_error *err)
             return wdg_error_set(err, WDG_ENOMEM, NULL, 0, "out of memory");
         if (added)
             f->tid_list[f->n_tids++] = t->events[i].tid;
-        fold_event(f, &t->events[i]);
+        fold_event(f, t->ops, &t->events[i]);
     }
     t->n_events = t->n_words = 0;
     return 0;
@@ -299,13 +299,13 @@ int wdg_trace_finalize(wdg_trace *t, wdg_error *err)
     int sorted = 1;
     for (size_t i = 0; i < t->n_events; i++) {
         const wdg_event *e = &t->events[i];
-        t->by_cat[e->cat]++;
+        t->by_cat[wdg_ev_cat(t->ops, e)]++;
         if (!(e->flags & WDG_EV_T))
             t->all_t = 0;
         else if (i && (t->events[i - 1].flags & WDG_EV_T) && t->events[i - 1].t > e->t)
             sorted = 0;
-        seen |= WDG_CAT_BIT(e->cat);
-        if (wdg_category_is_producer(e->cat)) {
+        seen |= WDG_CAT_BIT(wdg_ev_cat(t->ops, e));
+        if (wdg_category_is_producer(wdg_ev_cat(t->ops, e))) {
             t->producers++;
             if (e->flags & WDG_EV_LR)
                 t->producers_with_lr++;

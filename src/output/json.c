@@ -118,7 +118,7 @@ static void divergence(wdg_jw *w, const wdg_report *r, const char *name, const w
     wdg_jw_key(w, "cand_tid");
     const wdg_thread *rt = wdg_diag_ref_thread(&r->diag, e->tid);
     wdg_jw_opt_uint(w, rt && rt->has_analog, rt ? rt->analog : 0);
-    wdg_jw_kstring(w, "category", wdg_category_name(e->cat));
+    wdg_jw_kstring(w, "category", wdg_category_name(wdg_ev_cat(r->ref->ops, e)));
     wdg_jw_key(w, "lr");
     wdg_json_addr(w, r, e->flags & WDG_EV_LR, wdg_ev_lr(e));
     wdg_jw_kstring(w, "op", wdg_ops_name(r->ref->ops, e->op));
@@ -253,7 +253,7 @@ static void last_wait(wdg_jw *w, const wdg_report *r, const wdg_trace *t, const 
     wdg_json_addr(w, r, e->flags & WDG_EV_LR, wdg_ev_lr(e));
     wdg_jw_key(w, "objs");
     wdg_jw_array(w, WDG_JW_INLINE);
-    if (e->flags & WDG_EV_OBJ && e->cat != WDG_CAT_SIGNAL_WAIT)
+    if (e->flags & WDG_EV_OBJ && wdg_ev_cat(t->ops, e) != WDG_CAT_SIGNAL_WAIT)
         wdg_json_addr(w, r, 1, wdg_ev_obj(e));
     for (uint32_t i = 0; x && (e->flags & WDG_EV_OBJS) && i < x->objs_n; i++)
         wdg_json_addr(w, r, 1, wdg_x_obj(t, x, i));

@@ -109,10 +109,10 @@ static void site(const wdg_report *r, const wdg_event *e, char *out, size_t cap)
         wdg_utf8_snprintf(obj, sizeof obj, " on %s", wdg_fmt_addr(r, wdg_ev_obj(e), a, sizeof a));
     if (e->flags & WDG_EV_LR && r->keys.by_lr) {
         wdg_fmt_function(r, wdg_ev_lr(e), fn, sizeof fn);
-        wdg_utf8_snprintf(out, cap, "`%s` at `%s` (%s%s)", wdg_category_name(e->cat), fn,
+        wdg_utf8_snprintf(out, cap, "`%s` at `%s` (%s%s)", wdg_category_name(wdg_ev_cat(r->ref->ops, e)), fn,
                  wdg_ops_name(r->ref->ops, e->op), obj);
     } else {
-        wdg_utf8_snprintf(out, cap, "`%s` by `%s`%s", wdg_category_name(e->cat),
+        wdg_utf8_snprintf(out, cap, "`%s` by `%s`%s", wdg_category_name(wdg_ev_cat(r->ref->ops, e)),
                  wdg_ops_name(r->ref->ops, e->op), obj);
     }
 }

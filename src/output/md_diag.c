@@ -450,7 +450,7 @@ static void state_text(const wdg_report *r, const wdg_trace *t, const wdg_thread
         wdg_addr list[8];
         size_t n = 0;
         wdg_event_ext x_buf, *x = wdg_event_ext_of(t, e, &x_buf);
-        if ((e->flags & WDG_EV_OBJ) && e->cat != WDG_CAT_SIGNAL_WAIT)
+        if ((e->flags & WDG_EV_OBJ) && wdg_ev_cat(t->ops, e) != WDG_CAT_SIGNAL_WAIT)
             list[n++] = wdg_ev_obj(e);
         for (uint32_t i = 0; x && (e->flags & WDG_EV_OBJS) && i < x->objs_n && n < 8; i++)
             list[n++] = wdg_x_obj(t, x, i);
