@@ -441,7 +441,7 @@ static int edge_objects(const prec *p, size_t np, const wrec *w, size_t nw, eobj
 static int64_t rel_time(const wdg_trace *t, size_t i)
 {
     const wdg_event *e = &t->events[i];
-    return t->all_t ? e->t - t->first_t : (int64_t)e->line;
+    return t->all_t ? e->t - t->first_t : (int64_t)wdg_ev_line(t, e);
 }
 
 typedef struct crec {          /* a candidate producer event */

@@ -105,8 +105,8 @@ static uint32_t *put64(uint32_t *w, int64_t v)
 static int put_record(wdg_trace *t, wdg_event *e, uint32_t *flagsp, const wdg_event_ext *x,
                       const list_src *objs, const list_src *frames)
 {
-    uint32_t flags = *flagsp;
-    size_t need = 11 + 2;
+    uint32_t flags = *flagsp, line = wdg_ev_line(t, e);
+    size_t need = 1 + 11 + 2;
     if (flags & WDG_EV_OBJS)
         need += wdg_list_words(objs->n, objs->wide);
     if (flags & WDG_EV_FRAMES)
@@ -116,6 +116,7 @@ static int put_record(wdg_trace *t, wdg_event *e, uint32_t *flagsp, const wdg_ev
          grow((void **)&t->words, &t->cap_words, t->n_words + need, sizeof *t->words) < 0))
         return -1;
     uint32_t at = (uint32_t)t->n_words, *w = t->words + at;
+    *w++ = line;
     if (flags & WDG_EV_CYCLE) w = put64(w, x->cycle);
     if (flags & WDG_EV_TIMEOUT_VALUE) w = put64(w, x->timeout);
     if (flags & WDG_EV_RET) w = put64(w, x->ret);
@@ -134,8 +135,8 @@ static int put_record(wdg_trace *t, wdg_event *e, uint32_t *flagsp, const wdg_ev
         sites |= frames->wide ? WDG_X_FRAMES_WIDE : 0;
     }
     t->n_words = (size_t)(w - t->words);
-    e->ext = at + 1;
-    *flagsp = (flags & ~(uint32_t)WDG_EV_XSITES) | sites << WDG_EV_XSITES_SHIFT;
+    e->slot = at + 1;
+    *flagsp = (flags & ~(uint32_t)WDG_EV_XSITES) | sites << WDG_EV_XSITES_SHIFT | WDG_EV_EXT;
     return 0;
 }
 
@@ -175,7 +176,7 @@ int wdg_trace_append(wdg_trace *t, const wdg_rec *r, uint32_t op, uint64_t line,
         f |= WDG_EV_PROBE;
         t->probe_events++;
     }
-    e->line = line > UINT32_MAX ? UINT32_MAX : (uint32_t)line;
+    e->slot = line > UINT32_MAX ? UINT32_MAX : (uint32_t)line;   /* until it has a record */
     if (r->have & ext_fields) {
         wdg_event_ext x = {0};
         list_src objs = {0}, frames = {0};

@@ -111,7 +111,7 @@ static int adopt(wdg_trace *t, wdg_ops *priv, wdg_ops *ops, wdg_error *err)
             e->op = op_map[e->op];
         map_word(&e->lr, (e->flags & WDG_EV_LR_SITE) != 0, site_map);
         map_word(&e->obj, (e->flags & WDG_EV_OBJ_SITE) != 0, site_map);
-        if (e->ext && wdg_ev_xsites(e))
+        if ((e->flags & WDG_EV_EXT) && wdg_ev_xsites(e))
             map_record(t, e, site_map);
     }
     for (size_t i = 0; i < t->n_imports; i++)
@@ -186,13 +186,20 @@ static int append_events(wdg_trace *t, wdg_trace *t2, uint64_t by)
     uint32_t words0 = (uint32_t)t->n_words;
     for (size_t i = 0; i < t2->n_events; i++) {
         wdg_event e = t2->events[i];
-        e.line = shift_line32(e.line, by);
-        if (e.ext)
-            e.ext += words0;
+        if (!(e.flags & WDG_EV_EXT))
+            e.slot = shift_line32(e.slot, by);
+        else
+            e.slot += words0;
         t->events[t->n_events++] = e;
     }
     if (t2->n_words)
         memcpy(t->words + t->n_words, t2->words, t2->n_words * sizeof *t->words);
+    /* a record's first word is its event's line */
+    for (size_t i = t->n_events - t2->n_events; i < t->n_events; i++)
+        if (t->events[i].flags & WDG_EV_EXT) {
+            uint32_t *line = &t->words[t->events[i].slot - 1];
+            *line = shift_line32(*line, by);
+        }
     t->n_words += t2->n_words;
     return 0;
 }
