@@ -205,7 +205,8 @@ static void same_events(const result *a, const result *b, size_t n, int tids)
     for (size_t i = 0; i < n; i++) {
         const wdg_event *x = &a->t->events[i], *y = &b->t->events[i];
         if (x->t != y->t || (tids && x->tid != y->tid) || x->op != y->op || x->lr != y->lr ||
-            x->obj != y->obj || x->line != y->line || x->flags != y->flags || x->cat != y->cat)
+            x->obj != y->obj || wdg_ev_line(a->t, x) != wdg_ev_line(b->t, y) || x->flags != y->flags ||
+            wdg_ev_cat(a->t->ops, x) != wdg_ev_cat(b->t->ops, y))
             differ(a, b, "event (index)", i, i);
         same_ext(a, b, i);
     }

@@ -129,6 +129,7 @@ typedef struct wdg_keytable {
     wdg_key *keys;          /* sorted as docs/analysis.md "Key table" says */
     size_t n;
     int by_lr;              /* lr-keyed (else every key is (cat, op)) */
+    const wdg_ops *ops;     /* the traces' op table, borrowed: events' categories */
     wdg_span span;          /* the common span the counts are over */
     double tolerance;
     uint32_t *ref_key;      /* per ref event: key index, or WDG_NO_KEY */
@@ -162,11 +163,11 @@ static inline wdg_status wdg_key_verdict(const wdg_keytable *kt, size_t i)
 
 /* A key as one 64-bit id: (category, lr) when keyed by lr and lr is known,
  * else (category, op).  The id space is shared by every analysis stage. */
-static inline uint64_t wdg_event_key(const wdg_event *e, int by_lr)
+static inline uint64_t wdg_event_key(const wdg_ops *ops, const wdg_event *e, int by_lr)
 {
     if (by_lr && (e->flags & WDG_EV_LR))
-        return (uint64_t)e->cat << 33 | wdg_addr_key33(wdg_ev_lr(e));
-    return (uint64_t)1 << 40 | (uint64_t)e->cat << 32 | e->op;
+        return (uint64_t)wdg_ev_cat(ops, e) << 33 | wdg_addr_key33(wdg_ev_lr(e));
+    return (uint64_t)1 << 40 | (uint64_t)wdg_ev_cat(ops, e) << 32 | e->op;
 }
 
 /* Is event index (of the ordered events) of side WDG_SIDE_REF or

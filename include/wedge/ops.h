@@ -3,8 +3,9 @@
  * A wdg_ops table interns op names (so an event stores a 32-bit id) and
  * knows each op's category (docs/format.md, "Op categories").  One table is
  * shared by the reference and the candidate trace of a comparison, so op
- * ids compare directly across them.  Overrides from --op-category must be
- * applied before traces are read: the category is stored in each event.
+ * ids compare directly across them.  An event's category is its op's
+ * (wdg_ev_cat() in wedge/trace.h); overrides from --op-category are applied
+ * before traces are read, as the readers use the categories.
  */
 #ifndef WEDGE_OPS_H
 #define WEDGE_OPS_H
@@ -55,6 +56,22 @@ enum {
 #define WDG_OP_NONE UINT32_MAX
 
 typedef struct wdg_ops wdg_ops;
+
+/* The start of every wdg_ops, public so that an op's category is a load
+ * rather than a call (events hold no category: wdg_ev_cat() reads it here
+ * for each one).  Read only; cats has count entries and moves when the
+ * table grows. */
+typedef struct wdg_ops_head {
+    uint8_t *cats;       /* wdg_category by op id */
+    uint32_t count;
+} wdg_ops_head;
+
+/* wdg_ops_category() inline: WDG_CAT_OTHER for an id not in the table. */
+static inline wdg_category wdg_ops_cat(const wdg_ops *ops, uint32_t id)
+{
+    const wdg_ops_head *h = (const wdg_ops_head *)(const void *)ops;
+    return id < h->count ? (wdg_category)h->cats[id] : WDG_CAT_OTHER;
+}
 
 /* Creates a table holding the built-in ops.  Caller frees with wdg_ops_free. */
 WDG_API int wdg_ops_new(wdg_ops **out, wdg_error *err);

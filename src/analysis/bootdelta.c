@@ -62,7 +62,7 @@ static size_t keep_tokens(size_t *out, const wdg_trace *t, const size_t *events,
         const wdg_event *e = &t->events[events[i]];
         if (!whole && ev_time(t, e, events[i]) >= window)
             break;
-        if (common & WDG_CAT_BIT(e->cat))
+        if (common & WDG_CAT_BIT(wdg_ev_cat(t->ops, e)))
             out[k++] = events[i];
     }
     return k;

@@ -101,7 +101,7 @@ static int site_family(build *b, int side, size_t k, char *out, size_t cap)
         return -1;
     for (size_t i = start[k]; i < start[k + 1]; i++) {
         const wdg_event *e = &t->events[ev[i]];
-        if (wdg_category_is_producer(e->cat) && (e->flags & WDG_EV_LR))
+        if (wdg_category_is_producer(wdg_ev_cat(t->ops, e)) && (e->flags & WDG_EV_LR))
             lr[n++] = wdg_ev_lr(e);
     }
     sort(lr, n, sizeof *lr, cmp_addr);
@@ -241,7 +241,7 @@ static int wait_objs(const wdg_trace *t, const wdg_event *e, wdg_addr *out)
 {
     int n = 0;
     wdg_event_ext x_buf, *x = wdg_event_ext_of(t, e, &x_buf);
-    if (e->cat == WDG_CAT_SIGNAL_WAIT)
+    if (wdg_ev_cat(t->ops, e) == WDG_CAT_SIGNAL_WAIT)
         return x && (e->flags & WDG_EV_OBJS) && x->objs_n ? (out[0] = wdg_x_obj(t, x, 0), 1) : 0;
     if (e->flags & WDG_EV_OBJ)
         out[n++] = wdg_ev_obj(e);
@@ -251,9 +251,9 @@ static int wait_objs(const wdg_trace *t, const wdg_event *e, wdg_addr *out)
     return n;
 }
 
-static int is_wait(const wdg_event *e)
+static int is_wait(const wdg_ops *ops, const wdg_event *e)
 {
-    return e->cat == WDG_CAT_WAIT || e->cat == WDG_CAT_SIGNAL_WAIT;
+    return wdg_ev_cat(ops, e) == WDG_CAT_WAIT || wdg_ev_cat(ops, e) == WDG_CAT_SIGNAL_WAIT;
 }
 
 /* Byte b of a producer record's sort key (fam, key, obj), least
@@ -308,7 +308,7 @@ static int producers(build *b, prec **out, size_t *n)
     *out = NULL, *n = 0;
     for (size_t i = 0; i < end && i < t->n_events; i++) {
         const wdg_event *e = &t->events[i];
-        if (!wdg_category_is_producer(e->cat) || !(e->flags & WDG_EV_OBJ) ||
+        if (!wdg_category_is_producer(wdg_ev_cat(t->ops, e)) || !(e->flags & WDG_EV_OBJ) ||
             b->kt->ref_key[i] == WDG_NO_KEY)
             continue;
         if (wdg_grow((void **)out, &cap, *n + 1, sizeof **out, 256) < 0)
@@ -341,7 +341,7 @@ static int add_waits(build *b, int side, const wdg_map *to_ref, wrec **out, size
     for (size_t i = 0; i < t->n_events; i++) {
         const wdg_event *e = &t->events[i];
         wdg_addr objs[64];
-        int k = is_wait(e) ? wait_objs(t, e, objs) : 0;
+        int k = is_wait(t->ops, e) ? wait_objs(t, e, objs) : 0;
         for (int j = 0; j < k; j++) {
             wdg_addr o = objs[j];
             if (side) {
@@ -401,7 +401,7 @@ static int ref_has_waits(const wdg_trace *t)
     if (!(t->observes & WDG_CAT_BIT(WDG_CAT_WAIT)))
         return 0;
     for (size_t i = 0; i < t->n_events; i++)
-        if (is_wait(&t->events[i]))
+        if (is_wait(t->ops, &t->events[i]))
             return 1;
     return 0;
 }
@@ -441,7 +441,7 @@ static int edge_objects(const prec *p, size_t np, const wrec *w, size_t nw, eobj
 static int64_t rel_time(const wdg_trace *t, size_t i)
 {
     const wdg_event *e = &t->events[i];
-    return t->all_t ? e->t - t->first_t : (int64_t)e->line;
+    return t->all_t ? e->t - t->first_t : (int64_t)wdg_ev_line(t, e);
 }
 
 typedef struct crec {          /* a candidate producer event */
@@ -464,7 +464,7 @@ static int cand_producers(build *b, crec **out, size_t *n)
     size_t cap = 0;
     *out = NULL, *n = 0;
     for (size_t i = 0; i < t->n_events; i++) {
-        if (!wdg_category_is_producer(t->events[i].cat) || b->kt->cand_key[i] == WDG_NO_KEY)
+        if (!wdg_category_is_producer(wdg_ev_cat(t->ops, &t->events[i])) || b->kt->cand_key[i] == WDG_NO_KEY)
             continue;
         if (wdg_grow((void **)out, &cap, *n + 1, sizeof **out, 256) < 0)
             return -1;

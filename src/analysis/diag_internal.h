@@ -28,13 +28,13 @@ typedef struct diag_ctx {
 /* t, or the line number for traces without t */
 static inline int64_t ev_time(const wdg_trace *t, const wdg_event *e)
 {
-    return t->all_t ? e->t : (int64_t)e->line;
+    return t->all_t ? e->t : (int64_t)wdg_ev_line(t, e);
 }
 
 /* A key as one 64-bit id, lr-keyed where the table is and lr is known. */
 static inline uint64_t ev_key(const wdg_keytable *kt, const wdg_event *e)
 {
-    return wdg_event_key(e, kt->by_lr);
+    return wdg_event_key(kt->ops, e, kt->by_lr);
 }
 
 /* the canonical id of an object (object.alias joins ids) */

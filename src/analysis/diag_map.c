@@ -139,7 +139,7 @@ static idset *signatures(const diag_ctx *c, const engine_view *v)
     tid_cache tc = TID_CACHE_INIT;
     for (size_t i = 0; i < v->t->n_events; i++) {
         const wdg_event *e = &v->t->events[i];
-        if (!(c->common & WDG_CAT_BIT(e->cat)) || e->op == WDG_OP_OBJECT_ALIAS)
+        if (!(c->common & WDG_CAT_BIT(wdg_ev_cat(v->t->ops, e))) || e->op == WDG_OP_OBJECT_ALIAS)
             continue;
         long k = diag_thread_index_cached(v, &tc, e->tid);
         if (k >= 0 && idset_add(&s[k], ev_key(c->kt, e)) < 0) {
@@ -359,7 +359,7 @@ static int top_producer_lr(const engine_view *v, size_t k, wdg_addr *lr)
     *lr = 0;
     for (size_t i = v->start[k]; i < v->start[k + 1]; i++) {
         const wdg_event *e = &v->t->events[v->by_thread[i]];
-        if (!wdg_category_is_producer(e->cat) || !(e->flags & WDG_EV_LR))
+        if (!wdg_category_is_producer(wdg_ev_cat(v->t->ops, e)) || !(e->flags & WDG_EV_LR))
             continue;
         uint64_t *n = wdg_map_put(&count, wdg_ev_lr(e), 0, NULL);
         if (!n) {
@@ -576,10 +576,10 @@ static int mark_pointers(const engine_view *v, objtab *tab, const wdg_event *e, 
         return 0;
     wdg_addr objs[64];
     int n = 0;
-    if (e->cat == WDG_CAT_WAIT || e->cat == WDG_CAT_SIGNAL_WAIT)
+    if (wdg_ev_cat(v->t->ops, e) == WDG_CAT_WAIT || wdg_ev_cat(v->t->ops, e) == WDG_CAT_SIGNAL_WAIT)
         n = diag_wait_objs(v, e, objs);
     /* a wait's obj is among its objects already; signal_wait's is not */
-    if ((e->flags & WDG_EV_OBJ) && (e->cat != WDG_CAT_WAIT || n == 0) && n < 64)
+    if ((e->flags & WDG_EV_OBJ) && (wdg_ev_cat(v->t->ops, e) != WDG_CAT_WAIT || n == 0) && n < 64)
         objs[n++] = diag_obj(v, wdg_ev_obj(e));
     for (int k = 0; k < n; k++) {
         objinfo *o = obj_get(tab, objs[k], i);
@@ -599,14 +599,14 @@ static int objects_of(const diag_ctx *c, const engine_view *v, objtab *tab)
         const wdg_event *e = &v->t->events[i];
         if (mark_pointers(v, tab, e, i) < 0)
             goto oom;
-        int is_wait = e->cat == WDG_CAT_WAIT || e->cat == WDG_CAT_SIGNAL_WAIT;
-        int is_prod = wdg_category_is_producer(e->cat) && (e->flags & WDG_EV_OBJ);
-        if (!is_wait && !is_prod && !(e->cat == WDG_CAT_CREATE && (e->flags & WDG_EV_OBJ)))
+        int is_wait = wdg_ev_cat(v->t->ops, e) == WDG_CAT_WAIT || wdg_ev_cat(v->t->ops, e) == WDG_CAT_SIGNAL_WAIT;
+        int is_prod = wdg_category_is_producer(wdg_ev_cat(v->t->ops, e)) && (e->flags & WDG_EV_OBJ);
+        if (!is_wait && !is_prod && !(wdg_ev_cat(v->t->ops, e) == WDG_CAT_CREATE && (e->flags & WDG_EV_OBJ)))
             continue;   /* names no object this table keeps */
         uint64_t key = ev_key(c->kt, e);
         long t = diag_thread_index_cached(v, &tc, e->tid);
         uint64_t elem = who_and_key(c, v, e, t);
-        if (e->cat == WDG_CAT_CREATE && (e->flags & WDG_EV_OBJ)) {
+        if (wdg_ev_cat(v->t->ops, e) == WDG_CAT_CREATE && (e->flags & WDG_EV_OBJ)) {
             objinfo *o = obj_get(tab, diag_obj(v, wdg_ev_obj(e)), i);
             uint64_t *n = wdg_map_put(&site_count, key, 0, NULL);
             if (!o || !n)
@@ -619,7 +619,7 @@ static int objects_of(const diag_ctx *c, const engine_view *v, objtab *tab)
             }
             continue;
         }
-        if (wdg_category_is_producer(e->cat) && (e->flags & WDG_EV_OBJ)) {
+        if (wdg_category_is_producer(wdg_ev_cat(v->t->ops, e)) && (e->flags & WDG_EV_OBJ)) {
             objinfo *o = obj_get(tab, diag_obj(v, wdg_ev_obj(e)), i);
             if (!o || idset_add(&o->producers, elem) < 0 ||
                 idset_add(&o->prod_keys, key == UINT64_MAX ? 0 : key) < 0)
@@ -856,7 +856,7 @@ static int wait_slots(const diag_ctx *c, const engine_view *v, objtab *tab, slot
     wdg_addr objs[64];
     for (size_t i = 0; i < v->t->n_events; i++) {
         const wdg_event *e = &v->t->events[i];
-        if ((e->cat != WDG_CAT_WAIT && e->cat != WDG_CAT_SIGNAL_WAIT) || !(e->flags & WDG_EV_LR))
+        if ((wdg_ev_cat(v->t->ops, e) != WDG_CAT_WAIT && wdg_ev_cat(v->t->ops, e) != WDG_CAT_SIGNAL_WAIT) || !(e->flags & WDG_EV_LR))
             continue;
         int n = diag_wait_objs(v, e, objs);
         uint64_t site = wdg_hash64(wdg_hash64(wdg_ev_lr(e)) ^ ((uint64_t)n << 40) ^
@@ -1034,9 +1034,9 @@ static int address_uses(const engine_view *v, wdg_map *uses)
     for (size_t i = 0; i < v->t->n_events; i++) {
         const wdg_event *e = &v->t->events[i];
         int n = 0;
-        if (e->cat == WDG_CAT_WAIT || e->cat == WDG_CAT_SIGNAL_WAIT)
+        if (wdg_ev_cat(v->t->ops, e) == WDG_CAT_WAIT || wdg_ev_cat(v->t->ops, e) == WDG_CAT_SIGNAL_WAIT)
             n = diag_wait_objs(v, e, objs);
-        if ((e->flags & WDG_EV_OBJ) && (e->cat != WDG_CAT_WAIT || n == 0))
+        if ((e->flags & WDG_EV_OBJ) && (wdg_ev_cat(v->t->ops, e) != WDG_CAT_WAIT || n == 0))
             objs[n++] = diag_obj(v, wdg_ev_obj(e));
         long k = n ? diag_thread_index(v, e->tid) : -1;
         uint64_t bits = (k >= 0 && v->threads[k].has_analog ? USE_PAIRED : 0) |

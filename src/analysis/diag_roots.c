@@ -87,7 +87,7 @@ static int index_producers(roots_ctx *x)
     int rc = 0;
     for (size_t i = 0; i < rv->t->n_events; i++) {
         const wdg_event *e = &rv->t->events[i];
-        if (!wdg_category_is_producer(e->cat) || !(e->flags & WDG_EV_OBJ))
+        if (!wdg_category_is_producer(wdg_ev_cat(rv->t->ops, e)) || !(e->flags & WDG_EV_OBJ))
             continue;
         wdg_addr obj = diag_obj(rv, wdg_ev_obj(e));
         uint64_t id = wdg_hash64(wdg_hash64(ev_key(x->c->kt, e)) ^ ((uint64_t)e->tid << 32 | obj));
@@ -193,7 +193,7 @@ static int account(roots_ctx *x)
     int rc = 0;
     for (size_t i = 0; rc == 0 && i < t->n_events; i++) {
         const wdg_event *e = &t->events[i];
-        if (wdg_category_is_producer(e->cat) && (e->flags & WDG_EV_OBJ)) {
+        if (wdg_category_is_producer(wdg_ev_cat(t->ops, e)) && (e->flags & WDG_EV_OBJ)) {
             if (produce(x, e, i) < 0) {
                 rc = -1;
                 break;
@@ -207,7 +207,7 @@ static int account(roots_ctx *x)
             if (b->value > 0)
                 b->value = 0;
         }
-        if ((e->cat != WDG_CAT_WAIT && e->cat != WDG_CAT_SIGNAL_WAIT) || last_of_wedged[i])
+        if ((wdg_ev_cat(t->ops, e) != WDG_CAT_WAIT && wdg_ev_cat(t->ops, e) != WDG_CAT_SIGNAL_WAIT) || last_of_wedged[i])
             continue;
         int n = diag_wait_objs(v, e, objs);
         if (!n)
@@ -409,10 +409,10 @@ static unsigned object_inferred(const roots_ctx *x, wdg_addr o)
     return *how == WDG_OBJ_HOW_PRODUCERS || *how == WDG_OBJ_HOW_WAITERS ? WDG_INFER_OBJECT : 0;
 }
 
-static void root_key_of(wdg_root *r, const wdg_event *e)
+static void root_key_of(wdg_root *r, const wdg_ops *ops, const wdg_event *e)
 {
     r->has_key = 1;
-    r->cat = e->cat;
+    r->cat = wdg_ev_cat(ops, e);
     r->key_has_lr = (e->flags & WDG_EV_LR) != 0;
     r->lr = r->key_has_lr ? wdg_ev_lr(e) : 0;
     r->op = e->op;
@@ -423,9 +423,9 @@ static int same_key(const wdg_keytable *kt, const wdg_event *e, const wdg_event 
     return ev_key(kt, e) == ev_key(kt, k);
 }
 
-static int same_wait_site(const wdg_event *e, const wdg_event *w)
+static int same_wait_site(const wdg_ops *ops, const wdg_event *e, const wdg_event *w)
 {
-    if (e->cat != WDG_CAT_WAIT && e->cat != WDG_CAT_SIGNAL_WAIT)
+    if (wdg_ev_cat(ops, e) != WDG_CAT_WAIT && wdg_ev_cat(ops, e) != WDG_CAT_SIGNAL_WAIT)
         return 0;
     if ((e->flags & WDG_EV_LR) && (w->flags & WDG_EV_LR))
         return wdg_ev_lr(e) == wdg_ev_lr(w);
@@ -442,7 +442,7 @@ static void iterations(const engine_view *v, size_t k, const wdg_event *w, const
     int in = 0, fired = 0;
     for (size_t i = v->start[k]; i < v->start[k + 1]; i++) {
         const wdg_event *e = &v->t->events[v->by_thread[i]];
-        if (same_wait_site(e, w)) {
+        if (same_wait_site(v->t->ops, e, w)) {
             if (in) {
                 (*total)++;
                 *with += (uint64_t)fired;
@@ -466,7 +466,7 @@ static int last_iteration_fires(const engine_view *v, size_t k, const wdg_event 
     const wdg_event *w = &v->t->events[v->by_thread[last]];
     for (size_t i = last; i-- > first;) {
         const wdg_event *e = &v->t->events[v->by_thread[i]];
-        if (same_wait_site(e, w))
+        if (same_wait_site(v->t->ops, e, w))
             return 0;
         if (same_key(kt, e, key_ev))
             return 1;
@@ -559,7 +559,7 @@ static int follow_producers(roots_ctx *x, const wdg_thread *w, wdg_addr o, wdg_a
         const wdg_thread *r = &rv->threads[ri];
         wdg_root root;
         root_init(&root, WDG_ROOT_MISSING_THREAD);
-        root_key_of(&root, e);
+        root_key_of(&root, rv->t->ops, e);
         root.has_obj = 1;
         root.obj = o;
         root.has_ref_obj = 1;
@@ -615,7 +615,7 @@ static int follow_producers(roots_ctx *x, const wdg_thread *w, wdg_addr o, wdg_a
                 root.inferred |= from_cand ? WDG_INFER_CAND_ITERATIONS : 0;
                 rc = link_root(x, w->tid, add_root(x, &root));
             } else {
-                wdg_edge edge = {w->tid, ct->tid, e->cat, (e->flags & WDG_EV_LR) != 0,
+                wdg_edge edge = {w->tid, ct->tid, wdg_ev_cat(rv->t->ops, e), (e->flags & WDG_EV_LR) != 0,
                                  (e->flags & WDG_EV_LR) ? wdg_ev_lr(e) : 0, e->op, o, total == 0};
                 rc = add_edge(x, &edge);
             }
@@ -645,7 +645,7 @@ static int index_cand_producers(roots_ctx *x)
     const engine_view *v = &x->c->cand;
     for (size_t i = 0; i < v->t->n_events; i++) {
         const wdg_event *e = &v->t->events[i];
-        if (wdg_category_is_producer(e->cat) && (e->flags & WDG_EV_OBJ) &&
+        if (wdg_category_is_producer(wdg_ev_cat(v->t->ops, e)) && (e->flags & WDG_EV_OBJ) &&
             !wdg_map_put(&x->cand_prod, diag_obj(v, wdg_ev_obj(e)), 1, NULL))
             return -1;
     }
@@ -666,7 +666,7 @@ static size_t ref_wait_returned(const engine_view *rv, size_t r, wdg_addr ro)
     wdg_addr objs[64];
     for (size_t i = rv->start[r]; i + 1 < rv->start[r + 1]; i++) {
         const wdg_event *e = &rv->t->events[rv->by_thread[i]];
-        if ((e->cat != WDG_CAT_WAIT && e->cat != WDG_CAT_SIGNAL_WAIT) || (e->flags & WDG_EV_TIMEOUT))
+        if ((wdg_ev_cat(rv->t->ops, e) != WDG_CAT_WAIT && wdg_ev_cat(rv->t->ops, e) != WDG_CAT_SIGNAL_WAIT) || (e->flags & WDG_EV_TIMEOUT))
             continue;
         int n = diag_wait_objs(rv, e, objs);
         if (n > 1 && !(e->flags & WDG_EV_WAIT_ALL))
@@ -704,7 +704,7 @@ static int external_root(roots_ctx *x, const wdg_thread *w, wdg_addr o, wdg_addr
     root.has_entry = w->has_entry;
     root.entry_pc = w->entry_pc;
     set_family(&root, w);
-    root_key_of(&root, &c->cand.t->events[w->last]);
+    root_key_of(&root, c->cand.t->ops, &c->cand.t->events[w->last]);
     root.has_obj = 1;
     root.obj = o;
     root.has_ref_obj = 1;
@@ -752,7 +752,7 @@ static int examine(roots_ctx *x, const wdg_thread *w)
         root.has_obj = 1;
         root.obj = objs[k];
         if (by[k] != WDG_NO_INDEX)
-            root_key_of(&root, &cv->t->events[by[k]]);
+            root_key_of(&root, cv->t->ops, &cv->t->events[by[k]]);
         root_waiter(&root, w);
         root_evidence(&root, 1, by[k], "unconsumed signal");
         if (link_root(x, w->tid, add_root(x, &root)) < 0)
@@ -1335,7 +1335,7 @@ static uint64_t thread_fires(const wdg_keytable *kt, const engine_view *v, uint3
     long k = diag_thread_index(v, tid);
     for (size_t i = k >= 0 ? v->start[k] : 0; k >= 0 && i < v->start[k + 1]; i++) {
         const wdg_event *e = &v->t->events[v->by_thread[i]];
-        if (e->cat != x->cat)
+        if (wdg_ev_cat(v->t->ops, e) != x->cat)
             continue;
         if (kt->by_lr && x->key_has_lr ? (e->flags & WDG_EV_LR) && wdg_ev_lr(e) == x->lr : e->op == x->op)
             n++;
@@ -1384,8 +1384,8 @@ int diag_roots(diag_ctx *c, wdg_error *err)
     if (!x.why || !x.why_obj || !x.why_has_obj)
         goto oom;
     for (size_t i = 0; i < c->ref.t->n_events && !x.ref_has_waits; i++)
-        x.ref_has_waits = c->ref.t->events[i].cat == WDG_CAT_WAIT ||
-                          c->ref.t->events[i].cat == WDG_CAT_SIGNAL_WAIT;
+        x.ref_has_waits = wdg_ev_cat(c->ref.t->ops, &c->ref.t->events[i]) == WDG_CAT_WAIT ||
+                          wdg_ev_cat(c->ref.t->ops, &c->ref.t->events[i]) == WDG_CAT_SIGNAL_WAIT;
     if (account(&x) < 0 || index_producers(&x) < 0 || index_cand_producers(&x) < 0)
         goto oom;
     for (size_t k = 0; k < c->cand.n; k++) {

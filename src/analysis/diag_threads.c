@@ -28,7 +28,7 @@ int diag_wait_objs(const engine_view *v, const wdg_event *e, wdg_addr *out)
 {
     int n = 0;
     wdg_event_ext x_buf, *x = wdg_event_ext_of(v->t, e, &x_buf);
-    if (e->cat == WDG_CAT_SIGNAL_WAIT) {
+    if (wdg_ev_cat(v->t->ops, e) == WDG_CAT_SIGNAL_WAIT) {
         /* signals obj, then waits on objs[0] */
         if (x && (e->flags & WDG_EV_OBJS) && x->objs_n)
             out[n++] = diag_obj(v, wdg_x_obj(v->t, x, 0));
@@ -87,7 +87,7 @@ int diag_build_threads(engine_view *v, const wdg_trace *t, const wdg_symbols *s)
     for (size_t i = 0; i < t->n_events; i++) {
         const wdg_event *e = &t->events[i];
         wdg_event_ext x_buf, *x = wdg_event_ext_of(t, e, &x_buf);
-        if (!x || !(e->flags & WDG_EV_NEW_TID) || e->cat != WDG_CAT_THREAD)
+        if (!x || !(e->flags & WDG_EV_NEW_TID) || wdg_ev_cat(t->ops, e) != WDG_CAT_THREAD)
             continue;
         long k = diag_thread_index(v, x->new_tid);
         if (k < 0) {
@@ -192,9 +192,9 @@ static int64_t threshold(const wdg_trace *t, int64_t end, const wdg_diagnosis_op
     return o->silence;
 }
 
-static int blocks_for_good(const wdg_event *e)
+static int blocks_for_good(const wdg_ops *ops, const wdg_event *e)
 {
-    return (e->cat == WDG_CAT_WAIT || e->cat == WDG_CAT_SIGNAL_WAIT) &&
+    return (wdg_ev_cat(ops, e) == WDG_CAT_WAIT || wdg_ev_cat(ops, e) == WDG_CAT_SIGNAL_WAIT) &&
            !(e->flags & WDG_EV_TIMEOUT);
 }
 
@@ -210,7 +210,7 @@ static int all_blocked(const engine_view *v, const wdg_run_end *re)
         const wdg_thread *th = &v->threads[k];
         if (th->exited || !th->count)
             continue;
-        if (!blocks_for_good(&v->t->events[th->last]))
+        if (!blocks_for_good(v->t->ops, &v->t->events[th->last]))
             return 0;
         live++;
     }
@@ -240,10 +240,10 @@ static void states(engine_view *v, wdg_run_end *re, int has_opt, int64_t opt,
             continue;
         const wdg_event *e = &t->events[th->last];
         int silent = end - ev_time(t, e) >= v->silence;
-        if (blocks_for_good(e) && (silent || re->all_blocked)) {
+        if (blocks_for_good(v->t->ops, e) && (silent || re->all_blocked)) {
             th->state = WDG_TS_WEDGED;
             th->wedged_by = silent ? WDG_WEDGED_SILENCE : WDG_WEDGED_ALL_BLOCKED;
-        } else if (silent && e->cat != WDG_CAT_WAIT && e->cat != WDG_CAT_SIGNAL_WAIT) {
+        } else if (silent && wdg_ev_cat(v->t->ops, e) != WDG_CAT_WAIT && wdg_ev_cat(v->t->ops, e) != WDG_CAT_SIGNAL_WAIT) {
             /* a wait with a timeout comes back: such a thread is neither */
             th->state = WDG_TS_SILENT;
         }

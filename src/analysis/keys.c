@@ -109,14 +109,14 @@ static int count_trace(wdg_keytable *kt, const wrap_set *w, wdg_map *ids, wdg_ma
     for (size_t i = 0; i < t->n_events; i++) {
         const wdg_event *e = &t->events[i];
         per_event[i] = WDG_NO_KEY;
-        if (!wdg_category_is_producer(e->cat))
+        if (!wdg_category_is_producer(wdg_ev_cat(t->ops, e)))
             continue;
         int inserted, lifted = 0;
-        uint64_t id = wdg_event_key(e, kt->by_lr);
+        uint64_t id = wdg_event_key(t->ops, e, kt->by_lr);
         wdg_addr addr = wdg_ev_lr(e);
         if (kt->by_lr && (e->flags & WDG_EV_LR)) {
             addr = wrap_key_addr(w, t, e, &lifted);
-            id = (uint64_t)e->cat << 33 | wdg_addr_key33(addr);
+            id = (uint64_t)wdg_ev_cat(t->ops, e) << 33 | wdg_addr_key33(addr);
             kt->lifted[!is_ref] += (uint64_t)lifted;
         }
         uint64_t *slot = wdg_map_put(ids, id, kt->n, &inserted);
@@ -127,7 +127,7 @@ static int count_trace(wdg_keytable *kt, const wrap_set *w, wdg_map *ids, wdg_ma
                 return -1;
             wdg_key *k = &kt->keys[kt->n++];
             memset(k, 0, sizeof *k);
-            k->cat = e->cat;
+            k->cat = wdg_ev_cat(t->ops, e);
             k->has_lr = kt->by_lr && (e->flags & WDG_EV_LR);
             k->lr = k->has_lr ? addr : 0;
             k->op = e->op;
@@ -223,6 +223,7 @@ int wdg_keytable_build_keyed(wdg_keytable *kt, const wdg_trace *ref, const wdg_t
     int rc = 0;
     kt->tolerance = tolerance;
     kt->key_by = w.by;
+    kt->ops = ref->ops;
     /* A trace whose producers carry no lr forces op keys on both sides. */
     kt->by_lr = !(ref->producers > 0 && ref->producers_with_lr == 0) &&
                 !(cand->producers > 0 && cand->producers_with_lr == 0);

@@ -36,7 +36,7 @@ static unsigned seen(const wdg_trace *t)
 {
     unsigned bits = 0;
     for (size_t i = 0; i < t->n_events && bits != WDG_CAT_ALL; i++)
-        bits |= WDG_CAT_BIT(t->events[i].cat);
+        bits |= WDG_CAT_BIT(wdg_ev_cat(t->ops, &t->events[i]));
     return bits;
 }
 

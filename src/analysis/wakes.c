@@ -25,7 +25,7 @@ static int wait_objs(const wdg_trace *t, const wdg_map *alias, const wdg_event *
     int n = 0;
     wdg_event_ext x_buf, *x = wdg_event_ext_of(t, e, &x_buf);
     int has_list = x && (e->flags & WDG_EV_OBJS);
-    if (e->cat == WDG_CAT_SIGNAL_WAIT) {
+    if (wdg_ev_cat(t->ops, e) == WDG_CAT_SIGNAL_WAIT) {
         if (has_list && x->objs_n)
             out[n++] = canon(alias, wdg_x_obj(t, x, 0));
         return n;
@@ -67,9 +67,9 @@ static void link_woken(wdg_wakes *w)
     }
 }
 
-static int is_wait(const wdg_event *e)
+static int is_wait(const wdg_ops *ops, const wdg_event *e)
 {
-    return e->cat == WDG_CAT_WAIT || e->cat == WDG_CAT_SIGNAL_WAIT;
+    return wdg_ev_cat(ops, e) == WDG_CAT_WAIT || wdg_ev_cat(ops, e) == WDG_CAT_SIGNAL_WAIT;
 }
 
 /* One event in order: it ends its thread's pending wait, then records
@@ -89,13 +89,13 @@ static int step(wdg_wakes *w, const wdg_trace *t, wdg_map *alias, wdg_map *last,
         if (!wdg_map_put(alias, wdg_x_alias(x), wdg_ev_obj(e), NULL))
             return -1;
     }
-    if (wdg_category_is_producer(e->cat) && (e->flags & WDG_EV_OBJ)) {
+    if (wdg_category_is_producer(wdg_ev_cat(t->ops, e)) && (e->flags & WDG_EV_OBJ)) {
         uint64_t *slot = wdg_map_put(last, canon(alias, wdg_ev_obj(e)), i, NULL);
         if (!slot)
             return -1;
         *slot = i;
     }
-    if (is_wait(e)) {
+    if (is_wait(t->ops, e)) {
         uint64_t *slot = wdg_map_put(pending, e->tid, i, NULL);
         if (!slot)
             return -1;

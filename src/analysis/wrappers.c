@@ -136,7 +136,7 @@ static int detect(wrap_set *w, const wdg_trace *t)
         const wdg_event *e = &t->events[i];
         uint32_t n;
         wdg_event_ext fr_buf, *fr = frames_of(t, e, &n, &fr_buf);
-        if (!fr || !(e->flags & WDG_EV_LR) || !wdg_category_is_producer(e->cat))
+        if (!fr || !(e->flags & WDG_EV_LR) || !wdg_category_is_producer(wdg_ev_cat(t->ops, e)))
             continue;
         wdg_addr lr = wdg_ev_lr(e);
         uint64_t pair = pair_id(lr, wdg_x_frame(t, fr, 0));
@@ -178,7 +178,7 @@ static int detect_spread(wrap_set *w, const wdg_trace *t)
     for (size_t i = 0; i < t->n_events && rc == 0; i++) {
         const wdg_event *e = &t->events[i];
         if (!(e->flags & WDG_EV_LR) || !(e->flags & WDG_EV_OBJ) ||
-            !wdg_category_is_producer(e->cat))
+            !wdg_category_is_producer(wdg_ev_cat(t->ops, e)))
             continue;
         int fresh;
         uint64_t *slot = wdg_map_put(&at, wdg_ev_lr(e), n, &fresh);
@@ -302,12 +302,12 @@ static int collect(class_ctx *c, int pass)
                 (u = unit_in(c->w, wdg_ev_lr(e), 1)) == NO_UNIT)
                 continue;
             int fresh;
-            uint64_t *slot = wdg_map_put(&c->ids, rec_id(s, e->cat, u), c->n_recs, &fresh);
+            uint64_t *slot = wdg_map_put(&c->ids, rec_id(s, wdg_ev_cat(t->ops, e), u), c->n_recs, &fresh);
             if (!slot)
                 return -1;
             rec *r = &c->recs[*slot];
             if (pass == 0 && fresh)
-                *r = (rec){u, wdg_ev_lr(e), per[s][i], 0, e->cat, (uint8_t)s, 0, 0}, c->n_recs++;
+                *r = (rec){u, wdg_ev_lr(e), per[s][i], 0, wdg_ev_cat(t->ops, e), (uint8_t)s, 0, 0}, c->n_recs++;
             if (pass == 0 || !r->one_sided)
                 continue;
             int lifted;

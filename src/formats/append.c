@@ -98,13 +98,15 @@ static uint32_t *put64(uint32_t *w, int64_t v)
     return w + 2;
 }
 
-/* Writes e's record at the end of the word pool: the fields flags names
+/* Writes e's record at the end of the word pool: the fields *flagsp names
  * (WDG_EV_*; wedge/trace.h gives their order), their values from x, its
- * lists from objs and frames.  -1 out of memory. */
-static int put_record(wdg_trace *t, wdg_event *e, uint32_t flags, const wdg_event_ext *x,
+ * lists from objs and frames; its WDG_X_* bits go into *flagsp.  -1 out of
+ * memory. */
+static int put_record(wdg_trace *t, wdg_event *e, uint32_t *flagsp, const wdg_event_ext *x,
                       const list_src *objs, const list_src *frames)
 {
-    size_t need = 11 + 2;
+    uint32_t flags = *flagsp, line = wdg_ev_line(t, e);
+    size_t need = 1 + 11 + 2;
     if (flags & WDG_EV_OBJS)
         need += wdg_list_words(objs->n, objs->wide);
     if (flags & WDG_EV_FRAMES)
@@ -114,6 +116,7 @@ static int put_record(wdg_trace *t, wdg_event *e, uint32_t flags, const wdg_even
          grow((void **)&t->words, &t->cap_words, t->n_words + need, sizeof *t->words) < 0))
         return -1;
     uint32_t at = (uint32_t)t->n_words, *w = t->words + at;
+    *w++ = line;
     if (flags & WDG_EV_CYCLE) w = put64(w, x->cycle);
     if (flags & WDG_EV_TIMEOUT_VALUE) w = put64(w, x->timeout);
     if (flags & WDG_EV_RET) w = put64(w, x->ret);
@@ -132,8 +135,8 @@ static int put_record(wdg_trace *t, wdg_event *e, uint32_t flags, const wdg_even
         sites |= frames->wide ? WDG_X_FRAMES_WIDE : 0;
     }
     t->n_words = (size_t)(w - t->words);
-    e->ext = at + 1;
-    e->xsites = (uint8_t)sites;
+    e->slot = at + 1;
+    *flagsp = (flags & ~(uint32_t)WDG_EV_XSITES) | sites << WDG_EV_XSITES_SHIFT | WDG_EV_EXT;
     return 0;
 }
 
@@ -169,18 +172,17 @@ int wdg_trace_append(wdg_trace *t, const wdg_rec *r, uint32_t op, uint64_t line,
     uint32_t f = set_core(e, r, r->have);
     e->tid = r->tid;
     e->op = op;
-    e->cat = (uint8_t)(op == WDG_OP_NONE ? WDG_CAT_OTHER : wdg_ops_category(t->ops, op));
     if (op == WDG_OP_NONE) {
         f |= WDG_EV_PROBE;
         t->probe_events++;
     }
-    e->line = line > UINT32_MAX ? UINT32_MAX : (uint32_t)line;
+    e->slot = line > UINT32_MAX ? UINT32_MAX : (uint32_t)line;   /* until it has a record */
     if (r->have & ext_fields) {
         wdg_event_ext x = {0};
         list_src objs = {0}, frames = {0};
         set_ext(&x, &objs, &frames, r, r->have);
         f |= ext_flags(r->have & ext_fields);
-        if (put_record(t, e, f, &x, &objs, &frames) < 0)
+        if (put_record(t, e, &f, &x, &objs, &frames) < 0)
             return nomem(t, line, err);
     }
     /* a wait that always times out comes back (pthread_cond_timedwait) */
@@ -223,7 +225,6 @@ int wdg_trace_merge(wdg_trace *t, size_t i, const wdg_rec *r, uint32_t op, int t
     e->flags |= set_core(e, r, take);
     if (op != WDG_OP_NONE) {
         e->op = op;
-        e->cat = (uint8_t)wdg_ops_category(t->ops, op);
         if (wdg_ops_always_timed(t->ops, op))
             e->flags |= WDG_EV_TIMEOUT;
     }
@@ -234,7 +235,7 @@ int wdg_trace_merge(wdg_trace *t, size_t i, const wdg_rec *r, uint32_t op, int t
     /* a new record at the end of the pool; the old one is left unused */
     set_ext(&x, &objs, &frames, r, take & ext_fields);
     uint32_t f = e->flags | ext_flags(take & ext_fields);
-    if (put_record(t, e, f, &x, &objs, &frames) < 0)
+    if (put_record(t, e, &f, &x, &objs, &frames) < 0)
         return nomem(t, line, err);
     e->flags = f;
     return 0;

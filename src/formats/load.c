@@ -68,14 +68,14 @@ static void map_record(wdg_trace *t, const wdg_event *e, const uint32_t *site_ma
 {
     wdg_ext_pos p;
     wdg_ext_layout(t, e, &p);
-    if (e->xsites & WDG_X_PC_SITE)
+    if (wdg_ev_xsites(e) & WDG_X_PC_SITE)
         map_word(&t->words[p.pc], 1, site_map);
-    if (e->xsites & WDG_X_ENTRY_SITE)
+    if (wdg_ev_xsites(e) & WDG_X_ENTRY_SITE)
         map_word(&t->words[p.entry_pc], 1, site_map);
-    if (e->xsites & WDG_X_ALIAS_SITE)
+    if (wdg_ev_xsites(e) & WDG_X_ALIAS_SITE)
         map_word(&t->words[p.alias], 1, site_map);
-    map_list(t, p.objs, (e->xsites & WDG_X_OBJS_WIDE) != 0, site_map);
-    map_list(t, p.frames, (e->xsites & WDG_X_FRAMES_WIDE) != 0, site_map);
+    map_list(t, p.objs, (wdg_ev_xsites(e) & WDG_X_OBJS_WIDE) != 0, site_map);
+    map_list(t, p.frames, (wdg_ev_xsites(e) & WDG_X_FRAMES_WIDE) != 0, site_map);
 }
 
 /* Moves t from the private table priv (a clone of ops) to ops. */
@@ -111,7 +111,7 @@ static int adopt(wdg_trace *t, wdg_ops *priv, wdg_ops *ops, wdg_error *err)
             e->op = op_map[e->op];
         map_word(&e->lr, (e->flags & WDG_EV_LR_SITE) != 0, site_map);
         map_word(&e->obj, (e->flags & WDG_EV_OBJ_SITE) != 0, site_map);
-        if (e->ext && e->xsites)
+        if ((e->flags & WDG_EV_EXT) && wdg_ev_xsites(e))
             map_record(t, e, site_map);
     }
     for (size_t i = 0; i < t->n_imports; i++)
@@ -186,13 +186,20 @@ static int append_events(wdg_trace *t, wdg_trace *t2, uint64_t by)
     uint32_t words0 = (uint32_t)t->n_words;
     for (size_t i = 0; i < t2->n_events; i++) {
         wdg_event e = t2->events[i];
-        e.line = shift_line32(e.line, by);
-        if (e.ext)
-            e.ext += words0;
+        if (!(e.flags & WDG_EV_EXT))
+            e.slot = shift_line32(e.slot, by);
+        else
+            e.slot += words0;
         t->events[t->n_events++] = e;
     }
     if (t2->n_words)
         memcpy(t->words + t->n_words, t2->words, t2->n_words * sizeof *t->words);
+    /* a record's first word is its event's line */
+    for (size_t i = t->n_events - t2->n_events; i < t->n_events; i++)
+        if (t->events[i].flags & WDG_EV_EXT) {
+            uint32_t *line = &t->words[t->events[i].slot - 1];
+            *line = shift_line32(*line, by);
+        }
     t->n_words += t2->n_words;
     return 0;
 }

@@ -93,13 +93,12 @@ int wdg_trace_resolve_probes(wdg_trace *t, const wdg_probes *p, int strict, wdg_
                 wdg_addr_format(wdg_ops_sites(t->ops), x ? wdg_x_pc(x) : 0, pc, sizeof pc);
                 snprintf(msg, sizeof msg,
                          "no op for probe pc %s (give --probe PC=OP or an import table)", pc);
-                if ((rc = wdg_trace_add_malformed(t, e.line, WDG_MAL_UNRESOLVED, msg, strict,
+                if ((rc = wdg_trace_add_malformed(t, wdg_ev_line(t, &e), WDG_MAL_UNRESOLVED, msg, strict,
                                                   err)) < 0)
                     goto done;
                 continue;
             }
             e.op = (uint32_t)*op;
-            e.cat = (uint8_t)wdg_ops_category(t->ops, e.op);
             e.flags &= ~(uint32_t)WDG_EV_PROBE;
         }
         t->events[w++] = e;

@@ -8,16 +8,15 @@
 #include "../base/map.h"
 
 struct wdg_ops {
+    wdg_ops_head head;   /* cats and count; first, for wdg_ops_cat() (ops.h) */
     wdg_arena arena;
     wdg_map by_hash;     /* name hash -> id + 1 (chained through next[]) */
     const char **names;
     uint32_t *lens;
     uint32_t *next;      /* next id with the same hash, or WDG_OP_NONE */
-    uint8_t *cats;
     uint8_t *kinds;      /* obj kind | signal kind << 2 | KIND_TIMED */
     struct op_fact *facts;
-    uint32_t count;
-    size_t cap;          /* of each array above */
+    size_t cap;          /* of each array above and head.cats */
     wdg_sites *sites;    /* the run's wide addresses and module sites */
 };
 
@@ -274,7 +273,7 @@ int wdg_ops_new(wdg_ops **out, wdg_error *err)
             wdg_ops_free(ops);
             return wdg_error_set(err, WDG_ENOMEM, NULL, 0, "out of memory");
         }
-        ops->cats[id] = (uint8_t)builtin[i].cat;
+        ops->head.cats[id] = (uint8_t)builtin[i].cat;
     }
     for (size_t i = 0; i < sizeof builtin_kinds / sizeof builtin_kinds[0]; i++) {
         uint32_t id = wdg_ops_find(ops, builtin_kinds[i].name, strlen(builtin_kinds[i].name));
@@ -298,13 +297,13 @@ wdg_ops *wdg_ops_clone(const wdg_ops *src)
         free(ops);
         return NULL;
     }
-    for (uint32_t id = 0; id < src->count; id++)
+    for (uint32_t id = 0; id < src->head.count; id++)
         if (wdg_ops_intern(ops, src->names[id], src->lens[id]) != id)
             goto fail;
-    if (src->count) {
-        memcpy(ops->cats, src->cats, src->count * sizeof *ops->cats);
-        memcpy(ops->kinds, src->kinds, src->count * sizeof *ops->kinds);
-        memcpy(ops->facts, src->facts, src->count * sizeof *ops->facts);
+    if (src->head.count) {
+        memcpy(ops->head.cats, src->head.cats, src->head.count * sizeof *ops->head.cats);
+        memcpy(ops->kinds, src->kinds, src->head.count * sizeof *ops->kinds);
+        memcpy(ops->facts, src->facts, src->head.count * sizeof *ops->facts);
     }
     /* the same sites at the same indexes */
     for (size_t i = 0; i < wdg_sites_count(src->sites); i++) {
@@ -332,7 +331,7 @@ void wdg_ops_free(wdg_ops *ops)
     free(ops->names);
     free(ops->lens);
     free(ops->next);
-    free(ops->cats);
+    free(ops->head.cats);
     free(ops->kinds);
     free(ops->facts);
     free(ops);
@@ -368,11 +367,11 @@ static int grow_one(void **p, size_t cap, size_t need, size_t size, size_t *next
 /* room for one more op in every array; a failure leaves each valid */
 static int grow_all(wdg_ops *ops)
 {
-    size_t cap = ops->cap, need = (size_t)ops->count + 1;
+    size_t cap = ops->cap, need = (size_t)ops->head.count + 1;
     if (grow_one((void **)&ops->names, ops->cap, need, sizeof *ops->names, &cap) < 0 ||
         grow_one((void **)&ops->lens, ops->cap, need, sizeof *ops->lens, &cap) < 0 ||
         grow_one((void **)&ops->next, ops->cap, need, sizeof *ops->next, &cap) < 0 ||
-        grow_one((void **)&ops->cats, ops->cap, need, sizeof *ops->cats, &cap) < 0 ||
+        grow_one((void **)&ops->head.cats, ops->cap, need, sizeof *ops->head.cats, &cap) < 0 ||
         grow_one((void **)&ops->kinds, ops->cap, need, sizeof *ops->kinds, &cap) < 0 ||
         grow_one((void **)&ops->facts, ops->cap, need, sizeof *ops->facts, &cap) < 0)
         return -1;
@@ -385,14 +384,14 @@ uint32_t wdg_ops_intern(wdg_ops *ops, const char *s, size_t n)
     uint32_t found = wdg_ops_find(ops, s, n);
     if (found != WDG_OP_NONE)
         return found;
-    if (n > UINT32_MAX || ops->count == WDG_OP_NONE - 1)
+    if (n > UINT32_MAX || ops->head.count == WDG_OP_NONE - 1)
         return WDG_OP_NONE;
     if (grow_all(ops) < 0)
         return WDG_OP_NONE;
     char *copy = wdg_arena_strndup(&ops->arena, s, n);
     if (!copy)
         return WDG_OP_NONE;
-    uint32_t id = ops->count;
+    uint32_t id = ops->head.count;
     int inserted;
     uint64_t *slot = wdg_map_put(&ops->by_hash, name_hash(s, n), id, &inserted);
     if (!slot)
@@ -401,10 +400,10 @@ uint32_t wdg_ops_intern(wdg_ops *ops, const char *s, size_t n)
     *slot = id;
     ops->names[id] = copy;
     ops->lens[id] = (uint32_t)n;
-    ops->cats[id] = WDG_CAT_OTHER;
+    ops->head.cats[id] = WDG_CAT_OTHER;
     ops->kinds[id] = (uint8_t)kind_of_name(s, n);
     init_facts(&ops->facts[id], id, s, n);
-    ops->count++;
+    ops->head.count++;
     return id;
 }
 
@@ -421,22 +420,22 @@ int wdg_ops_override(wdg_ops *ops, const char *spec, wdg_error *err)
     uint32_t id = wdg_ops_intern(ops, spec, (size_t)(eq - spec));
     if (id == WDG_OP_NONE)
         return wdg_error_set(err, WDG_ENOMEM, NULL, 0, "out of memory");
-    ops->cats[id] = (uint8_t)cat;
+    ops->head.cats[id] = (uint8_t)cat;
     ops->facts[id].args = derive_args(&ops->facts[id], cat);
     return 0;
 }
 
 const char *wdg_ops_name(const wdg_ops *ops, uint32_t id)
 {
-    return id < ops->count ? ops->names[id] : "?";
+    return id < ops->head.count ? ops->names[id] : "?";
 }
 
 wdg_category wdg_ops_category(const wdg_ops *ops, uint32_t id)
 {
-    return id < ops->count ? (wdg_category)ops->cats[id] : WDG_CAT_OTHER;
+    return wdg_ops_cat(ops, id);
 }
 
-uint32_t wdg_ops_count(const wdg_ops *ops) { return ops->count; }
+uint32_t wdg_ops_count(const wdg_ops *ops) { return ops->head.count; }
 
 /* Names engines give one op: each engine's trace calls it its own way */
 static const struct {
@@ -451,8 +450,8 @@ static const struct {
  * canonical op with that op's facts. */
 static void builtin_hooks_and_aliases(wdg_ops *ops)
 {
-    for (uint32_t id = 0; id < ops->count; id++)
-        ops->facts[id].shape_cat = ops->cats[id];
+    for (uint32_t id = 0; id < ops->head.count; id++)
+        ops->facts[id].shape_cat = ops->head.cats[id];
     for (size_t i = 0; i < sizeof builtin_facts / sizeof builtin_facts[0]; i++) {
         const char *name = builtin_facts[i].name, *hook = builtin_facts[i].hook;
         uint32_t id = wdg_ops_find(ops, name, strlen(name));
@@ -465,29 +464,29 @@ static void builtin_hooks_and_aliases(wdg_ops *ops)
         ops->facts[from] = ops->facts[to];
         ops->facts[from].canon = to;
     }
-    for (uint32_t id = 0; id < ops->count; id++)
-        ops->facts[id].args = derive_args(&ops->facts[id], ops->cats[id]);
+    for (uint32_t id = 0; id < ops->head.count; id++)
+        ops->facts[id].args = derive_args(&ops->facts[id], ops->head.cats[id]);
 }
 
 uint32_t wdg_ops_canonical(const wdg_ops *ops, uint32_t id)
 {
-    return id < ops->count ? ops->facts[id].canon : id;
+    return id < ops->head.count ? ops->facts[id].canon : id;
 }
 
 unsigned wdg_ops_flags(const wdg_ops *ops, uint32_t id)
 {
-    return id < ops->count ? ops->facts[id].flags : 0;
+    return id < ops->head.count ? ops->facts[id].flags : 0;
 }
 
 wdg_op_args wdg_ops_args(const wdg_ops *ops, uint32_t id)
 {
     static const wdg_op_args none = NO_ARGS;
-    return id < ops->count ? ops->facts[id].args : none;
+    return id < ops->head.count ? ops->facts[id].args : none;
 }
 
 uint32_t wdg_ops_hook(const wdg_ops *ops, uint32_t id)
 {
-    return id < ops->count ? ops->facts[id].hook : WDG_OP_NONE;
+    return id < ops->head.count ? ops->facts[id].hook : WDG_OP_NONE;
 }
 
 static const char *const obj_kind_names[] = {"none", "pointer", "handle"};
@@ -505,17 +504,17 @@ const char *wdg_signal_kind_name(int kind)
 
 wdg_obj_kind wdg_ops_obj_kind(const wdg_ops *ops, uint32_t id)
 {
-    return id < ops->count ? (wdg_obj_kind)(ops->kinds[id] & KIND_OBJ_MASK) : WDG_OBJ_NONE;
+    return id < ops->head.count ? (wdg_obj_kind)(ops->kinds[id] & KIND_OBJ_MASK) : WDG_OBJ_NONE;
 }
 
 wdg_signal_kind wdg_ops_signal_kind(const wdg_ops *ops, uint32_t id)
 {
-    if (id >= ops->count)
+    if (id >= ops->head.count)
         return WDG_SIG_NONE;
     unsigned own = (ops->kinds[id] & KIND_SIG_MASK) >> KIND_SIG_SHIFT;
     if (own)
         return (wdg_signal_kind)own;
-    switch (ops->cats[id]) {
+    switch (ops->head.cats[id]) {
     case WDG_CAT_SET:
     case WDG_CAT_SIGNAL_WAIT: return WDG_SIG_LATCH;
     case WDG_CAT_RELEASE: return WDG_SIG_COUNT;
@@ -525,7 +524,7 @@ wdg_signal_kind wdg_ops_signal_kind(const wdg_ops *ops, uint32_t id)
 
 int wdg_ops_always_timed(const wdg_ops *ops, uint32_t id)
 {
-    return id < ops->count && (ops->kinds[id] & KIND_TIMED);
+    return id < ops->head.count && (ops->kinds[id] & KIND_TIMED);
 }
 
 /* "NAME=VALUE" with VALUE one of names[1..n): the op's id and the value's index. */

@@ -102,7 +102,7 @@ static uint32_t take(uint32_t *at, uint32_t flags, uint32_t bit, uint32_t words)
 
 void wdg_ext_layout(const wdg_trace *t, const wdg_event *e, wdg_ext_pos *p)
 {
-    uint32_t at = e->ext - 1, f = e->flags;
+    uint32_t at = e->slot, f = e->flags;   /* past the line */
     p->cycle = take(&at, f, WDG_EV_CYCLE, 2);
     p->timeout = take(&at, f, WDG_EV_TIMEOUT_VALUE, 2);
     p->ret = take(&at, f, WDG_EV_RET, 2);
@@ -113,10 +113,10 @@ void wdg_ext_layout(const wdg_trace *t, const wdg_event *e, wdg_ext_pos *p)
     p->count = take(&at, f, WDG_EV_COUNT, 1);
     p->objs = take(&at, f, WDG_EV_OBJS, 1);
     if (p->objs != UINT32_MAX)
-        at += wdg_list_words(t->words[p->objs], (e->xsites & WDG_X_OBJS_WIDE) != 0);
+        at += wdg_list_words(t->words[p->objs], (wdg_ev_xsites(e) & WDG_X_OBJS_WIDE) != 0);
     p->frames = take(&at, f, WDG_EV_FRAMES, 1);
     if (p->frames != UINT32_MAX)
-        at += wdg_list_words(t->words[p->frames], (e->xsites & WDG_X_FRAMES_WIDE) != 0);
+        at += wdg_list_words(t->words[p->frames], (wdg_ev_xsites(e) & WDG_X_FRAMES_WIDE) != 0);
     p->end = at;
 }
 
@@ -129,10 +129,10 @@ static int64_t read64(const uint32_t *w)
  * reads records in its loops over every event. */
 wdg_event_ext *wdg_event_ext_read(const wdg_trace *t, const wdg_event *e, wdg_event_ext *x)
 {
-    const uint32_t *w = t->words + (e->ext - 1);
+    const uint32_t *w = t->words + e->slot;   /* past the line */
     uint32_t f = e->flags;
     memset(x, 0, sizeof *x);
-    x->sites = e->xsites;
+    x->sites = wdg_ev_xsites(e);
     if (f & WDG_EV_CYCLE) x->cycle = read64(w), w += 2;
     if (f & WDG_EV_TIMEOUT_VALUE) x->timeout = read64(w), w += 2;
     if (f & WDG_EV_RET) x->ret = read64(w), w += 2;
@@ -153,12 +153,28 @@ wdg_event_ext *wdg_event_ext_read(const wdg_trace *t, const wdg_event *e, wdg_ev
     return x;
 }
 
-static int by_time(const void *a, const void *b)
+/* Sorts a[0..n) by t, stably: the events are in line order, so ties keep
+ * it (the line itself is in a record for some of them, out of a
+ * comparator's reach).  Bottom-up merge sort through tmp (n events). */
+static void sort_by_t(wdg_event *a, wdg_event *tmp, size_t n)
 {
-    const wdg_event *x = a, *y = b;
-    if (x->t != y->t)
-        return x->t < y->t ? -1 : 1;
-    return x->line < y->line ? -1 : x->line > y->line;
+    wdg_event *src = a, *dst = tmp;
+    for (size_t w = 1; w < n; w *= 2) {
+        for (size_t lo = 0; lo < n; lo += 2 * w) {
+            size_t mid = lo + w < n ? lo + w : n, hi = lo + 2 * w < n ? lo + 2 * w : n;
+            size_t i = lo, j = mid, k = lo;
+            while (i < mid && j < hi)
+                dst[k++] = src[j].t < src[i].t ? src[j++] : src[i++];
+            while (i < mid)
+                dst[k++] = src[i++];
+            while (j < hi)
+                dst[k++] = src[j++];
+        }
+        wdg_event *s = src;
+        src = dst, dst = s;
+    }
+    if (src != a)
+        memcpy(a, src, n * sizeof *a);
 }
 
 /* Untimed events in a timed trace (events without t): each takes the t of the
@@ -209,15 +225,16 @@ static void shrink(void **p, size_t *cap, size_t n, size_t size)
     }
 }
 
-static void fold_event(struct wdg_fold *f, const wdg_event *e)
+static void fold_event(struct wdg_fold *f, const wdg_trace *t, const wdg_event *e)
 {
+    const wdg_ops *ops = t->ops;
     if (!f->n)
-        f->first_line = e->line;
-    f->last_line = e->line;
+        f->first_line = wdg_ev_line(t, e);
+    f->last_line = wdg_ev_line(t, e);
     f->n++;
-    f->by_cat[e->cat]++;
-    f->seen |= WDG_CAT_BIT(e->cat);
-    if (wdg_category_is_producer(e->cat)) {
+    f->by_cat[wdg_ev_cat(ops, e)]++;
+    f->seen |= WDG_CAT_BIT(wdg_ev_cat(ops, e));
+    if (wdg_category_is_producer(wdg_ev_cat(ops, e))) {
         f->producers++;
         f->producers_with_lr += (e->flags & WDG_EV_LR) != 0;
     }
@@ -259,7 +276,7 @@ int wdg_trace_fold(wdg_trace *t, wdg_error *err)
             return wdg_error_set(err, WDG_ENOMEM, NULL, 0, "out of memory");
         if (added)
             f->tid_list[f->n_tids++] = t->events[i].tid;
-        fold_event(f, &t->events[i]);
+        fold_event(f, t, &t->events[i]);
     }
     t->n_events = t->n_words = 0;
     return 0;
@@ -303,19 +320,19 @@ int wdg_trace_finalize(wdg_trace *t, wdg_error *err)
     t->producers = t->producers_with_lr = 0;
     t->counted = t->n_events;
     memset(t->by_cat, 0, sizeof t->by_cat);
-    t->first_line = t->n_events ? t->events[0].line : 0;   /* still in line order */
-    t->last_line = t->n_events ? t->events[t->n_events - 1].line : 0;
+    t->first_line = t->n_events ? wdg_ev_line(t, &t->events[0]) : 0;   /* still in line order */
+    t->last_line = t->n_events ? wdg_ev_line(t, &t->events[t->n_events - 1]) : 0;
     unsigned seen = 0;
     int sorted = 1;
     for (size_t i = 0; i < t->n_events; i++) {
         const wdg_event *e = &t->events[i];
-        t->by_cat[e->cat]++;
+        t->by_cat[wdg_ev_cat(t->ops, e)]++;
         if (!(e->flags & WDG_EV_T))
             t->all_t = 0;
         else if (i && (t->events[i - 1].flags & WDG_EV_T) && t->events[i - 1].t > e->t)
             sorted = 0;
-        seen |= WDG_CAT_BIT(e->cat);
-        if (wdg_category_is_producer(e->cat)) {
+        seen |= WDG_CAT_BIT(wdg_ev_cat(t->ops, e));
+        if (wdg_category_is_producer(wdg_ev_cat(t->ops, e))) {
             t->producers++;
             if (e->flags & WDG_EV_LR)
                 t->producers_with_lr++;
@@ -325,9 +342,15 @@ int wdg_trace_finalize(wdg_trace *t, wdg_error *err)
             return wdg_error_set(err, WDG_ENOMEM, NULL, 0, "out of memory");
         }
     }
-    /* Lines are unique per file, so (t, line) makes the sort stable. */
-    if (t->all_t && !sorted)
-        qsort(t->events, t->n_events, sizeof *t->events, by_time);
+    if (t->all_t && !sorted) {
+        wdg_event *tmp = malloc(t->n_events * sizeof *tmp);
+        if (!tmp) {
+            wdg_map_free(&tids);
+            return wdg_error_set(err, WDG_ENOMEM, NULL, 0, "out of memory");
+        }
+        sort_by_t(t->events, tmp, t->n_events);
+        free(tmp);
+    }
     if (t->all_t && t->n_events) {
         t->first_t = t->events[0].t;
         t->last_t = t->events[t->n_events - 1].t;

@@ -216,7 +216,7 @@ static void json_edge(wdg_jw *w, const wdg_report *r, const wdg_cp_edge *e)
         wdg_jw_kuint(w, "ordinal", e->ordinal);
         json_time(w, "ref_t", e->ref_t);
         wdg_jw_kuint(w, "ref_tid", e->ref_tid);
-        wdg_jw_kuint(w, "ref_line", r->ref->events[e->ref_event].line);
+        wdg_jw_kuint(w, "ref_line", wdg_ev_line(r->ref, &r->ref->events[e->ref_event]));
         wdg_jw_key(w, "cand_t");
         wdg_jw_opt_int(w, e->has_cand, e->cand_t);
         wdg_jw_key(w, "cand_tid");

@@ -702,7 +702,7 @@ static void seq_cell(wdg_buf *b, const wdg_report *r, int side, size_t ev)
     wdg_format_ns(html_rel_ns(t, ev), when, sizeof when);
     wdg_token_name(r, t, ev, sym, sizeof sym);
     wdg_buf_printf(b, "<td class=\"n\">%s</td><td class=\"n\">%u:%u</td><td><code>", when,
-                   t->events[ev].tid, t->events[ev].line);
+                   t->events[ev].tid, wdg_ev_line(t, &t->events[ev]));
     html_escs(b, sym);
     wdg_buf_puts(b, "</code></td>");
 }

@@ -357,7 +357,7 @@ static void lane(tl_ctx *c, int side, uint32_t tid, int y)
         const wdg_event *e = &t->events[i];
         if (html_rel_ns(t, i) > c->scale)
             break;   /* a thread's events run forward in time */
-        if (e->cat == WDG_CAT_WAIT || e->cat == WDG_CAT_SIGNAL_WAIT) {
+        if (wdg_ev_cat(t->ops, e) == WDG_CAT_WAIT || wdg_ev_cat(t->ops, e) == WDG_CAT_SIGNAL_WAIT) {
             size_t to = wk->ended_by[i];
             if (to == WDG_NO_INDEX && wedged && i == th->last) {
                 wedge_at = i;
@@ -367,7 +367,7 @@ static void lane(tl_ctx *c, int side, uint32_t tid, int y)
             int z = bin(c, to == WDG_NO_INDEX ? end : html_rel_ns(t, to));
             c->cover[a]++;
             c->cover[z + 1]--;
-        } else if (wdg_category_is_producer(e->cat)) {
+        } else if (wdg_category_is_producer(wdg_ev_cat(t->ops, e))) {
             uint8_t v = diverging(r, side, i) ? 2 : 1;
             int a = bin(c, html_rel_ns(t, i));
             if (c->ticks[a] < v)

@@ -118,7 +118,7 @@ static void divergence(wdg_jw *w, const wdg_report *r, const char *name, const w
     wdg_jw_key(w, "cand_tid");
     const wdg_thread *rt = wdg_diag_ref_thread(&r->diag, e->tid);
     wdg_jw_opt_uint(w, rt && rt->has_analog, rt ? rt->analog : 0);
-    wdg_jw_kstring(w, "category", wdg_category_name(e->cat));
+    wdg_jw_kstring(w, "category", wdg_category_name(wdg_ev_cat(r->ref->ops, e)));
     wdg_jw_key(w, "lr");
     wdg_json_addr(w, r, e->flags & WDG_EV_LR, wdg_ev_lr(e));
     wdg_jw_kstring(w, "op", wdg_ops_name(r->ref->ops, e->op));
@@ -129,7 +129,7 @@ static void divergence(wdg_jw *w, const wdg_report *r, const char *name, const w
     wdg_jw_kuint(w, "cand_count", k->cand);
     wdg_jw_key(w, "function");
     function_of(w, r, e->flags & WDG_EV_LR, wdg_ev_lr(e));
-    wdg_jw_kuint(w, "line", e->line);
+    wdg_jw_kuint(w, "line", wdg_ev_line(r->ref, e));
     /* a match class member: the class's status is the one that counts */
     wdg_jw_kstring(w, "status", wdg_status_name(wdg_key_verdict(&r->keys, d->key)));
     if (k->status == WDG_ST_MIXED)
@@ -190,7 +190,7 @@ static void span_end(wdg_jw *w, const wdg_trace *t, const wdg_span *sp, int side
     else if (t->all_t)
         wdg_jw_int(w, sp->end[side] - t->first_t);
     else
-        wdg_jw_uint(w, t->events[sp->count[side] - 1].line);
+        wdg_jw_uint(w, wdg_ev_line(t, &t->events[sp->count[side] - 1]));
 }
 
 static void common_span(wdg_jw *w, const wdg_report *r)
@@ -253,12 +253,12 @@ static void last_wait(wdg_jw *w, const wdg_report *r, const wdg_trace *t, const 
     wdg_json_addr(w, r, e->flags & WDG_EV_LR, wdg_ev_lr(e));
     wdg_jw_key(w, "objs");
     wdg_jw_array(w, WDG_JW_INLINE);
-    if (e->flags & WDG_EV_OBJ && e->cat != WDG_CAT_SIGNAL_WAIT)
+    if (e->flags & WDG_EV_OBJ && wdg_ev_cat(t->ops, e) != WDG_CAT_SIGNAL_WAIT)
         wdg_json_addr(w, r, 1, wdg_ev_obj(e));
     for (uint32_t i = 0; x && (e->flags & WDG_EV_OBJS) && i < x->objs_n; i++)
         wdg_json_addr(w, r, 1, wdg_x_obj(t, x, i));
     wdg_jw_end(w);
-    wdg_jw_kint(w, "since", t->all_t ? e->t : (int64_t)e->line);
+    wdg_jw_kint(w, "since", t->all_t ? e->t : (int64_t)wdg_ev_line(t, e));
 }
 
 static void wedged(wdg_jw *w, const wdg_report *r)
@@ -299,7 +299,7 @@ static void root_evidence(wdg_jw *w, const wdg_report *r, const wdg_root *x)
         const wdg_event *e = &t->events[v->event];
         wdg_jw_object(w, WDG_JW_INLINE);
         wdg_jw_kstring(w, "engine", v->cand ? "cand" : "ref");
-        wdg_jw_kuint(w, "line", e->line);
+        wdg_jw_kuint(w, "line", wdg_ev_line(t, e));
         wdg_jw_kuint(w, "tid", e->tid);
         wdg_jw_kstring(w, "what", v->what);
         wdg_jw_end(w);

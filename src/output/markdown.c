@@ -33,8 +33,8 @@ static void span_text(const wdg_trace *t, char *out, size_t cap)
         wdg_format_ns(t->last_t, z, sizeof z);
         snprintf(out, cap, "%s to %s", a, z);
     } else {
-        snprintf(out, cap, "lines %u to %u (no t)", t->events[0].line,
-                 t->events[t->n_events - 1].line);
+        snprintf(out, cap, "lines %u to %u (no t)", wdg_ev_line(t, &t->events[0]),
+                 wdg_ev_line(t, &t->events[t->n_events - 1]));
     }
 }
 
@@ -92,13 +92,13 @@ static void trace_table(wdg_buf *b, const wdg_report *r)
     }
 }
 
-static void where(const wdg_event *e, char *out, size_t cap)
+static void where(const wdg_trace *t, const wdg_event *e, char *out, size_t cap)
 {
     char when[40];
     if (e->flags & WDG_EV_T)
         wdg_format_ns(e->t, when, sizeof when);
     else
-        snprintf(when, sizeof when, "line %u", e->line);
+        snprintf(when, sizeof when, "line %u", wdg_ev_line(t, e));
     snprintf(out, cap, "at %s, thread %u", when, e->tid);
 }
 
@@ -109,10 +109,10 @@ static void site(const wdg_report *r, const wdg_event *e, char *out, size_t cap)
         wdg_utf8_snprintf(obj, sizeof obj, " on %s", wdg_fmt_addr(r, wdg_ev_obj(e), a, sizeof a));
     if (e->flags & WDG_EV_LR && r->keys.by_lr) {
         wdg_fmt_function(r, wdg_ev_lr(e), fn, sizeof fn);
-        wdg_utf8_snprintf(out, cap, "`%s` at `%s` (%s%s)", wdg_category_name(e->cat), fn,
+        wdg_utf8_snprintf(out, cap, "`%s` at `%s` (%s%s)", wdg_category_name(wdg_ev_cat(r->ref->ops, e)), fn,
                  wdg_ops_name(r->ref->ops, e->op), obj);
     } else {
-        wdg_utf8_snprintf(out, cap, "`%s` by `%s`%s", wdg_category_name(e->cat),
+        wdg_utf8_snprintf(out, cap, "`%s` by `%s`%s", wdg_category_name(wdg_ev_cat(r->ref->ops, e)),
                  wdg_ops_name(r->ref->ops, e->op), obj);
     }
 }
@@ -133,7 +133,7 @@ static void span_end_text(const wdg_trace *t, const wdg_span *sp, int side, char
         wdg_format_ns(sp->end[side] - t->first_t, rel, sizeof rel);
         snprintf(when, sizeof when, "at %s (%s after its first event)", raw, rel);
     } else {
-        snprintf(when, sizeof when, "at line %u", t->events[n - 1].line);
+        snprintf(when, sizeof when, "at line %u", wdg_ev_line(t, &t->events[n - 1]));
     }
     snprintf(out, cap, "%s%s", when, n == t->n_events ? ", its last event" : "");
 }
@@ -196,7 +196,7 @@ void md_headline(wdg_buf *b, const wdg_report *r)
     if (d->found) {
         const wdg_event *e = &r->ref->events[d->event];
         const wdg_key *k = &r->keys.keys[d->key];
-        where(e, at, sizeof at);
+        where(r->ref, e, at, sizeof at);
         site(r, e, st, sizeof st);
         wdg_fmt_ordinal(d->ordinal, ord, sizeof ord);
         char that[64];
@@ -230,7 +230,7 @@ static void sentences(wdg_buf *b, const wdg_report *r)
     } else {
         const wdg_event *e = &r->ref->events[kd->event];
         const wdg_key *k = &r->keys.keys[kd->key];
-        where(e, at, sizeof at);
+        where(r->ref, e, at, sizeof at);
         site(r, e, st, sizeof st);
         wdg_fmt_ordinal(kd->ordinal, ord, sizeof ord);
         char that[64];

@@ -8,7 +8,7 @@
 
 static void when(const wdg_trace *t, const wdg_event *e, char *out, size_t cap)
 {
-    wdg_fmt_when(t, t->all_t ? e->t : (int64_t)e->line, "line", out, cap);
+    wdg_fmt_when(t, t->all_t ? e->t : (int64_t)wdg_ev_line(t, e), "line", out, cap);
 }
 
 /* "cache_thread 7", or "thread 1" when the family is unknown */
@@ -148,7 +148,7 @@ static void confidence(wdg_buf *b, const wdg_report *r, const wdg_root *x)
         const wdg_evidence_event *v = &x->evidence[i];
         const wdg_event *e = &(v->cand ? r->cand : r->ref)->events[v->event];
         wdg_buf_printf(b, "%s%s line %llu (thread %u, %s)", i ? ", " : "; events: ",
-                       v->cand ? r->opts.cand_name : r->opts.ref_name, (unsigned long long)e->line,
+                       v->cand ? r->opts.cand_name : r->opts.ref_name, (unsigned long long)wdg_ev_line((v->cand ? r->cand : r->ref), e),
                        e->tid, v->what);
     }
     wdg_buf_puts(b, ".\n");
@@ -450,7 +450,7 @@ static void state_text(const wdg_report *r, const wdg_trace *t, const wdg_thread
         wdg_addr list[8];
         size_t n = 0;
         wdg_event_ext x_buf, *x = wdg_event_ext_of(t, e, &x_buf);
-        if ((e->flags & WDG_EV_OBJ) && e->cat != WDG_CAT_SIGNAL_WAIT)
+        if ((e->flags & WDG_EV_OBJ) && wdg_ev_cat(t->ops, e) != WDG_CAT_SIGNAL_WAIT)
             list[n++] = wdg_ev_obj(e);
         for (uint32_t i = 0; x && (e->flags & WDG_EV_OBJS) && i < x->objs_n && n < 8; i++)
             list[n++] = wdg_x_obj(t, x, i);

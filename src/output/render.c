@@ -67,7 +67,7 @@ void wdg_milestone_text(const wdg_report *r, const wdg_milestone *m, char *out, 
         wdg_token_name(r, r->ref, m->ref_event, tok, sizeof tok);
         tok[wdg_utf8_cut(tok, strlen(tok), 150)] = 0;
         wdg_utf8_snprintf(what, sizeof what, "first %s %s",
-                          wdg_category_name(r->ref->events[m->ref_event].cat), tok);
+                          wdg_category_name(wdg_ev_cat(r->ref->ops, &r->ref->events[m->ref_event])), tok);
     }
     wdg_utf8_snprintf(out, cap, "%s", what);
 }

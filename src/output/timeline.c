@@ -261,8 +261,8 @@ static void engine_events(tl *x, int side)
     x->capped = 0;
     for (size_t i = 0; i < t->n_events; i++) {
         const wdg_event *e = &t->events[i];
-        int wait = e->cat == WDG_CAT_WAIT || e->cat == WDG_CAT_SIGNAL_WAIT;
-        int producer = wdg_category_is_producer(e->cat);
+        int wait = wdg_ev_cat(t->ops, e) == WDG_CAT_WAIT || wdg_ev_cat(t->ops, e) == WDG_CAT_SIGNAL_WAIT;
+        int producer = wdg_category_is_producer(wdg_ev_cat(t->ops, e));
         if (!wait && !producer)
             continue;
         if (!in_window(x, side, rel_ns(t, i))) {

@@ -262,7 +262,7 @@ static void state_line(wdg_buf *b, const wdg_report *r, const wdg_thread *th)
         wdg_fmt_function(r, wdg_ev_lr(e), site, sizeof site);
     else
         wdg_utf8_snprintf(site, sizeof site, "%s", wdg_ops_name(t->ops, e->op));
-    wdg_fmt_when(t, t->all_t ? e->t : (int64_t)e->line, "line", at, sizeof at);
+    wdg_fmt_when(t, t->all_t ? e->t : (int64_t)wdg_ev_line(t, e), "line", at, sizeof at);
     if (th->state == WDG_TS_WEDGED)
         wdg_buf_printf(b, "wedged: waits at %s%s", site, th->divergent ? "" : " (so does its analog)");
     else if (th->state == WDG_TS_SILENT)

@@ -33,7 +33,7 @@ void test_probes(void)
     CHECK_INT(t[1]->samples[0].line, 3);
     CHECK_INT(t[1]->lines, t[1]->n_events + t[1]->ignored + t[1]->malformed);
     CHECK_STR(wdg_ops_name(ops, t[1]->events[0].op), "KeReleaseSemaphore");
-    CHECK_INT(t[1]->events[0].cat, WDG_CAT_RELEASE);
+    CHECK_INT(wdg_ev_cat(ops, &t[1]->events[0]), WDG_CAT_RELEASE);
     CHECK_STR(wdg_ops_name(ops, t[1]->events[1].op), "KeSetEvent");
     CHECK_INT(t[1]->producers, 2);
     wdg_trace_free(t[0]);

@@ -52,7 +52,7 @@ static int field_ok(const wdg_trace *t, const wdg_event *e, const char *k, const
     if (strcmp(k, "op") == 0)
         return strcmp(wdg_ops_name(t->ops, e->op), v) == 0;
     if (strcmp(k, "cat") == 0)
-        return strcmp(wdg_category_name(e->cat), v) == 0;
+        return strcmp(wdg_category_name(wdg_ev_cat(t->ops, e)), v) == 0;
     if (strcmp(k, "lr") == 0 || strcmp(k, "obj") == 0) {
         int has = strcmp(k, "lr") == 0 ? (e->flags & WDG_EV_LR) : (e->flags & WDG_EV_OBJ);
         if (!has)

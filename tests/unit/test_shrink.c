@@ -65,9 +65,10 @@ void test_source_shrinks(void)
 }
 
 /* An event's rarer fields are stored as a record of only the fields it
- * has (wedge/trace.h), so a wait with a timeout keeps 8 bytes besides its
- * event, a release its count 4, a two-object wait its list 12; every
- * field reads back as it was given, sites and 64-bit values included. */
+ * has (wedge/trace.h), after the event's line, so a wait with a timeout
+ * keeps 12 bytes besides its 32-byte event, a release its count 8, a
+ * two-object wait its list 16; every field and every line reads back as it
+ * was given, sites and 64-bit values included. */
 void test_event_records(void)
 {
     static const char text[] =
@@ -88,9 +89,14 @@ void test_event_records(void)
         return;
     }
     CHECK_INT(t->n_events, 5);
-    /* 2 + 1 + 3 words, none for KeSetEvent, then 2+2+2+1 + 1+4 + 1+1 */
-    CHECK_INT(t->n_words, 6 + 14);
-    CHECK_INT(wdg_trace_mem_bytes(t), 5 * sizeof(wdg_event) + 20 * 4);
+    /* a line word per record: 1+2, 1+1, 1+3 words, none for KeSetEvent,
+     * then 1 + 2+2+2+1 + 1+4 + 1+1 */
+    CHECK_INT(sizeof(wdg_event), 32);
+    CHECK_INT(t->n_words, 9 + 15);
+    CHECK_INT(wdg_trace_mem_bytes(t), 5 * sizeof(wdg_event) + 24 * 4);
+    for (size_t i = 0; i < 5; i++)
+        CHECK_INT(wdg_ev_line(t, &t->events[i]), i + 1);
+    CHECK(!(t->events[3].flags & WDG_EV_EXT) && (t->events[4].flags & WDG_EV_EXT));
     wdg_event_ext xb, *x = wdg_event_ext_of(t, &t->events[0], &xb);
     CHECK(x && x->timeout == -10000 && x->count == 0 && x->objs_n == 0);
     x = wdg_event_ext_of(t, &t->events[1], &xb);
@@ -105,4 +111,46 @@ void test_event_records(void)
     CHECK(x && wdg_x_frame(t, x, 0) == 0x40);
     wdg_trace_free(t);
     wdg_ops_free(ops);
+}
+
+/* An event's line is in its record when it has one (wedge/trace.h): lines
+ * read back the same whether or not the event has a record, after the
+ * sort by t (ties in line order) and after a read in two chunks, whose
+ * second chunk's lines (records' included) are shifted. */
+void test_event_lines(void)
+{
+    static const char text[] =
+        "{\"t\":5,\"tid\":1,\"op\":\"KeSetEvent\",\"obj\":\"0x30\"}\n"
+        "not json\n"
+        "{\"t\":3,\"tid\":1,\"op\":\"KeReleaseSemaphore\",\"obj\":\"0x10\",\"count\":3}\n"
+        "{\"t\":5,\"tid\":2,\"op\":\"KeDelayExecutionThread\",\"timeout\":-10000}\n"
+        "{\"t\":1,\"tid\":2,\"op\":\"KeSetEvent\",\"obj\":\"0x31\"}\n"
+        "{\"t\":3,\"tid\":2,\"op\":\"KeSetEvent\",\"obj\":\"0x32\"}\n"
+        "{\"t\":5,\"tid\":1,\"op\":\"KeReleaseSemaphore\",\"obj\":\"0x10\",\"count\":1}\n";
+    static const uint32_t lines[] = {5, 3, 6, 1, 4, 7};
+    const char *path = t_tempfile(text, sizeof text - 1);
+    for (int chunks = 1; chunks <= 2; chunks++) {
+        wdg_error err = {0};
+        wdg_ops *ops;
+        wdg_ops_new(&ops, &err);
+        wdg_read_opts ro = {0};
+        ro.threads = chunks == 2 ? 0 : 1;
+        ro.chunk_min = chunks == 2 ? 1 : 0;
+        wdg_trace *t = t_load(path, ops, &ro, &err);
+        CHECK(t != NULL);
+        if (t) {
+            CHECK_INT(t->n_events, 6);
+            CHECK_INT(t->malformed, 1);
+            for (size_t i = 0; i < 6 && i < t->n_events; i++)
+                CHECK_INT(wdg_ev_line(t, &t->events[i]), lines[i]);
+            wdg_event_ext xb, *x = wdg_event_ext_of(t, &t->events[1], &xb);
+            CHECK(x && x->count == 3);
+            x = wdg_event_ext_of(t, &t->events[5], &xb);
+            CHECK(x && x->count == 1);
+            CHECK_INT(t->first_line, 1);
+            CHECK_INT(t->last_line, 7);
+        }
+        wdg_trace_free(t);
+        wdg_ops_free(ops);
+    }
 }

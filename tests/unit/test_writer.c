@@ -180,9 +180,9 @@ void test_writer_lines(void)
             /* ordered by t: find them by line (the header is line 1) */
             const wdg_event *ev0 = &t->events[0], *ev2 = &t->events[0];
             for (size_t i = 0; i < t->n_events; i++) {
-                if (t->events[i].line == 2)
+                if (wdg_ev_line(t, &t->events[i]) == 2)
                     ev0 = &t->events[i];
-                if (t->events[i].line == 4)
+                if (wdg_ev_line(t, &t->events[i]) == 4)
                     ev2 = &t->events[i];
             }
             wdg_event_ext x0_buf, *x0 = wdg_event_ext_of(t, ev0, &x0_buf);

@@ -94,7 +94,7 @@ void test_xenia(void)
     /* line 3: KeSetEvent by handle F8000018, bound to tid 7 on line 1 */
     CHECK_STR(wdg_ops_name(ops, e[0].op), "KeSetEvent");
     CHECK_INT(e[0].tid, 7);
-    CHECK_INT(e[0].cat, WDG_CAT_SET);
+    CHECK_INT(wdg_ev_cat(ops, &e[0]), WDG_CAT_SET);
     CHECK((e[0].flags & WDG_EV_OBJ) && e[0].obj == 0x7015FA80);
     CHECK(!(e[0].flags & WDG_EV_LR));
     /* line 4: ExCreateThread by tid 6 */
@@ -108,7 +108,7 @@ void test_xenia(void)
     CHECK(e[2].flags & WDG_EV_SUSPENDED);
     /* line 6: a WaitAny by tid 14 with no object (array not dereferenced) */
     CHECK_INT(e[3].tid, 14);
-    CHECK_INT(e[3].cat, WDG_CAT_WAIT);
+    CHECK_INT(wdg_ev_cat(ops, &e[3]), WDG_CAT_WAIT);
     CHECK(!(e[3].flags & (WDG_EV_OBJ | WDG_EV_OBJS)));
     CHECK((e[3].flags & WDG_EV_WAIT_KIND) && !(e[3].flags & WDG_EV_WAIT_ALL));
     CHECK(!(e[3].flags & WDG_EV_TIMEOUT));
@@ -128,9 +128,9 @@ void test_xenia(void)
     CHECK(e[6].flags & WDG_EV_TIMEOUT);
     CHECK_INT(e[6].obj, 0x7015FA80);
     /* line 14: an unknown call with non-hex words is an event of category other */
-    CHECK_INT(e[7].cat, WDG_CAT_OTHER);
+    CHECK_INT(wdg_ev_cat(ops, &e[7]), WDG_CAT_OTHER);
     /* line 16: signal and wait */
-    CHECK_INT(e[8].cat, WDG_CAT_SIGNAL_WAIT);
+    CHECK_INT(wdg_ev_cat(ops, &e[8]), WDG_CAT_SIGNAL_WAIT);
     CHECK_INT(e[8].obj, 0xF8000060);
     x = wdg_event_ext_of(t, &e[8], &x_buf);
     CHECK(x && x->objs_n == 1 && t->words[x->objs_off] == 0xF8000064);

@@ -14,6 +14,7 @@
     X(source_long_lines) \
     X(source_shrinks)  \
     X(event_records)   \
+    X(event_lines)     \
     X(jsonl_valid)     \
     X(jsonl_malformed) \
     X(jsonl_end_reason) \
