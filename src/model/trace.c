@@ -231,10 +231,11 @@ static void fold_event(struct wdg_fold *f, const wdg_trace *t, const wdg_event *
     if (!f->n)
         f->first_line = wdg_ev_line(t, e);
     f->last_line = wdg_ev_line(t, e);
+    unsigned cat = wdg_ev_cat(ops, e);
     f->n++;
-    f->by_cat[wdg_ev_cat(ops, e)]++;
-    f->seen |= WDG_CAT_BIT(wdg_ev_cat(ops, e));
-    if (wdg_category_is_producer(wdg_ev_cat(ops, e))) {
+    f->by_cat[cat]++;
+    f->seen |= WDG_CAT_BIT(cat);
+    if (wdg_category_is_producer(cat)) {
         f->producers++;
         f->producers_with_lr += (e->flags & WDG_EV_LR) != 0;
     }
@@ -265,7 +266,7 @@ int wdg_trace_fold(wdg_trace *t, wdg_error *err)
         int added = 0;
         uint32_t tid = t->events[i].tid;
         if (known[tid & 63].ok && known[tid & 63].tid == tid) {
-            fold_event(f, &t->events[i]);
+            fold_event(f, t, &t->events[i]);
             continue;
         }
         known[tid & 63].tid = tid;
