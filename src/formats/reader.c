@@ -417,6 +417,7 @@ static int seg_pair(reader *r, wdg_source *src, char *a, size_t alen, char *b, s
         int rc = parse_segment(r, a, alen, err);
         return rc == 0 && got_b ? parse_segment(r, b, blen, err) : rc;
     }
+    r->t->chunks += 2;
     int rc = parse_segment(r, a, alen, err);
     if (rc == 0 && !wdg_source_read_lines(src, a, cap, ahead_len))
         *ahead_len = 0;
