@@ -413,7 +413,10 @@ static int seg_pair(reader *r, wdg_source *src, char *a, size_t alen, char *b, s
     pthread_t th;
     *ahead_len = 0;
     int got_b = wdg_source_read_lines(src, b, cap, &blen);
-    if (!got_b || seg_start(&j, r, &th, b, blen) != 0) {
+    /* a second parser only while the decoder keeps ahead: when decoding is
+     * what takes longest (gzip), a third busy thread on two cores would
+     * slow it down */
+    if (!got_b || wdg_source_ready(src) < cap / 2 || seg_start(&j, r, &th, b, blen) != 0) {
         int rc = parse_segment(r, a, alen, err);
         return rc == 0 && got_b ? parse_segment(r, b, blen, err) : rc;
     }

@@ -727,3 +727,21 @@ int wdg_source_read_lines(wdg_source *s, char *dst, size_t cap, size_t *len)
     *len = n;
     return n > 0;
 }
+
+size_t wdg_source_ready(wdg_source *s)
+{
+    decoder *d = s->dec;
+    if (s->codec == CODEC_NONE || s->eof || (!d && s->dec_eof))
+        return SIZE_MAX;
+    if (!d)
+        return 0;
+    pthread_mutex_lock(&d->mu);
+    /* nothing decoded yet: judge by the next block (or the end) */
+    while (d->count == 0 && !d->done)
+        pthread_cond_wait(&d->cv, &d->mu);
+    size_t n = d->done ? SIZE_MAX : 0;
+    for (size_t i = 0; i < d->count && !d->done; i++)
+        n += d->len[(d->head + i) % BLOCKS] - (i ? 0 : d->off);
+    pthread_mutex_unlock(&d->mu);
+    return n;
+}
