@@ -6,6 +6,8 @@
 #   sh bench/same-output.sh build /tmp/before             (unfixed build)
 #   sh bench/same-output.sh build /tmp/after /tmp/before  (fixed build)
 # timeline.json is left out of the comparison only if it is absent in both.
+# SAME_COMPRESS=zst or gz reports compressed copies of the traces instead
+# (with WEDGE_CHUNK_MIN=65536 their lines are parsed in many segments).
 set -eu
 B=$1
 OUT=$2
@@ -14,14 +16,27 @@ HERE=$(dirname "$0")
 mkdir -p "$OUT"
 SIM=${SAME_SIM_DIR:-/tmp/wedge-same-sim}
 mkdir -p "$SIM"
+# zcopy FILE: its compressed copy (made once), named by SAME_COMPRESS
+zcopy() {
+    z=$1.$SAME_COMPRESS
+    if [ ! -f "$z" ]; then
+        if [ "$SAME_COMPRESS" = gz ]; then gzip -c "$1" >"$z"; else zstd -q -c "$1" >"$z"; fi
+    fi
+    echo "$z"
+}
 for sc in $("$B/wedge" simulate --list | awk '/^[a-z]/ {print $1}'); do
     for seed in 1 2 3; do
         for fmt in jsonl xenia-kv xenia-log; do
             d="$SIM/$sc-$seed-$fmt"
             [ -f "$d/cand.jsonl" ] ||
                 "$B/wedge" simulate "$sc" -o "$d" --seed "$seed" --ref-format "$fmt" -q
-            ref=$(ls "$d"/ref.* | head -n 1)
-            "$B/wedge" report "$ref" "$d/cand.jsonl" -o "$OUT/$sc-$seed-$fmt" 2>/dev/null >&2
+            ref=$(ls "$d"/ref.* | grep -v '\.gz$\|\.zst$' | head -n 1)
+            cand=$d/cand.jsonl
+            if [ -n "${SAME_COMPRESS:-}" ]; then
+                ref=$(zcopy "$ref")
+                cand=$(zcopy "$cand")
+            fi
+            "$B/wedge" report "$ref" "$cand" -o "$OUT/$sc-$seed-$fmt" 2>/dev/null >&2
         done
     done
 done

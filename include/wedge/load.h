@@ -51,7 +51,11 @@ typedef struct wdg_read_opts {
     int threads;
     /* With threads != 1, an uncompressed file of at least this many bytes
      * (0: 4 MiB) is read in two chunks on two threads, split at a newline,
-     * again with the same result byte for byte (load.c). */
+     * again with the same result byte for byte (load.c).  Also with
+     * threads != 1 (in wdg_trace_read too, when opts are given and there
+     * is no progress), compressed input and stdin are parsed in segments
+     * of this many bytes (0 or more than 4 MiB: 4 MiB), two at once
+     * (reader.c), with the same result. */
     size_t chunk_min;
 } wdg_read_opts;
 

@@ -254,7 +254,8 @@ typedef struct wdg_trace {
     uint64_t by_cat[WDG_CAT_COUNT];
     uint32_t first_line, last_line; /* the first and last event's lines */
 
-    unsigned chunks;            /* 2: read as two chunks at once (load.c), else 0 */
+    unsigned chunks;            /* parts read two at once: 2 chunks of a file (load.c),
+                                 * a stream's segments (reader.c); else 0 */
     struct wdg_fold *fold;      /* internal: what a folding read dropped */
 } wdg_trace;
 

@@ -88,10 +88,12 @@ static void cli_memstats(wdg_trace *const *traces, size_t n)
         size_t e = traces[i]->n_events;
         fprintf(stderr,
                 "wedge: memstats: %s: %zu events, %zu bytes retained, %.1f B/event "
-                "(%llu events read%s)\n",
+                "(%llu events read%s%.0u%s)\n",
                 wdg_trace_display_name(traces[i]), e, b, e ? (double)b / (double)e : 0.0,
                 (unsigned long long)traces[i]->counted,
-                traces[i]->chunks == 2 ? ", in 2 chunks at once" : "");
+                traces[i]->chunks == 2 ? ", in 2 chunks at once" : traces[i]->chunks ? ", in " : "",
+                traces[i]->chunks > 2 ? traces[i]->chunks : 0u,
+                traces[i]->chunks > 2 ? " segments, two at once" : "");
     }
 }
 

@@ -287,6 +287,16 @@ typedef struct wdg_read_part {
 
 int wdg_trace_read_part(wdg_trace **out, const char *path, wdg_ops *ops,
                         const wdg_read_opts *opts, const wdg_read_part *part, wdg_error *err);
+/* A part of a trace read with a private op table priv (a clone of ops,
+ * load.c): its op ids and sites moved to ops, in the order the part first
+ * named them, as reading it after what ops has seen would have given. */
+int wdg_part_adopt(wdg_trace *t, wdg_ops *priv, wdg_ops *ops, wdg_error *err);
+/* t2, the lines right after t's (in t's ids: wdg_part_adopt), into t as if
+ * read on: lines shifted, samples, header, trace.end, folds.  1 when the
+ * folds cannot be put in line order (t holds probe events, which are
+ * never folded, and t2 folded); then nothing was merged. */
+int wdg_part_merge(wdg_trace *t, wdg_trace *t2, wdg_error *err);
+
 /* The format a read decides from the lines of [0, end) alone, or NULL
  * when its sample reaches past end (or on any error).  Only holds lines:
  * interns nothing into ops. */

@@ -78,8 +78,7 @@ static void map_record(wdg_trace *t, const wdg_event *e, const uint32_t *site_ma
     map_list(t, p.frames, (wdg_ev_xsites(e) & WDG_X_FRAMES_WIDE) != 0, site_map);
 }
 
-/* Moves t from the private table priv (a clone of ops) to ops. */
-static int adopt(wdg_trace *t, wdg_ops *priv, wdg_ops *ops, wdg_error *err)
+int wdg_part_adopt(wdg_trace *t, wdg_ops *priv, wdg_ops *ops, wdg_error *err)
 {
     uint32_t n_ops = wdg_ops_count(priv);
     wdg_sites *ps = wdg_ops_sites(priv), *ss = wdg_ops_sites(ops);
@@ -239,10 +238,7 @@ static void merge_lines(wdg_trace *t, const wdg_trace *t2, uint64_t by)
         t->truncated = t2->truncated;
 }
 
-/* t2, the second chunk in t's ids, into t.  1 when the chunks' folds
- * cannot be put in line order (the first holds probe events, which are
- * never folded, and the second folded): then read the file whole. */
-static int merge_chunks(wdg_trace *t, wdg_trace *t2, wdg_error *err)
+int wdg_part_merge(wdg_trace *t, wdg_trace *t2, wdg_error *err)
 {
     uint64_t by = t->lines;
     if (t2->fold && t2->fold->n) {
@@ -255,7 +251,6 @@ static int merge_chunks(wdg_trace *t, wdg_trace *t2, wdg_error *err)
     if (append_events(t, t2, by) < 0)
         goto oom;
     merge_lines(t, t2, by);
-    t->chunks = 2;
     return 0;
 oom:
     return wdg_error_set(err, WDG_ENOMEM, wdg_trace_display_name(t), 0, "out of memory");
@@ -312,9 +307,9 @@ static int try_chunked(wdg_trace **out, const char *path, wdg_ops *ops,
         rc = j.rc;
     }
     if (rc == 0)
-        rc = adopt(j.t, j.ops, ops, err);
-    if (rc == 0)
-        rc = merge_chunks(t, j.t, err);
+        rc = wdg_part_adopt(j.t, j.ops, ops, err);
+    if (rc == 0 && (rc = wdg_part_merge(t, j.t, err)) == 0)
+        t->chunks = 2;
     wdg_trace_free(j.t);
     wdg_ops_free(j.ops);
     if (rc != 0) {
@@ -363,7 +358,7 @@ static int read_pair(wdg_trace **out, const char *const *paths, wdg_ops *ops,
         rc = j.rc;
     }
     if (rc == 0)
-        rc = adopt(j.t, j.ops, ops, err);
+        rc = wdg_part_adopt(j.t, j.ops, ops, err);
     if (rc == 0) {
         out[1] = j.t;
     } else {

@@ -5,6 +5,7 @@
  * then parsed in order with their own line numbers.  So the format never
  * depends on the transport, and no line is counted before its format is
  * known. */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -57,6 +58,8 @@ typedef struct reader {
     op_slot *op_cache;          /* OP_CACHE slots */
     const wdg_read_part *part;  /* a chunk of the file, or NULL */
     int detect_only;            /* stop once the format is decided */
+    const char *path;
+    int segments;               /* may parse the rest in segments (read_segments) */
 } reader;
 
 static int is_blank(const char *s, size_t n)
@@ -269,47 +272,232 @@ static int first_line(reader *r, const char **line, size_t *len, wdg_error *err)
     return 0;
 }
 
-static int read_lines(reader *r, wdg_source *src, wdg_error *err)
+/* Takes one line from src and counts it: 1, 0 at the end, < 0 on error,
+ * 2 when detect_only has its answer. */
+static int next_line_in(reader *r, wdg_source *src, uint64_t total, wdg_error *err)
 {
     wdg_trace *t = r->t;
-    uint64_t total = wdg_source_raw_total(src);
-    for (;;) {
-        const char *line;
-        size_t len;
-        int flag;
-        int got = wdg_source_next_line(src, &line, &len, &flag, err);
-        if (got <= 0)
-            return got;
+    const char *line;
+    size_t len;
+    int flag;
+    int got = wdg_source_next_line(src, &line, &len, &flag, err);
+    if (got <= 0)
+        return got;
+    t->lines++;
+    if (r->opts->progress && (t->lines & (PROGRESS_EVERY - 1)) == 0)
+        r->opts->progress(r->opts->progress_ud, r->name, wdg_source_raw_done(src), total);
+    int rc = 0;
+    if (flag == WDG_LINE_CUT && r->opts->strict)
+        return wdg_error_set(err, WDG_EINPUT, r->name, t->lines, "truncated: %s",
+                             wdg_source_truncated(src));
+    if (t->lines == 1 && !(r->part && r->part->fmt) && (rc = first_line(r, &line, &len, err)) < 0)
+        return rc;
+    if (flag == WDG_LINE_WHOLE && is_blank(line, len)) {
+        t->ignored++;   /* blank in every format */
+        return 1;
+    }
+    if (r->decided)
+        return (rc = process(r, line, len, flag, t->lines, err)) < 0 ? rc : 1;
+    rc = hold(r, line, len, flag, t->lines, err);
+    if (rc == 0 && (wdg_detect_settled(&r->det) || r->held_len >= SAMPLE_BYTES ||
+                    r->n_lines >= SAMPLE_LINES)) {
+        if (r->detect_only) {
+            r->fmt = wdg_detect_result(&r->det);
+            r->decided = 1;
+            return 2;
+        }
+        rc = decide(r, err);
+    }
+    return rc < 0 ? rc : 1;
+}
+
+/* --- the rest of a stream in segments, on two threads ----------------
+ * Compressed input and stdin cannot be split like a plain file, but once
+ * the format is known their decoded lines can: runs of whole lines
+ * (wdg_source_read_lines, a few MiB each) are parsed in pairs, the first
+ * here into the trace, the second on a thread of its own into a part
+ * trace with a copy of the op table, which is then merged as load.c
+ * merges a file's second chunk (wdg_part_adopt, wdg_part_merge): every
+ * count, id, line number and sample equals a one-thread read's.  The
+ * decoder thread decodes on meanwhile.  Parts hold their events unfolded
+ * (a segment's worth), and the trace folds after each merge, so memory
+ * stays bounded when folding. */
+enum { SEGMENT_DEFAULT = WDG_SOURCE_RUN_MAX };
+
+typedef struct seg_job {
+    reader r;                   /* its own trace, record, op cache, op table */
+    wdg_read_opts opts;         /* the caller's, without folding */
+    const char *data;
+    size_t len;
+    wdg_error err;
+    int rc;
+} seg_job;
+
+/* Parses a run of whole lines (each ends in '\n') as the source would
+ * have handed them out: a line longer than the longest kept is cut to
+ * it and flagged, a '\r' before the newline dropped. */
+static int parse_segment(reader *r, const char *p, size_t n, wdg_error *err)
+{
+    wdg_trace *t = r->t;
+    const char *end = p + n;
+    while (p < end) {
+        const char *line = p, *nl = memchr(p, '\n', (size_t)(end - p));
+        size_t len = (size_t)(nl - p);
+        int flag = WDG_LINE_WHOLE;
+        p = nl + 1;
         t->lines++;
-        if (r->opts->progress && (t->lines & (PROGRESS_EVERY - 1)) == 0)
-            r->opts->progress(r->opts->progress_ud, r->name, wdg_source_raw_done(src), total);
-        int rc = 0;
-        if (flag == WDG_LINE_CUT && r->opts->strict)
-            return wdg_error_set(err, WDG_EINPUT, r->name, t->lines, "truncated: %s",
-                                 wdg_source_truncated(src));
-        if (t->lines == 1 && !(r->part && r->part->fmt) &&
-            (rc = first_line(r, &line, &len, err)) < 0)
-            return rc;
+        if (len > WDG_SOURCE_MAX_LINE) {
+            len = WDG_SOURCE_MAX_LINE;
+            flag = WDG_LINE_TOO_LONG;
+        } else if (len && line[len - 1] == '\r') {
+            len--;
+        }
         if (flag == WDG_LINE_WHOLE && is_blank(line, len)) {
-            t->ignored++;   /* blank in every format */
+            t->ignored++;
             continue;
         }
-        if (r->decided) {
-            rc = process(r, line, len, flag, t->lines, err);
-        } else {
-            rc = hold(r, line, len, flag, t->lines, err);
-            if (rc == 0 && (wdg_detect_settled(&r->det) || r->held_len >= SAMPLE_BYTES ||
-                            r->n_lines >= SAMPLE_LINES)) {
-                if (r->detect_only) {
-                    r->fmt = wdg_detect_result(&r->det);
-                    r->decided = 1;
-                    return 0;
-                }
-                rc = decide(r, err);
-            }
-        }
+        int rc = process(r, line, len, flag, t->lines, err);
         if (rc < 0)
             return rc;
+    }
+    return 0;
+}
+
+static void *seg_main(void *arg)
+{
+    seg_job *j = arg;
+    j->rc = parse_segment(&j->r, j->data, j->len, &j->err);
+    return NULL;
+}
+
+static void seg_free(seg_job *j)
+{
+    wdg_trace_free(j->r.t);
+    free(j->r.rec);
+    free(j->r.op_cache);
+    wdg_ops_free(j->r.ops);
+}
+
+/* Starts parsing data on a thread: 0, or 1 when no thread or copy could
+ * be had (then nothing started). */
+static int seg_start(seg_job *j, const reader *r, pthread_t *th, const char *data, size_t len)
+{
+    memset(j, 0, sizeof *j);
+    j->opts = *r->opts;
+    j->opts.fold = 0;
+    j->data = data;
+    j->len = len;
+    reader *w = &j->r;
+    w->opts = &j->opts;
+    w->fmt = r->fmt;
+    w->decided = 1;
+    w->ops = wdg_ops_clone(r->ops);
+    w->rec = malloc(sizeof *w->rec);
+    w->op_cache = calloc(OP_CACHE, sizeof *w->op_cache);
+    if (!w->ops || !w->rec || !w->op_cache || wdg_trace_new(&w->t, r->path, w->ops, &j->err) < 0)
+        goto fail;
+    w->name = r->name;
+    w->t->format = r->fmt->name;
+    w->fc = (wdg_format_ctx){w->t, w->ops, r->opts->templates, NULL};
+    wdg_rec_init(w->rec, wdg_ops_sites(w->ops));
+    if (pthread_create(th, NULL, seg_main, j) == 0)
+        return 0;
+fail:
+    seg_free(j);
+    return 1;
+}
+
+/* Joins the part and merges it after the trace's lines (rc: the trace's
+ * own parse; its error comes first). */
+static int seg_finish(reader *r, seg_job *j, pthread_t th, int rc, wdg_error *err)
+{
+    pthread_join(th, NULL);
+    wdg_trace *t = r->t;
+    if (rc == 0 && j->rc < 0) {
+        *err = j->err;
+        if (err->line)
+            err->line += t->lines;
+        rc = j->rc;
+    }
+    if (rc == 0)
+        rc = wdg_part_adopt(j->r.t, j->r.ops, r->ops, err);
+    /* never 1: the part did not fold */
+    if (rc == 0 && (rc = wdg_part_merge(t, j->r.t, err)) == 1)
+        rc = wdg_error_set(err, WDG_EINTERNAL, r->name, 0, "a part that folded");
+    if (rc == 0 && r->opts->fold && t->n_events >= r->opts->fold && !t->probe_events &&
+        wdg_trace_fold(t, err) < 0)
+        rc = oom(r, 0, err);
+    seg_free(j);
+    return rc;
+}
+
+/* One pair of segments (or one, or one at the end): a read ahead while
+ * the thread parses (*ahead_len, 0 when none). */
+static int seg_pair(reader *r, wdg_source *src, char *a, size_t alen, char *b, size_t cap,
+                    size_t *ahead_len, wdg_error *err)
+{
+    size_t blen = 0;
+    seg_job j;
+    pthread_t th;
+    *ahead_len = 0;
+    int got_b = wdg_source_read_lines(src, b, cap, &blen);
+    /* a second parser only while the decoder keeps ahead: when decoding is
+     * what takes longest (gzip), a third busy thread on two cores would
+     * slow it down */
+    if (!got_b || wdg_source_ready(src) < cap / 2 || seg_start(&j, r, &th, b, blen) != 0) {
+        int rc = parse_segment(r, a, alen, err);
+        return rc == 0 && got_b ? parse_segment(r, b, blen, err) : rc;
+    }
+    r->t->chunks += 2;
+    int rc = parse_segment(r, a, alen, err);
+    if (rc == 0 && !wdg_source_read_lines(src, a, cap, ahead_len))
+        *ahead_len = 0;
+    return seg_finish(r, &j, th, rc, err);
+}
+
+/* 1 when segments cannot be had (nothing read), else as read_lines. */
+static int read_segments(reader *r, wdg_source *src, wdg_error *err)
+{
+    const wdg_format_def *f = r->fmt;
+    if (!f || f->state_new || f->note_unbound || f->finish)
+        return 1;   /* a format with state across lines */
+    size_t cap = r->opts->chunk_min && r->opts->chunk_min < SEGMENT_DEFAULT ? r->opts->chunk_min
+                                                                            : SEGMENT_DEFAULT;
+    char *a = malloc(cap), *b = malloc(cap);
+    size_t alen = 0;
+    int rc = a && b ? 0 : 1;
+    while (rc == 0) {
+        if (!alen && !wdg_source_read_lines(src, a, cap, &alen)) {
+            /* a line that is no run of whole lines: the ordinary way */
+            alen = 0;
+            if ((rc = next_line_in(r, src, 0, err)) > 0)
+                rc = 0;
+            else
+                break;
+            continue;
+        }
+        rc = seg_pair(r, src, a, alen, b, cap, &alen, err);
+    }
+    free(a);
+    free(b);
+    return rc;
+}
+
+static int read_lines(reader *r, wdg_source *src, wdg_error *err)
+{
+    uint64_t total = wdg_source_raw_total(src);
+    for (;;) {
+        if (r->decided && r->segments) {
+            int rc = read_segments(r, src, err);
+            if (rc != 1)
+                return rc;
+            r->segments = 0;
+        }
+        int rc = next_line_in(r, src, total, err);
+        if (rc <= 0)
+            return rc;
+        if (rc == 2)
+            return 0;
     }
 }
 
@@ -320,6 +508,7 @@ static int read_part(wdg_trace **out, const char *path, wdg_ops *ops,
     static const wdg_read_opts no_opts = {0};
     reader r = {0};
     r.part = part;
+    r.path = path;
     r.detect_only = detect_only;
     r.opts = opts ? opts : &no_opts;
     r.ops = ops;
@@ -347,6 +536,9 @@ static int read_part(wdg_trace **out, const char *path, wdg_ops *ops,
                    : wdg_source_open(&src, path, err)) < 0)
         goto done;
     r.t->compression = wdg_source_compression(src);
+    /* what cannot be split as a file: compressed input, stdin */
+    r.segments = opts && opts->threads != 1 && !opts->progress && !part &&
+                 (strcmp(r.t->compression, "none") != 0 || strcmp(path, "-") == 0);
     if ((rc = read_lines(&r, src, err)) < 0)
         goto done;
     if (detect_only) {

@@ -22,7 +22,7 @@ enum {
     BUF_CAP = WDG_SOURCE_MAX_LINE + (1 << 22),
     /* decoded blocks queued by the decoder thread */
     BLOCK = 1 << 20,
-    BLOCKS = 4
+    BLOCKS = 12
 };
 
 /* Compressed input is decoded on a thread of its own, BLOCKS blocks
@@ -71,6 +71,8 @@ struct wdg_source {
     decoder *dec;            /* the decoder thread, NULL when inline */
     int dec_eof;             /* the decoder's own end of input */
     int ranged;              /* a chunk: reads stop at raw_total bytes */
+    int pend_rc;             /* an error met by read_lines, returned after */
+    wdg_error pend_err;      /* the lines before it (decode_more) */
 };
 
 const char *wdg_source_compression(const wdg_source *s)
@@ -331,8 +333,9 @@ static void decoder_stop(wdg_source *s)
     s->dec = NULL;
 }
 
-/* Copies decoded bytes from the decoder thread's blocks into buf. */
-static int take_blocks(wdg_source *s, size_t room, wdg_error *err)
+/* Copies decoded bytes from the decoder thread's blocks into
+ * dst[*fill..*fill+room). */
+static int take_blocks(wdg_source *s, char *dst, size_t *fill, size_t room, wdg_error *err)
 {
     decoder *d = s->dec;
     pthread_mutex_lock(&d->mu);
@@ -343,8 +346,8 @@ static int take_blocks(wdg_source *s, size_t room, wdg_error *err)
         size_t n = d->len[d->head] - d->off;
         if (n > room)
             n = room;
-        memcpy(s->buf + s->fill, d->blk[d->head] + d->off, n);
-        s->fill += n;
+        memcpy(dst + *fill, d->blk[d->head] + d->off, n);
+        *fill += n;
         d->off += n;
         if (d->off == d->len[d->head]) {
             d->head = (d->head + 1) % BLOCKS;
@@ -363,31 +366,42 @@ static int take_blocks(wdg_source *s, size_t room, wdg_error *err)
     return rc;
 }
 
-/* Decodes more bytes into buf[fill..BUF_CAP), at least one unless at the
- * end (then eof is set). */
-static int decode_more(wdg_source *s, wdg_error *err)
+/* Decodes (or reads) more bytes into dst[*fill..cap), at least one
+ * unless at the end (then eof is set). */
+static int more_into(wdg_source *s, char *dst, size_t *fill, size_t cap, wdg_error *err)
 {
-    size_t room = BUF_CAP - s->fill;
+    size_t room = cap - *fill;
     if (room == 0)
         return 0;
+    if (s->pend_rc) {
+        if (err)
+            *err = s->pend_err;
+        return s->pend_rc;
+    }
     if (s->codec == CODEC_NONE) {
-        ssize_t n = read_some(s, s->buf + s->fill, room, err);
+        ssize_t n = read_some(s, dst + *fill, room, err);
         if (n < 0)
             return (int)n;
         if (n == 0)
             s->eof = 1;
-        s->fill += (size_t)n;
+        *fill += (size_t)n;
         return 0;
     }
     if (s->dec)
-        return take_blocks(s, room, err);
-    int rc = decode_into(s, s->buf, &s->fill, BUF_CAP, 0, err);
+        return take_blocks(s, dst, fill, room, err);
+    int rc = decode_into(s, dst, fill, cap, 0, err);
     if (rc < 0)
         return rc;
     s->eof = s->dec_eof;
     if (!s->tried_thread && !s->eof)
         decoder_start(s);
     return 0;
+}
+
+/* Decodes more bytes into buf[fill..BUF_CAP). */
+static int decode_more(wdg_source *s, wdg_error *err)
+{
+    return more_into(s, s->buf, &s->fill, BUF_CAP, err);
 }
 
 /* Reads until at least 4 bytes are buffered (a pipe may deliver less), to
@@ -674,4 +688,60 @@ int wdg_source_next_line(wdg_source *s, const char **line, size_t *len, int *fla
         if (rc < 0)
             return rc;
     }
+}
+
+/* The decoded bytes go from the decoder's blocks straight into dst (the
+ * one copy a line buffer costs too); only the part line after the last
+ * newline goes back into buf.  Whatever stops the run of whole lines (an
+ * error, no newline, a line being skipped) puts every byte back, so that
+ * next_line hands out the same lines and then the error, as without. */
+int wdg_source_read_lines(wdg_source *s, char *dst, size_t cap, size_t *len)
+{
+    if (s->skipping || s->pend_rc || cap > WDG_SOURCE_RUN_MAX)
+        return 0;
+    size_t fill = s->fill - s->pos;
+    if (fill >= cap) {
+        /* enough lines already buffered (after the sample) */
+        const char *start = s->buf + s->pos, *last = memrchr(start, '\n', cap);
+        if (!last)
+            return 0;
+        *len = (size_t)(last - start) + 1;
+        memcpy(dst, start, *len);
+        take(s, *len);
+        return 1;
+    }
+    memcpy(dst, s->buf + s->pos, fill);
+    s->pos = s->fill = 0;
+    while (fill < cap && !s->eof) {
+        int rc = more_into(s, dst, &fill, cap, &s->pend_err);
+        if (rc < 0) {
+            s->pend_rc = rc;
+            break;
+        }
+    }
+    const char *nl = fill ? memrchr(dst, '\n', fill) : NULL;
+    size_t n = nl && !s->pend_rc ? (size_t)(nl - dst) + 1 : 0;
+    memcpy(s->buf, dst + n, fill - n);
+    s->fill = fill - n;
+    s->bytes += n;
+    *len = n;
+    return n > 0;
+}
+
+size_t wdg_source_ready(wdg_source *s)
+{
+    decoder *d = s->dec;
+    if (s->codec == CODEC_NONE || s->eof || (!d && s->dec_eof))
+        return SIZE_MAX;
+    if (!d)
+        return 0;
+    pthread_mutex_lock(&d->mu);
+    /* nothing decoded yet: judge by the next block (or the end) */
+    while (d->count == 0 && !d->done)
+        pthread_cond_wait(&d->cv, &d->mu);
+    size_t n = d->done ? SIZE_MAX : 0;
+    for (size_t i = 0; i < d->count && !d->done; i++)
+        n += d->len[(d->head + i) % BLOCKS] - (i ? 0 : d->off);
+    pthread_mutex_unlock(&d->mu);
+    return n;
 }

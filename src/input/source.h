@@ -24,6 +24,8 @@
  * too_long flag.  The public WDG_MAX_LINE (wedge/trace.h) equals it, checked
  * where both are seen (src/formats/reader.c). */
 #define WDG_SOURCE_MAX_LINE (1u << 20)
+/* The most bytes wdg_source_read_lines copies at once. */
+#define WDG_SOURCE_RUN_MAX (4u << 20)
 
 typedef struct wdg_source wdg_source;
 
@@ -55,6 +57,21 @@ enum { WDG_LINE_WHOLE = 0, WDG_LINE_TOO_LONG = 1, WDG_LINE_CUT = 2 };
  * (corrupt stream, read error).  The line is valid until the next call. */
 int wdg_source_next_line(wdg_source *s, const char **line, size_t *len,
                          int *flag, wdg_error *err);
+
+/* A run of whole lines for a caller that splits them itself: up to cap
+ * bytes (at most WDG_SOURCE_RUN_MAX) copied into dst, ending at a newline; 1 with *len
+ * set, or 0 when no such run comes next (the next line is longer than
+ * cap or being skipped, the input ends without a newline, an error is
+ * due): then take the next line with next_line, which also returns the
+ * error.  The lines are consumed as next_line would have handed them
+ * out; they hold lines longer than WDG_SOURCE_MAX_LINE whole. */
+int wdg_source_read_lines(wdg_source *s, char *dst, size_t cap, size_t *len);
+
+/* Decoded bytes waiting to be taken: what the decoder thread is ahead by
+ * (waiting for its next block when it has none; 0 when decoding is done
+ * inline); SIZE_MAX when nothing is left to decode, and for plain input,
+ * which costs this process no decoding. */
+size_t wdg_source_ready(wdg_source *s);
 
 /* Why the input ended early (a static string), or NULL when it is whole.
  * Final once next_line has returned 0. */

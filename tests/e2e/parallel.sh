@@ -70,7 +70,7 @@ else bad "errors differ: $(cat "$T/e1") / $(cat "$T/e2")"; fi
 chunked() {
     name=$1 f=$2 cand=${3:-} both=${4:-}
     for n in 1 2; do
-        if [ $n = 1 ]; then set -- env WEDGE_THREADS=1; else set -- env WEDGE_CHUNK_MIN=1; fi
+        if [ $n = 1 ]; then set -- env WEDGE_THREADS=1; else set -- env WEDGE_CHUNK_MIN=${CHUNK:-1}; fi
         rm -rf "$T/c$n" && mkdir -p "$T/c$n"
         "$@" "$W" stats --json "$f" >"$T/c$n/json" 2>&1; echo $? >>"$T/c$n/json"
         "$@" WEDGE_STATS_FOLD=2 "$W" stats --json "$f" >"$T/c$n/fold" 2>&1; echo $? >>"$T/c$n/fold"
@@ -143,5 +143,77 @@ chunked "two lines, no final newline" "$T/two.jsonl"
 # a simulated trace, and a xenia log (state across lines: read whole)
 chunked "a simulated trace" "$T/investigation/ref.jsonl" "$T/tiny.jsonl"
 was_chunked "$T/kv/ref.log" 0
+
+# Compressed input and stdin (reader.c): after the sample, runs of whole
+# lines of WEDGE_CHUNK_MIN bytes (default 4 MiB), two at once, the second
+# on a thread.  Small segments put the boundaries everywhere: a segment
+# of one line, lines longer than a segment (read one by one), a malformed
+# line or the header or trace.end in a later segment.
+# was_segmented FILE YES [CHUNK]: whether FILE is read in segments
+was_segmented() {
+    got=0
+    WEDGE_CHUNK_MIN=${3:-100} WEDGE_MEMSTATS=1 "$W" stats "$1" 2>&1 >/dev/null |
+        grep -q "segments, two at once" && got=1
+    if [ "$got" = "$2" ]; then ok; else bad "$1: read in segments: $got, wanted $2"; fi
+}
+for f in mixed late long two tiny; do
+    zstd -q -c "$T/$f.jsonl" >"$T/$f.jsonl.zst"
+    gzip -c "$T/$f.jsonl" >"$T/$f.jsonl.gz"
+done
+zstd -q -c "$T/investigation/ref.jsonl" >"$T/sim.jsonl.zst"
+gzip -c "$T/investigation/ref.jsonl" >"$T/sim.jsonl.gz"
+was_segmented "$T/mixed.jsonl.zst" 1
+was_segmented "$T/mixed.jsonl.gz" 1
+was_segmented "$T/sim.jsonl.zst" 1 1000
+was_segmented "$T/tiny.jsonl.zst" 0
+was_segmented "$T/kv/ref.log" 0
+for z in zst gz; do
+    for c in 60 250; do
+        CHUNK=$c chunked "a mixed trace, $z, segments of $c" "$T/mixed.jsonl.$z" "$T/tiny.jsonl" both
+    done
+    CHUNK=100 chunked "a malformed line late, $z, segments of 100" "$T/late.jsonl.$z"
+done
+for z in zst gz; do
+    # 100: the pair of segments that holds line 7 is lines 6-7, 7 on the thread
+    WEDGE_CHUNK_MIN=100 "$W" stats --strict "$T/late.jsonl.$z" >/dev/null 2>"$T/late.err"
+    if grep -q "late.jsonl.$z:7:" "$T/late.err"; then ok
+    else bad "strict error in a later segment ($z): $(cat "$T/late.err")"; fi
+    CHUNK=0 chunked "a too-long line inside a segment, $z" "$T/long.jsonl.$z" "$T/tiny.jsonl"
+    CHUNK=100 chunked "a too-long line longer than a segment, $z" "$T/long.jsonl.$z"
+    CHUNK=1 chunked "two lines, no final newline, $z" "$T/two.jsonl.$z"
+    CHUNK=1000 chunked "a simulated trace, $z" "$T/sim.jsonl.$z" "$T/tiny.jsonl"
+    CHUNK=100 chunked "one line, $z" "$T/tiny.jsonl.$z"
+done
+# --line-format lines ending in CRLF: the '\r' is no part of the last field
+i=0
+while [ $i -lt 40 ]; do printf '%d KeSetEvent\r\n' $i; i=$((i + 1)); done | gzip -c >"$T/crlf.log.gz"
+for n in 1 2; do
+    if [ $n = 1 ]; then set -- env WEDGE_THREADS=1; else set -- env WEDGE_CHUNK_MIN=40; fi
+    "$@" "$W" stats --json "$T/crlf.log.gz" --line-format '{tid:dec} {op:word}' >"$T/crlf$n" 2>&1
+done
+if cmp -s "$T/crlf1" "$T/crlf2" && grep -q '"events": 40' "$T/crlf1"; then ok
+else bad "CRLF template lines in segments: $(diff "$T/crlf1" "$T/crlf2" | head -5)"; fi
+# a stream cut short (its last line is malformed, "truncated"), and one
+# corrupt in the middle: the lines before it, then the error
+head -c $(( $(wc -c <"$T/sim.jsonl.zst") * 2 / 3 )) "$T/sim.jsonl.zst" >"$T/cut.jsonl.zst"
+head -c $(( $(wc -c <"$T/sim.jsonl.gz") * 2 / 3 )) "$T/sim.jsonl.gz" >"$T/cut.jsonl.gz"
+was_segmented "$T/cut.jsonl.zst" 1 1000
+CHUNK=1000 chunked "a zstd stream cut short" "$T/cut.jsonl.zst"
+CHUNK=1000 chunked "a gzip stream cut short" "$T/cut.jsonl.gz"
+{ head -c 30000 "$T/sim.jsonl.gz"; head -c 20000 /dev/zero | tr '\0' x; } >"$T/corrupt.jsonl.gz"
+CHUNK=1000 chunked "a gzip stream corrupt in the middle" "$T/corrupt.jsonl.gz"
+# stdin, plain and compressed
+for f in "$T/mixed.jsonl" "$T/sim.jsonl.zst"; do
+    for n in 1 2; do
+        if [ $n = 1 ]; then set -- env WEDGE_THREADS=1; else set -- env WEDGE_CHUNK_MIN=100; fi
+        "$@" "$W" stats --json - <"$f" >"$T/in$n" 2>&1; echo $? >>"$T/in$n"
+        "$@" WEDGE_STATS_FOLD=2 "$W" stats --json - <"$f" >>"$T/in$n" 2>&1; echo $? >>"$T/in$n"
+    done
+    if cmp -s "$T/in1" "$T/in2"; then ok; else bad "stdin $f: one thread and segments differ"; fi
+done
+got=0
+WEDGE_CHUNK_MIN=100 WEDGE_MEMSTATS=1 "$W" stats - <"$T/mixed.jsonl" 2>&1 >/dev/null |
+    grep -q "segments, two at once" && got=1
+if [ $got = 1 ]; then ok; else bad "stdin is not read in segments"; fi
 
 finish
