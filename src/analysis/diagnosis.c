@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../base/clock.h"
 #include "../base/numparse.h"
 #include "diag_internal.h"
 #include "wedge/report.h"
@@ -85,6 +86,14 @@ const char *wdg_root_rule(int kind)
 
 static const char *const outcome_names[] = {"NONE", "A", "B", "C", "DIVERGED", "INCONCLUSIVE"};
 TABLE_CHECK(outcome_names, WDG_OUTCOME_COUNT);
+
+const char *wdg_diag_stage_name(int stage)
+{
+    static const char *const names[] = {"threads", "thread_map", "states",
+                                        "object_map", "roots", "ladders"};
+    TABLE_CHECK(names, WDG_DIAG_STAGE_COUNT);
+    return stage >= 0 && stage < WDG_DIAG_STAGE_COUNT ? names[stage] : "?";
+}
 
 const char *wdg_outcome_name(int outcome)
 {
@@ -266,15 +275,24 @@ int wdg_diagnose(wdg_diagnosis *d, const wdg_trace *ref, const wdg_trace *cand,
     c.symbols = symbols;
     c.common = ref->observes & cand->observes;
     int rc = 0;
+    uint64_t stage_ns[WDG_DIAG_STAGE_COUNT] = {0}, t0 = wdg_now_ns(), t1;
+#define LAP(stage) (t1 = wdg_now_ns(), stage_ns[stage] = t1 - t0, t0 = t1)
     if (diag_build_threads(&c.ref, ref, symbols) < 0 || diag_build_threads(&c.cand, cand, symbols) < 0) {
         rc = wdg_error_set(err, WDG_ENOMEM, NULL, 0, "out of memory");
         goto done;
     }
+    LAP(WDG_DIAG_STAGE_THREADS);
     if ((rc = diag_thread_map(&c, opts->tid_map, err)) < 0)
         goto done;
+    LAP(WDG_DIAG_STAGE_THREAD_MAP);
     diag_states(&c, opts);
-    if ((rc = diag_object_map(&c, err)) < 0 || (rc = diag_roots(&c, err)) < 0)
+    LAP(WDG_DIAG_STAGE_STATES);
+    if ((rc = diag_object_map(&c, err)) < 0)
         goto done;
+    LAP(WDG_DIAG_STAGE_OBJECT_MAP);
+    if ((rc = diag_roots(&c, err)) < 0)
+        goto done;
+    LAP(WDG_DIAG_STAGE_ROOTS);
 done:
     /* the thread tables move into the diagnosis */
     d->ref_threads = c.ref.threads;
@@ -297,7 +315,10 @@ done:
         count_maps(d);
         if (diag_ladders(d) < 0)
             rc = wdg_error_set(err, WDG_ENOMEM, NULL, 0, "out of memory");
+        LAP(WDG_DIAG_STAGE_LADDERS);
+        memcpy(d->stage_ns, stage_ns, sizeof stage_ns);
     }
+#undef LAP
     if (rc < 0)
         wdg_diagnosis_free(d);
     return rc;

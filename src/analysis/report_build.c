@@ -1,6 +1,15 @@
 #include <string.h>
 
+#include "../base/clock.h"
 #include "wedge/report.h"
+
+const char *wdg_stage_name(int stage)
+{
+    static const char *const names[] = {"keys", "divergence", "diagnosis", "verdict",
+                                        "boot_delta", "critpath"};
+    _Static_assert(sizeof names / sizeof *names == WDG_STAGE_COUNT, "one name per stage");
+    return stage >= 0 && stage < WDG_STAGE_COUNT ? names[stage] : "?";
+}
 
 int wdg_report_build(wdg_report *r, const wdg_trace *ref, const wdg_trace *cand,
                      const wdg_symbols *symbols, const wdg_report_opts *opts,
@@ -17,24 +26,33 @@ int wdg_report_build(wdg_report *r, const wdg_trace *ref, const wdg_trace *cand,
     if (!r->opts.cand_name)
         r->opts.cand_name = "cand";
     r->opts.keys.symbols = symbols;
+    uint64_t t0 = wdg_now_ns(), t1;
+#define LAP(stage) (t1 = wdg_now_ns(), r->stage_ns[stage] = t1 - t0, t0 = t1)
     int rc = wdg_keytable_build_keyed(&r->keys, ref, cand, r->opts.tolerance, r->opts.span,
                                       &r->opts.keys, err);
+    LAP(WDG_STAGE_KEYS);
     if (rc < 0)
         return rc;
     rc = wdg_find_divergence(&r->keys, ref, &r->first_divergence, &r->first_shortfall,
                              &r->first_key_divergence, err);
+    LAP(WDG_STAGE_DIVERGENCE);
     if (rc == 0)
         rc = wdg_diagnose(&r->diag, ref, cand, &r->keys, symbols, &r->opts.diag, err);
+    LAP(WDG_STAGE_DIAGNOSIS);
     if (rc == 0)
         wdg_verdict(&r->diag, ref, cand, &r->keys, &r->opts.diag);
+    LAP(WDG_STAGE_VERDICT);
     if (rc == 0 && (rc = r->opts.one_pair ? wdg_boot_window(&r->boot, r, r->opts.boot_window)
                                           : wdg_boot_delta_build(&r->boot, r, r->opts.boot_window,
                                                                  err)) < 0)
         wdg_diagnosis_free(&r->diag);
+    LAP(WDG_STAGE_BOOT);
     if (rc == 0 && !r->opts.one_pair && (rc = wdg_critpath_build(&r->critpath, ref, cand, &r->keys, &r->diag, symbols, err)) < 0) {
         wdg_boot_delta_free(&r->boot);
         wdg_diagnosis_free(&r->diag);
     }
+    LAP(WDG_STAGE_CRITPATH);
+#undef LAP
     if (rc < 0)
         wdg_keytable_free(&r->keys);
     return rc;

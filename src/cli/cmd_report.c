@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../base/clock.h"
 #include "../base/numparse.h"
 #include "common_opts.h"
 
@@ -322,6 +323,7 @@ int cmd_report(int argc, char **argv)
     if ((rc = cli_pair_open(&pair, &in, args.paths, &err)) < 0)
         goto done;
     const wdg_report *rep = &pair.rep;
+    uint64_t t0 = wdg_now_ns();
     int json_to_stdout = json_path && strcmp(json_path, "-") == 0;
     /* each document only where it goes (report.json can take seconds) */
     if (!json_to_stdout || args.out_dir)
@@ -350,6 +352,7 @@ int cmd_report(int argc, char **argv)
         rc = term_report(rep, &args, tty, &err);
     else
         rc = cli_write_stdout(json_to_stdout ? &json : &md, &err);
+    cli_stage("outputs", wdg_now_ns() - t0);
 done:
     wdg_buf_free(&md);
     wdg_buf_free(&json);
