@@ -266,6 +266,8 @@ typedef struct wdg_diagnosis_opts {
     int has_ref_end, has_cand_end;   /* --ended-at ref=T / cand=T */
     int64_t ref_end, cand_end;       /* in the trace's own clock (ns) */
     double max_malformed;      /* --max-malformed: share of lines, default 0.05 */
+    int threads;               /* 1: on the calling thread alone; else each
+                                  trace's tables on a thread of its own */
 } wdg_diagnosis_opts;
 
 /* The diagnosis's stages, timed into wdg_diagnosis.stage_ns. */
@@ -279,7 +281,7 @@ enum {
     WDG_DIAG_STAGE_COUNT
 };
 
-#define WDG_DIAGNOSIS_OPTS_INIT {NULL, 1, 0.25, 0, 0, 0, 0, 0, 0.05}
+#define WDG_DIAGNOSIS_OPTS_INIT {NULL, 1, 0.25, 0, 0, 0, 0, 0, 0.05, 0}
 
 /* One trace's end of run as the diagnosis used it (the end of a run). */
 typedef struct wdg_run_end {

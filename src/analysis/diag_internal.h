@@ -23,6 +23,7 @@ typedef struct diag_ctx {
     const wdg_keytable *kt;
     const wdg_symbols *symbols;
     unsigned common;           /* categories observed in both engines */
+    int threads;               /* par_run2()'s: 1 = everything inline */
 } diag_ctx;
 
 /* t, or the line number for traces without t */

@@ -5,6 +5,7 @@
 #include "../base/numparse.h"
 #include "../base/grow.h"
 #include "diag_internal.h"
+#include "par.h"
 #include "simsets.h"
 
 static int add_pair(diag_ctx *c, size_t *cap, uint32_t ref, uint32_t cand, int how, double sim)
@@ -285,9 +286,26 @@ static int similar_signatures(const diag_ctx *c, const idset *rs, const idset *k
  * by first events), each thread once: first the identical sets, then the
  * rest among the threads still unpaired, which is what one greedy walk
  * over every pair at 0.5 or more gives. */
+/* signatures() of one engine, as a par_run2() job */
+typedef struct sig_job {
+    const diag_ctx *c;
+    const engine_view *v;
+    idset *out;
+} sig_job;
+
+static int signatures_job(void *p)
+{
+    sig_job *j = p;
+    j->out = signatures(j->c, j->v);
+    return j->out ? 0 : -1;
+}
+
 static int signature_pairs(diag_ctx *c, size_t *cap)
 {
-    idset *rs = signatures(c, &c->ref), *ks = signatures(c, &c->cand);
+    sig_job jr = {c, &c->ref, NULL}, jk = {c, &c->cand, NULL};
+    int rc_r, rc_k;
+    par_run2(c->threads, signatures_job, &jr, &rc_r, signatures_job, &jk, &rc_k);
+    idset *rs = jr.out, *ks = jk.out;
     candidate *cands = NULL;
     size_t n = 0, ncap = 0;
     int rc = (!rs || !ks) ? -1 : 0;
@@ -1125,12 +1143,28 @@ static int orphan_objects(const diag_ctx *c, size_t *cap, objtab *rt, objtab *kt
     return pair_objects(c->d, cap, ro, ko, WDG_OBJ_HOW_ORPHAN);
 }
 
+/* objects_of() of one engine, as a par_run2() job */
+typedef struct obj_job {
+    const diag_ctx *c;
+    const engine_view *v;
+    objtab *tab;
+} obj_job;
+
+static int objects_job(void *p)
+{
+    obj_job *j = p;
+    return objects_of(j->c, j->v, j->tab);
+}
+
 int diag_object_map(diag_ctx *c, wdg_error *err)
 {
     objtab rt = {0}, kt = {0};
     size_t cap = 0;
     int rc = 0;
-    if (objects_of(c, &c->ref, &rt) < 0 || objects_of(c, &c->cand, &kt) < 0 ||
+    obj_job jr = {c, &c->ref, &rt}, jk = {c, &c->cand, &kt};
+    int rc_r, rc_k;
+    par_run2(c->threads, objects_job, &jr, &rc_r, objects_job, &jk, &rc_k);
+    if (rc_r < 0 || rc_k < 0 ||
         identity_objects(c->d, &cap, &rt, &kt) < 0 || creation_objects(c->d, &cap, &rt, &kt) < 0 ||
         wait_position_objects(c, &cap, &rt, &kt) < 0 || address_objects(c, &cap, &rt, &kt) < 0 ||
         similar_objects(c->d, &cap, &rt, &kt, 0) < 0 || similar_objects(c->d, &cap, &rt, &kt, 1) < 0 ||

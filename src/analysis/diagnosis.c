@@ -5,6 +5,7 @@
 #include "../base/clock.h"
 #include "../base/numparse.h"
 #include "diag_internal.h"
+#include "par.h"
 #include "wedge/report.h"
 
 const char *wdg_thread_state_name(wdg_thread_state s)
@@ -260,6 +261,19 @@ static void count_maps(wdg_diagnosis *d)
             d->objects_by_how[d->objects[i].how]++;
 }
 
+/* diag_build_threads() of one engine, as a par_run2() job */
+typedef struct build_job {
+    engine_view *v;
+    const wdg_trace *t;
+    const wdg_symbols *s;
+} build_job;
+
+static int build_threads_job(void *p)
+{
+    build_job *j = p;
+    return diag_build_threads(j->v, j->t, j->s);
+}
+
 int wdg_diagnose(wdg_diagnosis *d, const wdg_trace *ref, const wdg_trace *cand,
                  const wdg_keytable *kt, const wdg_symbols *symbols,
                  const wdg_diagnosis_opts *opts, wdg_error *err)
@@ -277,7 +291,11 @@ int wdg_diagnose(wdg_diagnosis *d, const wdg_trace *ref, const wdg_trace *cand,
     int rc = 0;
     uint64_t stage_ns[WDG_DIAG_STAGE_COUNT] = {0}, t0 = wdg_now_ns(), t1;
 #define LAP(stage) (t1 = wdg_now_ns(), stage_ns[stage] = t1 - t0, t0 = t1)
-    if (diag_build_threads(&c.ref, ref, symbols) < 0 || diag_build_threads(&c.cand, cand, symbols) < 0) {
+    c.threads = opts->threads;
+    build_job jr = {&c.ref, ref, symbols}, jc = {&c.cand, cand, symbols};
+    int rc_r, rc_c;
+    par_run2(c.threads, build_threads_job, &jr, &rc_r, build_threads_job, &jc, &rc_c);
+    if (rc_r < 0 || rc_c < 0) {
         rc = wdg_error_set(err, WDG_ENOMEM, NULL, 0, "out of memory");
         goto done;
     }

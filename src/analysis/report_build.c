@@ -1,6 +1,7 @@
 #include <string.h>
 
 #include "../base/clock.h"
+#include "par.h"
 #include "wedge/report.h"
 
 const char *wdg_stage_name(int stage)
@@ -9,6 +10,53 @@ const char *wdg_stage_name(int stage)
                                         "boot_delta", "critpath"};
     _Static_assert(sizeof names / sizeof *names == WDG_STAGE_COUNT, "one name per stage");
     return stage >= 0 && stage < WDG_STAGE_COUNT ? names[stage] : "?";
+}
+
+/* The boot delta and the critical path only read the keys and the
+ * diagnosis: each is a job of its own, timed where it runs, with its own
+ * error. */
+typedef struct stage_job {
+    wdg_report *r;
+    wdg_error err;
+} stage_job;
+
+static int boot_job(void *p)
+{
+    stage_job *j = p;
+    uint64_t t0 = wdg_now_ns();
+    int rc = wdg_boot_delta_build(&j->r->boot, j->r, j->r->opts.boot_window, &j->err);
+    j->r->stage_ns[WDG_STAGE_BOOT] = wdg_now_ns() - t0;
+    return rc;
+}
+
+static int critpath_job(void *p)
+{
+    stage_job *j = p;
+    wdg_report *r = j->r;
+    uint64_t t0 = wdg_now_ns();
+    int rc = wdg_critpath_build(&r->critpath, r->ref, r->cand, &r->keys, &r->diag, r->symbols,
+                                &j->err);
+    r->stage_ns[WDG_STAGE_CRITPATH] = wdg_now_ns() - t0;
+    return rc;
+}
+
+/* both, side by side; on an error the first one's (in one thread's order)
+ * is the report's, and the diagnosis and whatever was built are freed */
+static int boot_and_critpath(wdg_report *r, wdg_error *err)
+{
+    stage_job jb = {r, {0}}, jc = {r, {0}};
+    int rc_b, rc_c;
+    par_run2(r->opts.threads, boot_job, &jb, &rc_b, critpath_job, &jc, &rc_c);
+    if (rc_b >= 0 && rc_c >= 0)
+        return 0;
+    if (err)
+        *err = rc_b < 0 ? jb.err : jc.err;
+    if (rc_b >= 0)
+        wdg_boot_delta_free(&r->boot);
+    if (rc_c >= 0)
+        wdg_critpath_free(&r->critpath);
+    wdg_diagnosis_free(&r->diag);
+    return rc_b < 0 ? rc_b : rc_c;
 }
 
 int wdg_report_build(wdg_report *r, const wdg_trace *ref, const wdg_trace *cand,
@@ -26,6 +74,7 @@ int wdg_report_build(wdg_report *r, const wdg_trace *ref, const wdg_trace *cand,
     if (!r->opts.cand_name)
         r->opts.cand_name = "cand";
     r->opts.keys.symbols = symbols;
+    r->opts.diag.threads = r->opts.threads;
     uint64_t t0 = wdg_now_ns(), t1;
 #define LAP(stage) (t1 = wdg_now_ns(), r->stage_ns[stage] = t1 - t0, t0 = t1)
     int rc = wdg_keytable_build_keyed(&r->keys, ref, cand, r->opts.tolerance, r->opts.span,
@@ -42,16 +91,10 @@ int wdg_report_build(wdg_report *r, const wdg_trace *ref, const wdg_trace *cand,
     if (rc == 0)
         wdg_verdict(&r->diag, ref, cand, &r->keys, &r->opts.diag);
     LAP(WDG_STAGE_VERDICT);
-    if (rc == 0 && (rc = r->opts.one_pair ? wdg_boot_window(&r->boot, r, r->opts.boot_window)
-                                          : wdg_boot_delta_build(&r->boot, r, r->opts.boot_window,
-                                                                 err)) < 0)
+    if (rc == 0 && !r->opts.one_pair)
+        rc = boot_and_critpath(r, err);
+    else if (rc == 0 && (rc = wdg_boot_window(&r->boot, r, r->opts.boot_window)) < 0)
         wdg_diagnosis_free(&r->diag);
-    LAP(WDG_STAGE_BOOT);
-    if (rc == 0 && !r->opts.one_pair && (rc = wdg_critpath_build(&r->critpath, ref, cand, &r->keys, &r->diag, symbols, err)) < 0) {
-        wdg_boot_delta_free(&r->boot);
-        wdg_diagnosis_free(&r->diag);
-    }
-    LAP(WDG_STAGE_CRITPATH);
 #undef LAP
     if (rc < 0)
         wdg_keytable_free(&r->keys);
