@@ -36,13 +36,27 @@ size_t wdg_token_run(const uint32_t *s, size_t n, size_t i)
 /* tokens as small ids shared by both traces (the op table is shared); an
  * op's aliases make one token with it; the call site is part of it when
  * both streams know call sites (use_lr) */
-static uint32_t token_id(wdg_map *ids, const wdg_ops *ops, const wdg_event *e, int use_lr)
+/* The last token looked up: a stream repeats its token in runs (loops,
+ * polls), and a hash probe per event was most of the boot delta. */
+typedef struct token_cache {
+    uint64_t key;
+    uint32_t id;
+    int valid;
+} token_cache;
+
+static uint32_t token_id(wdg_map *ids, token_cache *tc, const wdg_ops *ops, const wdg_event *e,
+                         int use_lr)
 {
     uint64_t op = wdg_ops_canonical(ops, e->op);
     uint64_t key = op << 34 | (use_lr && (e->flags & WDG_EV_LR)
                                    ? wdg_addr_key33(wdg_ev_lr(e)) << 1 | 1 : 0);
+    if (tc->valid && tc->key == key)
+        return tc->id;
     uint64_t *v = wdg_map_put(ids, key, ids->count, NULL);
-    return v ? (uint32_t)*v : UINT32_MAX;
+    if (!v)
+        return UINT32_MAX;
+    *tc = (token_cache){key, (uint32_t)*v, 1};
+    return tc->id;
 }
 
 /* t (never negative), or the event index for traces without t */
@@ -111,12 +125,13 @@ int wdg_boot_streams(wdg_streams *st, const wdg_report *r, uint32_t rt, uint32_t
     /* a stream with no call sites (a xenia-log reference) against one with
      * them: compare the ops alone, or nothing would ever match */
     int use_lr = any_lr(r->ref, st->ref_events, n) && any_lr(r->cand, st->cand_events, m);
+    token_cache tc = {0, 0, 0};
     for (size_t i = 0; i < n; i++)
-        if ((st->a[i] = token_id(&ids, ops, &r->ref->events[st->ref_events[i]], use_lr)) ==
+        if ((st->a[i] = token_id(&ids, &tc, ops, &r->ref->events[st->ref_events[i]], use_lr)) ==
             UINT32_MAX)
             goto oom;
     for (size_t i = 0; i < m; i++)
-        if ((st->b[i] = token_id(&ids, ops, &r->cand->events[st->cand_events[i]], use_lr)) ==
+        if ((st->b[i] = token_id(&ids, &tc, ops, &r->cand->events[st->cand_events[i]], use_lr)) ==
             UINT32_MAX)
             goto oom;
     wdg_map_free(&ids);

@@ -5,16 +5,6 @@
 
 #define EMPTY UINT64_MAX
 
-uint64_t wdg_hash64(uint64_t x)
-{
-    x ^= x >> 33;
-    x *= 0xff51afd7ed558ccdULL;
-    x ^= x >> 33;
-    x *= 0xc4ceb9fe1a85ec53ULL;
-    x ^= x >> 33;
-    return x;
-}
-
 uint64_t wdg_hash_bytes(const void *p, size_t n)
 {
     const unsigned char *s = p;
@@ -31,19 +21,6 @@ void wdg_map_free(wdg_map *m)
     free(m->keys);
     free(m->vals);
     memset(m, 0, sizeof *m);
-}
-
-uint64_t *wdg_map_get(const wdg_map *m, uint64_t key)
-{
-    if (!m->cap)
-        return NULL;
-    size_t mask = m->cap - 1;
-    for (size_t i = wdg_hash64(key) & mask;; i = (i + 1) & mask) {
-        if (m->keys[i] == key)
-            return &m->vals[i];
-        if (m->keys[i] == EMPTY)
-            return NULL;
-    }
 }
 
 static int grow(wdg_map *m)
