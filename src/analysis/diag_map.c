@@ -550,10 +550,28 @@ typedef struct objinfo {
     int taken;
 } objinfo;
 
+/* One object at one position of the waits at one site: group is (lr,
+ * number of objects, position, thread), obj an index into its objtab. */
+typedef struct slot {
+    uint64_t group;
+    size_t obj;
+    uint64_t n;
+} slot;
+
+typedef struct slots {
+    slot *s;
+    size_t n, cap;
+    wdg_map at;                /* hash of (group, obj) -> index into s */
+} slots;
+
+/* One engine's objects, and what the rules ask of its events beyond them
+ * (all built per engine at once, each engine on a thread of its own). */
 typedef struct objtab {
     objinfo *o;
     size_t n, cap;
     wdg_map by_id;
+    slots slots;               /* wait_slots() */
+    wdg_map uses;              /* address_uses() */
 } objtab;
 
 static objinfo *obj_get(objtab *t, wdg_addr id, size_t at)
@@ -674,6 +692,9 @@ static void objtab_free(objtab *t)
     }
     free(t->o);
     wdg_map_free(&t->by_id);
+    free(t->slots.s);
+    wdg_map_free(&t->slots.at);
+    wdg_map_free(&t->uses);
 }
 
 static int add_obj_pair(wdg_diagnosis *d, size_t *cap, wdg_addr cand, wdg_addr ref, int how)
@@ -833,20 +854,6 @@ static int creation_objects(wdg_diagnosis *d, size_t *cap, objtab *rt, objtab *k
     wdg_map_free(&sites);
     return rc;
 }
-
-/* One object at one position of the waits at one site: group is (lr,
- * number of objects, position, thread), obj an index into its objtab. */
-typedef struct slot {
-    uint64_t group;
-    size_t obj;
-    uint64_t n;
-} slot;
-
-typedef struct slots {
-    slot *s;
-    size_t n, cap;
-    wdg_map at;                /* hash of (group, obj) -> index into s */
-} slots;
 
 static int by_group_then_obj(const void *a, const void *b)
 {
@@ -1018,12 +1025,10 @@ static long vote_round(wdg_diagnosis *d, size_t *cap, objtab *rt, objtab *kt, co
  * k-th of the wait at X in the other (WaitAny(work, quit) in both). */
 static int wait_position_objects(const diag_ctx *c, size_t *cap, objtab *rt, objtab *kt)
 {
-    slots rs = {0}, ks = {0};
     vote *v = NULL;
     size_t n = 0;
     int rc = -1;
-    if (wait_slots(c, &c->ref, rt, &rs) < 0 || wait_slots(c, &c->cand, kt, &ks) < 0 ||
-        collect_votes(&rs, &ks, &v, &n) < 0)
+    if (collect_votes(&rt->slots, &kt->slots, &v, &n) < 0)
         goto done;
     /* rounds until none pairs: a cand object whose choice was taken, or
      * that tied, may have a clear choice among what is left */
@@ -1033,10 +1038,6 @@ static int wait_position_objects(const diag_ctx *c, size_t *cap, objtab *rt, obj
     rc = paired < 0 ? -1 : 0;
 done:
     free(v);
-    free(rs.s);
-    free(ks.s);
-    wdg_map_free(&rs.at);
-    wdg_map_free(&ks.at);
     return rc;
 }
 
@@ -1076,14 +1077,12 @@ static int address_uses(const engine_view *v, wdg_map *uses)
  * identity rule's contradictions hold here too. */
 static int address_objects(const diag_ctx *c, size_t *cap, objtab *rt, objtab *kt)
 {
-    wdg_map ru = WDG_MAP_INIT, ku = WDG_MAP_INIT;
+    const wdg_map *ru = &rt->uses, *ku = &kt->uses;
     int rc = -1;
-    if (address_uses(&c->ref, &ru) < 0 || address_uses(&c->cand, &ku) < 0)
-        goto done;
     for (size_t k = 0; k < kt->n; k++) {
         objinfo *ko = &kt->o[k];
         uint64_t *ri = ko->taken || ko->pointer ? NULL : wdg_map_get(&rt->by_id, ko->id);
-        uint64_t *kb = wdg_map_get(&ku, ko->id), *rb = wdg_map_get(&ru, ko->id);
+        uint64_t *kb = wdg_map_get(ku, ko->id), *rb = wdg_map_get(ru, ko->id);
         if (!ri || !kb || !rb || *kb != USE_PAIRED || *rb != USE_PAIRED)
             continue;
         objinfo *ro = &rt->o[*ri];
@@ -1096,8 +1095,6 @@ static int address_objects(const diag_ctx *c, size_t *cap, objtab *rt, objtab *k
     }
     rc = 0;
 done:
-    wdg_map_free(&ru);
-    wdg_map_free(&ku);
     return rc;
 }
 
@@ -1143,7 +1140,8 @@ static int orphan_objects(const diag_ctx *c, size_t *cap, objtab *rt, objtab *kt
     return pair_objects(c->d, cap, ro, ko, WDG_OBJ_HOW_ORPHAN);
 }
 
-/* objects_of() of one engine, as a par_run2() job */
+/* One engine's objtab: objects_of(), wait_slots(), address_uses(); they
+ * read only the engine's events and the thread map.  A par_run2() job. */
 typedef struct obj_job {
     const diag_ctx *c;
     const engine_view *v;
@@ -1153,7 +1151,9 @@ typedef struct obj_job {
 static int objects_job(void *p)
 {
     obj_job *j = p;
-    return objects_of(j->c, j->v, j->tab);
+    if (objects_of(j->c, j->v, j->tab) < 0 || wait_slots(j->c, j->v, j->tab, &j->tab->slots) < 0)
+        return -1;
+    return address_uses(j->v, &j->tab->uses);
 }
 
 int diag_object_map(diag_ctx *c, wdg_error *err)
