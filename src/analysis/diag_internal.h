@@ -66,6 +66,16 @@ static inline long diag_thread_index_cached(const engine_view *v, tid_cache *tc,
 }
 
 int diag_build_threads(engine_view *v, const wdg_trace *t, const wdg_symbols *s);
+/* Both engines' views (diag_build_threads()), on two threads unless
+ * threads == 1: they need no key table, so a report builds them beside
+ * it.  -1 when out of memory; the views hold what was built either way. */
+int diag_build_views(engine_view *ref_v, engine_view *cand_v, const wdg_trace *ref,
+                     const wdg_trace *cand, const wdg_symbols *symbols, int threads);
+/* wdg_diagnose() on views from diag_build_views(), which it takes over
+ * (and frees on an error); views_ns: the time they took. */
+int diag_diagnose_views(wdg_diagnosis *d, engine_view *ref_v, engine_view *cand_v,
+                        const wdg_keytable *kt, const wdg_symbols *symbols,
+                        const wdg_diagnosis_opts *opts, uint64_t views_ns, wdg_error *err);
 void diag_free_view(engine_view *v);
 void diag_states(diag_ctx *c, const wdg_diagnosis_opts *o);
 int diag_thread_map(diag_ctx *c, const char *tid_map, wdg_error *err);

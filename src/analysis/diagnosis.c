@@ -274,9 +274,20 @@ static int build_threads_job(void *p)
     return diag_build_threads(j->v, j->t, j->s);
 }
 
-int wdg_diagnose(wdg_diagnosis *d, const wdg_trace *ref, const wdg_trace *cand,
-                 const wdg_keytable *kt, const wdg_symbols *symbols,
-                 const wdg_diagnosis_opts *opts, wdg_error *err)
+int diag_build_views(engine_view *ref_v, engine_view *cand_v, const wdg_trace *ref,
+                     const wdg_trace *cand, const wdg_symbols *symbols, int threads)
+{
+    memset(ref_v, 0, sizeof *ref_v);
+    memset(cand_v, 0, sizeof *cand_v);
+    build_job jr = {ref_v, ref, symbols}, jc = {cand_v, cand, symbols};
+    int rc_r, rc_c;
+    par_run2(threads, build_threads_job, &jr, &rc_r, build_threads_job, &jc, &rc_c);
+    return rc_r < 0 || rc_c < 0 ? -1 : 0;
+}
+
+int diag_diagnose_views(wdg_diagnosis *d, engine_view *ref_v, engine_view *cand_v,
+                        const wdg_keytable *kt, const wdg_symbols *symbols,
+                        const wdg_diagnosis_opts *opts, uint64_t views_ns, wdg_error *err)
 {
     static const wdg_diagnosis_opts defaults = WDG_DIAGNOSIS_OPTS_INIT;
     if (!opts)
@@ -287,19 +298,16 @@ int wdg_diagnose(wdg_diagnosis *d, const wdg_trace *ref, const wdg_trace *cand,
     c.d = d;
     c.kt = kt;
     c.symbols = symbols;
-    c.common = ref->observes & cand->observes;
+    c.ref = *ref_v;
+    c.cand = *cand_v;
+    c.common = c.ref.t->observes & c.cand.t->observes;
+    c.threads = opts->threads;
+    memset(ref_v, 0, sizeof *ref_v);
+    memset(cand_v, 0, sizeof *cand_v);
     int rc = 0;
     uint64_t stage_ns[WDG_DIAG_STAGE_COUNT] = {0}, t0 = wdg_now_ns(), t1;
 #define LAP(stage) (t1 = wdg_now_ns(), stage_ns[stage] = t1 - t0, t0 = t1)
-    c.threads = opts->threads;
-    build_job jr = {&c.ref, ref, symbols}, jc = {&c.cand, cand, symbols};
-    int rc_r, rc_c;
-    par_run2(c.threads, build_threads_job, &jr, &rc_r, build_threads_job, &jc, &rc_c);
-    if (rc_r < 0 || rc_c < 0) {
-        rc = wdg_error_set(err, WDG_ENOMEM, NULL, 0, "out of memory");
-        goto done;
-    }
-    LAP(WDG_DIAG_STAGE_THREADS);
+    stage_ns[WDG_DIAG_STAGE_THREADS] = views_ns;
     if ((rc = diag_thread_map(&c, opts->tid_map, err)) < 0)
         goto done;
     LAP(WDG_DIAG_STAGE_THREAD_MAP);
@@ -340,6 +348,21 @@ done:
     if (rc < 0)
         wdg_diagnosis_free(d);
     return rc;
+}
+
+int wdg_diagnose(wdg_diagnosis *d, const wdg_trace *ref, const wdg_trace *cand,
+                 const wdg_keytable *kt, const wdg_symbols *symbols,
+                 const wdg_diagnosis_opts *opts, wdg_error *err)
+{
+    engine_view rv, cv;
+    uint64_t t0 = wdg_now_ns();
+    if (diag_build_views(&rv, &cv, ref, cand, symbols, opts ? opts->threads : 0) < 0) {
+        diag_free_view(&rv);
+        diag_free_view(&cv);
+        memset(d, 0, sizeof *d);
+        return wdg_error_set(err, WDG_ENOMEM, NULL, 0, "out of memory");
+    }
+    return diag_diagnose_views(d, &rv, &cv, kt, symbols, opts, wdg_now_ns() - t0, err);
 }
 
 const size_t *wdg_diag_thread_events(const wdg_diagnosis *d, const wdg_thread *th, size_t *n)

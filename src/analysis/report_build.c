@@ -1,6 +1,7 @@
 #include <string.h>
 
 #include "../base/clock.h"
+#include "diag_internal.h"
 #include "par.h"
 #include "wedge/report.h"
 
@@ -59,6 +60,48 @@ static int boot_and_critpath(wdg_report *r, wdg_error *err)
     return rc_b < 0 ? rc_b : rc_c;
 }
 
+/* The key table and the first divergence, as a par_run2() job */
+typedef struct keys_job {
+    wdg_report *r;
+    wdg_error *err;            /* the report's: the views job sets none */
+} keys_job;
+
+static int keys_divergence_job(void *p)
+{
+    keys_job *j = p;
+    wdg_report *r = j->r;
+    uint64_t t0 = wdg_now_ns();
+    int rc = wdg_keytable_build_keyed(&r->keys, r->ref, r->cand, r->opts.tolerance,
+                                      r->opts.span, &r->opts.keys, j->err);
+    uint64_t t1 = wdg_now_ns();
+    r->stage_ns[WDG_STAGE_KEYS] = t1 - t0;
+    if (rc < 0)
+        return rc;
+    rc = wdg_find_divergence(&r->keys, r->ref, &r->first_divergence, &r->first_shortfall,
+                             &r->first_key_divergence, j->err);
+    r->stage_ns[WDG_STAGE_DIVERGENCE] = wdg_now_ns() - t1;
+    if (rc < 0)
+        wdg_keytable_free(&r->keys);
+    return rc;
+}
+
+/* Both engines' thread tables, as a par_run2() job */
+typedef struct views_job {
+    engine_view ref, cand;
+    wdg_report *r;
+    uint64_t ns;
+} views_job;
+
+static int build_views_job(void *p)
+{
+    views_job *j = p;
+    uint64_t t0 = wdg_now_ns();
+    /* one thread here: the key table takes the other core */
+    int rc = diag_build_views(&j->ref, &j->cand, j->r->ref, j->r->cand, j->r->symbols, 1);
+    j->ns = wdg_now_ns() - t0;
+    return rc;
+}
+
 int wdg_report_build(wdg_report *r, const wdg_trace *ref, const wdg_trace *cand,
                      const wdg_symbols *symbols, const wdg_report_opts *opts,
                      wdg_error *err)
@@ -75,18 +118,24 @@ int wdg_report_build(wdg_report *r, const wdg_trace *ref, const wdg_trace *cand,
         r->opts.cand_name = "cand";
     r->opts.keys.symbols = symbols;
     r->opts.diag.threads = r->opts.threads;
+    /* the key table, and beside it the thread tables (which need none) */
+    keys_job jk = {r, err};
+    views_job jv = {{0}, {0}, r, 0};
+    int rc, rc_v;
+    par_run2(r->opts.threads, keys_divergence_job, &jk, &rc, build_views_job, &jv, &rc_v);
+    if (rc < 0 || rc_v < 0) {
+        diag_free_view(&jv.ref);
+        diag_free_view(&jv.cand);
+        if (rc >= 0) {
+            wdg_keytable_free(&r->keys);
+            rc = wdg_error_set(err, WDG_ENOMEM, NULL, 0, "out of memory");
+        }
+        return rc;
+    }
     uint64_t t0 = wdg_now_ns(), t1;
 #define LAP(stage) (t1 = wdg_now_ns(), r->stage_ns[stage] = t1 - t0, t0 = t1)
-    int rc = wdg_keytable_build_keyed(&r->keys, ref, cand, r->opts.tolerance, r->opts.span,
-                                      &r->opts.keys, err);
-    LAP(WDG_STAGE_KEYS);
-    if (rc < 0)
-        return rc;
-    rc = wdg_find_divergence(&r->keys, ref, &r->first_divergence, &r->first_shortfall,
-                             &r->first_key_divergence, err);
-    LAP(WDG_STAGE_DIVERGENCE);
-    if (rc == 0)
-        rc = wdg_diagnose(&r->diag, ref, cand, &r->keys, symbols, &r->opts.diag, err);
+    rc = diag_diagnose_views(&r->diag, &jv.ref, &jv.cand, &r->keys, symbols, &r->opts.diag,
+                             jv.ns, err);
     LAP(WDG_STAGE_DIAGNOSIS);
     if (rc == 0)
         wdg_verdict(&r->diag, ref, cand, &r->keys, &r->opts.diag);
