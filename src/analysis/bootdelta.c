@@ -75,6 +75,8 @@ static uint64_t ev_time(const wdg_trace *t, const wdg_event *e, size_t index)
  * limit tokens and, unless whole, before window; raw gets their
  * raw_token()s (read here, while the event is at hand: a thread's events
  * lie scattered through the trace), *has_lr whether one has a call site. */
+#define PREFETCH_AHEAD 16
+
 static size_t keep_tokens(size_t *out, uint64_t *raw, int *has_lr, const wdg_ops *ops,
                           const wdg_trace *t, const size_t *events, size_t n, unsigned common, size_t limit,
                           uint64_t window, int whole)
@@ -83,6 +85,11 @@ static size_t keep_tokens(size_t *out, uint64_t *raw, int *has_lr, const wdg_ops
     *has_lr = 0;
     for (size_t i = 0; i < n && k < limit; i++) {
         const wdg_event *e = &t->events[events[i]];
+#if defined(__GNUC__)
+        /* the events ahead: a cache miss each, and this loop waited on them */
+        if (i + PREFETCH_AHEAD < n)
+            __builtin_prefetch(&t->events[events[i + PREFETCH_AHEAD]]);
+#endif
         if (!whole && ev_time(t, e, events[i]) >= window)
             break;
         if (common & WDG_CAT_BIT(e->cat)) {

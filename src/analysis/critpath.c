@@ -240,7 +240,7 @@ static int cmp_size(const void *x, const void *y)
 static int wait_objs(const wdg_trace *t, const wdg_event *e, wdg_addr *out)
 {
     int n = 0;
-    wdg_event_ext x_buf, *x = wdg_event_ext_of(t, e, &x_buf);
+    wdg_event_ext x_buf, *x = (e->flags & WDG_EV_OBJS) ? wdg_event_ext_of(t, e, &x_buf) : NULL;
     if (e->cat == WDG_CAT_SIGNAL_WAIT)
         return x && (e->flags & WDG_EV_OBJS) && x->objs_n ? (out[0] = wdg_x_obj(t, x, 0), 1) : 0;
     if (e->flags & WDG_EV_OBJ)
