@@ -41,9 +41,34 @@ static inline uint64_t *wdg_map_get(const wdg_map *m, uint64_t key)
             return NULL;
     }
 }
+/* Doubles the slots (wdg_map_put()'s); -1 when out of memory. */
+int wdg_map_grow(wdg_map *m);
+
 /* Inserts key with value *val_if_new when absent; returns the value slot,
- * or NULL when out of memory.  *inserted (if not NULL) tells which. */
-uint64_t *wdg_map_put(wdg_map *m, uint64_t key, uint64_t val_if_new, int *inserted);
+ * or NULL when out of memory.  *inserted (if not NULL) tells which.
+ * Inline, as wdg_map_get(). */
+static inline uint64_t *wdg_map_put(wdg_map *m, uint64_t key, uint64_t val_if_new,
+                                    int *inserted)
+{
+    if ((m->count + 1) * 4 > m->cap * 3 && wdg_map_grow(m) < 0)
+        return NULL;
+    size_t mask = m->cap - 1;
+    size_t i = wdg_hash64(key) & mask;
+    while (m->keys[i] != UINT64_MAX) {
+        if (m->keys[i] == key) {
+            if (inserted)
+                *inserted = 0;
+            return &m->vals[i];
+        }
+        i = (i + 1) & mask;
+    }
+    m->keys[i] = key;
+    m->vals[i] = val_if_new;
+    m->count++;
+    if (inserted)
+        *inserted = 1;
+    return &m->vals[i];
+}
 
 uint64_t wdg_hash_bytes(const void *p, size_t n);
 
