@@ -15,6 +15,8 @@ typedef struct engine_view {
     size_t *start;             /* thread i's events: by_thread[start[i] .. start[i+1]) */
     wdg_map alias;             /* object.alias: obj -> canonical obj */
     int64_t silence;
+    struct idset *sigs;        /* each thread's key set, when built with the
+                                  view (diag_build_signatures()), else NULL */
 } engine_view;
 
 typedef struct diag_ctx {
@@ -84,6 +86,13 @@ int diag_roots(diag_ctx *c, wdg_error *err);
 /* the ladders of every root, once roots, rungs and links are final;
  * -1 when out of memory */
 int diag_ladders(wdg_diagnosis *d);
+
+/* The key table's wdg_keytable.by_lr, from the traces alone. */
+int keys_by_lr(const wdg_trace *ref, const wdg_trace *cand);
+/* Both views' thread signatures (the key set of each thread over the
+ * categories both observe), keyed as the key table will be: they need no
+ * key table, so a report builds them beside it.  -1 when out of memory. */
+int diag_build_signatures(engine_view *ref_v, engine_view *cand_v);
 
 /* Sorted unique sets of 64-bit ids, and their Jaccard index. */
 typedef struct idset {

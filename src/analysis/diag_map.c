@@ -130,7 +130,7 @@ static void signatures_free(idset *s, size_t n)
 
 /* the key set of each thread, over the categories both engines observe;
  * NULL when out of memory (a partial set would change the thread map) */
-static idset *signatures(const diag_ctx *c, const engine_view *v)
+static idset *signatures(unsigned common, int by_lr, const engine_view *v)
 {
     idset *s = calloc(v->n + 1, sizeof *s);
     if (!s)
@@ -140,10 +140,10 @@ static idset *signatures(const diag_ctx *c, const engine_view *v)
     tid_cache tc = TID_CACHE_INIT;
     for (size_t i = 0; i < v->t->n_events; i++) {
         const wdg_event *e = &v->t->events[i];
-        if (!(c->common & WDG_CAT_BIT(e->cat)) || e->op == WDG_OP_OBJECT_ALIAS)
+        if (!(common & WDG_CAT_BIT(e->cat)) || e->op == WDG_OP_OBJECT_ALIAS)
             continue;
         long k = diag_thread_index_cached(v, &tc, e->tid);
-        if (k >= 0 && idset_add(&s[k], ev_key(c->kt, e)) < 0) {
+        if (k >= 0 && idset_add(&s[k], wdg_event_key(e, by_lr)) < 0) {
             signatures_free(s, v->n);
             return NULL;
         }
@@ -289,22 +289,41 @@ static int similar_signatures(const diag_ctx *c, const idset *rs, const idset *k
 /* signatures() of one engine, as a par_run2() job */
 typedef struct sig_job {
     const diag_ctx *c;
-    const engine_view *v;
+    engine_view *v;
     idset *out;
 } sig_job;
 
 static int signatures_job(void *p)
 {
     sig_job *j = p;
-    j->out = signatures(j->c, j->v);
+    /* built with the view, beside the key table: taken over here */
+    engine_view *v = j->v;
+    if (v->sigs) {
+        j->out = v->sigs;
+        v->sigs = NULL;
+        return 0;
+    }
+    j->out = signatures(j->c->common, j->c->kt->by_lr, j->v);
     return j->out ? 0 : -1;
+}
+
+int diag_build_signatures(engine_view *ref_v, engine_view *cand_v)
+{
+    unsigned common = ref_v->t->observes & cand_v->t->observes;
+    int by_lr = keys_by_lr(ref_v->t, cand_v->t);
+    if (!(ref_v->sigs = signatures(common, by_lr, ref_v)) ||
+        !(cand_v->sigs = signatures(common, by_lr, cand_v)))
+        return -1;
+    return 0;
 }
 
 static int signature_pairs(diag_ctx *c, size_t *cap)
 {
     sig_job jr = {c, &c->ref, NULL}, jk = {c, &c->cand, NULL};
     int rc_r, rc_k;
-    par_run2(c->threads, signatures_job, &jr, &rc_r, signatures_job, &jk, &rc_k);
+    /* both built already (a report's), or one each on two threads */
+    int threads = c->ref.sigs && c->cand.sigs ? 1 : c->threads;
+    par_run2(threads, signatures_job, &jr, &rc_r, signatures_job, &jk, &rc_k);
     idset *rs = jr.out, *ks = jk.out;
     candidate *cands = NULL;
     size_t n = 0, ncap = 0;

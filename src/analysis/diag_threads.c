@@ -144,6 +144,9 @@ int diag_build_threads(engine_view *v, const wdg_trace *t, const wdg_symbols *s)
 
 void diag_free_view(engine_view *v)
 {
+    for (size_t k = 0; v->sigs && k < v->n; k++)
+        idset_free(&v->sigs[k]);
+    free(v->sigs);
     wdg_map_free(&v->by_tid);
     wdg_map_free(&v->alias);
     free(v->by_thread);

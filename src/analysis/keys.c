@@ -6,6 +6,7 @@
 #include "../base/grow.h"
 #include "../base/map.h"
 #include "wedge/analysis.h"
+#include "diag_internal.h"
 #include "wrappers.h"
 
 const char *wdg_status_name(wdg_status st)
@@ -110,6 +111,12 @@ typedef struct first_ops {
     uint64_t *n;
     size_t cap_op, cap_n;
 } first_ops;
+
+int keys_by_lr(const wdg_trace *ref, const wdg_trace *cand)
+{
+    return !(ref->producers > 0 && ref->producers_with_lr == 0) &&
+           !(cand->producers > 0 && cand->producers_with_lr == 0);
+}
 
 /* Adds the producers of one trace to the table. */
 static int count_trace(wdg_keytable *kt, const wrap_set *w, wdg_map *ids, wdg_map *op_counts,
@@ -241,8 +248,7 @@ int wdg_keytable_build_keyed(wdg_keytable *kt, const wdg_trace *ref, const wdg_t
     kt->tolerance = tolerance;
     kt->key_by = w.by;
     /* A trace whose producers carry no lr forces op keys on both sides. */
-    kt->by_lr = !(ref->producers > 0 && ref->producers_with_lr == 0) &&
-                !(cand->producers > 0 && cand->producers_with_lr == 0);
+    kt->by_lr = keys_by_lr(ref, cand);
     kt->ref_key = malloc((ref->n_events + 1) * sizeof *kt->ref_key);
     kt->cand_key = malloc((cand->n_events + 1) * sizeof *kt->cand_key);
     if (!kt->ref_key || !kt->cand_key ||

@@ -98,6 +98,8 @@ static int build_views_job(void *p)
     uint64_t t0 = wdg_now_ns();
     /* one thread here: the key table takes the other core */
     int rc = diag_build_views(&j->ref, &j->cand, j->r->ref, j->r->cand, j->r->symbols, 1);
+    if (rc == 0)
+        rc = diag_build_signatures(&j->ref, &j->cand);
     j->ns = wdg_now_ns() - t0;
     return rc;
 }
