@@ -149,6 +149,7 @@ void diag_free_view(engine_view *v)
     free(v->sigs);
     wdg_map_free(&v->by_tid);
     wdg_map_free(&v->alias);
+    free(v->threads);          /* NULL once moved into a diagnosis */
     free(v->by_thread);
     free(v->start);
     memset(v, 0, sizeof *v);
