@@ -266,9 +266,22 @@ typedef struct wdg_diagnosis_opts {
     int has_ref_end, has_cand_end;   /* --ended-at ref=T / cand=T */
     int64_t ref_end, cand_end;       /* in the trace's own clock (ns) */
     double max_malformed;      /* --max-malformed: share of lines, default 0.05 */
+    int threads;               /* 1: on the calling thread alone; else each
+                                  trace's tables on a thread of its own */
 } wdg_diagnosis_opts;
 
-#define WDG_DIAGNOSIS_OPTS_INIT {NULL, 1, 0.25, 0, 0, 0, 0, 0, 0.05}
+/* The diagnosis's stages, timed into wdg_diagnosis.stage_ns. */
+enum {
+    WDG_DIAG_STAGE_THREADS,      /* thread tables and events by thread */
+    WDG_DIAG_STAGE_THREAD_MAP,
+    WDG_DIAG_STAGE_STATES,
+    WDG_DIAG_STAGE_OBJECT_MAP,
+    WDG_DIAG_STAGE_ROOTS,
+    WDG_DIAG_STAGE_LADDERS,
+    WDG_DIAG_STAGE_COUNT
+};
+
+#define WDG_DIAGNOSIS_OPTS_INIT {NULL, 1, 0.25, 0, 0, 0, 0, 0, 0.05, 0}
 
 /* One trace's end of run as the diagnosis used it (the end of a run). */
 typedef struct wdg_run_end {
@@ -337,6 +350,8 @@ typedef struct wdg_diagnosis {
     /* each thread table's indexes sorted by tid, for wdg_diag_ref_thread()
      * and wdg_diag_cand_thread() (NULL: those search the table) */
     size_t *ref_by_tid, *cand_by_tid;
+    /* wall ns of the stages (WDG_DIAG_STAGE_*), for WEDGE_STAGES=1 */
+    uint64_t stage_ns[WDG_DIAG_STAGE_COUNT];
 } wdg_diagnosis;
 
 /* Parses --silence: "25%" (of the span), or a duration "2s", "500ms",
@@ -353,6 +368,8 @@ WDG_API int wdg_diagnose(wdg_diagnosis *d, const wdg_trace *ref, const wdg_trace
                          const wdg_keytable *kt, const wdg_symbols *symbols,
                          const wdg_diagnosis_opts *opts, wdg_error *err);
 WDG_API void wdg_diagnosis_free(wdg_diagnosis *d);
+/* the name of a WDG_DIAG_STAGE_* ("threads", "roots"...) */
+WDG_API const char *wdg_diag_stage_name(int stage);
 
 /* The verdict's checks, run after wdg_diagnose on the same
  * inputs: makes the outcome INCONCLUSIVE (keeping the one it replaces in

@@ -34,10 +34,20 @@ typedef struct wdg_report_opts {
     wdg_key_opts keys;       /* --key-by, --wrapper (symbols: the report's) */
     int one_pair;            /* 1 (wedge diff): the boot delta's window only, no pair
                                 diffed, and no critical path (empty) */
+    int threads;             /* 1: build on the calling thread alone; else the
+                                per-trace and independent stages run on two */
 } wdg_report_opts;
 
 #define WDG_REPORT_OPTS_INIT                                                       \
-    {0.25, NULL, NULL, WDG_DIAGNOSIS_OPTS_INIT, -1, WDG_SPAN_PROGRESS, WDG_KEY_OPTS_INIT, 0}
+    {0.25, NULL, NULL, WDG_DIAGNOSIS_OPTS_INIT, -1, WDG_SPAN_PROGRESS, WDG_KEY_OPTS_INIT, 0, 0}
+
+/* The stages of wdg_report_build(), timed into wdg_report.stage_ns
+ * (stages on two threads overlap); wdg_stage_name() names them. */
+enum {
+    WDG_STAGE_KEYS, WDG_STAGE_DIVERGENCE, WDG_STAGE_DIAGNOSIS, WDG_STAGE_VERDICT,
+    WDG_STAGE_BOOT, WDG_STAGE_CRITPATH, WDG_STAGE_COUNT
+};
+WDG_API const char *wdg_stage_name(int stage);
 
 typedef struct wdg_report {
     const wdg_trace *ref, *cand;
@@ -50,6 +60,7 @@ typedef struct wdg_report {
     wdg_diagnosis diag;
     wdg_boot_delta boot;
     wdg_critpath critpath;   /* families, their dependency graph, the frontier */
+    uint64_t stage_ns[WDG_STAGE_COUNT];   /* wall ns per stage (WEDGE_STAGES=1) */
 } wdg_report;
 
 WDG_API int wdg_report_build(wdg_report *r, const wdg_trace *ref, const wdg_trace *cand,

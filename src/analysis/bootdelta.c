@@ -36,13 +36,32 @@ size_t wdg_token_run(const uint32_t *s, size_t n, size_t i)
 /* tokens as small ids shared by both traces (the op table is shared); an
  * op's aliases make one token with it; the call site is part of it when
  * both streams know call sites (use_lr) */
-static uint32_t token_id(wdg_map *ids, const wdg_ops *ops, const wdg_event *e, int use_lr)
+/* The last token looked up: a stream repeats its token in runs (loops,
+ * polls), and a hash probe per event was most of the boot delta. */
+typedef struct token_cache {
+    uint64_t key;
+    uint32_t id;
+    int valid;
+} token_cache;
+
+/* An event's token with its call site, when it has one: op << 34 |
+ * (site key << 1 | 1); the op alone is raw >> 34 << 34. */
+static uint64_t raw_token(const wdg_ops *ops, const wdg_event *e)
 {
     uint64_t op = wdg_ops_canonical(ops, e->op);
-    uint64_t key = op << 34 | (use_lr && (e->flags & WDG_EV_LR)
-                                   ? wdg_addr_key33(wdg_ev_lr(e)) << 1 | 1 : 0);
+    return op << 34 | ((e->flags & WDG_EV_LR) ? wdg_addr_key33(wdg_ev_lr(e)) << 1 | 1 : 0);
+}
+
+static uint32_t token_id(wdg_map *ids, token_cache *tc, uint64_t raw, int use_lr)
+{
+    uint64_t key = use_lr ? raw : raw >> 34 << 34;
+    if (tc->valid && tc->key == key)
+        return tc->id;
     uint64_t *v = wdg_map_put(ids, key, ids->count, NULL);
-    return v ? (uint32_t)*v : UINT32_MAX;
+    if (!v)
+        return UINT32_MAX;
+    *tc = (token_cache){key, (uint32_t)*v, 1};
+    return tc->id;
 }
 
 /* t (never negative), or the event index for traces without t */
@@ -53,28 +72,33 @@ static uint64_t ev_time(const wdg_trace *t, const wdg_event *e, size_t index)
 
 /* The events of a thread that make tokens: of a category both engines
  * observe (a token the other engine cannot show is no difference), up to
- * limit tokens and, unless whole, before window. */
-static size_t keep_tokens(size_t *out, const wdg_trace *t, const size_t *events, size_t n,
-                          unsigned common, size_t limit, uint64_t window, int whole)
+ * limit tokens and, unless whole, before window; raw gets their
+ * raw_token()s (read here, while the event is at hand: a thread's events
+ * lie scattered through the trace), *has_lr whether one has a call site. */
+#define PREFETCH_AHEAD 16
+
+static size_t keep_tokens(size_t *out, uint64_t *raw, int *has_lr, const wdg_ops *ops,
+                          const wdg_trace *t, const size_t *events, size_t n, unsigned common, size_t limit,
+                          uint64_t window, int whole)
 {
     size_t k = 0;
+    *has_lr = 0;
     for (size_t i = 0; i < n && k < limit; i++) {
         const wdg_event *e = &t->events[events[i]];
+#if defined(__GNUC__)
+        /* the events ahead: a cache miss each, and this loop waited on them */
+        if (i + PREFETCH_AHEAD < n)
+            __builtin_prefetch(&t->events[events[i + PREFETCH_AHEAD]]);
+#endif
         if (!whole && ev_time(t, e, events[i]) >= window)
             break;
-        if (common & WDG_CAT_BIT(wdg_ev_cat(t->ops, e)))
+        if (common & WDG_CAT_BIT(wdg_ev_cat(t->ops, e))) {
+            raw[k] = raw_token(ops, e);
+            *has_lr |= (e->flags & WDG_EV_LR) != 0;
             out[k++] = events[i];
+        }
     }
     return k;
-}
-
-/* Does some event of the stream carry a call site? */
-static int any_lr(const wdg_trace *t, const size_t *events, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        if (t->events[events[i]].flags & WDG_EV_LR)
-            return 1;
-    return 0;
 }
 
 int wdg_boot_streams(wdg_streams *st, const wdg_report *r, uint32_t rt, uint32_t ct,
@@ -93,35 +117,41 @@ int wdg_boot_streams(wdg_streams *st, const wdg_report *r, uint32_t rt, uint32_t
     unsigned common = r->ref->observes & r->cand->observes;
     st->ref_events = malloc((nr + 1) * sizeof *st->ref_events);
     st->cand_events = malloc((nc + 1) * sizeof *st->cand_events);
-    if (!st->ref_events || !st->cand_events)
+    uint64_t *raw_a = malloc((nr + 1) * sizeof *raw_a), *raw_b = malloc((nc + 1) * sizeof *raw_b);
+    if (!st->ref_events || !st->cand_events || !raw_a || !raw_b)
         goto oom;
     /* ref: the window; cand: as many tokens plus the slack an edit script
      * needs (its clock may run slower, so time does not cut it) */
-    size_t n = keep_tokens(st->ref_events, r->ref, re, nr, common, SIZE_MAX, window, whole);
+    int lr_a, lr_b;
+    size_t n = keep_tokens(st->ref_events, raw_a, &lr_a, r->ref->ops, r->ref, re, nr, common, SIZE_MAX,
+                           window, whole);
     size_t slack = n / 4 > SLACK_MIN ? n / 4 : SLACK_MIN;
-    size_t m = keep_tokens(st->cand_events, r->cand, ce, nc, common, whole ? SIZE_MAX : n + slack,
-                           0, 1);
+    size_t m = keep_tokens(st->cand_events, raw_b, &lr_b, r->ref->ops, r->cand, ce, nc, common,
+                           whole ? SIZE_MAX : n + slack, 0, 1);
     st->n = n;
     st->m = m;
     st->a = malloc((n + 1) * sizeof *st->a);
     st->b = malloc((m + 1) * sizeof *st->b);
     if (!st->a || !st->b)
         goto oom;
-    const wdg_ops *ops = r->ref->ops;
     /* a stream with no call sites (a xenia-log reference) against one with
-     * them: compare the ops alone, or nothing would ever match */
-    int use_lr = any_lr(r->ref, st->ref_events, n) && any_lr(r->cand, st->cand_events, m);
+     * them: compare the ops alone, or nothing would ever match.  The op
+     * table is the ref's (the cand's op ids are mapped into it). */
+    int use_lr = lr_a && lr_b;
+    token_cache tc = {0, 0, 0};
     for (size_t i = 0; i < n; i++)
-        if ((st->a[i] = token_id(&ids, ops, &r->ref->events[st->ref_events[i]], use_lr)) ==
-            UINT32_MAX)
+        if ((st->a[i] = token_id(&ids, &tc, raw_a[i], use_lr)) == UINT32_MAX)
             goto oom;
     for (size_t i = 0; i < m; i++)
-        if ((st->b[i] = token_id(&ids, ops, &r->cand->events[st->cand_events[i]], use_lr)) ==
-            UINT32_MAX)
+        if ((st->b[i] = token_id(&ids, &tc, raw_b[i], use_lr)) == UINT32_MAX)
             goto oom;
+    free(raw_a);
+    free(raw_b);
     wdg_map_free(&ids);
     return 0;
 oom:
+    free(raw_a);
+    free(raw_b);
     wdg_map_free(&ids);
     wdg_streams_free(st);
     return wdg_error_set(err, WDG_ENOMEM, NULL, 0, "out of memory (boot delta)");

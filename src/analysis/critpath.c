@@ -240,7 +240,7 @@ static int cmp_size(const void *x, const void *y)
 static int wait_objs(const wdg_trace *t, const wdg_event *e, wdg_addr *out)
 {
     int n = 0;
-    wdg_event_ext x_buf, *x = wdg_event_ext_of(t, e, &x_buf);
+    wdg_event_ext x_buf, *x = (e->flags & WDG_EV_OBJS) ? wdg_event_ext_of(t, e, &x_buf) : NULL;
     if (wdg_ev_cat(t->ops, e) == WDG_CAT_SIGNAL_WAIT)
         return x && (e->flags & WDG_EV_OBJS) && x->objs_n ? (out[0] = wdg_x_obj(t, x, 0), 1) : 0;
     if (e->flags & WDG_EV_OBJ)
@@ -458,6 +458,44 @@ static int cmp_crec(const void *x, const void *y)
     return r ? r : CMP(a->ev, b->ev);
 }
 
+/* byte b (0 least significant) of a record's (fam, key) */
+static unsigned crec_byte(const crec *c, int b)
+{
+    return b < 4 ? (c->key >> (8 * b)) & 0xff : (c->fam >> (8 * (b - 4))) & 0xff;
+}
+
+/* cmp_crec's order by a stable LSD radix sort, as sort_prec(): records
+ * come in event order, so ev needs no pass.  qsort without the copy. */
+static void sort_crec(crec *v, size_t n)
+{
+    crec *tmp = n > 64 ? malloc(n * sizeof *tmp) : NULL;
+    if (!tmp) {
+        sort(v, n, sizeof *v, cmp_crec);
+        return;
+    }
+    crec *src = v, *dst = tmp;
+    for (int b = 0; b < 8; b++) {
+        size_t count[256] = {0};
+        for (size_t i = 0; i < n; i++)
+            count[crec_byte(&src[i], b)]++;
+        if (count[crec_byte(&src[0], b)] == n)
+            continue;
+        size_t at = 0;
+        for (int d = 0; d < 256; d++) {
+            size_t c = count[d];
+            count[d] = at;
+            at += c;
+        }
+        for (size_t i = 0; i < n; i++)
+            dst[count[crec_byte(&src[i], b)]++] = src[i];
+        crec *t = src;
+        src = dst, dst = t;
+    }
+    if (src != v)
+        memcpy(v, src, n * sizeof *v);
+    free(tmp);
+}
+
 static int cand_producers(build *b, crec **out, size_t *n)
 {
     const wdg_trace *t = b->tr[1];
@@ -470,7 +508,7 @@ static int cand_producers(build *b, crec **out, size_t *n)
             return -1;
         (*out)[(*n)++] = (crec){b->fam_of_event[1][i], b->kt->cand_key[i], i};
     }
-    sort(*out, *n, sizeof **out, cmp_crec);
+    sort_crec(*out, *n);
     return 0;
 }
 

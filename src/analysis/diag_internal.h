@@ -15,6 +15,8 @@ typedef struct engine_view {
     size_t *start;             /* thread i's events: by_thread[start[i] .. start[i+1]) */
     wdg_map alias;             /* object.alias: obj -> canonical obj */
     int64_t silence;
+    struct idset *sigs;        /* each thread's key set, when built with the
+                                  view (diag_build_signatures()), else NULL */
 } engine_view;
 
 typedef struct diag_ctx {
@@ -23,6 +25,7 @@ typedef struct diag_ctx {
     const wdg_keytable *kt;
     const wdg_symbols *symbols;
     unsigned common;           /* categories observed in both engines */
+    int threads;               /* par_run2()'s: 1 = everything inline */
 } diag_ctx;
 
 /* t, or the line number for traces without t */
@@ -65,6 +68,16 @@ static inline long diag_thread_index_cached(const engine_view *v, tid_cache *tc,
 }
 
 int diag_build_threads(engine_view *v, const wdg_trace *t, const wdg_symbols *s);
+/* Both engines' views (diag_build_threads()), on two threads unless
+ * threads == 1: they need no key table, so a report builds them beside
+ * it.  -1 when out of memory; the views hold what was built either way. */
+int diag_build_views(engine_view *ref_v, engine_view *cand_v, const wdg_trace *ref,
+                     const wdg_trace *cand, const wdg_symbols *symbols, int threads);
+/* wdg_diagnose() on views from diag_build_views(), which it takes over
+ * (and frees on an error); views_ns: the time they took. */
+int diag_diagnose_views(wdg_diagnosis *d, engine_view *ref_v, engine_view *cand_v,
+                        const wdg_keytable *kt, const wdg_symbols *symbols,
+                        const wdg_diagnosis_opts *opts, uint64_t views_ns, wdg_error *err);
 void diag_free_view(engine_view *v);
 void diag_states(diag_ctx *c, const wdg_diagnosis_opts *o);
 int diag_thread_map(diag_ctx *c, const char *tid_map, wdg_error *err);
@@ -73,6 +86,13 @@ int diag_roots(diag_ctx *c, wdg_error *err);
 /* the ladders of every root, once roots, rungs and links are final;
  * -1 when out of memory */
 int diag_ladders(wdg_diagnosis *d);
+
+/* The key table's wdg_keytable.by_lr, from the traces alone. */
+int keys_by_lr(const wdg_trace *ref, const wdg_trace *cand);
+/* Both views' thread signatures (the key set of each thread over the
+ * categories both observe), keyed as the key table will be: they need no
+ * key table, so a report builds them beside it.  -1 when out of memory. */
+int diag_build_signatures(engine_view *ref_v, engine_view *cand_v);
 
 /* Sorted unique sets of 64-bit ids, and their Jaccard index. */
 typedef struct idset {

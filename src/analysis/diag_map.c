@@ -5,6 +5,7 @@
 #include "../base/numparse.h"
 #include "../base/grow.h"
 #include "diag_internal.h"
+#include "par.h"
 #include "simsets.h"
 
 static int add_pair(diag_ctx *c, size_t *cap, uint32_t ref, uint32_t cand, int how, double sim)
@@ -129,7 +130,7 @@ static void signatures_free(idset *s, size_t n)
 
 /* the key set of each thread, over the categories both engines observe;
  * NULL when out of memory (a partial set would change the thread map) */
-static idset *signatures(const diag_ctx *c, const engine_view *v)
+static idset *signatures(unsigned common, int by_lr, const engine_view *v)
 {
     idset *s = calloc(v->n + 1, sizeof *s);
     if (!s)
@@ -139,10 +140,10 @@ static idset *signatures(const diag_ctx *c, const engine_view *v)
     tid_cache tc = TID_CACHE_INIT;
     for (size_t i = 0; i < v->t->n_events; i++) {
         const wdg_event *e = &v->t->events[i];
-        if (!(c->common & WDG_CAT_BIT(wdg_ev_cat(v->t->ops, e))) || e->op == WDG_OP_OBJECT_ALIAS)
+        if (!(common & WDG_CAT_BIT(wdg_ev_cat(v->t->ops, e))) || e->op == WDG_OP_OBJECT_ALIAS)
             continue;
         long k = diag_thread_index_cached(v, &tc, e->tid);
-        if (k >= 0 && idset_add(&s[k], ev_key(c->kt, e)) < 0) {
+        if (k >= 0 && idset_add(&s[k], wdg_event_key(v->t->ops, e, by_lr)) < 0) {
             signatures_free(s, v->n);
             return NULL;
         }
@@ -285,9 +286,45 @@ static int similar_signatures(const diag_ctx *c, const idset *rs, const idset *k
  * by first events), each thread once: first the identical sets, then the
  * rest among the threads still unpaired, which is what one greedy walk
  * over every pair at 0.5 or more gives. */
+/* signatures() of one engine, as a par_run2() job */
+typedef struct sig_job {
+    const diag_ctx *c;
+    engine_view *v;
+    idset *out;
+} sig_job;
+
+static int signatures_job(void *p)
+{
+    sig_job *j = p;
+    /* built with the view, beside the key table: taken over here */
+    engine_view *v = j->v;
+    if (v->sigs) {
+        j->out = v->sigs;
+        v->sigs = NULL;
+        return 0;
+    }
+    j->out = signatures(j->c->common, j->c->kt->by_lr, j->v);
+    return j->out ? 0 : -1;
+}
+
+int diag_build_signatures(engine_view *ref_v, engine_view *cand_v)
+{
+    unsigned common = ref_v->t->observes & cand_v->t->observes;
+    int by_lr = keys_by_lr(ref_v->t, cand_v->t);
+    if (!(ref_v->sigs = signatures(common, by_lr, ref_v)) ||
+        !(cand_v->sigs = signatures(common, by_lr, cand_v)))
+        return -1;
+    return 0;
+}
+
 static int signature_pairs(diag_ctx *c, size_t *cap)
 {
-    idset *rs = signatures(c, &c->ref), *ks = signatures(c, &c->cand);
+    sig_job jr = {c, &c->ref, NULL}, jk = {c, &c->cand, NULL};
+    int rc_r, rc_k;
+    /* both built already (a report's), or one each on two threads */
+    int threads = c->ref.sigs && c->cand.sigs ? 1 : c->threads;
+    par_run2(threads, signatures_job, &jr, &rc_r, signatures_job, &jk, &rc_k);
+    idset *rs = jr.out, *ks = jk.out;
     candidate *cands = NULL;
     size_t n = 0, ncap = 0;
     int rc = (!rs || !ks) ? -1 : 0;
@@ -532,10 +569,28 @@ typedef struct objinfo {
     int taken;
 } objinfo;
 
+/* One object at one position of the waits at one site: group is (lr,
+ * number of objects, position, thread), obj an index into its objtab. */
+typedef struct slot {
+    uint64_t group;
+    size_t obj;
+    uint64_t n;
+} slot;
+
+typedef struct slots {
+    slot *s;
+    size_t n, cap;
+    wdg_map at;                /* hash of (group, obj) -> index into s */
+} slots;
+
+/* One engine's objects, and what the rules ask of its events beyond them
+ * (all built per engine at once, each engine on a thread of its own). */
 typedef struct objtab {
     objinfo *o;
     size_t n, cap;
     wdg_map by_id;
+    slots slots;               /* wait_slots() */
+    wdg_map uses;              /* address_uses() */
 } objtab;
 
 static objinfo *obj_get(objtab *t, wdg_addr id, size_t at)
@@ -656,6 +711,9 @@ static void objtab_free(objtab *t)
     }
     free(t->o);
     wdg_map_free(&t->by_id);
+    free(t->slots.s);
+    wdg_map_free(&t->slots.at);
+    wdg_map_free(&t->uses);
 }
 
 static int add_obj_pair(wdg_diagnosis *d, size_t *cap, wdg_addr cand, wdg_addr ref, int how)
@@ -815,20 +873,6 @@ static int creation_objects(wdg_diagnosis *d, size_t *cap, objtab *rt, objtab *k
     wdg_map_free(&sites);
     return rc;
 }
-
-/* One object at one position of the waits at one site: group is (lr,
- * number of objects, position, thread), obj an index into its objtab. */
-typedef struct slot {
-    uint64_t group;
-    size_t obj;
-    uint64_t n;
-} slot;
-
-typedef struct slots {
-    slot *s;
-    size_t n, cap;
-    wdg_map at;                /* hash of (group, obj) -> index into s */
-} slots;
 
 static int by_group_then_obj(const void *a, const void *b)
 {
@@ -1000,12 +1044,10 @@ static long vote_round(wdg_diagnosis *d, size_t *cap, objtab *rt, objtab *kt, co
  * k-th of the wait at X in the other (WaitAny(work, quit) in both). */
 static int wait_position_objects(const diag_ctx *c, size_t *cap, objtab *rt, objtab *kt)
 {
-    slots rs = {0}, ks = {0};
     vote *v = NULL;
     size_t n = 0;
     int rc = -1;
-    if (wait_slots(c, &c->ref, rt, &rs) < 0 || wait_slots(c, &c->cand, kt, &ks) < 0 ||
-        collect_votes(&rs, &ks, &v, &n) < 0)
+    if (collect_votes(&rt->slots, &kt->slots, &v, &n) < 0)
         goto done;
     /* rounds until none pairs: a cand object whose choice was taken, or
      * that tied, may have a clear choice among what is left */
@@ -1015,10 +1057,6 @@ static int wait_position_objects(const diag_ctx *c, size_t *cap, objtab *rt, obj
     rc = paired < 0 ? -1 : 0;
 done:
     free(v);
-    free(rs.s);
-    free(ks.s);
-    wdg_map_free(&rs.at);
-    wdg_map_free(&ks.at);
     return rc;
 }
 
@@ -1058,14 +1096,12 @@ static int address_uses(const engine_view *v, wdg_map *uses)
  * identity rule's contradictions hold here too. */
 static int address_objects(const diag_ctx *c, size_t *cap, objtab *rt, objtab *kt)
 {
-    wdg_map ru = WDG_MAP_INIT, ku = WDG_MAP_INIT;
+    const wdg_map *ru = &rt->uses, *ku = &kt->uses;
     int rc = -1;
-    if (address_uses(&c->ref, &ru) < 0 || address_uses(&c->cand, &ku) < 0)
-        goto done;
     for (size_t k = 0; k < kt->n; k++) {
         objinfo *ko = &kt->o[k];
         uint64_t *ri = ko->taken || ko->pointer ? NULL : wdg_map_get(&rt->by_id, ko->id);
-        uint64_t *kb = wdg_map_get(&ku, ko->id), *rb = wdg_map_get(&ru, ko->id);
+        uint64_t *kb = wdg_map_get(ku, ko->id), *rb = wdg_map_get(ru, ko->id);
         if (!ri || !kb || !rb || *kb != USE_PAIRED || *rb != USE_PAIRED)
             continue;
         objinfo *ro = &rt->o[*ri];
@@ -1078,8 +1114,6 @@ static int address_objects(const diag_ctx *c, size_t *cap, objtab *rt, objtab *k
     }
     rc = 0;
 done:
-    wdg_map_free(&ru);
-    wdg_map_free(&ku);
     return rc;
 }
 
@@ -1125,12 +1159,31 @@ static int orphan_objects(const diag_ctx *c, size_t *cap, objtab *rt, objtab *kt
     return pair_objects(c->d, cap, ro, ko, WDG_OBJ_HOW_ORPHAN);
 }
 
+/* One engine's objtab: objects_of(), wait_slots(), address_uses(); they
+ * read only the engine's events and the thread map.  A par_run2() job. */
+typedef struct obj_job {
+    const diag_ctx *c;
+    const engine_view *v;
+    objtab *tab;
+} obj_job;
+
+static int objects_job(void *p)
+{
+    obj_job *j = p;
+    if (objects_of(j->c, j->v, j->tab) < 0 || wait_slots(j->c, j->v, j->tab, &j->tab->slots) < 0)
+        return -1;
+    return address_uses(j->v, &j->tab->uses);
+}
+
 int diag_object_map(diag_ctx *c, wdg_error *err)
 {
     objtab rt = {0}, kt = {0};
     size_t cap = 0;
     int rc = 0;
-    if (objects_of(c, &c->ref, &rt) < 0 || objects_of(c, &c->cand, &kt) < 0 ||
+    obj_job jr = {c, &c->ref, &rt}, jk = {c, &c->cand, &kt};
+    int rc_r, rc_k;
+    par_run2(c->threads, objects_job, &jr, &rc_r, objects_job, &jk, &rc_k);
+    if (rc_r < 0 || rc_k < 0 ||
         identity_objects(c->d, &cap, &rt, &kt) < 0 || creation_objects(c->d, &cap, &rt, &kt) < 0 ||
         wait_position_objects(c, &cap, &rt, &kt) < 0 || address_objects(c, &cap, &rt, &kt) < 0 ||
         similar_objects(c->d, &cap, &rt, &kt, 0) < 0 || similar_objects(c->d, &cap, &rt, &kt, 1) < 0 ||

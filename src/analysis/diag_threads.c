@@ -27,7 +27,8 @@ wdg_addr diag_obj(const engine_view *v, wdg_addr obj)
 int diag_wait_objs(const engine_view *v, const wdg_event *e, wdg_addr *out)
 {
     int n = 0;
-    wdg_event_ext x_buf, *x = wdg_event_ext_of(v->t, e, &x_buf);
+    /* the record only for a list: most waits name one obj */
+    wdg_event_ext x_buf, *x = (e->flags & WDG_EV_OBJS) ? wdg_event_ext_of(v->t, e, &x_buf) : NULL;
     if (wdg_ev_cat(v->t->ops, e) == WDG_CAT_SIGNAL_WAIT) {
         /* signals obj, then waits on objs[0] */
         if (x && (e->flags & WDG_EV_OBJS) && x->objs_n)
@@ -61,6 +62,8 @@ static int add_thread(engine_view *v, uint32_t tid, size_t at, size_t *cap)
 int diag_build_threads(engine_view *v, const wdg_trace *t, const wdg_symbols *s)
 {
     size_t cap = 0;
+    uint32_t last_tid = 0;
+    long last_k = -1;
     v->t = t;
     for (size_t i = 0; i < t->n_events; i++) {
         const wdg_event *e = &t->events[i];
@@ -70,12 +73,15 @@ int diag_build_threads(engine_view *v, const wdg_trace *t, const wdg_symbols *s)
             if (x && !wdg_map_put(&v->alias, wdg_x_alias(x), wdg_ev_obj(e), NULL))
                 return -1;
         }
-        long k = diag_thread_index(v, e->tid);
+        /* runs of one thread's events: the last answer saves a probe */
+        long k = e->tid == last_tid && last_k >= 0 ? last_k : diag_thread_index(v, e->tid);
         if (k < 0) {
             if (add_thread(v, e->tid, i, &cap) < 0)
                 return -1;
             k = (long)v->n - 1;
         }
+        last_tid = e->tid;
+        last_k = k;
         wdg_thread *th = &v->threads[k];
         th->last = i;
         th->count++;
@@ -86,8 +92,12 @@ int diag_build_threads(engine_view *v, const wdg_trace *t, const wdg_symbols *s)
      * new thread's entry and creator */
     for (size_t i = 0; i < t->n_events; i++) {
         const wdg_event *e = &t->events[i];
+        /* the flags first: reading the record of every event was a tenth
+         * of this function */
+        if (!(e->flags & WDG_EV_NEW_TID) || wdg_ev_cat(t->ops, e) != WDG_CAT_THREAD)
+            continue;
         wdg_event_ext x_buf, *x = wdg_event_ext_of(t, e, &x_buf);
-        if (!x || !(e->flags & WDG_EV_NEW_TID) || wdg_ev_cat(t->ops, e) != WDG_CAT_THREAD)
+        if (!x)
             continue;
         long k = diag_thread_index(v, x->new_tid);
         if (k < 0) {
@@ -134,8 +144,12 @@ int diag_build_threads(engine_view *v, const wdg_trace *t, const wdg_symbols *s)
 
 void diag_free_view(engine_view *v)
 {
+    for (size_t k = 0; v->sigs && k < v->n; k++)
+        idset_free(&v->sigs[k]);
+    free(v->sigs);
     wdg_map_free(&v->by_tid);
     wdg_map_free(&v->alias);
+    free(v->threads);          /* NULL once moved into a diagnosis */
     free(v->by_thread);
     free(v->start);
     memset(v, 0, sizeof *v);
@@ -278,9 +292,11 @@ void diag_states(diag_ctx *c, const wdg_diagnosis_opts *o)
 
 int idset_add(idset *s, uint64_t x)
 {
-    /* a thread repeats its last key often: the sort need not see it again */
-    if (s->n && s->v[s->n - 1] == x)
-        return 0;
+    /* a thread repeats its last keys often (a loop of a few calls): the
+     * sort need not see them again */
+    for (size_t i = s->n, stop = s->n > 4 ? s->n - 4 : 0; i > stop; i--)
+        if (s->v[i - 1] == x)
+            return 0;
     if (wdg_grow((void **)&s->v, &s->cap, s->n + 1, sizeof *s->v, 16) < 0)
         return -1;
     s->v[s->n++] = x;

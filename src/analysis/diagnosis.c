@@ -2,8 +2,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../base/clock.h"
 #include "../base/numparse.h"
 #include "diag_internal.h"
+#include "par.h"
 #include "wedge/report.h"
 
 const char *wdg_thread_state_name(wdg_thread_state s)
@@ -85,6 +87,14 @@ const char *wdg_root_rule(int kind)
 
 static const char *const outcome_names[] = {"NONE", "A", "B", "C", "DIVERGED", "INCONCLUSIVE"};
 TABLE_CHECK(outcome_names, WDG_OUTCOME_COUNT);
+
+const char *wdg_diag_stage_name(int stage)
+{
+    static const char *const names[] = {"threads", "thread_map", "states",
+                                        "object_map", "roots", "ladders"};
+    TABLE_CHECK(names, WDG_DIAG_STAGE_COUNT);
+    return stage >= 0 && stage < WDG_DIAG_STAGE_COUNT ? names[stage] : "?";
+}
 
 const char *wdg_outcome_name(int outcome)
 {
@@ -251,9 +261,33 @@ static void count_maps(wdg_diagnosis *d)
             d->objects_by_how[d->objects[i].how]++;
 }
 
-int wdg_diagnose(wdg_diagnosis *d, const wdg_trace *ref, const wdg_trace *cand,
-                 const wdg_keytable *kt, const wdg_symbols *symbols,
-                 const wdg_diagnosis_opts *opts, wdg_error *err)
+/* diag_build_threads() of one engine, as a par_run2() job */
+typedef struct build_job {
+    engine_view *v;
+    const wdg_trace *t;
+    const wdg_symbols *s;
+} build_job;
+
+static int build_threads_job(void *p)
+{
+    build_job *j = p;
+    return diag_build_threads(j->v, j->t, j->s);
+}
+
+int diag_build_views(engine_view *ref_v, engine_view *cand_v, const wdg_trace *ref,
+                     const wdg_trace *cand, const wdg_symbols *symbols, int threads)
+{
+    memset(ref_v, 0, sizeof *ref_v);
+    memset(cand_v, 0, sizeof *cand_v);
+    build_job jr = {ref_v, ref, symbols}, jc = {cand_v, cand, symbols};
+    int rc_r, rc_c;
+    par_run2(threads, build_threads_job, &jr, &rc_r, build_threads_job, &jc, &rc_c);
+    return rc_r < 0 || rc_c < 0 ? -1 : 0;
+}
+
+int diag_diagnose_views(wdg_diagnosis *d, engine_view *ref_v, engine_view *cand_v,
+                        const wdg_keytable *kt, const wdg_symbols *symbols,
+                        const wdg_diagnosis_opts *opts, uint64_t views_ns, wdg_error *err)
 {
     static const wdg_diagnosis_opts defaults = WDG_DIAGNOSIS_OPTS_INIT;
     if (!opts)
@@ -264,17 +298,27 @@ int wdg_diagnose(wdg_diagnosis *d, const wdg_trace *ref, const wdg_trace *cand,
     c.d = d;
     c.kt = kt;
     c.symbols = symbols;
-    c.common = ref->observes & cand->observes;
+    c.ref = *ref_v;
+    c.cand = *cand_v;
+    c.common = c.ref.t->observes & c.cand.t->observes;
+    c.threads = opts->threads;
+    memset(ref_v, 0, sizeof *ref_v);
+    memset(cand_v, 0, sizeof *cand_v);
     int rc = 0;
-    if (diag_build_threads(&c.ref, ref, symbols) < 0 || diag_build_threads(&c.cand, cand, symbols) < 0) {
-        rc = wdg_error_set(err, WDG_ENOMEM, NULL, 0, "out of memory");
-        goto done;
-    }
+    uint64_t stage_ns[WDG_DIAG_STAGE_COUNT] = {0}, t0 = wdg_now_ns(), t1;
+#define LAP(stage) (t1 = wdg_now_ns(), stage_ns[stage] = t1 - t0, t0 = t1)
+    stage_ns[WDG_DIAG_STAGE_THREADS] = views_ns;
     if ((rc = diag_thread_map(&c, opts->tid_map, err)) < 0)
         goto done;
+    LAP(WDG_DIAG_STAGE_THREAD_MAP);
     diag_states(&c, opts);
-    if ((rc = diag_object_map(&c, err)) < 0 || (rc = diag_roots(&c, err)) < 0)
+    LAP(WDG_DIAG_STAGE_STATES);
+    if ((rc = diag_object_map(&c, err)) < 0)
         goto done;
+    LAP(WDG_DIAG_STAGE_OBJECT_MAP);
+    if ((rc = diag_roots(&c, err)) < 0)
+        goto done;
+    LAP(WDG_DIAG_STAGE_ROOTS);
 done:
     /* the thread tables move into the diagnosis */
     d->ref_threads = c.ref.threads;
@@ -297,10 +341,28 @@ done:
         count_maps(d);
         if (diag_ladders(d) < 0)
             rc = wdg_error_set(err, WDG_ENOMEM, NULL, 0, "out of memory");
+        LAP(WDG_DIAG_STAGE_LADDERS);
+        memcpy(d->stage_ns, stage_ns, sizeof stage_ns);
     }
+#undef LAP
     if (rc < 0)
         wdg_diagnosis_free(d);
     return rc;
+}
+
+int wdg_diagnose(wdg_diagnosis *d, const wdg_trace *ref, const wdg_trace *cand,
+                 const wdg_keytable *kt, const wdg_symbols *symbols,
+                 const wdg_diagnosis_opts *opts, wdg_error *err)
+{
+    engine_view rv, cv;
+    uint64_t t0 = wdg_now_ns();
+    if (diag_build_views(&rv, &cv, ref, cand, symbols, opts ? opts->threads : 0) < 0) {
+        diag_free_view(&rv);
+        diag_free_view(&cv);
+        memset(d, 0, sizeof *d);
+        return wdg_error_set(err, WDG_ENOMEM, NULL, 0, "out of memory");
+    }
+    return diag_diagnose_views(d, &rv, &cv, kt, symbols, opts, wdg_now_ns() - t0, err);
 }
 
 const size_t *wdg_diag_thread_events(const wdg_diagnosis *d, const wdg_thread *th, size_t *n)

@@ -6,6 +6,7 @@
 #include "../base/grow.h"
 #include "../base/map.h"
 #include "wedge/analysis.h"
+#include "diag_internal.h"
 #include "wrappers.h"
 
 const char *wdg_status_name(wdg_status st)
@@ -102,9 +103,25 @@ static uint64_t key_id(const wdg_key *k)
     return (uint64_t)1 << 40 | (uint64_t)k->cat << 32 | k->op;
 }
 
+/* Each lr key's count of its first op, in an array: most keys see one op,
+ * and a hash probe per producer for it was a fifth of the key table.  The
+ * other ops' counts go into a map (count_trace()). */
+typedef struct first_ops {
+    uint32_t *op;
+    uint64_t *n;
+    size_t cap_op, cap_n;
+} first_ops;
+
+int keys_by_lr(const wdg_trace *ref, const wdg_trace *cand)
+{
+    return !(ref->producers > 0 && ref->producers_with_lr == 0) &&
+           !(cand->producers > 0 && cand->producers_with_lr == 0);
+}
+
 /* Adds the producers of one trace to the table. */
 static int count_trace(wdg_keytable *kt, const wrap_set *w, wdg_map *ids, wdg_map *op_counts,
-                       size_t *cap, const wdg_trace *t, int is_ref, uint32_t *per_event)
+                       first_ops *fo, size_t *cap, const wdg_trace *t, int is_ref,
+                       uint32_t *per_event)
 {
     for (size_t i = 0; i < t->n_events; i++) {
         const wdg_event *e = &t->events[i];
@@ -123,8 +140,12 @@ static int count_trace(wdg_keytable *kt, const wrap_set *w, wdg_map *ids, wdg_ma
         if (!slot)
             return -1;
         if (inserted) {
-            if (wdg_grow((void **)&kt->keys, cap, kt->n + 1, sizeof *kt->keys, 64) < 0)
+            if (wdg_grow((void **)&kt->keys, cap, kt->n + 1, sizeof *kt->keys, 64) < 0 ||
+                wdg_grow((void **)&fo->op, &fo->cap_op, kt->n + 1, sizeof *fo->op, 64) < 0 ||
+                wdg_grow((void **)&fo->n, &fo->cap_n, kt->n + 1, sizeof *fo->n, 64) < 0)
                 return -1;
+            fo->op[kt->n] = e->op;
+            fo->n[kt->n] = 0;
             wdg_key *k = &kt->keys[kt->n++];
             memset(k, 0, sizeof *k);
             k->cat = wdg_ev_cat(t->ops, e);
@@ -142,7 +163,9 @@ static int count_trace(wdg_keytable *kt, const wrap_set *w, wdg_map *ids, wdg_ma
             k->cand_total++;
         if (k->has_lr) {
             /* ref names first: weight ref ops above any cand count */
-            uint64_t *c = wdg_map_put(op_counts, (uint64_t)idx << 32 | e->op, 0, NULL);
+            uint64_t *c = fo->op[idx] == e->op
+                              ? &fo->n[idx]
+                              : wdg_map_put(op_counts, (uint64_t)idx << 32 | e->op, 0, NULL);
             if (!c)
                 return -1;
             *c += is_ref ? (uint64_t)1 << 32 : 1;
@@ -219,24 +242,30 @@ int wdg_keytable_build_keyed(wdg_keytable *kt, const wdg_trace *ref, const wdg_t
         return wrc;
     wdg_map ids = WDG_MAP_INIT, op_counts = WDG_MAP_INIT;
     uint32_t *remap = NULL;
+    first_ops fo = {NULL, NULL, 0, 0};
     size_t cap = 0;
     int rc = 0;
     kt->tolerance = tolerance;
     kt->key_by = w.by;
     kt->ops = ref->ops;
     /* A trace whose producers carry no lr forces op keys on both sides. */
-    kt->by_lr = !(ref->producers > 0 && ref->producers_with_lr == 0) &&
-                !(cand->producers > 0 && cand->producers_with_lr == 0);
+    kt->by_lr = keys_by_lr(ref, cand);
     kt->ref_key = malloc((ref->n_events + 1) * sizeof *kt->ref_key);
     kt->cand_key = malloc((cand->n_events + 1) * sizeof *kt->cand_key);
     if (!kt->ref_key || !kt->cand_key ||
-        count_trace(kt, &w, &ids, &op_counts, &cap, ref, 1, kt->ref_key) < 0 ||
-        count_trace(kt, &w, &ids, &op_counts, &cap, cand, 0, kt->cand_key) < 0)
+        count_trace(kt, &w, &ids, &op_counts, &fo, &cap, ref, 1, kt->ref_key) < 0 ||
+        count_trace(kt, &w, &ids, &op_counts, &fo, &cap, cand, 0, kt->cand_key) < 0)
         goto oom;
-    /* the op shown for an lr key: the one seen most there, ref first */
+    /* the op shown for an lr key: the one seen most there, ref first, ties
+     * to the first name (which makes the order of looking irrelevant) */
     uint64_t *best = calloc(kt->n + 1, sizeof *best);
     if (!best)
         goto oom;
+    for (size_t i = 0; i < kt->n; i++)
+        if (kt->keys[i].has_lr) {
+            best[i] = fo.n[i];
+            kt->keys[i].op = fo.op[i];
+        }
     for (size_t i = 0; i < op_counts.cap; i++) {
         if (op_counts.keys[i] == UINT64_MAX)
             continue;
@@ -290,6 +319,8 @@ oom:
     rc = wdg_error_set(err, WDG_ENOMEM, NULL, 0, "out of memory");
     wdg_keytable_free(kt);
 done:
+    free(fo.op);
+    free(fo.n);
     wrap_free(&w);
     free(remap);
     wdg_map_free(&ids);

@@ -23,8 +23,8 @@ static wdg_addr canon(const wdg_map *alias, wdg_addr obj)
 static int wait_objs(const wdg_trace *t, const wdg_map *alias, const wdg_event *e, wdg_addr *out)
 {
     int n = 0;
-    wdg_event_ext x_buf, *x = wdg_event_ext_of(t, e, &x_buf);
-    int has_list = x && (e->flags & WDG_EV_OBJS);
+    wdg_event_ext x_buf, *x = (e->flags & WDG_EV_OBJS) ? wdg_event_ext_of(t, e, &x_buf) : NULL;
+    int has_list = x != NULL;
     if (wdg_ev_cat(t->ops, e) == WDG_CAT_SIGNAL_WAIT) {
         if (has_list && x->objs_n)
             out[n++] = canon(alias, wdg_x_obj(t, x, 0));
@@ -84,8 +84,9 @@ static int step(wdg_wakes *w, const wdg_trace *t, wdg_map *alias, wdg_map *last,
         w->waker[*p] = waker_of(t, alias, last, (size_t)*p);
         *p = NONE;
     }
-    wdg_event_ext x_buf, *x = wdg_event_ext_of(t, e, &x_buf);
-    if (e->op == WDG_OP_OBJECT_ALIAS && x && (e->flags & WDG_EV_OBJ)) {
+    wdg_event_ext x_buf,
+        *x = e->op == WDG_OP_OBJECT_ALIAS ? wdg_event_ext_of(t, e, &x_buf) : NULL;
+    if (x && (e->flags & WDG_EV_OBJ)) {
         if (!wdg_map_put(alias, wdg_x_alias(x), wdg_ev_obj(e), NULL))
             return -1;
     }

@@ -112,8 +112,9 @@ static int resolve_given(wrap_set *w, const wdg_key_opts *ko, wdg_error *err)
 static wdg_event_ext *frames_of(const wdg_trace *t, const wdg_event *e, uint32_t *n,
                                 wdg_event_ext *buf)
 {
-    wdg_event_ext *x = wdg_event_ext_of(t, e, buf);
-    *n = x && (e->flags & WDG_EV_FRAMES) ? x->frames_n : 0;
+    /* the flag first: detect() asks this of every event */
+    wdg_event_ext *x = (e->flags & WDG_EV_FRAMES) ? wdg_event_ext_of(t, e, buf) : NULL;
+    *n = x ? x->frames_n : 0;
     return *n ? x : NULL;
 }
 

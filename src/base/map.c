@@ -5,16 +5,6 @@
 
 #define EMPTY UINT64_MAX
 
-uint64_t wdg_hash64(uint64_t x)
-{
-    x ^= x >> 33;
-    x *= 0xff51afd7ed558ccdULL;
-    x ^= x >> 33;
-    x *= 0xc4ceb9fe1a85ec53ULL;
-    x ^= x >> 33;
-    return x;
-}
-
 uint64_t wdg_hash_bytes(const void *p, size_t n)
 {
     const unsigned char *s = p;
@@ -33,20 +23,7 @@ void wdg_map_free(wdg_map *m)
     memset(m, 0, sizeof *m);
 }
 
-uint64_t *wdg_map_get(const wdg_map *m, uint64_t key)
-{
-    if (!m->cap)
-        return NULL;
-    size_t mask = m->cap - 1;
-    for (size_t i = wdg_hash64(key) & mask;; i = (i + 1) & mask) {
-        if (m->keys[i] == key)
-            return &m->vals[i];
-        if (m->keys[i] == EMPTY)
-            return NULL;
-    }
-}
-
-static int grow(wdg_map *m)
+int wdg_map_grow(wdg_map *m)
 {
     size_t cap = m->cap ? m->cap * 2 : 64;
     uint64_t *keys = malloc(cap * sizeof *keys);
@@ -72,26 +49,4 @@ static int grow(wdg_map *m)
     m->vals = vals;
     m->cap = cap;
     return 0;
-}
-
-uint64_t *wdg_map_put(wdg_map *m, uint64_t key, uint64_t val_if_new, int *inserted)
-{
-    if ((m->count + 1) * 4 > m->cap * 3 && grow(m) < 0)
-        return NULL;
-    size_t mask = m->cap - 1;
-    size_t i = wdg_hash64(key) & mask;
-    while (m->keys[i] != EMPTY) {
-        if (m->keys[i] == key) {
-            if (inserted)
-                *inserted = 0;
-            return &m->vals[i];
-        }
-        i = (i + 1) & mask;
-    }
-    m->keys[i] = key;
-    m->vals[i] = val_if_new;
-    m->count++;
-    if (inserted)
-        *inserted = 1;
-    return &m->vals[i];
 }

@@ -1,4 +1,5 @@
 /* wedge report REF CAND */
+#include <pthread.h>
 #include <stdio.h>
 #include <stddef.h>
 #include <stdlib.h>
@@ -7,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../base/clock.h"
 #include "../base/numparse.h"
 #include "common_opts.h"
 
@@ -127,18 +129,67 @@ static int outset_commit(outset *s, wdg_error *err)
     return rc;
 }
 
-/* timeline.json into the set, what it left out on stderr */
-static int put_timeline(outset *s, const char *dir, const char *path, const wdg_report *rep,
-                        const wdg_timeline_opts *o, wdg_error *err)
+/* timeline.json rendered, maybe on a thread of its own (the largest file
+ * of -o DIR: it was a third of a run) while the others are written */
+typedef struct timeline_job {
+    const wdg_report *rep;
+    const wdg_timeline_opts *o;
+    wdg_buf tl, note;
+    wdg_error err;
+    int rc;
+    int threaded;
+    pthread_t th;
+} timeline_job;
+
+static void *render_timeline(void *p)
 {
-    wdg_buf tl = WDG_BUF_INIT, note = WDG_BUF_INIT;
-    int rc = wdg_report_timeline(rep, o, &tl, &note, err);
+    timeline_job *j = p;
+    j->rc = wdg_report_timeline(j->rep, j->o, &j->tl, &j->note, &j->err);
+    return NULL;
+}
+
+/* Starts the rendering: on a thread unless WEDGE_THREADS=1 (the
+ * alloc-failure tests) or none can start, then at timeline_put(). */
+static void timeline_start(timeline_job *j, const wdg_report *rep, const wdg_timeline_opts *o)
+{
+    memset(j, 0, sizeof *j);
+    j->rep = rep;
+    j->o = o;
+    j->tl = (wdg_buf)WDG_BUF_INIT;
+    j->note = (wdg_buf)WDG_BUF_INIT;
+    j->threaded = rep->opts.threads != 1 && pthread_create(&j->th, NULL, render_timeline, j) == 0;
+}
+
+/* Waits for the rendering (or renders now); what it left out on stderr */
+static int timeline_finish(timeline_job *j, wdg_error *err)
+{
+    if (j->threaded)
+        pthread_join(j->th, NULL);
+    else
+        render_timeline(j);
+    j->threaded = 0;
+    if (j->rc < 0 && err)
+        *err = j->err;
+    return j->rc;
+}
+
+static void timeline_free(timeline_job *j)
+{
+    if (j->threaded)
+        pthread_join(j->th, NULL);
+    wdg_buf_free(&j->tl);
+    wdg_buf_free(&j->note);
+}
+
+/* timeline.json into the set, what it left out on stderr */
+static int put_timeline(outset *s, const char *dir, const char *path, timeline_job *j,
+                        wdg_error *err)
+{
+    int rc = timeline_finish(j, err);
     if (rc == 0)
-        rc = outset_put(s, dir, path, &tl, err);
-    if (rc == 0 && note.len)
-        fprintf(stderr, "wedge: %.*s", (int)note.len, note.ptr);
-    wdg_buf_free(&tl);
-    wdg_buf_free(&note);
+        rc = outset_put(s, dir, path, &j->tl, err);
+    if (rc == 0 && j->note.len)
+        fprintf(stderr, "wedge: %.*s", (int)j->note.len, j->note.ptr);
     return rc;
 }
 
@@ -162,6 +213,8 @@ static int write_dir(outset *s, const char *dir, const wdg_report *rep, const wd
                      const wdg_buf *json, const wdg_timeline_opts *tlo, wdg_error *err)
 {
     wdg_buf csv = WDG_BUF_INIT, svg = WDG_BUF_INIT;
+    timeline_job tj;
+    timeline_start(&tj, rep, tlo);
     int rc = wdg_mkdir_p(dir, err);
     if (rc == 0)
         rc = outset_put(s, dir, "report.md", md, err);
@@ -189,11 +242,12 @@ static int write_dir(outset *s, const char *dir, const wdg_report *rep, const wd
         rc = f ? wdg_report_aligned_csv(rep, f, err) : err->code ? err->code : WDG_EOUTPUT;
     }
     if (rc == 0)
-        rc = put_timeline(s, dir, "timeline.json", rep, tlo, err);
+        rc = put_timeline(s, dir, "timeline.json", &tj, err);
     /* last, so that it can embed waitgraph.svg once that is drawn */
     if (rc == 0)
         rc = put_html(s, dir, "report.html", rep, svg.len ? svg.ptr : NULL, svg.len,
                       "it is drawn only when Graphviz is installed", err);
+    timeline_free(&tj);
     wdg_buf_free(&csv);
     wdg_buf_free(&svg);
     return rc;
@@ -206,8 +260,12 @@ static int write_files(outset *s, const wdg_report *rep, const report_args *a, c
 {
     const char *json_path = a->json_path, *dot_path = a->dot_path, *out_dir = a->out_dir;
     int rc = 0;
-    if (a->timeline_path)
-        rc = put_timeline(s, NULL, a->timeline_path, rep, &a->tl, err);
+    if (a->timeline_path) {
+        timeline_job tj;
+        timeline_start(&tj, rep, &a->tl);
+        rc = put_timeline(s, NULL, a->timeline_path, &tj, err);
+        timeline_free(&tj);
+    }
     if (rc == 0 && a->html_path) {
         /* the page embeds the wait graph when Graphviz can draw it */
         wdg_buf dot = WDG_BUF_INIT, svg = WDG_BUF_INIT;
@@ -322,6 +380,7 @@ int cmd_report(int argc, char **argv)
     if ((rc = cli_pair_open(&pair, &in, args.paths, &err)) < 0)
         goto done;
     const wdg_report *rep = &pair.rep;
+    uint64_t t0 = wdg_now_ns();
     int json_to_stdout = json_path && strcmp(json_path, "-") == 0;
     /* each document only where it goes (report.json can take seconds) */
     if (!json_to_stdout || args.out_dir)
@@ -350,6 +409,7 @@ int cmd_report(int argc, char **argv)
         rc = term_report(rep, &args, tty, &err);
     else
         rc = cli_write_stdout(json_to_stdout ? &json : &md, &err);
+    cli_stage("outputs", wdg_now_ns() - t0);
 done:
     wdg_buf_free(&md);
     wdg_buf_free(&json);

@@ -1,4 +1,5 @@
 #include "common_opts.h"
+#include "../base/clock.h"
 #include "../base/numparse.h"
 
 #include <errno.h>
@@ -272,6 +273,13 @@ static int load_symbols(wdg_symbols *s, const char *spec, wdg_error *err)
     return wdg_symbols_load_module(s, module, eq + 1, NULL, err);
 }
 
+void cli_stage(const char *name, uint64_t ns)
+{
+    const char *v = getenv("WEDGE_STAGES");
+    if (v && strcmp(v, "1") == 0)
+        fprintf(stderr, "wedge: stage %-12s %8.1f ms\n", name, (double)ns / 1e6);
+}
+
 int cli_pair_open(cli_pair *p, cli_input *in, const char *const paths[2], wdg_error *err)
 {
     int rc;
@@ -293,16 +301,26 @@ int cli_pair_open(cli_pair *p, cli_input *in, const char *const paths[2], wdg_er
     for (size_t i = 0; i < p->symbol_files.n; i++)
         if ((rc = load_symbols(p->symbols, p->symbol_files.items[i], err)) < 0)
             return rc;
+    uint64_t t0 = wdg_now_ns();
     if ((rc = cli_input_load(in, paths, 2, p->traces, &p->ops, &p->ts, err)) < 0)
         return rc;
+    cli_stage("read", wdg_now_ns() - t0);
     if ((rc = wdg_symbols_bind(p->symbols, wdg_ops_sites(p->ops), err)) < 0)
         return rc;
     cli_warn_read(p->traces[0]);
     cli_warn_read(p->traces[1]);
     p->ro.keys.wrappers = p->wrappers.items;
     p->ro.keys.n_wrappers = p->wrappers.n;
+    const char *threads = getenv("WEDGE_THREADS");   /* 1: one thread (tests, timing) */
+    p->ro.threads = threads ? atoi(threads) : 0;
+    t0 = wdg_now_ns();
     if ((rc = wdg_report_build(&p->rep, p->traces[0], p->traces[1], p->symbols, &p->ro, err)) < 0)
         return rc;
+    cli_stage("analysis", wdg_now_ns() - t0);
+    for (int i = 0; i < WDG_STAGE_COUNT; i++)
+        cli_stage(wdg_stage_name(i), p->rep.stage_ns[i]);
+    for (int i = 0; i < WDG_DIAG_STAGE_COUNT; i++)
+        cli_stage(wdg_diag_stage_name(i), p->rep.diag.stage_ns[i]);
     p->have_report = 1;
     return 0;
 }

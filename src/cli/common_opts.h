@@ -45,5 +45,7 @@ extern const cli_opt cli_pair_opts[];
  * the report. */
 int cli_pair_open(cli_pair *p, cli_input *in, const char *const paths[2], wdg_error *err);
 void cli_pair_close(cli_pair *p);
+/* WEDGE_STAGES=1: one line on stderr with a stage's wall time */
+void cli_stage(const char *name, uint64_t ns);
 
 #endif

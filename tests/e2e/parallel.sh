@@ -215,5 +215,31 @@ got=0
 WEDGE_CHUNK_MIN=100 WEDGE_MEMSTATS=1 "$W" stats - <"$T/mixed.jsonl" 2>&1 >/dev/null |
     grep -q "segments, two at once" && got=1
 if [ $got = 1 ]; then ok; else bad "stdin is not read in segments"; fi
+# The analysis on two threads (src/analysis/par.c): each trace's thread
+# table, signatures and object table, and the boot delta beside the
+# critical path.  Shapes with many threads, objects and roots, and `wedge
+# diff`, give the same bytes as one thread.
+python3 "$(dirname "$0")/../../bench/gen_shapes.py" "$T/shapes" 100 ||
+    bad "gen_shapes.py for the inputs"
+for n in 1 2 3 4 5 6; do
+    same "shape $n" "$T/shapes/$n.ref" "$T/shapes/$n.cand"
+done
+for n in 1 2; do
+    WEDGE_THREADS=$n "$W" diff "$T/two-faults/ref.jsonl" "$T/two-faults/cand.jsonl" --tid 6 \
+        --all >"$T/d$n" 2>&1
+    echo $? >>"$T/d$n"
+done
+if cmp -s "$T/d1" "$T/d2" && [ "$(wc -l <"$T/d1")" -gt 3 ]; then ok
+else bad "wedge diff: one thread and two differ"; fi
+# WEDGE_STAGES=1: a line per stage on stderr, stdout as without it
+WEDGE_STAGES=1 "$W" report "$T/investigation/ref.jsonl" "$T/investigation/cand.jsonl" \
+    >"$T/st.out" 2>"$T/st.err"
+"$W" report "$T/investigation/ref.jsonl" "$T/investigation/cand.jsonl" >"$T/st0.out" 2>/dev/null
+for st in read analysis keys divergence diagnosis verdict boot_delta critpath threads \
+    thread_map states object_map roots ladders outputs; do
+    if grep -Eq "^wedge: stage $st +[0-9]+\.[0-9] ms\$" "$T/st.err"; then ok
+    else bad "WEDGE_STAGES=1: no line for $st: $(head -3 "$T/st.err")"; fi
+done
+if cmp -s "$T/st.out" "$T/st0.out"; then ok; else bad "WEDGE_STAGES=1 changed stdout"; fi
 
 finish
