@@ -7,6 +7,9 @@ SUITE=parallel
 . "$(dirname "$0")/lib.sh"
 D="$(cd "$(dirname "$0")/data" && pwd)"
 
+# Graphviz draws waitgraph.svg in tests/graph; here each -o would spawn
+# dot for a third of the suite's time, and both ways get the same note
+export WEDGE_DOT=/nonexistent
 # same NAME REF CAND [OPTIONS]: -o, --json and stdout of both ways agree
 same() {
     name=$1 ref=$2 cand=$3
