@@ -231,11 +231,6 @@ static int cmp_eobj(const void *x, const void *y)
     return r ? r : CMP(a->obj, b->obj);
 }
 
-static int cmp_size(const void *x, const void *y)
-{
-    return CMP(*(const size_t *)x, *(const size_t *)y);
-}
-
 /* the objects an event waits on: a signal_wait's objs[0], else obj and objs */
 static int wait_objs(const wdg_trace *t, const wdg_event *e, wdg_addr *out)
 {
@@ -269,19 +264,29 @@ static unsigned prec_byte(const prec *p, int b)
 
 /* cmp_prec's order by a stable LSD radix sort of records appended in
  * event order (ev, the last tie-break, is that order already); bytes all
- * records share are skipped.  qsort when the copy cannot be had. */
+ * records share are skipped.  The counts of all 16 bytes come from one
+ * pass (a byte's counts do not depend on the order).  qsort when the
+ * copy cannot be had. */
 static void sort_prec(prec *v, size_t n)
 {
     prec *tmp = n > 64 ? malloc(n * sizeof *tmp) : NULL;
-    if (!tmp) {
+    size_t(*counts)[256] = tmp ? calloc(16, sizeof *counts) : NULL;
+    if (!counts) {
+        free(tmp);
         sort(v, n, sizeof *v, cmp_prec);
         return;
     }
+    for (size_t i = 0; i < n; i++) {
+        uint64_t o = v[i].obj;
+        uint64_t kf = (uint64_t)v[i].fam << 32 | v[i].key;
+        for (int b = 0; b < 8; b++) {
+            counts[b][(o >> (8 * b)) & 0xff]++;
+            counts[b + 8][(kf >> (8 * b)) & 0xff]++;
+        }
+    }
     prec *src = v, *dst = tmp;
     for (int b = 0; b < 16; b++) {
-        size_t count[256] = {0};
-        for (size_t i = 0; i < n; i++)
-            count[prec_byte(&src[i], b)]++;
+        size_t *count = counts[b];
         if (count[prec_byte(&src[0], b)] == n)
             continue;
         size_t at = 0;
@@ -298,6 +303,7 @@ static void sort_prec(prec *v, size_t n)
     if (src != v)
         memcpy(v, src, n * sizeof *v);
     free(tmp);
+    free(counts);
 }
 
 /* The reference's producer events of the common span that name an object. */
@@ -563,11 +569,40 @@ static void diverge(build *b, wdg_cp_edge *e, const size_t *evs, size_t n, const
     }
 }
 
+/* v[0 .. at[r]) holds r runs, run i at [at[i], at[i + 1]), each in
+ * ascending order: merged pairwise into one ascending order, which is
+ * the sort's (the events of an edge are distinct) in n log r instead of
+ * n log n.  tmp holds at[r] values; at is rewritten. */
+static void merge_runs(size_t *v, size_t *tmp, size_t *at, size_t r)
+{
+    size_t *src = v, *dst = tmp;
+    while (r > 1) {
+        size_t w = 0;
+        for (size_t i = 0; i < r; i += 2) {
+            size_t a = at[i], am = at[i + 1], bm = i + 1 < r ? at[i + 2] : am, b = am,
+                   o = at[i];
+            while (a < am && b < bm)
+                dst[o++] = src[a] <= src[b] ? src[a++] : src[b++];
+            while (a < am)
+                dst[o++] = src[a++];
+            while (b < bm)
+                dst[o++] = src[b++];
+            at[w++] = at[i];
+        }
+        at[w] = at[r];
+        r = w;
+        size_t *t = src;
+        src = dst, dst = t;
+    }
+    if (src != v)
+        memcpy(v, src, at[r] * sizeof *v);
+}
+
 /* One edge per run of edge-objects with the same (producer, consumer, key). */
 static int edges(build *b, const prec *p, const eobj *eo, size_t n, const crec *c, size_t nc)
 {
     wdg_critpath *cp = b->cp;
-    size_t *evs = NULL, cap_evs = 0, cap = 0;
+    size_t *evs = NULL, cap_evs = 0, cap = 0, *tmp = NULL, cap_tmp = 0, *at = NULL, cap_at = 0;
     for (size_t lo = 0, hi; lo < n; lo = hi) {
         for (hi = lo + 1; hi < n && eo[hi].p == eo[lo].p && eo[hi].c == eo[lo].c &&
                           eo[hi].key == eo[lo].key;
@@ -580,22 +615,36 @@ static int edges(build *b, const prec *p, const eobj *eo, size_t n, const crec *
         e->producer = eo[lo].p, e->consumer = eo[lo].c, e->key = eo[lo].key;
         e->obj = eo[lo].obj, e->n_objs = hi - lo;
         size_t m = 0;
+        if (wdg_grow((void **)&at, &cap_at, hi - lo + 2, sizeof *at, 16) < 0)
+            goto oom;
+        /* each edge-object's events are a run in event order already
+         * (producers() sorts by event last) */
         for (size_t i = lo; i < hi; i++) {
             e->ref_waits += eo[i].waits;
             e->inferred |= eo[i].inferred;
             if (wdg_grow((void **)&evs, &cap_evs, m + (eo[i].hi - eo[i].lo) + 1, sizeof *evs, 64) < 0)
                 goto oom;
+            at[i - lo] = m;
             for (size_t j = eo[i].lo; j < eo[i].hi; j++)
                 evs[m++] = p[j].ev;
         }
+        at[hi - lo] = m;
         e->ref_signals = m;
-        sort(evs, m, sizeof *evs, cmp_size);
+        if (hi - lo > 1) {
+            if (wdg_grow((void **)&tmp, &cap_tmp, m + 1, sizeof *tmp, 64) < 0)
+                goto oom;
+            merge_runs(evs, tmp, at, hi - lo);
+        }
         diverge(b, e, evs, m, c, nc);
     }
     free(evs);
+    free(tmp);
+    free(at);
     return 0;
 oom:
     free(evs);
+    free(tmp);
+    free(at);
     return -1;
 }
 
