@@ -589,8 +589,8 @@ typedef struct objtab {
     objinfo *o;
     size_t n, cap;
     wdg_map by_id;
-    slots slots;               /* wait_slots() */
-    wdg_map uses;              /* address_uses() */
+    slots slots;               /* the waits by site and position */
+    wdg_map uses;              /* id -> USE_* bits of the events naming it */
 } objtab;
 
 static objinfo *obj_get(objtab *t, wdg_addr id, size_t at)
@@ -622,84 +622,6 @@ static uint64_t who_and_key(const diag_ctx *c, const engine_view *v, const wdg_e
     }
     uint64_t x = wdg_hash64(ev_key(c->kt, e) ^ wdg_hash64(who));
     return x == UINT64_MAX ? 0 : x;
-}
-
-/* Marks the objects a pointer-kind op names in e as pointer objects. */
-static int mark_pointers(const engine_view *v, objtab *tab, const wdg_event *e, size_t i)
-{
-    if (wdg_ops_obj_kind(v->t->ops, e->op) != WDG_OBJ_POINTER)
-        return 0;
-    wdg_addr objs[64];
-    int n = 0;
-    if (wdg_ev_cat(v->t->ops, e) == WDG_CAT_WAIT || wdg_ev_cat(v->t->ops, e) == WDG_CAT_SIGNAL_WAIT)
-        n = diag_wait_objs(v, e, objs);
-    /* a wait's obj is among its objects already; signal_wait's is not */
-    if ((e->flags & WDG_EV_OBJ) && (wdg_ev_cat(v->t->ops, e) != WDG_CAT_WAIT || n == 0) && n < 64)
-        objs[n++] = diag_obj(v, wdg_ev_obj(e));
-    for (int k = 0; k < n; k++) {
-        objinfo *o = obj_get(tab, objs[k], i);
-        if (!o)
-            return -1;
-        o->pointer = 1;
-    }
-    return 0;
-}
-
-static int objects_of(const diag_ctx *c, const engine_view *v, objtab *tab)
-{
-    wdg_map site_count = WDG_MAP_INIT;
-    wdg_addr objs[64];
-    tid_cache tc = TID_CACHE_INIT;
-    for (size_t i = 0; i < v->t->n_events; i++) {
-        const wdg_event *e = &v->t->events[i];
-        if (mark_pointers(v, tab, e, i) < 0)
-            goto oom;
-        int is_wait = wdg_ev_cat(v->t->ops, e) == WDG_CAT_WAIT || wdg_ev_cat(v->t->ops, e) == WDG_CAT_SIGNAL_WAIT;
-        int is_prod = wdg_category_is_producer(wdg_ev_cat(v->t->ops, e)) && (e->flags & WDG_EV_OBJ);
-        if (!is_wait && !is_prod && !(wdg_ev_cat(v->t->ops, e) == WDG_CAT_CREATE && (e->flags & WDG_EV_OBJ)))
-            continue;   /* names no object this table keeps */
-        uint64_t key = ev_key(c->kt, e);
-        long t = diag_thread_index_cached(v, &tc, e->tid);
-        uint64_t elem = who_and_key(c, v, e, t);
-        if (wdg_ev_cat(v->t->ops, e) == WDG_CAT_CREATE && (e->flags & WDG_EV_OBJ)) {
-            objinfo *o = obj_get(tab, diag_obj(v, wdg_ev_obj(e)), i);
-            uint64_t *n = wdg_map_put(&site_count, key, 0, NULL);
-            if (!o || !n)
-                goto oom;
-            if (!o->create_site) {
-                o->create_site = key;
-                o->create_ordinal = (uint32_t)++*n;
-                o->has_create_lr = (e->flags & WDG_EV_LR) != 0;
-                o->create_lr = wdg_ev_lr(e);
-            }
-            continue;
-        }
-        if (wdg_category_is_producer(wdg_ev_cat(v->t->ops, e)) && (e->flags & WDG_EV_OBJ)) {
-            objinfo *o = obj_get(tab, diag_obj(v, wdg_ev_obj(e)), i);
-            if (!o || idset_add(&o->producers, elem) < 0 ||
-                idset_add(&o->prod_keys, key == UINT64_MAX ? 0 : key) < 0)
-                goto oom;
-            o->paired_producer |= t >= 0 && v->threads[t].has_analog;
-        }
-        if (is_wait) {
-            int n = diag_wait_objs(v, e, objs);
-            for (int k = 0; k < n; k++) {
-                objinfo *o = obj_get(tab, objs[k], i);
-                if (!o || idset_add(&o->waiters, elem) < 0)
-                    goto oom;
-            }
-        }
-    }
-    for (size_t k = 0; k < tab->n; k++) {
-        idset_finish(&tab->o[k].producers);
-        idset_finish(&tab->o[k].waiters);
-        idset_finish(&tab->o[k].prod_keys);
-    }
-    wdg_map_free(&site_count);
-    return 0;
-oom:
-    wdg_map_free(&site_count);
-    return -1;
 }
 
 static void objtab_free(objtab *t)
@@ -884,51 +806,6 @@ static int by_group_then_obj(const void *a, const void *b)
 
 static uint64_t nonmax(uint64_t h) { return h == UINT64_MAX ? 0 : h; }
 
-/* The thread a wait is by, in reference tids: a paired cand thread by its
- * analog, any unpaired thread of either engine as one "unpaired" thread. */
-static uint64_t wait_thread(const diag_ctx *c, const engine_view *v, uint32_t tid)
-{
-    long k = diag_thread_index(v, tid);
-    if (k < 0 || !v->threads[k].has_analog)
-        return (uint64_t)1 << 32;
-    return v == &c->cand ? v->threads[k].analog : tid;
-}
-
-/* Counts, per (group, object), the waits that name the object there. */
-static int wait_slots(const diag_ctx *c, const engine_view *v, objtab *tab, slots *out)
-{
-    wdg_addr objs[64];
-    for (size_t i = 0; i < v->t->n_events; i++) {
-        const wdg_event *e = &v->t->events[i];
-        if ((wdg_ev_cat(v->t->ops, e) != WDG_CAT_WAIT && wdg_ev_cat(v->t->ops, e) != WDG_CAT_SIGNAL_WAIT) || !(e->flags & WDG_EV_LR))
-            continue;
-        int n = diag_wait_objs(v, e, objs);
-        uint64_t site = wdg_hash64(wdg_hash64(wdg_ev_lr(e)) ^ ((uint64_t)n << 40) ^
-                                   wdg_hash64(wait_thread(c, v, e->tid) + 7));
-        for (int k = 0; k < n; k++) {
-            uint64_t group = nonmax(wdg_hash64(site + (uint64_t)k));
-            uint64_t *oi = wdg_map_get(&tab->by_id, objs[k]);
-            if (!oi)
-                continue;
-            int fresh = 0;
-            uint64_t *at = wdg_map_put(&out->at, nonmax(wdg_hash64(group ^ wdg_hash64(*oi))),
-                                       out->n, &fresh);
-            if (!at)
-                return -1;
-            if (!fresh) {
-                out->s[*at].n++;
-                continue;
-            }
-            if (wdg_grow((void **)&out->s, &out->cap, out->n + 1, sizeof *out->s, 64) < 0)
-                return -1;
-            out->s[out->n++] = (slot){group, (size_t)*oi, 1};
-        }
-    }
-    if (out->n)
-        qsort(out->s, out->n, sizeof *out->s, by_group_then_obj);
-    return 0;
-}
-
 /* A vote: cand object k -> ref object r (indexes), with its weight. */
 typedef struct vote {
     size_t k, r;
@@ -1065,30 +942,6 @@ done:
 #define USE_PAIRED 1u          /* a thread with an analog names it */
 #define USE_HANDLE 2u          /* a handle-kind op names it */
 
-/* Per object id of v: the USE_* bits of the events that name it. */
-static int address_uses(const engine_view *v, wdg_map *uses)
-{
-    wdg_addr objs[65];
-    for (size_t i = 0; i < v->t->n_events; i++) {
-        const wdg_event *e = &v->t->events[i];
-        int n = 0;
-        if (wdg_ev_cat(v->t->ops, e) == WDG_CAT_WAIT || wdg_ev_cat(v->t->ops, e) == WDG_CAT_SIGNAL_WAIT)
-            n = diag_wait_objs(v, e, objs);
-        if ((e->flags & WDG_EV_OBJ) && (wdg_ev_cat(v->t->ops, e) != WDG_CAT_WAIT || n == 0))
-            objs[n++] = diag_obj(v, wdg_ev_obj(e));
-        long k = n ? diag_thread_index(v, e->tid) : -1;
-        uint64_t bits = (k >= 0 && v->threads[k].has_analog ? USE_PAIRED : 0) |
-                        (wdg_ops_obj_kind(v->t->ops, e->op) == WDG_OBJ_HANDLE ? USE_HANDLE : 0);
-        for (int j = 0; j < n; j++) {
-            uint64_t *b = wdg_map_put(uses, objs[j], 0, NULL);
-            if (!b)
-                return -1;
-            *b |= bits;
-        }
-    }
-    return 0;
-}
-
 /* 4. address: an id that names no pointer object (identity's) and no
  * handle (numbered per engine), used by paired threads in both runs, is
  * one object: an address (wedge record turns ASLR off, so a program's
@@ -1159,8 +1012,163 @@ static int orphan_objects(const diag_ctx *c, size_t *cap, objtab *rt, objtab *kt
     return pair_objects(c->d, cap, ro, ko, WDG_OBJ_HOW_ORPHAN);
 }
 
-/* One engine's objtab: objects_of(), wait_slots(), address_uses(); they
- * read only the engine's events and the thread map.  A par_run2() job. */
+/* One pass over an engine's events builds its whole objtab: the objects
+ * and their sets, the wait slots (wait position) and the address uses.
+ * Each event's objects are worked out once (three passes did it three
+ * times); objects get their indexes in the order the separate passes
+ * gave them. */
+
+/* obj_get() remembering its last answer (an object keeps its index) */
+typedef struct obj_cache {
+    wdg_addr id;
+    size_t k;
+    int valid;
+} obj_cache;
+
+static long obj_index(objtab *t, obj_cache *oc, wdg_addr id, size_t at)
+{
+    if (oc->valid && oc->id == id)
+        return (long)oc->k;
+    objinfo *o = obj_get(t, id, at);
+    if (!o)
+        return -1;
+    *oc = (obj_cache){id, (size_t)(o - t->o), 1};
+    return (long)oc->k;
+}
+
+/* The thread a wait is by, in reference tids: a paired cand thread by its
+ * analog, any unpaired thread of either engine as one "unpaired" thread. */
+static uint64_t wait_thread(const diag_ctx *c, const engine_view *v, long k, uint32_t tid)
+{
+    if (k < 0 || !v->threads[k].has_analog)
+        return (uint64_t)1 << 32;
+    return v == &c->cand ? v->threads[k].analog : tid;
+}
+
+/* Counts the wait at site (lr, its object count, its thread) on each of
+ * its objects (indexes idx) in its position there. */
+static int add_slots(const diag_ctx *c, const engine_view *v, const wdg_event *e, long t,
+                     const size_t *idx, int n, slots *out)
+{
+    uint64_t site = wdg_hash64(wdg_hash64(wdg_ev_lr(e)) ^ ((uint64_t)n << 40) ^
+                               wdg_hash64(wait_thread(c, v, t, e->tid) + 7));
+    for (int k = 0; k < n; k++) {
+        uint64_t group = nonmax(wdg_hash64(site + (uint64_t)k));
+        int fresh = 0;
+        uint64_t *at = wdg_map_put(&out->at, nonmax(wdg_hash64(group ^ wdg_hash64(idx[k]))),
+                                   out->n, &fresh);
+        if (!at)
+            return -1;
+        if (!fresh) {
+            out->s[*at].n++;
+            continue;
+        }
+        if (wdg_grow((void **)&out->s, &out->cap, out->n + 1, sizeof *out->s, 64) < 0)
+            return -1;
+        out->s[out->n++] = (slot){group, idx[k], 1};
+    }
+    return 0;
+}
+
+static int engine_objects(const diag_ctx *c, const engine_view *v, objtab *tab)
+{
+    const wdg_trace *tr = v->t;
+    wdg_map site_count = WDG_MAP_INIT;
+    wdg_addr objs[65];
+    size_t idx[64];
+    tid_cache tc = TID_CACHE_INIT;
+    obj_cache oc = {0, 0, 0};
+    wdg_addr last_use = 0;
+    uint64_t last_bits = UINT64_MAX;   /* none yet */
+    for (size_t i = 0; i < tr->n_events; i++) {
+        const wdg_event *e = &tr->events[i];
+        int cat = wdg_ev_cat(tr->ops, e);
+        int is_wait = cat == WDG_CAT_WAIT || cat == WDG_CAT_SIGNAL_WAIT;
+        int has_obj = (e->flags & WDG_EV_OBJ) != 0;
+        int nw = is_wait ? diag_wait_objs(v, e, objs) : 0;
+        /* the objects the event names: a wait's, and obj unless a wait's
+         * objects hold it already (a signal_wait's do not) */
+        int named = nw;
+        if (has_obj && (cat != WDG_CAT_WAIT || nw == 0))
+            objs[named++] = diag_obj(v, wdg_ev_obj(e));
+        if (!named)
+            continue;   /* names no object: nothing here to keep */
+        wdg_obj_kind kind = wdg_ops_obj_kind(tr->ops, e->op);
+        long t = diag_thread_index_cached(v, &tc, e->tid);
+        if (kind == WDG_OBJ_POINTER)
+            for (int k = 0; k < named; k++) {
+                long o = obj_index(tab, &oc, objs[k], i);
+                if (o < 0)
+                    goto oom;
+                tab->o[o].pointer = 1;
+            }
+        /* the uses of each id (address) */
+        uint64_t bits = (t >= 0 && v->threads[t].has_analog ? USE_PAIRED : 0) |
+                        (kind == WDG_OBJ_HANDLE ? USE_HANDLE : 0);
+        for (int j = 0; j < named; j++) {
+            if (objs[j] == last_use && bits == last_bits)
+                continue;   /* or-ed in already */
+            uint64_t *b = wdg_map_put(&tab->uses, objs[j], 0, NULL);
+            if (!b)
+                goto oom;
+            *b |= bits;
+            last_use = objs[j], last_bits = bits;
+        }
+        int is_prod = wdg_category_is_producer(cat) && has_obj;
+        int is_create = cat == WDG_CAT_CREATE && has_obj;
+        if (!is_wait && !is_prod && !is_create)
+            continue;   /* names no object this table keeps */
+        uint64_t key = ev_key(c->kt, e);
+        uint64_t elem = who_and_key(c, v, e, t);
+        /* a create's or producer's obj: objs[nw] (not a plain wait) */
+        if (is_create) {
+            long o = obj_index(tab, &oc, objs[nw], i);
+            uint64_t *n = wdg_map_put(&site_count, key, 0, NULL);
+            if (o < 0 || !n)
+                goto oom;
+            objinfo *x = &tab->o[o];
+            if (!x->create_site) {
+                x->create_site = key;
+                x->create_ordinal = (uint32_t)++*n;
+                x->has_create_lr = (e->flags & WDG_EV_LR) != 0;
+                x->create_lr = wdg_ev_lr(e);
+            }
+            continue;
+        }
+        if (is_prod) {
+            long o = obj_index(tab, &oc, objs[nw], i);
+            if (o < 0 || idset_add(&tab->o[o].producers, elem) < 0 ||
+                idset_add(&tab->o[o].prod_keys, key == UINT64_MAX ? 0 : key) < 0)
+                goto oom;
+            tab->o[o].paired_producer |= t >= 0 && v->threads[t].has_analog;
+        }
+        if (is_wait) {
+            for (int k = 0; k < nw; k++) {
+                long o = obj_index(tab, &oc, objs[k], i);
+                if (o < 0 || idset_add(&tab->o[o].waiters, elem) < 0)
+                    goto oom;
+                idx[k] = (size_t)o;
+            }
+            if ((e->flags & WDG_EV_LR) && add_slots(c, v, e, t, idx, nw, &tab->slots) < 0)
+                goto oom;
+        }
+    }
+    for (size_t k = 0; k < tab->n; k++) {
+        idset_finish(&tab->o[k].producers);
+        idset_finish(&tab->o[k].waiters);
+        idset_finish(&tab->o[k].prod_keys);
+    }
+    if (tab->slots.n)
+        qsort(tab->slots.s, tab->slots.n, sizeof *tab->slots.s, by_group_then_obj);
+    wdg_map_free(&site_count);
+    return 0;
+oom:
+    wdg_map_free(&site_count);
+    return -1;
+}
+
+/* One engine's objtab (engine_objects()): it reads only the engine's
+ * events and the thread map.  A par_run2() job. */
 typedef struct obj_job {
     const diag_ctx *c;
     const engine_view *v;
@@ -1170,9 +1178,7 @@ typedef struct obj_job {
 static int objects_job(void *p)
 {
     obj_job *j = p;
-    if (objects_of(j->c, j->v, j->tab) < 0 || wait_slots(j->c, j->v, j->tab, &j->tab->slots) < 0)
-        return -1;
-    return address_uses(j->v, &j->tab->uses);
+    return engine_objects(j->c, j->v, j->tab);
 }
 
 int diag_object_map(diag_ctx *c, wdg_error *err)
