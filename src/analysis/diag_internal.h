@@ -19,6 +19,12 @@ typedef struct engine_view {
                                   view (diag_build_signatures()), else NULL */
 } engine_view;
 
+/* A producer of a ref object: one per (thread, key), its first event. */
+typedef struct diag_producer {
+    wdg_addr obj;
+    size_t event;
+} diag_producer;
+
 typedef struct diag_ctx {
     wdg_diagnosis *d;
     engine_view ref, cand;
@@ -26,6 +32,10 @@ typedef struct diag_ctx {
     const wdg_symbols *symbols;
     unsigned common;           /* categories observed in both engines */
     int threads;               /* par_run2()'s: 1 = everything inline */
+    diag_producer *prods;      /* the ref's producers by object (owned):
+                                  diag_index_producers(), beside the
+                                  candidate's object table */
+    size_t n_prods;
 } diag_ctx;
 
 /* t, or the line number for traces without t */
@@ -83,6 +93,10 @@ void diag_states(diag_ctx *c, const wdg_diagnosis_opts *o);
 int diag_thread_map(diag_ctx *c, const char *tid_map, wdg_error *err);
 int diag_object_map(diag_ctx *c, wdg_error *err);
 int diag_roots(diag_ctx *c, wdg_error *err);
+/* Every distinct (ref object, thread, key) with its first event, sorted by
+ * object then event, into *out (the caller frees it); -1 when out of
+ * memory.  It reads only the ref's events, its aliases and the key table. */
+int diag_index_producers(const diag_ctx *c, diag_producer **out, size_t *n);
 /* the ladders of every root, once roots, rungs and links are final;
  * -1 when out of memory */
 int diag_ladders(wdg_diagnosis *d);

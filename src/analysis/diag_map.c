@@ -1018,22 +1018,53 @@ static int orphan_objects(const diag_ctx *c, size_t *cap, objtab *rt, objtab *kt
  * times); objects get their indexes in the order the separate passes
  * gave them. */
 
-/* obj_get() remembering its last answer (an object keeps its index) */
+/* A direct-mapped cache in front of obj_get() and the uses map: a trace
+ * names a few objects over and over, and each of their lookups hashed.
+ * An object keeps its index, and an id's use bits only grow, so an entry
+ * stays true. */
+#define OBJ_CACHE 256
+
 typedef struct obj_cache {
-    wdg_addr id;
-    size_t k;
-    int valid;
+    wdg_addr id[OBJ_CACHE];
+    uint32_t k[OBJ_CACHE];     /* objtab index + 1; 0 = none */
+    wdg_addr use_id[OBJ_CACHE];
+    uint8_t use_bits[OBJ_CACHE];   /* bits known set, + 4 when the entry is used */
 } obj_cache;
+
+static size_t obj_slot(wdg_addr id)
+{
+    return (size_t)((id * 0x9E3779B97F4A7C15ULL) >> 56);
+}
 
 static long obj_index(objtab *t, obj_cache *oc, wdg_addr id, size_t at)
 {
-    if (oc->valid && oc->id == id)
-        return (long)oc->k;
+    size_t s = obj_slot(id);
+    if (oc->k[s] && oc->id[s] == id)
+        return (long)oc->k[s] - 1;
     objinfo *o = obj_get(t, id, at);
     if (!o)
         return -1;
-    *oc = (obj_cache){id, (size_t)(o - t->o), 1};
-    return (long)oc->k;
+    size_t k = (size_t)(o - t->o);
+    if (k < UINT32_MAX) {
+        oc->id[s] = id;
+        oc->k[s] = (uint32_t)k + 1;
+    }
+    return (long)k;
+}
+
+/* ors bits into id's uses; -1 when out of memory */
+static int add_use(wdg_map *uses, obj_cache *oc, wdg_addr id, unsigned bits)
+{
+    size_t s = obj_slot(id);
+    if (oc->use_bits[s] && oc->use_id[s] == id && (oc->use_bits[s] & bits) == bits)
+        return 0;   /* or-ed in already */
+    uint64_t *b = wdg_map_put(uses, id, 0, NULL);
+    if (!b)
+        return -1;
+    *b |= bits;
+    oc->use_id[s] = id;
+    oc->use_bits[s] = (uint8_t)(4 | *b);
+    return 0;
 }
 
 /* The thread a wait is by, in reference tids: a paired cand thread by its
@@ -1077,9 +1108,9 @@ static int engine_objects(const diag_ctx *c, const engine_view *v, objtab *tab)
     wdg_addr objs[65];
     size_t idx[64];
     tid_cache tc = TID_CACHE_INIT;
-    obj_cache oc = {0, 0, 0};
-    wdg_addr last_use = 0;
-    uint64_t last_bits = UINT64_MAX;   /* none yet */
+    obj_cache *oc = calloc(1, sizeof *oc);
+    if (!oc)
+        return -1;
     for (size_t i = 0; i < tr->n_events; i++) {
         const wdg_event *e = &tr->events[i];
         int cat = wdg_ev_cat(tr->ops, e);
@@ -1097,7 +1128,7 @@ static int engine_objects(const diag_ctx *c, const engine_view *v, objtab *tab)
         long t = diag_thread_index_cached(v, &tc, e->tid);
         if (kind == WDG_OBJ_POINTER)
             for (int k = 0; k < named; k++) {
-                long o = obj_index(tab, &oc, objs[k], i);
+                long o = obj_index(tab, oc, objs[k], i);
                 if (o < 0)
                     goto oom;
                 tab->o[o].pointer = 1;
@@ -1105,15 +1136,9 @@ static int engine_objects(const diag_ctx *c, const engine_view *v, objtab *tab)
         /* the uses of each id (address) */
         uint64_t bits = (t >= 0 && v->threads[t].has_analog ? USE_PAIRED : 0) |
                         (kind == WDG_OBJ_HANDLE ? USE_HANDLE : 0);
-        for (int j = 0; j < named; j++) {
-            if (objs[j] == last_use && bits == last_bits)
-                continue;   /* or-ed in already */
-            uint64_t *b = wdg_map_put(&tab->uses, objs[j], 0, NULL);
-            if (!b)
+        for (int j = 0; j < named; j++)
+            if (add_use(&tab->uses, oc, objs[j], (unsigned)bits) < 0)
                 goto oom;
-            *b |= bits;
-            last_use = objs[j], last_bits = bits;
-        }
         int is_prod = wdg_category_is_producer(cat) && has_obj;
         int is_create = cat == WDG_CAT_CREATE && has_obj;
         if (!is_wait && !is_prod && !is_create)
@@ -1122,7 +1147,7 @@ static int engine_objects(const diag_ctx *c, const engine_view *v, objtab *tab)
         uint64_t elem = who_and_key(c, v, e, t);
         /* a create's or producer's obj: objs[nw] (not a plain wait) */
         if (is_create) {
-            long o = obj_index(tab, &oc, objs[nw], i);
+            long o = obj_index(tab, oc, objs[nw], i);
             uint64_t *n = wdg_map_put(&site_count, key, 0, NULL);
             if (o < 0 || !n)
                 goto oom;
@@ -1136,7 +1161,7 @@ static int engine_objects(const diag_ctx *c, const engine_view *v, objtab *tab)
             continue;
         }
         if (is_prod) {
-            long o = obj_index(tab, &oc, objs[nw], i);
+            long o = obj_index(tab, oc, objs[nw], i);
             if (o < 0 || idset_add(&tab->o[o].producers, elem) < 0 ||
                 idset_add(&tab->o[o].prod_keys, key == UINT64_MAX ? 0 : key) < 0)
                 goto oom;
@@ -1144,7 +1169,7 @@ static int engine_objects(const diag_ctx *c, const engine_view *v, objtab *tab)
         }
         if (is_wait) {
             for (int k = 0; k < nw; k++) {
-                long o = obj_index(tab, &oc, objs[k], i);
+                long o = obj_index(tab, oc, objs[k], i);
                 if (o < 0 || idset_add(&tab->o[o].waiters, elem) < 0)
                     goto oom;
                 idx[k] = (size_t)o;
@@ -1161,9 +1186,11 @@ static int engine_objects(const diag_ctx *c, const engine_view *v, objtab *tab)
     if (tab->slots.n)
         qsort(tab->slots.s, tab->slots.n, sizeof *tab->slots.s, by_group_then_obj);
     wdg_map_free(&site_count);
+    free(oc);
     return 0;
 oom:
     wdg_map_free(&site_count);
+    free(oc);
     return -1;
 }
 
@@ -1181,14 +1208,34 @@ static int objects_job(void *p)
     return engine_objects(j->c, j->v, j->tab);
 }
 
+/* The candidate's objtab and the reference's producer index (the roots'):
+ * the reference's objtab takes the other core, and is the bigger job when
+ * the reference is the bigger trace. */
+typedef struct cand_job {
+    obj_job o;
+    diag_producer *prods;
+    size_t n_prods;
+} cand_job;
+
+static int cand_objects_job(void *p)
+{
+    cand_job *j = p;
+    if (objects_job(&j->o) < 0)
+        return -1;
+    return diag_index_producers(j->o.c, &j->prods, &j->n_prods);
+}
+
 int diag_object_map(diag_ctx *c, wdg_error *err)
 {
     objtab rt = {0}, kt = {0};
     size_t cap = 0;
     int rc = 0;
-    obj_job jr = {c, &c->ref, &rt}, jk = {c, &c->cand, &kt};
+    obj_job jr = {c, &c->ref, &rt};
+    cand_job jk = {{c, &c->cand, &kt}, NULL, 0};
     int rc_r, rc_k;
-    par_run2(c->threads, objects_job, &jr, &rc_r, objects_job, &jk, &rc_k);
+    par_run2(c->threads, objects_job, &jr, &rc_r, cand_objects_job, &jk, &rc_k);
+    c->prods = jk.prods;   /* the ctx's owner frees it, whatever happens */
+    c->n_prods = jk.n_prods;
     if (rc_r < 0 || rc_k < 0 ||
         identity_objects(c->d, &cap, &rt, &kt) < 0 || creation_objects(c->d, &cap, &rt, &kt) < 0 ||
         wait_position_objects(c, &cap, &rt, &kt) < 0 || address_objects(c, &cap, &rt, &kt) < 0 ||

@@ -14,12 +14,6 @@ typedef struct balance {
     size_t last_producer;      /* event index, WDG_NO_INDEX */
 } balance;
 
-/* A producer of a ref object: one per (thread, key), its first event. */
-typedef struct producer {
-    wdg_addr obj;
-    size_t event;
-} producer;
-
 /* A wedged thread's last wait on obj (event wait), and the last pulse or
  * condition signal of obj that came while it waited (by, WDG_NO_INDEX). */
 typedef struct delivery {
@@ -33,7 +27,7 @@ typedef struct roots_ctx {
     delivery *dl;              /* one per (wedged thread, object of its wait) */
     size_t n_dl, cap_dl;
     wdg_map dl_objs;           /* objects some wedged thread waits on */
-    producer *prods;           /* ref producers, sorted by object */
+    const diag_producer *prods;   /* ref producers, sorted by object (the ctx's) */
     size_t n_prods;
     wdg_map bal;               /* cand obj -> index into bals */
     balance *bals;
@@ -72,25 +66,26 @@ static balance *bal_of(roots_ctx *x, wdg_addr obj)
 
 static int by_obj_then_event(const void *a, const void *b)
 {
-    const producer *x = a, *y = b;
+    const diag_producer *x = a, *y = b;
     if (x->obj != y->obj)
         return x->obj < y->obj ? -1 : 1;
     return x->event < y->event ? -1 : x->event > y->event;
 }
 
 /* Every distinct (ref object, thread, key) once, in one pass. */
-static int index_producers(roots_ctx *x)
+int diag_index_producers(const diag_ctx *c, diag_producer **out, size_t *n)
 {
-    const engine_view *rv = &x->c->ref;
+    const engine_view *rv = &c->ref;
     wdg_map seen = WDG_MAP_INIT;
     size_t cap = 0;
     int rc = 0;
+    *out = NULL, *n = 0;
     for (size_t i = 0; i < rv->t->n_events; i++) {
         const wdg_event *e = &rv->t->events[i];
         if (!wdg_category_is_producer(wdg_ev_cat(rv->t->ops, e)) || !(e->flags & WDG_EV_OBJ))
             continue;
         wdg_addr obj = diag_obj(rv, wdg_ev_obj(e));
-        uint64_t id = wdg_hash64(wdg_hash64(ev_key(x->c->kt, e)) ^ ((uint64_t)e->tid << 32 | obj));
+        uint64_t id = wdg_hash64(wdg_hash64(ev_key(c->kt, e)) ^ ((uint64_t)e->tid << 32 | obj));
         int fresh = 0;
         if (!wdg_map_put(&seen, id == UINT64_MAX ? 0 : id, 0, &fresh)) {
             rc = -1;
@@ -98,15 +93,15 @@ static int index_producers(roots_ctx *x)
         }
         if (!fresh)
             continue;
-        if (wdg_grow((void **)&x->prods, &cap, x->n_prods + 1, sizeof *x->prods, 256) < 0) {
+        if (wdg_grow((void **)out, &cap, *n + 1, sizeof **out, 256) < 0) {
             rc = -1;
             break;
         }
-        x->prods[x->n_prods++] = (producer){obj, i};
+        (*out)[(*n)++] = (diag_producer){obj, i};
     }
     wdg_map_free(&seen);
-    if (rc == 0 && x->n_prods)
-        qsort(x->prods, x->n_prods, sizeof *x->prods, by_obj_then_event);
+    if (rc == 0 && *n)
+        qsort(*out, *n, sizeof **out, by_obj_then_event);
     return rc;
 }
 
@@ -1386,7 +1381,9 @@ int diag_roots(diag_ctx *c, wdg_error *err)
     for (size_t i = 0; i < c->ref.t->n_events && !x.ref_has_waits; i++)
         x.ref_has_waits = wdg_ev_cat(c->ref.t->ops, &c->ref.t->events[i]) == WDG_CAT_WAIT ||
                           wdg_ev_cat(c->ref.t->ops, &c->ref.t->events[i]) == WDG_CAT_SIGNAL_WAIT;
-    if (account(&x) < 0 || index_producers(&x) < 0 || index_cand_producers(&x) < 0)
+    x.prods = c->prods;
+    x.n_prods = c->n_prods;
+    if (account(&x) < 0 || index_cand_producers(&x) < 0)
         goto oom;
     for (size_t k = 0; k < c->cand.n; k++) {
         const wdg_thread *th = &c->cand.threads[k];
@@ -1435,6 +1432,5 @@ done:
     wdg_map_free(&x.dl_objs);
     free(x.dl);
     free(x.bals);
-    free(x.prods);
     return rc;
 }

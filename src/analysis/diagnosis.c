@@ -334,6 +334,7 @@ done:
     c.ref.start = c.cand.start = NULL;
     diag_free_view(&c.ref);
     diag_free_view(&c.cand);
+    free(c.prods);
     if (rc >= 0 && (!(d->ref_by_tid = tid_index(d->ref_threads, d->n_ref_threads)) ||
                     !(d->cand_by_tid = tid_index(d->cand_threads, d->n_cand_threads))))
         rc = wdg_error_set(err, WDG_ENOMEM, NULL, 0, "out of memory");
