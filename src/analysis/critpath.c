@@ -9,6 +9,7 @@
 #include "wedge/critpath.h"
 #include "../base/grow.h"
 #include "../base/map.h"
+#include "par.h"
 #include "scc.h"
 
 /* qsort, which must not see a NULL array even when it is empty */
@@ -831,25 +832,63 @@ out:
     return rc;
 }
 
+/* The reference's producer records, and beside them the waiter records
+ * and the candidate's producer records: each reads the families and the
+ * traces and writes only its own records (par_run2() jobs). */
+typedef struct records {
+    build *b;
+    prec *p;
+    wrec *w;
+    crec *c;
+    size_t np, nw, nc;
+} records;
+
+static int producers_job(void *x)
+{
+    records *r = x;
+    return producers(r->b, &r->p, &r->np);
+}
+
+static int waiters_job(void *x)
+{
+    records *r = x;
+    if (waiters(r->b, &r->w, &r->nw) < 0)
+        return -1;
+    return cand_producers(r->b, &r->c, &r->nc);
+}
+
 int wdg_critpath_build(wdg_critpath *cp, const wdg_trace *ref, const wdg_trace *cand,
                        const wdg_keytable *kt, const wdg_diagnosis *d,
                        const wdg_symbols *symbols, wdg_error *err)
 {
+    return critpath_build_par(cp, ref, cand, kt, d, symbols, 1, err);
+}
+
+int critpath_build_par(wdg_critpath *cp, const wdg_trace *ref, const wdg_trace *cand,
+                       const wdg_keytable *kt, const wdg_diagnosis *d,
+                       const wdg_symbols *symbols, int threads, wdg_error *err)
+{
     build b = {cp, 0, WDG_MAP_INIT, {ref, cand}, kt, d, symbols, {NULL, NULL}};
-    prec *p = NULL;
-    wrec *w = NULL;
+    records rec = {&b, NULL, NULL, NULL, 0, 0, 0};
     eobj *eo = NULL;
-    crec *c = NULL;
-    size_t np, nw, neo, nc;
+    size_t neo;
     memset(cp, 0, sizeof *cp);
     cp->inferred = !ref_has_waits(ref);
     cp->ref_timed = ref->all_t;
     cp->cand_timed = cand->all_t;
-    int rc = families(&b) < 0 || producers(&b, &p, &np) < 0 || waiters(&b, &w, &nw) < 0 ||
-                     edge_objects(p, np, w, nw, &eo, &neo) < 0 || cand_producers(&b, &c, &nc) < 0 ||
-                     edges(&b, p, eo, neo, c, nc) < 0
-                 ? wdg_error_set(err, WDG_ENOMEM, NULL, 0, "out of memory")
-                 : 0;
+    int rc = families(&b);
+    if (rc == 0) {
+        int rc_w;
+        par_run2(threads, producers_job, &rec, &rc, waiters_job, &rec, &rc_w);
+        rc = rc < 0 || rc_w < 0 ? -1 : 0;
+    }
+    prec *p = rec.p;
+    wrec *w = rec.w;
+    crec *c = rec.c;
+    rc = rc < 0 || edge_objects(p, rec.np, w, rec.nw, &eo, &neo) < 0 ||
+                 edges(&b, p, eo, neo, c, rec.nc) < 0
+             ? wdg_error_set(err, WDG_ENOMEM, NULL, 0, "out of memory")
+             : 0;
     if (rc == 0 && (rc = wdg_critpath_converge(cp, err)) == 0)
         rc = reorder(cp) < 0 ? wdg_error_set(err, WDG_ENOMEM, NULL, 0, "out of memory")
                              : wdg_critpath_converge(cp, err);

@@ -19,4 +19,18 @@ typedef int (*par_job)(void *arg);
 void par_run2(int threads, par_job a, void *arg_a, int *rc_a, par_job b, void *arg_b,
               int *rc_b);
 
+/* wdg_critpath_build() with its record passes on two threads unless
+ * threads == 1 (a report's critical path; the public call keeps to the
+ * calling thread). */
+struct wdg_critpath;
+struct wdg_trace;
+struct wdg_keytable;
+struct wdg_diagnosis;
+struct wdg_symbols;
+struct wdg_error;
+int critpath_build_par(struct wdg_critpath *cp, const struct wdg_trace *ref,
+                       const struct wdg_trace *cand, const struct wdg_keytable *kt,
+                       const struct wdg_diagnosis *d, const struct wdg_symbols *symbols,
+                       int threads, struct wdg_error *err);
+
 #endif

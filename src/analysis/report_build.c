@@ -35,8 +35,8 @@ static int critpath_job(void *p)
     stage_job *j = p;
     wdg_report *r = j->r;
     uint64_t t0 = wdg_now_ns();
-    int rc = wdg_critpath_build(&r->critpath, r->ref, r->cand, &r->keys, &r->diag, r->symbols,
-                                &j->err);
+    int rc = critpath_build_par(&r->critpath, r->ref, r->cand, &r->keys, &r->diag, r->symbols,
+                                r->opts.threads, &j->err);
     r->stage_ns[WDG_STAGE_CRITPATH] = wdg_now_ns() - t0;
     return rc;
 }
