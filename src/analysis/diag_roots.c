@@ -413,18 +413,37 @@ static void root_key_of(wdg_root *r, const wdg_ops *ops, const wdg_event *e)
     r->op = e->op;
 }
 
-static int same_key(const wdg_keytable *kt, const wdg_event *e, const wdg_event *k)
+/* A wait site (a wait or signal_wait at w's lr, or w's op where either
+ * has no lr) and a key, worked out once for a
+ * scan over a thread's events: the scans compared each event with both,
+ * looking the key of key_ev up again per event. */
+typedef struct site_key {
+    const wdg_ops *ops;
+    int by_lr, w_has_lr;
+    wdg_addr w_lr;
+    uint32_t w_op;
+    uint64_t key;
+} site_key;
+
+static site_key site_key_of(const engine_view *v, const wdg_keytable *kt, const wdg_event *w,
+                            const wdg_event *key_ev)
 {
-    return ev_key(kt, e) == ev_key(kt, k);
+    return (site_key){v->t->ops, kt->by_lr, (w->flags & WDG_EV_LR) != 0,
+                      (w->flags & WDG_EV_LR) ? wdg_ev_lr(w) : 0, w->op, ev_key(kt, key_ev)};
 }
 
-static int same_wait_site(const wdg_ops *ops, const wdg_event *e, const wdg_event *w)
+/* 1 when e waits at the site, 2 when it fires the key, else 0 */
+static int site_or_key(const site_key *sk, const wdg_event *e)
 {
-    if (wdg_ev_cat(ops, e) != WDG_CAT_WAIT && wdg_ev_cat(ops, e) != WDG_CAT_SIGNAL_WAIT)
-        return 0;
-    if ((e->flags & WDG_EV_LR) && (w->flags & WDG_EV_LR))
-        return wdg_ev_lr(e) == wdg_ev_lr(w);
-    return e->op == w->op;
+    int cat = wdg_ev_cat(sk->ops, e);
+    int lr = (e->flags & WDG_EV_LR) != 0;
+    if (cat == WDG_CAT_WAIT || cat == WDG_CAT_SIGNAL_WAIT) {
+        if (lr && sk->w_has_lr ? wdg_ev_lr(e) == sk->w_lr : e->op == sk->w_op)
+            return 1;
+    }
+    uint64_t key = sk->by_lr && lr ? (uint64_t)cat << 33 | wdg_addr_key33(wdg_ev_lr(e))
+                                   : (uint64_t)1 << 40 | (uint64_t)cat << 32 | e->op;
+    return key == sk->key ? 2 : 0;
 }
 
 /* Iterations of thread k of view v at wait site w: how many, and in how
@@ -435,9 +454,10 @@ static void iterations(const engine_view *v, size_t k, const wdg_event *w, const
 {
     *total = *with = 0;
     int in = 0, fired = 0;
+    site_key sk = site_key_of(v, kt, w, key_ev);
     for (size_t i = v->start[k]; i < v->start[k + 1]; i++) {
-        const wdg_event *e = &v->t->events[v->by_thread[i]];
-        if (same_wait_site(v->t->ops, e, w)) {
+        int is = site_or_key(&sk, &v->t->events[v->by_thread[i]]);
+        if (is == 1) {
             if (in) {
                 (*total)++;
                 *with += (uint64_t)fired;
@@ -446,7 +466,7 @@ static void iterations(const engine_view *v, size_t k, const wdg_event *w, const
             fired = 0;
             continue;
         }
-        if (in && same_key(kt, e, key_ev))
+        if (in && is == 2)
             fired = 1;
     }
 }
@@ -459,12 +479,11 @@ static int last_iteration_fires(const engine_view *v, size_t k, const wdg_event 
 {
     size_t first = v->start[k], last = v->start[k + 1] - 1;
     const wdg_event *w = &v->t->events[v->by_thread[last]];
+    site_key sk = site_key_of(v, kt, w, key_ev);
     for (size_t i = last; i-- > first;) {
-        const wdg_event *e = &v->t->events[v->by_thread[i]];
-        if (same_wait_site(v->t->ops, e, w))
-            return 0;
-        if (same_key(kt, e, key_ev))
-            return 1;
+        int is = site_or_key(&sk, &v->t->events[v->by_thread[i]]);
+        if (is)
+            return is == 1 ? 0 : 1;
     }
     return -1;
 }
