@@ -590,6 +590,7 @@ typedef struct objtab {
     size_t n, cap;
     wdg_map by_id;
     slots slots;               /* the waits by site and position */
+    wdg_map sites;             /* creation site key -> creations there */
     wdg_map uses;              /* id -> USE_* bits of the events naming it */
 } objtab;
 
@@ -635,6 +636,7 @@ static void objtab_free(objtab *t)
     wdg_map_free(&t->by_id);
     free(t->slots.s);
     wdg_map_free(&t->slots.at);
+    wdg_map_free(&t->sites);
     wdg_map_free(&t->uses);
 }
 
@@ -1101,17 +1103,20 @@ static int add_slots(const diag_ctx *c, const engine_view *v, const wdg_event *e
     return 0;
 }
 
-static int engine_objects(const diag_ctx *c, const engine_view *v, objtab *tab)
+/* The events [lo, hi) of v into tab (not finished: objtab_finish());
+ * tab->sites counts the creations at each site. */
+static int engine_objects(const diag_ctx *c, const engine_view *v, objtab *tab, size_t lo,
+                          size_t hi)
 {
     const wdg_trace *tr = v->t;
-    wdg_map site_count = WDG_MAP_INIT;
+    wdg_map *site_count = &tab->sites;
     wdg_addr objs[65];
     size_t idx[64];
     tid_cache tc = TID_CACHE_INIT;
     obj_cache *oc = calloc(1, sizeof *oc);
     if (!oc)
         return -1;
-    for (size_t i = 0; i < tr->n_events; i++) {
+    for (size_t i = lo; i < hi; i++) {
         const wdg_event *e = &tr->events[i];
         int cat = wdg_ev_cat(tr->ops, e);
         int is_wait = cat == WDG_CAT_WAIT || cat == WDG_CAT_SIGNAL_WAIT;
@@ -1148,7 +1153,7 @@ static int engine_objects(const diag_ctx *c, const engine_view *v, objtab *tab)
         /* a create's or producer's obj: objs[nw] (not a plain wait) */
         if (is_create) {
             long o = obj_index(tab, oc, objs[nw], i);
-            uint64_t *n = wdg_map_put(&site_count, key, 0, NULL);
+            uint64_t *n = wdg_map_put(site_count, key, 0, NULL);
             if (o < 0 || !n)
                 goto oom;
             objinfo *x = &tab->o[o];
@@ -1178,6 +1183,16 @@ static int engine_objects(const diag_ctx *c, const engine_view *v, objtab *tab)
                 goto oom;
         }
     }
+    free(oc);
+    return 0;
+oom:
+    free(oc);
+    return -1;
+}
+
+/* The sets sorted, the slots in order. */
+static void objtab_finish(objtab *tab)
+{
     for (size_t k = 0; k < tab->n; k++) {
         idset_finish(&tab->o[k].producers);
         idset_finish(&tab->o[k].waiters);
@@ -1185,58 +1200,154 @@ static int engine_objects(const diag_ctx *c, const engine_view *v, objtab *tab)
     }
     if (tab->slots.n)
         qsort(tab->slots.s, tab->slots.n, sizeof *tab->slots.s, by_group_then_obj);
-    wdg_map_free(&site_count);
-    free(oc);
-    return 0;
-oom:
-    wdg_map_free(&site_count);
-    free(oc);
-    return -1;
 }
 
-/* One engine's objtab (engine_objects()): it reads only the engine's
- * events and the thread map.  A par_run2() job. */
-typedef struct obj_job {
-    const diag_ctx *c;
+/* b's elements after a's (a set: idset_finish() sorts them) */
+static int idset_cat(idset *a, const idset *b)
+{
+    if (!b->n)
+        return 0;
+    if (wdg_grow((void **)&a->v, &a->cap, a->n + b->n, sizeof *a->v, 16) < 0)
+        return -1;
+    memcpy(a->v + a->n, b->v, b->n * sizeof *b->v);
+    a->n += b->n;
+    return 0;
+}
+
+/* The objtab of the events after a's, b, merged into a as one pass over
+ * both would have built it: b's new objects after a's in b's order, a
+ * creation's ordinal counted on from a's creations at its site, the
+ * first creation, sets, slots and uses joined.  -1 when out of memory. */
+static int objtab_merge(objtab *a, objtab *b)
+{
+    size_t *to = malloc((b->n + 1) * sizeof *to);
+    if (!to)
+        return -1;
+    int rc = -1;
+    for (size_t k = 0; k < b->n; k++) {
+        objinfo *bo = &b->o[k];
+        if (bo->create_site) {
+            uint64_t *before = wdg_map_get(&a->sites, bo->create_site);
+            bo->create_ordinal += before ? (uint32_t)*before : 0;
+        }
+        uint64_t *ai = wdg_map_get(&a->by_id, bo->id);
+        if (!ai) {
+            if (wdg_grow((void **)&a->o, &a->cap, a->n + 1, sizeof *a->o, 64) < 0 ||
+                !wdg_map_put(&a->by_id, bo->id, a->n, NULL))
+                goto out;
+            a->o[a->n] = *bo;   /* its sets move */
+            memset(&bo->producers, 0, sizeof bo->producers);
+            memset(&bo->waiters, 0, sizeof bo->waiters);
+            memset(&bo->prod_keys, 0, sizeof bo->prod_keys);
+            to[k] = a->n++;
+            continue;
+        }
+        objinfo *ao = &a->o[*ai];
+        to[k] = (size_t)*ai;
+        if (!ao->create_site && bo->create_site) {
+            ao->create_site = bo->create_site;
+            ao->create_ordinal = bo->create_ordinal;
+            ao->has_create_lr = bo->has_create_lr;
+            ao->create_lr = bo->create_lr;
+        }
+        ao->pointer |= bo->pointer;
+        ao->paired_producer |= bo->paired_producer;
+        if (idset_cat(&ao->producers, &bo->producers) < 0 ||
+            idset_cat(&ao->waiters, &bo->waiters) < 0 ||
+            idset_cat(&ao->prod_keys, &bo->prod_keys) < 0)
+            goto out;
+    }
+    for (size_t i = 0; i < b->slots.n; i++) {
+        slot x = b->slots.s[i];
+        x.obj = to[x.obj];
+        int fresh = 0;
+        uint64_t *at = wdg_map_put(&a->slots.at, nonmax(wdg_hash64(x.group ^ wdg_hash64(x.obj))),
+                                   a->slots.n, &fresh);
+        if (!at)
+            goto out;
+        if (!fresh) {
+            a->slots.s[*at].n += x.n;
+            continue;
+        }
+        if (wdg_grow((void **)&a->slots.s, &a->slots.cap, a->slots.n + 1, sizeof *a->slots.s,
+                     64) < 0)
+            goto out;
+        a->slots.s[a->slots.n++] = x;
+    }
+    for (size_t i = 0; i < b->uses.cap; i++) {
+        if (b->uses.keys[i] == UINT64_MAX)
+            continue;
+        uint64_t *u = wdg_map_put(&a->uses, b->uses.keys[i], 0, NULL);
+        if (!u)
+            goto out;
+        *u |= b->uses.vals[i];
+    }
+    rc = 0;
+out:
+    free(to);
+    return rc;
+}
+
+/* A par_run2() job: the events [lo, hi) of one engine into an objtab,
+ * then, if part2.v, a second such part, then, if prods, the reference's
+ * producer index (the roots'); each reads only its engine's events, the
+ * thread map and the key table. */
+typedef struct obj_part {
     const engine_view *v;
     objtab *tab;
+    size_t lo, hi;
+} obj_part;
+
+typedef struct obj_job {
+    const diag_ctx *c;
+    obj_part part, part2;
+    int prods;
+    diag_producer *p;
+    size_t n_p;
 } obj_job;
 
 static int objects_job(void *p)
 {
     obj_job *j = p;
-    return engine_objects(j->c, j->v, j->tab);
-}
-
-/* The candidate's objtab and the reference's producer index (the roots'):
- * the reference's objtab takes the other core, and is the bigger job when
- * the reference is the bigger trace. */
-typedef struct cand_job {
-    obj_job o;
-    diag_producer *prods;
-    size_t n_prods;
-} cand_job;
-
-static int cand_objects_job(void *p)
-{
-    cand_job *j = p;
-    if (objects_job(&j->o) < 0)
+    if (engine_objects(j->c, j->part.v, j->part.tab, j->part.lo, j->part.hi) < 0 ||
+        (j->part2.v &&
+         engine_objects(j->c, j->part2.v, j->part2.tab, j->part2.lo, j->part2.hi) < 0))
         return -1;
-    return diag_index_producers(j->o.c, &j->prods, &j->n_prods);
+    return j->prods ? diag_index_producers(j->c, &j->p, &j->n_p) : 0;
 }
+
+/* A reference this many events long and more than twice the candidate's
+ * is built in two halves, one on each core (the candidate's table beside
+ * the second half); a shorter one is not worth the merge. */
+#define OBJ_SPLIT_MIN 65536
 
 int diag_object_map(diag_ctx *c, wdg_error *err)
 {
-    objtab rt = {0}, kt = {0};
+    objtab rt = {0}, rt2 = {0}, kt = {0};
     size_t cap = 0;
     int rc = 0;
-    obj_job jr = {c, &c->ref, &rt};
-    cand_job jk = {{c, &c->cand, &kt}, NULL, 0};
-    int rc_r, rc_k;
-    par_run2(c->threads, objects_job, &jr, &rc_r, cand_objects_job, &jk, &rc_k);
-    c->prods = jk.prods;   /* the ctx's owner frees it, whatever happens */
-    c->n_prods = jk.n_prods;
-    if (rc_r < 0 || rc_k < 0 ||
+    size_t nr = c->ref.t->n_events, nk = c->cand.t->n_events;
+    size_t mid = c->threads != 1 && nr >= OBJ_SPLIT_MIN && nr / 2 > nk ? (nr + nk) / 2 : nr;
+    /* one part each, or the reference's halves, the candidate after the
+     * second; the producer index beside the smaller part */
+    obj_job ja = {c, {&c->ref, &rt, 0, mid}, {NULL, NULL, 0, 0}, mid < nr, NULL, 0};
+    obj_job jb = {c, {&c->cand, &kt, 0, nk}, {NULL, NULL, 0, 0}, mid == nr, NULL, 0};
+    if (mid < nr) {
+        jb.part = (obj_part){&c->ref, &rt2, mid, nr};
+        jb.part2 = (obj_part){&c->cand, &kt, 0, nk};
+    }
+    int rc_a, rc_b;
+    par_run2(c->threads, objects_job, &ja, &rc_a, objects_job, &jb, &rc_b);
+    c->prods = ja.prods ? ja.p : jb.p;   /* the ctx's owner frees it, whatever happens */
+    c->n_prods = ja.prods ? ja.n_p : jb.n_p;
+    if (rc_a >= 0 && rc_b >= 0 && mid < nr && objtab_merge(&rt, &rt2) < 0)
+        rc_a = -1;
+    objtab_free(&rt2);
+    if (rc_a >= 0 && rc_b >= 0) {
+        objtab_finish(&rt);
+        objtab_finish(&kt);
+    }
+    if (rc_a < 0 || rc_b < 0 ||
         identity_objects(c->d, &cap, &rt, &kt) < 0 || creation_objects(c->d, &cap, &rt, &kt) < 0 ||
         wait_position_objects(c, &cap, &rt, &kt) < 0 || address_objects(c, &cap, &rt, &kt) < 0 ||
         similar_objects(c->d, &cap, &rt, &kt, 0) < 0 || similar_objects(c->d, &cap, &rt, &kt, 1) < 0 ||
