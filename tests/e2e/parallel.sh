@@ -53,6 +53,31 @@ done
 "$W" simulate lost-set --seconds 1 --ref-format xenia-kv -o "$T/kv" -q
 same "xenia-kv" "$T/kv/ref.log" "$T/kv/cand.jsonl"
 
+# A reference of 65536 events or more and over twice the candidate: its
+# object table is built in two halves, one per core, and merged
+# (diag_map.c objtab_merge()).  Object 0x200 is the second created at
+# 0x82000100, in the second half: its ordinal counts on from the first
+# half's, so it pairs with cand's second (creation_site); counted from 1 it
+# would clash with 0x100 and pair another way.
+{
+    echo '{"t":1,"tid":1,"op":"NtCreateEvent","lr":"0x82000100","obj":"0x100"}'
+    awk 'BEGIN { for (i = 0; i < 70000; i++)
+        printf "{\"t\":%d,\"tid\":1,\"op\":\"KeQueryPerformanceCounter\",\"lr\":\"0x82000120\"}\n", 2 + i }'
+    echo '{"t":80000,"tid":1,"op":"NtCreateEvent","lr":"0x82000100","obj":"0x200"}'
+    echo '{"t":80001,"tid":2,"op":"KeSetEvent","lr":"0x82000140","obj":"0x200"}'
+    echo '{"t":80002,"tid":1,"op":"KeWaitForSingleObject","lr":"0x82000160","obj":"0x200"}'
+    echo '{"t":80003,"tid":1,"op":"KeQueryPerformanceCounter","lr":"0x82000120"}'
+} >"$T/bigref.jsonl"
+{
+    echo '{"t":1,"tid":1,"op":"NtCreateEvent","lr":"0x82000100","obj":"0x500"}'
+    echo '{"t":2,"tid":1,"op":"KeQueryPerformanceCounter","lr":"0x82000120"}'
+    echo '{"t":3,"tid":1,"op":"NtCreateEvent","lr":"0x82000100","obj":"0x600"}'
+    echo '{"t":90000,"tid":1,"op":"KeWaitForSingleObject","lr":"0x82000160","obj":"0x600"}'
+} >"$T/smallcand.jsonl"
+same "a big reference's object table in two halves" "$T/bigref.jsonl" "$T/smallcand.jsonl"
+if grep -q '"cand": *"0x00000600", *"ref": *"0x00000200", *"how": *"creation_site"' "$T/o2/_json"
+then ok; else bad "the second half's creation is not paired by its site and ordinal"; fi
+
 # errors: the first trace's when both fail, as when read in turn
 printf '{"t":1}\n' >"$T/bad.jsonl"
 for n in 1 2; do
