@@ -396,32 +396,13 @@ WDG_FOLDED int bytes_are(const unsigned char *p, const unsigned char *end, const
 /* The common integer in one pass: up to 18 digits, no leading zero, no
  * fraction or exponent (which cannot overflow); 0 sends anything else to
  * the full scanner, which words every error. */
-static int quick_int(scan *s, int64_t *out)
+static int quick_int_bytes(const unsigned char *p, const unsigned char *end, scan *s, int neg,
+                           int64_t *out)
 {
-    const unsigned char *p = s->p, *end = s->end;
-    int neg = p < end && *p == '-';
-    p += neg;
     const unsigned char *d = p;
     uint64_t v = 0;
-#ifdef WDG_SWAR
-    /* one word: most numbers have at most 10 digits; the loop below takes
-     * the rest */
-    if (end - p >= SWAR_BYTES) {
-        uint64_t w = load8(p);
-        unsigned k = run_of(in_range(w, '0', '9'));
-        if (k) {
-            v = dec_value(w, k);
-            p += k;
-        }
-        if (k < 8)
-            goto digits_read;   /* the byte after them is no digit */
-    }
-#endif
     while (p < end && digit(*p) && p - d < 18)
         v = v * 10 + (uint64_t)(*p++ - '0');
-#ifdef WDG_SWAR
-digits_read:
-#endif
     if (p == d || (*d == '0' && p - d > 1))
         return 0;
     if (p < end && (digit(*p) || *p == '.' || *p == 'e' || *p == 'E'))
@@ -431,9 +412,46 @@ digits_read:
     return 1;
 }
 
+static inline int quick_int(scan *s, int64_t *out)
+{
+    const unsigned char *p = s->p, *end = s->end;
+    int neg = p < end && *p == '-';
+    p += neg;
+#ifdef WDG_SWAR
+    /* two words: up to 15 digits (times, tids, counts) without a byte
+     * loop; a longer number, or one near the end, goes byte by byte */
+    static const uint64_t pow10[8] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000};
+    if (end - p >= 2 * SWAR_BYTES) {
+        const unsigned char *d = p;
+        uint64_t w = load8(p), v;
+        unsigned k = run_of(in_range(w, '0', '9'));
+        if (k < 8) {
+            if (!k)
+                return 0;
+            v = dec_value(w, k);
+            p += k;
+        } else {
+            uint64_t w2 = load8(p + 8);
+            unsigned k2 = run_of(in_range(w2, '0', '9'));
+            if (k2 == 8)
+                return quick_int_bytes(p, end, s, neg, out);
+            v = dec_value(w, 8) * pow10[k2] + (k2 ? dec_value(w2, k2) : 0);
+            p += 8 + k2;
+        }
+        /* *p is no digit; the number is 1 to 15 digits */
+        if ((*d == '0' && p - d > 1) || *p == '.' || (*p | 0x20) == 'e')
+            return 0;
+        *out = neg ? -(int64_t)v : (int64_t)v;
+        s->p = p;
+        return 1;
+    }
+#endif
+    return quick_int_bytes(p, end, s, neg, out);
+}
+
 /* The common address string, "0x" and 1 to 16 hex digits, in one pass; 0
  * sends anything else to scan_string and wdg_addr_parse(). */
-static int quick_hex(scan *s, uint64_t *out)
+static int quick_hex_any(scan *s, uint64_t *out)
 {
     static const unsigned char hex1[256] = {
         ['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5, ['5'] = 6, ['6'] = 7,
@@ -464,6 +482,24 @@ static int quick_hex(scan *s, uint64_t *out)
     *out = v;
     s->p = p + 1;
     return 1;
+}
+
+static inline int quick_hex(scan *s, uint64_t *out)
+{
+#ifdef WDG_SWAR
+    /* the commonest of all: "0x and eight digits" (a 32-bit address) */
+    const unsigned char *p = s->p;
+    if (s->end - p >= 12 && ((load8(p) | 0x200000) & 0xFFFFFF) == ('"' | '0' << 8 | 'x' << 16) &&
+        p[11] == '"') {
+        uint64_t w = load8(p + 3);
+        if ((in_range(w, '0', '9') | in_range(w | ONES * 0x20, 'a', 'f')) == HIGHS) {
+            *out = hex_value(w, 8);
+            s->p = p + 12;
+            return 1;
+        }
+    }
+#endif
+    return quick_hex_any(s, out);
 }
 
 /* An integer field: JSON integers are decimal; strings decimal or 0x-hex. */
