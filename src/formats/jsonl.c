@@ -64,6 +64,16 @@ static int utf8_seq(scan *s)
 static inline void skip_plain(scan *s)
 {
 #if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#ifdef WDG_SSE2
+    while (s->end - s->p >= SSE_BYTES) {
+        unsigned stop = sse_plain_stops(s->p);
+        if (stop) {
+            s->p += __builtin_ctz(stop);
+            return;
+        }
+        s->p += SSE_BYTES;
+    }
+#endif
     const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
     while (s->end - s->p >= 8) {
         uint64_t w;
@@ -424,6 +434,20 @@ static inline int quick_int(scan *s, int64_t *out)
     if (end - p >= 2 * SWAR_BYTES) {
         const unsigned char *d = p;
         uint64_t w = load8(p), v;
+#ifdef WDG_SSE2
+        unsigned k = (unsigned)__builtin_ctz(~sse_digits(p));   /* 0 to 16 */
+        if (k <= 8) {
+            if (!k)
+                return 0;
+            v = dec_value(w, k);
+            p += k;
+        } else {
+            if (k == 16)
+                return quick_int_bytes(p, end, s, neg, out);
+            v = dec_value(w, 8) * pow10[k - 8] + dec_value(load8(p + 8), k - 8);
+            p += k;
+        }
+#else
         unsigned k = run_of(in_range(w, '0', '9'));
         if (k < 8) {
             if (!k)
@@ -438,6 +462,7 @@ static inline int quick_int(scan *s, int64_t *out)
             v = dec_value(w, 8) * pow10[k2] + (k2 ? dec_value(w2, k2) : 0);
             p += 8 + k2;
         }
+#endif
         /* *p is no digit; the number is 1 to 15 digits */
         if ((*d == '0' && p - d > 1) || *p == '.' || (*p | 0x20) == 'e')
             return 0;
