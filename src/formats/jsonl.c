@@ -1096,15 +1096,16 @@ static int quick_value(ctx *c, wdg_field f, wdg_rec *rec)
  * order ("t":N,"tid":N,"op":"NAME","lr":"0xHEX",), each read as the quick
  * path above reads it but with no lookup or switch; stops before the
  * first member that is not the next of them in its common form, followed
- * by a comma, which read_members() then reads. */
-static void quick_prefix(ctx *c, wdg_rec *rec)
+ * by a comma, which read_members() then reads.  1 when "lr" was the last
+ * member and its '}' is read too (nothing left for the member loop). */
+static int quick_prefix(ctx *c, wdg_rec *rec)
 {
 #define AT(lit) bytes_are(p, end, lit, sizeof lit - 1)
     const unsigned char *p = c->s.p, *end = c->s.end;
     int64_t v;
     uint64_t h;
     if (!AT("\"t\":"))
-        return;
+        return 0;
     c->s.p = p + 4;
     if (!quick_int(&c->s, &v) || v < 0 || c->s.p >= end || *c->s.p != ',')
         goto stop;
@@ -1112,7 +1113,7 @@ static void quick_prefix(ctx *c, wdg_rec *rec)
     rec->have |= R_T;
     p = ++c->s.p;
     if (!AT("\"tid\":"))
-        return;
+        return 0;
     c->s.p = p + 6;
     if (!quick_int(&c->s, &v) || v < 0 || v > UINT32_MAX || c->s.p >= end || *c->s.p != ',')
         goto stop;
@@ -1120,7 +1121,7 @@ static void quick_prefix(ctx *c, wdg_rec *rec)
     rec->have |= R_TID;
     p = ++c->s.p;
     if (!AT("\"op\":\""))
-        return;
+        return 0;
     const unsigned char *a = p + 6, *e = plain_end(a, end);
     if (e >= end || *e != '"' || e == a || e - a > 255 || e + 1 >= end || e[1] != ',')
         goto stop;
@@ -1129,17 +1130,17 @@ static void quick_prefix(ctx *c, wdg_rec *rec)
     rec->have |= R_OP;
     p = c->s.p = e + 2;
     if (!AT("\"lr\":"))
-        return;
+        return 0;
     c->s.p = p + 5;
     if (c->s.p >= end || *c->s.p != '"' || !quick_hex(&c->s, &h) || h > UINT32_MAX ||
-        c->s.p >= end || *c->s.p != ',')
+        c->s.p >= end || (*c->s.p != ',' && *c->s.p != '}'))
         goto stop;
     rec->lr = h;
     rec->have |= R_LR;
-    c->s.p++;
-    return;
+    return *c->s.p++ == '}';   /* the object ends here: no member loop */
 stop:
     c->s.p = p;   /* this member is read again by the general loop */
+    return 0;
 #undef AT
 }
 
@@ -1147,8 +1148,8 @@ stop:
 static int read_members(ctx *c, wdg_rec *rec, wdg_jsonl_header *hdr)
 {
     const unsigned char *first = c->s.p;
-    if (c->quick)
-        quick_prefix(c, rec);
+    if (c->quick && quick_prefix(c, rec))
+        return 0;
     int read_any = c->s.p != first;   /* then it stopped after a comma */
     ws(&c->s);
     if (!read_any && c->s.p < c->s.end && *c->s.p == '}') {
@@ -1160,8 +1161,8 @@ static int read_members(ctx *c, wdg_rec *rec, wdg_jsonl_header *hdr)
          * value's first byte where it would be is not its form */
         wdg_field f = c->quick ? quick_key(&c->s) : F_UNKNOWN;
         if (f != F_UNKNOWN) {
-            c->key = wdg_field_name(f);
             if (!quick_value(c, f, rec)) {
+                c->key = wdg_field_name(f);   /* for the general reader's messages */
                 ws(&c->s);
                 if (read_event_field(c, f, rec) < 0)
                     return -1;
