@@ -1092,12 +1092,71 @@ static int quick_value(ctx *c, wdg_field f, wdg_rec *rec)
     return 1;
 }
 
+/* After a member's value: 1 at '}' (read), 0 at ',' (read), -1 at
+ * anything else (nothing read). */
+static inline int member_end(ctx *c)
+{
+    if (c->s.p < c->s.end && (*c->s.p == ',' || *c->s.p == '}'))
+        return *c->s.p++ == '}';
+    return -1;
+}
+
+/* The members wedge's writers put after lr, in their order: "obj" and
+ * "count", "objs" and "wait_all", or "timeout", each key compared as one
+ * piece and its value read by quick_value() with its field known here.
+ * 1 when the object ended ('}' read), else 0 with c->s.p at the next
+ * member for the general loop (a member it does not take is read again
+ * there, from its key). */
+static int quick_tail(ctx *c, wdg_rec *rec)
+{
+#define AT(lit) bytes_are(p, end, lit, sizeof lit - 1)
+#define TAKE(lit, f)                                                       \
+    do {                                                                   \
+        c->s.p = p + sizeof lit - 1;                                       \
+        if (!quick_value(c, f, rec) || (e = member_end(c)) < 0)            \
+            goto stop;                                                     \
+    } while (0)
+    const unsigned char *p = c->s.p, *end = c->s.end;
+    int e;
+    if (AT("\"obj\":")) {
+        TAKE("\"obj\":", F_OBJ);
+        if (e)
+            return 1;
+        p = c->s.p;
+        if (!AT("\"count\":"))
+            return 0;
+        TAKE("\"count\":", F_COUNT);
+        return e;
+    }
+    if (AT("\"objs\":")) {
+        TAKE("\"objs\":", F_OBJS);
+        if (e)
+            return 1;
+        p = c->s.p;
+        if (!AT("\"wait_all\":"))
+            return 0;
+        TAKE("\"wait_all\":", F_WAIT_ALL);
+        return e;
+    }
+    if (AT("\"timeout\":")) {
+        TAKE("\"timeout\":", F_TIMEOUT);
+        return e;
+    }
+    return 0;
+stop:
+    c->s.p = p;
+    return 0;
+#undef TAKE
+#undef AT
+}
+
 /* At the first member: the members wedge's writers put first, in their
  * order ("t":N,"tid":N,"op":"NAME","lr":"0xHEX",), each read as the quick
  * path above reads it but with no lookup or switch; stops before the
  * first member that is not the next of them in its common form, followed
- * by a comma, which read_members() then reads.  1 when "lr" was the last
- * member and its '}' is read too (nothing left for the member loop). */
+ * by a comma, which read_members() then reads.  1 when the object ended
+ * with lr or with the members quick_tail() reads ('}' read too: nothing
+ * left for the member loop). */
 static int quick_prefix(ctx *c, wdg_rec *rec)
 {
 #define AT(lit) bytes_are(p, end, lit, sizeof lit - 1)
@@ -1137,7 +1196,8 @@ static int quick_prefix(ctx *c, wdg_rec *rec)
         goto stop;
     rec->lr = h;
     rec->have |= R_LR;
-    return *c->s.p++ == '}';   /* the object ends here: no member loop */
+    /* at '}' the object ends here: no member loop */
+    return *c->s.p++ == '}' || quick_tail(c, rec);
 stop:
     c->s.p = p;   /* this member is read again by the general loop */
     return 0;
