@@ -11,6 +11,14 @@
 
 enum { MAX_DEPTH = 64, KEY_MAX = 64 };
 
+/* quick_int() inlined where it is called: what follows a number and its
+ * range are then known there (gcc kept it a call). */
+#if defined(__GNUC__)
+#define ALWAYS_INLINE static inline __attribute__((always_inline))
+#else
+#define ALWAYS_INLINE static inline
+#endif
+
 typedef struct scan {
     const unsigned char *p, *end;
 } scan;
@@ -422,7 +430,7 @@ static int quick_int_bytes(const unsigned char *p, const unsigned char *end, sca
     return 1;
 }
 
-static inline int quick_int(scan *s, int64_t *out)
+ALWAYS_INLINE int quick_int(scan *s, int64_t *out)
 {
     const unsigned char *p = s->p, *end = s->end;
     int neg = p < end && *p == '-';
