@@ -388,6 +388,12 @@ void test_jsonl_quick(void)
         "{\"cycle\":631,\"tid\":9,\"pc\":\"0x8284E49C\",\"lr\":\"0x824d229c\",\"ret\":-5}",
         "{\"t\":12345678901234567,\"tid\":4294967295,\"op\":\"thread.create\",\"entry_pc\":"
         "\"0xABCDEF01\",\"new_tid\":10,\"suspended\":false,\"alias\":\"0x1\"}",
+        /* the writers' other tails after lr: timeout, obj alone, nothing */
+        "{\"t\":134507318,\"tid\":23,\"op\":\"KeDelayExecutionThread\",\"lr\":\"0x824D2140\","
+        "\"timeout\":-10000}",
+        "{\"t\":20441,\"tid\":6,\"op\":\"KeInitializeEvent\",\"lr\":\"0x82000160\",\"obj\":"
+        "\"0x7015FC80\"}",
+        "{\"t\":134395242,\"tid\":13,\"op\":\"RtlEnterCriticalSection\",\"lr\":\"0x82506BA0\"}",
     };
     static const char subst[] = " \t\"\\0x9aAfFgG.eE-+,:}{[]n\x1f\x7f\x80\xc3";
     char buf[512];
