@@ -82,6 +82,39 @@ WDG_FOLDED int word_is(uint64_t w, const char *lit, size_t n)
     memcpy(&l, lit, n);
     return ((w ^ l) & (n == 8 ? ~0ULL : (1ULL << (8 * n)) - 1)) == 0;
 }
+
+/* Sixteen bytes at once where SSE2 is there (every x86-64): a bit per byte
+ * in an int's low 16 bits, from a compare of the whole vector.  Callers
+ * keep the word code for the last bytes of a line and for other
+ * machines; building with -DWDG_NO_SSE2 tests that code alone. */
+#if defined(__SSE2__) && !defined(WDG_NO_SSE2)
+#include <emmintrin.h>
+#define WDG_SSE2 1
+enum { SSE_BYTES = 16 };
+
+static inline __m128i sse_load(const unsigned char *p)
+{
+    return _mm_loadu_si128((const __m128i *)(const void *)p);
+}
+
+/* A bit per byte of p[0..16) that is a decimal digit. */
+static inline unsigned sse_digits(const unsigned char *p)
+{
+    __m128i d = _mm_sub_epi8(sse_load(p), _mm_set1_epi8('0'));
+    return (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(d, _mm_set1_epi8(9)), d));
+}
+
+/* A bit per byte of p[0..16) that ends a string's plain bytes: '"', '\\',
+ * a control byte or a byte of 0x80 and above (negative as a signed byte). */
+static inline unsigned sse_plain_stops(const unsigned char *p)
+{
+    __m128i v = sse_load(p);
+    __m128i stop = _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')),
+                                _mm_cmpeq_epi8(v, _mm_set1_epi8('\\')));
+    stop = _mm_or_si128(stop, _mm_cmplt_epi8(v, _mm_set1_epi8(0x20)));
+    return (unsigned)_mm_movemask_epi8(stop);
+}
+#endif
 #else
 #define WDG_FOLDED static inline
 #endif

@@ -161,35 +161,110 @@ static int nomem(wdg_trace *t, uint64_t line, wdg_error *err)
     return wdg_error_set(err, WDG_ENOMEM, wdg_trace_display_name(t), line, "out of memory");
 }
 
+/* The event flags that the rec fields in have give by their presence
+ * alone (set_core's and ext_flags' without the values' bits), a table per
+ * six bits of have: three loads instead of a test per field. */
+#define HF(h)                                                                              \
+    (((h) & R_T ? WDG_EV_T : 0u) | ((h) & R_LR ? WDG_EV_LR : 0u) |                         \
+     ((h) & R_OBJ ? WDG_EV_OBJ : 0u) | ((h) & R_WAIT_ALL ? WDG_EV_WAIT_KIND : 0u) |        \
+     ((h) & R_TIMEOUT ? WDG_EV_TIMEOUT | WDG_EV_TIMEOUT_VALUE : 0u) |                      \
+     ((h) & R_TIMEOUT_PTR ? WDG_EV_TIMEOUT : 0u) | ((h) & R_CYCLE ? WDG_EV_CYCLE : 0u) |   \
+     ((h) & R_RET ? WDG_EV_RET : 0u) | ((h) & R_PC ? WDG_EV_PC : 0u) |                     \
+     ((h) & R_ENTRY ? WDG_EV_ENTRY : 0u) | ((h) & R_NEW_TID ? WDG_EV_NEW_TID : 0u) |       \
+     ((h) & R_ALIAS ? WDG_EV_ALIAS : 0u) | ((h) & R_COUNT ? WDG_EV_COUNT : 0u) |           \
+     ((h) & R_OBJS ? WDG_EV_OBJS : 0u) | ((h) & R_FRAMES ? WDG_EV_FRAMES : 0u))
+#define HF4(k, i) HF((i) << 6 * (k)), HF(((i) + 1u) << 6 * (k)), HF(((i) + 2u) << 6 * (k)), \
+                  HF(((i) + 3u) << 6 * (k))
+#define HF16(k, i) HF4(k, i), HF4(k, (i) + 4u), HF4(k, (i) + 8u), HF4(k, (i) + 12u)
+#define HF64(k) HF16(k, 0u), HF16(k, 16u), HF16(k, 32u), HF16(k, 48u)
+static const uint32_t have_flags[3][64] = {{HF64(0)}, {HF64(1)}, {HF64(2)}};
+_Static_assert(R_TIMEOUT_PTR < 1u << 18 && R_FRAMES < 1u << 18, "have_flags covers the fields");
+#undef HF64
+#undef HF16
+#undef HF4
+#undef HF
+
+/* put_record() for a new event, straight from the rec (no wdg_event_ext
+ * on the way): the fields of have in the record's order. */
+static int put_rec_record(wdg_trace *t, wdg_event *e, uint32_t *flagsp, const wdg_rec *r,
+                          uint32_t have)
+{
+    list_src objs = {0}, frames = {0};
+    size_t need = 1 + 11 + 2;
+    if (have & R_OBJS) {
+        objs = rec_list(r->objs, r->n_objs);
+        need += wdg_list_words(objs.n, objs.wide);
+    }
+    if (have & R_FRAMES) {
+        frames = rec_list(r->frames, r->n_frames);
+        need += wdg_list_words(frames.n, frames.wide);
+    }
+    if (t->n_words + need > t->cap_words &&
+        (t->n_words + need >= UINT32_MAX ||
+         grow((void **)&t->words, &t->cap_words, t->n_words + need, sizeof *t->words) < 0))
+        return -1;
+    uint32_t at = (uint32_t)t->n_words, *w = t->words + at, sites = 0;
+    *w++ = e->slot;   /* the line, until now in the event */
+    if (have & R_CYCLE) w = put64(w, r->cycle);
+    if (have & R_TIMEOUT) w = put64(w, r->timeout);
+    if (have & R_RET) w = put64(w, r->ret);
+    if (have & R_PC) *w++ = word_of(r->pc, WDG_X_PC_SITE, &sites);
+    if (have & R_ENTRY) *w++ = word_of(r->entry_pc, WDG_X_ENTRY_SITE, &sites);
+    if (have & R_NEW_TID) *w++ = r->new_tid;
+    if (have & R_ALIAS) *w++ = word_of(r->alias, WDG_X_ALIAS_SITE, &sites);
+    if (have & R_COUNT) *w++ = r->count;
+    if (have & R_OBJS) {
+        w = put_list(w, t->words, &objs);
+        sites |= objs.wide ? WDG_X_OBJS_WIDE : 0;
+    }
+    if (have & R_FRAMES) {
+        w = put_list(w, t->words, &frames);
+        sites |= frames.wide ? WDG_X_FRAMES_WIDE : 0;
+    }
+    t->n_words = (size_t)(w - t->words);
+    e->slot = at + 1;
+    *flagsp |= sites << WDG_EV_XSITES_SHIFT | WDG_EV_EXT;
+    return 0;
+}
+
+/* The event is built in a local and stored whole: its flags from
+ * have_flags, the values' own bits (sites, wait_all, suspended) added
+ * without a test per absent field. */
 int wdg_trace_append(wdg_trace *t, const wdg_rec *r, uint32_t op, uint64_t line,
                      wdg_error *err)
 {
-    if (grow((void **)&t->events, &t->cap_events, t->n_events + 1, sizeof *t->events) < 0)
+    if (t->n_events >= t->cap_events &&
+        grow((void **)&t->events, &t->cap_events, t->n_events + 1, sizeof *t->events) < 0)
         return nomem(t, line, err);
-    wdg_event *e = &t->events[t->n_events];
-    memset(e, 0, sizeof *e);
-    e->t = WDG_T_NONE;
-    uint32_t f = set_core(e, r, r->have);
-    e->tid = r->tid;
-    e->op = op;
+    uint32_t have = r->have;
+    uint32_t f = have_flags[0][have & 63] | have_flags[1][have >> 6 & 63] |
+                 have_flags[2][have >> 12 & 63];
+    wdg_event ev;
+    ev.t = have & R_T ? r->t : WDG_T_NONE;
+    ev.tid = r->tid;
+    ev.op = op;
+    ev.lr = have & R_LR ? (uint32_t)r->lr : 0;
+    ev.obj = have & R_OBJ ? (uint32_t)r->obj : 0;
+    ev.slot = line > UINT32_MAX ? UINT32_MAX : (uint32_t)line;   /* until it has a record */
+    if (have & R_LR && wdg_addr_is_site(r->lr))
+        f |= WDG_EV_LR_SITE;
+    if (have & R_OBJ && wdg_addr_is_site(r->obj))
+        f |= WDG_EV_OBJ_SITE;
+    if (have & R_WAIT_ALL && r->wait_all)
+        f |= WDG_EV_WAIT_ALL;
+    if (have & R_SUSPENDED && r->suspended)
+        f |= WDG_EV_SUSPENDED;
     if (op == WDG_OP_NONE) {
         f |= WDG_EV_PROBE;
         t->probe_events++;
     }
-    e->slot = line > UINT32_MAX ? UINT32_MAX : (uint32_t)line;   /* until it has a record */
-    if (r->have & ext_fields) {
-        wdg_event_ext x = {0};
-        list_src objs = {0}, frames = {0};
-        set_ext(&x, &objs, &frames, r, r->have);
-        f |= ext_flags(r->have & ext_fields);
-        if (put_record(t, e, &f, &x, &objs, &frames) < 0)
-            return nomem(t, line, err);
-    }
+    if ((have & ext_fields) && put_rec_record(t, &ev, &f, r, have) < 0)
+        return nomem(t, line, err);
     /* a wait that always times out comes back (pthread_cond_timedwait) */
     if (op != WDG_OP_NONE && wdg_ops_always_timed(t->ops, op))
         f |= WDG_EV_TIMEOUT;
-    e->flags = f;
-    t->n_events++;
+    ev.flags = f;
+    t->events[t->n_events++] = ev;
     return 0;
 }
 

@@ -13,19 +13,6 @@ void wdg_rec_init(wdg_rec *r, wdg_sites *sites)
     wdg_rec_clear(r);
 }
 
-void wdg_rec_clear(wdg_rec *r)
-{
-    /* objs/frames arrays are only read up to n_objs/n_frames */
-    r->have = 0;
-    r->n_objs = r->n_frames = 0;
-    r->op = NULL;
-    r->op_len = 0;
-    r->op_id = WDG_OP_NONE;
-    r->wait_all = r->suspended = 0;
-    r->end_reason = WDG_END_REASON_UNKNOWN;
-    r->tid_from_handle = 0;
-}
-
 wdg_line_kind wdg_malformed(wdg_line_result *res, int reason, const char *fmt, ...)
 {
     res->reason = reason;

@@ -65,7 +65,19 @@ typedef struct wdg_line_result {
 
 /* A record interning into sites (may be NULL), cleared. */
 void wdg_rec_init(wdg_rec *r, wdg_sites *sites);
-void wdg_rec_clear(wdg_rec *r);
+/* Inline: every line clears the record.  The objs/frames arrays are only
+ * read up to n_objs/n_frames. */
+static inline void wdg_rec_clear(wdg_rec *r)
+{
+    r->have = 0;
+    r->n_objs = r->n_frames = 0;
+    r->op = NULL;
+    r->op_len = 0;
+    r->op_id = WDG_OP_NONE;
+    r->wait_all = r->suspended = 0;
+    r->end_reason = WDG_END_REASON_UNKNOWN;
+    r->tid_from_handle = 0;
+}
 wdg_line_kind wdg_malformed(wdg_line_result *res, int reason, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 3, 4)))

@@ -11,6 +11,14 @@
 
 enum { MAX_DEPTH = 64, KEY_MAX = 64 };
 
+/* quick_int() inlined where it is called: what follows a number and its
+ * range are then known there (gcc kept it a call). */
+#if defined(__GNUC__)
+#define ALWAYS_INLINE static inline __attribute__((always_inline))
+#else
+#define ALWAYS_INLINE static inline
+#endif
+
 typedef struct scan {
     const unsigned char *p, *end;
 } scan;
@@ -64,6 +72,16 @@ static int utf8_seq(scan *s)
 static inline void skip_plain(scan *s)
 {
 #if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#ifdef WDG_SSE2
+    while (s->end - s->p >= SSE_BYTES) {
+        unsigned stop = sse_plain_stops(s->p);
+        if (stop) {
+            s->p += __builtin_ctz(stop);
+            return;
+        }
+        s->p += SSE_BYTES;
+    }
+#endif
     const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
     while (s->end - s->p >= 8) {
         uint64_t w;
@@ -396,32 +414,13 @@ WDG_FOLDED int bytes_are(const unsigned char *p, const unsigned char *end, const
 /* The common integer in one pass: up to 18 digits, no leading zero, no
  * fraction or exponent (which cannot overflow); 0 sends anything else to
  * the full scanner, which words every error. */
-static int quick_int(scan *s, int64_t *out)
+static int quick_int_bytes(const unsigned char *p, const unsigned char *end, scan *s, int neg,
+                           int64_t *out)
 {
-    const unsigned char *p = s->p, *end = s->end;
-    int neg = p < end && *p == '-';
-    p += neg;
     const unsigned char *d = p;
     uint64_t v = 0;
-#ifdef WDG_SWAR
-    /* one word: most numbers have at most 10 digits; the loop below takes
-     * the rest */
-    if (end - p >= SWAR_BYTES) {
-        uint64_t w = load8(p);
-        unsigned k = run_of(in_range(w, '0', '9'));
-        if (k) {
-            v = dec_value(w, k);
-            p += k;
-        }
-        if (k < 8)
-            goto digits_read;   /* the byte after them is no digit */
-    }
-#endif
     while (p < end && digit(*p) && p - d < 18)
         v = v * 10 + (uint64_t)(*p++ - '0');
-#ifdef WDG_SWAR
-digits_read:
-#endif
     if (p == d || (*d == '0' && p - d > 1))
         return 0;
     if (p < end && (digit(*p) || *p == '.' || *p == 'e' || *p == 'E'))
@@ -431,9 +430,61 @@ digits_read:
     return 1;
 }
 
+ALWAYS_INLINE int quick_int(scan *s, int64_t *out)
+{
+    const unsigned char *p = s->p, *end = s->end;
+    int neg = p < end && *p == '-';
+    p += neg;
+#ifdef WDG_SWAR
+    /* two words: up to 15 digits (times, tids, counts) without a byte
+     * loop; a longer number, or one near the end, goes byte by byte */
+    static const uint64_t pow10[8] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000};
+    if (end - p >= 2 * SWAR_BYTES) {
+        const unsigned char *d = p;
+        uint64_t w = load8(p), v;
+#ifdef WDG_SSE2
+        unsigned k = (unsigned)__builtin_ctz(~sse_digits(p));   /* 0 to 16 */
+        if (k <= 8) {
+            if (!k)
+                return 0;
+            v = dec_value(w, k);
+            p += k;
+        } else {
+            if (k == 16)
+                return quick_int_bytes(p, end, s, neg, out);
+            v = dec_value(w, 8) * pow10[k - 8] + dec_value(load8(p + 8), k - 8);
+            p += k;
+        }
+#else
+        unsigned k = run_of(in_range(w, '0', '9'));
+        if (k < 8) {
+            if (!k)
+                return 0;
+            v = dec_value(w, k);
+            p += k;
+        } else {
+            uint64_t w2 = load8(p + 8);
+            unsigned k2 = run_of(in_range(w2, '0', '9'));
+            if (k2 == 8)
+                return quick_int_bytes(p, end, s, neg, out);
+            v = dec_value(w, 8) * pow10[k2] + (k2 ? dec_value(w2, k2) : 0);
+            p += 8 + k2;
+        }
+#endif
+        /* *p is no digit; the number is 1 to 15 digits */
+        if ((*d == '0' && p - d > 1) || *p == '.' || (*p | 0x20) == 'e')
+            return 0;
+        *out = neg ? -(int64_t)v : (int64_t)v;
+        s->p = p;
+        return 1;
+    }
+#endif
+    return quick_int_bytes(p, end, s, neg, out);
+}
+
 /* The common address string, "0x" and 1 to 16 hex digits, in one pass; 0
  * sends anything else to scan_string and wdg_addr_parse(). */
-static int quick_hex(scan *s, uint64_t *out)
+static int quick_hex_any(scan *s, uint64_t *out)
 {
     static const unsigned char hex1[256] = {
         ['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5, ['5'] = 6, ['6'] = 7,
@@ -464,6 +515,24 @@ static int quick_hex(scan *s, uint64_t *out)
     *out = v;
     s->p = p + 1;
     return 1;
+}
+
+static inline int quick_hex(scan *s, uint64_t *out)
+{
+#ifdef WDG_SWAR
+    /* the commonest of all: "0x and eight digits" (a 32-bit address) */
+    const unsigned char *p = s->p;
+    if (s->end - p >= 12 && ((load8(p) | 0x200000) & 0xFFFFFF) == ('"' | '0' << 8 | 'x' << 16) &&
+        p[11] == '"') {
+        uint64_t w = load8(p + 3);
+        if ((in_range(w, '0', '9') | in_range(w | ONES * 0x20, 'a', 'f')) == HIGHS) {
+            *out = hex_value(w, 8);
+            s->p = p + 12;
+            return 1;
+        }
+    }
+#endif
+    return quick_hex_any(s, out);
 }
 
 /* An integer field: JSON integers are decimal; strings decimal or 0x-hex. */
@@ -1031,19 +1100,79 @@ static int quick_value(ctx *c, wdg_field f, wdg_rec *rec)
     return 1;
 }
 
+/* After a member's value: 1 at '}' (read), 0 at ',' (read), -1 at
+ * anything else (nothing read). */
+static inline int member_end(ctx *c)
+{
+    if (c->s.p < c->s.end && (*c->s.p == ',' || *c->s.p == '}'))
+        return *c->s.p++ == '}';
+    return -1;
+}
+
+/* The members wedge's writers put after lr, in their order: "obj" and
+ * "count", "objs" and "wait_all", or "timeout", each key compared as one
+ * piece and its value read by quick_value() with its field known here.
+ * 1 when the object ended ('}' read), else 0 with c->s.p at the next
+ * member for the general loop (a member it does not take is read again
+ * there, from its key). */
+static int quick_tail(ctx *c, wdg_rec *rec)
+{
+#define AT(lit) bytes_are(p, end, lit, sizeof lit - 1)
+#define TAKE(lit, f)                                                       \
+    do {                                                                   \
+        c->s.p = p + sizeof lit - 1;                                       \
+        if (!quick_value(c, f, rec) || (e = member_end(c)) < 0)            \
+            goto stop;                                                     \
+    } while (0)
+    const unsigned char *p = c->s.p, *end = c->s.end;
+    int e;
+    if (AT("\"obj\":")) {
+        TAKE("\"obj\":", F_OBJ);
+        if (e)
+            return 1;
+        p = c->s.p;
+        if (!AT("\"count\":"))
+            return 0;
+        TAKE("\"count\":", F_COUNT);
+        return e;
+    }
+    if (AT("\"objs\":")) {
+        TAKE("\"objs\":", F_OBJS);
+        if (e)
+            return 1;
+        p = c->s.p;
+        if (!AT("\"wait_all\":"))
+            return 0;
+        TAKE("\"wait_all\":", F_WAIT_ALL);
+        return e;
+    }
+    if (AT("\"timeout\":")) {
+        TAKE("\"timeout\":", F_TIMEOUT);
+        return e;
+    }
+    return 0;
+stop:
+    c->s.p = p;
+    return 0;
+#undef TAKE
+#undef AT
+}
+
 /* At the first member: the members wedge's writers put first, in their
  * order ("t":N,"tid":N,"op":"NAME","lr":"0xHEX",), each read as the quick
  * path above reads it but with no lookup or switch; stops before the
  * first member that is not the next of them in its common form, followed
- * by a comma, which read_members() then reads. */
-static void quick_prefix(ctx *c, wdg_rec *rec)
+ * by a comma, which read_members() then reads.  1 when the object ended
+ * with lr or with the members quick_tail() reads ('}' read too: nothing
+ * left for the member loop). */
+static int quick_prefix(ctx *c, wdg_rec *rec)
 {
 #define AT(lit) bytes_are(p, end, lit, sizeof lit - 1)
     const unsigned char *p = c->s.p, *end = c->s.end;
     int64_t v;
     uint64_t h;
     if (!AT("\"t\":"))
-        return;
+        return 0;
     c->s.p = p + 4;
     if (!quick_int(&c->s, &v) || v < 0 || c->s.p >= end || *c->s.p != ',')
         goto stop;
@@ -1051,7 +1180,7 @@ static void quick_prefix(ctx *c, wdg_rec *rec)
     rec->have |= R_T;
     p = ++c->s.p;
     if (!AT("\"tid\":"))
-        return;
+        return 0;
     c->s.p = p + 6;
     if (!quick_int(&c->s, &v) || v < 0 || v > UINT32_MAX || c->s.p >= end || *c->s.p != ',')
         goto stop;
@@ -1059,7 +1188,7 @@ static void quick_prefix(ctx *c, wdg_rec *rec)
     rec->have |= R_TID;
     p = ++c->s.p;
     if (!AT("\"op\":\""))
-        return;
+        return 0;
     const unsigned char *a = p + 6, *e = plain_end(a, end);
     if (e >= end || *e != '"' || e == a || e - a > 255 || e + 1 >= end || e[1] != ',')
         goto stop;
@@ -1068,17 +1197,18 @@ static void quick_prefix(ctx *c, wdg_rec *rec)
     rec->have |= R_OP;
     p = c->s.p = e + 2;
     if (!AT("\"lr\":"))
-        return;
+        return 0;
     c->s.p = p + 5;
     if (c->s.p >= end || *c->s.p != '"' || !quick_hex(&c->s, &h) || h > UINT32_MAX ||
-        c->s.p >= end || *c->s.p != ',')
+        c->s.p >= end || (*c->s.p != ',' && *c->s.p != '}'))
         goto stop;
     rec->lr = h;
     rec->have |= R_LR;
-    c->s.p++;
-    return;
+    /* at '}' the object ends here: no member loop */
+    return *c->s.p++ == '}' || quick_tail(c, rec);
 stop:
     c->s.p = p;   /* this member is read again by the general loop */
+    return 0;
 #undef AT
 }
 
@@ -1086,8 +1216,8 @@ stop:
 static int read_members(ctx *c, wdg_rec *rec, wdg_jsonl_header *hdr)
 {
     const unsigned char *first = c->s.p;
-    if (c->quick)
-        quick_prefix(c, rec);
+    if (c->quick && quick_prefix(c, rec))
+        return 0;
     int read_any = c->s.p != first;   /* then it stopped after a comma */
     ws(&c->s);
     if (!read_any && c->s.p < c->s.end && *c->s.p == '}') {
@@ -1099,8 +1229,8 @@ static int read_members(ctx *c, wdg_rec *rec, wdg_jsonl_header *hdr)
          * value's first byte where it would be is not its form */
         wdg_field f = c->quick ? quick_key(&c->s) : F_UNKNOWN;
         if (f != F_UNKNOWN) {
-            c->key = wdg_field_name(f);
             if (!quick_value(c, f, rec)) {
+                c->key = wdg_field_name(f);   /* for the general reader's messages */
                 ws(&c->s);
                 if (read_event_field(c, f, rec) < 0)
                     return -1;

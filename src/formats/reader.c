@@ -62,8 +62,10 @@ typedef struct reader {
     int segments;               /* may parse the rest in segments (read_segments) */
 } reader;
 
-static int is_blank(const char *s, size_t n)
+static inline int is_blank(const char *s, size_t n)
 {
+    if (n && (unsigned char)s[0] > ' ')   /* most lines: the first byte tells */
+        return 0;
     for (size_t i = 0; i < n; i++)
         if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r')
             return 0;
@@ -157,7 +159,9 @@ static int process(reader *r, const char *line, size_t len, int flag, uint64_t l
     wdg_rec *rec = r->rec;
     wdg_line_result res;
     wdg_line_kind kind;
-    if (flag == WDG_LINE_TOO_LONG)
+    if (flag == WDG_LINE_WHOLE)
+        kind = parse_line(r, line, len, &res);
+    else if (flag == WDG_LINE_TOO_LONG)
         kind = wdg_malformed(&res, WDG_MAL_TOO_LONG, "line longer than %u bytes", WDG_MAX_LINE);
     else if (flag == WDG_LINE_CUT)
         kind = wdg_malformed(&res, WDG_MAL_TRUNCATED, "the trace ends inside this line");
@@ -173,7 +177,8 @@ static int process(reader *r, const char *line, size_t len, int flag, uint64_t l
             op = intern_op(r, rec->op, rec->op_len);
         if ((rec->have & R_OP) && op == WDG_OP_NONE)
             return oom(r, line_no, err);
-        kind = check_pseudo(op, rec, &res);
+        /* the pseudo ops are the first ids: one compare for the rest */
+        kind = op <= WDG_OP_TRACE_END ? check_pseudo(op, rec, &res) : LINE_EVENT;
         if (kind == LINE_EVENT && op == WDG_OP_TRACE_END) {
             /* the end of the run, not a thread's event: the trace keeps
              * the last one, and its line counts as ignored like the header */

@@ -225,14 +225,11 @@ static void shrink(void **p, size_t *cap, size_t n, size_t size)
     }
 }
 
-static void fold_event(struct wdg_fold *f, const wdg_trace *t, const wdg_event *e)
+/* One event into the counts.  The lines are taken once per batch
+ * (wdg_trace_fold): an event with a record keeps its line there. */
+static inline void fold_event(struct wdg_fold *f, const wdg_ops *ops, const wdg_event *e)
 {
-    const wdg_ops *ops = t->ops;
-    if (!f->n)
-        f->first_line = wdg_ev_line(t, e);
-    f->last_line = wdg_ev_line(t, e);
     unsigned cat = wdg_ev_cat(ops, e);
-    f->n++;
     f->by_cat[cat]++;
     f->seen |= WDG_CAT_BIT(cat);
     if (wdg_category_is_producer(cat)) {
@@ -243,12 +240,14 @@ static void fold_event(struct wdg_fold *f, const wdg_trace *t, const wdg_event *
         f->untimed++;
         return;
     }
-    if (!f->any_t || e->t < f->min_t)
-        f->min_t = e->t;
-    if (!f->any_t || e->t > f->max_t)
-        f->max_t = e->t;
-    f->any_t = 1;
-    f->last_t = e->t;
+    int64_t v = e->t;
+    if (!f->any_t) {
+        f->min_t = f->max_t = v;
+        f->any_t = 1;
+    }
+    f->min_t = v < f->min_t ? v : f->min_t;
+    f->max_t = v > f->max_t ? v : f->max_t;
+    f->last_t = v;
 }
 
 int wdg_trace_fold(wdg_trace *t, wdg_error *err)
@@ -259,25 +258,30 @@ int wdg_trace_fold(wdg_trace *t, wdg_error *err)
             return wdg_error_set(err, WDG_ENOMEM, NULL, 0, "out of memory");
     }
     struct wdg_fold *f = t->fold;
+    const wdg_ops *ops = t->ops;
+    if (!t->n_events)
+        return 0;
+    if (!f->n)
+        f->first_line = wdg_ev_line(t, &t->events[0]);
+    f->last_line = wdg_ev_line(t, &t->events[t->n_events - 1]);
+    f->n += t->n_events;
     /* tids already put, by their low bits: most events are of a few
      * threads, so most skip the hash map (wedge stats folds every event) */
     struct { uint32_t tid, ok; } known[64] = {{0, 0}};
     for (size_t i = 0; i < t->n_events; i++) {
         int added = 0;
         uint32_t tid = t->events[i].tid;
-        if (known[tid & 63].ok && known[tid & 63].tid == tid) {
-            fold_event(f, t, &t->events[i]);
+        fold_event(f, ops, &t->events[i]);
+        if (known[tid & 63].ok && known[tid & 63].tid == tid)
             continue;
-        }
         known[tid & 63].tid = tid;
         known[tid & 63].ok = 1;
-        if (!wdg_map_put(&f->tids, t->events[i].tid, 0, &added) ||
+        if (!wdg_map_put(&f->tids, tid, 0, &added) ||
             (added && wdg_grow((void **)&f->tid_list, &f->cap_tids, f->n_tids + 1,
                                sizeof *f->tid_list, 64) < 0))
             return wdg_error_set(err, WDG_ENOMEM, NULL, 0, "out of memory");
         if (added)
-            f->tid_list[f->n_tids++] = t->events[i].tid;
-        fold_event(f, t, &t->events[i]);
+            f->tid_list[f->n_tids++] = tid;
     }
     t->n_events = t->n_words = 0;
     return 0;

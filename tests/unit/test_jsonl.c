@@ -388,6 +388,12 @@ void test_jsonl_quick(void)
         "{\"cycle\":631,\"tid\":9,\"pc\":\"0x8284E49C\",\"lr\":\"0x824d229c\",\"ret\":-5}",
         "{\"t\":12345678901234567,\"tid\":4294967295,\"op\":\"thread.create\",\"entry_pc\":"
         "\"0xABCDEF01\",\"new_tid\":10,\"suspended\":false,\"alias\":\"0x1\"}",
+        /* the writers' other tails after lr: timeout, obj alone, nothing */
+        "{\"t\":134507318,\"tid\":23,\"op\":\"KeDelayExecutionThread\",\"lr\":\"0x824D2140\","
+        "\"timeout\":-10000}",
+        "{\"t\":20441,\"tid\":6,\"op\":\"KeInitializeEvent\",\"lr\":\"0x82000160\",\"obj\":"
+        "\"0x7015FC80\"}",
+        "{\"t\":134395242,\"tid\":13,\"op\":\"RtlEnterCriticalSection\",\"lr\":\"0x82506BA0\"}",
     };
     static const char subst[] = " \t\"\\0x9aAfFgG.eE-+,:}{[]n\x1f\x7f\x80\xc3";
     char buf[512];
@@ -477,6 +483,33 @@ void test_jsonl_quick(void)
     };
     for (size_t i = 0; i < sizeof lists / sizeof lists[0]; i++, lines++)
         check_same(lists[i], strlen(lists[i]), &bad);
+    /* numbers of 1 to 20 digits and hex runs of 1 to 17 digits, each
+     * followed by each byte that ends or extends its form, in the first
+     * member, a later one and a list, and cut at every length: the
+     * one-word and two-word reads against the general path */
+    static const char after[] = ",}.eE0x\"g";
+    for (int d = 1; d <= 20; d++) {
+        for (size_t a = 0; a < sizeof after - 1; a++) {
+            char num[32], hex[32];
+            for (int i = 0; i < d; i++) {
+                num[i] = (char)('1' + (i * 7 + d) % 9);
+                hex[i] = "0123456789abcdefABCDEF"[(i * 5 + d) % 22];
+            }
+            num[d] = hex[d] = 0;
+            if (a == 6)
+                num[0] = '0';   /* a leading zero */
+            size_t o = (size_t)snprintf(buf, sizeof buf,
+                                        "{\"t\":%s%c,\"tid\":1,\"op\":\"x\",\"lr\":\"0x%s%c,"
+                                        "\"count\":%s%c,\"objs\":[\"0X%s%c]}",
+                                        num, after[a], hex, after[a], num, after[a], hex, after[a]);
+            for (size_t cut = o > 40 ? o - 40 : 0; cut <= o; cut++, lines++)
+                check_same(buf, cut, &bad);
+            o = (size_t)snprintf(buf, sizeof buf, "{\"t\":5,\"tid\":%s,\"op\":\"x\",\"lr\":\"0x%s\"}",
+                                 num, hex);
+            check_same(buf, o, &bad);
+            lines++;
+        }
+    }
     /* the general path shares the member loop: its answers, stated */
     CHECK_INT(reason_of("{ }"), WDG_MAL_MISSING);
     CHECK_INT(reason_of("{}"), WDG_MAL_MISSING);
