@@ -5,6 +5,7 @@
     X(errors)          \
     X(jsonw)           \
     X(buf)             \
+    X(numfmt)          \
     X(ops)             \
     X(op_kinds)        \
     X(op_facts)        \
