@@ -1,6 +1,8 @@
 /* The JSON writer: see jsonw.h for the rules it implements. */
 #include "jsonw.h"
 
+#include "numfmt.h"
+
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -125,13 +127,13 @@ void wdg_jw_stringf(wdg_jw *w, const char *fmt, ...)
 void wdg_jw_int(wdg_jw *w, int64_t v)
 {
     sep(w, 0);
-    wdg_buf_printf(w->b, "%lld", (long long)v);
+    wdg_buf_i64(w->b, v);
 }
 
 void wdg_jw_uint(wdg_jw *w, uint64_t v)
 {
     sep(w, 0);
-    wdg_buf_printf(w->b, "%llu", (unsigned long long)v);
+    wdg_buf_u64(w->b, v);
 }
 
 void wdg_jw_bool(wdg_jw *w, int v)
@@ -172,8 +174,11 @@ void wdg_jw_opt_addr(wdg_jw *w, int has, uint32_t v)
 
 void wdg_jw_addr(wdg_jw *w, uint32_t v)
 {
+    char s[16] = "\"0x";
+    size_t n = 3 + wdg_fmt_hex(s + 3, v, 8, 1);
+    s[n++] = '"';
     sep(w, 0);
-    wdg_buf_printf(w->b, "\"0x%08X\"", (unsigned)v);
+    wdg_buf_put(w->b, s, n);
 }
 
 /* snprintf honours LC_NUMERIC, whose decimal point may be ',' or even
@@ -217,6 +222,18 @@ static void number(wdg_jw *w, double v, char conv, int prec)
 }
 
 void wdg_jw_fixed(wdg_jw *w, double v, int decimals) { number(w, v, 'f', decimals); }
+
+void wdg_jw_ns_as_us(wdg_jw *w, int64_t ns)
+{
+    char s[WDG_NUMFMT_MAX];
+    size_t n = wdg_fmt_milli(s, ns);
+    if (!n) {   /* beyond the exact digits: as printf rounds the double */
+        number(w, (double)ns / 1000.0, 'f', 3);
+        return;
+    }
+    sep(w, 0);
+    wdg_buf_put(w->b, s, n);
+}
 
 void wdg_jw_general(wdg_jw *w, double v, int digits) { number(w, v, 'g', digits); }
 

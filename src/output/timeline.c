@@ -74,7 +74,7 @@ static int room(tl *x)
 static void ts_member(wdg_jw *w, const char *key, int64_t ns)
 {
     wdg_jw_key(w, key);
-    wdg_jw_fixed(w, (double)ns / 1000.0, 3);
+    wdg_jw_ns_as_us(w, ns);
 }
 
 /* Opens one event object with its common members. */
@@ -146,15 +146,15 @@ static const char *key_text(const tl *x, uint32_t key, char *buf, size_t cap)
     return buf;
 }
 
-/* key, status, object, symbol and op of event i: the args of a producer */
-static void event_args(tl *x, int side, size_t i)
+/* key, status, object, symbol (sym, its token name) and op of event i:
+ * the args of a producer */
+static void event_args(tl *x, int side, size_t i, const char *sym)
 {
     const wdg_trace *t = trace_of(x, side);
     const wdg_event *e = &t->events[i];
     const uint32_t *keys = side ? x->r->keys.cand_key : x->r->keys.ref_key;
-    char kb[160], sym[256];
+    char kb[160];
     uint32_t key = keys ? keys[i] : WDG_NO_KEY;
-    wdg_token_name(x->r, t, i, sym, sizeof sym);
     wdg_jw_kstring(&x->w, "op", wdg_ops_name(t->ops, e->op));
     wdg_jw_kstring(&x->w, "symbol", sym);
     wdg_jw_key(&x->w, "object");
@@ -198,7 +198,7 @@ static void wait_slice(tl *x, int side, const wdg_thread *th, size_t i)
     ts_member(&x->w, "dur", to - from);
     wdg_jw_key(&x->w, "args");
     wdg_jw_object(&x->w, WDG_JW_INLINE);
-    event_args(x, side, i);
+    event_args(x, side, i, sym);
     wdg_event_ext xe_buf, *xe = wdg_event_ext_of(t, &t->events[i], &xe_buf);
     if (xe && (t->events[i].flags & WDG_EV_OBJS)) {
         wdg_jw_key(&x->w, "objects");
@@ -243,7 +243,7 @@ static void producer_instant(tl *x, int side, const wdg_thread *th, size_t i)
     wdg_jw_kstring(&x->w, "s", "t");
     wdg_jw_key(&x->w, "args");
     wdg_jw_object(&x->w, WDG_JW_INLINE);
-    event_args(x, side, i);
+    event_args(x, side, i, sym);
     wdg_jw_end(&x->w);
     wdg_jw_end(&x->w);
 }

@@ -6,6 +6,7 @@
 #include "../../src/base/numfmt.h"
 #include "harness.h"
 #include "wedge/buf.h"
+#include "wedge/sites.h"
 
 /* the values each check runs over: 0, 1, powers of ten and their
  * neighbours (every digit count), powers of two, extremes, random */
@@ -105,4 +106,40 @@ void test_numfmt(void)
     CHECK_STR(b.ptr, "x18446744073709551615,-9223372036854775808,00000ABC,0");
     CHECK_INT(b.len, strlen(b.ptr));
     wdg_buf_free(&b);
+}
+
+/* wdg_addr_format's quick paths write what its printf did, cut alike */
+void test_addr_format(void)
+{
+    wdg_sites *st = NULL;
+    CHECK_INT(wdg_sites_new(&st), 0);
+    const uint64_t vals[] = {0, 1, 0xABC, 0x82000010u, UINT32_MAX, (uint64_t)UINT32_MAX + 1,
+                             0x123456789ABCull, UINT64_MAX >> 1};
+    const char *mods[] = {"libc.so.6", "libstdc++.so.6", "m"};
+    int bad = 0;
+    for (size_t i = 0; i < sizeof vals / sizeof vals[0]; i++) {
+        for (size_t k = 0; k <= 3; k++) {
+            wdg_addr a;
+            char want[96], got[96];
+            if (k < 3) {
+                CHECK_INT(wdg_sites_module(st, mods[k], strlen(mods[k]), vals[i], &a), 0);
+                snprintf(want, sizeof want, "%s+0x%llX", mods[k], (unsigned long long)vals[i]);
+            } else if (vals[i] <= UINT32_MAX) {
+                a = vals[i];
+                snprintf(want, sizeof want, "0x%08X", (unsigned)vals[i]);
+            } else {
+                CHECK_INT(wdg_sites_absolute(st, vals[i], &a), 0);
+                snprintf(want, sizeof want, "0x%08llX", (unsigned long long)vals[i]);
+            }
+            for (size_t cap = 1; cap <= sizeof got; cap++) {   /* cut as snprintf cuts */
+                char cut[96];
+                snprintf(cut, cap, "%s", want);
+                memset(got, 'z', sizeof got);
+                wdg_addr_format(st, a, got, cap);
+                bad += strcmp(got, cut) != 0;
+            }
+        }
+    }
+    CHECK_INT(bad, 0);
+    wdg_sites_free(st);
 }

@@ -6,6 +6,7 @@
     X(jsonw)           \
     X(buf)             \
     X(numfmt)          \
+    X(addr_format)     \
     X(ops)             \
     X(op_kinds)        \
     X(op_facts)        \
