@@ -1,7 +1,8 @@
 /* keys.csv and aligned-sequence.csv: the rows are the analysis's
  * (wdg_align_next()), this only formats them. */
-#include "render.h"
+#include <stdlib.h>
 
+#include "render.h"
 
 void wdg_report_keys_csv(const wdg_report *r, wdg_buf *b)
 {
@@ -41,10 +42,13 @@ static void side(wdg_buf *b, const wdg_report *r, const wdg_trace *t, const wdg_
         wdg_buf_puts(b, ",,,,,");
         return;
     }
-    wdg_buf_printf(b, "%llu,", (unsigned long long)index);
+    wdg_buf_u64(b, index);
+    wdg_buf_putc(b, ',');
     if (e->flags & WDG_EV_T)
-        wdg_buf_printf(b, "%lld", (long long)e->t);
-    wdg_buf_printf(b, ",%u,", e->tid);
+        wdg_buf_i64(b, e->t);
+    wdg_buf_putc(b, ',');
+    wdg_buf_u64(b, e->tid);
+    wdg_buf_putc(b, ',');
     wdg_buf_csv_str(b, wdg_ops_name(t->ops, e->op));
     wdg_buf_putc(b, ',');
     char a[WDG_ADDR_TEXT];
@@ -52,8 +56,16 @@ static void side(wdg_buf *b, const wdg_report *r, const wdg_trace *t, const wdg_
         wdg_buf_csv_str(b, wdg_fmt_addr(r, wdg_ev_obj(e), a, sizeof a));
 }
 
-static void row(wdg_buf *b, const wdg_report *r, uint32_t key, uint64_t ordinal,
-                const wdg_event *re, uint64_t ri, const wdg_event *ce, uint64_t ci)
+/* A row's first three columns (key, function, status) depend on its key
+ * alone: each key's are formatted once, when its first row comes, and
+ * copied after (formatting them per row was most of the file's cost). */
+typedef struct key_cols {
+    wdg_buf text;
+    size_t *at;        /* per key: 1 + its offset in text, 0 before its first row */
+    uint32_t *len;
+} key_cols;
+
+static void key_prefix(wdg_buf *b, const wdg_report *r, uint32_t key)
 {
     const wdg_key *k = &r->keys.keys[key];
     char label[96], fn[160] = "";
@@ -63,7 +75,26 @@ static void row(wdg_buf *b, const wdg_report *r, uint32_t key, uint64_t ordinal,
     wdg_buf_csv_str(b, label);
     wdg_buf_putc(b, ',');
     wdg_buf_csv_str(b, fn);
-    wdg_buf_printf(b, ",%s,%llu,", wdg_status_name(k->status), (unsigned long long)ordinal);
+    wdg_buf_putc(b, ',');
+    wdg_buf_puts(b, wdg_status_name(k->status));
+    wdg_buf_putc(b, ',');
+}
+
+static void row(wdg_buf *b, const wdg_report *r, key_cols *kc, uint32_t key, uint64_t ordinal,
+                const wdg_event *re, uint64_t ri, const wdg_event *ce, uint64_t ci)
+{
+    if (!kc->at[key]) {
+        size_t from = kc->text.len;
+        key_prefix(&kc->text, r, key);
+        kc->at[key] = from + 1;
+        kc->len[key] = (uint32_t)(kc->text.len - from);
+    }
+    if (kc->text.oom)
+        b->oom = 1;
+    else
+        wdg_buf_put(b, kc->text.ptr + kc->at[key] - 1, kc->len[key]);
+    wdg_buf_u64(b, ordinal);
+    wdg_buf_putc(b, ',');
     side(b, r, r->ref, re, ri);
     wdg_buf_putc(b, ',');
     side(b, r, r->cand, ce, ci);
@@ -89,21 +120,29 @@ int wdg_report_aligned_csv(const wdg_report *r, wdg_outfile *f, wdg_error *err)
     wdg_align *a = NULL;
     wdg_aligned_row x;
     wdg_buf b = WDG_BUF_INIT;
+    key_cols kc = {WDG_BUF_INIT, NULL, NULL};
     int rc = wdg_align_new(&a, &r->keys, r->ref, r->cand, err);
     if (rc < 0)
         return rc;
+    kc.at = calloc(r->keys.n ? r->keys.n : 1, sizeof *kc.at);
+    kc.len = calloc(r->keys.n ? r->keys.n : 1, sizeof *kc.len);
+    if (!kc.at || !kc.len)
+        rc = wdg_error_set(err, WDG_ENOMEM, NULL, 0, "out of memory");
     wdg_buf_puts(&b, "key,function,status,ordinal,ref_index,ref_t,ref_tid,ref_op,ref_obj,"
                      "cand_index,cand_t,cand_tid,cand_op,cand_obj\n");
-    while (wdg_align_next(a, &x)) {
+    while (rc == 0 && wdg_align_next(a, &x)) {
         const wdg_event *re = x.ref_event != WDG_NO_EVENT ? &r->ref->events[x.ref_event] : NULL;
         const wdg_event *ce = x.cand_event != WDG_NO_EVENT ? &r->cand->events[x.cand_event] : NULL;
-        row(&b, r, x.key, x.ordinal, re, x.ref_index, ce, x.cand_index);
+        row(&b, r, &kc, x.key, x.ordinal, re, x.ref_index, ce, x.cand_index);
         if ((rc = flush(&b, f, 0, err)) < 0)
             break;
     }
     if (rc == 0)
         rc = flush(&b, f, 1, err);
     wdg_buf_free(&b);
+    wdg_buf_free(&kc.text);
+    free(kc.at);
+    free(kc.len);
     wdg_align_free(a);
     return rc;
 }
