@@ -220,9 +220,26 @@ void wdg_buf_repair_utf8(wdg_buf *b, size_t from)
     wdg_buf_free(&fixed);
 }
 
+/* Does byte c go into a JSON string as it is?  (No quote, backslash,
+ * control byte, nor a byte of a multibyte character, which is checked.) */
+static int json_plain(unsigned char c) { return c >= 0x20 && c < 0x80 && c != '"' && c != '\\'; }
+
 void wdg_buf_json_str(wdg_buf *b, const char *s)
 {
-    size_t n = strlen(s);
+    size_t n = strlen(s), plain = 0;
+    while (plain < n && json_plain((unsigned char)s[plain]))
+        plain++;
+    if (plain == n) {   /* the common case: one copy between the quotes */
+        if (!reserve(b, n + 2))
+            return;
+        char *o = b->ptr + b->len;
+        o[0] = '"';
+        memcpy(o + 1, s, n);
+        o[n + 1] = '"';
+        o[n + 2] = 0;
+        b->len += n + 2;
+        return;
+    }
     wdg_buf_putc(b, '"');
     for (size_t i = 0; i < n;) {
         size_t run = i;   /* characters that need no escape go in one piece */

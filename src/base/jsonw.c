@@ -21,9 +21,15 @@ void wdg_jw_same_line(wdg_jw *w) { w->same_line = 1; }
 
 static void indent(wdg_buf *b, int level)
 {
+    static const char spaces[] = "\n                                ";
+    _Static_assert(sizeof spaces >= 2 + 2 * WDG_JW_DEPTH, "an indent for every level");
+    if (level <= WDG_JW_DEPTH) {   /* always: one append */
+        wdg_buf_put(b, spaces, 1 + 2 * (size_t)level);
+        return;
+    }
     wdg_buf_putc(b, '\n');
     for (int i = 0; i < level; i++)
-        wdg_buf_puts(b, "  ");
+        wdg_buf_put(b, "  ", 2);
 }
 
 /* what goes before a value: nothing after a key or at the top, else the
@@ -46,7 +52,7 @@ static void sep(wdg_jw *w, int is_key)
             wdg_buf_putc(w->b, ',');
         indent(w->b, w->depth);
     } else if (n) {
-        wdg_buf_puts(w->b, ", ");
+        wdg_buf_put(w->b, ", ", 2);
     }
 }
 
@@ -89,7 +95,7 @@ void wdg_jw_key(wdg_jw *w, const char *name)
     }
     sep(w, 1);
     wdg_buf_json_str(w->b, name);
-    wdg_buf_puts(w->b, ": ");
+    wdg_buf_put(w->b, ": ", 2);
     w->after_key = 1;
 }
 
