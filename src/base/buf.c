@@ -45,6 +45,8 @@ static int reserve(wdg_buf *b, size_t extra)
     return 1;
 }
 
+char *wdg_buf_room(wdg_buf *b, size_t n) { return reserve(b, n) ? b->ptr + b->len : NULL; }
+
 void wdg_buf_put(wdg_buf *b, const void *data, size_t n)
 {
     if (!reserve(b, n))

@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 void wdg_jw_init(wdg_jw *w, wdg_buf *b)
 {
@@ -94,9 +95,21 @@ void wdg_jw_key(wdg_jw *w, const char *name)
         return;
     }
     sep(w, 1);
-    wdg_buf_json_str(w->b, name);
-    wdg_buf_put(w->b, ": ", 2);
     w->after_key = 1;
+    size_t n = strlen(name), i = 0;
+    while (i < n && (unsigned char)name[i] >= 0x20 && (unsigned char)name[i] < 0x80 &&
+           name[i] != '"' && name[i] != '\\')
+        i++;
+    char *o = i == n ? wdg_buf_room(w->b, n + 4) : NULL;
+    if (!o) {   /* escapes to write (or no memory: then both do nothing) */
+        wdg_buf_json_str(w->b, name);
+        wdg_buf_put(w->b, ": ", 2);
+        return;
+    }
+    o[0] = '"';   /* the common case, a plain name, in one piece */
+    memcpy(o + 1, name, n);
+    memcpy(o + n + 1, "\": ", 3);
+    wdg_buf_added(w->b, n + 4);
 }
 
 void wdg_jw_string(wdg_jw *w, const char *s)
