@@ -138,13 +138,16 @@ typedef struct timeline_job {
     wdg_error err;
     int rc;
     int threaded;
+    uint64_t ns;               /* its rendering's time, for WEDGE_STAGES */
     pthread_t th;
 } timeline_job;
 
 static void *render_timeline(void *p)
 {
     timeline_job *j = p;
+    uint64_t t0 = wdg_now_ns();
     j->rc = wdg_report_timeline(j->rep, j->o, &j->tl, &j->note, &j->err);
+    j->ns = wdg_now_ns() - t0;
     return NULL;
 }
 
@@ -185,7 +188,10 @@ static void timeline_free(timeline_job *j)
 static int put_timeline(outset *s, const char *dir, const char *path, timeline_job *j,
                         wdg_error *err)
 {
+    uint64_t t0 = wdg_now_ns();
     int rc = timeline_finish(j, err);
+    cli_stage("o.timeline", j->ns);
+    cli_stage("o.tl_wait", wdg_now_ns() - t0);
     if (rc == 0)
         rc = outset_put(s, dir, path, &j->tl, err);
     if (rc == 0 && j->note.len)
@@ -215,6 +221,7 @@ static int write_dir(outset *s, const char *dir, const wdg_report *rep, const wd
     wdg_buf csv = WDG_BUF_INIT, svg = WDG_BUF_INIT;
     timeline_job tj;
     timeline_start(&tj, rep, tlo);
+    uint64_t t0 = wdg_now_ns();
     int rc = wdg_mkdir_p(dir, err);
     if (rc == 0)
         rc = outset_put(s, dir, "report.md", md, err);
@@ -230,8 +237,12 @@ static int write_dir(outset *s, const char *dir, const wdg_report *rep, const wd
         rc = outset_put(s, dir, "waitgraph.dot", &csv, err);
     }
     /* waitgraph.svg when Graphviz draws it; svg stays for report.html */
+    cli_stage("o.small", wdg_now_ns() - t0);
+    t0 = wdg_now_ns();
     if (rc == 0 && (rc = cli_render_svg(&csv, &svg, err)) >= 0)
         rc = rc == 0 ? outset_put(s, dir, "waitgraph.svg", &svg, err) : 0;
+    cli_stage("o.svg", wdg_now_ns() - t0);
+    t0 = wdg_now_ns();
     if (rc == 0) {
         wdg_buf_reset(&csv);
         wdg_report_families_dot(rep, &csv);
@@ -241,12 +252,15 @@ static int write_dir(outset *s, const char *dir, const wdg_report *rep, const wd
         wdg_outfile *f = outset_open(s, dir, "aligned-sequence.csv", err);
         rc = f ? wdg_report_aligned_csv(rep, f, err) : err->code ? err->code : WDG_EOUTPUT;
     }
+    cli_stage("o.aligned", wdg_now_ns() - t0);
     if (rc == 0)
         rc = put_timeline(s, dir, "timeline.json", &tj, err);
+    t0 = wdg_now_ns();
     /* last, so that it can embed waitgraph.svg once that is drawn */
     if (rc == 0)
         rc = put_html(s, dir, "report.html", rep, svg.len ? svg.ptr : NULL, svg.len,
                       "it is drawn only when Graphviz is installed", err);
+    cli_stage("o.html", wdg_now_ns() - t0);
     timeline_free(&tj);
     wdg_buf_free(&csv);
     wdg_buf_free(&svg);
@@ -287,8 +301,12 @@ static int write_files(outset *s, const wdg_report *rep, const report_args *a, c
     }
     if (rc == 0 && out_dir)
         rc = write_dir(s, out_dir, rep, md, json, &a->tl, err);
-    if (rc == 0)
-        return outset_commit(s, err);
+    if (rc == 0) {
+        uint64_t t0 = wdg_now_ns();
+        rc = outset_commit(s, err);
+        cli_stage("o.commit", wdg_now_ns() - t0);
+        return rc;
+    }
     outset_abort(s);
     return rc;
 }
@@ -387,6 +405,7 @@ int cmd_report(int argc, char **argv)
         wdg_report_markdown(rep, &md);
     if (json_path || args.out_dir)
         wdg_report_json(rep, &json);
+    cli_stage("o.md_json", wdg_now_ns() - t0);
     if (md.oom || json.oom) {
         rc = wdg_error_set(&err, WDG_ENOMEM, NULL, 0, "out of memory");
         goto done;
