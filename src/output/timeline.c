@@ -11,6 +11,19 @@ enum { PID_REF = 1, PID_CAND = 2 };
 #define WHOLE_LIMIT 50000     /* events per engine drawn whole by default */
 #define TAIL_RESERVE 65536    /* bytes kept under the cap for the closing parts */
 
+enum { NAME_SLOTS = 64, NAME_CAP = 256 };
+
+/* The token names last made, by op and call site: a trace repeats a few
+ * tokens, and making a name (symbol lookup, printf) was a tenth of the
+ * file.  A slot holds the name wdg_token_name() wrote for its token. */
+typedef struct name_slot {
+    uint32_t op;
+    int used, has_lr;
+    wdg_addr lr;
+    const wdg_trace *t;
+    char name[NAME_CAP];
+} name_slot;
+
 typedef struct span2 {
     int64_t from, to;          /* rebased ns, inclusive */
 } span2;
@@ -29,6 +42,7 @@ typedef struct tl {
     uint64_t outside, over_cap;   /* events left out */
     int capped;
     size_t limit;              /* the current engine's end of budget */
+    name_slot names[NAME_SLOTS];
 } tl;
 
 static const wdg_trace *trace_of(const tl *x, int side)
@@ -75,6 +89,21 @@ static void ts_member(wdg_jw *w, const char *key, int64_t ns)
 {
     wdg_jw_key(w, key);
     wdg_jw_ns_as_us(w, ns);
+}
+
+/* Event i's token name, as wdg_token_name() writes it (borrowed: valid
+ * until the next call) */
+static const char *token_name(tl *x, const wdg_trace *t, size_t i)
+{
+    const wdg_event *e = &t->events[i];
+    int has_lr = (e->flags & WDG_EV_LR) != 0;
+    wdg_addr lr = has_lr ? wdg_ev_lr(e) : 0;
+    name_slot *s = &x->names[(e->op * 31u + (uint32_t)lr * 17u) % NAME_SLOTS];
+    if (!s->used || s->t != t || s->op != e->op || s->has_lr != has_lr || s->lr != lr) {
+        wdg_token_name(x->r, t, i, s->name, sizeof s->name);
+        s->used = 1, s->t = t, s->op = e->op, s->has_lr = has_lr, s->lr = lr;
+    }
+    return s->name;
 }
 
 /* Opens one event object with its common members. */
@@ -192,8 +221,7 @@ static void wait_slice(tl *x, int side, const wdg_thread *th, size_t i)
     if (to < from)
         to = from;
     int wedged = end == WDG_NO_INDEX && th->state == WDG_TS_WEDGED;
-    char sym[256];
-    wdg_token_name(x->r, t, i, sym, sizeof sym);
+    const char *sym = token_name(x, t, i);
     ev_open(x, "X", sym, "wait", pid, th->tid, from);
     ts_member(&x->w, "dur", to - from);
     wdg_jw_key(&x->w, "args");
@@ -237,8 +265,7 @@ static void wake_flows(tl *x, int side, size_t i)
 static void producer_instant(tl *x, int side, const wdg_thread *th, size_t i)
 {
     const wdg_trace *t = trace_of(x, side);
-    char sym[256];
-    wdg_token_name(x->r, t, i, sym, sizeof sym);
+    const char *sym = token_name(x, t, i);
     ev_open(x, "i", sym, "producer", side ? PID_CAND : PID_REF, th->tid, rel_ns(t, i));
     wdg_jw_kstring(&x->w, "s", "t");
     wdg_jw_key(&x->w, "args");
