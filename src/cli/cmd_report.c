@@ -133,7 +133,9 @@ static int outset_commit(outset *s, wdg_error *err)
  * of -o DIR: it was a third of a run) while the others are written */
 typedef struct timeline_job {
     const wdg_report *rep;
-    const wdg_timeline_opts *o;
+    wdg_timeline_opts o;       /* the caller's, with wakes */
+    wdg_wakes wakes[2];        /* built once for timeline.json and report.html */
+    int have_wakes;
     wdg_buf tl, note;
     wdg_error err;
     int rc;
@@ -146,7 +148,13 @@ static void *render_timeline(void *p)
 {
     timeline_job *j = p;
     uint64_t t0 = wdg_now_ns();
-    j->rc = wdg_report_timeline(j->rep, j->o, &j->tl, &j->note, &j->err);
+    j->rc = wdg_wakes_build(&j->wakes[0], j->rep->ref, &j->err);
+    if (j->rc == 0 && (j->rc = wdg_wakes_build(&j->wakes[1], j->rep->cand, &j->err)) < 0)
+        wdg_wakes_free(&j->wakes[0]);
+    j->have_wakes = j->rc == 0;
+    j->o.wakes = j->have_wakes ? j->wakes : NULL;
+    if (j->rc == 0)
+        j->rc = wdg_report_timeline(j->rep, &j->o, &j->tl, &j->note, &j->err);
     j->ns = wdg_now_ns() - t0;
     return NULL;
 }
@@ -157,7 +165,7 @@ static void timeline_start(timeline_job *j, const wdg_report *rep, const wdg_tim
 {
     memset(j, 0, sizeof *j);
     j->rep = rep;
-    j->o = o;
+    j->o = *o;
     j->tl = (wdg_buf)WDG_BUF_INIT;
     j->note = (wdg_buf)WDG_BUF_INIT;
     j->threaded = rep->opts.threads != 1 && pthread_create(&j->th, NULL, render_timeline, j) == 0;
@@ -182,6 +190,11 @@ static void timeline_free(timeline_job *j)
         pthread_join(j->th, NULL);
     wdg_buf_free(&j->tl);
     wdg_buf_free(&j->note);
+    if (j->have_wakes) {
+        wdg_wakes_free(&j->wakes[0]);
+        wdg_wakes_free(&j->wakes[1]);
+    }
+    j->have_wakes = 0;
 }
 
 /* timeline.json into the set, what it left out on stderr */
@@ -201,10 +214,12 @@ static int put_timeline(outset *s, const char *dir, const char *path, timeline_j
 
 /* report.html into the set; svg is waitgraph.svg's bytes when there is one */
 static int put_html(outset *s, const char *dir, const char *path, const wdg_report *rep,
-                    const char *svg, size_t svg_len, const char *svg_note, wdg_error *err)
+                    const char *svg, size_t svg_len, const char *svg_note,
+                    const wdg_wakes *wakes, wdg_error *err)
 {
     wdg_buf page = WDG_BUF_INIT;
     wdg_html_opts ho = WDG_HTML_OPTS_INIT;
+    ho.wakes = wakes;
     ho.svg = svg;
     ho.svg_len = svg_len;
     ho.svg_note = svg_note;
@@ -259,7 +274,8 @@ static int write_dir(outset *s, const char *dir, const wdg_report *rep, const wd
     /* last, so that it can embed waitgraph.svg once that is drawn */
     if (rc == 0)
         rc = put_html(s, dir, "report.html", rep, svg.len ? svg.ptr : NULL, svg.len,
-                      "it is drawn only when Graphviz is installed", err);
+                      "it is drawn only when Graphviz is installed",
+                      tj.have_wakes ? tj.wakes : NULL, err);
     cli_stage("o.html", wdg_now_ns() - t0);
     timeline_free(&tj);
     wdg_buf_free(&csv);
@@ -287,7 +303,7 @@ static int write_files(outset *s, const wdg_report *rep, const report_args *a, c
         rc = cli_render_svg(&dot, &svg, err);
         if (rc >= 0)
             rc = put_html(s, NULL, a->html_path, rep, svg.len ? svg.ptr : NULL, svg.len,
-                          "it is drawn only when Graphviz is installed", err);
+                          "it is drawn only when Graphviz is installed", NULL, err);
         wdg_buf_free(&dot);
         wdg_buf_free(&svg);
     }

@@ -34,7 +34,8 @@ typedef struct tl {
     wdg_jw w;
     wdg_buf *out;
     uint64_t cap;
-    wdg_wakes wakes[2];
+    const wdg_wakes *wakes;    /* the caller's (o->wakes), or own */
+    wdg_wakes own[2];
     span2 win[2];              /* per side; a second one for the default */
     span2 approach[2];
     int has_approach, whole;
@@ -524,8 +525,8 @@ static void other_data(tl *x, wdg_buf *note)
 
 static void tl_free(tl *x)
 {
-    wdg_wakes_free(&x->wakes[0]);
-    wdg_wakes_free(&x->wakes[1]);
+    wdg_wakes_free(&x->own[0]);
+    wdg_wakes_free(&x->own[1]);
 }
 
 int wdg_report_timeline(const wdg_report *r, const wdg_timeline_opts *o, wdg_buf *out,
@@ -541,9 +542,15 @@ int wdg_report_timeline(const wdg_report *r, const wdg_timeline_opts *o, wdg_buf
     } else {
         default_window(&x);
     }
-    int rc = wdg_wakes_build(&x.wakes[0], r->ref, err);
-    if (rc == 0)
-        rc = wdg_wakes_build(&x.wakes[1], r->cand, err);
+    int rc = 0;
+    if (o && o->wakes) {
+        x.wakes = o->wakes;
+    } else {
+        x.wakes = x.own;
+        rc = wdg_wakes_build(&x.own[0], r->ref, err);
+        if (rc == 0)
+            rc = wdg_wakes_build(&x.own[1], r->cand, err);
+    }
     if (rc < 0) {
         tl_free(&x);
         return rc;
