@@ -111,6 +111,10 @@ typedef struct wdg_timeline_opts {
 WDG_API int wdg_parse_timeline_window(wdg_timeline_opts *o, const char *text, wdg_error *err);
 WDG_API int wdg_report_timeline(const wdg_report *r, const wdg_timeline_opts *o, wdg_buf *out,
                                 wdg_buf *note, wdg_error *err);
+/* The same bytes written to f as they are made, a MiB at a time (the file
+ * is up to cap bytes: no buffer of its size); a write's error too. */
+WDG_API int wdg_report_timeline_file(const wdg_report *r, const wdg_timeline_opts *o,
+                                     wdg_outfile *f, wdg_buf *note, wdg_error *err);
 
 /* report.html (docs/wedge.md): one self-contained page (inline CSS, JS
  * and SVG; no network) with the verdict, the roots and their ladders, a

@@ -42,7 +42,11 @@ typedef struct tl {
     uint64_t flow_id;
     uint64_t outside, over_cap;   /* events left out */
     int capped;
-    size_t limit;              /* the current engine's end of budget */
+    uint64_t limit;            /* the current engine's end of budget */
+    wdg_outfile *file;         /* where out goes when it holds a MiB, or NULL */
+    uint64_t flushed;          /* bytes written to file so far */
+    int write_rc;              /* the first write's error */
+    wdg_error *err;
     name_slot names[NAME_SLOTS];
 } tl;
 
@@ -78,10 +82,24 @@ static int in_window(const tl *x, int side, int64_t ns)
     return x->has_approach && ns >= x->approach[side].from && ns <= x->approach[side].to;
 }
 
+/* the file's length so far */
+static uint64_t pos(const tl *x) { return x->flushed + x->out->len; }
+
+/* Writes out to the file once it holds a MiB (or at the end, force); out
+ * then starts again, small and in the cache. */
+static void spill(tl *x, int force)
+{
+    if (!x->file || x->write_rc || x->out->oom || (x->out->len < (1u << 20) && !force))
+        return;
+    x->write_rc = wdg_outfile_write(x->file, x->out->ptr ? x->out->ptr : "", x->out->len, x->err);
+    x->flushed += x->out->len;
+    wdg_buf_reset(x->out);
+}
+
 /* Is there room under the engine's share of the cap for one more event? */
 static int room(tl *x)
 {
-    if (!x->capped && x->out->len > x->limit)
+    if (!x->capped && pos(x) > x->limit)
         x->capped = 1;
     return !x->capped;
 }
@@ -284,10 +302,11 @@ static void engine_events(tl *x, int side)
     const wdg_diagnosis *d = &x->r->diag;
     /* the reference gets half of what is left, the candidate the rest:
      * a cap never leaves an engine out */
-    size_t left = x->out->len + TAIL_RESERVE < x->cap ? x->cap - x->out->len - TAIL_RESERVE : 0;
-    x->limit = x->out->len + (side ? left : left / 2);
+    uint64_t left = pos(x) + TAIL_RESERVE < x->cap ? x->cap - pos(x) - TAIL_RESERVE : 0;
+    x->limit = pos(x) + (side ? left : left / 2);
     x->capped = 0;
-    for (size_t i = 0; i < t->n_events; i++) {
+    for (size_t i = 0; i < t->n_events && !x->write_rc; i++) {
+        spill(x, 0);
         const wdg_event *e = &t->events[i];
         int wait = wdg_ev_cat(t->ops, e) == WDG_CAT_WAIT || wdg_ev_cat(t->ops, e) == WDG_CAT_SIGNAL_WAIT;
         int producer = wdg_category_is_producer(wdg_ev_cat(t->ops, e));
@@ -529,13 +548,15 @@ static void tl_free(tl *x)
     wdg_wakes_free(&x->own[1]);
 }
 
-int wdg_report_timeline(const wdg_report *r, const wdg_timeline_opts *o, wdg_buf *out,
-                        wdg_buf *note, wdg_error *err)
+static int render(const wdg_report *r, const wdg_timeline_opts *o, wdg_buf *out,
+                  wdg_outfile *file, wdg_buf *note, wdg_error *err)
 {
     tl x;
     memset(&x, 0, sizeof x);
     x.r = r;
     x.out = out;
+    x.file = file;
+    x.err = err;
     x.cap = o && o->cap ? o->cap : WDG_TIMELINE_CAP;
     if (o && o->has_window) {
         x.win[0] = x.win[1] = (span2){o->from, o->to};
@@ -573,5 +594,22 @@ int wdg_report_timeline(const wdg_report *r, const wdg_timeline_opts *o, wdg_buf
     tl_free(&x);
     if (rc == 0 && (out->oom || (note && note->oom)))
         rc = wdg_error_set(err, WDG_ENOMEM, NULL, 0, "out of memory");
+    if (rc == 0)
+        spill(&x, 1);
+    return rc == 0 ? x.write_rc : rc;
+}
+
+int wdg_report_timeline(const wdg_report *r, const wdg_timeline_opts *o, wdg_buf *out,
+                        wdg_buf *note, wdg_error *err)
+{
+    return render(r, o, out, NULL, note, err);
+}
+
+int wdg_report_timeline_file(const wdg_report *r, const wdg_timeline_opts *o, wdg_outfile *f,
+                             wdg_buf *note, wdg_error *err)
+{
+    wdg_buf out = WDG_BUF_INIT;
+    int rc = render(r, o, &out, f, note, err);
+    wdg_buf_free(&out);
     return rc;
 }
