@@ -24,6 +24,13 @@ typedef struct name_slot {
     char name[NAME_CAP];
 } name_slot;
 
+/* The key texts last made, by key (as the names above). */
+typedef struct key_slot {
+    uint32_t key;
+    int used;
+    char text[160];
+} key_slot;
+
 typedef struct span2 {
     int64_t from, to;          /* rebased ns, inclusive */
 } span2;
@@ -48,6 +55,7 @@ typedef struct tl {
     int write_rc;              /* the first write's error */
     wdg_error *err;
     name_slot names[NAME_SLOTS];
+    key_slot keys[NAME_SLOTS];
 } tl;
 
 static const wdg_trace *trace_of(const tl *x, int side)
@@ -201,13 +209,21 @@ static void event_args(tl *x, int side, size_t i, const char *sym)
     const wdg_trace *t = trace_of(x, side);
     const wdg_event *e = &t->events[i];
     const uint32_t *keys = side ? x->r->keys.cand_key : x->r->keys.ref_key;
-    char kb[160];
     uint32_t key = keys ? keys[i] : WDG_NO_KEY;
     wdg_jw_kstring(&x->w, "op", wdg_ops_name(t->ops, e->op));
     wdg_jw_kstring(&x->w, "symbol", sym);
     wdg_jw_key(&x->w, "object");
     wdg_json_addr(&x->w, x->r, (e->flags & WDG_EV_OBJ) != 0, wdg_ev_obj(e));
-    wdg_jw_kstring(&x->w, "key", key_text(x, key, kb, sizeof kb));
+    const char *kt = NULL;
+    if (key != WDG_NO_KEY && key < x->r->keys.n) {   /* key_text(), kept by key */
+        key_slot *ks = &x->keys[key % NAME_SLOTS];
+        if (!ks->used || ks->key != key) {
+            key_text(x, key, ks->text, sizeof ks->text);
+            ks->used = 1, ks->key = key;
+        }
+        kt = ks->text;
+    }
+    wdg_jw_kstring(&x->w, "key", kt);
     if (key != WDG_NO_KEY && key < x->r->keys.n)
         wdg_jw_kstring(&x->w, "status", wdg_status_name(wdg_key_verdict(&x->r->keys, key)));
 }
