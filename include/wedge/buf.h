@@ -13,6 +13,7 @@
 #define WEDGE_BUF_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "wedge/api.h"
 
@@ -40,6 +41,21 @@ WDG_API void wdg_buf_printf(wdg_buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)))
 #endif
     ;
+/* Room for n more bytes and the NUL at the end: where to write them, or
+ * NULL when the buffer failed (oom); wdg_buf_added(b, k) then counts the
+ * k <= n bytes written.  The writers' hot paths append a piece so in one
+ * call instead of several. */
+char *wdg_buf_room(wdg_buf *b, size_t n);
+static inline void wdg_buf_added(wdg_buf *b, size_t k)
+{
+    b->len += k;
+    b->ptr[b->len] = 0;
+}
+/* printf's "%llu", "%lld" and "%0*llX" ("%0*llx" when !upper, at most 16
+ * digits of padding), written by hand: the outputs write millions */
+void wdg_buf_u64(wdg_buf *b, uint64_t v);
+void wdg_buf_i64(wdg_buf *b, int64_t v);
+void wdg_buf_hex(wdg_buf *b, uint64_t v, int min_digits, int upper);
 /* Appends s as a JSON string literal, quotes included. */
 WDG_API void wdg_buf_json_str(wdg_buf *b, const char *s);
 /* Appends s as a CSV field, quoted when it holds , " or a newline. */

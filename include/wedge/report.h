@@ -99,15 +99,22 @@ typedef struct wdg_timeline_opts {
     int has_window;            /* --timeline-window FROM:TO */
     int64_t from, to;          /* rebased ns, inclusive */
     uint64_t cap;              /* --timeline-cap bytes; 0: WDG_TIMELINE_CAP */
+    /* both traces' wake-ups (ref, cand) from wdg_wakes_build() when the
+     * caller has them (borrowed); NULL: built and freed by the call */
+    const struct wdg_wakes *wakes;
 } wdg_timeline_opts;
 
-#define WDG_TIMELINE_OPTS_INIT {0, 0, 0, 0}
+#define WDG_TIMELINE_OPTS_INIT {0, 0, 0, 0, NULL}
 
 /* Parses --timeline-window FROM:TO (durations: "0:2s", "1.5s:3s"; an
  * empty TO is the end) into o; WDG_EUSAGE otherwise. */
 WDG_API int wdg_parse_timeline_window(wdg_timeline_opts *o, const char *text, wdg_error *err);
 WDG_API int wdg_report_timeline(const wdg_report *r, const wdg_timeline_opts *o, wdg_buf *out,
                                 wdg_buf *note, wdg_error *err);
+/* The same bytes written to f as they are made, a MiB at a time (the file
+ * is up to cap bytes: no buffer of its size); a write's error too. */
+WDG_API int wdg_report_timeline_file(const wdg_report *r, const wdg_timeline_opts *o,
+                                     wdg_outfile *f, wdg_buf *note, wdg_error *err);
 
 /* report.html (docs/wedge.md): one self-contained page (inline CSS, JS
  * and SVG; no network) with the verdict, the roots and their ladders, a
@@ -123,9 +130,10 @@ typedef struct wdg_html_opts {
     const char *svg;           /* waitgraph.svg's bytes, or NULL */
     size_t svg_len;
     const char *svg_note;      /* why there is none: "Graphviz is not installed" */
+    const struct wdg_wakes *wakes;   /* as in wdg_timeline_opts */
 } wdg_html_opts;
 
-#define WDG_HTML_OPTS_INIT {NULL, 0, NULL}
+#define WDG_HTML_OPTS_INIT {NULL, 0, NULL, NULL}
 
 WDG_API int wdg_report_html(const wdg_report *r, const wdg_html_opts *o, wdg_buf *out,
                             wdg_error *err);

@@ -3,6 +3,7 @@
 #include "wedge/utf8.h"
 
 #include "grow.h"
+#include "numfmt.h"
 
 #include <stdarg.h>
 #include <stdint.h>
@@ -44,6 +45,8 @@ static int reserve(wdg_buf *b, size_t extra)
     return 1;
 }
 
+char *wdg_buf_room(wdg_buf *b, size_t n) { return reserve(b, n) ? b->ptr + b->len : NULL; }
+
 void wdg_buf_put(wdg_buf *b, const void *data, size_t n)
 {
     if (!reserve(b, n))
@@ -83,6 +86,99 @@ void wdg_buf_printf(wdg_buf *b, const char *fmt, ...)
     vsnprintf(b->ptr + b->len, (size_t)n + 1, fmt, ap);
     va_end(ap);
     b->len += (size_t)n;
+}
+
+/* "00" to "99": two digits a step halves the divisions */
+static const char digit_pairs[201] =
+    "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+    "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+    "8081828384858687888990919293949596979899";
+
+size_t wdg_fmt_u64(char *out, uint64_t v)
+{
+    char tmp[20], *p = tmp + sizeof tmp;
+    while (v >= 100) {
+        unsigned d = (unsigned)(v % 100) * 2;
+        v /= 100;
+        *--p = digit_pairs[d + 1];
+        *--p = digit_pairs[d];
+    }
+    if (v >= 10) {
+        *--p = digit_pairs[v * 2 + 1];
+        *--p = digit_pairs[v * 2];
+    } else {
+        *--p = (char)('0' + v);
+    }
+    size_t n = (size_t)(tmp + sizeof tmp - p);
+    memcpy(out, p, n);
+    out[n] = 0;
+    return n;
+}
+
+size_t wdg_fmt_i64(char *out, int64_t v)
+{
+    if (v >= 0)
+        return wdg_fmt_u64(out, (uint64_t)v);
+    out[0] = '-';   /* the magnitude unsigned: -INT64_MIN does not fit */
+    return 1 + wdg_fmt_u64(out + 1, 0 - (uint64_t)v);
+}
+
+size_t wdg_fmt_hex(char *out, uint64_t v, int min_digits, int upper)
+{
+    const char *xd = upper ? "0123456789ABCDEF" : "0123456789abcdef";
+    char tmp[16], *p = tmp + sizeof tmp;
+    do {
+        *--p = xd[v & 15];
+        v >>= 4;
+    } while (v);
+    size_t n = (size_t)(tmp + sizeof tmp - p), pad = 0;
+    if (min_digits > 16)
+        min_digits = 16;
+    if ((size_t)min_digits > n)
+        pad = (size_t)min_digits - n;
+    memset(out, '0', pad);
+    memcpy(out + pad, p, n);
+    out[pad + n] = 0;
+    return pad + n;
+}
+
+size_t wdg_fmt_milli(char *out, int64_t v)
+{
+    /* Below 10^15 the double quotient lies within |v| 2^-53 / 1000 of the
+     * decimal one, far less than the 0.0005 that would change %.3f's
+     * rounding, and (double)v is exact: so the digits are v's own. */
+    if (v <= -1000000000000000 || v >= 1000000000000000)
+        return 0;
+    uint64_t mag = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+    size_t n = 0;
+    if (v < 0)
+        out[n++] = '-';
+    n += wdg_fmt_u64(out + n, mag / 1000);
+    unsigned frac = (unsigned)(mag % 1000);
+    out[n++] = '.';
+    out[n++] = (char)('0' + frac / 100);
+    out[n++] = digit_pairs[(frac % 100) * 2];
+    out[n++] = digit_pairs[(frac % 100) * 2 + 1];
+    out[n] = 0;
+    return n;
+}
+
+void wdg_buf_u64(wdg_buf *b, uint64_t v)
+{
+    char s[WDG_NUMFMT_MAX];
+    wdg_buf_put(b, s, wdg_fmt_u64(s, v));
+}
+
+void wdg_buf_i64(wdg_buf *b, int64_t v)
+{
+    char s[WDG_NUMFMT_MAX];
+    wdg_buf_put(b, s, wdg_fmt_i64(s, v));
+}
+
+void wdg_buf_hex(wdg_buf *b, uint64_t v, int min_digits, int upper)
+{
+    char s[WDG_NUMFMT_MAX];
+    wdg_buf_put(b, s, wdg_fmt_hex(s, v, min_digits, upper));
 }
 
 /* Appends the character at p (n bytes left) as it is when well-formed,
@@ -126,9 +222,26 @@ void wdg_buf_repair_utf8(wdg_buf *b, size_t from)
     wdg_buf_free(&fixed);
 }
 
+/* Does byte c go into a JSON string as it is?  (No quote, backslash,
+ * control byte, nor a byte of a multibyte character, which is checked.) */
+static int json_plain(unsigned char c) { return c >= 0x20 && c < 0x80 && c != '"' && c != '\\'; }
+
 void wdg_buf_json_str(wdg_buf *b, const char *s)
 {
-    size_t n = strlen(s);
+    size_t n = strlen(s), plain = 0;
+    while (plain < n && json_plain((unsigned char)s[plain]))
+        plain++;
+    if (plain == n) {   /* the common case: one copy between the quotes */
+        if (!reserve(b, n + 2))
+            return;
+        char *o = b->ptr + b->len;
+        o[0] = '"';
+        memcpy(o + 1, s, n);
+        o[n + 1] = '"';
+        o[n + 2] = 0;
+        b->len += n + 2;
+        return;
+    }
     wdg_buf_putc(b, '"');
     for (size_t i = 0; i < n;) {
         size_t run = i;   /* characters that need no escape go in one piece */

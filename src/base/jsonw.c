@@ -1,10 +1,13 @@
 /* The JSON writer: see jsonw.h for the rules it implements. */
 #include "jsonw.h"
 
+#include "numfmt.h"
+
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 void wdg_jw_init(wdg_jw *w, wdg_buf *b)
 {
@@ -19,9 +22,15 @@ void wdg_jw_same_line(wdg_jw *w) { w->same_line = 1; }
 
 static void indent(wdg_buf *b, int level)
 {
+    static const char spaces[] = "\n                                ";
+    _Static_assert(sizeof spaces >= 2 + 2 * WDG_JW_DEPTH, "an indent for every level");
+    if (level <= WDG_JW_DEPTH) {   /* always: one append */
+        wdg_buf_put(b, spaces, 1 + 2 * (size_t)level);
+        return;
+    }
     wdg_buf_putc(b, '\n');
     for (int i = 0; i < level; i++)
-        wdg_buf_puts(b, "  ");
+        wdg_buf_put(b, "  ", 2);
 }
 
 /* what goes before a value: nothing after a key or at the top, else the
@@ -44,7 +53,7 @@ static void sep(wdg_jw *w, int is_key)
             wdg_buf_putc(w->b, ',');
         indent(w->b, w->depth);
     } else if (n) {
-        wdg_buf_puts(w->b, ", ");
+        wdg_buf_put(w->b, ", ", 2);
     }
 }
 
@@ -86,9 +95,21 @@ void wdg_jw_key(wdg_jw *w, const char *name)
         return;
     }
     sep(w, 1);
-    wdg_buf_json_str(w->b, name);
-    wdg_buf_puts(w->b, ": ");
     w->after_key = 1;
+    size_t n = strlen(name), i = 0;
+    while (i < n && (unsigned char)name[i] >= 0x20 && (unsigned char)name[i] < 0x80 &&
+           name[i] != '"' && name[i] != '\\')
+        i++;
+    char *o = i == n ? wdg_buf_room(w->b, n + 4) : NULL;
+    if (!o) {   /* escapes to write (or no memory: then both do nothing) */
+        wdg_buf_json_str(w->b, name);
+        wdg_buf_put(w->b, ": ", 2);
+        return;
+    }
+    o[0] = '"';   /* the common case, a plain name, in one piece */
+    memcpy(o + 1, name, n);
+    memcpy(o + n + 1, "\": ", 3);
+    wdg_buf_added(w->b, n + 4);
 }
 
 void wdg_jw_string(wdg_jw *w, const char *s)
@@ -125,13 +146,13 @@ void wdg_jw_stringf(wdg_jw *w, const char *fmt, ...)
 void wdg_jw_int(wdg_jw *w, int64_t v)
 {
     sep(w, 0);
-    wdg_buf_printf(w->b, "%lld", (long long)v);
+    wdg_buf_i64(w->b, v);
 }
 
 void wdg_jw_uint(wdg_jw *w, uint64_t v)
 {
     sep(w, 0);
-    wdg_buf_printf(w->b, "%llu", (unsigned long long)v);
+    wdg_buf_u64(w->b, v);
 }
 
 void wdg_jw_bool(wdg_jw *w, int v)
@@ -172,8 +193,11 @@ void wdg_jw_opt_addr(wdg_jw *w, int has, uint32_t v)
 
 void wdg_jw_addr(wdg_jw *w, uint32_t v)
 {
+    char s[16] = "\"0x";
+    size_t n = 3 + wdg_fmt_hex(s + 3, v, 8, 1);
+    s[n++] = '"';
     sep(w, 0);
-    wdg_buf_printf(w->b, "\"0x%08X\"", (unsigned)v);
+    wdg_buf_put(w->b, s, n);
 }
 
 /* snprintf honours LC_NUMERIC, whose decimal point may be ',' or even
@@ -217,6 +241,18 @@ static void number(wdg_jw *w, double v, char conv, int prec)
 }
 
 void wdg_jw_fixed(wdg_jw *w, double v, int decimals) { number(w, v, 'f', decimals); }
+
+void wdg_jw_ns_as_us(wdg_jw *w, int64_t ns)
+{
+    char s[WDG_NUMFMT_MAX];
+    size_t n = wdg_fmt_milli(s, ns);
+    if (!n) {   /* beyond the exact digits: as printf rounds the double */
+        number(w, (double)ns / 1000.0, 'f', 3);
+        return;
+    }
+    sep(w, 0);
+    wdg_buf_put(w->b, s, n);
+}
 
 void wdg_jw_general(wdg_jw *w, double v, int digits) { number(w, v, 'g', digits); }
 

@@ -69,6 +69,9 @@ void wdg_jw_opt_addr(wdg_jw *w, int has, uint32_t v);
 /* v as printf's %.*f (fixed) or %.*g (general) would write it in the C locale */
 void wdg_jw_fixed(wdg_jw *w, double v, int decimals);
 void wdg_jw_general(wdg_jw *w, double v, int digits);
+/* ns in µs: what wdg_jw_fixed(w, (double)ns / 1000.0, 3) writes, without
+ * printf while the digits are exact (timeline.json writes millions) */
+void wdg_jw_ns_as_us(wdg_jw *w, int64_t ns);
 /* a 32-bit guest address, "0x%08X" (as a string: JSON has no hex) */
 void wdg_jw_addr(wdg_jw *w, uint32_t v);
 

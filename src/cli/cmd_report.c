@@ -129,35 +129,51 @@ static int outset_commit(outset *s, wdg_error *err)
     return rc;
 }
 
-/* timeline.json rendered, maybe on a thread of its own (the largest file
+/* timeline.json written, maybe on a thread of its own (the largest file
  * of -o DIR: it was a third of a run) while the others are written */
 typedef struct timeline_job {
     const wdg_report *rep;
-    const wdg_timeline_opts *o;
-    wdg_buf tl, note;
+    wdg_timeline_opts o;       /* the caller's, with wakes */
+    wdg_wakes wakes[2];        /* built once for timeline.json and report.html */
+    int have_wakes;
+    wdg_outfile *f;            /* in the set; written by the job alone until it ends */
+    wdg_buf note;
     wdg_error err;
     int rc;
     int threaded;
+    uint64_t ns;               /* its rendering's time, for WEDGE_STAGES */
     pthread_t th;
 } timeline_job;
 
 static void *render_timeline(void *p)
 {
     timeline_job *j = p;
-    j->rc = wdg_report_timeline(j->rep, j->o, &j->tl, &j->note, &j->err);
+    uint64_t t0 = wdg_now_ns();
+    j->rc = wdg_wakes_build(&j->wakes[0], j->rep->ref, &j->err);
+    if (j->rc == 0 && (j->rc = wdg_wakes_build(&j->wakes[1], j->rep->cand, &j->err)) < 0)
+        wdg_wakes_free(&j->wakes[0]);
+    j->have_wakes = j->rc == 0;
+    j->o.wakes = j->have_wakes ? j->wakes : NULL;
+    if (j->rc == 0)
+        j->rc = wdg_report_timeline_file(j->rep, &j->o, j->f, &j->note, &j->err);
+    j->ns = wdg_now_ns() - t0;
     return NULL;
 }
 
-/* Starts the rendering: on a thread unless WEDGE_THREADS=1 (the
- * alloc-failure tests) or none can start, then at timeline_put(). */
-static void timeline_start(timeline_job *j, const wdg_report *rep, const wdg_timeline_opts *o)
+/* Opens the file in the set and starts the rendering: on a thread unless
+ * WEDGE_THREADS=1 (the alloc-failure tests) or none can start, then at
+ * put_timeline().  j is ready for timeline_free() even when it fails. */
+static int timeline_start(timeline_job *j, outset *s, const char *dir, const char *path,
+                          const wdg_report *rep, const wdg_timeline_opts *o, wdg_error *err)
 {
     memset(j, 0, sizeof *j);
     j->rep = rep;
-    j->o = o;
-    j->tl = (wdg_buf)WDG_BUF_INIT;
+    j->o = *o;
     j->note = (wdg_buf)WDG_BUF_INIT;
+    if (!(j->f = outset_open(s, dir, path, err)))
+        return err->code ? err->code : WDG_EOUTPUT;
     j->threaded = rep->opts.threads != 1 && pthread_create(&j->th, NULL, render_timeline, j) == 0;
+    return 0;
 }
 
 /* Waits for the rendering (or renders now); what it left out on stderr */
@@ -177,17 +193,22 @@ static void timeline_free(timeline_job *j)
 {
     if (j->threaded)
         pthread_join(j->th, NULL);
-    wdg_buf_free(&j->tl);
+    j->threaded = 0;
     wdg_buf_free(&j->note);
+    if (j->have_wakes) {
+        wdg_wakes_free(&j->wakes[0]);
+        wdg_wakes_free(&j->wakes[1]);
+    }
+    j->have_wakes = 0;
 }
 
-/* timeline.json into the set, what it left out on stderr */
-static int put_timeline(outset *s, const char *dir, const char *path, timeline_job *j,
-                        wdg_error *err)
+/* timeline.json finished, what it left out on stderr */
+static int put_timeline(timeline_job *j, wdg_error *err)
 {
+    uint64_t t0 = wdg_now_ns();
     int rc = timeline_finish(j, err);
-    if (rc == 0)
-        rc = outset_put(s, dir, path, &j->tl, err);
+    cli_stage("o.timeline", j->ns);
+    cli_stage("o.tl_wait", wdg_now_ns() - t0);
     if (rc == 0 && j->note.len)
         fprintf(stderr, "wedge: %.*s", (int)j->note.len, j->note.ptr);
     return rc;
@@ -195,10 +216,12 @@ static int put_timeline(outset *s, const char *dir, const char *path, timeline_j
 
 /* report.html into the set; svg is waitgraph.svg's bytes when there is one */
 static int put_html(outset *s, const char *dir, const char *path, const wdg_report *rep,
-                    const char *svg, size_t svg_len, const char *svg_note, wdg_error *err)
+                    const char *svg, size_t svg_len, const char *svg_note,
+                    const wdg_wakes *wakes, wdg_error *err)
 {
     wdg_buf page = WDG_BUF_INIT;
     wdg_html_opts ho = WDG_HTML_OPTS_INIT;
+    ho.wakes = wakes;
     ho.svg = svg;
     ho.svg_len = svg_len;
     ho.svg_note = svg_note;
@@ -214,10 +237,13 @@ static int write_dir(outset *s, const char *dir, const wdg_report *rep, const wd
 {
     wdg_buf csv = WDG_BUF_INIT, svg = WDG_BUF_INIT;
     timeline_job tj;
-    timeline_start(&tj, rep, tlo);
+    memset(&tj, 0, sizeof tj);
+    uint64_t t0 = wdg_now_ns();
     int rc = wdg_mkdir_p(dir, err);
     if (rc == 0)
         rc = outset_put(s, dir, "report.md", md, err);
+    if (rc == 0)   /* its file stays in the set: the job writes it as it goes */
+        rc = timeline_start(&tj, s, dir, "timeline.json", rep, tlo, err);
     if (rc == 0)
         rc = outset_put(s, dir, "report.json", json, err);
     if (rc == 0) {
@@ -230,8 +256,12 @@ static int write_dir(outset *s, const char *dir, const wdg_report *rep, const wd
         rc = outset_put(s, dir, "waitgraph.dot", &csv, err);
     }
     /* waitgraph.svg when Graphviz draws it; svg stays for report.html */
+    cli_stage("o.small", wdg_now_ns() - t0);
+    t0 = wdg_now_ns();
     if (rc == 0 && (rc = cli_render_svg(&csv, &svg, err)) >= 0)
         rc = rc == 0 ? outset_put(s, dir, "waitgraph.svg", &svg, err) : 0;
+    cli_stage("o.svg", wdg_now_ns() - t0);
+    t0 = wdg_now_ns();
     if (rc == 0) {
         wdg_buf_reset(&csv);
         wdg_report_families_dot(rep, &csv);
@@ -241,12 +271,16 @@ static int write_dir(outset *s, const char *dir, const wdg_report *rep, const wd
         wdg_outfile *f = outset_open(s, dir, "aligned-sequence.csv", err);
         rc = f ? wdg_report_aligned_csv(rep, f, err) : err->code ? err->code : WDG_EOUTPUT;
     }
+    cli_stage("o.aligned", wdg_now_ns() - t0);
     if (rc == 0)
-        rc = put_timeline(s, dir, "timeline.json", &tj, err);
+        rc = put_timeline(&tj, err);
+    t0 = wdg_now_ns();
     /* last, so that it can embed waitgraph.svg once that is drawn */
     if (rc == 0)
         rc = put_html(s, dir, "report.html", rep, svg.len ? svg.ptr : NULL, svg.len,
-                      "it is drawn only when Graphviz is installed", err);
+                      "it is drawn only when Graphviz is installed",
+                      tj.have_wakes ? tj.wakes : NULL, err);
+    cli_stage("o.html", wdg_now_ns() - t0);
     timeline_free(&tj);
     wdg_buf_free(&csv);
     wdg_buf_free(&svg);
@@ -262,8 +296,9 @@ static int write_files(outset *s, const wdg_report *rep, const report_args *a, c
     int rc = 0;
     if (a->timeline_path) {
         timeline_job tj;
-        timeline_start(&tj, rep, &a->tl);
-        rc = put_timeline(s, NULL, a->timeline_path, &tj, err);
+        rc = timeline_start(&tj, s, NULL, a->timeline_path, rep, &a->tl, err);
+        if (rc == 0)
+            rc = put_timeline(&tj, err);
         timeline_free(&tj);
     }
     if (rc == 0 && a->html_path) {
@@ -273,7 +308,7 @@ static int write_files(outset *s, const wdg_report *rep, const report_args *a, c
         rc = cli_render_svg(&dot, &svg, err);
         if (rc >= 0)
             rc = put_html(s, NULL, a->html_path, rep, svg.len ? svg.ptr : NULL, svg.len,
-                          "it is drawn only when Graphviz is installed", err);
+                          "it is drawn only when Graphviz is installed", NULL, err);
         wdg_buf_free(&dot);
         wdg_buf_free(&svg);
     }
@@ -287,8 +322,12 @@ static int write_files(outset *s, const wdg_report *rep, const report_args *a, c
     }
     if (rc == 0 && out_dir)
         rc = write_dir(s, out_dir, rep, md, json, &a->tl, err);
-    if (rc == 0)
-        return outset_commit(s, err);
+    if (rc == 0) {
+        uint64_t t0 = wdg_now_ns();
+        rc = outset_commit(s, err);
+        cli_stage("o.commit", wdg_now_ns() - t0);
+        return rc;
+    }
     outset_abort(s);
     return rc;
 }
@@ -387,6 +426,7 @@ int cmd_report(int argc, char **argv)
         wdg_report_markdown(rep, &md);
     if (json_path || args.out_dir)
         wdg_report_json(rep, &json);
+    cli_stage("o.md_json", wdg_now_ns() - t0);
     if (md.oom || json.oom) {
         rc = wdg_error_set(&err, WDG_ENOMEM, NULL, 0, "out of memory");
         goto done;

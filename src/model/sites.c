@@ -8,6 +8,7 @@
 
 #include "../base/arena.h"
 #include "../base/grow.h"
+#include "../base/numfmt.h"
 #include "../base/map.h"
 #include "../base/numparse.h"
 
@@ -145,12 +146,20 @@ char *wdg_addr_format(const wdg_sites *s, wdg_addr a, char *out, size_t cap)
         return out;
     if (wdg_sites_get(s, a, &m, &v) < 0)
         snprintf(out, cap, "?");
-    else if (m)
+    else if (m && strlen(m) + 20 <= cap) {   /* "+0x" and up to 16 digits fit */
+        size_t n = strlen(m);
+        memcpy(out, m, n);
+        memcpy(out + n, "+0x", 3);
+        wdg_fmt_hex(out + n + 3, v, 0, 1);
+    } else if (m)
         snprintf(out, cap, "%s+0x%llX", m, (unsigned long long)v);
-    else if (v <= UINT32_MAX)
-        snprintf(out, cap, "0x%08X", (unsigned)v);
-    else
-        snprintf(out, cap, "0x%08llX", (unsigned long long)v);
+    else {   /* "0x%08llX" by hand (the outputs write millions), cut to cap */
+        char t[20] = "0x";
+        size_t n = 2 + wdg_fmt_hex(t + 2, v, 8, 1);
+        n = n < cap ? n : cap - 1;
+        memcpy(out, t, n);
+        out[n] = 0;
+    }
     return out;
 }
 

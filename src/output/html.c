@@ -928,7 +928,7 @@ int wdg_report_html(const wdg_report *r, const wdg_html_opts *o, wdg_buf *out, w
         wdg_buf_puts(out, "<main>\n");
         verdict(out, r);
         roots(out, r);
-        rc = html_timelines(out, r, ks.cand_at_div, err);
+        rc = html_timelines(out, r, ks.cand_at_div, o ? o->wakes : NULL, err);
     }
     if (rc == 0) {
         keys(out, r, &ks);

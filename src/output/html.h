@@ -38,7 +38,9 @@ int64_t html_end_ns(const wdg_report *r, int side);
 void html_ladder_svg(wdg_buf *b, const wdg_report *r, size_t root);
 /* A timeline per thread pair; cand_at_div is the cand producer last
  * paired before the first divergence (WDG_NO_INDEX: none). */
-int html_timelines(wdg_buf *b, const wdg_report *r, size_t cand_at_div, wdg_error *err);
+/* wakes: both traces' wake-ups when the caller has them, else NULL */
+int html_timelines(wdg_buf *b, const wdg_report *r, size_t cand_at_div, const wdg_wakes *wakes,
+                   wdg_error *err);
 
 /* NULL-ended pieces, written one after the other */
 extern const char *const html_css[];

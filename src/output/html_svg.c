@@ -220,7 +220,8 @@ typedef struct tl_row {
 typedef struct tl_ctx {
     const wdg_report *r;
     wdg_buf *b;
-    wdg_wakes wakes[2];
+    const wdg_wakes *wakes;    /* the caller's, or own */
+    wdg_wakes own[2];
     int64_t scale;             /* ns across HTML_BINS */
     size_t cand_at_div;
     int *cover;                /* HTML_BINS + 1 */
@@ -545,7 +546,8 @@ static int64_t zoom(const wdg_report *r, int64_t span)
     return want;
 }
 
-int html_timelines(wdg_buf *b, const wdg_report *r, size_t cand_at_div, wdg_error *err)
+int html_timelines(wdg_buf *b, const wdg_report *r, size_t cand_at_div, const wdg_wakes *wakes,
+                   wdg_error *err)
 {
     tl_ctx c;
     memset(&c, 0, sizeof c);
@@ -560,10 +562,11 @@ int html_timelines(wdg_buf *b, const wdg_report *r, size_t cand_at_div, wdg_erro
     int rc = 0;
     if (!c.cover || !c.ticks || !c.rows)
         rc = wdg_error_set(err, WDG_ENOMEM, NULL, 0, "out of memory");
-    if (rc == 0)
-        rc = wdg_wakes_build(&c.wakes[0], r->ref, err);
-    if (rc == 0)
-        rc = wdg_wakes_build(&c.wakes[1], r->cand, err);
+    if (rc == 0 && !wakes)
+        rc = wdg_wakes_build(&c.own[0], r->ref, err);
+    if (rc == 0 && !wakes)
+        rc = wdg_wakes_build(&c.own[1], r->cand, err);
+    c.wakes = wakes ? wakes : c.own;
     if (rc == 0) {
         pick_rows(&c);
         wdg_buf_puts(b, "<section id=\"timelines\"><h2>Timelines</h2>\n<p>Each thread pair, the "
@@ -589,8 +592,8 @@ int html_timelines(wdg_buf *b, const wdg_report *r, size_t cand_at_div, wdg_erro
                            c.not_drawn, HTML_MAX_PAIRS);
         wdg_buf_puts(b, "</section>\n");
     }
-    wdg_wakes_free(&c.wakes[0]);
-    wdg_wakes_free(&c.wakes[1]);
+    wdg_wakes_free(&c.own[0]);
+    wdg_wakes_free(&c.own[1]);
     free(c.cover);
     free(c.ticks);
     free(c.rows);

@@ -11,6 +11,26 @@ enum { PID_REF = 1, PID_CAND = 2 };
 #define WHOLE_LIMIT 50000     /* events per engine drawn whole by default */
 #define TAIL_RESERVE 65536    /* bytes kept under the cap for the closing parts */
 
+enum { NAME_SLOTS = 64, NAME_CAP = 256 };
+
+/* The token names last made, by op and call site: a trace repeats a few
+ * tokens, and making a name (symbol lookup, printf) was a tenth of the
+ * file.  A slot holds the name wdg_token_name() wrote for its token. */
+typedef struct name_slot {
+    uint32_t op;
+    int used, has_lr;
+    wdg_addr lr;
+    const wdg_trace *t;
+    char name[NAME_CAP];
+} name_slot;
+
+/* The key texts last made, by key (as the names above). */
+typedef struct key_slot {
+    uint32_t key;
+    int used;
+    char text[160];
+} key_slot;
+
 typedef struct span2 {
     int64_t from, to;          /* rebased ns, inclusive */
 } span2;
@@ -21,14 +41,21 @@ typedef struct tl {
     wdg_jw w;
     wdg_buf *out;
     uint64_t cap;
-    wdg_wakes wakes[2];
+    const wdg_wakes *wakes;    /* the caller's (o->wakes), or own */
+    wdg_wakes own[2];
     span2 win[2];              /* per side; a second one for the default */
     span2 approach[2];
     int has_approach, whole;
     uint64_t flow_id;
     uint64_t outside, over_cap;   /* events left out */
     int capped;
-    size_t limit;              /* the current engine's end of budget */
+    uint64_t limit;            /* the current engine's end of budget */
+    wdg_outfile *file;         /* where out goes when it holds a MiB, or NULL */
+    uint64_t flushed;          /* bytes written to file so far */
+    int write_rc;              /* the first write's error */
+    wdg_error *err;
+    name_slot names[NAME_SLOTS];
+    key_slot keys[NAME_SLOTS];
 } tl;
 
 static const wdg_trace *trace_of(const tl *x, int side)
@@ -63,10 +90,24 @@ static int in_window(const tl *x, int side, int64_t ns)
     return x->has_approach && ns >= x->approach[side].from && ns <= x->approach[side].to;
 }
 
+/* the file's length so far */
+static uint64_t pos(const tl *x) { return x->flushed + x->out->len; }
+
+/* Writes out to the file once it holds a MiB (or at the end, force); out
+ * then starts again, small and in the cache. */
+static void spill(tl *x, int force)
+{
+    if (!x->file || x->write_rc || x->out->oom || (x->out->len < (1u << 20) && !force))
+        return;
+    x->write_rc = wdg_outfile_write(x->file, x->out->ptr ? x->out->ptr : "", x->out->len, x->err);
+    x->flushed += x->out->len;
+    wdg_buf_reset(x->out);
+}
+
 /* Is there room under the engine's share of the cap for one more event? */
 static int room(tl *x)
 {
-    if (!x->capped && x->out->len > x->limit)
+    if (!x->capped && pos(x) > x->limit)
         x->capped = 1;
     return !x->capped;
 }
@@ -74,7 +115,22 @@ static int room(tl *x)
 static void ts_member(wdg_jw *w, const char *key, int64_t ns)
 {
     wdg_jw_key(w, key);
-    wdg_jw_fixed(w, (double)ns / 1000.0, 3);
+    wdg_jw_ns_as_us(w, ns);
+}
+
+/* Event i's token name, as wdg_token_name() writes it (borrowed: valid
+ * until the next call) */
+static const char *token_name(tl *x, const wdg_trace *t, size_t i)
+{
+    const wdg_event *e = &t->events[i];
+    int has_lr = (e->flags & WDG_EV_LR) != 0;
+    wdg_addr lr = has_lr ? wdg_ev_lr(e) : 0;
+    name_slot *s = &x->names[(e->op * 31u + (uint32_t)lr * 17u) % NAME_SLOTS];
+    if (!s->used || s->t != t || s->op != e->op || s->has_lr != has_lr || s->lr != lr) {
+        wdg_token_name(x->r, t, i, s->name, sizeof s->name);
+        s->used = 1, s->t = t, s->op = e->op, s->has_lr = has_lr, s->lr = lr;
+    }
+    return s->name;
 }
 
 /* Opens one event object with its common members. */
@@ -146,20 +202,28 @@ static const char *key_text(const tl *x, uint32_t key, char *buf, size_t cap)
     return buf;
 }
 
-/* key, status, object, symbol and op of event i: the args of a producer */
-static void event_args(tl *x, int side, size_t i)
+/* key, status, object, symbol (sym, its token name) and op of event i:
+ * the args of a producer */
+static void event_args(tl *x, int side, size_t i, const char *sym)
 {
     const wdg_trace *t = trace_of(x, side);
     const wdg_event *e = &t->events[i];
     const uint32_t *keys = side ? x->r->keys.cand_key : x->r->keys.ref_key;
-    char kb[160], sym[256];
     uint32_t key = keys ? keys[i] : WDG_NO_KEY;
-    wdg_token_name(x->r, t, i, sym, sizeof sym);
     wdg_jw_kstring(&x->w, "op", wdg_ops_name(t->ops, e->op));
     wdg_jw_kstring(&x->w, "symbol", sym);
     wdg_jw_key(&x->w, "object");
     wdg_json_addr(&x->w, x->r, (e->flags & WDG_EV_OBJ) != 0, wdg_ev_obj(e));
-    wdg_jw_kstring(&x->w, "key", key_text(x, key, kb, sizeof kb));
+    const char *kt = NULL;
+    if (key != WDG_NO_KEY && key < x->r->keys.n) {   /* key_text(), kept by key */
+        key_slot *ks = &x->keys[key % NAME_SLOTS];
+        if (!ks->used || ks->key != key) {
+            key_text(x, key, ks->text, sizeof ks->text);
+            ks->used = 1, ks->key = key;
+        }
+        kt = ks->text;
+    }
+    wdg_jw_kstring(&x->w, "key", kt);
     if (key != WDG_NO_KEY && key < x->r->keys.n)
         wdg_jw_kstring(&x->w, "status", wdg_status_name(wdg_key_verdict(&x->r->keys, key)));
 }
@@ -192,13 +256,12 @@ static void wait_slice(tl *x, int side, const wdg_thread *th, size_t i)
     if (to < from)
         to = from;
     int wedged = end == WDG_NO_INDEX && th->state == WDG_TS_WEDGED;
-    char sym[256];
-    wdg_token_name(x->r, t, i, sym, sizeof sym);
+    const char *sym = token_name(x, t, i);
     ev_open(x, "X", sym, "wait", pid, th->tid, from);
     ts_member(&x->w, "dur", to - from);
     wdg_jw_key(&x->w, "args");
     wdg_jw_object(&x->w, WDG_JW_INLINE);
-    event_args(x, side, i);
+    event_args(x, side, i, sym);
     wdg_event_ext xe_buf, *xe = wdg_event_ext_of(t, &t->events[i], &xe_buf);
     if (xe && (t->events[i].flags & WDG_EV_OBJS)) {
         wdg_jw_key(&x->w, "objects");
@@ -237,13 +300,12 @@ static void wake_flows(tl *x, int side, size_t i)
 static void producer_instant(tl *x, int side, const wdg_thread *th, size_t i)
 {
     const wdg_trace *t = trace_of(x, side);
-    char sym[256];
-    wdg_token_name(x->r, t, i, sym, sizeof sym);
+    const char *sym = token_name(x, t, i);
     ev_open(x, "i", sym, "producer", side ? PID_CAND : PID_REF, th->tid, rel_ns(t, i));
     wdg_jw_kstring(&x->w, "s", "t");
     wdg_jw_key(&x->w, "args");
     wdg_jw_object(&x->w, WDG_JW_INLINE);
-    event_args(x, side, i);
+    event_args(x, side, i, sym);
     wdg_jw_end(&x->w);
     wdg_jw_end(&x->w);
 }
@@ -256,10 +318,11 @@ static void engine_events(tl *x, int side)
     const wdg_diagnosis *d = &x->r->diag;
     /* the reference gets half of what is left, the candidate the rest:
      * a cap never leaves an engine out */
-    size_t left = x->out->len + TAIL_RESERVE < x->cap ? x->cap - x->out->len - TAIL_RESERVE : 0;
-    x->limit = x->out->len + (side ? left : left / 2);
+    uint64_t left = pos(x) + TAIL_RESERVE < x->cap ? x->cap - pos(x) - TAIL_RESERVE : 0;
+    x->limit = pos(x) + (side ? left : left / 2);
     x->capped = 0;
-    for (size_t i = 0; i < t->n_events; i++) {
+    for (size_t i = 0; i < t->n_events && !x->write_rc; i++) {
+        spill(x, 0);
         const wdg_event *e = &t->events[i];
         int wait = wdg_ev_cat(t->ops, e) == WDG_CAT_WAIT || wdg_ev_cat(t->ops, e) == WDG_CAT_SIGNAL_WAIT;
         int producer = wdg_category_is_producer(wdg_ev_cat(t->ops, e));
@@ -497,26 +560,34 @@ static void other_data(tl *x, wdg_buf *note)
 
 static void tl_free(tl *x)
 {
-    wdg_wakes_free(&x->wakes[0]);
-    wdg_wakes_free(&x->wakes[1]);
+    wdg_wakes_free(&x->own[0]);
+    wdg_wakes_free(&x->own[1]);
 }
 
-int wdg_report_timeline(const wdg_report *r, const wdg_timeline_opts *o, wdg_buf *out,
-                        wdg_buf *note, wdg_error *err)
+static int render(const wdg_report *r, const wdg_timeline_opts *o, wdg_buf *out,
+                  wdg_outfile *file, wdg_buf *note, wdg_error *err)
 {
     tl x;
     memset(&x, 0, sizeof x);
     x.r = r;
     x.out = out;
+    x.file = file;
+    x.err = err;
     x.cap = o && o->cap ? o->cap : WDG_TIMELINE_CAP;
     if (o && o->has_window) {
         x.win[0] = x.win[1] = (span2){o->from, o->to};
     } else {
         default_window(&x);
     }
-    int rc = wdg_wakes_build(&x.wakes[0], r->ref, err);
-    if (rc == 0)
-        rc = wdg_wakes_build(&x.wakes[1], r->cand, err);
+    int rc = 0;
+    if (o && o->wakes) {
+        x.wakes = o->wakes;
+    } else {
+        x.wakes = x.own;
+        rc = wdg_wakes_build(&x.own[0], r->ref, err);
+        if (rc == 0)
+            rc = wdg_wakes_build(&x.own[1], r->cand, err);
+    }
     if (rc < 0) {
         tl_free(&x);
         return rc;
@@ -539,5 +610,22 @@ int wdg_report_timeline(const wdg_report *r, const wdg_timeline_opts *o, wdg_buf
     tl_free(&x);
     if (rc == 0 && (out->oom || (note && note->oom)))
         rc = wdg_error_set(err, WDG_ENOMEM, NULL, 0, "out of memory");
+    if (rc == 0)
+        spill(&x, 1);
+    return rc == 0 ? x.write_rc : rc;
+}
+
+int wdg_report_timeline(const wdg_report *r, const wdg_timeline_opts *o, wdg_buf *out,
+                        wdg_buf *note, wdg_error *err)
+{
+    return render(r, o, out, NULL, note, err);
+}
+
+int wdg_report_timeline_file(const wdg_report *r, const wdg_timeline_opts *o, wdg_outfile *f,
+                             wdg_buf *note, wdg_error *err)
+{
+    wdg_buf out = WDG_BUF_INIT;
+    int rc = render(r, o, &out, f, note, err);
+    wdg_buf_free(&out);
     return rc;
 }

@@ -99,6 +99,29 @@ static void numbers_in(const char *what)
     wdg_jw_general(&w, 1234567.0, 6);
     wdg_jw_end(&w);
     CHECK_STR(b.ptr, "[2.959, 1.23457e+06]");
+    /* ns as µs: by hand while exact, else the double's printf (and its
+     * point in this locale made '.'), as wdg_jw_fixed(ns / 1000.0, 3) */
+    const int64_t ns[] = {0, 1500, -1, 999999999999999, 1000000000000000, INT64_MIN, INT64_MAX};
+    for (size_t i = 0; i < sizeof ns / sizeof ns[0]; i++) {
+        wdg_buf want = WDG_BUF_INIT;
+        wdg_jw_init(&w, &want);
+        wdg_jw_fixed(&w, (double)ns[i] / 1000.0, 3);
+        wdg_buf_reset(&b);
+        wdg_jw_init(&w, &b);
+        wdg_jw_ns_as_us(&w, ns[i]);
+        CHECK_STR(b.ptr, want.ptr);
+        wdg_buf_free(&want);
+    }
+    CHECK_STR(b.ptr, "9223372036854776.000");   /* the double's digits */
+    wdg_buf_reset(&b);
+    wdg_jw_init(&w, &b);
+    wdg_jw_ns_as_us(&w, -1);
+    CHECK_STR(b.ptr, "-0.001");
+    /* a string plain up to its last byte, and one plain throughout */
+    wdg_buf_reset(&b);
+    wdg_buf_json_str(&b, "abc\"");
+    wdg_buf_json_str(&b, "xyz");
+    CHECK_STR(b.ptr, "\"abc\\\"\"\"xyz\"");
     wdg_buf_free(&b);
 }
 

@@ -5,6 +5,8 @@
     X(errors)          \
     X(jsonw)           \
     X(buf)             \
+    X(numfmt)          \
+    X(addr_format)     \
     X(ops)             \
     X(op_kinds)        \
     X(op_facts)        \
