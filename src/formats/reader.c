@@ -314,24 +314,46 @@ static int next_line_in(reader *r, wdg_source *src, uint64_t total, wdg_error *e
 /* --- the rest of a stream in segments, on two threads ----------------
  * Compressed input and stdin cannot be split like a plain file, but once
  * the format is known their decoded lines can: runs of whole lines
- * (wdg_source_read_lines, a few MiB each) are parsed in pairs, the first
- * here into the trace, the second on a thread of its own into a part
- * trace with a copy of the op table, which is then merged as load.c
- * merges a file's second chunk (wdg_part_adopt, wdg_part_merge): every
- * count, id, line number and sample equals a one-thread read's.  The
- * decoder thread decodes on meanwhile.  Parts hold their events unfolded
- * (a segment's worth), and the trace folds after each merge, so memory
- * stays bounded when folding. */
-enum { SEGMENT_DEFAULT = WDG_SOURCE_RUN_MAX };
+ * (wdg_source_read_lines, a few MiB each) go into a small queue of
+ * segments, numbered in line order, and are parsed by whichever thread is
+ * free: this one or a worker thread that lives as long as the read.  The
+ * segment next in line order, taken here, is parsed straight into the
+ * trace; any other is parsed into a part trace with a copy of the op table
+ * (made here, where the table changes), and the parts are merged in order
+ * as load.c merges a file's second chunk (wdg_part_adopt, wdg_part_merge):
+ * every count, id, line number, sample and first error equals a
+ * one-thread read's.  The decoder thread decodes on meanwhile.  Parts
+ * hold their events unfolded (a segment's worth), and the trace folds
+ * after each merge, so memory stays bounded (SEG_SLOTS segments) when
+ * folding. */
+enum { SEGMENT_DEFAULT = WDG_SOURCE_RUN_MAX, SEG_SLOTS = 4 };
 
 typedef struct seg_job {
     reader r;                   /* its own trace, record, op cache, op table */
     wdg_read_opts opts;         /* the caller's, without folding */
-    const char *data;
-    size_t len;
     wdg_error err;
     int rc;
 } seg_job;
+
+enum { SLOT_FREE, SLOT_READY, SLOT_BUSY, SLOT_DONE };
+
+typedef struct seg_slot {
+    char *buf;
+    size_t len;
+    uint64_t seq;               /* its place in line order */
+    int state;                  /* SLOT_* */
+    int prepared;               /* job is set up for a part */
+    seg_job job;
+} seg_slot;
+
+typedef struct seg_queue {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    seg_slot slot[SEG_SLOTS];
+    uint64_t next_seq, next_merge;
+    uint64_t by_worker;         /* segments the worker parsed */
+    int stop;
+} seg_queue;
 
 /* Parses a run of whole lines (each ends in '\n') as the source would
  * have handed them out: a line longer than the longest kept is cut to
@@ -363,30 +385,23 @@ static int parse_segment(reader *r, const char *p, size_t n, wdg_error *err)
     return 0;
 }
 
-static void *seg_main(void *arg)
-{
-    seg_job *j = arg;
-    j->rc = parse_segment(&j->r, j->data, j->len, &j->err);
-    return NULL;
-}
-
 static void seg_free(seg_job *j)
 {
     wdg_trace_free(j->r.t);
     free(j->r.rec);
     free(j->r.op_cache);
     wdg_ops_free(j->r.ops);
+    memset(j, 0, sizeof *j);
 }
 
-/* Starts parsing data on a thread: 0, or 1 when no thread or copy could
- * be had (then nothing started). */
-static int seg_start(seg_job *j, const reader *r, pthread_t *th, const char *data, size_t len)
+/* Sets j up to parse a segment into a part: 0, or 1 when its copy of the
+ * op table or its trace could not be had (then the segment waits for its
+ * turn and is parsed into the trace). */
+static int seg_prepare(seg_job *j, const reader *r)
 {
     memset(j, 0, sizeof *j);
     j->opts = *r->opts;
     j->opts.fold = 0;
-    j->data = data;
-    j->len = len;
     reader *w = &j->r;
     w->opts = &j->opts;
     w->fmt = r->fmt;
@@ -394,30 +409,27 @@ static int seg_start(seg_job *j, const reader *r, pthread_t *th, const char *dat
     w->ops = wdg_ops_clone(r->ops);
     w->rec = malloc(sizeof *w->rec);
     w->op_cache = calloc(OP_CACHE, sizeof *w->op_cache);
-    if (!w->ops || !w->rec || !w->op_cache || wdg_trace_new(&w->t, r->path, w->ops, &j->err) < 0)
-        goto fail;
+    if (!w->ops || !w->rec || !w->op_cache || wdg_trace_new(&w->t, r->path, w->ops, &j->err) < 0) {
+        seg_free(j);
+        return 1;
+    }
     w->name = r->name;
     w->t->format = r->fmt->name;
     w->fc = (wdg_format_ctx){w->t, w->ops, r->opts->templates, NULL};
     wdg_rec_init(w->rec, wdg_ops_sites(w->ops));
-    if (pthread_create(th, NULL, seg_main, j) == 0)
-        return 0;
-fail:
-    seg_free(j);
-    return 1;
+    return 0;
 }
 
-/* Joins the part and merges it after the trace's lines (rc: the trace's
- * own parse; its error comes first). */
-static int seg_finish(reader *r, seg_job *j, pthread_t th, int rc, wdg_error *err)
+/* Merges a parsed part after the trace's lines (its error, with its line
+ * shifted, when the parse failed). */
+static int seg_merge(reader *r, seg_job *j, wdg_error *err)
 {
-    pthread_join(th, NULL);
     wdg_trace *t = r->t;
-    if (rc == 0 && j->rc < 0) {
+    int rc = j->rc;
+    if (rc < 0) {
         *err = j->err;
         if (err->line)
             err->line += t->lines;
-        rc = j->rc;
     }
     if (rc == 0)
         rc = wdg_part_adopt(j->r.t, j->r.ops, r->ops, err);
@@ -431,28 +443,148 @@ static int seg_finish(reader *r, seg_job *j, pthread_t th, int rc, wdg_error *er
     return rc;
 }
 
-/* One pair of segments (or one, or one at the end): a read ahead while
- * the thread parses (*ahead_len, 0 when none). */
-static int seg_pair(reader *r, wdg_source *src, char *a, size_t alen, char *b, size_t cap,
-                    size_t *ahead_len, wdg_error *err)
+/* The READY slot first in line order that the caller may parse (the
+ * worker only prepared ones, this thread also the next in order). */
+static seg_slot *seg_ready(seg_queue *q, int worker)
 {
-    size_t blen = 0;
-    seg_job j;
-    pthread_t th;
-    *ahead_len = 0;
-    int got_b = wdg_source_read_lines(src, b, cap, &blen);
-    /* a second parser only while the decoder keeps ahead: when decoding is
-     * what takes longest (gzip), a third busy thread on two cores would
-     * slow it down */
-    if (!got_b || wdg_source_ready(src) < cap / 2 || seg_start(&j, r, &th, b, blen) != 0) {
-        int rc = parse_segment(r, a, alen, err);
-        return rc == 0 && got_b ? parse_segment(r, b, blen, err) : rc;
+    seg_slot *best = NULL;
+    for (int i = 0; i < SEG_SLOTS; i++) {
+        seg_slot *s = &q->slot[i];
+        if (s->state == SLOT_READY && (s->prepared || (!worker && s->seq == q->next_merge)) &&
+            (!best || s->seq < best->seq))
+            best = s;
     }
-    r->t->chunks += 2;
-    int rc = parse_segment(r, a, alen, err);
-    if (rc == 0 && !wdg_source_read_lines(src, a, cap, ahead_len))
-        *ahead_len = 0;
-    return seg_finish(r, &j, th, rc, err);
+    return best;
+}
+
+static seg_slot *seg_with(seg_queue *q, int state)
+{
+    for (int i = 0; i < SEG_SLOTS; i++)
+        if (q->slot[i].state == state && (state != SLOT_DONE || q->slot[i].seq == q->next_merge))
+            return &q->slot[i];
+    return NULL;
+}
+
+static void *seg_worker(void *arg)
+{
+    seg_queue *q = arg;
+    pthread_mutex_lock(&q->mu);
+    for (;;) {
+        seg_slot *s = q->stop ? NULL : seg_ready(q, 1);
+        if (!s && q->stop)
+            break;
+        if (!s) {
+            pthread_cond_wait(&q->cv, &q->mu);
+            continue;
+        }
+        s->state = SLOT_BUSY;
+        pthread_mutex_unlock(&q->mu);
+        s->job.rc = parse_segment(&s->job.r, s->buf, s->len, &s->job.err);
+        pthread_mutex_lock(&q->mu);
+        s->state = SLOT_DONE;
+        q->by_worker++;
+        pthread_cond_broadcast(&q->cv);
+    }
+    pthread_mutex_unlock(&q->mu);
+    return NULL;
+}
+
+/* Parses s on this thread: into the trace when it is next in order, else
+ * into its part.  Called and returns with the lock held. */
+static int seg_parse_here(seg_queue *q, reader *r, seg_slot *s, wdg_error *err)
+{
+    int direct = s->seq == q->next_merge, rc = 0;
+    s->state = SLOT_BUSY;
+    pthread_mutex_unlock(&q->mu);
+    if (direct) {
+        if (s->prepared)
+            seg_free(&s->job);
+        rc = parse_segment(r, s->buf, s->len, err);
+    } else {
+        s->job.rc = parse_segment(&s->job.r, s->buf, s->len, &s->job.err);
+    }
+    pthread_mutex_lock(&q->mu);
+    s->prepared = 0;
+    s->state = direct ? SLOT_FREE : SLOT_DONE;
+    if (direct)
+        q->next_merge++;
+    return rc;
+}
+
+/* Reads the next segment into a free slot s (the lock not held): 1 when
+ * one came, 0 when the source has no run of whole lines next. */
+static int seg_fill(seg_queue *q, reader *r, wdg_source *src, seg_slot *s, size_t cap)
+{
+    if (!wdg_source_read_lines(src, s->buf, cap, &s->len))
+        return 0;
+    int prep = seg_prepare(&s->job, r) == 0;
+    pthread_mutex_lock(&q->mu);
+    s->prepared = prep;
+    s->seq = q->next_seq++;
+    s->state = SLOT_READY;
+    pthread_cond_broadcast(&q->cv);
+    pthread_mutex_unlock(&q->mu);
+    return 1;
+}
+
+/* Runs the queue until the source has no run of whole lines next (*more
+ * = 0 then) and every segment is in the trace, or an error. */
+static int seg_run(seg_queue *q, reader *r, wdg_source *src, size_t cap, wdg_error *err)
+{
+    int stalled = 0, rc = 0;
+    pthread_mutex_lock(&q->mu);
+    while (rc == 0) {
+        seg_slot *s = seg_with(q, SLOT_DONE);
+        if (s) {
+            /* the next part in order: merge it */
+            pthread_mutex_unlock(&q->mu);
+            rc = seg_merge(r, &s->job, err);
+            pthread_mutex_lock(&q->mu);
+            s->state = SLOT_FREE;
+            q->next_merge++;
+            continue;
+        }
+        seg_slot *fr = stalled ? NULL : seg_with(q, SLOT_FREE);
+        seg_slot *rd = seg_ready(q, 0);
+        /* read ahead while the decoder has a segment ready, so that it
+         * keeps decoding; block on it only with nothing else to do */
+        if (fr) {
+            pthread_mutex_unlock(&q->mu);
+            if (!rd || wdg_source_ready(src) >= cap) {
+                stalled = !seg_fill(q, r, src, fr, cap);
+                pthread_mutex_lock(&q->mu);
+                continue;
+            }
+            pthread_mutex_lock(&q->mu);
+            rd = seg_ready(q, 0);
+        }
+        if (rd) {
+            rc = seg_parse_here(q, r, rd, err);
+            continue;
+        }
+        if (stalled && q->next_merge == q->next_seq)
+            break;
+        pthread_cond_wait(&q->cv, &q->mu);
+    }
+    pthread_mutex_unlock(&q->mu);
+    return rc;
+}
+
+/* Stops the worker and frees what the queue holds. */
+static void seg_end(seg_queue *q, pthread_t th)
+{
+    pthread_mutex_lock(&q->mu);
+    q->stop = 1;
+    pthread_cond_broadcast(&q->cv);
+    pthread_mutex_unlock(&q->mu);
+    pthread_join(th, NULL);
+    for (int i = 0; i < SEG_SLOTS; i++) {
+        if (q->slot[i].prepared || q->slot[i].state == SLOT_DONE)
+            seg_free(&q->slot[i].job);
+        free(q->slot[i].buf);
+    }
+    pthread_cond_destroy(&q->cv);
+    pthread_mutex_destroy(&q->mu);
 }
 
 /* 1 when segments cannot be had (nothing read), else as read_lines. */
@@ -463,23 +595,43 @@ static int read_segments(reader *r, wdg_source *src, wdg_error *err)
         return 1;   /* a format with state across lines */
     size_t cap = r->opts->chunk_min && r->opts->chunk_min < SEGMENT_DEFAULT ? r->opts->chunk_min
                                                                             : SEGMENT_DEFAULT;
-    char *a = malloc(cap), *b = malloc(cap);
-    size_t alen = 0;
-    int rc = a && b ? 0 : 1;
-    while (rc == 0) {
-        if (!alen && !wdg_source_read_lines(src, a, cap, &alen)) {
-            /* a line that is no run of whole lines: the ordinary way */
-            alen = 0;
-            if ((rc = next_line_in(r, src, 0, err)) > 0)
+    seg_queue q;
+    memset(&q, 0, sizeof q);
+    for (int i = 0; i < SEG_SLOTS; i++)
+        if (!(q.slot[i].buf = malloc(cap))) {
+            for (int k = 0; k < i; k++)
+                free(q.slot[k].buf);
+            return 1;
+        }
+    pthread_t th;
+    int rc = 1;
+    if (pthread_mutex_init(&q.mu, NULL) == 0) {
+        if (pthread_cond_init(&q.cv, NULL) == 0) {
+            if (pthread_create(&th, NULL, seg_worker, &q) == 0)
                 rc = 0;
             else
-                break;
-            continue;
+                pthread_cond_destroy(&q.cv);
         }
-        rc = seg_pair(r, src, a, alen, b, cap, &alen, err);
+        if (rc)
+            pthread_mutex_destroy(&q.mu);
     }
-    free(a);
-    free(b);
+    if (rc) {
+        for (int i = 0; i < SEG_SLOTS; i++)
+            free(q.slot[i].buf);
+        return 1;
+    }
+    while (rc == 0) {
+        if ((rc = seg_run(&q, r, src, cap, err)) < 0)
+            break;
+        /* a line that is no run of whole lines: the ordinary way */
+        if ((rc = next_line_in(r, src, 0, err)) > 0)
+            rc = 0;
+        else
+            break;
+    }
+    seg_end(&q, th);
+    if (q.by_worker && q.next_seq >= 2)
+        r->t->chunks = (unsigned)q.next_seq;
     return rc;
 }
 
