@@ -351,7 +351,6 @@ typedef struct seg_queue {
     pthread_cond_t cv;
     seg_slot slot[SEG_SLOTS];
     uint64_t next_seq, next_merge;
-    uint64_t by_worker;         /* segments the worker parsed */
     int stop;
 } seg_queue;
 
@@ -482,7 +481,6 @@ static void *seg_worker(void *arg)
         s->job.rc = parse_segment(&s->job.r, s->buf, s->len, &s->job.err);
         pthread_mutex_lock(&q->mu);
         s->state = SLOT_DONE;
-        q->by_worker++;
         pthread_cond_broadcast(&q->cv);
     }
     pthread_mutex_unlock(&q->mu);
@@ -630,7 +628,8 @@ static int read_segments(reader *r, wdg_source *src, wdg_error *err)
             break;
     }
     seg_end(&q, th);
-    if (q.by_worker && q.next_seq >= 2)
+    /* the segments of the queue, whichever thread parsed them */
+    if (q.next_seq >= 2)
         r->t->chunks = (unsigned)q.next_seq;
     return rc;
 }
