@@ -315,17 +315,19 @@ static int next_line_in(reader *r, wdg_source *src, uint64_t total, wdg_error *e
  * Compressed input and stdin cannot be split like a plain file, but once
  * the format is known their decoded lines can: runs of whole lines
  * (wdg_source_read_lines, a few MiB each) go into a small queue of
- * segments, numbered in line order, and are parsed by whichever thread is
- * free: this one or a worker thread that lives as long as the read.  The
- * segment next in line order, taken here, is parsed straight into the
- * trace; any other is parsed into a part trace with a copy of the op table
- * (made here, where the table changes), and the parts are merged in order
- * as load.c merges a file's second chunk (wdg_part_adopt, wdg_part_merge):
- * every count, id, line number, sample and first error equals a
- * one-thread read's.  The decoder thread decodes on meanwhile.  Parts
- * hold their events unfolded (a segment's worth), and the trace folds
- * after each merge, so memory stays bounded (SEG_SLOTS segments) when
- * folding. */
+ * segments, numbered in the order they are read, and are read and parsed
+ * by whichever thread is free: this one or a worker thread that lives as
+ * long as the read.  The segment next in line order, taken here, is parsed
+ * straight into the trace; any other is parsed into a part trace with a
+ * copy of the op table as it was when the queue started (ops only grow
+ * and a part maps its ops back by name, so any earlier table will do, and
+ * that one never changes while it is copied), and the parts are merged
+ * here in order as load.c merges a file's second chunk (wdg_part_adopt,
+ * wdg_part_merge): every count, id, line number, sample and first error
+ * equals a one-thread read's.  The decoder thread decodes on meanwhile.
+ * Parts hold their events unfolded (a segment's worth), and the trace
+ * folds after each merge, so memory stays bounded (SEG_SLOTS segments)
+ * when folding. */
 enum { SEGMENT_DEFAULT = WDG_SOURCE_RUN_MAX, SEG_SLOTS = 4 };
 
 typedef struct seg_job {
@@ -342,7 +344,7 @@ typedef struct seg_slot {
     size_t len;
     uint64_t seq;               /* its place in line order */
     int state;                  /* SLOT_* */
-    int prepared;               /* job is set up for a part */
+    int no_part;                /* no part could be set up: parsed into the trace */
     seg_job job;
 } seg_slot;
 
@@ -351,6 +353,12 @@ typedef struct seg_queue {
     pthread_cond_t cv;
     seg_slot slot[SEG_SLOTS];
     uint64_t next_seq, next_merge;
+    const reader *r;            /* read only by the worker: fmt, opts, names */
+    wdg_ops *base;              /* the op table parts start from */
+    wdg_source *src;
+    size_t cap;
+    int reading;                /* a thread is in wdg_source_read_lines */
+    int stalled;                /* no run of whole lines next: drain, one line */
     int stop;
 } seg_queue;
 
@@ -394,10 +402,10 @@ static void seg_free(seg_job *j)
 }
 
 /* Sets j up to parse a segment into a part: 0, or 1 when its copy of the
- * op table or its trace could not be had (then the segment waits for its
- * turn and is parsed into the trace). */
-static int seg_prepare(seg_job *j, const reader *r)
+ * op table or its trace could not be had. */
+static int seg_prepare(seg_job *j, const seg_queue *q)
 {
+    const reader *r = q->r;
     memset(j, 0, sizeof *j);
     j->opts = *r->opts;
     j->opts.fold = 0;
@@ -405,7 +413,7 @@ static int seg_prepare(seg_job *j, const reader *r)
     w->opts = &j->opts;
     w->fmt = r->fmt;
     w->decided = 1;
-    w->ops = wdg_ops_clone(r->ops);
+    w->ops = wdg_ops_clone(q->base);
     w->rec = malloc(sizeof *w->rec);
     w->op_cache = calloc(OP_CACHE, sizeof *w->op_cache);
     if (!w->ops || !w->rec || !w->op_cache || wdg_trace_new(&w->t, r->path, w->ops, &j->err) < 0) {
@@ -443,13 +451,13 @@ static int seg_merge(reader *r, seg_job *j, wdg_error *err)
 }
 
 /* The READY slot first in line order that the caller may parse (the
- * worker only prepared ones, this thread also the next in order). */
+ * worker only into a part, this thread also the next in order). */
 static seg_slot *seg_ready(seg_queue *q, int worker)
 {
     seg_slot *best = NULL;
     for (int i = 0; i < SEG_SLOTS; i++) {
         seg_slot *s = &q->slot[i];
-        if (s->state == SLOT_READY && (s->prepared || (!worker && s->seq == q->next_merge)) &&
+        if (s->state == SLOT_READY && (!s->no_part || (!worker && s->seq == q->next_merge)) &&
             (!best || s->seq < best->seq))
             best = s;
     }
@@ -464,73 +472,87 @@ static seg_slot *seg_with(seg_queue *q, int state)
     return NULL;
 }
 
+/* Parses s into its part.  Called and returns with the lock held. */
+static void seg_parse_part(seg_queue *q, seg_slot *s)
+{
+    s->state = SLOT_BUSY;
+    pthread_mutex_unlock(&q->mu);
+    int ok = seg_prepare(&s->job, q) == 0;
+    if (ok)
+        s->job.rc = parse_segment(&s->job.r, s->buf, s->len, &s->job.err);
+    pthread_mutex_lock(&q->mu);
+    s->no_part = !ok;
+    s->state = ok ? SLOT_DONE : SLOT_READY;
+    pthread_cond_broadcast(&q->cv);
+}
+
+/* Reads the next segment into free slot s when no other thread reads.
+ * Called and returns with the lock held. */
+static void seg_fill(seg_queue *q, seg_slot *s)
+{
+    q->reading = 1;
+    s->state = SLOT_BUSY;
+    pthread_mutex_unlock(&q->mu);
+    int got = wdg_source_read_lines(q->src, s->buf, q->cap, &s->len);
+    pthread_mutex_lock(&q->mu);
+    q->reading = 0;
+    if (got) {
+        s->seq = q->next_seq++;
+        s->no_part = 0;
+        s->state = SLOT_READY;
+    } else {
+        s->state = SLOT_FREE;
+        q->stalled = 1;
+    }
+    pthread_cond_broadcast(&q->cv);
+}
+
+/* A free slot to read into, when reading is due. */
+static seg_slot *seg_to_fill(seg_queue *q)
+{
+    return q->reading || q->stalled ? NULL : seg_with(q, SLOT_FREE);
+}
+
 static void *seg_worker(void *arg)
 {
     seg_queue *q = arg;
     pthread_mutex_lock(&q->mu);
-    for (;;) {
-        seg_slot *s = q->stop ? NULL : seg_ready(q, 1);
-        if (!s && q->stop)
-            break;
-        if (!s) {
+    while (!q->stop) {
+        seg_slot *s = seg_ready(q, 1);
+        if (s) {
+            seg_parse_part(q, s);
+        } else if ((s = seg_to_fill(q))) {
+            seg_fill(q, s);
+        } else {
             pthread_cond_wait(&q->cv, &q->mu);
-            continue;
         }
-        s->state = SLOT_BUSY;
-        pthread_mutex_unlock(&q->mu);
-        s->job.rc = parse_segment(&s->job.r, s->buf, s->len, &s->job.err);
-        pthread_mutex_lock(&q->mu);
-        s->state = SLOT_DONE;
-        pthread_cond_broadcast(&q->cv);
     }
     pthread_mutex_unlock(&q->mu);
     return NULL;
 }
 
-/* Parses s on this thread: into the trace when it is next in order, else
- * into its part.  Called and returns with the lock held. */
+/* Parses s straight into the trace (it is next in order).  Called and
+ * returns with the lock held. */
 static int seg_parse_here(seg_queue *q, reader *r, seg_slot *s, wdg_error *err)
 {
-    int direct = s->seq == q->next_merge, rc = 0;
     s->state = SLOT_BUSY;
     pthread_mutex_unlock(&q->mu);
-    if (direct) {
-        if (s->prepared)
-            seg_free(&s->job);
-        rc = parse_segment(r, s->buf, s->len, err);
-    } else {
-        s->job.rc = parse_segment(&s->job.r, s->buf, s->len, &s->job.err);
-    }
+    int rc = parse_segment(r, s->buf, s->len, err);
     pthread_mutex_lock(&q->mu);
-    s->prepared = 0;
-    s->state = direct ? SLOT_FREE : SLOT_DONE;
-    if (direct)
-        q->next_merge++;
+    s->state = SLOT_FREE;
+    q->next_merge++;
+    pthread_cond_broadcast(&q->cv);
     return rc;
 }
 
-/* Reads the next segment into a free slot s (the lock not held): 1 when
- * one came, 0 when the source has no run of whole lines next. */
-static int seg_fill(seg_queue *q, reader *r, wdg_source *src, seg_slot *s, size_t cap)
+/* Runs the queue until the source has no run of whole lines next and
+ * every segment is in the trace, or an error. */
+static int seg_run(seg_queue *q, reader *r, wdg_error *err)
 {
-    if (!wdg_source_read_lines(src, s->buf, cap, &s->len))
-        return 0;
-    int prep = seg_prepare(&s->job, r) == 0;
+    int rc = 0;
     pthread_mutex_lock(&q->mu);
-    s->prepared = prep;
-    s->seq = q->next_seq++;
-    s->state = SLOT_READY;
+    q->stalled = 0;
     pthread_cond_broadcast(&q->cv);
-    pthread_mutex_unlock(&q->mu);
-    return 1;
-}
-
-/* Runs the queue until the source has no run of whole lines next (*more
- * = 0 then) and every segment is in the trace, or an error. */
-static int seg_run(seg_queue *q, reader *r, wdg_source *src, size_t cap, wdg_error *err)
-{
-    int stalled = 0, rc = 0;
-    pthread_mutex_lock(&q->mu);
     while (rc == 0) {
         seg_slot *s = seg_with(q, SLOT_DONE);
         if (s) {
@@ -540,29 +562,19 @@ static int seg_run(seg_queue *q, reader *r, wdg_source *src, size_t cap, wdg_err
             pthread_mutex_lock(&q->mu);
             s->state = SLOT_FREE;
             q->next_merge++;
-            continue;
-        }
-        seg_slot *fr = stalled ? NULL : seg_with(q, SLOT_FREE);
-        seg_slot *rd = seg_ready(q, 0);
-        /* read ahead while the decoder has a segment ready, so that it
-         * keeps decoding; block on it only with nothing else to do */
-        if (fr) {
-            pthread_mutex_unlock(&q->mu);
-            if (!rd || wdg_source_ready(src) >= cap) {
-                stalled = !seg_fill(q, r, src, fr, cap);
-                pthread_mutex_lock(&q->mu);
-                continue;
-            }
-            pthread_mutex_lock(&q->mu);
-            rd = seg_ready(q, 0);
-        }
-        if (rd) {
-            rc = seg_parse_here(q, r, rd, err);
-            continue;
-        }
-        if (stalled && q->next_merge == q->next_seq)
+            pthread_cond_broadcast(&q->cv);
+        } else if ((s = seg_ready(q, 0))) {
+            if (s->seq == q->next_merge)
+                rc = seg_parse_here(q, r, s, err);
+            else
+                seg_parse_part(q, s);
+        } else if ((s = seg_to_fill(q))) {
+            seg_fill(q, s);
+        } else if (q->stalled && !q->reading && q->next_merge == q->next_seq) {
             break;
-        pthread_cond_wait(&q->cv, &q->mu);
+        } else {
+            pthread_cond_wait(&q->cv, &q->mu);
+        }
     }
     pthread_mutex_unlock(&q->mu);
     return rc;
@@ -577,12 +589,40 @@ static void seg_end(seg_queue *q, pthread_t th)
     pthread_mutex_unlock(&q->mu);
     pthread_join(th, NULL);
     for (int i = 0; i < SEG_SLOTS; i++) {
-        if (q->slot[i].prepared || q->slot[i].state == SLOT_DONE)
+        if (q->slot[i].state == SLOT_DONE)
             seg_free(&q->slot[i].job);
         free(q->slot[i].buf);
     }
+    wdg_ops_free(q->base);
     pthread_cond_destroy(&q->cv);
     pthread_mutex_destroy(&q->mu);
+}
+
+/* The queue's buffers, lock and worker: 0, or 1 when any cannot be had
+ * (then nothing is left). */
+static int seg_start(seg_queue *q, pthread_t *th)
+{
+    int rc = 1;
+    q->base = wdg_ops_clone(q->r->ops);
+    for (int i = 0; i < SEG_SLOTS; i++)
+        if (!(q->slot[i].buf = malloc(q->cap)))
+            q->base = (wdg_ops_free(q->base), NULL);
+    if (q->base && pthread_mutex_init(&q->mu, NULL) == 0) {
+        if (pthread_cond_init(&q->cv, NULL) == 0) {
+            if (pthread_create(th, NULL, seg_worker, q) == 0)
+                rc = 0;
+            else
+                pthread_cond_destroy(&q->cv);
+        }
+        if (rc)
+            pthread_mutex_destroy(&q->mu);
+    }
+    if (rc) {
+        for (int i = 0; i < SEG_SLOTS; i++)
+            free(q->slot[i].buf);
+        wdg_ops_free(q->base);
+    }
+    return rc;
 }
 
 /* 1 when segments cannot be had (nothing read), else as read_lines. */
@@ -591,37 +631,21 @@ static int read_segments(reader *r, wdg_source *src, wdg_error *err)
     const wdg_format_def *f = r->fmt;
     if (!f || f->state_new || f->note_unbound || f->finish)
         return 1;   /* a format with state across lines */
-    size_t cap = r->opts->chunk_min && r->opts->chunk_min < SEGMENT_DEFAULT ? r->opts->chunk_min
-                                                                            : SEGMENT_DEFAULT;
     seg_queue q;
     memset(&q, 0, sizeof q);
-    for (int i = 0; i < SEG_SLOTS; i++)
-        if (!(q.slot[i].buf = malloc(cap))) {
-            for (int k = 0; k < i; k++)
-                free(q.slot[k].buf);
-            return 1;
-        }
+    q.r = r;
+    q.src = src;
+    q.cap = r->opts->chunk_min && r->opts->chunk_min < SEGMENT_DEFAULT ? r->opts->chunk_min
+                                                                      : SEGMENT_DEFAULT;
     pthread_t th;
-    int rc = 1;
-    if (pthread_mutex_init(&q.mu, NULL) == 0) {
-        if (pthread_cond_init(&q.cv, NULL) == 0) {
-            if (pthread_create(&th, NULL, seg_worker, &q) == 0)
-                rc = 0;
-            else
-                pthread_cond_destroy(&q.cv);
-        }
-        if (rc)
-            pthread_mutex_destroy(&q.mu);
-    }
-    if (rc) {
-        for (int i = 0; i < SEG_SLOTS; i++)
-            free(q.slot[i].buf);
+    if (seg_start(&q, &th) != 0)
         return 1;
-    }
-    while (rc == 0) {
-        if ((rc = seg_run(&q, r, src, cap, err)) < 0)
+    int rc;
+    for (;;) {
+        if ((rc = seg_run(&q, r, err)) < 0)
             break;
-        /* a line that is no run of whole lines: the ordinary way */
+        /* a line that is no run of whole lines: the ordinary way, while
+         * the worker waits (stalled) */
         if ((rc = next_line_in(r, src, 0, err)) > 0)
             rc = 0;
         else
