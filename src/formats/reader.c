@@ -8,6 +8,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "../input/source.h"
 #include "../base/grow.h"
@@ -513,16 +514,37 @@ static seg_slot *seg_to_fill(seg_queue *q)
     return q->reading || q->stalled ? NULL : seg_with(q, SLOT_FREE);
 }
 
+/* Whether the worker may parse a part: while the decoder keeps half a
+ * segment ahead (always for plain stdin and at the end).  When decoding
+ * is what takes longest (gzip), or when the other trace of a pair keeps
+ * the second core busy, a third busy thread would only slow the decoder
+ * and cost the parts' merging.  The source is asked only while no thread
+ * reads from it. */
+static int seg_ahead(seg_queue *q)
+{
+    return q->stalled || (!q->reading && wdg_source_ready(q->src) >= q->cap / 2);
+}
+
 static void *seg_worker(void *arg)
 {
     seg_queue *q = arg;
     pthread_mutex_lock(&q->mu);
     while (!q->stop) {
         seg_slot *s = seg_ready(q, 1);
-        if (s) {
+        if (s && seg_ahead(q)) {
             seg_parse_part(q, s);
         } else if ((s = seg_to_fill(q))) {
             seg_fill(q, s);
+        } else if (seg_ready(q, 1)) {
+            /* the decoder behind: look again soon, it does not signal */
+            struct timespec at;
+            clock_gettime(CLOCK_REALTIME, &at);
+            at.tv_nsec += 1000000;
+            if (at.tv_nsec >= 1000000000) {
+                at.tv_sec++;
+                at.tv_nsec -= 1000000000;
+            }
+            pthread_cond_timedwait(&q->cv, &q->mu, &at);
         } else {
             pthread_cond_wait(&q->cv, &q->mu);
         }
