@@ -8,6 +8,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "../input/source.h"
 #include "../base/grow.h"
@@ -319,24 +320,53 @@ static int next_line_in(reader *r, wdg_source *src, uint64_t total, wdg_error *e
 /* --- the rest of a stream in segments, on two threads ----------------
  * Compressed input and stdin cannot be split like a plain file, but once
  * the format is known their decoded lines can: runs of whole lines
- * (wdg_source_read_lines, a few MiB each) are parsed in pairs, the first
- * here into the trace, the second on a thread of its own into a part
- * trace with a copy of the op table, which is then merged as load.c
- * merges a file's second chunk (wdg_part_adopt, wdg_part_merge): every
- * count, id, line number and sample equals a one-thread read's.  The
- * decoder thread decodes on meanwhile.  Parts hold their events unfolded
- * (a segment's worth), and the trace folds after each merge, so memory
- * stays bounded when folding. */
-enum { SEGMENT_DEFAULT = WDG_SOURCE_RUN_MAX };
+ * (wdg_source_read_lines, a few MiB each) go into a small queue of
+ * segments, numbered in the order they are read, and are read and parsed
+ * by whichever thread is free: this one or a worker thread that lives as
+ * long as the read.  The segment next in line order, taken here, is parsed
+ * straight into the trace; any other is parsed into a part trace with a
+ * copy of the op table as it was when the queue started (ops only grow
+ * and a part maps its ops back by name, so any earlier table will do, and
+ * that one never changes while it is copied), and the parts are merged
+ * here in order as load.c merges a file's second chunk (wdg_part_adopt,
+ * wdg_part_merge): every count, id, line number, sample and first error
+ * equals a one-thread read's.  The decoder thread decodes on meanwhile.
+ * Parts hold their events unfolded (a segment's worth), and the trace
+ * folds after each merge, so memory stays bounded (SEG_SLOTS segments)
+ * when folding. */
+enum { SEGMENT_DEFAULT = WDG_SOURCE_RUN_MAX, SEG_SLOTS = 4 };
 
 typedef struct seg_job {
     reader r;                   /* its own trace, record, op cache, op table */
     wdg_read_opts opts;         /* the caller's, without folding */
-    const char *data;
-    size_t len;
     wdg_error err;
     int rc;
 } seg_job;
+
+enum { SLOT_FREE, SLOT_READY, SLOT_BUSY, SLOT_DONE };
+
+typedef struct seg_slot {
+    char *buf;
+    size_t len;
+    uint64_t seq;               /* its place in line order */
+    int state;                  /* SLOT_* */
+    int no_part;                /* no part could be set up: parsed into the trace */
+    seg_job job;
+} seg_slot;
+
+typedef struct seg_queue {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    seg_slot slot[SEG_SLOTS];
+    uint64_t next_seq, next_merge;
+    const reader *r;            /* read only by the worker: fmt, opts, names */
+    wdg_ops *base;              /* the op table parts start from */
+    wdg_source *src;
+    size_t cap;
+    int reading;                /* a thread is in wdg_source_read_lines */
+    int stalled;                /* no run of whole lines next: drain, one line */
+    int stop;
+} seg_queue;
 
 /* Parses a run of whole lines (each ends in '\n') as the source would
  * have handed them out: a line longer than the longest kept is cut to
@@ -368,61 +398,51 @@ static int parse_segment(reader *r, const char *p, size_t n, wdg_error *err)
     return 0;
 }
 
-static void *seg_main(void *arg)
-{
-    seg_job *j = arg;
-    j->rc = parse_segment(&j->r, j->data, j->len, &j->err);
-    return NULL;
-}
-
 static void seg_free(seg_job *j)
 {
     wdg_trace_free(j->r.t);
     free(j->r.rec);
     free(j->r.op_cache);
     wdg_ops_free(j->r.ops);
+    memset(j, 0, sizeof *j);
 }
 
-/* Starts parsing data on a thread: 0, or 1 when no thread or copy could
- * be had (then nothing started). */
-static int seg_start(seg_job *j, const reader *r, pthread_t *th, const char *data, size_t len)
+/* Sets j up to parse a segment into a part: 0, or 1 when its copy of the
+ * op table or its trace could not be had. */
+static int seg_prepare(seg_job *j, const seg_queue *q)
 {
+    const reader *r = q->r;
     memset(j, 0, sizeof *j);
     j->opts = *r->opts;
     j->opts.fold = 0;
-    j->data = data;
-    j->len = len;
     reader *w = &j->r;
     w->opts = &j->opts;
     w->fmt = r->fmt;
     w->decided = 1;
-    w->ops = wdg_ops_clone(r->ops);
+    w->ops = wdg_ops_clone(q->base);
     w->rec = malloc(sizeof *w->rec);
     w->op_cache = calloc(OP_CACHE, sizeof *w->op_cache);
-    if (!w->ops || !w->rec || !w->op_cache || wdg_trace_new(&w->t, r->path, w->ops, &j->err) < 0)
-        goto fail;
+    if (!w->ops || !w->rec || !w->op_cache || wdg_trace_new(&w->t, r->path, w->ops, &j->err) < 0) {
+        seg_free(j);
+        return 1;
+    }
     w->name = r->name;
     w->t->format = r->fmt->name;
     w->fc = (wdg_format_ctx){w->t, w->ops, r->opts->templates, NULL};
     wdg_rec_init(w->rec, wdg_ops_sites(w->ops));
-    if (pthread_create(th, NULL, seg_main, j) == 0)
-        return 0;
-fail:
-    seg_free(j);
-    return 1;
+    return 0;
 }
 
-/* Joins the part and merges it after the trace's lines (rc: the trace's
- * own parse; its error comes first). */
-static int seg_finish(reader *r, seg_job *j, pthread_t th, int rc, wdg_error *err)
+/* Merges a parsed part after the trace's lines (its error, with its line
+ * shifted, when the parse failed). */
+static int seg_merge(reader *r, seg_job *j, wdg_error *err)
 {
-    pthread_join(th, NULL);
     wdg_trace *t = r->t;
-    if (rc == 0 && j->rc < 0) {
+    int rc = j->rc;
+    if (rc < 0) {
         *err = j->err;
         if (err->line)
             err->line += t->lines;
-        rc = j->rc;
     }
     if (rc == 0)
         rc = wdg_part_adopt(j->r.t, j->r.ops, r->ops, err);
@@ -436,28 +456,200 @@ static int seg_finish(reader *r, seg_job *j, pthread_t th, int rc, wdg_error *er
     return rc;
 }
 
-/* One pair of segments (or one, or one at the end): a read ahead while
- * the thread parses (*ahead_len, 0 when none). */
-static int seg_pair(reader *r, wdg_source *src, char *a, size_t alen, char *b, size_t cap,
-                    size_t *ahead_len, wdg_error *err)
+/* The READY slot first in line order that the caller may parse (the
+ * worker only into a part, this thread also the next in order). */
+static seg_slot *seg_ready(seg_queue *q, int worker)
 {
-    size_t blen = 0;
-    seg_job j;
-    pthread_t th;
-    *ahead_len = 0;
-    int got_b = wdg_source_read_lines(src, b, cap, &blen);
-    /* a second parser only while the decoder keeps ahead: when decoding is
-     * what takes longest (gzip), a third busy thread on two cores would
-     * slow it down */
-    if (!got_b || wdg_source_ready(src) < cap / 2 || seg_start(&j, r, &th, b, blen) != 0) {
-        int rc = parse_segment(r, a, alen, err);
-        return rc == 0 && got_b ? parse_segment(r, b, blen, err) : rc;
+    seg_slot *best = NULL;
+    for (int i = 0; i < SEG_SLOTS; i++) {
+        seg_slot *s = &q->slot[i];
+        if (s->state == SLOT_READY && (!s->no_part || (!worker && s->seq == q->next_merge)) &&
+            (!best || s->seq < best->seq))
+            best = s;
     }
-    r->t->chunks += 2;
-    int rc = parse_segment(r, a, alen, err);
-    if (rc == 0 && !wdg_source_read_lines(src, a, cap, ahead_len))
-        *ahead_len = 0;
-    return seg_finish(r, &j, th, rc, err);
+    return best;
+}
+
+static seg_slot *seg_with(seg_queue *q, int state)
+{
+    for (int i = 0; i < SEG_SLOTS; i++)
+        if (q->slot[i].state == state && (state != SLOT_DONE || q->slot[i].seq == q->next_merge))
+            return &q->slot[i];
+    return NULL;
+}
+
+/* Parses s into its part.  Called and returns with the lock held. */
+static void seg_parse_part(seg_queue *q, seg_slot *s)
+{
+    s->state = SLOT_BUSY;
+    pthread_mutex_unlock(&q->mu);
+    int ok = seg_prepare(&s->job, q) == 0;
+    if (ok)
+        s->job.rc = parse_segment(&s->job.r, s->buf, s->len, &s->job.err);
+    pthread_mutex_lock(&q->mu);
+    s->no_part = !ok;
+    s->state = ok ? SLOT_DONE : SLOT_READY;
+    pthread_cond_broadcast(&q->cv);
+}
+
+/* Reads the next segment into free slot s when no other thread reads.
+ * Called and returns with the lock held. */
+static void seg_fill(seg_queue *q, seg_slot *s)
+{
+    q->reading = 1;
+    s->state = SLOT_BUSY;
+    pthread_mutex_unlock(&q->mu);
+    int got = wdg_source_read_lines(q->src, s->buf, q->cap, &s->len);
+    pthread_mutex_lock(&q->mu);
+    q->reading = 0;
+    if (got) {
+        s->seq = q->next_seq++;
+        s->no_part = 0;
+        s->state = SLOT_READY;
+    } else {
+        s->state = SLOT_FREE;
+        q->stalled = 1;
+    }
+    pthread_cond_broadcast(&q->cv);
+}
+
+/* A free slot to read into, when reading is due. */
+static seg_slot *seg_to_fill(seg_queue *q)
+{
+    return q->reading || q->stalled ? NULL : seg_with(q, SLOT_FREE);
+}
+
+/* Whether the worker may parse a part: while the decoder keeps half a
+ * segment ahead (always for plain stdin and at the end).  When decoding
+ * is what takes longest (gzip), or when the other trace of a pair keeps
+ * the second core busy, a third busy thread would only slow the decoder
+ * and cost the parts' merging.  The source is asked only while no thread
+ * reads from it. */
+static int seg_ahead(seg_queue *q)
+{
+    return q->stalled || (!q->reading && wdg_source_ready(q->src) >= q->cap / 2);
+}
+
+static void *seg_worker(void *arg)
+{
+    seg_queue *q = arg;
+    pthread_mutex_lock(&q->mu);
+    while (!q->stop) {
+        seg_slot *s = seg_ready(q, 1);
+        if (s && seg_ahead(q)) {
+            seg_parse_part(q, s);
+        } else if ((s = seg_to_fill(q))) {
+            seg_fill(q, s);
+        } else if (seg_ready(q, 1)) {
+            /* the decoder behind: look again soon, it does not signal */
+            struct timespec at;
+            clock_gettime(CLOCK_REALTIME, &at);
+            at.tv_nsec += 1000000;
+            if (at.tv_nsec >= 1000000000) {
+                at.tv_sec++;
+                at.tv_nsec -= 1000000000;
+            }
+            pthread_cond_timedwait(&q->cv, &q->mu, &at);
+        } else {
+            pthread_cond_wait(&q->cv, &q->mu);
+        }
+    }
+    pthread_mutex_unlock(&q->mu);
+    return NULL;
+}
+
+/* Parses s straight into the trace (it is next in order).  Called and
+ * returns with the lock held. */
+static int seg_parse_here(seg_queue *q, reader *r, seg_slot *s, wdg_error *err)
+{
+    s->state = SLOT_BUSY;
+    pthread_mutex_unlock(&q->mu);
+    int rc = parse_segment(r, s->buf, s->len, err);
+    pthread_mutex_lock(&q->mu);
+    s->state = SLOT_FREE;
+    q->next_merge++;
+    pthread_cond_broadcast(&q->cv);
+    return rc;
+}
+
+/* Runs the queue until the source has no run of whole lines next and
+ * every segment is in the trace, or an error. */
+static int seg_run(seg_queue *q, reader *r, wdg_error *err)
+{
+    int rc = 0;
+    pthread_mutex_lock(&q->mu);
+    q->stalled = 0;
+    pthread_cond_broadcast(&q->cv);
+    while (rc == 0) {
+        seg_slot *s = seg_with(q, SLOT_DONE);
+        if (s) {
+            /* the next part in order: merge it */
+            pthread_mutex_unlock(&q->mu);
+            rc = seg_merge(r, &s->job, err);
+            pthread_mutex_lock(&q->mu);
+            s->state = SLOT_FREE;
+            q->next_merge++;
+            pthread_cond_broadcast(&q->cv);
+        } else if ((s = seg_ready(q, 0))) {
+            if (s->seq == q->next_merge)
+                rc = seg_parse_here(q, r, s, err);
+            else
+                seg_parse_part(q, s);
+        } else if ((s = seg_to_fill(q))) {
+            seg_fill(q, s);
+        } else if (q->stalled && !q->reading && q->next_merge == q->next_seq) {
+            break;
+        } else {
+            pthread_cond_wait(&q->cv, &q->mu);
+        }
+    }
+    pthread_mutex_unlock(&q->mu);
+    return rc;
+}
+
+/* Stops the worker and frees what the queue holds. */
+static void seg_end(seg_queue *q, pthread_t th)
+{
+    pthread_mutex_lock(&q->mu);
+    q->stop = 1;
+    pthread_cond_broadcast(&q->cv);
+    pthread_mutex_unlock(&q->mu);
+    pthread_join(th, NULL);
+    for (int i = 0; i < SEG_SLOTS; i++) {
+        if (q->slot[i].state == SLOT_DONE)
+            seg_free(&q->slot[i].job);
+        free(q->slot[i].buf);
+    }
+    wdg_ops_free(q->base);
+    pthread_cond_destroy(&q->cv);
+    pthread_mutex_destroy(&q->mu);
+}
+
+/* The queue's buffers, lock and worker: 0, or 1 when any cannot be had
+ * (then nothing is left). */
+static int seg_start(seg_queue *q, pthread_t *th)
+{
+    int rc = 1;
+    q->base = wdg_ops_clone(q->r->ops);
+    for (int i = 0; i < SEG_SLOTS; i++)
+        if (!(q->slot[i].buf = malloc(q->cap)))
+            q->base = (wdg_ops_free(q->base), NULL);
+    if (q->base && pthread_mutex_init(&q->mu, NULL) == 0) {
+        if (pthread_cond_init(&q->cv, NULL) == 0) {
+            if (pthread_create(th, NULL, seg_worker, q) == 0)
+                rc = 0;
+            else
+                pthread_cond_destroy(&q->cv);
+        }
+        if (rc)
+            pthread_mutex_destroy(&q->mu);
+    }
+    if (rc) {
+        for (int i = 0; i < SEG_SLOTS; i++)
+            free(q->slot[i].buf);
+        wdg_ops_free(q->base);
+    }
+    return rc;
 }
 
 /* 1 when segments cannot be had (nothing read), else as read_lines. */
@@ -466,25 +658,30 @@ static int read_segments(reader *r, wdg_source *src, wdg_error *err)
     const wdg_format_def *f = r->fmt;
     if (!f || f->state_new || f->note_unbound || f->finish)
         return 1;   /* a format with state across lines */
-    size_t cap = r->opts->chunk_min && r->opts->chunk_min < SEGMENT_DEFAULT ? r->opts->chunk_min
-                                                                            : SEGMENT_DEFAULT;
-    char *a = malloc(cap), *b = malloc(cap);
-    size_t alen = 0;
-    int rc = a && b ? 0 : 1;
-    while (rc == 0) {
-        if (!alen && !wdg_source_read_lines(src, a, cap, &alen)) {
-            /* a line that is no run of whole lines: the ordinary way */
-            alen = 0;
-            if ((rc = next_line_in(r, src, 0, err)) > 0)
-                rc = 0;
-            else
-                break;
-            continue;
-        }
-        rc = seg_pair(r, src, a, alen, b, cap, &alen, err);
+    seg_queue q;
+    memset(&q, 0, sizeof q);
+    q.r = r;
+    q.src = src;
+    q.cap = r->opts->chunk_min && r->opts->chunk_min < SEGMENT_DEFAULT ? r->opts->chunk_min
+                                                                      : SEGMENT_DEFAULT;
+    pthread_t th;
+    if (seg_start(&q, &th) != 0)
+        return 1;
+    int rc;
+    for (;;) {
+        if ((rc = seg_run(&q, r, err)) < 0)
+            break;
+        /* a line that is no run of whole lines: the ordinary way, while
+         * the worker waits (stalled) */
+        if ((rc = next_line_in(r, src, 0, err)) > 0)
+            rc = 0;
+        else
+            break;
     }
-    free(a);
-    free(b);
+    seg_end(&q, th);
+    /* the segments of the queue, whichever thread parsed them */
+    if (q.next_seq >= 2)
+        r->t->chunks = (unsigned)q.next_seq;
     return rc;
 }
 

@@ -736,9 +736,6 @@ size_t wdg_source_ready(wdg_source *s)
     if (!d)
         return 0;
     pthread_mutex_lock(&d->mu);
-    /* nothing decoded yet: judge by the next block (or the end) */
-    while (d->count == 0 && !d->done)
-        pthread_cond_wait(&d->cv, &d->mu);
     size_t n = d->done ? SIZE_MAX : 0;
     for (size_t i = 0; i < d->count && !d->done; i++)
         n += d->len[(d->head + i) % BLOCKS] - (i ? 0 : d->off);

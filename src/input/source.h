@@ -68,9 +68,9 @@ int wdg_source_next_line(wdg_source *s, const char **line, size_t *len,
 int wdg_source_read_lines(wdg_source *s, char *dst, size_t cap, size_t *len);
 
 /* Decoded bytes waiting to be taken: what the decoder thread is ahead by
- * (waiting for its next block when it has none; 0 when decoding is done
- * inline); SIZE_MAX when nothing is left to decode, and for plain input,
- * which costs this process no decoding. */
+ * (0 when it has no block ready yet, and when decoding is done inline),
+ * without waiting; SIZE_MAX when nothing is left to decode, and for plain
+ * input, which costs this process no decoding. */
 size_t wdg_source_ready(wdg_source *s);
 
 /* Why the input ended early (a static string), or NULL when it is whole.

@@ -196,16 +196,23 @@ was_segmented "$T/sim.jsonl.zst" 1 1000
 was_segmented "$T/tiny.jsonl.zst" 0
 was_segmented "$T/kv/ref.log" 0
 for z in zst gz; do
-    for c in 60 250; do
+    for c in 25 60 120 250; do
         CHUNK=$c chunked "a mixed trace, $z, segments of $c" "$T/mixed.jsonl.$z" "$T/tiny.jsonl" both
     done
     CHUNK=100 chunked "a malformed line late, $z, segments of 100" "$T/late.jsonl.$z"
 done
 for z in zst gz; do
-    # 100: the pair of segments that holds line 7 is lines 6-7, 7 on the thread
     WEDGE_CHUNK_MIN=100 "$W" stats --strict "$T/late.jsonl.$z" >/dev/null 2>"$T/late.err"
     if grep -q "late.jsonl.$z:7:" "$T/late.err"; then ok
     else bad "strict error in a later segment ($z): $(cat "$T/late.err")"; fi
+    # segments go to whichever thread is free, so the error's segment is
+    # parsed here or on the worker, into the trace or into a part merged
+    # later: the first malformed line in line order whatever the schedule
+    for c in 30 60 100 30 60 100; do
+        WEDGE_CHUNK_MIN=$c "$W" stats --strict "$T/late.jsonl.$z" >/dev/null 2>"$T/late.err"
+        if grep -q "late.jsonl.$z:7:" "$T/late.err"; then ok
+        else bad "strict error, segments of $c ($z): $(cat "$T/late.err")"; fi
+    done
     CHUNK=0 chunked "a too-long line inside a segment, $z" "$T/long.jsonl.$z" "$T/tiny.jsonl"
     CHUNK=100 chunked "a too-long line longer than a segment, $z" "$T/long.jsonl.$z"
     CHUNK=1 chunked "two lines, no final newline, $z" "$T/two.jsonl.$z"
