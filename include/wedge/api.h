@@ -12,7 +12,7 @@
 /* The release: a change of MAJOR breaks the ABI (and the soname,
  * libwedge.so.MAJOR); MINOR adds to it; PATCH fixes. */
 #define WDG_VERSION_MAJOR 0
-#define WDG_VERSION_MINOR 1
+#define WDG_VERSION_MINOR 2
 #define WDG_VERSION_PATCH 0
 
 #define WDG_VERSION_STR_(a, b, c) #a "." #b "." #c

@@ -6,7 +6,7 @@ SUITE=docs
 . "$(dirname "$0")/lib.sh"
 R="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$R" || exit 1
-DOCS="README.md HACKING.md docs/wedge.md docs/format.md docs/analysis.md docs/simulate.md docs/writer.md docs/instrumenting.md"
+DOCS="README.md NEWS.md HACKING.md docs/wedge.md docs/format.md docs/analysis.md docs/simulate.md docs/writer.md docs/instrumenting.md"
 
 for f in $DOCS LICENSE; do
     if [ -f "$f" ]; then ok; else bad "$f is missing"; fi
