@@ -8,6 +8,7 @@
 
 #include "wedge/critpath.h"
 #include "../base/grow.h"
+#include "../base/radix.h"
 #include "../base/map.h"
 #include "par.h"
 #include "scc.h"
@@ -290,12 +291,7 @@ static void sort_prec(prec *v, size_t n)
         size_t *count = counts[b];
         if (count[prec_byte(&src[0], b)] == n)
             continue;
-        size_t at = 0;
-        for (int d = 0; d < 256; d++) {
-            size_t c = count[d];
-            count[d] = at;
-            at += c;
-        }
+        wdg_radix_starts(count);
         for (size_t i = 0; i < n; i++)
             dst[count[prec_byte(&src[i], b)]++] = src[i];
         prec *t = src;
@@ -487,12 +483,7 @@ static void sort_crec(crec *v, size_t n)
             count[crec_byte(&src[i], b)]++;
         if (count[crec_byte(&src[0], b)] == n)
             continue;
-        size_t at = 0;
-        for (int d = 0; d < 256; d++) {
-            size_t c = count[d];
-            count[d] = at;
-            at += c;
-        }
+        wdg_radix_starts(count);
         for (size_t i = 0; i < n; i++)
             dst[count[crec_byte(&src[i], b)]++] = src[i];
         crec *t = src;

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "../base/grow.h"
+#include "../base/radix.h"
 #include "diag_internal.h"
 
 long diag_thread_index(const engine_view *v, uint32_t tid)
@@ -345,12 +346,7 @@ static void u64_sort(uint64_t *v, size_t n)
     for (int b = 0; b < 8; b++) {
         if (count[b][(v[0] >> (8 * b)) & 0xff] == n)
             continue;
-        size_t at = 0;
-        for (int d = 0; d < 256; d++) {
-            size_t c = count[b][d];
-            count[b][d] = at;
-            at += c;
-        }
+        wdg_radix_starts(count[b]);
         for (size_t i = 0; i < n; i++)
             dst[count[b][(src[i] >> (8 * b)) & 0xff]++] = src[i];
         uint64_t *t = src;
