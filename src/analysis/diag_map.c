@@ -1214,22 +1214,66 @@ static int idset_cat(idset *a, const idset *b)
     return 0;
 }
 
+/* A creation of b's table: its site, its ordinal there, its index */
+typedef struct creation_at {
+    uint64_t site;
+    uint32_t ordinal;
+    size_t k;
+} creation_at;
+
+static int by_site_then_ordinal(const void *x, const void *y)
+{
+    const creation_at *p = x, *q = y;
+    if (p->site != q->site)
+        return p->site < q->site ? -1 : 1;
+    return (p->ordinal > q->ordinal) - (p->ordinal < q->ordinal);
+}
+
+/* b's creations renumbered as one pass counts them: on from a's count at
+ * their site, skipping an object a created already (one pass keeps its
+ * first creation and counts no other). */
+static int renumber_creations(objtab *a, objtab *b)
+{
+    creation_at *c = malloc((b->n + 1) * sizeof *c);
+    size_t m = 0;
+    if (!c)
+        return -1;
+    for (size_t k = 0; k < b->n; k++)
+        if (b->o[k].create_site)
+            c[m++] = (creation_at){b->o[k].create_site, b->o[k].create_ordinal, k};
+    if (m)
+        qsort(c, m, sizeof *c, by_site_then_ordinal);
+    uint64_t count = 0;
+    for (size_t i = 0; i < m; i++) {
+        objinfo *bo = &b->o[c[i].k];
+        if (i == 0 || c[i].site != c[i - 1].site) {
+            uint64_t *before = wdg_map_get(&a->sites, c[i].site);
+            count = before ? *before : 0;
+        }
+        uint64_t *ai = wdg_map_get(&a->by_id, bo->id);
+        if (ai && a->o[*ai].create_site)
+            continue;   /* not counted: the merge keeps a's creation */
+        bo->create_ordinal = (uint32_t)++count;
+    }
+    free(c);
+    return 0;
+}
+
 /* The objtab of the events after a's, b, merged into a as one pass over
  * both would have built it: b's new objects after a's in b's order, a
- * creation's ordinal counted on from a's creations at its site, the
+ * creation's ordinal counted on from a's creations at its site (an object a
+ * created already counts no more: renumber_creations()), the
  * first creation, sets, slots and uses joined.  -1 when out of memory. */
 static int objtab_merge(objtab *a, objtab *b)
 {
     size_t *to = malloc((b->n + 1) * sizeof *to);
-    if (!to)
+    if (!to || renumber_creations(a, b) < 0) {
+        free(to);
         return -1;
+    }
     int rc = -1;
     for (size_t k = 0; k < b->n; k++) {
         objinfo *bo = &b->o[k];
-        if (bo->create_site) {
-            uint64_t *before = wdg_map_get(&a->sites, bo->create_site);
-            bo->create_ordinal += before ? (uint32_t)*before : 0;
-        }
         uint64_t *ai = wdg_map_get(&a->by_id, bo->id);
         if (!ai) {
             if (wdg_grow((void **)&a->o, &a->cap, a->n + 1, sizeof *a->o, 64) < 0 ||

@@ -77,6 +77,16 @@ same "xenia-kv" "$T/kv/ref.log" "$T/kv/cand.jsonl"
 same "a big reference's object table in two halves" "$T/bigref.jsonl" "$T/smallcand.jsonl"
 if grep -q '"cand": *"0x00000600", *"ref": *"0x00000200", *"how": *"creation_site"' "$T/o2/_json"
 then ok; else bad "the second half's creation is not paired by its site and ordinal"; fi
+# The same address created again in the second half (a handle or an
+# object's memory reused): one pass counts only an object's first creation
+# at its site, so 0x200 is still the second at 0x82000100; the second
+# half's table, not knowing 0x100 was created before, counts 0x100's
+# re-creation and makes 0x200 the third (objtab_merge()).
+awk '/"t":80000,/ { print "{\"t\":79999,\"tid\":1,\"op\":\"NtCreateEvent\",\"lr\":\"0x82000100\",\"obj\":\"0x100\"}" }
+    { print }' "$T/bigref.jsonl" >"$T/bigref2.jsonl"
+same "a big reference's object created again in its second half" "$T/bigref2.jsonl" "$T/smallcand.jsonl"
+if grep -q '"cand": *"0x00000600", *"ref": *"0x00000200", *"how": *"creation_site"' "$T/o2/_json"
+then ok; else bad "a re-creation in the second half shifts the ordinals after it"; fi
 
 # errors: the first trace's when both fail, as when read in turn
 printf '{"t":1}\n' >"$T/bad.jsonl"
