@@ -33,7 +33,7 @@ typedef struct wdg_buf {
 WDG_API void wdg_buf_init(wdg_buf *b);
 WDG_API void wdg_buf_free(wdg_buf *b);
 WDG_API void wdg_buf_reset(wdg_buf *b);             /* len = 0, keeps memory */
-void wdg_buf_put(wdg_buf *b, const void *data, size_t n);
+WDG_API void wdg_buf_put(wdg_buf *b, const void *data, size_t n);
 WDG_API void wdg_buf_puts(wdg_buf *b, const char *s);
 WDG_API void wdg_buf_putc(wdg_buf *b, char c);
 WDG_API void wdg_buf_printf(wdg_buf *b, const char *fmt, ...)
@@ -45,7 +45,7 @@ WDG_API void wdg_buf_printf(wdg_buf *b, const char *fmt, ...)
  * NULL when the buffer failed (oom); wdg_buf_added(b, k) then counts the
  * k <= n bytes written.  The writers' hot paths append a piece so in one
  * call instead of several. */
-char *wdg_buf_room(wdg_buf *b, size_t n);
+WDG_API char *wdg_buf_room(wdg_buf *b, size_t n);
 static inline void wdg_buf_added(wdg_buf *b, size_t k)
 {
     b->len += k;
@@ -53,9 +53,9 @@ static inline void wdg_buf_added(wdg_buf *b, size_t k)
 }
 /* printf's "%llu", "%lld" and "%0*llX" ("%0*llx" when !upper, at most 16
  * digits of padding), written by hand: the outputs write millions */
-void wdg_buf_u64(wdg_buf *b, uint64_t v);
-void wdg_buf_i64(wdg_buf *b, int64_t v);
-void wdg_buf_hex(wdg_buf *b, uint64_t v, int min_digits, int upper);
+WDG_API void wdg_buf_u64(wdg_buf *b, uint64_t v);
+WDG_API void wdg_buf_i64(wdg_buf *b, int64_t v);
+WDG_API void wdg_buf_hex(wdg_buf *b, uint64_t v, int min_digits, int upper);
 /* Appends s as a JSON string literal, quotes included. */
 WDG_API void wdg_buf_json_str(wdg_buf *b, const char *s);
 /* Appends s as a CSV field, quoted when it holds , " or a newline. */

@@ -71,7 +71,7 @@ enum {
  * events lack live in a record of only the fields it has, in the trace's
  * word pool: read it with wdg_event_ext_of().  Its category is its op's:
  * wdg_ev_cat(); its input line is wdg_ev_line(): slot holds it, or, for an
- * event with a record, the record's offset, and the record starts with the
+ * event with a record, its offset + 1 in the word pool, and the record starts with the
  * line (a word less in every event, a word more in each record: 39.8
  * rather than 45.2 bytes per event of a simulated 100 MB trace). */
 typedef struct wdg_event {

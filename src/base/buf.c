@@ -134,7 +134,7 @@ size_t wdg_fmt_hex(char *out, uint64_t v, int min_digits, int upper)
     size_t n = (size_t)(tmp + sizeof tmp - p), pad = 0;
     if (min_digits > 16)
         min_digits = 16;
-    if ((size_t)min_digits > n)
+    if (min_digits > 0 && (size_t)min_digits > n)   /* < 0: no padding */
         pad = (size_t)min_digits - n;
     memset(out, '0', pad);
     memcpy(out + pad, p, n);

@@ -738,9 +738,13 @@ static int read_part(wdg_trace **out, const char *path, wdg_ops *ops,
                    : wdg_source_open(&src, path, err)) < 0)
         goto done;
     r.t->compression = wdg_source_compression(src);
-    /* what cannot be split as a file: compressed input, stdin */
+    /* what cannot be split as a file: compressed input, stdin.  Only
+     * from a regular file: a segment waits for 4 MiB or the end, and a
+     * pipe's writer (an engine that hangs) may pause for ever, so its
+     * lines, and an error among them, must count as they come */
     r.segments = opts && opts->threads != 1 && !opts->progress && !part &&
-                 (strcmp(r.t->compression, "none") != 0 || strcmp(path, "-") == 0);
+                 (strcmp(r.t->compression, "none") != 0 || strcmp(path, "-") == 0) &&
+                 wdg_source_is_file(src);
     if ((rc = read_lines(&r, src, err)) < 0)
         goto done;
     if (detect_only) {

@@ -80,6 +80,12 @@ const char *wdg_source_compression(const wdg_source *s)
     return s->codec == CODEC_GZIP ? "gzip" : s->codec == CODEC_ZSTD ? "zstd" : "none";
 }
 
+int wdg_source_is_file(const wdg_source *s)
+{
+    struct stat st;
+    return fstat(s->fd, &st) == 0 && S_ISREG(st.st_mode);
+}
+
 uint64_t wdg_source_raw_done(const wdg_source *s)
 {
     if (!s->dec)

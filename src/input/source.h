@@ -73,6 +73,10 @@ int wdg_source_read_lines(wdg_source *s, char *dst, size_t cap, size_t *len);
  * input, which costs this process no decoding. */
 size_t wdg_source_ready(wdg_source *s);
 
+/* 1 when the input is a regular file (also stdin redirected from one),
+ * 0 for a pipe, a terminal or a socket, whose writer may pause. */
+int wdg_source_is_file(const wdg_source *s);
+
 /* Why the input ended early (a static string), or NULL when it is whole.
  * Final once next_line has returned 0. */
 const char *wdg_source_truncated(const wdg_source *s);

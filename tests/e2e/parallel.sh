@@ -260,6 +260,21 @@ got=0
 WEDGE_CHUNK_MIN=100 WEDGE_MEMSTATS=1 "$W" stats - <"$T/mixed.jsonl" 2>&1 >/dev/null |
     grep -q "segments, two at once" && got=1
 if [ $got = 1 ]; then ok; else bad "stdin is not read in segments"; fi
+# a pipe whose writer pauses (an engine that hangs) is read as it comes:
+# --strict stops at the bad line while the writer still sleeps, not when
+# a segment fills or the writer ends
+mkfifo "$T/fifo"
+{ head -n 300 "$T/investigation/ref.jsonl"; printf '{"t":\n'; sleep 20; touch "$T/writer-done"; } \
+    >"$T/fifo" &
+writer=$!
+WEDGE_CHUNK_MIN=1000 "$W" stats --strict - <"$T/fifo" >/dev/null 2>"$T/fifo.err"
+rc=$?
+if [ -e "$T/writer-done" ]; then bad "a paused pipe: the bad line was seen only at the writer's end"
+elif [ $rc = 65 ] && grep -q ":301:" "$T/fifo.err"; then ok
+else bad "a paused pipe: exit $rc, $(cat "$T/fifo.err")"; fi
+pkill -P $writer sleep 2>/dev/null
+kill $writer 2>/dev/null
+wait $writer 2>/dev/null
 # The analysis on two threads (src/analysis/par.c): each trace's thread
 # table, signatures and object table, and the boot delta beside the
 # critical path.  Shapes with many threads, objects and roots, and `wedge

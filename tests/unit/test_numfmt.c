@@ -57,9 +57,10 @@ void test_numfmt(void)
                 bad_m += s > -1000000000000000 && s < 1000000000000000;
             }
         }
-        for (int w = 0; w <= 17; w++)
+        /* a negative width pads nothing (it used to overrun the buffer) */
+        for (int w = -3; w <= 17; w++)
             for (int up = 0; up < 2; up++) {
-                snprintf(want, sizeof want, up ? "%0*llX" : "%0*llx", w < 16 ? w : 16,
+                snprintf(want, sizeof want, up ? "%0*llX" : "%0*llx", w < 0 ? 0 : w < 16 ? w : 16,
                          (unsigned long long)v[i]);
                 bad_len += wdg_fmt_hex(got, v[i], w, up) != strlen(want);
                 bad_x += strcmp(got, want) != 0;
