@@ -35,8 +35,12 @@ cat "$H"/* "$DIR"/hang/*.jsonl "$DIR"/kv/ref.log "$DIR"/log/ref.log > /dev/null
 
 echo
 echo "== parsing: wedge stats against wc -l and cat of the same file"
-rounds wedge-stats "$W stats $ref" wc-l "wc -l $ref" cat "cat $ref"
+rounds wedge-stats "$W stats $ref" wc-l "wc -l $ref" cat "cat $ref" \
+    wedge-stats-1thread "WEDGE_THREADS=1 $W stats $ref"
 show wedge-stats "$ref_b"
+# one thread: the parser's own cost per core, without the second chunk's
+# start, merge and the two threads' share of the page-cache copy
+show wedge-stats-1thread "$ref_b"
 show wc-l "$ref_b"
 show cat "$ref_b"
 ratio wedge-stats wc-l "wc -l"
@@ -46,6 +50,8 @@ rate=$(calc %.0f "$ref_b / $cpu / 1e6")
 goal "$(ge "$rate" 1000)" "parsing >= 1 GB/s per core" "$rate MB/s per CPU second"
 r=$(paired wedge-stats wc-l cpu)
 goal "$(ge 4 "$r")" "parsing within 4 x of wc -l" "$(calc %.2f "$r") x, CPU"
+echo "  one thread: $(calc %.0f "$ref_b / $(pick wedge-stats-1thread cpu med) / 1e6") MB per CPU second," \
+    "$(calc %.2f "$(paired wedge-stats-1thread wc-l cpu)") x wc -l (CPU)"
 
 echo
 echo "== the other reference formats (same run, no baseline)"
