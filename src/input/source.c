@@ -498,16 +498,31 @@ static int start_codec(wdg_source *s, wdg_error *err)
     return 0;
 }
 
-int wdg_source_open(wdg_source **out, const char *path, wdg_error *err)
+/* A source with path's file open and nothing read: 0, or < 0 with *out
+ * NULL and nothing left open. */
+static int source_new(wdg_source **out, const char *path, wdg_error *err)
 {
+    *out = NULL;
     wdg_source *s = calloc(1, sizeof *s);
     if (!s)
         return wdg_error_set(err, WDG_ENOMEM, path, 0, "out of memory");
     s->path = path;
     s->fd = -1;
     int rc = open_fd(s, err);
+    if (rc < 0) {
+        wdg_source_close(s);
+        return rc;
+    }
+    *out = s;
+    return 0;
+}
+
+int wdg_source_open(wdg_source **out, const char *path, wdg_error *err)
+{
+    wdg_source *s;
+    int rc = source_new(&s, path, err);
     if (rc < 0)
-        goto done;
+        return rc;
     s->buf = malloc(BUF_CAP);
     s->raw_buf = malloc(RAW_CHUNK);
     if (!s->buf || !s->raw_buf) {
@@ -540,13 +555,11 @@ done:
 int wdg_source_open_range(wdg_source **out, const char *path, uint64_t start, uint64_t end,
                           wdg_error *err)
 {
-    wdg_source *s = calloc(1, sizeof *s);
-    if (!s)
-        return wdg_error_set(err, WDG_ENOMEM, path, 0, "out of memory");
-    s->path = path;
-    s->fd = -1;
-    int rc = open_fd(s, err);
-    if (rc == 0 && lseek(s->fd, (off_t)start, SEEK_SET) < 0)
+    wdg_source *s;
+    int rc = source_new(&s, path, err);
+    if (rc < 0)
+        return rc;
+    if (lseek(s->fd, (off_t)start, SEEK_SET) < 0)
         rc = wdg_error_set(err, WDG_EINPUT, display(s), 0, "cannot seek: %s", strerror(errno));
     if (rc == 0 && !(s->buf = malloc(BUF_CAP)))
         rc = wdg_error_set(err, WDG_ENOMEM, display(s), 0, "out of memory");
